@@ -1,0 +1,117 @@
+import {Command, Errors, type Interfaces} from '@oclif/core'
+
+import {openStore, type Store} from '../store/open.js'
+import {BUG_REPORT_HINT, ExitCode, InvalidInputError, UserError, formatIssue} from './errors.js'
+import {globalFlags} from './flags.js'
+import {Painter, colourEnabled, renderTable, type TableData} from './output.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+/** The version of kasumi's `--json` contract; bumped on any breaking change. */
+export const JSON_FORMAT_VERSION = 1
+
+/**
+ * The door every command goes through: shared flags, one way to print,
+ * one way to fail, and the store opened lazily and always closed.
+ */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = globalFlags
+  static override enableJsonFlag = true
+
+  protected painter = new Painter(false)
+  private openedStore?: Store
+
+  override async init(): Promise<void> {
+    await super.init()
+    const noColor = this.argv.includes('--no-color')
+    this.painter = new Painter(colourEnabled(noColor))
+  }
+
+  /** Opens the store named by --database; requires an initialised store unless `create`. */
+  protected async store(database: string, options: {create?: boolean} = {}): Promise<Store> {
+    if (this.openedStore) return this.openedStore
+    const {store, migrated, created} = await openStore(database, {create: options.create ?? false})
+    this.openedStore = store
+    if (migrated.length > 0 && !created) this.note(`Updated the store at ${store.location} (${migrated.join(', ')}).`)
+    return store
+  }
+
+  /** Like store(), but reports whether the store was created. */
+  protected async openForInit(database: string): Promise<{store: Store; created: boolean}> {
+    const {store, created} = await openStore(database, {create: true})
+    this.openedStore = store
+    return {store, created}
+  }
+
+  protected table(table: TableData): void {
+    this.log(renderTable(table, this.painter))
+  }
+
+  /** A message for people, on stderr (silent with --json). */
+  protected note(message: string): void {
+    this.logToStderr(message)
+  }
+
+  protected warning(message: string): void {
+    this.logToStderr(`${this.painter.paint('yellow', 'Warning:')} ${message}`)
+  }
+
+  protected success(message: string): void {
+    this.logToStderr(`${this.painter.paint('green', '✓')} ${message}`)
+  }
+
+  protected stdinIsInteractive(noInput: boolean): boolean {
+    return !noInput && Boolean(process.stdin.isTTY) && !process.env.CI
+  }
+
+  override async finally(error: Error | undefined): Promise<void> {
+    if (this.openedStore) {
+      const store = this.openedStore
+      this.openedStore = undefined
+      await store.close()
+    }
+    await super.finally(error)
+  }
+
+  override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (error instanceof Errors.ExitError) throw error
+    const painter = new Painter(colourEnabled(this.argv.includes('--no-color'), process.stderr))
+    if (error instanceof UserError) {
+      if (this.jsonEnabled()) {
+        this.logJson({
+          formatVersion: JSON_FORMAT_VERSION,
+          error: {
+            name: error.name,
+            message: error.message,
+            suggestion: error.suggestion,
+            exitCode: error.exitCode,
+            ...(error instanceof InvalidInputError ? {issues: error.issues, totalIssues: error.totalIssues} : {details: error.details}),
+          },
+        })
+      } else {
+        const lines = [`${painter.paint('red', 'Error:')} ${error.message}`]
+        if (error instanceof InvalidInputError) {
+          for (const issue of error.issues) lines.push(`  ${formatIssue(issue)}`)
+          if (error.totalIssues > error.issues.length) lines.push(`  … and ${error.totalIssues - error.issues.length} more`)
+        }
+        if (error.suggestion) lines.push(`${painter.paint('cyan', 'Try:')} ${error.suggestion}`)
+        process.stderr.write(`${lines.join('\n')}\n`)
+      }
+      this.exit(error.exitCode)
+    }
+    if (error instanceof Errors.CLIError || error.oclif?.exit !== undefined) {
+      // oclif's own parse errors (unknown flag, missing argument, bad option): usage, exit 2.
+      if (this.jsonEnabled()) {
+        this.logJson({formatVersion: JSON_FORMAT_VERSION, error: {name: 'UsageError', message: error.message, exitCode: error.oclif?.exit ?? ExitCode.usage}})
+        this.exit(error.oclif?.exit ?? ExitCode.usage)
+      }
+      throw error
+    }
+    if (this.jsonEnabled()) {
+      this.logJson({formatVersion: JSON_FORMAT_VERSION, error: {name: error.name, message: error.message, exitCode: ExitCode.unexpected, suggestion: BUG_REPORT_HINT}})
+    } else {
+      process.stderr.write(`${painter.paint('red', 'Unexpected error:')} ${error.stack ?? error.message}\n${BUG_REPORT_HINT}\n`)
+    }
+    this.exit(ExitCode.unexpected)
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The one exit-code table of kasumi, and the error classes that carry a code.
+ * Every command exits with one of these; the README documents the same table.
+ */
+export const ExitCode = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  invalidInput: 3,
+  notFound: 4,
+  conflict: 5,
+  databaseUnavailable: 6,
+  verificationMismatch: 7,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+export interface UserErrorOptions {
+  /** What the user can do about it. */
+  suggestion?: string
+  exitCode?: ExitCodeValue
+  /** Machine-readable details, echoed in `--json` error output. */
+  details?: unknown
+  cause?: unknown
+}
+
+/** An error the user can act on: a message, a suggestion and an exit code. */
+export class UserError extends Error {
+  readonly suggestion?: string
+  readonly exitCode: ExitCodeValue
+  readonly details?: unknown
+
+  constructor(message: string, options: UserErrorOptions = {}) {
+    super(message, {cause: options.cause})
+    this.name = 'UserError'
+    this.suggestion = options.suggestion
+    this.exitCode = options.exitCode ?? ExitCode.unexpected
+    this.details = options.details
+  }
+}
+
+export class UsageError extends UserError {
+  constructor(message: string, options: Omit<UserErrorOptions, 'exitCode'> = {}) {
+    super(message, {...options, exitCode: ExitCode.usage})
+    this.name = 'UsageError'
+  }
+}
+
+export class NotFoundError extends UserError {
+  constructor(message: string, options: Omit<UserErrorOptions, 'exitCode'> = {}) {
+    super(message, {...options, exitCode: ExitCode.notFound})
+    this.name = 'NotFoundError'
+  }
+}
+
+export class ConflictError extends UserError {
+  constructor(message: string, options: Omit<UserErrorOptions, 'exitCode'> = {}) {
+    super(message, {...options, exitCode: ExitCode.conflict})
+    this.name = 'ConflictError'
+  }
+}
+
+export class DatabaseUnavailableError extends UserError {
+  constructor(message: string, options: Omit<UserErrorOptions, 'exitCode'> = {}) {
+    super(message, {...options, exitCode: ExitCode.databaseUnavailable})
+    this.name = 'DatabaseUnavailableError'
+  }
+}
+
+/** One problem found in an input: where it is, what was there, why it is wrong. */
+export interface InputIssue {
+  file?: string
+  line?: number
+  column?: string
+  value?: string
+  message: string
+  hint?: string
+  severity?: 'error' | 'warning'
+}
+
+export function formatIssue(issue: InputIssue): string {
+  const where = [issue.file, issue.line === undefined ? undefined : `line ${issue.line}`, issue.column === undefined ? undefined : `column ${issue.column}`]
+    .filter((part) => part !== undefined)
+    .join(', ')
+  const value = issue.value === undefined ? '' : ` (value ${JSON.stringify(issue.value)})`
+  const hint = issue.hint ? ` — ${issue.hint}` : ''
+  return `${where ? `${where}: ` : ''}${issue.message}${value}${hint}`
+}
+
+/** Invalid input: every issue found (up to a cap), nothing written. Exit 3. */
+export class InvalidInputError extends UserError {
+  readonly issues: InputIssue[]
+  readonly totalIssues: number
+
+  constructor(message: string, issues: InputIssue[], options: {suggestion?: string; totalIssues?: number} = {}) {
+    super(message, {
+      exitCode: ExitCode.invalidInput,
+      suggestion: options.suggestion ?? 'Correct the input and run the command again; nothing was written.',
+      details: {issues},
+    })
+    this.name = 'InvalidInputError'
+    this.issues = issues
+    this.totalIssues = options.totalIssues ?? issues.length
+  }
+
+  override toString(): string {
+    const lines = this.issues.map((issue) => `  ${formatIssue(issue)}`)
+    const more = this.totalIssues > this.issues.length ? [`  … and ${this.totalIssues - this.issues.length} more`] : []
+    return [this.message, ...lines, ...more].join('\n')
+  }
+}
+
+/** A fault in kasumi itself. */
+export class InternalError extends Error {
+  constructor(message: string, options: {cause?: unknown} = {}) {
+    super(message, options)
+    this.name = 'InternalError'
+  }
+}
+
+export const BUG_REPORT_HINT = 'This is a fault in kasumi. Please report it with the command you ran and the output of `kasumi --version`.'

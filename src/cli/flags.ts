@@ -1,0 +1,45 @@
+import {userInfo} from 'node:os'
+
+import {Flags} from '@oclif/core'
+
+import {CALENDARS} from '../domain/fiscal-year.js'
+import {ENCODINGS} from '../ingest/csv.js'
+import {DEFAULT_DATABASE} from '../store/open.js'
+
+function defaultActor(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** Flags every command has. */
+export const globalFlags = {
+  'no-color': Flags.boolean({description: 'Do not colour the output (NO_COLOR does the same).', helpGroup: 'GLOBAL'}),
+  'no-input': Flags.boolean({description: 'Never prompt; fail with exit code 2 when something is missing.', helpGroup: 'GLOBAL'}),
+}
+
+/** Flags of every command that reads or writes the store. */
+export const storeFlags = {
+  database: Flags.string({
+    char: 'd',
+    description: 'Store: a SQLite file path or a postgres:// URL.',
+    env: 'KASUMI_DATABASE',
+    default: DEFAULT_DATABASE,
+    helpGroup: 'GLOBAL',
+  }),
+}
+
+export const actorFlag = {
+  actor: Flags.string({description: 'Who makes the change, for the change log (default: your OS user name).', env: 'KASUMI_ACTOR', default: defaultActor()}),
+}
+
+/** How to read a spreadsheet file. */
+export const readingFlags = {
+  kind: Flags.string({description: 'What the file holds (auto: guess from the header).', options: ['auto', 'systems', 'costs', 'ministries'], default: 'auto'}),
+  encoding: Flags.string({description: 'Text encoding (auto: a BOM, else UTF-8).', options: [...ENCODINGS], default: 'auto'}),
+  calendar: Flags.string({description: 'How bare year numbers count: roc reads 98年度 as 2009.', options: [...CALENDARS], default: 'gregorian'}),
+  'allow-unknown-columns': Flags.boolean({description: 'Leave out columns kasumi does not know, with a warning, instead of failing.'}),
+  'max-issues': Flags.integer({description: 'Report at most this many problems.', default: 100, min: 1}),
+}

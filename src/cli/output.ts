@@ -1,0 +1,47 @@
+import Table from 'cli-table3'
+
+/** Colour is on only for a terminal, and off with NO_COLOR, --no-color or TERM=dumb. */
+export function colourEnabled(noColorFlag = false, stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (noColorFlag) return false
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true
+  if (process.env.TERM === 'dumb') return false
+  return Boolean(stream.isTTY)
+}
+
+const CODES = {bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39]} as const
+export type Style = keyof typeof CODES
+
+export class Painter {
+  constructor(readonly enabled: boolean) {}
+
+  paint(style: Style, text: string): string {
+    if (!this.enabled) return text
+    const [open, close] = CODES[style]
+    return `\u001B[${open}m${text}\u001B[${close}m`
+  }
+}
+
+/** A table as data: pure builders make these, `renderTable` draws them. */
+export interface TableData {
+  head: string[]
+  rows: string[][]
+  /** Rows drawn after a rule, e.g. totals. */
+  footer?: string[][]
+  /** Column alignment; numbers are right-aligned. */
+  align?: Array<'left' | 'right' | 'center'>
+  title?: string
+}
+
+export function renderTable(table: TableData, painter: Painter): string {
+  const drawn = new Table({
+    head: table.head.map((cell) => painter.paint('bold', cell)),
+    colAligns: table.align,
+    style: {head: [], border: [], compact: false, 'padding-left': 1, 'padding-right': 1},
+    wordWrap: false,
+  })
+  for (const row of table.rows) drawn.push(row)
+  for (const row of table.footer ?? []) drawn.push(row.map((cell) => painter.paint('bold', cell)))
+  const body = drawn.toString()
+  return table.title ? `${painter.paint('bold', table.title)}\n${body}` : body
+}

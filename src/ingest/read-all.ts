@@ -1,0 +1,38 @@
+import {InvalidInputError, type InputIssue} from '../cli/errors.js'
+import type {Calendar} from '../domain/fiscal-year.js'
+import {readCsv, type EncodingOption} from './csv.js'
+import {RowReader, resolveHeader, type FieldSpec} from './table.js'
+
+/**
+ * Reads a small, whole CSV table into memory with the ingestion rules of
+ * user files (encodings, header aliases, value parsers, located issues).
+ * `build` turns one row into a record or returns undefined after `row.fail`.
+ */
+export async function readAll<R>(
+  file: string,
+  fields: readonly FieldSpec[],
+  build: (row: RowReader) => R | undefined,
+  options: {encoding?: EncodingOption; calendar?: Calendar; allowUnknownColumns?: boolean} = {},
+): Promise<Array<{line: number; record: R}>> {
+  const issues: InputIssue[] = []
+  const records: Array<{line: number; record: R}> = []
+  let row: RowReader | undefined
+  const result = await readCsv({file, encoding: options.encoding ?? 'auto'}, {
+    header(cells, line) {
+      const header = resolveHeader(file, line, cells, fields)
+      issues.push(...header.issues)
+      if (!options.allowUnknownColumns) {
+        for (const column of header.unknown) issues.push({file, line, column: `${column.index + 1} (${column.name})`, value: column.name, message: 'unknown column'})
+      }
+      row = new RowReader(file, header.columns, issues)
+    },
+    record(cells, line) {
+      if (!row || issues.length > 0) return
+      const record = build(row.reset(cells, line))
+      if (record !== undefined) records.push({line, record})
+    },
+  })
+  const all = [...result.issues, ...issues]
+  if (all.length > 0) throw new InvalidInputError(`${file}: ${all.length} problem${all.length === 1 ? '' : 's'} found`, all)
+  return records
+}

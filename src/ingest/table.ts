@@ -1,0 +1,164 @@
+import type {InputIssue} from '../cli/errors.js'
+import {matchKey, type ParseOutcome} from './values.js'
+
+/** One column a table kind understands, with the header names it accepts. */
+export interface FieldSpec {
+  key: string
+  /** The English header kasumi writes on export. */
+  header: string
+  /** Other accepted header names (Japanese, Traditional Chinese, English variants). */
+  aliases: readonly string[]
+  required?: boolean
+  /** The column may carry a unit in its header, e.g. `経費（千円）`. */
+  scalable?: boolean
+}
+
+/** Units a header may name in parentheses, and their factor in base units. */
+const HEADER_UNITS: Record<string, number> = {
+  円: 1,
+  yen: 1,
+  jpy: 1,
+  元: 1,
+  千円: 1000,
+  千元: 1000,
+  '千元(日幣)': 1000,
+  thousandyen: 1000,
+  '1000yen': 1000,
+  百万円: 1_000_000,
+  百萬元: 1_000_000,
+  millionyen: 1_000_000,
+}
+
+export interface ResolvedColumn {
+  index: number
+  field: FieldSpec
+  /** Multiply values in this column by this factor (from a unit in the header). */
+  factor: number
+}
+
+export interface HeaderResolution {
+  columns: Map<string, ResolvedColumn>
+  /** Header cells that name no known field. */
+  unknown: Array<{index: number; name: string}>
+  issues: InputIssue[]
+}
+
+export function resolveHeader(file: string, line: number, cells: string[], fields: readonly FieldSpec[]): HeaderResolution {
+  const byName = new Map<string, FieldSpec>()
+  for (const field of fields) {
+    for (const name of [field.key, field.header, ...field.aliases]) byName.set(matchKey(name), field)
+  }
+  const columns = new Map<string, ResolvedColumn>()
+  const unknown: Array<{index: number; name: string}> = []
+  const issues: InputIssue[] = []
+  cells.forEach((cell, index) => {
+    const name = cell.trim()
+    if (name === '') return
+    let key = matchKey(name)
+    let factor = 1
+    let field = byName.get(key)
+    if (!field) {
+      const unitMatch = /^(.*?)[(（]([^()（）]+)[)）]$/.exec(name.normalize('NFKC'))
+      if (unitMatch) {
+        const base = byName.get(matchKey(unitMatch[1]))
+        const unit = HEADER_UNITS[matchKey(unitMatch[2])]
+        if (base && base.scalable && unit !== undefined) {
+          field = base
+          factor = unit
+          key = matchKey(unitMatch[1])
+        }
+      }
+    }
+    if (!field) {
+      unknown.push({index, name})
+      return
+    }
+    const previous = columns.get(field.key)
+    if (previous) {
+      issues.push({file, line, column: columnLabel(index, name), value: name, message: `a second column for "${field.header}" (the first is column ${previous.index + 1})`, hint: 'keep one of them'})
+      return
+    }
+    columns.set(field.key, {index, field, factor})
+  })
+  for (const field of fields) {
+    if (field.required && !columns.has(field.key)) {
+      issues.push({
+        file,
+        line,
+        message: `the required column "${field.header}" is missing`,
+        hint: `name it one of: ${[field.header, ...field.aliases].join(', ')}`,
+      })
+    }
+  }
+  return {columns, unknown, issues}
+}
+
+export function columnLabel(index: number, name: string): string {
+  return `${index + 1} (${name})`
+}
+
+/**
+ * Reads the cells of one record by field key, collecting an issue for each
+ * value that does not parse. A row is valid when `issues` gained nothing.
+ */
+export class RowReader {
+  cells: string[] = []
+  line = 0
+  headerNames: string[] = []
+  failed = false
+
+  constructor(
+    readonly file: string,
+    readonly columns: Map<string, ResolvedColumn>,
+    readonly issues: InputIssue[],
+  ) {}
+
+  reset(cells: string[], line: number): this {
+    this.cells = cells
+    this.line = line
+    this.failed = false
+    return this
+  }
+
+  has(key: string): boolean {
+    return this.columns.has(key)
+  }
+
+  raw(key: string): string | undefined {
+    const column = this.columns.get(key)
+    return column === undefined ? undefined : this.cells[column.index]
+  }
+
+  factor(key: string): number {
+    return this.columns.get(key)?.factor ?? 1
+  }
+
+  /** Parses a cell; `null` for an absent column or an empty cell. */
+  get<T>(key: string, parser: (raw: string) => ParseOutcome<T>, options: {required?: boolean} = {}): T | null {
+    const column = this.columns.get(key)
+    const raw = column === undefined ? '' : this.cells[column.index]
+    const outcome = parser(raw)
+    if (!outcome.ok) {
+      this.fail(key, raw, outcome.reason, outcome.hint)
+      return null
+    }
+    if (outcome.value === null && options.required) {
+      this.fail(key, raw, 'a value is required here')
+      return null
+    }
+    return outcome.value
+  }
+
+  fail(key: string, value: string | undefined, message: string, hint?: string): void {
+    this.failed = true
+    const column = this.columns.get(key)
+    this.issues.push({
+      file: this.file,
+      line: this.line,
+      column: column ? columnLabel(column.index, column.field.header) : key,
+      value,
+      message,
+      hint,
+    })
+  }
+}

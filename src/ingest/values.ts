@@ -1,0 +1,116 @@
+import {Dec, canonical} from '../domain/money.js'
+
+/**
+ * Value parsers for cells of real government spreadsheets. Each returns either
+ * a value, `null` for "no value", or a reason that becomes an input issue.
+ */
+export type ParseOutcome<T> = {ok: true; value: T | null} | {ok: false; reason: string; hint?: string}
+
+/** Width-fold (full-width digits and letters → ASCII) and trim. */
+export function normalizeCell(raw: string): string {
+  // NFKC folds full-width forms; it leaves △ ▲ and the dashes alone.
+  return raw.normalize('NFKC').trim()
+}
+
+/** Cells that mean "no value" in Japanese and Taiwanese tables. */
+const NO_VALUE = new Set(['', '-', '－', '—', '―', '‐', '–', 'ー', 'N/A', 'n/a', 'NA'])
+
+export function isNoValue(raw: string): boolean {
+  return NO_VALUE.has(raw.trim()) || NO_VALUE.has(normalizeCell(raw))
+}
+
+const NUMBER_BODY = /^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/
+
+/**
+ * Parses an amount or count: `1,189,160`, `１２３`, `△50,000`, `▲50,000`, `(50,000)`,
+ * `-50000`, `−50000`, `¥1,000`, `1,000円`. Returns a canonical decimal string.
+ */
+export function parseDecimal(raw: string): ParseOutcome<string> {
+  if (isNoValue(raw)) return {ok: true, value: null}
+  let text = raw.trim()
+  let negative = false
+  if (/^[△▲]/.test(text)) {
+    negative = true
+    text = text.slice(1)
+  }
+  text = normalizeCell(text)
+  if (/^\(.*\)$/.test(text)) {
+    negative = !negative
+    text = text.slice(1, -1).trim()
+  }
+  if (/^[-−－]/.test(text)) {
+    negative = !negative
+    text = text.slice(1).trim()
+  } else if (text.startsWith('+')) {
+    text = text.slice(1).trim()
+  }
+  text = text.replace(/^[¥￥]/, '').replace(/円$/, '').trim()
+  if (!NUMBER_BODY.test(text)) {
+    if (/^\d[\d,]*(?:\.\d+)?$/.test(text)) {
+      return {ok: false, reason: 'misplaced thousands separator', hint: 'group digits by three, e.g. 1,189,160'}
+    }
+    return {ok: false, reason: 'not a number', hint: 'write digits, optionally grouped (1,189,160); negatives as -50,000, △50,000 or (50,000); "-" or empty for no value'}
+  }
+  const value = new Dec(text.replace(/,/g, ''))
+  return {ok: true, value: canonical(negative ? value.negated() : value)}
+}
+
+export function parseInteger(raw: string, options: {min?: number} = {}): ParseOutcome<number> {
+  const parsed = parseDecimal(raw)
+  if (!parsed.ok || parsed.value === null) return parsed as ParseOutcome<number>
+  if (parsed.value.includes('.')) return {ok: false, reason: 'must be a whole number'}
+  const value = Number(parsed.value)
+  if (!Number.isSafeInteger(value)) return {ok: false, reason: 'number too large'}
+  if (options.min !== undefined && value < options.min) {
+    return {ok: false, reason: value < 0 ? 'must not be negative' : `must be at least ${options.min}`}
+  }
+  return {ok: true, value}
+}
+
+export function parseBoundedDecimal(raw: string, min: number, max: number, what: string): ParseOutcome<string> {
+  const parsed = parseDecimal(raw.replace(/%$/, '').replace(/％$/, ''))
+  if (!parsed.ok || parsed.value === null) return parsed
+  const value = new Dec(parsed.value)
+  if (value.lessThan(min) || value.greaterThan(max)) {
+    return {ok: false, reason: `${what} must be between ${min} and ${max}`}
+  }
+  return parsed
+}
+
+/** A key for matching names and headers: width-folded, lower case, without spaces, `_`, `-` or `・`. */
+export function matchKey(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-・･.]/g, '')
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const previous = Array.from({length: b.length + 1}, (_, index) => index)
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0]
+    previous[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j]
+      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1))
+      diagonal = above
+    }
+  }
+  return previous[b.length]
+}
+
+export function closest(input: string, candidates: Iterable<string>, maxDistance?: number): string | undefined {
+  const key = matchKey(input)
+  let best: string | undefined
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const candidate of candidates) {
+    const distance = editDistance(key, matchKey(candidate))
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  const limit = maxDistance ?? Math.max(2, Math.floor(key.length / 3))
+  return bestDistance <= limit ? best : undefined
+}

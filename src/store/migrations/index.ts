@@ -1,0 +1,22 @@
+import type {Migration, MigrationProvider} from 'kysely'
+
+import {register} from './2026-11-23-001-register.js'
+
+export interface MigrationContext {
+  dialect: 'sqlite' | 'postgres'
+}
+
+/** Every migration, in order. Names are date-prefixed; the list is static so bundling and manifests never read the file system. */
+const MIGRATIONS: Record<string, (context: MigrationContext) => Migration> = {
+  '2026-11-23-001-register': register,
+}
+
+export class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly context: MigrationContext) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(Object.entries(MIGRATIONS).map(([name, make]) => [name, make(this.context)]))
+  }
+}
+
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!

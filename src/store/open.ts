@@ -1,0 +1,144 @@
+import {existsSync} from 'node:fs'
+import {mkdir} from 'node:fs/promises'
+import {dirname, resolve} from 'node:path'
+
+import {Kysely, Migrator, PostgresDialect, SqliteDialect} from 'kysely'
+import type BetterSqlite3 from 'better-sqlite3'
+
+import {DatabaseUnavailableError, InternalError} from '../cli/errors.js'
+import {StaticMigrationProvider} from './migrations/index.js'
+import type {Database} from './schema.js'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface Store {
+  db: Kysely<Database>
+  dialect: Dialect
+  /** Where the store is, with any password removed. */
+  location: string
+  /** The raw SQLite handle, for bulk paths that need prepared statements. */
+  sqlite?: BetterSqlite3.Database
+  close(): Promise<void>
+}
+
+export interface OpenResult {
+  store: Store
+  /** True when this call created the store (init on a new file or an empty database). */
+  created: boolean
+  /** Migrations applied by this call. */
+  migrated: string[]
+}
+
+export const DEFAULT_DATABASE = './kasumi.db'
+
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(target)
+}
+
+export function redactUrl(target: string): string {
+  if (!isPostgresUrl(target)) return target
+  try {
+    const url = new URL(target)
+    if (url.password) url.password = '***'
+    return url.toString()
+  } catch {
+    return target.replace(/:[^:@/]*@/, ':***@')
+  }
+}
+
+function sqlitePath(target: string): string {
+  return resolve(target.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, ''))
+}
+
+/**
+ * Opens the store at `target` (a SQLite file path or a postgres:// URL).
+ * `create: false` requires an initialised store and applies pending migrations;
+ * `create: true` (kasumi init) creates the file or schema when missing.
+ */
+export async function openStore(target: string, options: {create: boolean}): Promise<OpenResult> {
+  const store = isPostgresUrl(target) ? await openPostgres(target) : await openSqlite(target, options.create)
+  try {
+    const migrator = new Migrator({db: store.db as Kysely<any>, provider: new StaticMigrationProvider({dialect: store.dialect})})
+    const known = await migrator.getMigrations()
+    const initialised = known.some((migration) => migration.executedAt !== undefined)
+    if (!initialised && !options.create) {
+      throw new DatabaseUnavailableError(`${store.location} is not a kasumi store yet`, {suggestion: `run \`kasumi init${target === DEFAULT_DATABASE ? '' : ` --database ${store.location}`}\` first`})
+    }
+    const pending = known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name)
+    if (pending.length > 0) {
+      const {error, results} = await migrator.migrateToLatest()
+      if (error) throw new InternalError(`migrating ${store.location} failed: ${(error as Error).message}`, {cause: error})
+      const failed = results?.find((result) => result.status === 'Error')
+      if (failed) throw new InternalError(`migration ${failed.migrationName} failed`)
+    }
+    return {store, created: !initialised, migrated: pending}
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+}
+
+async function openSqlite(target: string, create: boolean): Promise<Store> {
+  const file = sqlitePath(target)
+  if (!create && !existsSync(file)) {
+    throw new DatabaseUnavailableError(`no kasumi store at ${file}`, {
+      suggestion: 'run `kasumi init` to create one here, or point --database (or KASUMI_DATABASE) at an existing store',
+    })
+  }
+  if (create) await mkdir(dirname(file), {recursive: true})
+  const {default: SqliteDatabase} = await import('better-sqlite3')
+  let sqlite: BetterSqlite3.Database
+  try {
+    sqlite = new SqliteDatabase(file, {fileMustExist: !create})
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('foreign_keys = ON')
+    sqlite.pragma('synchronous = NORMAL')
+    sqlite.pragma('busy_timeout = 5000')
+  } catch (error) {
+    throw new DatabaseUnavailableError(`cannot open the SQLite store ${file}: ${(error as Error).message}`, {
+      suggestion: 'check that the file is a kasumi store and that you may read and write it',
+      cause: error,
+    })
+  }
+  const db = new Kysely<Database>({dialect: new SqliteDialect({database: sqlite})})
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    sqlite,
+    async close() {
+      await db.destroy()
+    },
+  }
+}
+
+async function openPostgres(target: string): Promise<Store> {
+  const {default: pg} = await import('pg')
+  // int8 (count(*), serial sums) as JS numbers when safe; amounts are text and stay exact.
+  pg.types.setTypeParser(20, (value: string) => {
+    const number = Number(value)
+    return Number.isSafeInteger(number) ? number : value
+  })
+  const pool = new pg.Pool({connectionString: target, max: 4, connectionTimeoutMillis: 5000})
+  pool.on('error', () => {})
+  const location = redactUrl(target)
+  try {
+    const client = await pool.connect()
+    client.release()
+  } catch (error) {
+    await pool.end().catch(() => {})
+    throw new DatabaseUnavailableError(`cannot reach PostgreSQL at ${location}: ${(error as Error).message}`, {
+      suggestion: 'check that the server is running and the URL (host, port, database, user) is right',
+      cause: error,
+    })
+  }
+  const db = new Kysely<Database>({dialect: new PostgresDialect({pool})})
+  return {
+    db,
+    dialect: 'postgres',
+    location,
+    async close() {
+      await db.destroy()
+    },
+  }
+}

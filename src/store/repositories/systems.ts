@@ -1,0 +1,134 @@
+import type {Kysely} from 'kysely'
+
+import type {Category, Eligibility, SystemRecord, SystemStatus} from '../../domain/inventory.js'
+import type {Database, SystemTable} from '../schema.js'
+
+/** Each system field with its column: the one place that maps the domain to the table. */
+export const SYSTEM_COLUMNS = {
+  id: 'id',
+  ministry: 'ministry_code',
+  name: 'name',
+  category: 'category',
+  businessArea: 'business_area',
+  status: 'status',
+  physicalServers: 'physical_servers',
+  virtualHosts: 'virtual_hosts',
+  osInstances: 'os_instances',
+  utilisation: 'utilisation_pct',
+  storageTb: 'storage_tb',
+  users: 'users',
+  annualHours: 'annual_hours',
+  firstYear: 'first_fy',
+  lastYear: 'last_fy',
+  eligibility: 'eligibility',
+  eligibilityReason: 'eligibility_reason',
+  tags: 'tags',
+  retiredReason: 'retired_reason',
+} as const satisfies Record<keyof SystemRecord, keyof SystemTable>
+
+const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value))
+
+export function systemFromRow(row: SystemTable): SystemRecord {
+  return {
+    id: row.id,
+    ministry: row.ministry_code,
+    name: row.name,
+    category: row.category as Category,
+    businessArea: row.business_area,
+    status: row.status as SystemStatus,
+    physicalServers: nullableNumber(row.physical_servers),
+    virtualHosts: nullableNumber(row.virtual_hosts),
+    osInstances: nullableNumber(row.os_instances),
+    utilisation: row.utilisation_pct,
+    storageTb: row.storage_tb,
+    users: nullableNumber(row.users),
+    annualHours: row.annual_hours,
+    firstYear: nullableNumber(row.first_fy),
+    lastYear: nullableNumber(row.last_fy),
+    eligibility: row.eligibility as Eligibility,
+    eligibilityReason: row.eligibility_reason,
+    tags: JSON.parse(row.tags) as string[],
+    retiredReason: row.retired_reason,
+  }
+}
+
+export function systemToRow(system: SystemRecord, now: string): SystemTable {
+  return {
+    id: system.id,
+    ministry_code: system.ministry,
+    name: system.name,
+    category: system.category,
+    business_area: system.businessArea,
+    status: system.status,
+    physical_servers: system.physicalServers,
+    virtual_hosts: system.virtualHosts,
+    os_instances: system.osInstances,
+    utilisation_pct: system.utilisation,
+    storage_tb: system.storageTb,
+    users: system.users,
+    annual_hours: system.annualHours,
+    first_fy: system.firstYear,
+    last_fy: system.lastYear,
+    eligibility: system.eligibility,
+    eligibility_reason: system.eligibilityReason,
+    tags: JSON.stringify(system.tags),
+    retired_reason: system.retiredReason,
+    created_at: now,
+    updated_at: now,
+  }
+}
+
+/** A field's value as the change log records it: text, or null. */
+export function fieldText(system: SystemRecord, field: keyof SystemRecord): string | null {
+  const value = system[field]
+  if (value === null || value === undefined) return null
+  if (Array.isArray(value)) return value.join(';')
+  return String(value)
+}
+
+export interface SystemFilter {
+  ministry?: string[]
+  category?: string[]
+  status?: string[]
+  ids?: string[]
+}
+
+export async function listSystems(db: Kysely<Database>, filter: SystemFilter = {}): Promise<SystemRecord[]> {
+  let query = db.selectFrom('system').selectAll('system')
+  if (filter.ministry?.length) query = query.where('system.ministry_code', 'in', filter.ministry)
+  if (filter.category?.length) query = query.where('system.category', 'in', filter.category)
+  if (filter.status?.length) query = query.where('system.status', 'in', filter.status)
+  if (filter.ids?.length) query = query.where('system.id', 'in', filter.ids)
+  const rows = await query.orderBy('system.id').execute()
+  return rows.map(systemFromRow)
+}
+
+export async function getSystem(db: Kysely<Database>, id: string): Promise<SystemRecord | undefined> {
+  const row = await db.selectFrom('system').selectAll().where('id', '=', id).executeTakeFirst()
+  return row ? systemFromRow(row) : undefined
+}
+
+export async function systemIds(db: Kysely<Database>): Promise<Set<string>> {
+  const rows = await db.selectFrom('system').select('id').execute()
+  return new Set(rows.map((row) => row.id))
+}
+
+export async function insertSystems(db: Kysely<Database>, systems: readonly SystemRecord[], now: string): Promise<void> {
+  const chunk = 500
+  for (let start = 0; start < systems.length; start += chunk) {
+    await db
+      .insertInto('system')
+      .values(systems.slice(start, start + chunk).map((system) => systemToRow(system, now)))
+      .execute()
+  }
+}
+
+export async function updateSystem(db: Kysely<Database>, system: SystemRecord, now: string): Promise<void> {
+  const {created_at: _created, id: _id, ...row} = systemToRow(system, now)
+  await db.updateTable('system').set(row).where('id', '=', system.id).execute()
+}
+
+/** Which fields differ between two versions of a system. */
+export function changedFields(before: SystemRecord, after: SystemRecord): Array<keyof SystemRecord> {
+  return (Object.keys(SYSTEM_COLUMNS) as Array<keyof SystemRecord>).filter((field) => fieldText(before, field) !== fieldText(after, field))
+}

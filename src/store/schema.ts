@@ -1,0 +1,81 @@
+import type {Generated} from 'kysely'
+
+/** Row types of the store, as both dialects hold them. Amounts and decimals are canonical decimal strings. */
+export interface MinistryTable {
+  code: string
+  name_zh: string
+  name_ja: string | null
+  name_en: string | null
+  /** JSON array of strings. */
+  aliases: string
+  display_order: number
+}
+
+export interface SystemTable {
+  id: string
+  ministry_code: string
+  name: string
+  category: string
+  business_area: string | null
+  status: string
+  physical_servers: number | null
+  virtual_hosts: number | null
+  os_instances: number | null
+  utilisation_pct: string | null
+  storage_tb: string | null
+  users: number | null
+  annual_hours: string | null
+  first_fy: number | null
+  last_fy: number | null
+  eligibility: string
+  eligibility_reason: string | null
+  /** JSON array of strings. */
+  tags: string
+  retired_reason: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface CostLineTable {
+  id: Generated<number>
+  system_id: string
+  fiscal_year: number
+  pool: string
+  spend_type: string
+  frequency: string
+  amount: string
+  currency: string
+  note: string | null
+  change_set_id: number | null
+}
+
+export interface ChangeSetTable {
+  id: Generated<number>
+  at: string
+  actor: string
+  command: string
+  kind: string
+  file_name: string | null
+  file_sha256: string | null
+  rows: number
+  summary: string
+}
+
+export interface ChangeTable {
+  id: Generated<number>
+  change_set_id: number
+  entity: string
+  entity_id: string
+  action: string
+  field: string | null
+  before: string | null
+  after: string | null
+}
+
+export interface Database {
+  ministry: MinistryTable
+  system: SystemTable
+  cost_line: CostLineTable
+  change_set: ChangeSetTable
+  change: ChangeTable
+}

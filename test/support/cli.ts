@@ -1,0 +1,93 @@
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {spawnSync} from 'node:child_process'
+
+import {Config, Errors} from '@oclif/core'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export const BIN = join(ROOT, 'bin', 'run.js')
+
+export interface CommandResult {
+  stdout: string
+  stderr: string
+  exitCode: number
+  /** Parsed stdout when it is JSON. */
+  json?: any
+  error?: Error
+}
+
+let config: Config | undefined
+
+/**
+ * Runs a kasumi command in-process, from the built manifest and `dist/`,
+ * capturing stdout, stderr and the exit code as a user would see them.
+ */
+export async function kasumi(argv: string[], options: {env?: Record<string, string | undefined>} = {}): Promise<CommandResult> {
+  config ??= await Config.load(ROOT)
+  const saved = {stdout: process.stdout.write, stderr: process.stderr.write, exitCode: process.exitCode}
+  const savedEnv: Record<string, string | undefined> = {}
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    savedEnv[key] = process.env[key]
+    if (value === undefined) delete process.env[key]
+    else process.env[key] = value
+  }
+  let stdout = ''
+  let stderr = ''
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+    return true
+  }) as typeof process.stdout.write
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+    return true
+  }) as typeof process.stderr.write
+  let exitCode = 0
+  let error: Error | undefined
+  try {
+    await config.runCommand(argv[0], argv.slice(1))
+  } catch (caught) {
+    error = caught as Error
+    const oclif = (caught as {oclif?: {exit?: number}}).oclif
+    exitCode = oclif?.exit ?? 1
+    if (!(caught instanceof Errors.ExitError) && oclif?.exit === undefined) stderr += String((caught as Error).stack)
+    else if (!(caught instanceof Errors.ExitError)) stderr += (caught as Error).message
+  } finally {
+    process.stdout.write = saved.stdout
+    process.stderr.write = saved.stderr
+    process.exitCode = saved.exitCode
+    for (const [key, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(stdout)
+  } catch {
+    json = undefined
+  }
+  return {stdout, stderr, exitCode, json, error}
+}
+
+/** Runs the built CLI as a child process, as a user would. */
+export function kasumiProcess(argv: string[], options: {cwd?: string; env?: Record<string, string>; input?: string} = {}): CommandResult {
+  const result = spawnSync(process.execPath, [BIN, ...argv], {
+    cwd: options.cwd,
+    env: {...process.env, NO_COLOR: '1', ...options.env},
+    input: options.input ?? '',
+    encoding: 'utf8',
+  })
+  let json: unknown
+  try {
+    json = JSON.parse(result.stdout)
+  } catch {
+    json = undefined
+  }
+  return {stdout: result.stdout, stderr: result.stderr, exitCode: result.status ?? 1, json}
+}
+
+export function tempDir(prefix = 'kasumi-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
