@@ -36,12 +36,16 @@ export interface TableData {
 export function renderTable(table: TableData, painter: Painter): string {
   const drawn = new Table({
     head: table.head.map((cell) => painter.paint('bold', cell)),
-    colAligns: table.align,
+    colAligns: table.align ?? [],
     style: {head: [], border: [], compact: false, 'padding-left': 1, 'padding-right': 1},
     wordWrap: false,
   })
   for (const row of table.rows) drawn.push(row)
   for (const row of table.footer ?? []) drawn.push(row.map((cell) => painter.paint('bold', cell)))
-  const body = drawn.toString()
+  // cli-table3 rules off every row; keep only the rules under the head and above the footer.
+  const lines = drawn.toString().split('\n')
+  const rules = lines.map((line, index) => (line.startsWith('├') ? index : -1)).filter((index) => index >= 0)
+  const keep = new Set([rules[0], table.footer?.length ? rules.at(-table.footer.length) : undefined])
+  const body = lines.filter((line, index) => !line.startsWith('├') || keep.has(index)).join('\n')
   return table.title ? `${painter.paint('bold', table.title)}\n${body}` : body
 }

@@ -15,7 +15,7 @@ import {listMinistries, upsertMinistries} from '../store/repositories/ministries
 import {changedFields, fieldText, insertSystems, listSystems, updateSystem} from '../store/repositories/systems.js'
 import type {Database} from '../store/schema.js'
 import {readCsv, type EncodingOption} from './csv.js'
-import {TABLE_KINDS, guessKind, type BuildContext, type Kind, type TableKind} from './kinds.js'
+import {TABLE_KINDS, guessKind, systemFieldHeader, type BuildContext, type Kind, type TableKind} from './kinds.js'
 import {RowReader, resolveHeader, type HeaderResolution} from './table.js'
 
 export const ON_CONFLICT = ['fail', 'update', 'skip'] as const
@@ -130,8 +130,11 @@ class ReadState {
 
 async function buildContext(db: Kysely<Database> | undefined, file: string, options: ReadOptions, bundledMinistries: () => Promise<Ministry[]>): Promise<BuildContext> {
   const ministries = db ? await listMinistries(db) : await bundledMinistries()
-  const storedSystemIds = new Set<string>()
-  if (db) for (const row of await db.selectFrom('system').select('id').execute()) storedSystemIds.add(row.id)
+  let storedSystemIds: Set<string> | null = null
+  if (db) {
+    storedSystemIds = new Set<string>()
+    for (const row of await db.selectFrom('system').select('id').execute()) storedSystemIds.add(row.id)
+  }
   return {file, calendar: options.calendar, ministries: new MinistryIndex(ministries), storedSystemIds, seenIds: new Map(), issues: []}
 }
 
@@ -256,7 +259,7 @@ export async function importFile(store: Store, file: string, options: ImportOpti
 function checkStoredConflicts(state: ReadState, systems: SystemRecord[], context: BuildContext, onConflict: OnConflict): void {
   if (onConflict !== 'fail') return
   for (const system of systems) {
-    if (context.storedSystemIds.has(system.id)) {
+    if (context.storedSystemIds?.has(system.id)) {
       const line = context.seenIds.get(system.id)
       const column = state.header?.columns.get('id')
       state.issues.push({
@@ -295,7 +298,7 @@ async function writeSystems(db: Kysely<Database>, changeSetId: number, systems: 
     }
     await updateSystem(db, system, now)
     summary.updated++
-    for (const field of fields) changes.push({entity: 'system', entityId: system.id, action: 'update', field, before: fieldText(stored, field), after: fieldText(system, field)})
+    for (const field of fields) changes.push({entity: 'system', entityId: system.id, action: 'update', field: systemFieldHeader(field), before: fieldText(stored, field), after: fieldText(system, field)})
   }
   await insertSystems(db, inserts, now)
   summary.inserted += inserts.length

@@ -24,8 +24,8 @@ export interface BuildContext {
   file: string
   calendar: Calendar
   ministries: MinistryIndex
-  /** System ids already in the store. */
-  storedSystemIds: ReadonlySet<string>
+  /** System ids already in the store; null when there is no store to check against. */
+  storedSystemIds: ReadonlySet<string> | null
   /** Ids seen earlier in this file, with their line. */
   seenIds: Map<string, number>
   issues: InputIssue[]
@@ -39,9 +39,13 @@ export interface TableKind<R> {
 
 /* ---------- value parsers shared by the kinds ---------- */
 
+/** Cells kasumi's CSV export prefixed with ' so spreadsheets do not run them as formulas. */
+const NEUTRALISED = /^'[=+\-@\t\r]/
+
 function text(maxLength = 500): (raw: string) => ParseOutcome<string> {
   return (raw) => {
-    const value = raw.trim()
+    let value = raw.trim()
+    if (NEUTRALISED.test(value)) value = value.slice(1)
     if (value === '') return {ok: true, value: null}
     if (value.length > maxLength) return {ok: false, reason: `longer than ${maxLength} characters`}
     // eslint-disable-next-line no-control-regex
@@ -138,6 +142,11 @@ export const SYSTEM_FIELDS: readonly FieldSpec[] = [
   {key: 'retiredReason', header: 'retired_reason', aliases: ['retirement reason', '廃止理由', '廢止理由']},
 ]
 
+/** The CSV header of a system field key, as the change log and --set name it. */
+export function systemFieldHeader(key: string): string {
+  return SYSTEM_FIELDS.find((field) => field.key === key)?.header ?? key
+}
+
 export const systemsKind: TableKind<SystemRecord> = {
   kind: 'systems',
   fields: SYSTEM_FIELDS,
@@ -231,7 +240,7 @@ export const costsKind: TableKind<CostLine> = {
   fields: COST_FIELDS,
   build(row, context) {
     const systemId = row.get('systemId', identifier, {required: true})
-    if (systemId !== null && !context.storedSystemIds.has(systemId) && !context.seenIds.has(systemId)) {
+    if (systemId !== null && context.storedSystemIds !== null && !context.storedSystemIds.has(systemId) && !context.seenIds.has(systemId)) {
       row.fail('systemId', systemId, 'no system has this id', 'import the systems file first, or correct the id')
     }
     const fiscalYear = row.get('fiscalYear', (raw) => fiscalYearOutcome(raw, context.calendar), {required: true})

@@ -14,7 +14,7 @@ export async function bundledMinistries(): Promise<Ministry[]> {
     file: BUNDLED_MINISTRIES_FILE,
     calendar: 'gregorian',
     ministries: new MinistryIndex([]),
-    storedSystemIds: new Set(),
+    storedSystemIds: null,
     seenIds: new Map(),
     issues: [],
   }

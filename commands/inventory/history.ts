@@ -1,0 +1,31 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../src/cli/base.js'
+import {NotFoundError} from '../../src/cli/errors.js'
+import {storeFlags} from '../../src/cli/flags.js'
+import {historyTable} from '../../src/inventory/tables.js'
+import {history} from '../../src/store/repositories/changes.js'
+import {getSystem} from '../../src/store/repositories/systems.js'
+
+export default class InventoryHistory extends BaseCommand {
+  static override summary = 'Show the change log of the store, or of one system.'
+  static override description = 'Without an id: one line per change set (init, imports with their file and SHA-256, additions, updates, retirements). With a system id: every change to that system, field by field with before and after, and the imports that brought its cost lines.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> MIC-0001', '<%= config.bin %> <%= command.id %> --limit 20 --json']
+  static override args = {id: Args.string({description: 'system id'})}
+  static override flags = {...storeFlags, limit: Flags.integer({description: 'Show at most this many entries, newest first.', default: 200, min: 1})}
+
+  async run() {
+    const {args, flags} = await this.parse(InventoryHistory)
+    const store = await this.store(flags.database)
+    if (args.id !== undefined && !(await getSystem(store.db, args.id))) {
+      const any = await store.db.selectFrom('change').select('id').where('entity_id', '=', args.id).executeTakeFirst()
+      if (!any) throw new NotFoundError(`no system with id ${args.id} and no history for it`)
+    }
+    const entries = await history(store.db, {entityId: args.id, limit: flags.limit})
+    if (!this.jsonEnabled()) {
+      if (entries.length === 0) this.note('No changes recorded.')
+      else this.table(historyTable(entries))
+    }
+    return {formatVersion: 1, id: args.id ?? null, entries}
+  }
+}

@@ -1,0 +1,43 @@
+import {existsSync} from 'node:fs'
+
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../../src/cli/base.js'
+import {requireReadableFile} from '../../src/cli/files.js'
+import {readingFlags, storeFlags} from '../../src/cli/flags.js'
+import type {Calendar} from '../../src/domain/fiscal-year.js'
+import type {EncodingOption} from '../../src/ingest/csv.js'
+import {validateFile} from '../../src/ingest/import.js'
+import type {Kind} from '../../src/ingest/kinds.js'
+import {bundledMinistries} from '../../src/reference/ministries.js'
+import {isPostgresUrl} from '../../src/store/open.js'
+
+export default class InventoryValidate extends BaseCommand {
+  static override summary = 'Check a CSV file as an import would, without writing anything.'
+  static override description = `Applies every rule of \`kasumi inventory import\` and lists every problem with its file, line, column and value (exit code 3), or says the file is valid (exit 0). With a store it also checks ids against the store; without one it uses the bundled ministries, and cost lines can only be checked against systems in the store.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
+    '<%= config.bin %> <%= command.id %> 経費.csv --encoding shift_jis --json',
+  ]
+
+  static override args = {file: Args.string({description: 'CSV file to check', required: true})}
+  static override flags = {...storeFlags, ...readingFlags}
+
+  async run() {
+    const {args, flags} = await this.parse(InventoryValidate)
+    await requireReadableFile(args.file)
+    const haveStore = isPostgresUrl(flags.database) || existsSync(flags.database)
+    const store = haveStore ? await this.store(flags.database) : undefined
+    if (!store) this.note(`No store at ${flags.database}: checking against the bundled ministries only.`)
+    const result = await validateFile(store?.db, args.file, {
+      kind: flags.kind as Kind | 'auto',
+      encoding: flags.encoding as EncodingOption,
+      calendar: flags.calendar as Calendar,
+      allowUnknownColumns: flags['allow-unknown-columns'],
+      maxIssues: flags['max-issues'],
+    }, bundledMinistries)
+    for (const warning of result.warnings) this.warning(`${warning.column ?? ''} ${warning.message}; ${warning.hint ?? ''}`.trim())
+    this.success(`${args.file} is valid: ${result.records.toLocaleString('en')} ${result.kind === 'costs' ? 'cost lines' : result.kind} (${result.encoding}).`)
+    return {formatVersion: 1, file: args.file, valid: true, ...result}
+  }
+}

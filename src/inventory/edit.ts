@@ -1,0 +1,116 @@
+import {ConflictError, InvalidInputError, NotFoundError, UsageError, type InputIssue} from '../cli/errors.js'
+import type {SystemRecord} from '../domain/inventory.js'
+import {MinistryIndex} from '../domain/ministry-index.js'
+import {SYSTEM_FIELDS, systemFieldHeader, systemsKind, type BuildContext} from '../ingest/kinds.js'
+import {RowReader, type ResolvedColumn} from '../ingest/table.js'
+import {matchKey} from '../ingest/values.js'
+import type {Store} from '../store/open.js'
+import {addChanges, createChangeSet} from '../store/repositories/changes.js'
+import {listMinistries} from '../store/repositories/ministries.js'
+import {changedFields, fieldText, getSystem, insertSystems, updateSystem} from '../store/repositories/systems.js'
+import {SYSTEM_EXPORT_COLUMNS} from './columns.js'
+
+/** A system's fields as text cells keyed by field key: what an export row holds. */
+export function systemCells(system: SystemRecord): Record<string, string> {
+  const cells: Record<string, string> = {}
+  SYSTEM_FIELDS.forEach((field, index) => {
+    const value = SYSTEM_EXPORT_COLUMNS[index].value(system)
+    cells[field.key] = value === null || value === undefined ? '' : String(value)
+  })
+  return cells
+}
+
+/** Finds a system field by any of its names (key, English header, Japanese or Chinese alias). */
+export function findSystemField(name: string): string | undefined {
+  const key = matchKey(name)
+  return SYSTEM_FIELDS.find((field) => [field.key, field.header, ...field.aliases].some((candidate) => matchKey(candidate) === key))?.key
+}
+
+/**
+ * Builds and checks a system from text values with exactly the rules of an
+ * import, so that add, update and import can never disagree.
+ */
+export async function buildSystem(store: Store, values: Record<string, string>, source: string, existingIds: ReadonlySet<string> | null): Promise<SystemRecord> {
+  const columns = new Map<string, ResolvedColumn>()
+  const cells: string[] = []
+  SYSTEM_FIELDS.forEach((field, index) => {
+    columns.set(field.key, {index, field, factor: 1})
+    cells.push(values[field.key] ?? '')
+  })
+  const issues: InputIssue[] = []
+  const context: BuildContext = {
+    file: source,
+    calendar: 'gregorian',
+    ministries: new MinistryIndex(await listMinistries(store.db)),
+    storedSystemIds: existingIds,
+    seenIds: new Map(),
+    issues,
+  }
+  const row = new RowReader(source, columns, issues).reset(cells, 0)
+  const system = systemsKind.build(row, context)
+  for (const issue of issues) {
+    issue.line = undefined
+    issue.column = SYSTEM_FIELDS.find((field) => issue.column?.includes(`(${field.header})`))?.header ?? issue.column
+  }
+  if (!system || issues.length > 0) throw new InvalidInputError(`the system is not valid; nothing was written`, issues)
+  return system
+}
+
+export interface EditResult {
+  system: SystemRecord
+  changes: Array<{field: string; before: string | null; after: string | null}>
+  changeSetId: number | null
+  dryRun: boolean
+}
+
+export async function addSystem(store: Store, values: Record<string, string>, options: {actor: string; dryRun?: boolean}): Promise<EditResult> {
+  const system = await buildSystem(store, values, 'new system', null)
+  if (await getSystem(store.db, system.id)) throw new ConflictError(`a system with id ${system.id} already exists`, {suggestion: `use \`kasumi inventory update ${system.id} --set field=value\``})
+  const changes = (Object.keys(systemCells(system)) as Array<keyof SystemRecord>)
+    .map((field) => ({field: systemFieldHeader(field), before: null, after: fieldText(system, field)}))
+    .filter((change) => change.after !== null)
+  if (options.dryRun) return {system, changes, changeSetId: null, dryRun: true}
+  const changeSetId = await store.db.transaction().execute(async (trx) => {
+    await insertSystems(trx, [system], new Date().toISOString())
+    const id = await createChangeSet(trx, {actor: options.actor, command: `kasumi inventory add --id ${system.id}`, kind: 'add', rows: 1, summary: `added ${system.id} ${system.name}`})
+    await addChanges(trx, id, [{entity: 'system', entityId: system.id, action: 'insert', after: JSON.stringify(system)}])
+    return id
+  })
+  return {system, changes, changeSetId, dryRun: false}
+}
+
+/** Parses `field=value` assignments, naming any unknown field. */
+export function parseAssignments(assignments: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {}
+  for (const assignment of assignments) {
+    const equals = assignment.indexOf('=')
+    if (equals <= 0) throw new UsageError(`--set takes field=value, not ${JSON.stringify(assignment)}`, {suggestion: 'e.g. --set status=migrating --set utilisation_pct=35.5'})
+    const name = assignment.slice(0, equals).trim()
+    const field = findSystemField(name)
+    if (!field) throw new UsageError(`unknown field ${JSON.stringify(name)}`, {suggestion: `fields: ${SYSTEM_FIELDS.map((f) => f.header).join(', ')}`})
+    if (field === 'id') throw new UsageError('a system id cannot be changed', {suggestion: 'add a system with the new id and retire the old one'})
+    values[field] = assignment.slice(equals + 1)
+  }
+  return values
+}
+
+export async function updateSystemFields(
+  store: Store,
+  id: string,
+  values: Record<string, string>,
+  options: {actor: string; dryRun?: boolean; kind?: 'update' | 'retire'; command: string},
+): Promise<EditResult> {
+  const stored = await getSystem(store.db, id)
+  if (!stored) throw new NotFoundError(`no system with id ${id}`, {suggestion: 'see `kasumi inventory list`'})
+  const next = await buildSystem(store, {...systemCells(stored), ...values}, `${id}`, null)
+  const fields = changedFields(stored, next)
+  const changes = fields.map((field) => ({field: systemFieldHeader(field), before: fieldText(stored, field), after: fieldText(next, field)}))
+  if (fields.length === 0 || options.dryRun) return {system: next, changes, changeSetId: null, dryRun: Boolean(options.dryRun)}
+  const changeSetId = await store.db.transaction().execute(async (trx) => {
+    await updateSystem(trx, next, new Date().toISOString())
+    const setId = await createChangeSet(trx, {actor: options.actor, command: options.command, kind: options.kind ?? 'update', rows: 1, summary: `${options.kind === 'retire' ? 'retired' : 'updated'} ${id}: ${changes.map((change) => change.field).join(', ')}`})
+    await addChanges(trx, setId, changes.map((change) => ({entity: 'system' as const, entityId: id, action: options.kind === 'retire' ? ('retire' as const) : ('update' as const), ...change})))
+    return setId
+  })
+  return {system: next, changes, changeSetId, dryRun: false}
+}

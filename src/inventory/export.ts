@@ -1,0 +1,81 @@
+import {createWriteStream} from 'node:fs'
+import {rename, rm} from 'node:fs/promises'
+import {dirname, join, basename} from 'node:path'
+import {once} from 'node:events'
+import type {Writable} from 'node:stream'
+
+import type {Store} from '../store/open.js'
+import {iterateCostLines} from '../store/repositories/costs.js'
+import {listMinistries} from '../store/repositories/ministries.js'
+import {listSystems} from '../store/repositories/systems.js'
+import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../report/csv.js'
+import {COST_EXPORT_COLUMNS, MINISTRY_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from './columns.js'
+
+export type ExportKind = 'systems' | 'costs' | 'ministries'
+export type ExportFormat = 'csv' | 'json'
+
+export interface ExportOptions {
+  kind: ExportKind
+  format: ExportFormat
+  bom: boolean
+}
+
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain')
+}
+
+/** Streams the register to `out` page by page; returns the number of rows. */
+export async function exportTo(store: Store, out: Writable, options: ExportOptions): Promise<number> {
+  let rows = 0
+  const pages = exportPages(store, options.kind)
+  const columns = COLUMNS[options.kind] as ReadonlyArray<CsvColumn<unknown>>
+  if (options.format === 'csv') {
+    await write(out, `${options.bom ? UTF8_BOM : ''}${csvHeader(columns)}`)
+    for await (const page of pages) {
+      await write(out, page.map((row) => csvRow(columns, row)).join(''))
+      rows += page.length
+    }
+  } else {
+    await write(out, `{"formatVersion":1,"kind":${JSON.stringify(options.kind)},"rows":[`)
+    for await (const page of pages) {
+      const text = page.map((row) => JSON.stringify(stripId(row))).join(',\n')
+      await write(out, `${rows > 0 ? ',\n' : '\n'}${text}`)
+      rows += page.length
+    }
+    await write(out, `\n]}\n`)
+  }
+  return rows
+}
+
+const COLUMNS = {systems: SYSTEM_EXPORT_COLUMNS, costs: COST_EXPORT_COLUMNS, ministries: MINISTRY_EXPORT_COLUMNS}
+
+function stripId(row: unknown): unknown {
+  if (row && typeof row === 'object' && 'systemId' in row && 'id' in row) {
+    const {id: _id, ...rest} = row as Record<string, unknown>
+    return rest
+  }
+  return row
+}
+
+async function* exportPages(store: Store, kind: ExportKind): AsyncGenerator<unknown[]> {
+  if (kind === 'systems') yield await listSystems(store.db)
+  else if (kind === 'ministries') yield await listMinistries(store.db)
+  else yield* iterateCostLines(store.db)
+}
+
+/** Writes a file atomically: to a temporary file beside it, renamed into place only when complete. */
+export async function exportToFile(store: Store, file: string, options: ExportOptions): Promise<number> {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`)
+  const out = createWriteStream(temporary)
+  try {
+    const rows = await exportTo(store, out, options)
+    out.end()
+    await once(out, 'finish')
+    await rename(temporary, file)
+    return rows
+  } catch (error) {
+    out.destroy()
+    await rm(temporary, {force: true})
+    throw error
+  }
+}
