@@ -89,75 +89,120 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
   let badBytesReported = false
   let stopped = false
 
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    max_record_size: 1 << 20,
-    on_record(record: string[], context) {
-      if (stopped || handlers.shouldStop?.()) {
-        stopped = true
-        return null
-      }
-      const line = context.lines
-      if (!badBytesReported) {
-        for (let index = 0; index < record.length; index++) {
-          if (record[index].includes(REPLACEMENT)) {
-            badBytesReported = true
-            issues.push({file, line, column: String(index + 1), message: 'bytes that are not text in this encoding', hint: encodingHint(encoding, source.encoding)})
-            break
-          }
+  /** Every record, from either path, goes through here in file order. */
+  const accept = (record: string[], line: number): void => {
+    if (stopped || handlers.shouldStop?.()) {
+      stopped = true
+      return
+    }
+    if (!badBytesReported) {
+      for (let index = 0; index < record.length; index++) {
+        if (record[index].includes(REPLACEMENT)) {
+          badBytesReported = true
+          issues.push({file, line, column: String(index + 1), message: 'bytes that are not text in this encoding', hint: encodingHint(encoding, source.encoding)})
+          break
         }
       }
-      if (expectedFields < 0) {
-        expectedFields = record.length
-        handlers.header(record, line)
+    }
+    if (expectedFields < 0) {
+      expectedFields = record.length
+      handlers.header(record, line)
+      return
+    }
+    if (record.length !== expectedFields) {
+      const blank = record.length === 1 && record[0].trim() === ''
+      if (blank) return
+      issues.push({
+        file,
+        line,
+        message: `the record has ${record.length} fields where the header has ${expectedFields}`,
+        hint: record.length < expectedFields ? 'the line may be truncated, or a quoted cell may hold a line break by mistake' : 'a cell may hold an unquoted comma',
+      })
+      if (issues.length >= maxIssues) stopped = true
+      return
+    }
+    result.records++
+    handlers.record(record, line)
+  }
+
+  // Two paths to the same records. While the text has no quote, no bad bytes and
+  // plain LF/CRLF line ends, lines are split directly (most exports look like this,
+  // and it is several times faster); from the first chunk that has any of those,
+  // csv-parse reads the rest of the file, starting at a line boundary.
+  let linesBefore = 0
+  let parser: ReturnType<typeof parse> | undefined
+  let parseError: CsvError | undefined
+  let ended: Promise<void> | undefined
+  const startParser = () => {
+    const offset = linesBefore
+    const csv = parse({
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      max_record_size: 1 << 20,
+      on_record(record: string[], context) {
+        accept(record, offset + context.lines)
         return null
-      }
-      if (record.length !== expectedFields) {
-        const blank = record.length === 1 && record[0].trim() === ''
-        if (blank) return null
-        issues.push({
-          file,
-          line,
-          message: `the record has ${record.length} fields where the header has ${expectedFields}`,
-          hint: record.length < expectedFields ? 'the line may be truncated, or a quoted cell may hold a line break by mistake' : 'a cell may hold an unquoted comma',
-        })
-        if (issues.length >= maxIssues) stopped = true
-        return null
-      }
-      result.records++
-      handlers.record(record, line)
-      return null
-    },
-  })
+      },
+    })
+    csv.on('error', (error: CsvError) => {
+      ;(error as unknown as {lines?: number}).lines = offset + ((error as unknown as {lines?: number}).lines ?? 0)
+      parseError = error
+    })
+    csv.resume()
+    ended = new Promise<void>((resolve) => {
+      csv.on('end', resolve)
+      csv.on('error', () => resolve())
+    })
+    return csv
+  }
+
+  const fastLines = (text: string): void => {
+    let from = 0
+    for (;;) {
+      const newline = text.indexOf('\n', from)
+      if (newline < 0) return
+      const end = newline > from && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline
+      linesBefore++
+      if (end > from) accept(text.slice(from, end).split(','), linesBefore)
+      if (stopped) return
+      from = newline + 1
+    }
+  }
 
   const decoder = encoding === 'utf-8' ? undefined : iconv.getDecoder(ICONV_NAMES[encoding] ?? encoding)
   const input = createReadStream(file, {start: bomLength, highWaterMark: 1 << 20, encoding: decoder ? undefined : 'utf8'})
-
-  let parseError: CsvError | undefined
-  parser.on('error', (error: CsvError) => {
-    parseError = error
-  })
-  parser.resume()
-  const ended = new Promise<void>((resolve) => {
-    parser.on('end', resolve)
-    parser.on('error', () => resolve())
-  })
+  let carry = ''
+  const feed = (text: string, last: boolean): void => {
+    if (parser) {
+      parser.write(text)
+      return
+    }
+    const joined = carry + text
+    const cut = last ? joined.length : joined.lastIndexOf('\n') + 1
+    const complete = joined.slice(0, cut)
+    carry = joined.slice(cut)
+    const plain = complete.indexOf('"') < 0 && complete.indexOf(REPLACEMENT) < 0 && (complete.length === 0 || complete.indexOf('\n') >= 0 || last)
+    if (plain && !(last && complete.length > 0 && !complete.endsWith('\n') && complete.includes('\r'))) {
+      fastLines(last && complete.length > 0 && !complete.endsWith('\n') ? `${complete}\n` : complete)
+      return
+    }
+    parser = startParser()
+    parser.write(complete + carry)
+    carry = ''
+  }
 
   for await (const chunk of input) {
-    const text = decoder ? decoder.write(chunk as Buffer) : (chunk as string)
-    parser.write(text)
+    feed(decoder ? decoder.write(chunk as Buffer) : (chunk as string), false)
     if (parseError || stopped) break
     if (handlers.drain) await handlers.drain()
   }
   if (!parseError && !stopped) {
-    if (decoder) {
-      const rest = decoder.end()
-      if (rest) parser.write(rest)
+    feed(decoder ? decoder.end() ?? '' : '', true)
+    if (parser) {
+      parser.end()
+      await ended
     }
-    parser.end()
-    await ended
   } else {
     input.destroy()
   }
