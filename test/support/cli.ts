@@ -46,7 +46,10 @@ export async function kasumi(argv: string[], options: {env?: Record<string, stri
   let exitCode = 0
   let error: Error | undefined
   try {
-    await config.runCommand(argv[0], argv.slice(1))
+    // Topic words may be given apart, as a user types them: `inventory list` = `inventory:list`.
+    let split = Math.min(argv.length, 3)
+    while (split > 1 && !config.findCommand(argv.slice(0, split).join(':'))) split--
+    await config.runCommand(argv.slice(0, split).join(':'), argv.slice(split))
   } catch (caught) {
     error = caught as Error
     const oclif = (caught as {oclif?: {exit?: number}}).oclif

@@ -1,0 +1,303 @@
+import type {TableData} from '../cli/output.js'
+import {Dec, formatAmount} from '../domain/money.js'
+import {
+  byArea,
+  byImplementingMinistry,
+  byLeadMinistry,
+  computeTotals,
+  type MinistryGroup,
+  type ReferenceCheck,
+  type ReferenceRow,
+  type ReferenceTable,
+  type Totals,
+} from './jp2009.js'
+
+/**
+ * Pure table builders for reference tables: data in, rows of strings out.
+ * Headings follow --lang; the data text is shown as the table gives it.
+ * Amounts are grouped by thousands; an empty cell is shown as "-".
+ */
+
+export const LANGS = ['zh-TW', 'ja', 'en'] as const
+export type Lang = (typeof LANGS)[number]
+export const DEFAULT_LANG: Lang = 'zh-TW'
+
+interface Labels {
+  lead: string
+  implementing: string
+  area: string
+  cost: string
+  year: string
+  hours: string
+  jointUse: string
+  areaCount: string
+  totalArea: string
+  totalJointUse: string
+  none: string
+  byLead: string
+  byImplementing: string
+  byArea: string
+  footnote: string
+  units: string
+  source: (source: ReferenceTable['meta']['source'], published: string) => string
+  jointUseSummary: (before: string, after: string, reduction: string) => string
+}
+
+export const LABELS: Record<Lang, Labels> = {
+  'zh-TW': {
+    lead: '負責單位',
+    implementing: '實施單位',
+    area: '業務‧作業系統名稱',
+    cost: '削減經費（試算）\n千元（日幣）',
+    year: '年度',
+    hours: '業務處理時間削減成果（試算）\n時間',
+    jointUse: '＊共同利用化的效果\n千元（日幣）',
+    areaCount: '業務數',
+    totalArea: '合計（不含＊列）',
+    totalJointUse: '＊共同利用化的效果 合計',
+    none: '（未標示實施單位）',
+    byLead: '依負責單位',
+    byImplementing: '依實施單位',
+    byArea: '依業務',
+    footnote: '註：',
+    units: '單位：削減經費 千元（日幣），業務處理時間 時間（每年）；數字皆為試算。',
+    source: (source, published) => `資料來源：${source.original}（${published} 發表；轉引自 ${source.author}，${source.document}，${source.location ?? ''}）`,
+    jointUseSummary: (before, after, reduction) => `＊共同利用相關經費：實施前 ${before}，實施後 ${after}，削減經費 ${reduction}（千元）`,
+  },
+  ja: {
+    lead: '担当府省',
+    implementing: '実施府省',
+    area: '業務・システム名',
+    cost: '削減経費（試算）\n千円',
+    year: '年度',
+    hours: '業務処理時間削減（試算）\n時間',
+    jointUse: '＊共同利用化の効果\n千円',
+    areaCount: '業務数',
+    totalArea: '合計（＊の行を除く）',
+    totalJointUse: '＊共同利用化の効果 合計',
+    none: '（実施府省の記載なし）',
+    byLead: '担当府省別',
+    byImplementing: '実施府省別',
+    byArea: '業務別',
+    footnote: '注：',
+    units: '単位：削減経費 千円、業務処理時間 時間（年間）。数値はすべて試算。',
+    source: (source, published) => `出典：${source.original}（${published}公表。${source.author}「${source.document}」${source.location ?? ''}より）`,
+    jointUseSummary: (before, after, reduction) => `＊共同利用関係経費：実施前 ${before}、実施後 ${after}、削減経費 ${reduction}（千円）`,
+  },
+  en: {
+    lead: 'Lead ministry',
+    implementing: 'Implementing ministry',
+    area: 'Business area / system',
+    cost: 'Cost reduction (estimate)\nthousand yen',
+    year: 'FY',
+    hours: 'Processing time reduction (estimate)\nhours',
+    jointUse: '＊Joint-use effect\nthousand yen',
+    areaCount: 'Areas',
+    totalArea: 'Total (area rows; ＊ rows excluded)',
+    totalJointUse: 'Total of ＊ joint-use effects',
+    none: '(no implementing ministry given)',
+    byLead: 'by lead ministry',
+    byImplementing: 'by implementing ministry',
+    byArea: 'by area',
+    footnote: 'Note: ',
+    units: 'Units: cost reduction in thousand yen, processing time in hours per year; all figures are estimates (試算).',
+    source: (source, published) => `Source: ${source.original}, published ${published}; as given in ${source.author}, ${source.documentEn ?? source.document}${source.location ? `, ${source.location}` : ''}`,
+    jointUseSummary: (before, after, reduction) => `＊Joint-use costs: before ${before}, after ${after}, reduction ${reduction} (thousand yen)`,
+  },
+}
+
+const EMPTY = '-'
+
+function amount(value: string | null): string {
+  return value === null ? EMPTY : formatAmount(value)
+}
+
+function year(value: number | null): string {
+  return value === null ? EMPTY : String(value)
+}
+
+/** Terminal columns a string takes: East Asian wide and full-width characters count two. */
+export function displayWidth(text: string): number {
+  let width = 0
+  for (const char of text) {
+    const code = char.codePointAt(0)!
+    const wide =
+      (code >= 0x1100 && code <= 0x115f) ||
+      (code >= 0x2e80 && code <= 0xa4cf && code !== 0x303f) ||
+      (code >= 0xac00 && code <= 0xd7a3) ||
+      (code >= 0xf900 && code <= 0xfaff) ||
+      (code >= 0xfe30 && code <= 0xfe4f) ||
+      (code >= 0xff00 && code <= 0xff60) ||
+      (code >= 0xffe0 && code <= 0xffe6) ||
+      (code >= 0x20000 && code <= 0x3fffd)
+    width += wide ? 2 : 1
+  }
+  return width
+}
+
+const BREAK_AFTER = new Set(['，', '、', '。', '）', '；', ',', ' '])
+
+/**
+ * Breaks text into lines of at most `width` columns. CJK text has no spaces:
+ * a line breaks after the last comma or closing parenthesis in its second
+ * half, else between any two characters.
+ */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line: string[] = []
+  for (const char of text) {
+    if (line.length > 0 && displayWidth(line.join('') + char) > width) {
+      let cut = line.length
+      for (let index = line.length - 1; index > 0; index--) {
+        if (BREAK_AFTER.has(line[index]) && displayWidth(line.slice(0, index + 1).join('')) * 2 >= width) {
+          cut = index + 1
+          break
+        }
+      }
+      lines.push(line.slice(0, cut).join(''))
+      line = line.slice(cut)
+    }
+    line.push(char)
+  }
+  if (line.length > 0) lines.push(line.join(''))
+  return lines
+}
+
+/** The area cell as the published table writes it: （實施單位）before the name. */
+export function publishedAreaName(row: Pick<ReferenceRow, 'implementingMinistries' | 'area'>): string {
+  return `${row.implementingMinistries.map((name) => `（${name}）`).join('')}${row.area}`
+}
+
+function ministriesLabel(ministries: readonly string[], lang: Lang): string {
+  return ministries.length === 0 ? LABELS[lang].none : ministries.map((name) => `（${name}）`).join('')
+}
+
+/** The table in its published layout: lead ministry at the start of each group, ＊ rows indented under their area. */
+export function publishedTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData {
+  const labels = LABELS[lang]
+  const totals = computeTotals(table.rows)
+  const areaNames = table.rows.filter((row) => row.kind !== 'joint-use-summary').map((row) => displayWidth(publishedAreaName(row)) + 2)
+  const noteWidth = Math.max(40, ...areaNames)
+  let lead: string | undefined
+  const rows = table.rows.map((row) => {
+    const leadCell = row.leadMinistry === lead ? '' : row.leadMinistry
+    lead = row.leadMinistry
+    switch (row.kind) {
+      case 'area':
+        return [leadCell, publishedAreaName(row), amount(row.costReductionThousandYen), year(row.costYear), amount(row.hoursReduction), year(row.hoursYear)]
+      case 'joint-use':
+        return [leadCell, `  ${row.area}`, amount(row.costReductionThousandYen), year(row.costYear), amount(row.hoursReduction), year(row.hoursYear)]
+      case 'joint-use-summary':
+        return [leadCell, [row.area, ...wrap(row.note ?? '', noteWidth)].join('\n'), EMPTY, EMPTY, EMPTY, EMPTY]
+    }
+  })
+  return {
+    title: titleOf(table, lang),
+    head: [labels.lead, labels.area, labels.cost, labels.year, labels.hours, labels.year],
+    rows,
+    footer: [
+      ['', labels.totalArea, amount(totals.costReductionThousandYen), '', amount(totals.hoursReduction), ''],
+      ['', labels.totalJointUse, amount(totals.jointUseThousandYen), '', '', ''],
+    ],
+    align: ['left', 'left', 'right', 'right', 'right', 'right'],
+  }
+}
+
+function groupTable(title: string, heading: string, groups: MinistryGroup[], totals: Totals, lang: Lang, label: (group: MinistryGroup) => string): TableData {
+  const labels = LABELS[lang]
+  const count = groups.reduce((all, group) => all + group.areaRows.length, 0)
+  return {
+    title,
+    head: [heading, labels.areaCount, labels.cost, labels.jointUse, labels.hours],
+    rows: groups.map((group) => [
+      label(group),
+      String(group.areaRows.length),
+      amount(group.totals.costReductionThousandYen),
+      zeroAsEmpty(group.totals.jointUseThousandYen),
+      amount(group.totals.hoursReduction),
+    ]),
+    footer: [[labels.totalArea, String(count), amount(totals.costReductionThousandYen), amount(totals.jointUseThousandYen), amount(totals.hoursReduction)]],
+    align: ['left', 'right', 'right', 'right', 'right'],
+  }
+}
+
+/** A joint-use subtotal of zero means the group has no joint-use rows: shown as "-". */
+function zeroAsEmpty(value: string): string {
+  return new Dec(value).isZero() ? EMPTY : formatAmount(value)
+}
+
+/** Subtotals by lead ministry (負責單位); the joint-use column is the ＊ rows of each group, not added to the cost column. */
+export function leadMinistryTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData {
+  const labels = LABELS[lang]
+  return groupTable(`${titleOf(table, lang)} — ${labels.byLead}`, labels.lead, byLeadMinistry(table), computeTotals(table.rows), lang, (group) => group.ministries.join(''))
+}
+
+/** Subtotals by implementing ministry, for the rows that name one; the rest are one line. */
+export function implementingMinistryTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData {
+  const labels = LABELS[lang]
+  return groupTable(`${titleOf(table, lang)} — ${labels.byImplementing}`, labels.implementing, byImplementingMinistry(table), computeTotals(table.rows), lang, (group) => ministriesLabel(group.ministries, lang))
+}
+
+/** Both ministry views, as `--by ministry` shows them. */
+export function ministryTables(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData[] {
+  return [leadMinistryTable(table, lang), implementingMinistryTable(table, lang)]
+}
+
+/** One line per area row, with the joint-use effect that belongs to it as a column. */
+export function areaTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData {
+  const labels = LABELS[lang]
+  const totals = computeTotals(table.rows)
+  return {
+    title: `${titleOf(table, lang)} — ${labels.byArea}`,
+    head: [labels.lead, labels.implementing, labels.area, labels.cost, labels.year, labels.jointUse, labels.hours, labels.year],
+    rows: byArea(table).map((line) => [
+      line.leadMinistry,
+      line.implementingMinistries.length === 0 ? EMPTY : line.implementingMinistries.join('；'),
+      line.area,
+      amount(line.costReductionThousandYen),
+      year(line.costYear),
+      amount(line.jointUseThousandYen),
+      amount(line.hoursReduction),
+      year(line.hoursYear),
+    ]),
+    footer: [['', '', labels.totalArea, amount(totals.costReductionThousandYen), '', amount(totals.jointUseThousandYen), amount(totals.hoursReduction), '']],
+    align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
+  }
+}
+
+export function titleOf(table: ReferenceTable, lang: Lang = DEFAULT_LANG): string {
+  const title = table.meta.title[lang]
+  return lang === 'zh-TW' && table.meta.label ? `${table.meta.label}、${title}` : title
+}
+
+/** The lines printed under a table: units, the joint-use summary, the footnote and the source. */
+export function referenceNotes(table: ReferenceTable, lang: Lang = DEFAULT_LANG): string[] {
+  const labels = LABELS[lang]
+  const {meta} = table
+  const summary = meta.jointUseSummary
+  const lines = [labels.units, labels.jointUseSummary(formatAmount(summary.before), formatAmount(summary.after), formatAmount(summary.reduction))]
+  if (meta.footnote) lines.push(`${labels.footnote}${meta.footnote}`)
+  lines.push(labels.source(meta.source, meta.published))
+  return lines
+}
+
+/** One line per check: ✓ or ✗, and for a failure what was expected and found. */
+export function checkLines(checks: readonly ReferenceCheck[]): string[] {
+  return checks.map((check) =>
+    check.ok ? `✓ ${check.description}` : `✗ ${check.description}: expected ${shownValue(check.expected)}, found ${shownValue(check.actual)}`,
+  )
+}
+
+function shownValue(value: string): string {
+  return /^-?\d+(\.\d+)?$/.test(value) ? formatAmount(value) : value
+}
+
+/** The list of reference tables, for `kasumi reference list`. */
+export function listTable(tables: readonly ReferenceTable[], lang: Lang = DEFAULT_LANG): TableData {
+  const head = {'zh-TW': ['代號', '標題', '發表日期', '列數', '單位'], ja: ['ID', '表題', '公表日', '行数', '単位'], en: ['id', 'title', 'published', 'rows', 'units']}[lang]
+  return {
+    head,
+    rows: tables.map((table) => [table.meta.id, table.meta.title[lang], table.meta.published, String(table.rows.length), `${table.meta.units.cost}; ${table.meta.units.hours}`]),
+    align: ['left', 'left', 'left', 'right', 'left'],
+  }
+}
