@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
-
-await execute({dir: import.meta.url})
+// `kasumi --version` is answered before oclif loads (it prints what oclif would),
+// so that scripts probing the version pay no start-up cost.
+const [flag, ...rest] = process.argv.slice(2)
+if ((flag === '--version' || flag === '-v') && rest.length === 0) {
+  const {readFileSync} = await import('node:fs')
+  const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  process.stdout.write(`kasumi/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+} else {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}

@@ -27,6 +27,7 @@ Headers may be English, Japanese or Traditional Chinese (id/システムID/系�
     ...readingFlags,
     'on-conflict': Flags.string({description: 'What to do with a system id that is already in the store.', options: [...ON_CONFLICT], default: 'fail'}),
     'dry-run': Flags.boolean({description: 'Check and count everything, then roll back: nothing is written.'}),
+    parallel: Flags.string({description: 'Read on a second thread while writing: auto (files of 4 MB and more), always or never.', options: ['auto', 'always', 'never'], default: 'auto', hidden: true}),
   }
 
   async run() {
@@ -42,6 +43,7 @@ Headers may be English, Japanese or Traditional Chinese (id/システムID/系�
       maxIssues: flags['max-issues'],
       onConflict: flags['on-conflict'] as OnConflict,
       dryRun: flags['dry-run'],
+      parallel: flags.parallel as 'auto' | 'always' | 'never',
       actor: flags.actor,
       command: `kasumi inventory import ${args.file}`,
       onProgress: interactive ? (records) => process.stderr.write(`\r  ${records.toLocaleString('en')} rows written…`) : undefined,

@@ -10,14 +10,14 @@ import {DEFAULT_LIST_COLUMNS, LIST_COLUMNS, systemListTable, type ListColumn} fr
 
 export default class InventoryList extends BaseCommand {
   static override summary = 'List systems, with their annual cost.'
-  static override description = `Shows the systems in the register with a totals row. The cost column is the sum of a fiscal year's cost lines (default: the latest year), rounded half-up to the display unit; the total is rounded from the exact sum. Sort with --sort FIELD (prefix - for descending).
+  static override description = `Shows the systems in the register with a totals row. The cost column is the sum of a fiscal year's cost lines (default: the latest year), rounded half-up to the display unit; the total is rounded from the exact sum. Sort with --sort FIELD, or --sort=-FIELD for descending.
 
 Columns: ${Object.keys(LIST_COLUMNS).join(', ')}.
 Sort fields: ${SORT_FIELDS.join(', ')}.`
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --ministry mic --category lan,common',
-    '<%= config.bin %> <%= command.id %> --sort -cost --columns id,name,servers,utilisation,cost',
+    '<%= config.bin %> <%= command.id %> --sort cost --desc --columns id,name,servers,utilisation,cost',
     '<%= config.bin %> <%= command.id %> --status active --json',
   ]
 
@@ -26,7 +26,8 @@ Sort fields: ${SORT_FIELDS.join(', ')}.`
     ...filterFlags,
     ...yearFlag,
     ...unitFlag,
-    sort: Flags.string({description: 'Sort by this field; -field sorts descending.', default: 'id'}),
+    sort: Flags.string({description: 'Sort by this field.', default: 'id'}),
+    desc: Flags.boolean({description: 'Sort descending.'}),
     columns: Flags.string({description: 'Columns to show, comma-separated.', default: DEFAULT_LIST_COLUMNS.join(',')}),
   }
 
@@ -35,13 +36,13 @@ Sort fields: ${SORT_FIELDS.join(', ')}.`
     const columns = flags.columns.split(',').map((column) => column.trim()) as ListColumn[]
     const unknown = columns.filter((column) => !(column in LIST_COLUMNS))
     if (unknown.length) throw new UsageError(`unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {suggestion: `choose from ${Object.keys(LIST_COLUMNS).join(', ')}`})
-    const sortKey = flags.sort.replace(/^-/, '')
+    const sortKey = flags.sort
     if (!SORT_FIELDS.includes(sortKey)) throw new UsageError(`cannot sort by ${flags.sort}`, {suggestion: `choose from ${SORT_FIELDS.join(', ')}`})
 
     const store = await this.store(flags.database)
     const ministry = await resolveMinistries(store, flags.ministry)
     const {systems, year, costs} = await systemsWithCosts(store, {ministry, category: flags.category, status: flags.status}, flags.year)
-    const sorted = sortSystems(systems, flags.sort, costs)
+    const sorted = sortSystems(systems, flags.desc ? `-${sortKey}` : sortKey, costs)
     if (!this.jsonEnabled()) {
       if (sorted.length === 0) this.note('No systems match.')
       else this.table(systemListTable(sorted, {columns, costs, year, unit: flags.unit as DisplayUnit}))

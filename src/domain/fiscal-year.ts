@@ -46,11 +46,11 @@ export function parseFiscalYear(raw: string, calendar: Calendar = 'gregorian'): 
   }
 
   match = /^(?:民國|民国|ROC)(\d{1,3}|元)(?:年度?)?$/i.exec(text)
-  if (match) return checkRange(ROC_OFFSET + (match[1] === '元' ? 1 : Number(match[1])))
+  if (match) return rocYear(match[1] === '元' ? 1 : Number(match[1]))
 
   match = /^(\d{1,3})(?:年度?)?$/.exec(text)
   if (match) {
-    if (calendar === 'roc') return checkRange(ROC_OFFSET + Number(match[1]))
+    if (calendar === 'roc') return rocYear(Number(match[1]))
     if (calendar === 'japanese') {
       return {ok: false, reason: 'a bare era year does not say which era', hint: 'write the era, e.g. 平成21年度 or 令和3年度'}
     }
@@ -62,6 +62,11 @@ export function parseFiscalYear(raw: string, calendar: Calendar = 'gregorian'): 
   }
 
   return {ok: false, reason: 'not a fiscal year', hint: 'use 2009, 2009年度, FY2009, 平成21年度, 令和3年度 or 民國98年'}
+}
+
+function rocYear(index: number): FiscalYearResult {
+  if (index < 1) return {ok: false, reason: '民國 has no year 0', hint: '民國元年 is 1912'}
+  return checkRange(ROC_OFFSET + index)
 }
 
 function checkRange(year: number): FiscalYearResult {

@@ -86,6 +86,7 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
   }
 
   let expectedFields = -1
+  let headerCells: string[] = []
   let badBytesReported = false
   let stopped = false
 
@@ -106,6 +107,7 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
     }
     if (expectedFields < 0) {
       expectedFields = record.length
+      headerCells = record
       handlers.header(record, line)
       return
     }
@@ -171,7 +173,7 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
   }
 
   const decoder = encoding === 'utf-8' ? undefined : iconv.getDecoder(ICONV_NAMES[encoding] ?? encoding)
-  const input = createReadStream(file, {start: bomLength, highWaterMark: 1 << 20, encoding: decoder ? undefined : 'utf8'})
+  const input = createReadStream(file, {start: bomLength, highWaterMark: 256 * 1024, encoding: decoder ? undefined : 'utf8'})
   let carry = ''
   const feed = (text: string, last: boolean): void => {
     if (parser) {
@@ -207,21 +209,24 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
     input.destroy()
   }
 
-  if (parseError) issues.push(csvErrorIssue(file, parseError))
+  if (parseError) issues.push(csvErrorIssue(file, parseError, headerCells))
   if (!parseError && expectedFields < 0) {
     issues.push({file, message: 'the file has no header row', hint: 'the first line must name the columns'})
   }
   return result
 }
 
-function csvErrorIssue(file: string, error: CsvError): InputIssue {
-  const line = (error as unknown as {lines?: number}).lines
-  switch (error.code) {
+function csvErrorIssue(file: string, error: CsvError, header: string[]): InputIssue {
+  const {lines: line, index, field} = error as unknown as {lines?: number; index?: number; field?: unknown}
+  const column = index === undefined ? undefined : header[index] ? `${index + 1} (${header[index]})` : String(index + 1)
+  switch (error.code as string) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return {file, line, message: 'a quoted cell is never closed: the file is truncated or a quote is missing', hint: 'check the last lines of the file, or re-export it'}
+      return {file, line, column, message: 'a quoted cell is never closed: the file is truncated or a quote is missing', hint: 'check the last lines of the file, or re-export it'}
+    // csv-parse names this one without the CSV_ prefix.
+    case 'INVALID_OPENING_QUOTE':
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return {file, line, message: 'a quote in the middle of a cell', hint: 'inside a quoted cell write a quote twice (""), or quote the whole cell'}
+      return {file, line, column, value: typeof field === 'string' ? field : undefined, message: 'a quote in the middle of a cell', hint: 'inside a quoted cell write a quote twice (""), or quote the whole cell'}
     case 'CSV_MAX_RECORD_SIZE':
       return {file, line, message: 'a record longer than 1 MiB: the file is probably not CSV, or a quote is never closed'}
     default:

@@ -54,8 +54,13 @@ function text(maxLength = 500): (raw: string) => ParseOutcome<string> {
   }
 }
 
+/** Removes the apostrophe kasumi's CSV export puts before a cell a spreadsheet would run as a formula. */
+function unneutralise(value: string): string {
+  return NEUTRALISED.test(value) ? value.slice(1) : value
+}
+
 function identifier(raw: string): ParseOutcome<string> {
-  const value = normalizeCell(raw)
+  const value = unneutralise(normalizeCell(raw))
   if (value === '') return {ok: true, value: null}
   if (value.length > 64) return {ok: false, reason: 'an id is at most 64 characters'}
   if (/\s/.test(value)) return {ok: false, reason: 'an id has no spaces', hint: 'use letters, digits, "-" or "_", e.g. MIC-0001'}
@@ -68,6 +73,8 @@ export function enumeration<T extends string>(values: readonly T[], aliases: Rec
   for (const value of values) lookup.set(matchKey(value), value)
   for (const [alias, value] of Object.entries(aliases)) lookup.set(matchKey(alias), value)
   return (raw) => {
+    const exact = lookup.get(raw)
+    if (exact !== undefined) return {ok: true, value: exact}
     if (raw.trim() === '') return {ok: true, value: null}
     const value = lookup.get(matchKey(raw))
     if (value === undefined) return {ok: false, reason: 'not one of the accepted values', hint: `use one of: ${values.join(', ')}`}
@@ -104,6 +111,7 @@ const nonNegativeDecimal = (what: string) => (raw: string): ParseOutcome<string>
 const percent = (raw: string) => parseBoundedDecimal(raw, 0, 100, 'utilisation')
 
 function currency(raw: string): ParseOutcome<string> {
+  if (/^[A-Z]{3}$/.test(raw)) return {ok: true, value: raw}
   const value = normalizeCell(raw).toUpperCase()
   if (value === '') return {ok: true, value: null}
   const named: Record<string, string> = {円: 'JPY', 日圓: 'JPY', 日幣: 'JPY', 新台幣: 'TWD', 台幣: 'TWD', NT$: 'TWD', 'US$': 'USD', $: 'USD'}
@@ -114,7 +122,7 @@ function currency(raw: string): ParseOutcome<string> {
 
 function tags(raw: string): ParseOutcome<string[]> {
   if (isNoValue(raw)) return {ok: true, value: []}
-  const list = raw.split(/[;,、，；|]/).map((tag) => normalizeCell(tag)).filter((tag) => tag !== '')
+  const list = unneutralise(raw.trim()).split(/[;,、，；|]/).map((tag) => normalizeCell(tag)).filter((tag) => tag !== '')
   return {ok: true, value: [...new Set(list)]}
 }
 

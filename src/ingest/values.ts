@@ -7,15 +7,18 @@ import {Dec, canonical} from '../domain/money.js'
 export type ParseOutcome<T> = {ok: true; value: T | null} | {ok: false; reason: string; hint?: string}
 
 /** Width-fold (full-width digits and letters → ASCII) and trim. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
+
 export function normalizeCell(raw: string): string {
-  // NFKC folds full-width forms; it leaves △ ▲ and the dashes alone.
-  return raw.normalize('NFKC').trim()
+  // NFKC folds full-width forms; it leaves △ ▲ and the dashes alone. Plain ASCII needs no folding.
+  return PRINTABLE_ASCII.test(raw) ? raw.trim() : raw.normalize('NFKC').trim()
 }
 
 /** Cells that mean "no value" in Japanese and Taiwanese tables. */
 const NO_VALUE = new Set(['', '-', '－', '—', '―', '‐', '–', 'ー', 'N/A', 'n/a', 'NA'])
 
 export function isNoValue(raw: string): boolean {
+  if (raw.length > 3 && raw.trim().length > 3) return false
   return NO_VALUE.has(raw.trim()) || NO_VALUE.has(normalizeCell(raw))
 }
 
@@ -25,7 +28,11 @@ const NUMBER_BODY = /^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/
  * Parses an amount or count: `1,189,160`, `１２３`, `△50,000`, `▲50,000`, `(50,000)`,
  * `-50000`, `−50000`, `¥1,000`, `1,000円`. Returns a canonical decimal string.
  */
+const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d{0,17})$/
+
 export function parseDecimal(raw: string): ParseOutcome<string> {
+  // Plain integers, the bulk of any export, are already canonical.
+  if (CANONICAL_INTEGER.test(raw)) return {ok: true, value: raw}
   if (isNoValue(raw)) return {ok: true, value: null}
   let text = raw.trim()
   let negative = false

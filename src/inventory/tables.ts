@@ -68,7 +68,9 @@ export function systemListTable(systems: readonly SystemRecord[], options: ListT
     if (column === 'cost' && options.costs) return costCell(mergeCosts(systems.map((s) => options.costs!.get(s.id))), options.unit)
     return ''
   })
-  return {head, rows, footer: systems.length > 1 ? [footer] : [], align}
+  const costColumn = options.columns.indexOf('cost')
+  const residue = costColumn >= 0 && options.costs ? residueLine(head.length, costColumn, roundingResidue(systems.map((s) => options.costs!.get(s.id)), options.unit)) : []
+  return {head, rows: [...rows, ...residue], footer: systems.length > 1 ? [footer] : [], align}
 }
 
 function sumField(systems: readonly SystemRecord[], pick: (s: SystemRecord) => number | null): number {
@@ -77,6 +79,33 @@ function sumField(systems: readonly SystemRecord[], pick: (s: SystemRecord) => n
 
 function sumDecimal(values: Array<string | null>): Dec {
   return values.reduce<Dec>((total, value) => (value === null ? total : total.plus(value)), ZERO)
+}
+
+/**
+ * Display rounding is half-up per cell, and totals are rounded from the exact
+ * sum; where the rounded cells do not add up to the rounded total, the table
+ * shows the difference on a "rounding" line so that it still reconciles.
+ */
+export function roundingResidue(cells: Array<Map<string, Dec> | undefined>, unit: DisplayUnit, currency = 'JPY'): Dec {
+  const factor = DISPLAY_UNITS[unit].factor
+  const round = (value: Dec) => value.dividedBy(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP)
+  let exact = ZERO
+  let rounded = ZERO
+  for (const cell of cells) {
+    const amount = cell?.get(currency)
+    if (!amount) continue
+    exact = exact.plus(amount)
+    rounded = rounded.plus(round(amount))
+  }
+  return round(exact).minus(rounded)
+}
+
+function residueLine(width: number, column: number, residue: Dec): string[][] {
+  if (residue.isZero()) return []
+  const line = Array.from({length: width}, () => '')
+  line[0] = 'rounding'
+  line[column] = `${residue.isPositive() ? '+' : ''}${groupDigits(residue.toFixed(0))}`
+  return [line]
 }
 
 export function mergeCosts(parts: Array<Map<string, Dec> | undefined>): Map<string, Dec> {
@@ -104,10 +133,12 @@ export function ministrySummaryTable(ministries: readonly Ministry[], systems: r
     groupDigits(sumDecimal(list.map((s) => s.annualHours)).toFixed()),
     costCell(mergeCosts(list.map((s) => costs.get(s.id))), unit),
   ]
-  const rows = ministries.filter((ministry) => byMinistry.has(ministry.code)).map((ministry) => line(ministry.code, ministry.nameJa ?? ministry.nameZh, byMinistry.get(ministry.code)!))
+  const present = ministries.filter((ministry) => byMinistry.has(ministry.code))
+  const rows = present.map((ministry) => line(ministry.code, ministry.nameJa ?? ministry.nameZh, byMinistry.get(ministry.code)!))
+  const perMinistry = present.map((ministry) => mergeCosts(byMinistry.get(ministry.code)!.map((s) => costs.get(s.id))))
   return {
     head,
-    rows,
+    rows: [...rows, ...residueLine(head.length, head.length - 1, roundingResidue(perMinistry, unit))],
     footer: [line('total', '', systems)],
     align: head.map((_, index) => (index < 2 ? 'left' : 'right')),
   }

@@ -4,6 +4,12 @@ import type {CostLine, CostPool, Frequency, SpendType} from '../../domain/invent
 import type {Database} from '../schema.js'
 import type {Store} from '../open.js'
 
+/** The cost-line index, as the first migration creates it; bulk loads drop and rebuild it. */
+export const COST_LINE_INDEX = {
+  name: 'cost_line_system_year_idx',
+  create: 'CREATE INDEX cost_line_system_year_idx ON cost_line (system_id, fiscal_year)',
+}
+
 export const COST_INSERT_COLUMNS = ['system_id', 'fiscal_year', 'pool', 'spend_type', 'frequency', 'amount', 'currency', 'note', 'change_set_id'] as const
 
 /**
@@ -12,44 +18,60 @@ export const COST_INSERT_COLUMNS = ['system_id', 'fiscal_year', 'pool', 'spend_t
  * PostgreSQL multi-row inserts of 1,000 rows keep round trips few.
  */
 export class CostLineWriter {
-  private readonly statement?: {run(...values: unknown[]): unknown}
+  private static readonly ROWS_PER_STATEMENT = 50
+  private readonly single?: {run(...values: unknown[]): unknown}
+  private readonly multi?: {run(...values: unknown[]): unknown}
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly db: Kysely<Database>,
     private readonly changeSetId: number | null,
   ) {
     if (store.sqlite) {
-      this.statement = store.sqlite.prepare(`INSERT INTO cost_line (${COST_INSERT_COLUMNS.join(', ')}) VALUES (${COST_INSERT_COLUMNS.map(() => '?').join(', ')})`)
+      const insert = `INSERT INTO cost_line (${COST_INSERT_COLUMNS.join(', ')}) VALUES `
+      const tuple = `(${COST_INSERT_COLUMNS.map(() => '?').join(', ')})`
+      this.single = store.sqlite.prepare(insert + tuple)
+      this.multi = store.sqlite.prepare(insert + Array(CostLineWriter.ROWS_PER_STATEMENT).fill(tuple).join(', '))
     }
   }
 
-  async write(lines: readonly CostLine[]): Promise<void> {
-    if (this.statement) {
-      const statement = this.statement
-      for (const line of lines) {
-        statement.run(line.systemId, line.fiscalYear, line.pool, line.spendType, line.frequency, line.amount, line.currency, line.note, this.changeSetId)
+  /** Writes `count` cost lines given as flat values (COST_ROW_WIDTH per line, in COST_INSERT_COLUMNS order less change_set_id). */
+  async write(rows: ReadonlyArray<string | number | null>, count: number): Promise<void> {
+    const width = COST_INSERT_COLUMNS.length - 1
+    if (this.single && this.multi) {
+      const per = CostLineWriter.ROWS_PER_STATEMENT
+      const values: unknown[] = new Array(per * (width + 1))
+      let row = 0
+      for (; row + per <= count; row += per) {
+        let out = 0
+        for (let r = row; r < row + per; r++) {
+          const base = r * width
+          for (let c = 0; c < width; c++) values[out++] = rows[base + c]
+          values[out++] = this.changeSetId
+        }
+        this.multi.run(values)
       }
+      for (; row < count; row++) this.single.run(...rows.slice(row * width, row * width + width), this.changeSetId)
       return
     }
     const chunk = 1000
-    for (let start = 0; start < lines.length; start += chunk) {
-      await this.db
-        .insertInto('cost_line')
-        .values(
-          lines.slice(start, start + chunk).map((line) => ({
-            system_id: line.systemId,
-            fiscal_year: line.fiscalYear,
-            pool: line.pool,
-            spend_type: line.spendType,
-            frequency: line.frequency,
-            amount: line.amount,
-            currency: line.currency,
-            note: line.note,
-            change_set_id: this.changeSetId,
-          })),
-        )
-        .execute()
+    for (let start = 0; start < count; start += chunk) {
+      const lines = []
+      for (let r = start; r < Math.min(count, start + chunk); r++) {
+        const base = r * width
+        lines.push({
+          system_id: rows[base] as string,
+          fiscal_year: rows[base + 1] as number,
+          pool: rows[base + 2] as string,
+          spend_type: rows[base + 3] as string,
+          frequency: rows[base + 4] as string,
+          amount: rows[base + 5] as string,
+          currency: rows[base + 6] as string,
+          note: rows[base + 7] as string | null,
+          change_set_id: this.changeSetId,
+        })
+      }
+      await this.db.insertInto('cost_line').values(lines).execute()
     }
   }
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// kasumi's demo: a fresh store in ./demo, the bundled sample register, and what a planner looks at first.
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, rmSync} from 'node:fs'
+import {dirname, join, relative} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const folder = join(root, 'demo')
+const database = join(folder, 'kasumi.db')
+const samples = join(root, 'data', 'samples')
+
+rmSync(folder, {recursive: true, force: true})
+mkdirSync(folder, {recursive: true})
+
+function kasumi(...args) {
+  const shown = args.map((arg) => (arg.startsWith(root) ? relative(root, arg) || '.' : arg)).join(' ')
+  process.stdout.write(`\n$ kasumi ${shown}\n`)
+  const result = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], {stdio: 'inherit', env: {...process.env, KASUMI_DATABASE: database}})
+  if (result.status !== 0) {
+    process.stderr.write(`demo: \`kasumi ${shown}\` exited with ${result.status}\n`)
+    process.exit(result.status ?? 1)
+  }
+}
+
+kasumi('init')
+kasumi('inventory', 'import', join(samples, 'systems.csv'))
+kasumi('inventory', 'import', join(samples, 'costs.csv'))
+kasumi('inventory', 'summary')
+kasumi('inventory', 'list', '--category', 'common', '--sort', 'cost', '--desc', '--columns', 'id,ministry,name,servers,utilisation,cost')
+kasumi('reference', 'show', 'jp-2009', '--by', 'ministry')
+process.stdout.write(`\nThe demo store is ${relative(process.cwd(), database)}; try \`KASUMI_DATABASE=${relative(process.cwd(), database)} node bin/run.js inventory show MIC-0001\`.\n`)

@@ -1,0 +1,125 @@
+import type {Kysely} from 'kysely'
+
+import type {InputIssue} from '../cli/errors.js'
+import type {Calendar} from '../domain/fiscal-year.js'
+import type {Ministry} from '../domain/inventory.js'
+import {MinistryIndex} from '../domain/ministry-index.js'
+import type {Database} from '../store/schema.js'
+import type {EncodingOption} from './csv.js'
+import {TABLE_KINDS, guessKind, type BuildContext, type Kind, type TableKind} from './kinds.js'
+import {RowReader, resolveHeader, type HeaderResolution} from './table.js'
+
+export interface ReadOptions {
+  kind?: Kind | 'auto'
+  encoding: EncodingOption
+  calendar: Calendar
+  /** Accept columns kasumi does not know, with a warning, instead of failing. */
+  allowUnknownColumns?: boolean
+  /** Stop after this many issues (the count of the rest is still reported). */
+  maxIssues?: number
+}
+
+/** What a reader needs to know of the store; plain data, so it can cross to a worker thread. */
+export interface StoreFacts {
+  ministries: Ministry[]
+  /** null when there is no store to check system ids against. */
+  systemIds: string[] | null
+}
+
+export async function storeFacts(db: Kysely<Database> | undefined, bundledMinistries: () => Promise<Ministry[]>): Promise<StoreFacts> {
+  if (!db) return {ministries: await bundledMinistries(), systemIds: null}
+  const {listMinistries} = await import('../store/repositories/ministries.js')
+  const rows = await db.selectFrom('system').select('id').execute()
+  return {ministries: await listMinistries(db), systemIds: rows.map((row) => row.id)}
+}
+
+/** The kind of a file from its header alone (or the --kind given). */
+export async function peekKind(file: string, options: ReadOptions): Promise<Kind | undefined> {
+  if (options.kind && options.kind !== 'auto') return options.kind
+  const {readCsv} = await import('./csv.js')
+  let kind: Kind | undefined
+  let seen = false
+  await readCsv({file, encoding: options.encoding}, {
+    header(cells) {
+      kind = guessKind(cells)
+      seen = true
+    },
+    record() {},
+    shouldStop: () => seen,
+  })
+  return kind
+}
+
+export function buildContext(file: string, options: ReadOptions, facts: StoreFacts): BuildContext {
+  return {
+    file,
+    calendar: options.calendar,
+    ministries: new MinistryIndex(facts.ministries),
+    storedSystemIds: facts.systemIds === null ? null : new Set(facts.systemIds),
+    seenIds: new Map(),
+    issues: [],
+  }
+}
+
+/** The state of one read: header, kind, issues, and the rows built so far. */
+export class ReadState {
+  kind?: TableKind<unknown>
+  header?: HeaderResolution
+  row?: RowReader
+  issues: InputIssue[] = []
+  warnings: InputIssue[] = []
+  issueCount = 0
+  halted = false
+
+  constructor(
+    readonly file: string,
+    readonly options: ReadOptions,
+    readonly context: BuildContext,
+  ) {
+    this.context.issues = this.issues
+  }
+
+  get maxIssues(): number {
+    return this.options.maxIssues ?? 100
+  }
+
+  onHeader(cells: string[], line: number): void {
+    const requested = this.options.kind ?? 'auto'
+    const kindName = requested === 'auto' ? guessKind(cells) : requested
+    if (!kindName) {
+      this.issues.push({file: this.file, line, message: 'cannot tell whether this file holds systems, cost lines or ministries', hint: 'pass --kind systems, --kind costs or --kind ministries'})
+      this.halted = true
+      return
+    }
+    this.kind = TABLE_KINDS[kindName] as TableKind<unknown>
+    this.header = resolveHeader(this.file, line, cells, this.kind.fields)
+    this.issues.push(...this.header.issues)
+    for (const column of this.header.unknown) {
+      const issue: InputIssue = {
+        file: this.file,
+        line,
+        column: `${column.index + 1} (${column.name})`,
+        value: column.name,
+        message: `kasumi does not know this ${kindName} column`,
+        hint: this.options.allowUnknownColumns ? 'its values are not imported' : `rename it to one of: ${this.kind.fields.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`,
+      }
+      if (this.options.allowUnknownColumns) this.warnings.push({...issue, severity: 'warning'})
+      else this.issues.push(issue)
+    }
+    if (this.issues.length > 0) this.halted = true
+    this.row = new RowReader(this.file, this.header.columns, this.issues)
+  }
+
+  build(cells: string[], line: number): unknown {
+    if (this.halted || !this.kind || !this.row) return undefined
+    const before = this.issues.length
+    const record = this.kind.build(this.row.reset(cells, line), this.context)
+    this.issueCount += this.issues.length - before
+    if (this.issues.length > this.maxIssues) this.issues.length = this.maxIssues
+    return record
+  }
+
+  get full(): boolean {
+    return this.halted || this.issueCount >= this.maxIssues
+  }
+}

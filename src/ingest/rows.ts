@@ -1,0 +1,134 @@
+import {stat} from 'node:fs/promises'
+import {Worker} from 'node:worker_threads'
+
+import type {InputIssue} from '../cli/errors.js'
+import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
+import {readCsv} from './csv.js'
+import type {Kind} from './kinds.js'
+import {ReadState, buildContext, type ReadOptions, type StoreFacts} from './read-state.js'
+
+/** Values of one cost line in insert order; a batch is these, row after row. */
+export const COST_ROW_WIDTH = 8
+export type CostRows = Array<string | number | null>
+
+export function pushCostRow(rows: CostRows, line: CostLine): void {
+  rows.push(line.systemId, line.fiscalYear, line.pool, line.spendType, line.frequency, line.amount, line.currency, line.note)
+}
+
+export interface ReadOutcome {
+  kind?: Kind
+  encoding: string
+  bytes: number
+  records: number
+  /** Problems with the file as CSV (bytes, quotes, field counts). */
+  structural: InputIssue[]
+  /** Problems with values, up to the cap. */
+  issues: InputIssue[]
+  issueCount: number
+  warnings: InputIssue[]
+  /** Systems and ministries read (costs go to the batch sink instead), with the line of each. */
+  records_: Array<{line: number; record: SystemRecord | Ministry}>
+}
+
+export interface RowSink {
+  /** Receives cost lines in batches; a returned promise holds reading back until it settles. */
+  costs(rows: CostRows, count: number): Promise<void> | void
+}
+
+export const COST_BATCH = 2000
+
+/**
+ * Reads and checks every row of a file on this thread. Systems and ministries
+ * are returned; cost lines stream to the sink in batches as long as no problem
+ * has been found (after the first problem nothing more is sent, only checked).
+ */
+export async function readRows(file: string, options: ReadOptions, facts: StoreFacts, sink: RowSink): Promise<ReadOutcome> {
+  const state = new ReadState(file, options, buildContext(file, options, facts))
+  const records: Array<{line: number; record: SystemRecord | Ministry}> = []
+  let batch: CostRows = []
+  let count = 0
+  const result = await readCsv({file, encoding: options.encoding}, {
+    header: (cells, line) => state.onHeader(cells, line),
+    record(cells, line) {
+      const record = state.build(cells, line)
+      if (record === undefined || state.issues.length > 0) return
+      if (state.kind!.kind === 'costs') {
+        pushCostRow(batch, record as CostLine)
+        count++
+      } else {
+        records.push({line, record: record as SystemRecord | Ministry})
+      }
+    },
+    async drain() {
+      if (count >= COST_BATCH && state.issues.length === 0) {
+        const full = batch
+        const n = count
+        batch = []
+        count = 0
+        await sink.costs(full, n)
+      }
+    },
+    shouldStop: () => state.full,
+  }, {maxIssues: state.maxIssues})
+  if (count > 0 && state.issues.length === 0 && result.issues.length === 0) await sink.costs(batch, count)
+  return {
+    kind: state.kind?.kind,
+    encoding: result.encoding,
+    bytes: result.bytes,
+    records: result.records,
+    structural: result.issues,
+    issues: state.issues,
+    issueCount: Math.max(state.issueCount, state.issues.length),
+    warnings: state.warnings,
+    records_: records,
+  }
+}
+
+/** Files at least this large are read on a worker thread while this thread writes. */
+export const PARALLEL_THRESHOLD_BYTES = 4 * 1024 * 1024
+
+export async function shouldReadInParallel(file: string, setting: 'auto' | 'always' | 'never' = 'auto'): Promise<boolean> {
+  if (setting !== 'auto') return setting === 'always'
+  return (await stat(file)).size >= PARALLEL_THRESHOLD_BYTES
+}
+
+/**
+ * Like readRows, but the reading and checking run on a worker thread, so that
+ * parsing and database writes use both cores. Batches arrive in file order; at
+ * most a few are in flight, so memory stays flat.
+ */
+export function readRowsInWorker(file: string, options: ReadOptions, facts: StoreFacts, sink: RowSink): Promise<ReadOutcome> {
+  const fromSources = import.meta.url.endsWith('.ts')
+  const worker = new Worker(new URL(fromSources ? './rows-worker.ts' : './rows-worker.js', import.meta.url), {
+    workerData: {file, options: {...options, onProgress: undefined}, facts},
+    execArgv: fromSources ? ['--import', 'tsx'] : [],
+  })
+  return new Promise<ReadOutcome>((resolve, reject) => {
+    let pending = Promise.resolve()
+    let failed = false
+    worker.on('message', (message: {type: 'costs'; rows: CostRows; count: number} | {type: 'done'; outcome: ReadOutcome}) => {
+      if (message.type === 'costs') {
+        pending = pending
+          .then(() => sink.costs(message.rows, message.count))
+          .then(() => worker.postMessage({type: 'credit'}))
+          .catch((error: unknown) => {
+            failed = true
+            void worker.terminate()
+            reject(error)
+          })
+        return
+      }
+      void pending.then(() => {
+        if (!failed) resolve(message.outcome)
+        void worker.terminate()
+      })
+    })
+    worker.on('error', (error) => {
+      failed = true
+      reject(error)
+    })
+    worker.on('exit', (code) => {
+      if (code !== 0 && !failed) reject(new Error(`the reading thread stopped with code ${code}`))
+    })
+  })
+}
