@@ -1,0 +1,282 @@
+import {Dec} from '../domain/money.js'
+import {minorFactor} from '../domain/currency.js'
+import {InternalError} from '../cli/errors.js'
+import {allocate, checked, complement, mul, ONE, ratio, ratioOf, type Ratio} from './exact.js'
+import {MEASURES} from './measures/index.js'
+import {MONEY_UNITS, POOLS, type Effect, type Filter, type MeasureSpec, type Resolved, type Scenario, type SystemInput, type SystemState} from './model.js'
+import type {Draw, ParamValue} from './params.js'
+
+/** Ledger metrics, per year; all integers (minor units, hundredths of an hour, kWh). */
+export const METRICS = ['baseline', 'savings', 'avoidance', 'oneTime', 'centiHoursBefore', 'centiHoursSaved', 'kwhSaved', 'nonCash', 'jointUseSavings'] as const
+export type Metric = (typeof METRICS)[number]
+export const M = Object.fromEntries(METRICS.map((metric, index) => [metric, index])) as Record<Metric, number>
+const WIDTH = METRICS.length
+
+export const DIMENSIONS = ['ministry', 'category', 'area', 'measure', 'system', 'areaMinistry'] as const
+export type Dimension = (typeof DIMENSIONS)[number]
+
+/** Sums per group key: one Float64Array of years × metrics (integers, exact below 2^53). */
+export type Rollup = Map<string, Float64Array>
+
+export interface JointUseGroup {
+  measure: string
+  group: string
+  area: string
+  ministries: string[]
+  host: string
+  tenants: number
+  /** Full run-rate, minor units per year. */
+  before: number
+  after: number
+  start: number
+}
+
+export interface Ledger {
+  years: number[]
+  currency: string
+  total: Float64Array
+  rollups: Record<Dimension, Rollup>
+  jointUse: JointUseGroup[]
+  /** Measures whose filter selected no system. */
+  unused: Array<{measure: string; filter: Filter}>
+  /** Systems each measure applies to. */
+  applied: Record<string, number>
+}
+
+/** Which systems each measure applies to; computed once and reused by every draw. */
+export interface Plan {
+  scenario: Scenario
+  systems: readonly SystemInput[]
+  selections: number[][]
+}
+
+const DEFAULT_ELIGIBILITY = ['eligible']
+const EXCLUDED_STATUSES = new Set(['retired', 'migrated'])
+
+export function matches(system: SystemInput, filter: Filter): boolean {
+  if (filter.category && !filter.category.includes(system.category)) return false
+  if (filter.ministry && !filter.ministry.includes(system.ministry)) return false
+  if (filter.systems && !filter.systems.includes(system.id)) return false
+  if (filter.area && !filter.area.includes(system.area)) return false
+  if (filter.tags && !filter.tags.some((tag) => system.tags.includes(tag))) return false
+  if (!(filter.eligibility ?? DEFAULT_ELIGIBILITY).includes(system.eligibility)) return false
+  if (filter.status ? !filter.status.includes(system.status) : EXCLUDED_STATUSES.has(system.status)) return false
+  return true
+}
+
+export function plan(scenario: Scenario, systems: readonly SystemInput[]): Plan {
+  const selections = scenario.measures.map((measure) => {
+    const selected: number[] = []
+    for (const system of systems) if (matches(system, measure.appliesTo)) selected.push(system.index)
+    return selected
+  })
+  return {scenario, systems, selections}
+}
+
+/** The value of a parameter in this evaluation: the draw's, or the base value. */
+export function valueOf(param: ParamValue, draw: Draw): string {
+  return draw.get(param.path) ?? param.base
+}
+
+function resolver(scenario: Scenario, measure: MeasureSpec, draw: Draw): Resolved {
+  const moneyFactor = MONEY_UNITS[scenario.moneyUnit] * minorFactor(scenario.currency)
+  const module = MEASURES[measure.type]
+  const get = (name: string): string => {
+    const param = measure.params[name]
+    if (param) return valueOf(param, draw)
+    const fallback = module.params[name]?.default
+    if (fallback === undefined) throw new InternalError(`measure ${measure.id}: parameter ${name} has no value`)
+    return String(fallback)
+  }
+  return {
+    ratio: (name) => ratio(get(name)),
+    money: (name) => checked(new Dec(get(name)).times(moneyFactor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()),
+    number: (name) => Number(get(name)),
+    has: (name) => name in measure.params || module.params[name]?.default !== undefined,
+  }
+}
+
+function moneyValue(scenario: Scenario, param: ParamValue | undefined, draw: Draw): number {
+  if (!param) return 0
+  const factor = MONEY_UNITS[scenario.moneyUnit] * minorFactor(scenario.currency)
+  return checked(new Dec(valueOf(param, draw)).times(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber())
+}
+
+/** The share of a measure's full effect reached `offset` years after it starts. */
+function shareAt(ramp: readonly Ratio[], offset: number): Ratio {
+  if (offset < 0) return {num: 0, den: 1}
+  return ramp[Math.min(offset, ramp.length - 1)] ?? ONE
+}
+
+/**
+ * The engine: a pure function of (register, scenario, parameter values) to a
+ * yearly ledger, rolled up by ministry, category, business area, measure and
+ * system. Measures apply in the scenario's order, each to the cost left by
+ * the ones before it (at full run-rate); a measure's saving in a year is its
+ * full saving times the share of its ramp reached that year.
+ */
+export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSystems?: boolean} = {}): Ledger {
+  const {scenario, systems, selections} = planned
+  const first = scenario.horizon[0]
+  const years: number[] = []
+  for (let year = first; year <= scenario.horizon[1]; year++) years.push(year)
+  const Y = years.length
+
+  const states: SystemState[] = systems.map((input) => ({input, pools: [...input.recurring], hosts: input.physicalServers, centiHours: input.centiHours}))
+  /** Planned one-time costs still to be paid, after avoidance by the measures so far (full rate). */
+  const plannedLeft = systems.map((input) => (input.planned.size === 0 ? undefined : new Map([...input.planned].map(([year, pools]) => [year, [...pools]]))))
+
+  const rollups = Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, new Map()])) as Record<Dimension, Rollup>
+  const total = new Float64Array(Y * WIDTH)
+  const perSystem = new Float64Array(systems.length * Y * WIDTH)
+  const inflation = inflationFactors(scenario, draw, years)
+  const jointUse: JointUseGroup[] = []
+  const unused: Ledger['unused'] = []
+  const applied: Record<string, number> = {}
+
+  scenario.measures.forEach((measure, measureIndex) => {
+    const module = MEASURES[measure.type]
+    const values = resolver(scenario, measure, draw)
+    const selected = selections[measureIndex].map((index) => states[index])
+    applied[measure.id] = selected.length
+    if (selected.length === 0) {
+      unused.push({measure: measure.id, filter: measure.appliesTo})
+      return
+    }
+    const ramp = measure.ramp.map((param) => ratio(valueOf(param, draw)))
+    const perSystemCost = moneyValue(scenario, measure.oneTime.perSystem, draw)
+    const perHostCost = moneyValue(scenario, measure.oneTime.perHost, draw)
+    const fixedParts = allocate(moneyValue(scenario, measure.oneTime.fixed, draw), selected.map((state) => state.pools.reduce((a, b) => a + b, 0)))
+    const parallelMonths = measure.parallelRunningMonths ? ratioOf(Math.round(Number(valueOf(measure.parallelRunningMonths, draw)) * 1000), 12_000) : undefined
+    const options = {...Object.fromEntries(Object.entries(module.options ?? {}).map(([key, spec]) => [key, spec.default])), ...measure.options}
+    const prepared = module.prepare?.(selected, values, options)
+    const measureRollup = rollups.measure
+    let measureCells = measureRollup.get(measure.id)
+    if (!measureCells) measureRollup.set(measure.id, (measureCells = new Float64Array(Y * WIDTH)))
+    const groups = new Map<string, JointUseGroup>()
+    const isJointUse = measure.type === 'joint-use'
+
+    selected.forEach((state, position) => {
+      const input = state.input
+      const before = [...state.pools]
+      const hostsBefore = state.hosts
+      const effect: Effect = module.apply(state, values, prepared) ?? {}
+      let fullSaving = 0
+      for (let pool = 0; pool < POOLS.length; pool++) fullSaving += before[pool] - state.pools[pool]
+      const start = measure.timing === 'refresh' && input.lastYear !== null ? Math.max(measure.start, input.lastYear + 1) : measure.start
+
+      let oneTime = perSystemCost + checked(perHostCost * hostsBefore) + fixedParts[position]
+      if (parallelMonths) oneTime += mul(state.pools.reduce((a, b) => a + b, 0), parallelMonths)
+
+      if (effect.jointUse) {
+        const key = effect.jointUse.group
+        let group = groups.get(key)
+        if (!group) groups.set(key, (group = {measure: measure.id, group: key, area: input.area, ministries: [], host: '', tenants: 0, before: 0, after: 0, start}))
+        group.before += effect.jointUse.before
+        group.after += effect.jointUse.after
+        if (effect.jointUse.host) group.host = input.id
+        else group.tenants++
+        if (!group.ministries.includes(input.ministry)) group.ministries.push(input.ministry)
+        group.start = Math.min(group.start, start)
+      }
+
+      const left = plannedLeft[input.index]
+      const base = input.index * Y * WIDTH
+      for (let y = 0; y < Y; y++) {
+        const year = years[y]
+        const share = shareAt(ramp, year - start)
+        let savings = share.num === 0 ? 0 : mul(fullSaving, share)
+        let avoidance = 0
+        if (left && share.num !== 0) {
+          const plannedYear = left.get(year)
+          if (plannedYear) {
+            for (let pool = 0; pool < POOLS.length; pool++) {
+              // Planned one-time costs of a pool the measure shrinks are avoided in the same proportion.
+              if (plannedYear[pool] <= 0 || state.pools[pool] >= before[pool]) continue
+              const kept = before[pool] === 0 ? 0 : mul(plannedYear[pool], ratioOf(state.pools[pool], before[pool]))
+              const avoided = mul(plannedYear[pool] - kept, share)
+              avoidance += avoided
+              plannedYear[pool] -= avoided
+            }
+          }
+        }
+        let cost = year === start ? oneTime : 0
+        let nonCash = effect.nonCash && share.num !== 0 ? mul(effect.nonCash, share) : 0
+        const factor = inflation[y]
+        if (factor !== ONE) {
+          savings = mul(savings, factor)
+          avoidance = mul(avoidance, factor)
+          cost = mul(cost, factor)
+          nonCash = mul(nonCash, factor)
+        }
+        const hoursSaved = effect.centiHoursSaved && share.num !== 0 ? mul(effect.centiHoursSaved, share) : 0
+        const kwh = effect.kwhSaved && share.num !== 0 ? mul(effect.kwhSaved, share) : 0
+        const cell = y * WIDTH
+        measureCells![cell + M.savings] += savings
+        measureCells![cell + M.avoidance] += avoidance
+        measureCells![cell + M.oneTime] += cost
+        measureCells![cell + M.centiHoursSaved] += hoursSaved
+        measureCells![cell + M.kwhSaved] += kwh
+        measureCells![cell + M.nonCash] += nonCash
+        perSystem[base + cell + M.savings] += savings
+        perSystem[base + cell + M.avoidance] += avoidance
+        perSystem[base + cell + M.oneTime] += cost
+        perSystem[base + cell + M.centiHoursSaved] += hoursSaved
+        perSystem[base + cell + M.kwhSaved] += kwh
+        perSystem[base + cell + M.nonCash] += nonCash
+        if (isJointUse) {
+          measureCells![cell + M.jointUseSavings] += savings
+          perSystem[base + cell + M.jointUseSavings] += savings
+        }
+      }
+    })
+    jointUse.push(...groups.values())
+  })
+
+  // Baselines, and every system's row into the roll-ups.
+  for (const input of systems) {
+    const base = input.index * Y * WIDTH
+    let recurring = 0
+    for (const amount of input.recurring) recurring += amount
+    for (let y = 0; y < Y; y++) {
+      let baseline = recurring
+      const plannedYear = input.planned.get(years[y])
+      if (plannedYear) for (const amount of plannedYear) baseline += amount
+      if (inflation[y] !== ONE) baseline = mul(baseline, inflation[y])
+      perSystem[base + y * WIDTH + M.baseline] = baseline
+      perSystem[base + y * WIDTH + M.centiHoursBefore] = input.centiHours
+    }
+    const row = perSystem.subarray(base, base + Y * WIDTH)
+    add(total, row)
+    addTo(rollups.ministry, input.ministry, row, Y)
+    addTo(rollups.category, input.category, row, Y)
+    addTo(rollups.area, input.area, row, Y)
+    addTo(rollups.areaMinistry, `${input.area}\u0000${input.ministry}`, row, Y)
+    if (options.keepSystems) addTo(rollups.system, input.id, row, Y)
+  }
+  for (let index = 0; index < total.length; index++) checked(total[index])
+  return {years, currency: scenario.currency, total, rollups, jointUse, unused, applied}
+}
+
+function add(target: Float64Array, row: Float64Array): void {
+  for (let index = 0; index < row.length; index++) target[index] += row[index]
+}
+
+function addTo(rollup: Rollup, key: string, row: Float64Array, years: number): void {
+  let cells = rollup.get(key)
+  if (!cells) rollup.set(key, (cells = new Float64Array(years * WIDTH)))
+  add(cells, row)
+}
+
+/** (1 + inflation)^(year − base year) per horizon year, as exact ratios (12 decimals); ONE in real terms. */
+function inflationFactors(scenario: Scenario, draw: Draw, years: number[]): Ratio[] {
+  const rate = new Dec(valueOf(scenario.inflation, draw))
+  if (rate.isZero()) return years.map(() => ONE)
+  return years.map((year) => ratio(rate.plus(1).pow(year - scenario.baseYear).toDecimalPlaces(12, Dec.ROUND_HALF_UP).toFixed()))
+}
+
+export function cell(cells: Float64Array, year: number, metric: Metric): number {
+  return cells[year * WIDTH + M[metric]]
+}
+
+export {WIDTH, complement}

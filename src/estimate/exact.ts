@@ -1,0 +1,144 @@
+import {InternalError} from '../cli/errors.js'
+import {Dec} from '../domain/money.js'
+
+/**
+ * Exact arithmetic for the estimate engine.
+ *
+ * Money is an integer count of the reporting currency's minor unit (1 yen for
+ * JPY, 1 cent for USD) held in a JS number that is always a safe integer, so
+ * additions and subtractions are exact. Multiplying by a ratio (a reduction, a
+ * ramp share, a chargeback share) is exact rational arithmetic, rounded half
+ * away from zero to the minor unit — the one rounding rule of the engine —
+ * with a BigInt path where a product would leave the safe-integer range.
+ * Totals are exact sums of ledger cells, so they always equal the sum of
+ * their parts. Nothing here is a binary fraction.
+ */
+export interface Ratio {
+  /** numerator / denominator, both safe integers, denominator > 0. */
+  readonly num: number
+  readonly den: number
+}
+
+export const ONE: Ratio = {num: 1, den: 1}
+export const ZERO_RATIO: Ratio = {num: 0, den: 1}
+
+/** Ratios are carried with at most this many decimals (sampled values are quantised to it). */
+export const RATIO_DECIMALS = 6
+
+export function ratio(value: string | number): Ratio {
+  const text = typeof value === 'number' ? quantise(value) : value
+  const decimal = new Dec(text)
+  const places = Math.min(decimal.decimalPlaces(), 12)
+  const den = 10 ** places
+  const num = decimal.times(den).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
+  return reduce(num, den)
+}
+
+/** A number (a sampled parameter) as a decimal string of at most RATIO_DECIMALS places. */
+export function quantise(value: number): string {
+  return new Dec(value).toDecimalPlaces(RATIO_DECIMALS, Dec.ROUND_HALF_UP).toFixed()
+}
+
+function gcd(a: number, b: number): number {
+  a = Math.abs(a)
+  while (b) [a, b] = [b, a % b]
+  return a || 1
+}
+
+function reduce(num: number, den: number): Ratio {
+  const divisor = gcd(num, den)
+  return {num: num / divisor, den: den / divisor}
+}
+
+export function ratioOf(num: number, den: number): Ratio {
+  if (den === 0) throw new InternalError('ratio with a zero denominator')
+  return den < 0 ? reduce(-num, -den) : reduce(num, den)
+}
+
+export function complement(r: Ratio): Ratio {
+  return {num: r.den - r.num, den: r.den}
+}
+
+export function ratioToNumber(r: Ratio): number {
+  return r.num / r.den
+}
+
+export function ratioToString(r: Ratio): string {
+  return new Dec(r.num).dividedBy(r.den).toFixed()
+}
+
+/** Integer division rounded half away from zero; exact for safe integers. */
+function divRound(numerator: number, den: number): number {
+  const quotient = Math.trunc(numerator / den)
+  const remainder = numerator - quotient * den
+  if (2 * Math.abs(remainder) >= den) return quotient + Math.sign(numerator)
+  return quotient
+}
+
+/** amount × ratio, rounded half away from zero to the minor unit. */
+export function mul(amount: number, r: Ratio): number {
+  if (r.num === 0 || amount === 0) return 0
+  if (r.den === 1) return checked(amount * r.num)
+  const product = amount * r.num
+  if (Number.isSafeInteger(product)) {
+    // trunc(product / den) can be off by one in floating point near huge values; correct it exactly.
+    let quotient = Math.trunc(product / r.den)
+    let remainder = product - quotient * r.den
+    if (Math.abs(remainder) >= r.den) {
+      quotient += Math.trunc(remainder / r.den)
+      remainder = product - quotient * r.den
+    }
+    if (2 * Math.abs(remainder) >= r.den) return quotient + Math.sign(product)
+    return quotient
+  }
+  const big = BigInt(amount) * BigInt(r.num)
+  const den = BigInt(r.den)
+  let quotient = big / den
+  const remainder = big - quotient * den
+  const twice = 2n * (remainder < 0n ? -remainder : remainder)
+  if (twice >= den) quotient += big < 0n ? -1n : 1n
+  return checked(Number(quotient))
+}
+
+/** amount × num / den for integer num, den (e.g. hosts after ÷ hosts before). */
+export function scale(amount: number, num: number, den: number): number {
+  return mul(amount, ratioOf(num, den))
+}
+
+export function checked(value: number): number {
+  if (!Number.isSafeInteger(value)) throw new InternalError(`an amount (${value}) is too large for exact arithmetic in the engine`)
+  return value
+}
+
+export {divRound}
+
+/**
+ * Splits `total` into integer parts proportional to `weights` (largest
+ * remainder method), so that the parts always add up to `total` exactly.
+ * With no positive weight the parts are as equal as possible.
+ */
+export function allocate(total: number, weights: readonly number[]): number[] {
+  const n = weights.length
+  if (n === 0) return []
+  let sumWeights = 0
+  for (const weight of weights) sumWeights += Math.max(0, weight)
+  const effective = sumWeights > 0 ? weights.map((weight) => Math.max(0, weight)) : weights.map(() => 1)
+  const denominator = sumWeights > 0 ? sumWeights : n
+  const sign = total < 0 ? -1 : 1
+  const magnitude = Math.abs(total)
+  const parts = new Array<number>(n)
+  const remainders: Array<{index: number; big: bigint}> = []
+  let assigned = 0
+  const bigTotal = BigInt(magnitude)
+  const bigDen = BigInt(denominator)
+  for (let index = 0; index < n; index++) {
+    const product = bigTotal * BigInt(effective[index])
+    const share = product / bigDen
+    parts[index] = Number(share)
+    assigned += parts[index]
+    remainders.push({index, big: product - share * bigDen})
+  }
+  remainders.sort((a, b) => (a.big === b.big ? a.index - b.index : a.big > b.big ? -1 : 1))
+  for (let k = 0; k < magnitude - assigned; k++) parts[remainders[k % n].index]++
+  return parts.map((part) => sign * part)
+}

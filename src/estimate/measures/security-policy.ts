@@ -1,0 +1,22 @@
+import {mul, ratioOf} from '../exact.js'
+import {POOLS, type MeasureModule} from '../model.js'
+
+/**
+ * 統一的なセキュリティポリシー: one security policy and audit. A share of each
+ * system's recurring cost is security work; that part shrinks by `reduction`.
+ * Every pool gives up pool × share × reduction.
+ */
+export const securityPolicy: MeasureModule = {
+  type: 'security-policy',
+  summary: 'One security policy and audit: the security share of every pool shrinks.',
+  params: {
+    share: {kind: 'fraction', required: true, description: 'share of a system\'s recurring cost that is security work (0–1)'},
+    reduction: {kind: 'fraction', required: true, description: 'share of that security cost removed by the common policy (0–1)'},
+  },
+  apply(state, values) {
+    const share = values.ratio('share')
+    const reduction = values.ratio('reduction')
+    const combined = ratioOf(share.num * reduction.num, share.den * reduction.den)
+    for (let pool = 0; pool < POOLS.length; pool++) state.pools[pool] -= mul(state.pools[pool], combined)
+  },
+}

@@ -1,0 +1,127 @@
+import {InvalidInputError, type InputIssue} from '../cli/errors.js'
+import {minorFactor} from '../domain/currency.js'
+import type {Category, CostPool, Eligibility, SystemStatus} from '../domain/inventory.js'
+import {Dec} from '../domain/money.js'
+import {readAll} from '../ingest/read-all.js'
+import {parseDecimal, parseInteger} from '../ingest/values.js'
+import type {Store} from '../store/open.js'
+import {listSystems} from '../store/repositories/systems.js'
+import {ratio} from './exact.js'
+import {POOL_INDEX, POOLS, type Scenario, type SystemInput} from './model.js'
+
+/** Exchange rates: units of the reporting currency for one unit of another currency, by fiscal year. */
+export type Rates = Map<string, Dec>
+
+const rateKey = (currency: string, year: number) => `${currency}:${year}`
+
+export async function loadRates(file: string, reporting: string): Promise<Rates> {
+  const parseCurrency = (raw: string) => {
+    const value = raw.trim().toUpperCase()
+    return /^[A-Z]{3}$/.test(value) ? {ok: true as const, value} : {ok: false as const, reason: 'not an ISO 4217 currency code'}
+  }
+  const rows = await readAll(
+    file,
+    [
+      {key: 'fiscalYear', header: 'fiscal_year', aliases: ['year', 'fy', '年度'], required: true},
+      {key: 'currency', header: 'currency', aliases: ['通貨', '幣別'], required: true},
+      {key: 'rate', header: 'rate', aliases: [`rate_to_${reporting.toLowerCase()}`, 'レート', '匯率'], required: true},
+      {key: 'note', header: 'note', aliases: ['source', '備考']},
+    ],
+    (row) => {
+      const year = row.get('fiscalYear', (raw) => parseInteger(raw, {min: 1900}), {required: true})
+      const currency = row.get('currency', parseCurrency, {required: true})
+      const rate = row.get('rate', parseDecimal, {required: true})
+      if (rate !== null && !new Dec(rate).isPositive()) row.fail('rate', rate, 'a rate must be positive')
+      if (row.failed || year === null || currency === null || rate === null) return undefined
+      return {year, currency, rate}
+    },
+  )
+  return new Map(rows.map(({record}) => [rateKey(record.currency, record.year), new Dec(record.rate)]))
+}
+
+
+/**
+ * The register as the engine reads it: every system with its base-year
+ * recurring cost per pool and its planned one-time costs after the base year,
+ * converted to the scenario's currency (minor units). A cost line in another
+ * currency needs a dated rate; a missing rate is an error, never a guess.
+ */
+export async function loadRegister(store: Store, scenario: Scenario): Promise<SystemInput[]> {
+  const systems = await listSystems(store.db)
+  const inputs: SystemInput[] = systems.map((system, index) => ({
+    index,
+    id: system.id,
+    ministry: system.ministry,
+    category: system.category as Category,
+    area: system.businessArea ?? '',
+    status: system.status as SystemStatus,
+    eligibility: system.eligibility as Eligibility,
+    tags: system.tags,
+    physicalServers: system.physicalServers ?? 0,
+    virtualHosts: system.virtualHosts ?? 0,
+    osInstances: system.osInstances ?? 0,
+    utilisation: system.utilisation === null ? null : ratio(new Dec(system.utilisation).dividedBy(100).toFixed()),
+    users: system.users ?? 0,
+    centiHours: system.annualHours === null ? 0 : new Dec(system.annualHours).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber(),
+    lastYear: system.lastYear,
+    recurring: POOLS.map(() => 0),
+    planned: new Map(),
+  }))
+  const byId = new Map(inputs.map((input) => [input.id, input]))
+  const rates = scenario.exchangeRates ? await loadRates(scenario.exchangeRates, scenario.currency) : new Map<string, Dec>()
+  const factor = minorFactor(scenario.currency)
+  const missing = new Map<string, number>()
+  let baseLines = 0
+
+  const rows = await store.db
+    .selectFrom('cost_line')
+    .select(['system_id', 'fiscal_year', 'pool', 'frequency', 'amount', 'currency'])
+    .where((eb) => eb.or([eb.and([eb('fiscal_year', '=', scenario.baseYear), eb('frequency', '=', 'recurring')]), eb.and([eb('fiscal_year', '>', scenario.baseYear), eb('fiscal_year', '<=', scenario.horizon[1]), eb('frequency', '=', 'one-time')])]))
+    .orderBy('id')
+    .execute()
+  for (const row of rows) {
+    const input = byId.get(row.system_id)
+    if (!input) continue
+    const year = Number(row.fiscal_year)
+    let amount: number
+    if (row.currency === scenario.currency) {
+      amount = factor === 1 && /^-?\d+$/.test(row.amount) ? Number(row.amount) : new Dec(row.amount).times(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
+    } else {
+      const rate = rates.get(rateKey(row.currency, year))
+      if (!rate) {
+        const key = rateKey(row.currency, year)
+        missing.set(key, (missing.get(key) ?? 0) + 1)
+        continue
+      }
+      amount = new Dec(row.amount).times(rate).times(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
+    }
+    const pool = POOL_INDEX[row.pool as CostPool]
+    if (row.frequency === 'recurring') {
+      input.recurring[pool] += amount
+      baseLines++
+    } else {
+      let pools = input.planned.get(year)
+      if (!pools) input.planned.set(year, (pools = POOLS.map(() => 0)))
+      pools[pool] += amount
+    }
+  }
+  if (missing.size > 0) {
+    const issues: InputIssue[] = [...missing].map(([key, count]) => {
+      const [currency, year] = key.split(':')
+      return {file: scenario.exchangeRates ?? scenario.file, column: 'exchangeRates', value: `${currency} ${year}`, message: `no exchange rate from ${currency} to ${scenario.currency} for fiscal year ${year} (${count} cost line${count === 1 ? '' : 's'})`, hint: scenario.exchangeRates ? 'add the rate to the exchange-rate file' : 'name a rate file with exchangeRates: in the scenario'}
+    })
+    throw new InvalidInputError('cost lines in other currencies cannot be converted', issues)
+  }
+  if (baseLines === 0) {
+    const years = await store.db.selectFrom('cost_line').select('fiscal_year').where('frequency', '=', 'recurring').groupBy('fiscal_year').orderBy('fiscal_year').execute()
+    throw new InvalidInputError(`the base year ${scenario.baseYear} has no recurring cost lines in the register`, [{
+      file: scenario.file,
+      line: scenario.lines?.baseYear,
+      column: 'baseYear',
+      value: String(scenario.baseYear),
+      message: 'the base year has no cost data',
+      hint: years.length ? `years with recurring costs: ${years.map((row) => row.fiscal_year).join(', ')}` : 'import cost lines first (kasumi inventory import costs.csv)',
+    }])
+  }
+  return inputs
+}

@@ -1,0 +1,44 @@
+import type {InputIssue} from '../cli/errors.js'
+import type {Store} from '../store/open.js'
+import {listMinistries} from '../store/repositories/ministries.js'
+import {evaluate, plan, type Dimension, type Ledger, type Plan} from './engine.js'
+import type {Scenario, SystemInput} from './model.js'
+import {loadRegister} from './register.js'
+import {buildResult, type EstimateResult} from './results.js'
+import {loadScenario, locateScenario} from './scenario.js'
+
+export interface EstimateRun {
+  scenario: Scenario
+  warnings: InputIssue[]
+  systems: SystemInput[]
+  plan: Plan
+  ledger: Ledger
+  result: EstimateResult
+  ministryOrder: string[]
+}
+
+export interface EstimateOptions {
+  by: Dimension | 'year'
+  from?: number
+  to?: number
+}
+
+/** Loads a scenario (file or bundled name) and the register, and runs the deterministic estimate. */
+export async function runEstimate(store: Store, scenarioRef: string, options: EstimateOptions): Promise<EstimateRun> {
+  const file = await locateScenario(scenarioRef)
+  const {scenario, warnings} = await loadScenario(file)
+  return estimateLoaded(store, scenario, warnings, options)
+}
+
+export async function estimateLoaded(store: Store, scenario: Scenario, warnings: InputIssue[], options: EstimateOptions): Promise<EstimateRun> {
+  const systems = await loadRegister(store, scenario)
+  const ministryOrder = (await listMinistries(store.db)).map((ministry) => ministry.code)
+  const planned = plan(scenario, systems)
+  const ledger = evaluate(planned, new Map(), {keepSystems: options.by === 'system'})
+  for (const {measure, filter} of ledger.unused) {
+    const path = scenario.measures.find((candidate) => candidate.id === measure)!.path
+    warnings.push({file: scenario.file, line: scenario.lines?.[`${path}.appliesTo`] || scenario.lines?.[path], column: `${path}.appliesTo`, value: JSON.stringify(filter), message: `measure ${measure} applies to no system in the register`, severity: 'warning'})
+  }
+  const result = buildResult(scenario, ledger, {...options, ministryOrder})
+  return {scenario, warnings, systems, plan: planned, ledger, result, ministryOrder}
+}

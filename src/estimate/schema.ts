@@ -1,0 +1,113 @@
+import {MEASURES} from './measures/index.js'
+import {MONEY_UNITS} from './model.js'
+import {DISTRIBUTIONS, bounds, type ParamSpec} from './params.js'
+
+/**
+ * The JSON Schema of scenario files, made from the measure modules so that it
+ * can never disagree with them. `npm run build` writes it to
+ * data/scenarios/schema.json for editors (a test checks the file is current).
+ */
+const uncertain = {
+  description: 'A number, or {low, base, high} (optionally with distribution: pert | triangular) for an uncertain one.',
+  oneOf: [
+    {type: 'number'},
+    {
+      type: 'object',
+      required: ['low', 'base', 'high'],
+      additionalProperties: false,
+      properties: {low: {type: 'number'}, base: {type: 'number'}, high: {type: 'number'}, distribution: {enum: [...DISTRIBUTIONS]}},
+    },
+  ],
+}
+
+function paramSchema(spec: ParamSpec): object {
+  const {min, max} = bounds(spec)
+  const range = `${Number.isFinite(min) ? min : '−∞'} to ${Number.isFinite(max) && max < Number.MAX_SAFE_INTEGER ? max : '∞'}`
+  return {$ref: '#/$defs/uncertain', description: `${spec.description} (${spec.kind}, ${range}${spec.default === undefined ? '' : `, default ${spec.default}`})`}
+}
+
+const stringList = {oneOf: [{type: 'string'}, {type: 'array', items: {type: 'string'}}]}
+
+export function scenarioSchema(): Record<string, unknown> {
+  const common = {
+    id: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'unique within the scenario'},
+    type: {enum: Object.keys(MEASURES), description: 'the consolidation component'},
+    label: {type: 'string'},
+    description: {type: 'string'},
+    source: {type: 'string', description: 'where the parameter values come from'},
+    appliesTo: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'which systems the measure applies to (all filters must match; by default eligible systems that are not retired or migrated)',
+      properties: {
+        category: stringList,
+        ministry: stringList,
+        systems: stringList,
+        tags: stringList,
+        area: stringList,
+        eligibility: {oneOf: [{enum: ['eligible', 'must-stay']}, {type: 'array', items: {enum: ['eligible', 'must-stay']}}]},
+        status: {oneOf: [{enum: ['active', 'migrating', 'migrated', 'retired']}, {type: 'array', items: {enum: ['active', 'migrating', 'migrated', 'retired']}}]},
+      },
+    },
+    start: {type: 'integer', description: 'first fiscal year of the effect'},
+    ramp: {type: 'array', items: {$ref: '#/$defs/uncertain'}, minItems: 1, description: 'share of the full effect reached in start, start+1, … (the last share holds); default [1]'},
+    timing: {enum: ['ramp', 'refresh'], description: 'refresh: each system moves at its next hardware refresh (last fiscal year + 1)'},
+    oneTime: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {perSystem: {$ref: '#/$defs/uncertain'}, perHost: {$ref: '#/$defs/uncertain'}, fixed: {$ref: '#/$defs/uncertain'}},
+      description: 'one-time costs in the money unit, charged in each system\'s start year',
+    },
+    parallelRunning: {type: 'object', additionalProperties: false, required: ['months'], properties: {months: {$ref: '#/$defs/uncertain'}}, description: 'months during which the new arrangement is paid for while the old one still runs'},
+  }
+  const measureSchemas = Object.values(MEASURES).map((module) => ({
+    if: {properties: {type: {const: module.type}}, required: ['type']},
+    then: {
+      properties: {
+        ...common,
+        ...Object.fromEntries(Object.entries(module.params).map(([name, spec]) => [name, paramSchema(spec)])),
+        ...Object.fromEntries(Object.entries(module.options ?? {}).map(([name, option]) => [name, option.values.length ? {enum: [...option.values], description: option.description} : {type: 'string', description: option.description}])),
+      },
+      required: ['id', 'type', ...Object.entries(module.params).filter(([, spec]) => spec.required).map(([name]) => name)],
+      unevaluatedProperties: false,
+    },
+  }))
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://kasumi.invalid/schemas/scenario.json',
+    title: 'kasumi consolidation scenario',
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'baseYear', 'horizon', 'measures'],
+    $defs: {uncertain},
+    properties: {
+      name: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$'},
+      title: {type: 'string'},
+      description: {type: 'string'},
+      baseYear: {type: 'integer', description: 'fiscal year whose recurring costs are the baseline run-rate'},
+      horizon: {type: 'array', items: {type: 'integer'}, minItems: 2, maxItems: 2, description: 'first and last fiscal year of the estimate'},
+      currency: {type: 'string', pattern: '^[A-Z]{3}$', description: 'reporting currency (default JPY)'},
+      moneyUnit: {enum: Object.keys(MONEY_UNITS), description: 'unit of money parameters in this file (default thousand, as the 2009 table)'},
+      exchangeRates: {type: 'string', description: 'CSV of dated exchange rates (fiscal_year, currency, rate), relative to this file'},
+      discount: {
+        oneOf: [
+          {type: 'object', additionalProperties: false, required: ['rate'], properties: {rate: {$ref: '#/$defs/uncertain'}}},
+          {type: 'object', additionalProperties: false, required: ['schedule'], properties: {schedule: {oneOf: [{const: 'green-book'}, {type: 'array', items: {$ref: '#/$defs/uncertain'}, minItems: 1}]}}},
+        ],
+      },
+      inflation: {$ref: '#/$defs/uncertain', description: 'annual inflation; 0 (the default) estimates in real terms'},
+      hoursPerFte: {$ref: '#/$defs/uncertain', description: 'working hours of one full-time equivalent per year (default 1800)'},
+      hourlyCost: {$ref: '#/$defs/uncertain', description: 'cost of one staff hour in the money unit, for measures that do not give their own'},
+      assumptions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['id', 'description'],
+          additionalProperties: false,
+          properties: {id: {type: 'string'}, description: {type: 'string'}, value: {type: ['string', 'number']}, source: {type: 'string'}, owner: {type: 'string'}, date: {type: 'string'}},
+        },
+      },
+      measures: {type: 'array', minItems: 1, items: {type: 'object', required: ['id', 'type'], properties: {type: common.type}, allOf: measureSchemas}},
+    },
+  }
+}
