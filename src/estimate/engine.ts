@@ -88,9 +88,20 @@ function resolver(scenario: Scenario, measure: MeasureSpec, draw: Draw): Resolve
     if (fallback === undefined) throw new InternalError(`measure ${measure.id}: parameter ${name} has no value`)
     return String(fallback)
   }
+  // Measures read their parameters once per system; parse each once per evaluation.
+  const ratios = new Map<string, Ratio>()
+  const moneys = new Map<string, number>()
   return {
-    ratio: (name) => ratio(get(name)),
-    money: (name) => checked(new Dec(get(name)).times(moneyFactor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()),
+    ratio(name) {
+      let value = ratios.get(name)
+      if (value === undefined) ratios.set(name, (value = ratio(get(name))))
+      return value
+    },
+    money(name) {
+      let value = moneys.get(name)
+      if (value === undefined) moneys.set(name, (value = checked(new Dec(get(name)).times(moneyFactor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber())))
+      return value
+    },
     number: (name) => Number(get(name)),
     has: (name) => name in measure.params || module.params[name]?.default !== undefined,
   }

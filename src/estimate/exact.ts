@@ -25,13 +25,28 @@ export const ZERO_RATIO: Ratio = {num: 0, den: 1}
 /** Ratios are carried with at most this many decimals (sampled values are quantised to it). */
 export const RATIO_DECIMALS = 6
 
+const PLAIN_DECIMAL = /^(-?)(\d{1,9})(?:\.(\d{1,6}))?$/
+
 export function ratio(value: string | number): Ratio {
+  // Plain short decimals (the usual case) need no decimal library.
+  const plain = typeof value === 'string' ? PLAIN_DECIMAL.exec(value) : null
+  if (plain) {
+    const fraction = plain[3] ?? ''
+    const num = Number(plain[2] + fraction) * (plain[1] ? -1 : 1)
+    return reduce(num, 10 ** fraction.length)
+  }
   const text = typeof value === 'number' ? quantise(value) : value
   const decimal = new Dec(text)
   const places = Math.min(decimal.decimalPlaces(), 12)
   const den = 10 ** places
   const num = decimal.times(den).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
   return reduce(num, den)
+}
+
+/** A percentage written as a decimal string (35.5) as a ratio of 1 (355/1000). */
+export function percentRatio(text: string): Ratio {
+  const r = ratio(text)
+  return reduce(r.num, r.den * 100)
 }
 
 /** A number (a sampled parameter) as a decimal string of at most RATIO_DECIMALS places. */

@@ -6,7 +6,7 @@ import {readAll} from '../ingest/read-all.js'
 import {parseDecimal, parseInteger} from '../ingest/values.js'
 import type {Store} from '../store/open.js'
 import {listSystems} from '../store/repositories/systems.js'
-import {ratio} from './exact.js'
+import {percentRatio} from './exact.js'
 import {POOL_INDEX, POOLS, type Scenario, type SystemInput} from './model.js'
 
 /** Exchange rates: units of the reporting currency for one unit of another currency, by fiscal year. */
@@ -60,9 +60,9 @@ export async function loadRegister(store: Store, scenario: Scenario): Promise<Sy
     physicalServers: system.physicalServers ?? 0,
     virtualHosts: system.virtualHosts ?? 0,
     osInstances: system.osInstances ?? 0,
-    utilisation: system.utilisation === null ? null : ratio(new Dec(system.utilisation).dividedBy(100).toFixed()),
+    utilisation: system.utilisation === null ? null : percentRatio(system.utilisation),
     users: system.users ?? 0,
-    centiHours: system.annualHours === null ? 0 : new Dec(system.annualHours).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber(),
+    centiHours: system.annualHours === null ? 0 : /^\d+$/.test(system.annualHours) ? Number(system.annualHours) * 100 : new Dec(system.annualHours).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber(),
     lastYear: system.lastYear,
     recurring: POOLS.map(() => 0),
     planned: new Map(),
