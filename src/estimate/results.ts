@@ -54,7 +54,7 @@ export interface GroupRow {
   runRateSavings: string
   hoursSaved: string
   fte: string
-  byYear: Array<{year: number; savings: string; avoidance: string; oneTime: string; net: string}>
+  byYear: Array<{year: number; baseline: string; savings: string; avoidance: string; oneTime: string; net: string}>
 }
 
 export interface EffectRow {
@@ -219,7 +219,7 @@ function groupRow(key: string, cells: Float64Array, from: number, to: number, Y:
           const s = cells[y * WIDTH + M.savings]
           const a = cells[y * WIDTH + M.avoidance]
           const o = cells[y * WIDTH + M.oneTime]
-          return {year, savings: money(s, currency), avoidance: money(a, currency), oneTime: money(o, currency), net: money(s + a - o, currency)}
+          return {year, baseline: money(cells[y * WIDTH + M.baseline], currency), savings: money(s, currency), avoidance: money(a, currency), oneTime: money(o, currency), net: money(s + a - o, currency)}
         })
       : [],
   }
