@@ -42,7 +42,7 @@ Headers may be English, Japanese or Traditional Chinese (id/システムID/系�
       allowUnknownColumns: flags['allow-unknown-columns'],
       maxIssues: flags['max-issues'],
       onConflict: flags['on-conflict'] as OnConflict,
-      dryRun: flags['dry-run'],
+      dryRun: Boolean(flags['dry-run']),
       parallel: flags.parallel as 'auto' | 'always' | 'never',
       actor: flags.actor,
       command: `kasumi inventory import ${args.file}`,
