@@ -55,7 +55,8 @@ Headers may be English, Japanese or Traditional Chinese (id/システムID/系�
     if (summary.updated) counts.push(`${summary.updated} updated`)
     if (summary.unchanged) counts.push(`${summary.unchanged} unchanged`)
     if (summary.skipped) counts.push(`${summary.skipped} skipped`)
-    if (summary.dryRun) this.note(`Dry run: ${args.file} is valid (${summary.records.toLocaleString('en')} ${what}, ${summary.encoding}); it would give ${counts.join(', ')}. Nothing was written.`)
+    if (summary.records === 0) this.note(`${args.file} has no data rows; nothing was imported.`)
+    else if (summary.dryRun) this.note(`Dry run: ${args.file} is valid (${summary.records.toLocaleString('en')} ${what}, ${summary.encoding}); it would give ${counts.join(', ')}. Nothing was written.`)
     else this.success(`Imported ${args.file}: ${what} ${counts.join(', ')} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`)
     return {formatVersion: 1, ...summary}
   }

@@ -70,6 +70,7 @@ function fail(file: string, options: ReadOptions, outcome: ReadOutcome): never {
 export async function validateFile(db: Kysely<Database> | undefined, file: string, options: ReadOptions, bundledMinistries: () => Promise<Ministry[]>): Promise<{kind: Kind; records: number; encoding: string; warnings: InputIssue[]}> {
   const facts = await storeFacts(db, bundledMinistries)
   const outcome = await readRows(file, options, facts, {costs() {}})
+  if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, 'fail', options.maxIssues ?? 100)
   if (outcome.structural.length > 0 || outcome.issues.length > 0) fail(file, options, outcome)
   return {kind: outcome.kind!, records: outcome.records, encoding: outcome.encoding, warnings: outcome.warnings}
 }
@@ -130,11 +131,15 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       if (outcome.kind) summary.kind = outcome.kind
       if (indexDropped) store.sqlite!.exec(COST_LINE_INDEX.create)
 
-      if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, options.onConflict)
+      if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, options.onConflict, options.maxIssues ?? 100)
       if (outcome.structural.length > 0 || outcome.issues.length > 0) throw new Rollback()
+      if (outcome.records === 0) {
+        summary.warnings.push({file, message: 'the file has a header but no data rows; nothing was imported', severity: 'warning'})
+        throw new Rollback()
+      }
 
       if (outcome.kind === 'systems') {
-        await writeSystems(trx, changeSetId, outcome.records_.map((entry) => entry.record as SystemRecord), options.onConflict, summary, now)
+        await writeSystems(trx, changeSetId, outcome.records_.map((entry) => entry.record as SystemRecord), new Set(outcome.columns), options.onConflict, summary, now)
       } else if (outcome.kind === 'ministries') {
         await writeMinistries(trx, changeSetId, outcome, options.onConflict, summary, file)
         if (outcome.issues.length > 0) throw new Rollback()
@@ -156,18 +161,18 @@ export async function importFile(store: Store, file: string, options: ImportOpti
   return summary
 }
 
-function checkStoredConflicts(file: string, outcome: ReadOutcome, facts: StoreFacts, onConflict: OnConflict): void {
+function checkStoredConflicts(file: string, outcome: ReadOutcome, facts: StoreFacts, onConflict: OnConflict, maxIssues: number): void {
   if (onConflict !== 'fail' || facts.systemIds === null) return
   const stored = new Set(facts.systemIds)
   for (const {line, record} of outcome.records_) {
     const system = record as SystemRecord
     if (!stored.has(system.id)) continue
     outcome.issueCount++
-    if (outcome.issues.length < 100) {
+    if (outcome.issues.length < maxIssues) {
       outcome.issues.push({
         file,
         line,
-        column: 'id',
+        column: outcome.idColumn ?? 'id',
         value: system.id,
         message: 'a system with this id is already in the store',
         hint: 'pass --on-conflict update to update it, or --on-conflict skip to keep the stored one',
@@ -176,12 +181,14 @@ function checkStoredConflicts(file: string, outcome: ReadOutcome, facts: StoreFa
   }
 }
 
-async function writeSystems(db: Kysely<Database>, changeSetId: number, systems: SystemRecord[], onConflict: OnConflict, summary: ImportSummary, now: string): Promise<void> {
+async function writeSystems(db: Kysely<Database>, changeSetId: number, read: SystemRecord[], columns: ReadonlySet<string>, onConflict: OnConflict, summary: ImportSummary, now: string): Promise<void> {
   const existing = new Map((await listSystems(db)).map((system) => [system.id, system]))
   const inserts: SystemRecord[] = []
   const changes: ChangeInput[] = []
-  for (const system of systems) {
-    const stored = existing.get(system.id)
+  for (const fromFile of read) {
+    const stored = existing.get(fromFile.id)
+    // An update changes only the fields the file has columns for; the others keep their stored values.
+    const system = stored ? mergeColumns(stored, fromFile, columns) : fromFile
     if (!stored) {
       inserts.push(system)
       changes.push({entity: 'system', entityId: system.id, action: 'insert', after: JSON.stringify(system)})
@@ -229,6 +236,12 @@ async function writeMinistries(db: Kysely<Database>, changeSetId: number, outcom
   if (outcome.issues.length > 0) return
   await upsertMinistries(db, toWrite)
   await addChanges(db, changeSetId, toWrite.map((ministry) => ({entity: 'ministry' as const, entityId: ministry.code, action: existing.has(ministry.code) ? ('update' as const) : ('insert' as const), after: JSON.stringify(ministry)})))
+}
+
+function mergeColumns(stored: SystemRecord, fromFile: SystemRecord, columns: ReadonlySet<string>): SystemRecord {
+  const merged = {...stored} as Record<string, unknown>
+  for (const key of columns) merged[key] = (fromFile as unknown as Record<string, unknown>)[key]
+  return merged as unknown as SystemRecord
 }
 
 function describe(summary: ImportSummary): string {

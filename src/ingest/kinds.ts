@@ -40,7 +40,7 @@ export interface TableKind<R> {
 /* ---------- value parsers shared by the kinds ---------- */
 
 /** Cells kasumi's CSV export prefixed with ' so spreadsheets do not run them as formulas. */
-const NEUTRALISED = /^'[=+\-@\t\r]/
+const NEUTRALISED = /^'+[=+\-@\t\r]/
 
 function text(maxLength = 500): (raw: string) => ParseOutcome<string> {
   return (raw) => {

@@ -24,7 +24,7 @@ export async function readAll<R>(
       if (!options.allowUnknownColumns) {
         for (const column of header.unknown) issues.push({file, line, column: `${column.index + 1} (${column.name})`, value: column.name, message: 'unknown column'})
       }
-      row = new RowReader(file, header.columns, issues)
+      row = new RowReader(file, header.columns, issues, fields)
     },
     record(cells, line) {
       if (!row || issues.length > 0) return

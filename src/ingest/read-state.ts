@@ -107,7 +107,7 @@ export class ReadState {
       else this.issues.push(issue)
     }
     if (this.issues.length > 0) this.halted = true
-    this.row = new RowReader(this.file, this.header.columns, this.issues)
+    this.row = new RowReader(this.file, this.header.columns, this.issues, this.kind.fields)
   }
 
   build(cells: string[], line: number): unknown {
@@ -119,7 +119,8 @@ export class ReadState {
     return record
   }
 
+  /** Reading stops only for a bad header; past the cap, problems are still counted, not kept. */
   get full(): boolean {
-    return this.halted || this.issueCount >= this.maxIssues
+    return this.halted
   }
 }

@@ -28,6 +28,10 @@ export interface ReadOutcome {
   warnings: InputIssue[]
   /** Systems and ministries read (costs go to the batch sink instead), with the line of each. */
   records_: Array<{line: number; record: SystemRecord | Ministry}>
+  /** Field keys the file has a column for. */
+  columns: string[]
+  /** The id column as issues name it, e.g. `1 (id)`. */
+  idColumn?: string
 }
 
 export interface RowSink {
@@ -81,6 +85,11 @@ export async function readRows(file: string, options: ReadOptions, facts: StoreF
     issueCount: Math.max(state.issueCount, state.issues.length),
     warnings: state.warnings,
     records_: records,
+    columns: [...(state.header?.columns.keys() ?? [])],
+    idColumn: (() => {
+      const column = state.header?.columns.get(state.kind?.kind === 'ministries' ? 'code' : 'id')
+      return column ? `${column.index + 1} (${column.field.header})` : undefined
+    })(),
   }
 }
 

@@ -111,6 +111,8 @@ export class RowReader {
     readonly file: string,
     readonly columns: Map<string, ResolvedColumn>,
     readonly issues: InputIssue[],
+    /** The kind's fields, to name an absent column by its header. */
+    readonly fields: readonly FieldSpec[] = [],
   ) {}
 
   reset(cells: string[], line: number): this {
@@ -155,7 +157,7 @@ export class RowReader {
     this.issues.push({
       file: this.file,
       line: this.line,
-      column: column ? columnLabel(column.index, column.field.header) : key,
+      column: column ? columnLabel(column.index, column.field.header) : this.fields.find((field) => field.key === key)?.header ?? key,
       value,
       message,
       hint,

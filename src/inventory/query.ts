@@ -39,9 +39,13 @@ export function costsJson(byCurrency: Map<string, import('../domain/money.js').D
   return Object.fromEntries([...(byCurrency ?? new Map())].map(([currency, amount]) => [currency, canonical(amount)]))
 }
 
+/** `--sort` also takes the names `--columns` uses. */
+const SORT_ALIASES: Record<string, string> = {servers: 'physicalServers', hosts: 'virtualHosts', os: 'osInstances', storage: 'storageTb', hours: 'annualHours', area: 'businessArea', years: 'firstYear'}
+
 export function sortSystems(systems: SystemRecord[], field: string, costs?: SystemCosts): SystemRecord[] {
   const descending = field.startsWith('-')
-  const key = descending ? field.slice(1) : field
+  const named = descending ? field.slice(1) : field
+  const key = SORT_ALIASES[named] ?? named
   const numeric = new Set(['physicalServers', 'virtualHosts', 'osInstances', 'users', 'firstYear', 'lastYear'])
   const decimal = new Set(['utilisation', 'storageTb', 'annualHours'])
   const valueOf = (system: SystemRecord): number | string => {
@@ -59,4 +63,4 @@ export function sortSystems(systems: SystemRecord[], field: string, costs?: Syst
   return descending ? sorted.reverse() : sorted
 }
 
-export const SORT_FIELDS = ['id', 'ministry', 'name', 'category', 'businessArea', 'status', 'physicalServers', 'virtualHosts', 'osInstances', 'utilisation', 'storageTb', 'users', 'annualHours', 'firstYear', 'lastYear', 'cost']
+export const SORT_FIELDS = [...Object.keys(SORT_ALIASES), 'id', 'ministry', 'name', 'category', 'businessArea', 'status', 'physicalServers', 'virtualHosts', 'osInstances', 'utilisation', 'storageTb', 'users', 'annualHours', 'firstYear', 'lastYear', 'cost']

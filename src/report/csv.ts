@@ -1,7 +1,8 @@
 /** CSV writing shared by exports and reports: RFC 4180 quoting, formula neutralising, optional BOM. */
 export const UTF8_BOM = '\uFEFF'
 
-const FORMULA_START = /^[=+\-@\t\r]/
+// A leading run of apostrophes counts too, so that a value which itself starts with '= survives the round trip.
+const FORMULA_START = /^'*[=+\-@\t\r]/
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/
 
 /**

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {mkdir} from 'node:fs/promises'
 import {dirname, resolve} from 'node:path'
 
-import {Kysely, Migrator, PostgresDialect, SqliteDialect} from 'kysely'
+import {Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type SchemaMetadata, type TableMetadata} from 'kysely'
 import type BetterSqlite3 from 'better-sqlite3'
 
 import {DatabaseUnavailableError, InternalError} from '../cli/errors.js'
@@ -112,6 +112,37 @@ async function openSqlite(target: string, create: boolean): Promise<Store> {
   }
 }
 
+/**
+ * Kysely's PostgreSQL introspector lists the tables of every schema, so a
+ * second kasumi store in another schema of the same database would look
+ * initialised. kasumi's stores are schemas: look only at the current one.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<any>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const {rows} = await sql<{name: string}>`select current_schema() as name`.execute(this.db)
+    return rows.map((row) => ({name: row.name}))
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const {rows} = await sql<{name: string; schema: string; type: string}>`
+      select table_name as name, table_schema as schema, table_type as type
+      from information_schema.tables where table_schema = current_schema()`.execute(this.db)
+    return rows.map((row) => ({name: row.name, schema: row.schema, isView: row.type === 'VIEW', columns: []}))
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return {tables: await this.getTables()}
+  }
+}
+
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db)
+  }
+}
+
 async function openPostgres(target: string): Promise<Store> {
   const {default: pg} = await import('pg')
   // int8 (count(*), serial sums) as JS numbers when safe; amounts are text and stay exact.
@@ -132,7 +163,7 @@ async function openPostgres(target: string): Promise<Store> {
       cause: error,
     })
   }
-  const db = new Kysely<Database>({dialect: new PostgresDialect({pool})})
+  const db = new Kysely<Database>({dialect: new CurrentSchemaPostgresDialect({pool})})
   return {
     db,
     dialect: 'postgres',

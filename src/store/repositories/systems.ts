@@ -82,7 +82,7 @@ export function systemToRow(system: SystemRecord, now: string): SystemTable {
 export function fieldText(system: SystemRecord, field: keyof SystemRecord): string | null {
   const value = system[field]
   if (value === null || value === undefined) return null
-  if (Array.isArray(value)) return value.join(';')
+  if (Array.isArray(value)) return value.length === 0 ? null : value.join(';')
   return String(value)
 }
 
@@ -99,8 +99,9 @@ export async function listSystems(db: Kysely<Database>, filter: SystemFilter = {
   if (filter.category?.length) query = query.where('system.category', 'in', filter.category)
   if (filter.status?.length) query = query.where('system.status', 'in', filter.status)
   if (filter.ids?.length) query = query.where('system.id', 'in', filter.ids)
-  const rows = await query.orderBy('system.id').execute()
-  return rows.map(systemFromRow)
+  const rows = await query.execute()
+  // Ordered here, by code unit, so that both backends (whatever their collation) list and export alike.
+  return rows.map(systemFromRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }
 
 export async function getSystem(db: Kysely<Database>, id: string): Promise<SystemRecord | undefined> {
