@@ -1,3 +1,4 @@
+import {UsageError} from '../cli/errors.js'
 import {minorDigits, minorFactor} from '../domain/currency.js'
 import {Dec} from '../domain/money.js'
 import {DIMENSIONS, M, WIDTH, type Dimension, type Ledger} from './engine.js'
@@ -123,6 +124,9 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
   const Y = years.length
   const from = Math.max(0, (options.from ?? years[0]) - years[0])
   const to = Math.min(Y - 1, (options.to ?? years[Y - 1]) - years[0])
+  if (from > to) {
+    throw new UsageError(`the years FY${options.from ?? years[0]}–FY${options.to ?? years[Y - 1]} leave nothing of the horizon FY${years[0]}–FY${years[Y - 1]}`, {suggestion: `give --from and --to between ${years[0]} and ${years[Y - 1]}, --from not after --to`})
+  }
   const draw = options.draw ?? new Map()
   const hoursPerFte = new Dec(valueOf(scenario.hoursPerFte, draw))
   const fte = (centi: number) => new Dec(centi).dividedBy(100).dividedBy(hoursPerFte).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)
@@ -162,7 +166,7 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
   const rows: GroupRow[] = []
   if (options.by === 'year') {
     // The yearly table is totals.byYear; `by` repeats it in the group shape for uniform consumers.
-    years.forEach((year, y) => rows.push(groupRow(String(year), t, y, y, Y, currency, fte)))
+    for (let y = from; y <= to; y++) rows.push(groupRow(String(years[y]), t, y, y, Y, currency, fte))
   } else {
     const rollup = ledger.rollups[options.by]
     const keys = [...rollup.keys()]
@@ -263,18 +267,24 @@ export function effectsView(ledger: Ledger, ministryOrder: string[]): EstimateRe
     before += group.before
     after += group.after
     const lead = ledger.jointUse.length ? group.ministries[0] : ''
+    // The first year the measure's joint-use reduction is fully reached (after its ramp), as for the area rows.
+    const measureCells = ledger.rollups.measure.get(group.measure)
+    const reached = measureCells ? reachedAt(measureCells, M.jointUseSavings, Y) : null
     const row: EffectRow = {
       kind: 'joint-use',
       leadMinistry: lead,
       area: group.area || group.group,
       costReductionThousandYen: thousands(group.before - group.after, currency),
-      costYear: group.start <= years[Y - 1] ? Math.max(group.start, years[0]) : null,
+      costYear: group.start <= years[Y - 1] ? Math.max(group.start, years[0], reached === null ? years[0] : years[reached]) : null,
       hoursReduction: null,
       hoursYear: null,
       before: thousands(group.before, currency),
       after: thousands(group.after, currency),
     }
-    const position = rows.findLastIndex((candidate) => candidate.kind === 'area' && candidate.area === row.area)
+    // Under the lead ministry's row of its area (as the 2009 table's ＊ rows), else under any row of the area.
+    let position = rows.findIndex((candidate) => candidate.kind === 'area' && candidate.area === row.area && candidate.leadMinistry === row.leadMinistry)
+    if (position < 0) position = rows.findLastIndex((candidate) => candidate.kind === 'area' && candidate.area === row.area)
+    while (position >= 0 && rows[position + 1]?.kind === 'joint-use') position++
     if (position >= 0) rows.splice(position + 1, 0, row)
     else rows.push(row)
   }

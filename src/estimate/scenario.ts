@@ -13,6 +13,11 @@ export const SCENARIO_DIR = join(DATA_DIR, 'scenarios')
 
 type Path = Array<string | number>
 
+/** Measures whose parameters come in alternative sets, none required alone: one set must be given whole. */
+const PARAMETER_SETS: Record<string, string[][]> = {
+  facilities: [['reduction'], ['wattsPerHost', 'pueBefore', 'pueAfter', 'pricePerKwh']],
+}
+
 /** Finds a bundled scenario by name, or takes a file path. */
 export async function locateScenario(nameOrFile: string): Promise<string> {
   if (existsSync(nameOrFile) && extname(nameOrFile) !== '') return resolve(nameOrFile)
@@ -53,7 +58,9 @@ export async function parseScenario(text: string, file: string): Promise<LoadedS
     return {line, column: pathText(path)}
   }
   for (const error of document.errors) {
-    issues.push({file, line: error.linePos?.[0].line, column: error.linePos ? `col ${error.linePos[0].col}` : undefined, message: `not valid YAML: ${error.message.split('\n')[0]}`})
+    // Without prettyErrors the parser gives only offsets (pos); the line counter turns them into line and column.
+    const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0])
+    issues.push({file, line: position.line, column: `col ${position.col}`, message: `not valid YAML: ${error.message.split('\n')[0]}`})
   }
   if (issues.length > 0) throw new InvalidInputError(`${basename(file)}: the scenario cannot be read`, issues)
   const raw = document.toJS() as Record<string, unknown> | null
@@ -74,8 +81,10 @@ export async function parseScenario(text: string, file: string): Promise<LoadedS
       if (error.keyword === 'unevaluatedProperties' || error.keyword === 'additionalProperties') {
         const property = (error.params as {unevaluatedProperty?: string; additionalProperty?: string}).unevaluatedProperty ?? (error.params as {additionalProperty?: string}).additionalProperty
         target = [...path, property!]
-        message = path[0] === 'measures' ? `unknown key for a ${String(rawMeasures[path[1] as number]?.type)} measure` : 'unknown key'
-        const type = path[0] === 'measures' ? rawMeasures[path[1] as number]?.type : undefined
+        // Only a key directly on a measure is one of its parameters; deeper keys (appliesTo, oneTime…) are not.
+        const onMeasure = path[0] === 'measures' && path.length === 2
+        message = onMeasure ? `unknown key for a ${String(rawMeasures[path[1] as number]?.type)} measure` : 'unknown key'
+        const type = onMeasure ? rawMeasures[path[1] as number]?.type : undefined
         const known = type && MEASURES[type] ? Object.keys(MEASURES[type].params) : []
         if (known.length) message += `; its parameters are ${known.join(', ')}`
       } else if (error.keyword === 'enum' && path.at(-1) === 'type' && path[0] === 'measures') {
@@ -117,6 +126,7 @@ export async function parseScenario(text: string, file: string): Promise<LoadedS
   if (horizon[1] < horizon[0]) fail(['horizon'], `the horizon ends (${horizon[1]}) before it starts (${horizon[0]})`)
   if (baseYear > horizon[1]) fail(['baseYear'], 'the base year comes after the horizon')
 
+  const hourlyCost = param(raw.hourlyCost, ['hourlyCost'], {kind: 'money', description: 'an hourly cost'})
   const measures: MeasureSpec[] = []
   const ids = new Map<string, number>()
   ;(raw.measures as Array<Record<string, unknown>>).forEach((measure, index) => {
@@ -130,6 +140,12 @@ export async function parseScenario(text: string, file: string): Promise<LoadedS
       const value = param(measure[name], [...path, name], spec)
       if (value) params[name] = value
     }
+    const sets = PARAMETER_SETS[module.type]
+    if (sets && !sets.some((set) => set.every((name) => params[name]))) {
+      fail(path, `a ${module.type} measure needs ${sets.map((set) => set.join(', ')).join(' — or — ')}`)
+    }
+    // The scenario's hourly cost serves the measures that do not give their own.
+    if (hourlyCost && module.params.hourlyCost && !params.hourlyCost) params.hourlyCost = hourlyCost
     const options: Record<string, string> = {}
     for (const name of Object.keys(module.options ?? {})) if (measure[name] !== undefined) options[name] = String(measure[name])
     const start = (measure.start as number | undefined) ?? horizon[0]
@@ -176,7 +192,7 @@ export async function parseScenario(text: string, file: string): Promise<LoadedS
     discount,
     inflation: param(raw.inflation ?? 0, ['inflation'], {kind: 'rate', description: 'inflation', min: -0.5, max: 1})!,
     hoursPerFte: param(raw.hoursPerFte ?? 1800, ['hoursPerFte'], {kind: 'hours', description: 'hours per FTE', min: 1, max: 8760})!,
-    hourlyCost: param(raw.hourlyCost, ['hourlyCost'], {kind: 'money', description: 'an hourly cost'}),
+    hourlyCost,
     exchangeRates: raw.exchangeRates === undefined ? undefined : resolve(dirname(file), raw.exchangeRates as string),
     assumptions: ((raw.assumptions as Assumption[] | undefined) ?? []).map((assumption) => ({...assumption, value: assumption.value === undefined ? undefined : String(assumption.value)})),
     measures,

@@ -23,7 +23,7 @@ export const facilities: MeasureModule = {
   apply(state, values) {
     const pool = POOL_INDEX['facilities-power']
     if (values.has('reduction')) {
-      state.pools[pool] -= mul(state.pools[pool], values.ratio('reduction'))
+      if (state.pools[pool] > 0) state.pools[pool] -= mul(state.pools[pool], values.ratio('reduction'))
       return
     }
     const kwhPerPue = new Dec(state.hosts).times(values.number('wattsPerHost')).times(HOURS_PER_YEAR).dividedBy(1000)

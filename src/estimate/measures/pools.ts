@@ -14,7 +14,8 @@ export function poolReduction(type: string, pools: readonly CostPool[], summary:
     params: {reduction: {kind: 'fraction', required: true, description: `share of the ${pools.join(' and ')} cost removed at full run-rate (0–1)`}},
     apply(state, values) {
       const reduction = values.ratio('reduction')
-      for (const pool of indexes) state.pools[pool] -= mul(state.pools[pool], reduction)
+      // A pool that nets to a credit (below zero) has no cost to reduce.
+      for (const pool of indexes) if (state.pools[pool] > 0) state.pools[pool] -= mul(state.pools[pool], reduction)
     },
   }
 }

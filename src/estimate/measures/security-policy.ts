@@ -17,6 +17,7 @@ export const securityPolicy: MeasureModule = {
     const share = values.ratio('share')
     const reduction = values.ratio('reduction')
     const combined = ratioOf(share.num * reduction.num, share.den * reduction.den)
-    for (let pool = 0; pool < POOLS.length; pool++) state.pools[pool] -= mul(state.pools[pool], combined)
+    // A pool that nets to a credit (below zero) has no security cost to reduce.
+    for (let pool = 0; pool < POOLS.length; pool++) if (state.pools[pool] > 0) state.pools[pool] -= mul(state.pools[pool], combined)
   },
 }
