@@ -102,6 +102,7 @@ function resolver(scenario: Scenario, measure: MeasureSpec, draw: Draw): Resolve
       if (value === undefined) moneys.set(name, (value = checked(new Dec(get(name)).times(moneyFactor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber())))
       return value
     },
+    exactMoney: (name) => new Dec(get(name)).times(moneyFactor),
     number: (name) => Number(get(name)),
     has: (name) => name in measure.params || module.params[name]?.default !== undefined,
   }
@@ -177,7 +178,12 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
       const start = measure.timing === 'refresh' && input.lastYear !== null ? Math.max(measure.start, input.lastYear + 1) : measure.start
 
       let oneTime = perSystemCost + checked(perHostCost * hostsBefore) + fixedParts[position]
-      if (parallelMonths) oneTime += mul(state.pools.reduce((a, b) => a + b, 0), parallelMonths)
+      if (parallelMonths) {
+        // During parallel running the old arrangement is paid as well: the pools the measure changes, at their cost before it.
+        let changed = 0
+        for (let pool = 0; pool < POOLS.length; pool++) if (state.pools[pool] !== before[pool]) changed += before[pool]
+        oneTime += mul(changed, parallelMonths)
+      }
 
       if (effect.jointUse) {
         const key = effect.jointUse.group
@@ -185,9 +191,14 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
         if (!group) groups.set(key, (group = {measure: measure.id, group: key, area: input.area, ministries: [], host: '', tenants: 0, before: 0, after: 0, start}))
         group.before += effect.jointUse.before
         group.after += effect.jointUse.after
-        if (effect.jointUse.host) group.host = input.id
-        else group.tenants++
-        if (!group.ministries.includes(input.ministry)) group.ministries.push(input.ministry)
+        if (effect.jointUse.host) {
+          group.host = input.id
+          // The host's ministry leads the shared system.
+          group.ministries = [input.ministry, ...group.ministries.filter((ministry) => ministry !== input.ministry)]
+        } else {
+          group.tenants++
+          if (!group.ministries.includes(input.ministry)) group.ministries.push(input.ministry)
+        }
         group.start = Math.min(group.start, start)
       }
 
@@ -249,8 +260,10 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
     const base = input.index * Y * WIDTH
     let recurring = 0
     for (const amount of input.recurring) recurring += amount
+    // A retired system costs nothing after its last fiscal year (nothing at all when that is unknown).
+    const lastCostYear = input.status === 'retired' ? input.lastYear ?? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
     for (let y = 0; y < Y; y++) {
-      let baseline = recurring
+      let baseline = years[y] > lastCostYear ? 0 : recurring
       const plannedYear = input.planned.get(years[y])
       if (plannedYear) for (const amount of plannedYear) baseline += amount
       if (inflation[y] !== ONE) baseline = mul(baseline, inflation[y])

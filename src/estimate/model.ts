@@ -90,8 +90,10 @@ export interface Effect {
 /** Values a measure reads, resolved for one evaluation (base case, a draw, a sensitivity case). */
 export interface Resolved {
   ratio(name: string): Ratio
-  /** A money parameter in minor units of the scenario currency. */
+  /** A money parameter in minor units of the scenario currency, rounded half-up to a whole minor unit. */
   money(name: string): number
+  /** A money parameter in minor units, exact (e.g. a price per kWh of 17.46 yen), for products taken before rounding. */
+  exactMoney(name: string): import('../domain/money.js').Dec
   number(name: string): number
   has(name: string): boolean
 }

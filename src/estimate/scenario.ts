@@ -150,6 +150,7 @@ export async function parseScenario(text: string, file: string): Promise<LoadedS
     for (const name of Object.keys(module.options ?? {})) if (measure[name] !== undefined) options[name] = String(measure[name])
     const start = (measure.start as number | undefined) ?? horizon[0]
     if (start > horizon[1]) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts after the horizon and has no effect`})
+    if (start < horizon[0]) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts in FY${start}, before the horizon: its savings count from FY${horizon[0]}, but its one-time costs of FY${start} fall outside the estimate`})
     const ramp = ((measure.ramp as unknown[] | undefined) ?? [1]).map((share, position) => param(share, [...path, 'ramp', position], {kind: 'fraction', description: 'a ramp share'})!)
     const oneTimeRaw = (measure.oneTime ?? {}) as Record<string, unknown>
     const money: ParamSpec = {kind: 'money', description: 'a one-time cost'}

@@ -90,12 +90,17 @@ describe('kasumi estimate on the sample register', () => {
     for (const measure of json.measures) expect(measure.systems).toBeGreaterThan(0)
   })
 
-  it('the baseline is the base year\'s recurring cost lines held flat plus each year\'s planned one-time lines (from costs.csv)', () => {
+  it('the baseline is the base year\'s recurring cost lines held flat (a retired system\'s only to its last year) plus each year\'s planned one-time lines (from the CSVs)', () => {
     const json = sqlite().main
     const costs = readCsv(join(SAMPLES, 'costs.csv'))
+    const systems = new Map(readCsv(join(SAMPLES, 'systems.csv')).map((system) => [system.id, system]))
     const baseYear = json.scenario.baseYear
-    const recurring = decSum(costs.filter((line) => Number(line.fiscal_year) === baseYear && line.frequency === 'recurring').map((line) => line.amount))
+    const runsIn = (systemId: string, year: number) => {
+      const system = systems.get(systemId)!
+      return system.status !== 'retired' || (system.last_fy !== '' && year <= Number(system.last_fy))
+    }
     for (const row of json.totals.byYear) {
+      const recurring = decSum(costs.filter((line) => Number(line.fiscal_year) === baseYear && line.frequency === 'recurring' && runsIn(line.system_id, row.year)).map((line) => line.amount))
       const planned = decSum(costs.filter((line) => Number(line.fiscal_year) === row.year && row.year > baseYear && line.frequency === 'one-time').map((line) => line.amount))
       expect(row.baseline, `FY${row.year}`).toBe(new Dec(recurring).plus(planned).toFixed())
     }

@@ -39,20 +39,17 @@ describe('one-time costs', () => {
   })
 
   // Joint use of one area from FY2011: host A (900 000) keeps its system; tenant B (500 000) moves onto it
-  // for perTenant 40 000 a year. Six months of parallel running: B pays the new charge while its own
-  // system still runs, 40 000 × 6/12 = 20 000, in its start year.
+  // for perTenant 40 000 a year. The ledger counts B's new charge from its start year; with six months of
+  // parallel running B also still pays its old system for those months: 500 000 × 6/12 = 250 000, in its start year.
   const jointUse = () => scenarioOf({measures: [{id: 'ju', type: 'joint-use', start: 2011, perTenant: 40_000, parallelRunning: {months: 6}}]})
   const pair = register({id: 'A', ministry: 'mic', area: 'X', recurring: {hardware: 900_000}}, {id: 'B', ministry: 'mof', area: 'X', recurring: {hardware: 500_000}})
-
-  it('parallel running: a tenant pays months ÷ 12 of its new charge in its start year', async () => {
+  it('parallel running: a tenant pays months ÷ 12 of its old cost in its start year', async () => {
     const {ledger} = estimate(await jointUse(), pair)
-    expect(systemSeries(ledger, 'B', 'oneTime')).toEqual([0, 0, 20_000, 0, 0])
+    expect(systemSeries(ledger, 'B', 'oneTime')).toEqual([0, 0, 250_000, 0, 0])
   })
 
-  // Known defect in the engine: parallel running is charged on each system's whole cost after the measure,
-  // so the host of a joint-use group, which moves nowhere, is charged 900 000 × 6/12 = 450 000.
-  // Expected to fail until parallel running is charged on what the measure changes only.
-  it.fails('parallel running: the host of a joint-use group runs nothing twice and pays none', async () => {
+  // Parallel running is charged on the pools the measure changes: the host of a joint-use group moves nowhere and pays none.
+  it('parallel running: the host of a joint-use group runs nothing twice and pays none', async () => {
     const {ledger} = estimate(await jointUse(), pair)
     expect(systemSeries(ledger, 'A', 'oneTime')).toEqual([0, 0, 0, 0, 0])
   })

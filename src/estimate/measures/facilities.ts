@@ -28,7 +28,7 @@ export const facilities: MeasureModule = {
     }
     const kwhPerPue = new Dec(state.hosts).times(values.number('wattsPerHost')).times(HOURS_PER_YEAR).dividedBy(1000)
     const kwhSaved = kwhPerPue.times(new Dec(values.number('pueBefore')).minus(values.number('pueAfter')))
-    const saving = kwhSaved.times(values.money('pricePerKwh')).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
+    const saving = kwhSaved.times(values.exactMoney('pricePerKwh')).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
     const taken = Math.max(0, Math.min(saving, state.pools[pool]))
     state.pools[pool] -= taken
     return {kwhSaved: kwhSaved.toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()}
