@@ -46,9 +46,10 @@ export function groupTable(result: EstimateResult, unit: DisplayUnit, labels: Ma
 export function effectsTable(result: EstimateResult, ministryNames: Map<string, string>): TableData {
   let previous = ''
   const rows = result.effects.rows.map((row) => {
-    const lead = row.kind === 'joint-use' || row.leadMinistry === previous ? '' : ministryNames.get(row.leadMinistry) ?? row.leadMinistry
-    if (row.kind === 'area') previous = row.leadMinistry
-    const name = row.kind === 'joint-use' ? `＊共同利用化的效果（實施前 ${groupDigits(new Dec(row.before!).toFixed(0))}，實施後 ${groupDigits(new Dec(row.after!).toFixed(0))}）` : row.area || '(no business area)'
+    // A ＊ row sits under its area row; it names its lead (the host's ministry) only where that differs.
+    const lead = row.leadMinistry === previous ? '' : ministryNames.get(row.leadMinistry) ?? row.leadMinistry
+    previous = row.leadMinistry
+    const name = row.kind === 'joint-use' ? `＊共同利用化的效果：${row.area || '(no business area)'}（實施前 ${groupDigits(new Dec(row.before!).toFixed(0))}，實施後 ${groupDigits(new Dec(row.after!).toFixed(0))}）` : row.area || '(no business area)'
     return [
       lead,
       name,
