@@ -52,6 +52,9 @@ export interface MeasureSpec {
   id: string
   type: string
   label?: string
+  description?: string
+  /** Where the measure's figures come from. */
+  source?: string
   path: string
   appliesTo: Filter
   start: number

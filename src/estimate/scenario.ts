@@ -70,11 +70,13 @@ export async function parseScenario(text: string, file: string): Promise<LoadedS
   const ajv = new (Ajv2020 as unknown as typeof import('ajv').default)({allErrors: true, strict: false})
   const validate = ajv.compile(scenarioSchema())
   const rawMeasures = (raw as {measures?: Array<{type?: string}>}).measures ?? []
-  if (!validate(raw)) {
+  // Range limits in the schema are for editors; kasumi reports them below, worded, together with the other checks.
+  // if/then, oneOf and allOf produce echoes of the real problem; keep the precise ones.
+  const echoes = new Set(['minimum', 'maximum', 'if', 'oneOf', 'allOf'])
+  const structural = validate(raw) ? [] : (validate.errors ?? []).filter((error) => !echoes.has(error.keyword))
+  if (structural.length > 0) {
     const seen = new Set<string>()
-    for (const error of validate.errors ?? []) {
-      // if/then and oneOf produce echoes of the real problem; keep the precise ones.
-      if (error.keyword === 'if' || error.keyword === 'oneOf' || error.keyword === 'allOf') continue
+    for (const error of structural) {
       const path: Path = error.instancePath.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~')))
       let message = error.message ?? 'invalid'
       let target = path
@@ -158,6 +160,8 @@ export async function parseScenario(text: string, file: string): Promise<LoadedS
       id,
       type: module.type,
       label: measure.label as string | undefined,
+      description: measure.description as string | undefined,
+      source: measure.source as string | undefined,
       path: pathText(path),
       appliesTo: filterOf(measure.appliesTo as Record<string, unknown> | undefined),
       start,

@@ -23,7 +23,11 @@ const uncertain = {
 function paramSchema(spec: ParamSpec): object {
   const {min, max} = bounds(spec)
   const range = `${Number.isFinite(min) ? min : '−∞'} to ${Number.isFinite(max) && max < Number.MAX_SAFE_INTEGER ? max : '∞'}`
-  return {$ref: '#/$defs/uncertain', description: `${spec.description} (${spec.kind}, ${range}${spec.default === undefined ? '' : `, default ${spec.default}`})`}
+  const limits: Record<string, number> = {}
+  if (Number.isFinite(min)) limits.minimum = min
+  if (Number.isFinite(max) && max < Number.MAX_SAFE_INTEGER) limits.maximum = max
+  // The limits check plain numbers here (editors flag them); kasumi checks low, base and high of ranges when it loads the file.
+  return {$ref: '#/$defs/uncertain', ...limits, description: `${spec.description} (${spec.kind}, ${range}${spec.default === undefined ? '' : `, default ${spec.default}`})`}
 }
 
 const stringList = {oneOf: [{type: 'string'}, {type: 'array', items: {type: 'string'}}]}

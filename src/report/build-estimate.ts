@@ -104,7 +104,7 @@ export function buildEstimateReport(input: EstimateReportInput): ReportDocument 
       hoursYear: row.hoursYear,
     })),
     totals: [{leadMinistry: t('total'), area: '', costReduction: result.effects.totals.costReductionThousandYen, costYear: null, hoursReduction: result.effects.totals.hoursReduction, hoursYear: null}],
-    note: `＊ ${t('jointUse')}: ${t('before')} ${result.effects.jointUseSummary.before}, ${t('after')} ${result.effects.jointUseSummary.after}, ${t('reduction')} ${result.effects.jointUseSummary.reduction} (${unit})`,
+    note: `＊ ${t('jointUse')}: ${t('before')} ${wholeThousands(result.effects.jointUseSummary.before)}, ${t('after')} ${wholeThousands(result.effects.jointUseSummary.after)}, ${t('reduction')} ${wholeThousands(result.effects.jointUseSummary.reduction)} (${unit})`,
   }
   sections.push({id: 'effects', title: t('effects'), tables: [effects]})
 
@@ -282,6 +282,11 @@ export function buildEstimateReport(input: EstimateReportInput): ReportDocument 
     data: {...result, uncertainty: input.uncertainty, sensitivity: input.sensitivity},
     sections,
   }
+}
+
+/** A figure already in thousands, rounded half-up for display. */
+function wholeThousands(value: string): string {
+  return groupDigits(new Dec(value).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0))
 }
 
 function money(value: string): string {

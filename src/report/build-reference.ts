@@ -1,0 +1,286 @@
+import {Dec} from '../domain/money.js'
+import {
+  byArea,
+  byImplementingMinistry,
+  byLeadMinistry,
+  computeTotals,
+  rowJson,
+  totalsJson,
+  type ReferenceRow,
+  type ReferenceTable,
+} from '../reference/jp2009.js'
+import {LABELS as REFERENCE_LABELS, publishedAreaName, referenceNotes, titleOf} from '../reference/tables.js'
+import {translator} from './i18n.js'
+import type {Cell, ChartSpec, Lang, ReportColumn, ReportDocument, ReportTable, Section} from './model.js'
+
+/**
+ * The report of a published reference table (`kasumi report --reference
+ * jp-2009`): the table in its own layout with its totals, cost reduction by
+ * lead ministry, hours by area, the joint-use summary, the load checks and
+ * the metadata. Every figure comes from src/reference (computeTotals,
+ * byLeadMinistry, byArea, the checks run on load); nothing is recomputed here.
+ */
+
+const TEXT = {
+  table: {en: 'The table as published', ja: '公表された表', 'zh-TW': '原表'},
+  checks: {en: 'Reconciliation checks', ja: '整合性の検証', 'zh-TW': '勾稽檢查'},
+  check: {en: 'Check', ja: '検証', 'zh-TW': '檢查'},
+  expected: {en: 'Expected', ja: '期待値', 'zh-TW': '預期'},
+  actual: {en: 'Found', ja: '実際', 'zh-TW': '實際'},
+  result: {en: 'Result', ja: '結果', 'zh-TW': '結果'},
+  metadata: {en: 'About the table', ja: '表について', 'zh-TW': '關於本表'},
+  published: {en: 'Published', ja: '公表日', 'zh-TW': '發表日期'},
+  original: {en: 'Original', ja: '原典', 'zh-TW': '原始資料'},
+  citedIn: {en: 'Cited in', ja: '引用元', 'zh-TW': '轉引自'},
+  units: {en: 'Units', ja: '単位', 'zh-TW': '單位'},
+  estimate: {en: 'Estimates', ja: '試算', 'zh-TW': '試算'},
+  estimateYes: {en: 'yes: every figure is an estimate (試算)', ja: 'すべての数値が試算', 'zh-TW': '數字皆為試算'},
+  estimateNo: {en: 'no', ja: 'いいえ', 'zh-TW': '否'},
+  rows: {en: 'Rows', ja: '行数', 'zh-TW': '列數'},
+  businesses: {en: 'Businesses in the joint-use summary', ja: '共同利用の対象業務', 'zh-TW': '共同利用化的業務'},
+  belongsTo: {en: 'Area the effect belongs to', ja: '対象の業務', 'zh-TW': '所屬業務'},
+  passed: {en: 'passed', ja: '合格', 'zh-TW': '通過'},
+  failed: {en: 'FAILED', ja: '不合格', 'zh-TW': '未通過'},
+} as const satisfies Record<string, Record<Lang, string>>
+
+const JOINT_USE_MARK = '＊'
+
+/** A heading of src/reference/tables.ts, on one line. */
+function heading(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ')
+}
+
+/** 'by lead ministry' → 'By lead ministry' (CJK text is unchanged). */
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+function zeroAsNull(value: string): string | null {
+  return new Dec(value).isZero() ? null : value
+}
+
+export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportDocument {
+  const t = translator(lang)
+  const text = (key: keyof typeof TEXT) => TEXT[key][lang]
+  const labels = REFERENCE_LABELS[lang]
+  const {meta, rows} = table
+  const totals = computeTotals(rows)
+  const unit = t('thousandYen')
+  const sections: Section[] = []
+
+  /* The table in its published layout: the lead ministry at the start of its group, ＊ rows under their area. */
+  const layoutColumns: ReportColumn[] = [
+    {key: 'seq', label: '#', kind: 'count'},
+    {key: 'leadMinistry', label: labels.lead, kind: 'text'},
+    {key: 'area', label: labels.area, kind: 'text'},
+    {key: 'costReduction', label: heading(labels.cost), kind: 'thousands'},
+    {key: 'costYear', label: labels.year, kind: 'year'},
+    {key: 'hoursReduction', label: heading(labels.hours), kind: 'hours'},
+    {key: 'hoursYear', label: labels.year, kind: 'year'},
+  ]
+  let lead: string | undefined
+  const layoutRows = rows.map((row: ReferenceRow): Record<string, Cell> => {
+    const leadCell = row.leadMinistry === lead ? '' : row.leadMinistry
+    lead = row.leadMinistry
+    const area =
+      row.kind === 'area'
+        ? publishedAreaName(row)
+        : row.kind === 'joint-use'
+          ? row.area.startsWith(JOINT_USE_MARK) ? row.area : `${JOINT_USE_MARK}${row.area}`
+          : [row.area, row.note].filter(Boolean).join('：')
+    return {seq: row.seq, leadMinistry: leadCell, area, costReduction: row.costReductionThousandYen, costYear: row.costYear, hoursReduction: row.hoursReduction, hoursYear: row.hoursYear}
+  })
+  const published: ReportTable = {
+    id: 'reference-table',
+    title: titleOf(table, lang),
+    columns: layoutColumns,
+    rows: layoutRows,
+    totals: [
+      {seq: '', leadMinistry: '', area: labels.totalArea, costReduction: totals.costReductionThousandYen, costYear: '', hoursReduction: totals.hoursReduction, hoursYear: ''},
+      {seq: '', leadMinistry: '', area: labels.totalJointUse, costReduction: totals.jointUseThousandYen, costYear: '', hoursReduction: '', hoursYear: ''},
+    ],
+    note: referenceNotes(table, lang).join(' '),
+  }
+  sections.push({id: 'reference-table', title: text('table'), tables: [published]})
+
+  /* By lead ministry: subtotals, and the cost reduction as a sorted bar chart. */
+  const groupColumns = (first: string): ReportColumn[] => [
+    {key: 'ministry', label: first, kind: 'text'},
+    {key: 'areas', label: labels.areaCount, kind: 'count'},
+    {key: 'costReduction', label: heading(labels.cost), kind: 'thousands'},
+    {key: 'jointUse', label: heading(labels.jointUse), kind: 'thousands'},
+    {key: 'hoursReduction', label: heading(labels.hours), kind: 'hours'},
+  ]
+  const areaCount = rows.filter((row) => row.kind === 'area').length
+  const groupTotals = [{ministry: labels.totalArea, areas: areaCount, costReduction: totals.costReductionThousandYen, jointUse: totals.jointUseThousandYen, hoursReduction: totals.hoursReduction}]
+  const leads = byLeadMinistry(table)
+  const leadTable: ReportTable = {
+    id: 'by-lead-ministry',
+    title: capitalised(labels.byLead),
+    columns: groupColumns(labels.lead),
+    rows: leads.map((group) => ({ministry: group.ministries.join(''), areas: group.areaRows.length, costReduction: group.totals.costReductionThousandYen, jointUse: zeroAsNull(group.totals.jointUseThousandYen), hoursReduction: group.totals.hoursReduction})),
+    totals: groupTotals,
+  }
+  const implementing = byImplementingMinistry(table)
+  const implementingTable: ReportTable = {
+    id: 'by-implementing-ministry',
+    title: capitalised(labels.byImplementing),
+    columns: groupColumns(labels.implementing),
+    rows: implementing.map((group) => ({
+      ministry: group.ministries.length === 0 ? labels.none : group.ministries.map((name) => `（${name}）`).join(''),
+      areas: group.areaRows.length,
+      costReduction: group.totals.costReductionThousandYen,
+      jointUse: zeroAsNull(group.totals.jointUseThousandYen),
+      hoursReduction: group.totals.hoursReduction,
+    })),
+    totals: groupTotals,
+  }
+  const leadsByCost = [...leads].sort((a, b) => new Dec(b.totals.costReductionThousandYen).comparedTo(a.totals.costReductionThousandYen))
+  const leadChart: ChartSpec = {
+    id: 'reference-by-lead-ministry',
+    kind: 'bar',
+    title: t('chartReferenceByMinistry'),
+    labels: leadsByCost.map((group) => group.ministries.join('')),
+    series: [{label: t('costReduction'), values: leadsByCost.map((group) => new Dec(group.totals.costReductionThousandYen).toNumber())}],
+    xTitle: labels.lead,
+    yTitle: unit,
+  }
+  sections.push({id: 'by-lead-ministry', title: capitalised(labels.byLead), tables: [leadTable, implementingTable], charts: [leadChart]})
+
+  /* By area: one line per area row with its joint-use effect, and the hours as a horizontal bar chart. */
+  const areas = byArea(table)
+  const areaRows = areas.map((line) => ({
+    seq: line.seq,
+    leadMinistry: line.leadMinistry,
+    implementing: line.implementingMinistries.join('；'),
+    area: line.area,
+    costReduction: line.costReductionThousandYen,
+    costYear: line.costYear,
+    jointUse: line.jointUseThousandYen,
+    hoursReduction: line.hoursReduction,
+    hoursYear: line.hoursYear,
+  }))
+  const areaTable: ReportTable = {
+    id: 'by-area',
+    title: capitalised(labels.byArea),
+    columns: [
+      {key: 'seq', label: '#', kind: 'count'},
+      {key: 'leadMinistry', label: labels.lead, kind: 'text'},
+      {key: 'implementing', label: labels.implementing, kind: 'text'},
+      {key: 'area', label: labels.area, kind: 'text'},
+      {key: 'costReduction', label: heading(labels.cost), kind: 'thousands'},
+      {key: 'costYear', label: labels.year, kind: 'year'},
+      {key: 'jointUse', label: heading(labels.jointUse), kind: 'thousands'},
+      {key: 'hoursReduction', label: heading(labels.hours), kind: 'hours'},
+      {key: 'hoursYear', label: labels.year, kind: 'year'},
+    ],
+    rows: areaRows,
+    totals: [{seq: '', leadMinistry: '', implementing: '', area: labels.totalArea, costReduction: totals.costReductionThousandYen, costYear: '', jointUse: totals.jointUseThousandYen, hoursReduction: totals.hoursReduction, hoursYear: ''}],
+  }
+  const withHours = areas
+    .filter((line) => line.hoursReduction !== null && new Dec(line.hoursReduction).greaterThan(0))
+    .sort((a, b) => new Dec(b.hoursReduction!).comparedTo(a.hoursReduction!) || a.seq - b.seq)
+  const hoursChart: ChartSpec = {
+    id: 'reference-hours-by-area',
+    kind: 'horizontal-bar',
+    title: t('chartReferenceHoursByArea'),
+    labels: withHours.map((line) => publishedAreaName(line)),
+    series: [{label: t('hoursReduction'), values: withHours.map((line) => new Dec(line.hoursReduction!).toNumber())}],
+    xTitle: t('hours'),
+  }
+  sections.push({id: 'by-area', title: capitalised(labels.byArea), tables: [areaTable], charts: [hoursChart]})
+
+  /* Joint use: the summary (before, after, reduction) and the ＊ rows that make it up. */
+  const summary = meta.jointUseSummary
+  const areaBySeq = new Map(rows.filter((row) => row.kind === 'area').map((row) => [row.seq, row]))
+  const jointRows = rows.filter((row) => row.kind === 'joint-use')
+  sections.push({
+    id: 'joint-use',
+    title: t('jointUse'),
+    paragraphs: [`${text('businesses')}: ${summary.businesses.join('、')}`],
+    tables: [
+      {
+        id: 'joint-use-summary',
+        title: t('jointUse'),
+        columns: [
+          {key: 'before', label: `${t('before')} (${unit})`, kind: 'thousands'},
+          {key: 'after', label: `${t('after')} (${unit})`, kind: 'thousands'},
+          {key: 'reduction', label: `${t('reduction')} (${unit})`, kind: 'thousands'},
+        ],
+        rows: [{before: summary.before, after: summary.after, reduction: summary.reduction}],
+      },
+      {
+        id: 'joint-use-rows',
+        title: `${JOINT_USE_MARK}${heading(labels.jointUse)}`,
+        columns: [
+          {key: 'seq', label: '#', kind: 'count'},
+          {key: 'leadMinistry', label: labels.lead, kind: 'text'},
+          {key: 'area', label: text('belongsTo'), kind: 'text'},
+          {key: 'costReduction', label: `${t('reduction')} (${unit})`, kind: 'thousands'},
+          {key: 'costYear', label: labels.year, kind: 'year'},
+        ],
+        rows: jointRows.map((row) => {
+          const owner = row.belongsTo === null ? undefined : areaBySeq.get(row.belongsTo)
+          return {seq: row.seq, leadMinistry: row.leadMinistry, area: owner ? publishedAreaName(owner) : null, costReduction: row.costReductionThousandYen, costYear: row.costYear}
+        }),
+        totals: [{seq: '', leadMinistry: t('total'), area: '', costReduction: totals.jointUseThousandYen, costYear: ''}],
+      },
+    ],
+  })
+
+  /* The checks run when the table was loaded. */
+  sections.push({
+    id: 'checks',
+    title: text('checks'),
+    tables: [
+      {
+        id: 'checks',
+        title: text('checks'),
+        columns: [
+          {key: 'result', label: text('result'), kind: 'text'},
+          {key: 'id', label: 'id', kind: 'text'},
+          {key: 'description', label: text('check'), kind: 'text'},
+          {key: 'expected', label: text('expected'), kind: 'text'},
+          {key: 'actual', label: text('actual'), kind: 'text'},
+        ],
+        rows: table.checks.map((check) => ({result: `${check.ok ? '✓' : '✗'} ${text(check.ok ? 'passed' : 'failed')}`, id: check.id, description: check.description, expected: check.expected, actual: check.actual})),
+      },
+    ],
+  })
+
+  /* What the table is: source, date, units, and that it is an estimate. */
+  const source = meta.source
+  sections.push({
+    id: 'metadata',
+    title: text('metadata'),
+    figures: [
+      {label: text('original'), value: source.original},
+      {label: text('published'), value: meta.published},
+      {label: text('citedIn'), value: [source.author, lang === 'en' ? source.documentEn ?? source.document : source.document, source.affiliation, source.location].filter(Boolean).join(', ')},
+      {label: text('units'), value: `${meta.units.cost}; ${meta.units.hours}`},
+      {label: text('estimate'), value: meta.estimate ? `${meta.estimateLabel ?? '試算'} — ${text('estimateYes')}` : text('estimateNo')},
+      {label: text('rows'), value: String(rows.length)},
+    ],
+    paragraphs: referenceNotes(table, lang),
+  })
+
+  return {
+    name: `reference-${meta.id}`,
+    title: titleOf(table, lang),
+    subtitle: `${source.original} · ${meta.published}${meta.estimate ? ` · ${meta.estimateLabel ?? '試算'}` : ''}`,
+    lang,
+    currency: 'JPY',
+    data: {
+      id: meta.id,
+      meta,
+      rows: rows.map(rowJson),
+      totals: totalsJson(rows),
+      jointUseSummary: summary,
+      checks: table.checks,
+      byLeadMinistry: leads.map((group) => ({leadMinistry: group.ministries[0], areaRows: group.areaRows, totals: group.totals})),
+      byImplementingMinistry: implementing.map((group) => ({implementingMinistries: group.ministries, areaRows: group.areaRows, totals: group.totals})),
+      byArea: areas,
+    },
+    sections,
+  }
+}
