@@ -1,0 +1,65 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
+import {storeFlags} from '../../src/cli/flags.js'
+import {exportBundle} from '../../src/audit/export.js'
+import type {Lang} from '../../src/report/model.js'
+import {formatsOf} from '../../src/report/render/index.js'
+import {commandLine} from '../../src/report/run.js'
+import {reportOutputFlags} from '../report.js'
+
+export default class AuditExport extends BaseCommand {
+  static override summary = 'Write an audit bundle: the inputs, the report and a manifest of hashes, totals and checks.'
+  static override description = `Writes a folder that lets anyone re-check an estimate without the store:
+
+  inputs/ministries.csv, systems.csv, costs.csv   the register as exported (UTF-8 without BOM, so its bytes are stable)
+  inputs/scenario.yaml                            a copy of the scenario file
+  inputs/exchange-rates.csv                       when the scenario names one
+  report/                                         the report (json, csv, xlsx, html, md, png)
+  manifest.json                                   the kasumi version, time and command; SHA-256 and row count of every input; SHA-256 and size of every output; the estimate's totals; the reconciliation checks (totals = sum of parts by ministry, measure and year; joint-use before − after = reduction), each with expected, actual and ok
+
+The folder is written beside DIR and renamed into place when complete; an existing DIR is replaced only with --force (otherwise exit 5). Check a bundle with \`kasumi audit verify DIR\`.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud --out audit/cloud-2026',
+    '<%= config.bin %> <%= command.id %> --scenario ./my-scenario.yaml --out audit/mine --force --json',
+  ]
+
+  static override flags = {
+    ...storeFlags,
+    scenario: Flags.string({char: 'S', description: 'Scenario file, or the name of a bundled scenario.', required: true}),
+    out: Flags.string({char: 'o', description: 'The bundle folder to write.', required: true}),
+    force: Flags.boolean({description: 'Replace the bundle folder when it exists.'}),
+    ...reportOutputFlags,
+  }
+
+  async run() {
+    const {flags} = await this.parse(AuditExport)
+    const interactive = process.stderr.isTTY && !this.jsonEnabled()
+    const store = await this.store(flags.database)
+    const outcome = await exportBundle(store, {
+      scenario: flags.scenario,
+      out: flags.out,
+      force: flags.force,
+      formats: formatsOf(flags.format),
+      lang: flags.lang as Lang,
+      kasumi: this.config.version,
+      command: commandLine(this.config.bin, this.id ?? 'audit:export', this.argv),
+      onProgress: interactive ? (message) => process.stderr.write(`\r\u001B[2K${message}`) : undefined,
+    })
+    if (interactive) process.stderr.write('\r\u001B[2K')
+    for (const warning of outcome.warnings) this.warning(`${warning.file ?? ''}${warning.line ? `:${warning.line}` : ''} ${warning.column ?? ''}: ${warning.message}`)
+    const {manifest} = outcome
+    const failed = manifest.checks.filter((check) => !check.ok)
+    if (!this.jsonEnabled()) {
+      this.table({
+        head: ['Input', 'Rows', 'SHA-256'],
+        rows: manifest.inputs.map((input) => [input.path, `${input.rows.toLocaleString('en')} ${input.rowsOf}`, input.sha256]),
+        align: ['left', 'right', 'left'],
+      })
+      this.log(`Reconciliation: ${manifest.checks.length - failed.length} of ${manifest.checks.length} checks hold.`)
+      this.log(`Wrote ${outcome.files.length} files to ${outcome.folder} (${manifest.outputs.length} report files, manifest.json).`)
+    }
+    for (const check of failed) this.warning(`check ${check.id} fails: ${check.description}: expected ${check.expected}, found ${check.actual}`)
+    return {formatVersion: JSON_FORMAT_VERSION, folder: outcome.folder, files: outcome.files, manifest}
+  }
+}

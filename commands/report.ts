@@ -1,0 +1,71 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, JSON_FORMAT_VERSION} from '../src/cli/base.js'
+import {storeFlags} from '../src/cli/flags.js'
+import {label} from '../src/report/i18n.js'
+import {LANGS, type Lang} from '../src/report/model.js'
+import {FORMATS, formatsOf} from '../src/report/render/index.js'
+import {commandLine, runReport} from '../src/report/run.js'
+
+/** The flags of a report's formats and language, shared with `kasumi audit export`. */
+export const reportOutputFlags = {
+  format: Flags.string({char: 'f', description: `Formats to write, comma-separated (default: all of ${FORMATS.join(', ')}).`, multiple: true, delimiter: ',', options: [...FORMATS], default: [...FORMATS]}),
+  lang: Flags.string({description: 'Language of headings, labels and notes; names in the data are never translated.', options: [...LANGS], default: 'en'}),
+}
+
+export default class Report extends BaseCommand {
+  static override summary = 'Write a report of an estimate or a reference table: HTML, Markdown, CSV, XLSX, JSON and PNG charts.'
+  static override description = `With --scenario, runs the estimate once (a scenario file, or a bundled scenario by name, on the register in the store) and reports it: summary, optimization effects, yearly cash flow, ministries, measures, business areas, joint use, assumptions and method. With --reference, reports a published reference table such as jp-2009.
+
+The report folder (default reports/out/<name>-<YYYY-MM-DD>/ under the current directory, or --out) is written to a temporary folder beside it and renamed into place when complete; an existing folder is replaced only with --force (otherwise exit 5).
+
+Formats: html and md (with the charts as PNG files), csv (one file per table, money as exact decimals in yen with the unit in the header; UTF-8 with a BOM unless --no-bom), xlsx (one sheet per table, money in thousands as numbers formatted #,##0, plus Assumptions and Provenance sheets), json (the estimate's versioned contract with the provenance) and png (the charts). Every report records its provenance: the kasumi version, the time, this command line and the SHA-256 and row count of every input.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud',
+    '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud --format csv,xlsx --lang ja --out reports/out/cloud',
+    '<%= config.bin %> <%= command.id %> --scenario ./my-scenario.yaml --format json --json',
+    '<%= config.bin %> <%= command.id %> --reference jp-2009 --lang zh-TW',
+  ]
+
+  static override flags = {
+    ...storeFlags,
+    scenario: Flags.string({char: 'S', description: 'Scenario file, or the name of a bundled scenario.', exactlyOne: ['scenario', 'reference']}),
+    reference: Flags.string({description: 'A reference table id (see `kasumi reference list`), e.g. jp-2009.', exactlyOne: ['scenario', 'reference']}),
+    ...reportOutputFlags,
+    out: Flags.string({char: 'o', description: 'The report folder (default: reports/out/<name>-<YYYY-MM-DD>/).'}),
+    force: Flags.boolean({description: 'Replace the report folder when it exists.'}),
+    template: Flags.string({description: 'A folder with report.html / report.md templates to use instead of the bundled ones.'}),
+    bom: Flags.boolean({description: 'Start CSV files with a UTF-8 byte order mark (--no-bom for other tools than Excel).', default: true, allowNo: true}),
+  }
+
+  async run() {
+    const {flags} = await this.parse(Report)
+    const interactive = process.stderr.isTTY && !this.jsonEnabled()
+    const outcome = await runReport(
+      {
+        scenario: flags.scenario,
+        reference: flags.reference,
+        formats: formatsOf(flags.format),
+        out: flags.out,
+        lang: flags.lang as Lang,
+        force: flags.force,
+        templateDir: flags.template,
+        bom: flags.bom,
+        kasumi: this.config.version,
+        command: commandLine(this.config.bin, this.id ?? 'report', this.argv),
+        onProgress: interactive ? (message) => process.stderr.write(`\r\u001B[2K${message}`) : undefined,
+      },
+      () => this.store(flags.database),
+    )
+    if (interactive) process.stderr.write('\r\u001B[2K')
+    for (const warning of outcome.warnings) this.warning(`${warning.file ?? ''}${warning.line ? `:${warning.line}` : ''} ${warning.column ?? ''}: ${warning.message}`)
+    if (!this.jsonEnabled()) {
+      const figures = outcome.document.sections.find((section) => section.figures?.length)?.figures ?? []
+      const lang = flags.lang as Lang
+      if (figures.length > 0) this.table({title: outcome.document.title, head: [label('summary', lang), label('value', lang)], rows: figures.map((figure) => [figure.label, figure.value]), align: ['left', 'right']})
+      this.log(`Wrote ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'} to ${outcome.folder}:`)
+      for (const file of outcome.files) this.log(`  ${file.path}`)
+    }
+    return {formatVersion: JSON_FORMAT_VERSION, folder: outcome.folder, files: outcome.files, totals: outcome.totals}
+  }
+}

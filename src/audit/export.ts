@@ -1,0 +1,94 @@
+import {copyFile, mkdir, readFile, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import type {InputIssue} from '../cli/errors.js'
+import {loadScenario, locateScenario} from '../estimate/scenario.js'
+import {exportToFile} from '../inventory/export.js'
+import type {Lang} from '../report/model.js'
+import {renderDocument, type Format} from '../report/render/index.js'
+import {REGISTER_KINDS, countCsvRows, estimateDocument, estimateViews} from '../report/run.js'
+import {assertWritable, hashFile, listFiles, writeFiles, writeFolder, type WrittenFile} from '../report/write.js'
+import type {Store} from '../store/open.js'
+import {reconciliationChecks} from './checks.js'
+import {INPUT_PATHS, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, MANIFEST_KIND, REPORT_DIR, recordedEstimate, type BundleInput, type InputRole, type Manifest} from './manifest.js'
+
+export interface BundleRequest {
+  scenario: string
+  out: string
+  force: boolean
+  formats: Format[]
+  lang: Lang
+  kasumi: string
+  command: string
+  now?: Date
+  onProgress?(message: string): void
+}
+
+export interface BundleOutcome {
+  folder: string
+  manifest: Manifest
+  /** Every file of the bundle, manifest.json included. */
+  files: WrittenFile[]
+  warnings: InputIssue[]
+}
+
+const ROWS_OF: Record<InputRole, string> = {ministries: 'ministries', systems: 'systems', costs: 'cost lines', scenario: 'measures', 'exchange-rates': 'rates'}
+
+/**
+ * Writes an audit bundle: the register snapshot and the scenario (with its
+ * exchange rates), the report made from them, and the manifest that records
+ * every hash, the estimate's totals and the reconciliation checks. The
+ * estimate runs once; the folder is written atomically.
+ */
+export async function exportBundle(store: Store, request: BundleRequest): Promise<BundleOutcome> {
+  const progress = request.onProgress ?? (() => {})
+  assertWritable(request.out, request.force)
+  const {scenario, warnings} = await loadScenario(await locateScenario(request.scenario))
+  progress(`Estimating ${scenario.name}…`)
+  const views = await estimateViews(store, scenario, warnings)
+  const document = await estimateDocument(store, views, request.lang)
+  const checks = reconciliationChecks(views.run.result, views.byMeasure)
+  const createdAt = (request.now ?? new Date()).toISOString()
+  let manifest: Manifest | undefined
+
+  const files = await writeFolder(request.out, {force: request.force}, async (folder) => {
+    await mkdir(join(folder, 'inputs'), {recursive: true})
+    const inputs: BundleInput[] = []
+    const record = async (role: InputRole, rows: number, source: string) => {
+      inputs.push({role, path: INPUT_PATHS[role], ...(await hashFile(join(folder, INPUT_PATHS[role]))), rows, rowsOf: ROWS_OF[role], source})
+    }
+    progress('Exporting the register…')
+    for (const kind of REGISTER_KINDS) {
+      // No BOM: the snapshot's bytes are what the hashes vouch for.
+      const rows = await exportToFile(store, join(folder, INPUT_PATHS[kind]), {kind, format: 'csv', bom: false})
+      await record(kind, rows, `${store.location}#${kind}`)
+    }
+    await copyFile(scenario.file!, join(folder, INPUT_PATHS.scenario))
+    await record('scenario', scenario.measures.length, scenario.file!)
+    if (scenario.exchangeRates) {
+      await copyFile(scenario.exchangeRates, join(folder, INPUT_PATHS['exchange-rates']))
+      await record('exchange-rates', countCsvRows(await readFile(scenario.exchangeRates)), scenario.exchangeRates)
+    }
+
+    document.provenance = {kasumi: request.kasumi, createdAt, command: request.command, inputs: inputs.map((input) => ({role: input.role, file: input.path, sha256: input.sha256, rows: input.rows}))}
+    const rendered = await renderDocument(document, request.formats, {bom: true, onStep: (step) => progress(`Rendering ${step}…`)})
+    await writeFiles(join(folder, REPORT_DIR), rendered)
+    const outputs = (await listFiles(join(folder, REPORT_DIR))).map((file) => ({...file, path: `${REPORT_DIR}/${file.path}`}))
+
+    manifest = {
+      formatVersion: MANIFEST_FORMAT_VERSION,
+      kind: MANIFEST_KIND,
+      kasumi: request.kasumi,
+      createdAt,
+      command: request.command,
+      scenario: {name: scenario.name, source: scenario.file!},
+      report: {formats: [...request.formats], lang: request.lang},
+      inputs,
+      outputs,
+      estimate: recordedEstimate(views.run.result),
+      checks,
+    }
+    await writeFile(join(folder, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
+  })
+  return {folder: request.out, manifest: manifest!, files, warnings}
+}

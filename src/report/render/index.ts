@@ -1,0 +1,74 @@
+import {ExitCode, UserError} from '../../cli/errors.js'
+import type {ReportDocument} from '../model.js'
+import {FORMATS, type Format, type RenderContext, type RenderedFile, type Renderer} from './types.js'
+
+/**
+ * The format → renderer registry. Every renderer is loaded only when its
+ * format is asked for, so that a CSV report never loads exceljs or the chart
+ * canvas. Charts are rendered once, as PNG, and shared by the formats that
+ * show them (HTML and PNG).
+ */
+
+/** How each renderer is loaded: on first use, so that unused formats cost nothing. */
+const LOADERS: Record<Format, () => Promise<Renderer>> = {
+  html: async () => (await import('./html.js')).renderHtml,
+  md: async () => (await import('./markdown.js')).renderMarkdown,
+  csv: async () => (await import('./csv.js')).renderCsv,
+  xlsx: async () => (await import('./xlsx.js')).renderXlsx,
+  json: async () => (await import('./json.js')).renderJson,
+  png: async () => (await import('./png.js')).renderPng,
+}
+
+/** The formats whose files show the document's charts. */
+export const CHART_FORMATS: ReadonlySet<Format> = new Set<Format>(['html', 'png'])
+
+export {FORMATS, type Format}
+
+/** The renderer of a format. */
+export function renderer(format: Format): Promise<Renderer> {
+  return LOADERS[format]()
+}
+
+/** Parses a list of formats ("html,csv" or repeated flags); every entry must be known. Keeps the order of FORMATS. */
+export function formatsOf(values: readonly string[]): Format[] {
+  const wanted = new Set(values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean))
+  for (const value of wanted) {
+    if (!(FORMATS as readonly string[]).includes(value)) throw new UserError(`unknown report format ${value}`, {suggestion: `choose from ${FORMATS.join(', ')}`, exitCode: ExitCode.usage})
+  }
+  return FORMATS.filter((format) => wanted.has(format))
+}
+
+export interface RenderOptions {
+  templateDir?: string
+  bom: boolean
+  /** Called before each step (charts, then each format). */
+  onStep?(step: string): void
+}
+
+/**
+ * Renders a document in the given formats: every renderer is loaded first,
+ * charts are drawn once when a format needs them, and no two renderers may
+ * write the same path.
+ */
+export async function renderDocument(document: ReportDocument, formats: readonly Format[], options: RenderOptions): Promise<RenderedFile[]> {
+  const renderers = await Promise.all(formats.map(async (format) => [format, await renderer(format)] as const))
+  let charts = new Map<string, Buffer>()
+  if (formats.some((format) => CHART_FORMATS.has(format))) {
+    const {renderCharts} = await import('../charts.js')
+    options.onStep?.('charts')
+    charts = await renderCharts(document)
+  }
+  const context: RenderContext = {charts, templateDir: options.templateDir, bom: options.bom}
+  const files: RenderedFile[] = []
+  const owners = new Map<string, Format>()
+  for (const [format, render] of renderers) {
+    options.onStep?.(format)
+    for (const file of await render(document, context)) {
+      const other = owners.get(file.path)
+      if (other) throw new Error(`the ${format} and ${other} renderers both write ${file.path}`)
+      owners.set(file.path, format)
+      files.push(file)
+    }
+  }
+  return files
+}

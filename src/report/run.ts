@@ -1,0 +1,184 @@
+import {createHash} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
+import {Writable} from 'node:stream'
+
+import type {InputIssue} from '../cli/errors.js'
+import type {Ministry} from '../domain/inventory.js'
+import type {Scenario} from '../estimate/model.js'
+import {buildResult, type EstimateResult} from '../estimate/results.js'
+import {estimateLoaded, type EstimateRun} from '../estimate/run.js'
+import {loadScenario, locateScenario} from '../estimate/scenario.js'
+import {exportTo, type ExportKind} from '../inventory/export.js'
+import {REFERENCE_DIR} from '../paths.js'
+import {loadReferenceTable, totalsJson} from '../reference/jp2009.js'
+import type {Store} from '../store/open.js'
+import {listMinistries} from '../store/repositories/ministries.js'
+import {buildEstimateReport} from './build-estimate.js'
+import {buildReferenceReport} from './build-reference.js'
+import type {Lang, Provenance, ReportDocument} from './model.js'
+import {renderDocument, type Format} from './render/index.js'
+import {assertWritable, defaultReportFolder, writeReportFolder, type WrittenFile} from './write.js'
+
+/**
+ * The report service behind `kasumi report`: build the document (an estimate
+ * run once, or a reference table), record its provenance, render the asked
+ * formats and write the report folder atomically.
+ */
+
+export type ProvenanceInput = Provenance['inputs'][number]
+
+export interface ReportRequest {
+  /** A scenario file or bundled scenario name; exactly one of scenario and reference. */
+  scenario?: string
+  /** A reference table id, e.g. jp-2009. */
+  reference?: string
+  referenceDir?: string
+  formats: Format[]
+  /** The report folder; default reports/out/<name>-<YYYY-MM-DD>/ under the current directory. */
+  out?: string
+  lang: Lang
+  force: boolean
+  templateDir?: string
+  bom: boolean
+  /** The kasumi version and the exact command line, for the provenance. */
+  kasumi: string
+  command: string
+  now?: Date
+  onProgress?(message: string): void
+}
+
+export interface ReportOutcome {
+  folder: string
+  files: WrittenFile[]
+  /** The estimate's totals (the JSON contract's `totals`), or the reference table's. */
+  totals: unknown
+  document: ReportDocument
+  warnings: InputIssue[]
+}
+
+/** The estimate once by ministry, and the same ledger rolled up by measure and by business area. */
+export interface EstimateViews {
+  run: EstimateRun
+  byMeasure: EstimateResult
+  byArea: EstimateResult
+}
+
+export async function estimateViews(store: Store, scenario: Scenario, warnings: InputIssue[]): Promise<EstimateViews> {
+  const run = await estimateLoaded(store, scenario, warnings, {by: 'ministry'})
+  const options = {ministryOrder: run.ministryOrder}
+  return {run, byMeasure: buildResult(scenario, run.ledger, {...options, by: 'measure'}), byArea: buildResult(scenario, run.ledger, {...options, by: 'area'})}
+}
+
+/** A ministry's name in a language; data falls back to the names the register has. */
+export function ministryName(ministry: Ministry, lang: Lang): string {
+  if (lang === 'zh-TW') return ministry.nameZh || ministry.nameJa || ministry.code
+  if (lang === 'en') return ministry.nameEn || ministry.nameJa || ministry.nameZh || ministry.code
+  return ministry.nameJa || ministry.nameZh || ministry.code
+}
+
+/** The estimate report document (without provenance). */
+export async function estimateDocument(store: Store, views: EstimateViews, lang: Lang): Promise<ReportDocument> {
+  const ministries = await listMinistries(store.db)
+  const scenario = views.run.scenario
+  return buildEstimateReport({
+    scenario,
+    byMinistry: views.run.result,
+    byMeasure: views.byMeasure,
+    byArea: views.byArea,
+    ministryNames: new Map(ministries.map((ministry) => [ministry.code, ministryName(ministry, lang)])),
+    measureLabels: new Map(scenario.measures.filter((measure) => measure.label).map((measure) => [measure.id, measure.label!])),
+    lang,
+  })
+}
+
+export const REGISTER_KINDS: readonly ExportKind[] = ['ministries', 'systems', 'costs']
+
+/**
+ * The register as provenance: the SHA-256 and row count of each table's
+ * canonical CSV export (UTF-8 without BOM, as `kasumi inventory export
+ * --no-bom` writes it and an audit bundle holds it).
+ */
+export async function registerInputs(store: Store): Promise<ProvenanceInput[]> {
+  const inputs: ProvenanceInput[] = []
+  for (const kind of REGISTER_KINDS) {
+    const hash = createHash('sha256')
+    const sink = new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        hash.update(chunk)
+        done()
+      },
+    })
+    const rows = await exportTo(store, sink, {kind, format: 'csv', bom: false})
+    inputs.push({role: kind, file: `${store.location}#${kind}`, sha256: hash.digest('hex'), rows})
+  }
+  return inputs
+}
+
+/** A file as provenance: SHA-256 and, when given, its row count. */
+export async function fileInput(role: string, file: string, rows?: number): Promise<ProvenanceInput> {
+  const content = await readFile(file)
+  return {role, file, sha256: createHash('sha256').update(content).digest('hex'), ...(rows === undefined ? {} : {rows})}
+}
+
+/** Data rows of a CSV file: its non-empty lines after the header. */
+export function countCsvRows(content: Buffer | string): number {
+  const lines = String(content).split(/\r?\n/).filter((line) => line.trim() !== '')
+  return Math.max(0, lines.length - 1)
+}
+
+/** The scenario's own files as provenance: the scenario (rows: its measures) and its exchange rates. */
+export async function scenarioInputs(scenario: Scenario): Promise<ProvenanceInput[]> {
+  const inputs: ProvenanceInput[] = []
+  if (scenario.file) inputs.push(await fileInput('scenario', scenario.file, scenario.measures.length))
+  if (scenario.exchangeRates) {
+    inputs.push(await fileInput('exchange-rates', scenario.exchangeRates, countCsvRows(await readFile(scenario.exchangeRates))))
+  }
+  return inputs
+}
+
+interface Built {
+  document: ReportDocument
+  totals: unknown
+  inputs: ProvenanceInput[]
+  warnings: InputIssue[]
+}
+
+async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, progress: (message: string) => void): Promise<Built> {
+  const {scenario, warnings} = await loadScenario(await locateScenario(scenarioRef))
+  progress(`Estimating ${scenario.name}…`)
+  const views = await estimateViews(store, scenario, warnings)
+  const document = await estimateDocument(store, views, lang)
+  progress('Hashing the inputs…')
+  const inputs = [...(await scenarioInputs(scenario)), ...(await registerInputs(store))]
+  return {document, totals: views.run.result.totals, inputs, warnings}
+}
+
+async function buildFromReference(id: string, folder: string, lang: Lang): Promise<Built> {
+  const table = await loadReferenceTable(id, folder)
+  const document = buildReferenceReport(table, lang)
+  const inputs = [await fileInput('reference-meta', table.files.meta), await fileInput('reference-data', table.files.data, table.rows.length)]
+  return {document, totals: totalsJson(table.rows), inputs, warnings: []}
+}
+
+/** The command line as typed, for the provenance: arguments with spaces or shell characters are single-quoted. */
+export function commandLine(bin: string, id: string, argv: readonly string[]): string {
+  const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)
+  return [bin, ...id.split(':'), ...argv.map(quote)].join(' ')
+}
+
+/** Builds, renders and writes a report; the store is opened only for a scenario. */
+export async function runReport(request: ReportRequest, openStore: () => Promise<Store>): Promise<ReportOutcome> {
+  const progress = request.onProgress ?? (() => {})
+  if (request.out) assertWritable(request.out, request.force)
+  const built = request.scenario
+    ? await buildFromScenario(await openStore(), request.scenario, request.lang, progress)
+    : await buildFromReference(request.reference!, request.referenceDir ?? REFERENCE_DIR, request.lang)
+  const now = request.now ?? new Date()
+  const document: ReportDocument = {...built.document, provenance: {kasumi: request.kasumi, createdAt: now.toISOString(), command: request.command, inputs: built.inputs}}
+  const folder = request.out ?? defaultReportFolder(document.name, now)
+  assertWritable(folder, request.force)
+  const rendered = await renderDocument(document, request.formats, {templateDir: request.templateDir, bom: request.bom, onStep: (step) => progress(`Rendering ${step}…`)})
+  progress(`Writing ${folder}…`)
+  const files = await writeReportFolder(folder, rendered, {force: request.force})
+  return {folder, files, totals: built.totals, document, warnings: built.warnings}
+}
