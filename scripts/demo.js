@@ -31,4 +31,5 @@ kasumi('inventory', 'list', '--category', 'common', '--sort', 'cost', '--desc', 
 kasumi('reference', 'show', 'jp-2009', '--by', 'ministry')
 kasumi('estimate', '--scenario', 'kasumigaseki-cloud', '--by', 'measure', '--effects')
 kasumi('report', '--scenario', 'kasumigaseki-cloud', '--out', join(folder, 'report'), '--force')
+process.stdout.write(`\nThe report is ${relative(process.cwd(), join(folder, 'report', 'report.html'))}; open it in a browser.`)
 process.stdout.write(`\nThe demo store is ${relative(process.cwd(), database)}; try \`KASUMI_DATABASE=${relative(process.cwd(), database)} node bin/run.js inventory show MIC-0001\`.\n`)
