@@ -1,0 +1,366 @@
+import {Dec} from '../domain/money.js'
+import type {ActualsResult} from '../bench/actuals.js'
+import {kpiDefinition, type KpiId} from '../bench/kpis.js'
+import type {ReferenceComparison} from '../bench/reference.js'
+import {METHOD, type BenchGroup, type BenchResult} from '../bench/run.js'
+import {label} from './i18n.js'
+import type {ChartSpec, ColumnKind, Lang, ReportColumn, ReportTable, Section} from './model.js'
+
+/**
+ * The benchmark section of a report: peer statistics, the league table of
+ * the savings ratio, every KPI by group, the gaps to the peer median, KPI
+ * definitions and method notes; the estimate against the reference table
+ * and planned against achieved savings when the benchmark has them. Charts:
+ * a KPI by group with the peer median as a reference line, planned and
+ * achieved savings by fiscal year, estimate and reference by business area.
+ * A pure function of the benchmark result; it computes nothing new.
+ */
+
+const LABELS = {
+  peers: {en: 'Peer statistics', ja: 'ピア統計', 'zh-TW': '同儕統計'},
+  league: {en: 'League table', ja: 'リーグテーブル', 'zh-TW': '排行表'},
+  kpisByGroup: {en: 'KPIs by group', ja: 'グループ別KPI', 'zh-TW': '各組KPI'},
+  gap: {en: 'At the peer median', ja: 'ピア中央値に達した場合', 'zh-TW': '達到同儕中位數時'},
+  definitions: {en: 'KPI definitions', ja: 'KPIの定義', 'zh-TW': 'KPI定義'},
+  reference: {en: 'Estimate against the reference', ja: '参照表との比較', 'zh-TW': '與參考表之比較'},
+  referenceByMinistry: {en: 'Estimate against the reference, by ministry', ja: '参照表との比較（府省別）', 'zh-TW': '與參考表之比較（各部會）'},
+  actuals: {en: 'Planned against achieved savings', ja: '削減計画と実績', 'zh-TW': '削減計畫與實績'},
+  actualsByYear: {en: 'Planned against achieved savings by fiscal year', ja: '年度別の削減計画と実績', 'zh-TW': '各年度削減計畫與實績'},
+  kpi: {en: 'KPI', ja: 'KPI', 'zh-TW': 'KPI'},
+  unit: {en: 'Unit', ja: '単位', 'zh-TW': '單位'},
+  peersN: {en: 'Peers', ja: 'ピア数', 'zh-TW': '同儕數'},
+  median: {en: 'Median', ja: '中央値', 'zh-TW': '中位數'},
+  q1: {en: 'Q1', ja: '第1四分位', 'zh-TW': '第一四分位數'},
+  q3: {en: 'Q3', ja: '第3四分位', 'zh-TW': '第三四分位數'},
+  iqr: {en: 'IQR', ja: '四分位範囲', 'zh-TW': '四分位距'},
+  outliers: {en: 'Outliers', ja: '外れ値', 'zh-TW': '離群值'},
+  rank: {en: 'Rank', ja: '順位', 'zh-TW': '名次'},
+  group: {en: 'Group', ja: 'グループ', 'zh-TW': '組別'},
+  percentile: {en: 'Percentile rank', ja: 'パーセンタイル順位', 'zh-TW': '百分位等級'},
+  robustZ: {en: 'Robust z', ja: 'ロバストz', 'zh-TW': '穩健z值'},
+  outlier: {en: 'Outlier', ja: '外れ値', 'zh-TW': '離群值'},
+  peerMedian: {en: 'Peer median', ja: 'ピア中央値', 'zh-TW': '同儕中位數'},
+  savingsRatio: {en: 'Savings ratio', ja: '削減率', 'zh-TW': '削減率'},
+  savingsAtMedian: {en: 'Savings at the peer median', ja: '中央値での削減額', 'zh-TW': '中位數下之削減額'},
+  moneyGap: {en: 'Gap (money)', ja: '差額', 'zh-TW': '差額'},
+  hoursRatio: {en: 'Hours saved ratio', ja: '処理時間削減率', 'zh-TW': '處理時間削減率'},
+  hoursGap: {en: 'Gap (hours)', ja: '差（時間）', 'zh-TW': '差距（時間）'},
+  definition: {en: 'Definition', ja: '定義', 'zh-TW': '定義'},
+  source: {en: 'Source', ja: '出典', 'zh-TW': '來源'},
+  referenceArea: {en: 'Reference area', ja: '参照表の業務', 'zh-TW': '參考表業務'},
+  area: {en: 'Business area', ja: '業務分野', 'zh-TW': '業務領域'},
+  estimate: {en: 'Estimate', ja: '試算', 'zh-TW': '試算'},
+  referenceValue: {en: 'Reference', ja: '参照表', 'zh-TW': '參考表'},
+  ratio: {en: 'Ratio', ja: '比', 'zh-TW': '比率'},
+  hoursEstimate: {en: 'Hours (estimate)', ja: '削減時間（試算）', 'zh-TW': '削減時間（試算）'},
+  hoursReference: {en: 'Hours (reference)', ja: '削減時間（参照表）', 'zh-TW': '削減時間（參考表）'},
+  jointUseEstimate: {en: 'Joint use (estimate)', ja: '共同利用（試算）', 'zh-TW': '共同利用（試算）'},
+  jointUseReference: {en: 'Joint use (reference)', ja: '共同利用（参照表）', 'zh-TW': '共同利用（參考表）'},
+  status: {en: 'Match', ja: '対応', 'zh-TW': '對應'},
+  leftOut: {en: 'left out by the estimate', ja: '試算にない', 'zh-TW': '試算未含'},
+  added: {en: 'added by the estimate', ja: '試算のみ', 'zh-TW': '僅試算有'},
+  agency: {en: 'Agency / ministry', ja: '府省', 'zh-TW': '機關'},
+  year: {en: 'Fiscal year', ja: '年度', 'zh-TW': '年度'},
+  planned: {en: 'Planned', ja: '計画', 'zh-TW': '計畫'},
+  achieved: {en: 'Achieved', ja: '実績', 'zh-TW': '實績'},
+  variance: {en: 'Variance', ja: '差異', 'zh-TW': '差異'},
+  achievement: {en: 'Achievement rate', ja: '達成率', 'zh-TW': '達成率'},
+  cumulative: {en: 'Cumulative achievement', ja: '累積達成率', 'zh-TW': '累積達成率'},
+  shortfall: {en: 'Shortfall', ja: '未達', 'zh-TW': '未達標'},
+  chartKpi: {en: 'by group, with the peer median', ja: 'グループ別（ピア中央値つき）', 'zh-TW': '各組（含同儕中位數）'},
+  chartActuals: {en: 'Planned and achieved savings by fiscal year', ja: '年度別の削減計画と実績', 'zh-TW': '各年度削減計畫與實績'},
+  chartReference: {en: 'Estimate and reference by business area', ja: '業務分野別の試算と参照表', 'zh-TW': '各業務領域試算與參考表'},
+  thousandYen: {en: 'thousand yen', ja: '千円', 'zh-TW': '千元（日幣）'},
+  naNote: {en: 'n/a', ja: '該当なし', 'zh-TW': '不適用'},
+} as const
+
+type Key = keyof typeof LABELS
+const tr = (lang: Lang) => (key: Key) => LABELS[key][lang]
+
+/** How a report shows each KPI's values. */
+const KPI_KIND: Record<KpiId, ColumnKind> = {
+  baseline: 'money',
+  savings: 'money',
+  'savings-ratio': 'ratio',
+  'cost-per-system': 'money',
+  'cost-per-user': 'money',
+  'hours-per-system': 'hours',
+  'hours-per-user': 'hours',
+  'hours-ratio': 'ratio',
+  fte: 'fte',
+  'onetime-per-saving': 'ratio',
+  payback: 'count',
+  virtualisation: 'ratio',
+  utilisation: 'percent',
+  'underutilised-servers': 'count',
+  'underutilised-share': 'ratio',
+  'energy-metering': 'ratio',
+  pue: 'ratio',
+  availability: 'ratio',
+}
+
+const PERCENT_CHART: ReadonlySet<KpiId> = new Set(['savings-ratio', 'hours-ratio', 'underutilised-share', 'energy-metering', 'availability'])
+
+/** A KPI value as a chart plots it: ratios in percent, money totals in thousands, others as they are. */
+function plotted(id: KpiId, value: string): number {
+  const number = new Dec(value)
+  if (PERCENT_CHART.has(id)) return number.times(100).toNumber()
+  if (id === 'baseline' || id === 'savings') return number.dividedBy(1000).toNumber()
+  return number.toNumber()
+}
+
+function plottedUnit(id: KpiId, currency: string, lang: Lang): string {
+  if (PERCENT_CHART.has(id)) return '%'
+  if (id === 'baseline' || id === 'savings') return currency === 'JPY' ? LABELS.thousandYen[lang] : `thousand ${currency}`
+  return kpiDefinition(id).unit.replaceAll('{currency}', currency)
+}
+
+function groupName(group: BenchGroup, lang: Lang): string {
+  return group.names[lang] || group.key
+}
+
+/** The KPI charted by default: savings ratio when there is one, else the first KPI with values. */
+function chartedKpi(bench: BenchResult): KpiId | undefined {
+  if (bench.kpis.includes('savings-ratio') && bench.peers['savings-ratio']?.n) return 'savings-ratio'
+  return bench.kpis.find((id) => (bench.peers[id]?.n ?? 0) > 0)
+}
+
+export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
+  const t = tr(lang)
+  const currency = bench.currency
+  const byKey = new Map(bench.groups.map((group) => [group.key, group]))
+  const name = (key: string) => {
+    const group = byKey.get(key)
+    return group ? groupName(group, lang) : key
+  }
+  const tables: ReportTable[] = []
+  const charts: ChartSpec[] = []
+  const unitOf = (id: KpiId) => kpiDefinition(id).unit.replaceAll('{currency}', currency)
+
+  tables.push({
+    id: 'bench-peers',
+    title: `${t('peers')} (${bench.by})`,
+    columns: [
+      {key: 'kpi', label: t('kpi'), kind: 'text'},
+      {key: 'unit', label: t('unit'), kind: 'text'},
+      {key: 'n', label: t('peersN'), kind: 'count'},
+      {key: 'median', label: t('median'), kind: 'text'},
+      {key: 'q1', label: t('q1'), kind: 'text'},
+      {key: 'q3', label: t('q3'), kind: 'text'},
+      {key: 'iqr', label: t('iqr'), kind: 'text'},
+      {key: 'outliers', label: t('outliers'), kind: 'text'},
+    ],
+    rows: bench.kpis.map((id) => {
+      const peer = bench.peers[id]
+      return {kpi: kpiDefinition(id).label[lang], unit: unitOf(id), n: peer.n, median: peer.median, q1: peer.q1, q3: peer.q3, iqr: peer.iqr, outliers: peer.outliers.map(name).join(', ') || null}
+    }),
+    note: `${METHOD.quantile}. ${METHOD.outliers}.`,
+  })
+
+  const charted = chartedKpi(bench)
+  if (charted) {
+    const peer = bench.peers[charted]
+    tables.push({
+      id: `bench-league-${charted}`,
+      title: `${t('league')}: ${kpiDefinition(charted).label[lang]} (${unitOf(charted)})`,
+      columns: [
+        {key: 'rank', label: t('rank'), kind: 'count'},
+        {key: 'group', label: t('group'), kind: 'text'},
+        {key: 'value', label: kpiDefinition(charted).label[lang], kind: KPI_KIND[charted]},
+        {key: 'percentile', label: t('percentile'), kind: 'percent'},
+        {key: 'z', label: t('robustZ'), kind: 'text'},
+        {key: 'outlier', label: t('outlier'), kind: 'text'},
+      ],
+      rows: peer.league.map((key) => {
+        const entry = byKey.get(key)!.kpis[charted]
+        return {rank: entry.rank, group: name(key), value: entry.value, percentile: entry.percentile, z: entry.z, outlier: entry.outlier ? '⚑' : entry.value === null ? entry.reason ?? t('naNote') : null}
+      }),
+      totals: [{rank: null, group: t('peerMedian'), value: peer.median, percentile: '50', z: null, outlier: null}],
+    })
+    const present = peer.league.filter((key) => byKey.get(key)!.kpis[charted].value !== null)
+    charts.push({
+      id: `bench-kpi-${charted}`,
+      kind: 'bar',
+      title: `${kpiDefinition(charted).label[lang]} ${t('chartKpi')}`,
+      labels: present.map(name),
+      series: [{label: kpiDefinition(charted).label[lang], values: present.map((key) => plotted(charted, byKey.get(key)!.kpis[charted].value!))}],
+      yTitle: plottedUnit(charted, currency, lang),
+      ...(peer.median === null ? {} : {referenceLine: {label: t('peerMedian'), value: plotted(charted, peer.median)}}),
+    })
+  }
+
+  const shown = bench.kpis.filter((id) => (bench.peers[id]?.n ?? 0) > 0)
+  tables.push({
+    id: 'bench-kpis',
+    title: t('kpisByGroup'),
+    columns: [{key: 'group', label: t('group'), kind: 'text'}, ...shown.map((id): ReportColumn => ({key: id, label: `${kpiDefinition(id).label[lang]} (${unitOf(id)})`, kind: KPI_KIND[id]}))],
+    rows: bench.groups.map((group) => ({group: groupName(group, lang), ...Object.fromEntries(shown.map((id) => [id, group.kpis[id].value]))})),
+    totals: [{group: t('peerMedian'), ...Object.fromEntries(shown.map((id) => [id, bench.peers[id].median]))}],
+  })
+
+  const gap = bench.atPeerMedian
+  tables.push({
+    id: 'bench-peer-median-gap',
+    title: t('gap'),
+    columns: [
+      {key: 'group', label: t('group'), kind: 'text'},
+      {key: 'savingsRatio', label: t('savingsRatio'), kind: 'ratio'},
+      {key: 'savingsAtMedian', label: t('savingsAtMedian'), kind: 'money'},
+      {key: 'moneyGap', label: t('moneyGap'), kind: 'money'},
+      {key: 'hoursRatio', label: t('hoursRatio'), kind: 'ratio'},
+      {key: 'hoursGap', label: t('hoursGap'), kind: 'hours'},
+    ],
+    rows: gap.rows.map((row) => ({group: name(row.key), savingsRatio: row.savingsRatio, savingsAtMedian: row.savingsAtMedian, moneyGap: row.moneyGap, hoursRatio: row.hoursRatio, hoursGap: row.hoursGap})),
+    totals: [{group: `${t('peerMedian')}`, savingsRatio: gap.savingsRatioMedian, savingsAtMedian: null, moneyGap: gap.moneyGap, hoursRatio: gap.hoursRatioMedian, hoursGap: gap.hoursGap}],
+  })
+
+  tables.push({
+    id: 'bench-definitions',
+    title: t('definitions'),
+    columns: [
+      {key: 'id', label: 'id', kind: 'text'},
+      {key: 'kpi', label: t('kpi'), kind: 'text'},
+      {key: 'unit', label: t('unit'), kind: 'text'},
+      {key: 'definition', label: t('definition'), kind: 'text'},
+      {key: 'source', label: t('source'), kind: 'text'},
+    ],
+    rows: bench.definitions.map((kpi) => ({id: kpi.id, kpi: kpi.label[lang], unit: kpi.unit, definition: kpi.definition, source: kpi.source})),
+  })
+
+  if (bench.reference) {
+    const {tables: referenceTables, chart} = referenceParts(bench.reference, lang)
+    tables.push(...referenceTables)
+    charts.push(chart)
+  }
+  if (bench.actuals) {
+    const {tables: actualsTables, chart} = actualsParts(bench.actuals, lang)
+    tables.push(...actualsTables)
+    charts.push(chart)
+  }
+
+  const figures: Array<{label: string; value: string}> = [{label: t('peersN'), value: `${bench.groups.length} (${bench.by})`}]
+  if (gap.savingsRatioMedian !== null) figures.push({label: `${t('peerMedian')}: ${t('savingsRatio')}`, value: `${new Dec(gap.savingsRatioMedian).times(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)}%`})
+  figures.push({label: `${t('gap')}: ${t('moneyGap')}`, value: `${gap.moneyGap} ${currency}`})
+  if (bench.actuals) figures.push({label: t('achievement'), value: bench.actuals.total.achievement === null ? t('naNote') : `${new Dec(bench.actuals.total.achievement).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)}%`})
+
+  return {
+    id: 'benchmark',
+    title: label('benchmark', lang),
+    paragraphs: [...bench.notes, `${METHOD.percentile}.`, `${METHOD.rounding}.`, ...(bench.reference?.notes ?? []), ...(bench.actuals?.notes ?? [])],
+    figures,
+    tables,
+    charts,
+  }
+}
+
+function referenceParts(comparison: ReferenceComparison, lang: Lang): {tables: ReportTable[]; chart: ChartSpec} {
+  const t = tr(lang)
+  const unit = LABELS.thousandYen[lang]
+  const status = (value: 'matched' | 'reference-only' | 'estimate-only') => (value === 'reference-only' ? t('leftOut') : value === 'estimate-only' ? t('added') : null)
+  const byArea: ReportTable = {
+    id: 'bench-reference-areas',
+    title: `${t('reference')} (${comparison.reference.id})`,
+    columns: [
+      {key: 'referenceArea', label: t('referenceArea'), kind: 'text'},
+      {key: 'area', label: t('area'), kind: 'text'},
+      {key: 'estimate', label: `${t('estimate')} (${unit})`, kind: 'thousands'},
+      {key: 'reference', label: `${t('referenceValue')} (${unit})`, kind: 'thousands'},
+      {key: 'ratio', label: t('ratio'), kind: 'ratio'},
+      {key: 'hoursEstimate', label: t('hoursEstimate'), kind: 'hours'},
+      {key: 'hoursReference', label: t('hoursReference'), kind: 'hours'},
+      {key: 'hoursRatio', label: t('ratio'), kind: 'ratio'},
+      {key: 'status', label: t('status'), kind: 'text'},
+    ],
+    rows: comparison.byArea.map((entry) => ({
+      referenceArea: entry.referenceAreas.map((row) => row.area).join('、') || null,
+      area: entry.areas.join('、') || null,
+      estimate: entry.estimate.cost,
+      reference: entry.reference.cost,
+      ratio: entry.costRatio,
+      hoursEstimate: entry.estimate.hours,
+      hoursReference: entry.reference.hours,
+      hoursRatio: entry.hoursRatio,
+      status: status(entry.status),
+    })),
+    totals: [{referenceArea: null, area: null, estimate: comparison.totals.estimate.cost, reference: comparison.totals.reference.cost, ratio: comparison.totals.costRatio, hoursEstimate: comparison.totals.estimate.hours, hoursReference: comparison.totals.reference.hours, hoursRatio: comparison.totals.hoursRatio, status: null}],
+    note: comparison.notes.join(' '),
+  }
+  const byMinistry: ReportTable = {
+    id: 'bench-reference-ministries',
+    title: t('referenceByMinistry'),
+    columns: [
+      {key: 'ministry', label: t('agency'), kind: 'text'},
+      {key: 'estimate', label: `${t('estimate')} (${unit})`, kind: 'thousands'},
+      {key: 'reference', label: `${t('referenceValue')} (${unit})`, kind: 'thousands'},
+      {key: 'ratio', label: t('ratio'), kind: 'ratio'},
+      {key: 'jointUseEstimate', label: `${t('jointUseEstimate')} (${unit})`, kind: 'thousands'},
+      {key: 'jointUseReference', label: `${t('jointUseReference')} (${unit})`, kind: 'thousands'},
+      {key: 'hoursEstimate', label: t('hoursEstimate'), kind: 'hours'},
+      {key: 'hoursReference', label: t('hoursReference'), kind: 'hours'},
+      {key: 'status', label: t('status'), kind: 'text'},
+    ],
+    rows: comparison.byMinistry.map((entry) => ({ministry: entry.label, estimate: entry.estimate.cost, reference: entry.reference.cost, ratio: entry.costRatio, jointUseEstimate: entry.estimate.jointUse, jointUseReference: entry.reference.jointUse, hoursEstimate: entry.estimate.hours, hoursReference: entry.reference.hours, status: status(entry.status)})),
+  }
+  const areaLabel = (entry: ReferenceComparison['byArea'][number]) => entry.areas.join('・') || entry.referenceAreas.map((row) => row.area).join('・')
+  const chart: ChartSpec = {
+    id: 'bench-reference-by-area',
+    kind: 'grouped-bar',
+    title: t('chartReference'),
+    labels: comparison.byArea.map(areaLabel),
+    series: [
+      {label: t('estimate'), values: comparison.byArea.map((entry) => new Dec(entry.estimate.cost ?? 0).toNumber())},
+      {label: t('referenceValue'), values: comparison.byArea.map((entry) => new Dec(entry.reference.cost ?? 0).toNumber())},
+    ],
+    yTitle: unit,
+  }
+  return {tables: [byArea, byMinistry], chart}
+}
+
+function actualsParts(actuals: ActualsResult, lang: Lang): {tables: ReportTable[]; chart: ChartSpec} {
+  const t = tr(lang)
+  const unit = actuals.unit.factor === 1 ? actuals.currency : `${actuals.unit.label}`
+  const rows: ReportTable = {
+    id: 'bench-actuals',
+    title: `${t('actuals')} (${actuals.currency})`,
+    columns: [
+      {key: 'agency', label: t('agency'), kind: 'text'},
+      {key: 'year', label: t('year'), kind: 'year'},
+      {key: 'planned', label: t('planned'), kind: 'money'},
+      {key: 'achieved', label: t('achieved'), kind: 'money'},
+      {key: 'variance', label: t('variance'), kind: 'money'},
+      {key: 'achievement', label: t('achievement'), kind: 'ratio'},
+      {key: 'cumulative', label: t('cumulative'), kind: 'ratio'},
+      {key: 'shortfall', label: t('shortfall'), kind: 'text'},
+    ],
+    rows: actuals.rows.map((row) => ({agency: row.label, year: row.fiscalYear, planned: row.planned, achieved: row.achieved, variance: row.variance, achievement: row.achievement, cumulative: row.cumulativeAchievement, shortfall: row.shortfall ? '⚑' : row.achievement === null ? row.achievementNote ?? null : null})),
+    totals: [{agency: null, year: null, planned: actuals.total.planned, achieved: actuals.total.achieved, variance: actuals.total.variance, achievement: actuals.total.achievement, cumulative: null, shortfall: actuals.total.shortfall ? '⚑' : null}],
+    note: actuals.notes.join(' '),
+  }
+  const byYear: ReportTable = {
+    id: 'bench-actuals-years',
+    title: `${t('actualsByYear')} (${actuals.currency})`,
+    columns: [
+      {key: 'year', label: t('year'), kind: 'year'},
+      {key: 'planned', label: t('planned'), kind: 'money'},
+      {key: 'achieved', label: t('achieved'), kind: 'money'},
+      {key: 'achievement', label: t('achievement'), kind: 'ratio'},
+      {key: 'cumulative', label: t('cumulative'), kind: 'ratio'},
+    ],
+    rows: actuals.byYear.map((year) => ({year: year.fiscalYear, planned: year.planned, achieved: year.achieved, achievement: year.achievement, cumulative: year.cumulativeAchievement})),
+  }
+  const percent = (value: string | null) => (value === null ? t('naNote') : `${new Dec(value).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)}%`)
+  const inUnit = (value: string) => new Dec(value).dividedBy(actuals.unit.factor).toNumber()
+  const chart: ChartSpec = {
+    id: 'bench-actuals-by-year',
+    kind: 'grouped-bar',
+    title: t('chartActuals'),
+    labels: actuals.byYear.map((year) => `FY${year.fiscalYear} (${percent(year.achievement)})`),
+    series: [
+      {label: t('planned'), values: actuals.byYear.map((year) => inUnit(year.planned))},
+      {label: t('achieved'), values: actuals.byYear.map((year) => inUnit(year.achieved))},
+    ],
+    xTitle: t('year'),
+    yTitle: unit,
+  }
+  return {tables: [rows, byYear], chart}
+}
