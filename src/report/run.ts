@@ -148,6 +148,12 @@ async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, 
   progress(`Estimating ${scenario.name}…`)
   const views = await estimateViews(store, scenario, warnings)
   const document = await estimateDocument(store, views, lang)
+  progress('Benchmarking ministries against their peers and the 2009 reference…')
+  const {runBench} = await import('../bench/run.js')
+  const {buildBenchmarkSection} = await import('./build-bench.js')
+  const bench = await runBench(store, {scenario: scenarioRef, by: 'ministry', reference: 'jp-2009'})
+  const before = document.sections.findIndex((section) => section.id === 'assumptions')
+  document.sections.splice(before < 0 ? document.sections.length : before, 0, buildBenchmarkSection(bench.result, lang))
   progress('Hashing the inputs…')
   const inputs = [...(await scenarioInputs(scenario)), ...(await registerInputs(store))]
   return {document, totals: views.run.result.totals, inputs, warnings}

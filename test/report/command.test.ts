@@ -116,7 +116,8 @@ describe('kasumi report', () => {
     const out = join(dir, 'human')
     const result = await ok(['report', '--scenario', SCENARIO, '--format', 'csv,json', '--out', out, '--database', database])
     expect(result.stdout).toContain('Net present value')
-    expect(result.stdout).toContain(`Wrote 9 files to ${out}:`)
+    // 15 CSV tables (8 of the estimate, 7 of the benchmark section) and report.json.
+    expect(result.stdout).toContain(`Wrote 16 files to ${out}:`)
     expect(result.stdout).toContain('  report.json')
     expect(result.stdout).toContain('  csv/cash-flow.csv')
     expect(result.stderr).toBe('')

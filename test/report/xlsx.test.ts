@@ -132,9 +132,10 @@ describe('XLSX of an estimate report, read back', () => {
     japanese = await workbookOf(join(dir, 'ja', 'report.xlsx'))
   }, 180_000)
 
-  it('has one sheet per table, then Assumptions and Provenance; names of at most 31 characters, unique', () => {
+  it('has one sheet per table (the benchmark section\'s included), then Assumptions and Provenance; names of at most 31 characters, unique', () => {
     const names = workbook.worksheets.map((sheet) => sheet.name)
-    expect(names).toEqual(['effects', 'cash-flow', 'by-ministry', 'by-measure', 'by-area', 'joint-use', ASSUMPTIONS_SHEET, PROVENANCE_SHEET])
+    const benchmark = ['bench-peers', 'bench-league-savings-ratio', 'bench-kpis', 'bench-peer-median-gap', 'bench-definitions', 'bench-reference-areas', 'bench-reference-ministries']
+    expect(names).toEqual(['effects', 'cash-flow', 'by-ministry', 'by-measure', 'by-area', 'joint-use', ...benchmark, ASSUMPTIONS_SHEET, PROVENANCE_SHEET])
     for (const name of names) expect(name.length).toBeLessThanOrEqual(31)
     expect(new Set(names.map((name) => name.toLowerCase())).size).toBe(names.length)
   })
