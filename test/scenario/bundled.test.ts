@@ -1,21 +1,13 @@
-import {readFileSync, rmSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 
 import {scenarioSchema} from '../../src/estimate/schema.js'
-import {kasumi, tempDir as makeTempDir, ROOT, type CommandResult} from '../support/cli.js'
+import {kasumi, useTempDirs, ROOT, type CommandResult} from '../support/cli.js'
 
-const folders: string[] = []
-/** A temporary folder, removed when the file's tests are done. */
-function tempDir(prefix: string): string {
-  const folder = makeTempDir(prefix)
-  folders.push(folder)
-  return folder
-}
-afterAll(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, {recursive: true, force: true})
-})
+/** Temporary folders, removed when the file's tests are done. */
+const tempDir = useTempDirs()
 
 const SCENARIOS = join(ROOT, 'data', 'scenarios')
 const BUNDLED = ['kasumigaseki-cloud', 'lan-consolidation', 'joint-use']

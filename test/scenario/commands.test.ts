@@ -1,20 +1,12 @@
-import {rmSync, writeFileSync} from 'node:fs'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {afterAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
-import {kasumi, tempDir as makeTempDir, ROOT} from '../support/cli.js'
+import {kasumi, useTempDirs, ROOT} from '../support/cli.js'
 
-const folders: string[] = []
-/** A temporary folder, removed when the file's tests are done. */
-function tempDir(prefix: string): string {
-  const folder = makeTempDir(prefix)
-  folders.push(folder)
-  return folder
-}
-afterAll(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, {recursive: true, force: true})
-})
+/** Temporary folders, removed when the file's tests are done. */
+const tempDir = useTempDirs()
 
 const SCENARIOS = join(ROOT, 'data', 'scenarios')
 

@@ -1,24 +1,16 @@
 import {spawnSync} from 'node:child_process'
-import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {afterAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {MEASURE_TYPES} from '../../src/estimate/measures/index.js'
 import {parseScenario} from '../../src/estimate/scenario.js'
 import {INIT_DEFAULTS, parseHorizon, scenarioInitText} from '../../src/estimate/scenario-init.js'
-import {BIN, kasumi, tempDir as makeTempDir} from '../support/cli.js'
+import {BIN, kasumi, useTempDirs} from '../support/cli.js'
 
-const folders: string[] = []
-/** A temporary folder, removed when the file's tests are done. */
-function tempDir(prefix: string): string {
-  const folder = makeTempDir(prefix)
-  folders.push(folder)
-  return folder
-}
-afterAll(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, {recursive: true, force: true})
-})
+/** Temporary folders, removed when the file's tests are done. */
+const tempDir = useTempDirs()
 
 const DATE = '2026-01-05'
 

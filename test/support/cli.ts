@@ -1,10 +1,11 @@
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {spawnSync} from 'node:child_process'
 
 import {Config, Errors} from '@oclif/core'
+import {afterAll} from 'vitest'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'run.js')
@@ -93,4 +94,17 @@ export function kasumiProcess(argv: string[], options: {cwd?: string; env?: Reco
 
 export function tempDir(prefix = 'kasumi-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** A maker of temporary folders that are all removed when the calling test file is done. */
+export function useTempDirs(): (prefix?: string) => string {
+  const folders: string[] = []
+  afterAll(() => {
+    for (const folder of folders.splice(0)) rmSync(folder, {recursive: true, force: true})
+  })
+  return (prefix?: string) => {
+    const folder = tempDir(prefix)
+    folders.push(folder)
+    return folder
+  }
 }

@@ -1,7 +1,7 @@
-import type {Kysely} from 'kysely'
+import type {Kysely, Selectable} from 'kysely'
 
 import type {CostLine, CostPool, Frequency, SpendType} from '../../domain/inventory.js'
-import type {Database} from '../schema.js'
+import type {CostLineTable, Database} from '../schema.js'
 import type {Store} from '../open.js'
 
 /** The cost-line index, as the first migration creates it; bulk loads drop and rebuild it. */
@@ -76,6 +76,21 @@ export class CostLineWriter {
   }
 }
 
+/** A stored row as a cost line; ids and years are numbers on both backends. */
+export function costLineFromRow(row: Selectable<CostLineTable>): CostLine {
+  return {
+    id: Number(row.id),
+    systemId: row.system_id,
+    fiscalYear: Number(row.fiscal_year),
+    pool: row.pool as CostPool,
+    spendType: row.spend_type as SpendType,
+    frequency: row.frequency as Frequency,
+    amount: row.amount,
+    currency: row.currency,
+    note: row.note,
+  }
+}
+
 export interface CostFilter {
   systemIds?: string[]
   fromYear?: number
@@ -88,17 +103,7 @@ export async function listCostLines(db: Kysely<Database>, filter: CostFilter = {
   if (filter.fromYear !== undefined) query = query.where('fiscal_year', '>=', filter.fromYear)
   if (filter.toYear !== undefined) query = query.where('fiscal_year', '<=', filter.toYear)
   const rows = await query.orderBy('id').execute()
-  return rows.map((row) => ({
-    id: Number(row.id),
-    systemId: row.system_id,
-    fiscalYear: Number(row.fiscal_year),
-    pool: row.pool as CostPool,
-    spendType: row.spend_type as SpendType,
-    frequency: row.frequency as Frequency,
-    amount: row.amount,
-    currency: row.currency,
-    note: row.note,
-  }))
+  return rows.map(costLineFromRow)
 }
 
 export async function countCostLines(db: Kysely<Database>, systemId?: string): Promise<number> {
@@ -115,16 +120,6 @@ export async function* iterateCostLines(db: Kysely<Database>, pageSize = 10_000)
     const rows = await db.selectFrom('cost_line').selectAll().where('id', '>', after).orderBy('id').limit(pageSize).execute()
     if (rows.length === 0) return
     after = Number(rows.at(-1)!.id)
-    yield rows.map((row) => ({
-      id: Number(row.id),
-      systemId: row.system_id,
-      fiscalYear: Number(row.fiscal_year),
-      pool: row.pool as CostPool,
-      spendType: row.spend_type as SpendType,
-      frequency: row.frequency as Frequency,
-      amount: row.amount,
-      currency: row.currency,
-      note: row.note,
-    }))
+    yield rows.map(costLineFromRow)
   }
 }
