@@ -1,10 +1,8 @@
-import {createRequire} from 'node:module'
 import {availableParallelism} from 'node:os'
-import {dirname, join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 import {Worker} from 'node:worker_threads'
 
 import {InternalError} from '../cli/errors.js'
+import {sourceBootstrap} from '../workers.js'
 import type {TableData} from '../cli/output.js'
 import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
 import {M, WIDTH, type Ledger} from './engine.js'
@@ -156,18 +154,6 @@ export function defaultWorkers(): number {
 }
 
 type Progress = (done: number, total: number) => void
-
-/**
- * A worker that runs a TypeScript source (development, tests). Node 20 does
- * not apply `--import tsx` from a worker's execArgv, so the worker registers
- * tsx's ESM hooks itself before importing the source.
- */
-function sourceBootstrap(source: URL): string {
-  const require = createRequire(import.meta.url)
-  const manifest = require('tsx/package.json') as {exports: Record<string, {import: {default: string}}>}
-  const api = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), manifest.exports['./esm/api'].import.default)).href
-  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source.href)}) })`
-}
 
 /**
  * Worker threads that each hold the scenario and the register (sent once) and

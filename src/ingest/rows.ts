@@ -3,6 +3,7 @@ import {Worker} from 'node:worker_threads'
 
 import type {InputIssue} from '../cli/errors.js'
 import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
+import {sourceBootstrap} from '../workers.js'
 import {readCsv} from './csv.js'
 import type {Kind} from './kinds.js'
 import {ReadState, buildContext, type ReadOptions, type StoreFacts} from './read-state.js'
@@ -108,10 +109,10 @@ export async function shouldReadInParallel(file: string, setting: 'auto' | 'alwa
  */
 export function readRowsInWorker(file: string, options: ReadOptions, facts: StoreFacts, sink: RowSink): Promise<ReadOutcome> {
   const fromSources = import.meta.url.endsWith('.ts')
-  const worker = new Worker(new URL(fromSources ? './rows-worker.ts' : './rows-worker.js', import.meta.url), {
-    workerData: {file, options: {...options, onProgress: undefined}, facts},
-    execArgv: fromSources ? ['--import', 'tsx'] : [],
-  })
+  const workerData = {file, options: {...options, onProgress: undefined}, facts}
+  const worker = fromSources
+    ? new Worker(sourceBootstrap(new URL('./rows-worker.ts', import.meta.url)), {eval: true, workerData})
+    : new Worker(new URL('./rows-worker.js', import.meta.url), {workerData})
   return new Promise<ReadOutcome>((resolve, reject) => {
     let pending = Promise.resolve()
     let failed = false
