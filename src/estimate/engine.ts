@@ -158,7 +158,8 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
     const ramp = measure.ramp.map((param) => ratio(valueOf(param, draw)))
     const perSystemCost = moneyValue(scenario, measure.oneTime.perSystem, draw)
     const perHostCost = moneyValue(scenario, measure.oneTime.perHost, draw)
-    const fixedParts = allocate(moneyValue(scenario, measure.oneTime.fixed, draw), selected.map((state) => state.pools.reduce((a, b) => a + b, 0)))
+    const fixed = moneyValue(scenario, measure.oneTime.fixed, draw)
+    const fixedParts = fixed === 0 ? undefined : allocate(fixed, selected.map((state) => state.pools.reduce((a, b) => a + b, 0)))
     const parallelMonths = measure.parallelRunningMonths ? ratioOf(Math.round(Number(valueOf(measure.parallelRunningMonths, draw)) * 1000), 12_000) : undefined
     const options = {...Object.fromEntries(Object.entries(module.options ?? {}).map(([key, spec]) => [key, spec.default])), ...measure.options}
     const prepared = module.prepare?.(selected, values, options)
@@ -177,7 +178,7 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
       for (let pool = 0; pool < POOLS.length; pool++) fullSaving += before[pool] - state.pools[pool]
       const start = measure.timing === 'refresh' && input.lastYear !== null ? Math.max(measure.start, input.lastYear + 1) : measure.start
 
-      let oneTime = perSystemCost + checked(perHostCost * hostsBefore) + fixedParts[position]
+      let oneTime = perSystemCost + checked(perHostCost * hostsBefore) + (fixedParts?.[position] ?? 0)
       if (parallelMonths) {
         // During parallel running the old arrangement is paid as well: the pools the measure changes, at their cost before it.
         let changed = 0
@@ -204,7 +205,8 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
 
       const left = plannedLeft[input.index]
       const base = input.index * Y * WIDTH
-      for (let y = 0; y < Y; y++) {
+      // Before its start year a measure changes nothing: begin there.
+      for (let y = Math.max(0, start - first); y < Y; y++) {
         const year = years[y]
         const share = shareAt(ramp, year - start)
         let savings = share.num === 0 ? 0 : mul(fullSaving, share)
