@@ -7,7 +7,7 @@ import {M, WIDTH, valueOf, type Ledger} from '../estimate/engine.js'
 import {ONE, ratio, type Ratio} from '../estimate/exact.js'
 import type {Scenario, SystemInput} from '../estimate/model.js'
 import {money} from '../estimate/results.js'
-import {estimateLoaded} from '../estimate/run.js'
+import {estimateLoaded, type EstimateRun} from '../estimate/run.js'
 import {loadScenario, locateScenario} from '../estimate/scenario.js'
 import type {EncodingOption} from '../ingest/csv.js'
 import type {Store} from '../store/open.js'
@@ -257,6 +257,8 @@ export function presentBench(core: BenchCore, names?: (key: string) => LocalText
 
 export interface BenchOptions {
   scenario?: string
+  /** An estimate already run (by ministry) on this store, used instead of running the scenario again. */
+  run?: EstimateRun
   by: BenchDimension
   kpis?: KpiId[]
   outlierThreshold?: Dec
@@ -315,10 +317,14 @@ export function estimatePlan(scenario: Scenario, ledger: Ledger): EstimatePlan {
 
 /** Runs the scenario on the register and benchmarks the groups; adds the reference comparison and the actuals when asked. */
 export async function runBench(store: Store, options: BenchOptions): Promise<{result: BenchResult; warnings: InputIssue[]}> {
-  const scenarioRef = options.scenario ?? DEFAULT_BENCH_SCENARIO
-  const file = await locateScenario(scenarioRef)
-  const {scenario, warnings} = await loadScenario(file)
-  const run = await estimateLoaded(store, scenario, warnings, {by: options.by === 'system' ? 'system' : 'ministry'})
+  let run = options.run
+  let warnings: InputIssue[] = []
+  if (!run) {
+    const loaded = await loadScenario(await locateScenario(options.scenario ?? DEFAULT_BENCH_SCENARIO))
+    warnings = loaded.warnings
+    run = await estimateLoaded(store, loaded.scenario, warnings, {by: options.by === 'system' ? 'system' : 'ministry'})
+  }
+  const scenario = run.scenario
   const ministries = await listMinistries(store.db)
   const kpis = options.kpis ?? [...KPI_IDS]
   const names = namesFor(options.by, ministries)

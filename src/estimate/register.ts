@@ -1,3 +1,5 @@
+import type {Compilable} from 'kysely'
+
 import {InvalidInputError, type InputIssue} from '../cli/errors.js'
 import {minorFactor} from '../domain/currency.js'
 import type {Category, CostPool, Eligibility, SystemStatus} from '../domain/inventory.js'
@@ -8,6 +10,18 @@ import type {Store} from '../store/open.js'
 import {listSystems} from '../store/repositories/systems.js'
 import {percentRatio} from './exact.js'
 import {POOL_INDEX, POOLS, type Scenario, type SystemInput} from './model.js'
+
+type CostRow = {system_id: string; fiscal_year: number; pool: string; frequency: string; amount: string; currency: string}
+
+/**
+ * The query's rows. On SQLite they are read row by row from the raw handle
+ * (the same compiled query), which spares building a million result objects at once.
+ */
+async function costRows(store: Store, query: Compilable<CostRow> & {execute(): Promise<CostRow[]>}): Promise<Iterable<CostRow>> {
+  if (!store.sqlite) return query.execute()
+  const {sql: text, parameters} = query.compile()
+  return store.sqlite.prepare(text).iterate(...parameters) as Iterable<CostRow>
+}
 
 /** Exchange rates: units of the reporting currency for one unit of another currency, by fiscal year. */
 export type Rates = Map<string, Dec>
@@ -73,13 +87,12 @@ export async function loadRegister(store: Store, scenario: Scenario): Promise<Sy
   const missing = new Map<string, number>()
   let baseLines = 0
 
-  const rows = await store.db
+  const query = store.db
     .selectFrom('cost_line')
     .select(['system_id', 'fiscal_year', 'pool', 'frequency', 'amount', 'currency'])
     .where((eb) => eb.or([eb.and([eb('fiscal_year', '=', scenario.baseYear), eb('frequency', '=', 'recurring')]), eb.and([eb('fiscal_year', '>', scenario.baseYear), eb('fiscal_year', '<=', scenario.horizon[1]), eb('frequency', '=', 'one-time')])]))
     .orderBy('id')
-    .execute()
-  for (const row of rows) {
+  for (const row of await costRows(store, query)) {
     const input = byId.get(row.system_id)
     if (!input) continue
     const year = Number(row.fiscal_year)

@@ -151,7 +151,7 @@ async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, 
   progress('Benchmarking ministries against their peers and the 2009 reference…')
   const {runBench} = await import('../bench/run.js')
   const {buildBenchmarkSection} = await import('./build-bench.js')
-  const bench = await runBench(store, {scenario: scenarioRef, by: 'ministry', reference: 'jp-2009'})
+  const bench = await runBench(store, {run: views.run, by: 'ministry', reference: 'jp-2009'})
   const before = document.sections.findIndex((section) => section.id === 'assumptions')
   document.sections.splice(before < 0 ? document.sections.length : before, 0, buildBenchmarkSection(bench.result, lang))
   progress('Hashing the inputs…')
