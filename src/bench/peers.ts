@@ -57,28 +57,18 @@ export function median(values: readonly Dec[]): Dec {
 export function percentileRankSorted(values: readonly Dec[], value: Dec): Dec {
   const n = values.length
   if (n === 0) throw new RangeError('percentile rank among no values')
-  const below = lowerBound(values, value)
-  const equal = upperBound(values, value) - below
+  const below = countBelow(values, value, false)
+  const equal = countBelow(values, value, true) - below
   return new Dec(below).plus(new Dec(equal).dividedBy(2)).times(100).dividedBy(n)
 }
 
-function lowerBound(values: readonly Dec[], value: Dec): number {
+/** The number of sorted values below `value` (or, with `orEqual`, at or below it), by binary search. */
+function countBelow(values: readonly Dec[], value: Dec, orEqual: boolean): number {
   let low = 0
   let high = values.length
   while (low < high) {
     const middle = (low + high) >>> 1
-    if (values[middle].lessThan(value)) low = middle + 1
-    else high = middle
-  }
-  return low
-}
-
-function upperBound(values: readonly Dec[], value: Dec): number {
-  let low = 0
-  let high = values.length
-  while (low < high) {
-    const middle = (low + high) >>> 1
-    if (values[middle].lessThanOrEqualTo(value)) low = middle + 1
+    if (orEqual ? values[middle].lessThanOrEqualTo(value) : values[middle].lessThan(value)) low = middle + 1
     else high = middle
   }
   return low

@@ -134,6 +134,15 @@ describe('seeded generator', () => {
 
 describe('samplers: sample means and variances near the analytic ones (fixed seed, 200,000 draws)', () => {
   const N = 200_000
+  /** Mean within five standard errors (the seed is fixed, so this never flickers), variance within 2%, draws within [low, high]. */
+  const expectNearAnalytic = (sample: {mean: number; variance: number; min: number; max: number}, expected: {mean: number; variance: number}, low: number, high: number) => {
+    const sd = Math.sqrt(expected.variance)
+    expect(Math.abs(sample.mean - expected.mean)).toBeLessThan((5 * sd) / Math.sqrt(N))
+    expect(sample.variance / expected.variance).toBeGreaterThan(0.98)
+    expect(sample.variance / expected.variance).toBeLessThan(1.02)
+    expect(sample.min).toBeGreaterThanOrEqual(low)
+    expect(sample.max).toBeLessThanOrEqual(high)
+  }
   it.each([
     [0, 0.2, 1],
     [10, 60, 70],
@@ -141,15 +150,7 @@ describe('samplers: sample means and variances near the analytic ones (fixed see
     [500, 1000, 2000],
   ])('PERT(%s, %s, %s)', (low, mode, high) => {
     const rng = generator([2, low, mode, high].map((value) => Math.round(value * 1000)))
-    const sample = moments(() => samplePert(rng, low, mode, high), N)
-    const expected = pertMoments(low, mode, high)
-    const sd = Math.sqrt(expected.variance)
-    // Five standard errors of the mean; the seed is fixed, so this never flickers.
-    expect(Math.abs(sample.mean - expected.mean)).toBeLessThan((5 * sd) / Math.sqrt(N))
-    expect(sample.variance / expected.variance).toBeGreaterThan(0.98)
-    expect(sample.variance / expected.variance).toBeLessThan(1.02)
-    expect(sample.min).toBeGreaterThanOrEqual(low)
-    expect(sample.max).toBeLessThanOrEqual(high)
+    expectNearAnalytic(moments(() => samplePert(rng, low, mode, high), N), pertMoments(low, mode, high), low, high)
   })
 
   it.each([
@@ -159,14 +160,7 @@ describe('samplers: sample means and variances near the analytic ones (fixed see
     [0.1, 0.3, 0.3],
   ])('triangular(%s, %s, %s)', (low, mode, high) => {
     const rng = generator([3, low, mode, high].map((value) => Math.round(value * 1000)))
-    const sample = moments(() => sampleTriangular(rng, low, mode, high), N)
-    const expected = triangularMoments(low, mode, high)
-    const sd = Math.sqrt(expected.variance)
-    expect(Math.abs(sample.mean - expected.mean)).toBeLessThan((5 * sd) / Math.sqrt(N))
-    expect(sample.variance / expected.variance).toBeGreaterThan(0.98)
-    expect(sample.variance / expected.variance).toBeLessThan(1.02)
-    expect(sample.min).toBeGreaterThanOrEqual(low)
-    expect(sample.max).toBeLessThanOrEqual(high)
+    expectNearAnalytic(moments(() => sampleTriangular(rng, low, mode, high), N), triangularMoments(low, mode, high), low, high)
   })
 
   it('gamma(k) has mean k and variance k; beta(α, β) has mean α/(α+β)', () => {
