@@ -1,5 +1,6 @@
 import {BaseCommand} from '../src/cli/base.js'
 import {actorFlag, storeFlags} from '../src/cli/flags.js'
+import {bundledMinistries} from '../src/reference/ministries.js'
 import {initStore} from '../src/store/init.js'
 
 export default class Init extends BaseCommand {
@@ -16,7 +17,7 @@ export default class Init extends BaseCommand {
   async run() {
     const {flags} = await this.parse(Init)
     const {store, created} = await this.openForInit(flags.database)
-    const result = await initStore(store, {created, actor: flags.actor})
+    const result = await initStore(store, {created, actor: flags.actor, ministries: created ? await bundledMinistries() : []})
     if (created) this.success(`Created a kasumi store at ${store.location} with ${result.ministries} ministries.`)
     else this.note(`${store.location} is already a kasumi store; nothing to do.`)
     return {formatVersion: 1, database: store.location, dialect: store.dialect, created, ministries: result.ministries}

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {ExitCode} from '../../src/cli/errors.js'
+import {ExitCode} from '../../src/domain/errors.js'
 import {VerificationError, verifyBundle, type VerifyCheck} from '../../src/audit/verify.js'
 
 const KINDS: ReadonlyArray<{kind: VerifyCheck['kind']; label: string}> = [

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {formatIssue} from '../../src/cli/errors.js'
+import {formatIssue} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {unitFlag} from '../../src/cli/inventory-flags.js'
 import type {DisplayUnit} from '../../src/domain/money.js'

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {UsageError} from '../../src/cli/errors.js'
+import {UsageError} from '../../src/domain/errors.js'
 import {actorFlag, storeFlags} from '../../src/cli/flags.js'
 import {CATEGORIES, CATEGORY_LABELS} from '../../src/domain/inventory.js'
 import {SYSTEM_FIELDS} from '../../src/ingest/kinds.js'

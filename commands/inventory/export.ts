@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {ConflictError} from '../../src/cli/errors.js'
+import {ConflictError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {exportTo, exportToFile, type ExportFormat, type ExportKind} from '../../src/inventory/export.js'
 

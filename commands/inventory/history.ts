@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {NotFoundError} from '../../src/cli/errors.js'
+import {NotFoundError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {historyTable} from '../../src/inventory/tables.js'
 import {history} from '../../src/store/repositories/changes.js'

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {UsageError} from '../../src/cli/errors.js'
+import {UsageError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {filterFlags, unitFlag, yearFlag} from '../../src/cli/inventory-flags.js'
 import type {DisplayUnit} from '../../src/domain/money.js'

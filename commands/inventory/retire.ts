@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {UsageError} from '../../src/cli/errors.js'
+import {UsageError} from '../../src/domain/errors.js'
 import {actorFlag, storeFlags} from '../../src/cli/flags.js'
 import {updateSystemFields} from '../../src/inventory/edit.js'
 import {getSystem} from '../../src/store/repositories/systems.js'
-import {NotFoundError} from '../../src/cli/errors.js'
+import {NotFoundError} from '../../src/domain/errors.js'
 
 export default class InventoryRetire extends BaseCommand {
   static override summary = 'Retire a system (it stays in the register, with status retired).'

@@ -1,13 +1,13 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {NotFoundError} from '../../src/cli/errors.js'
+import {NotFoundError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {unitFlag} from '../../src/cli/inventory-flags.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
 import {systemDetail, systemDetailTables} from '../../src/inventory/detail.js'
 import {getSystem, listSystems} from '../../src/store/repositories/systems.js'
-import {closest} from '../../src/ingest/values.js'
+import {closest} from '../../src/domain/text-match.js'
 
 export default class InventoryShow extends BaseCommand {
   static override summary = 'Show one system: its fields and its costs by fiscal year and pool.'

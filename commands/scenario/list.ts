@@ -1,6 +1,6 @@
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
-import {InvalidInputError} from '../../src/cli/errors.js'
-import type {TableData} from '../../src/cli/output.js'
+import {InvalidInputError} from '../../src/domain/errors.js'
+import type {TableData} from '../../src/domain/table.js'
 import {SCENARIO_DIR, bundledScenarioNames, loadScenario, locateScenario} from '../../src/estimate/scenario.js'
 
 interface ListedScenario {

@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
-import {formatIssue} from '../../src/cli/errors.js'
-import type {TableData} from '../../src/cli/output.js'
+import {formatIssue} from '../../src/domain/errors.js'
+import type {TableData} from '../../src/domain/table.js'
 import {MEASURES} from '../../src/estimate/measures/index.js'
 import type {Assumption, Discount, Filter, MeasureSpec, Scenario} from '../../src/estimate/model.js'
 import type {ParamKind, ParamValue} from '../../src/estimate/params.js'

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
-import {formatIssue} from '../../src/cli/errors.js'
+import {formatIssue} from '../../src/domain/errors.js'
 import {loadScenario, locateScenario} from '../../src/estimate/scenario.js'
 
 export default class ScenarioValidate extends BaseCommand {

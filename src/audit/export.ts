@@ -1,7 +1,7 @@
 import {copyFile, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import type {InputIssue} from '../cli/errors.js'
+import type {InputIssue} from '../domain/errors.js'
 import {loadScenario, locateScenario} from '../estimate/scenario.js'
 import {exportToFile} from '../inventory/export.js'
 import type {Lang} from '../report/model.js'

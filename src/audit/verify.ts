@@ -3,12 +3,13 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {ExitCode, InvalidInputError, NotFoundError, UserError, formatIssue} from '../cli/errors.js'
+import {ExitCode, InvalidInputError, NotFoundError, UserError, formatIssue} from '../domain/errors.js'
 import {importFile} from '../ingest/import.js'
 import type {Kind} from '../ingest/kinds.js'
 import {loadScenario} from '../estimate/scenario.js'
 import {estimateViews} from '../report/run.js'
 import {hashFile, listPaths, safeJoin} from '../report/write.js'
+import {bundledMinistries} from '../reference/ministries.js'
 import {initStore} from '../store/init.js'
 import {openStore} from '../store/open.js'
 import {reconciliationChecks, type AuditCheck} from './checks.js'
@@ -158,7 +159,7 @@ async function rerun(folder: string, manifest: Manifest, present: ReadonlySet<st
     mismatches.push({file, figure: 'estimate', message})
   }
   try {
-    await initStore(store, {created: true, actor: 'kasumi audit verify'})
+    await initStore(store, {created: true, actor: 'kasumi audit verify', ministries: await bundledMinistries()})
     for (const {role, kind} of IMPORT_ORDER) {
       const input = byRole.get(role)
       if (!input) continue

@@ -1,13 +1,14 @@
 import {basename, extname} from 'node:path'
 
-import {InvalidInputError, type InputIssue} from '../cli/errors.js'
+import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import {parseFiscalYear, type Calendar} from '../domain/fiscal-year.js'
 import type {Ministry} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
 import {Dec, canonical} from '../domain/money.js'
 import {readCsv, type EncodingOption} from '../ingest/csv.js'
 import {RowReader, columnLabel, resolveHeader, type FieldSpec} from '../ingest/table.js'
-import {closest, isNoValue, matchKey, normalizeCell, parseDecimal, type ParseOutcome} from '../ingest/values.js'
+import {closest, matchKey} from '../domain/text-match.js'
+import {isNoValue, normalizeCell, parseDecimal, type ParseOutcome} from '../ingest/values.js'
 
 /**
  * Plans against actuals: realised cost reductions (and optionally hours) per

@@ -1,6 +1,6 @@
 import {join} from 'node:path'
 
-import {InvalidInputError, UsageError, type InputIssue} from '../cli/errors.js'
+import {InvalidInputError, UsageError, type InputIssue} from '../domain/errors.js'
 import type {Ministry} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
 import {Dec, canonical} from '../domain/money.js'
@@ -8,7 +8,8 @@ import type {EstimateResult} from '../estimate/results.js'
 import type {EncodingOption} from '../ingest/csv.js'
 import {readAll} from '../ingest/read-all.js'
 import type {FieldSpec} from '../ingest/table.js'
-import {closest, matchKey, type ParseOutcome} from '../ingest/values.js'
+import {closest, matchKey} from '../domain/text-match.js'
+import type {ParseOutcome} from '../ingest/values.js'
 import {REFERENCE_DIR} from '../paths.js'
 import type {ReferenceRow, ReferenceTable} from '../reference/jp2009.js'
 

@@ -1,4 +1,4 @@
-import type {InputIssue} from '../cli/errors.js'
+import type {InputIssue} from '../domain/errors.js'
 import type {Calendar} from '../domain/fiscal-year.js'
 import {minorDigits} from '../domain/currency.js'
 import {CATEGORY_LABELS, type Category, type Ministry} from '../domain/inventory.js'

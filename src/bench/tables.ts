@@ -1,4 +1,4 @@
-import type {TableData} from '../cli/output.js'
+import type {TableData} from '../domain/table.js'
 import {minorDigits} from '../domain/currency.js'
 import {Dec, formatAmount, groupDigits} from '../domain/money.js'
 import type {ActualsResult} from './actuals.js'

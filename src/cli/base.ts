@@ -1,9 +1,10 @@
 import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import {openStore, type Store} from '../store/open.js'
-import {BUG_REPORT_HINT, ExitCode, InvalidInputError, UserError, formatIssue} from './errors.js'
+import {BUG_REPORT_HINT, ExitCode, InvalidInputError, UserError, formatIssue} from '../domain/errors.js'
 import {globalFlags} from './flags.js'
-import {Painter, colourEnabled, renderTable, type TableData} from './output.js'
+import type {TableData} from '../domain/table.js'
+import {Painter, colourEnabled, renderTable} from './output.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 

@@ -1,6 +1,6 @@
 import {access, constants, stat} from 'node:fs/promises'
 
-import {NotFoundError, UsageError} from './errors.js'
+import {NotFoundError, UsageError} from '../domain/errors.js'
 
 export async function requireReadableFile(file: string): Promise<void> {
   try {

@@ -1,5 +1,7 @@
 import Table from 'cli-table3'
 
+import type {TableData} from '../domain/table.js'
+
 /** Colour is on only for a terminal, and off with NO_COLOR, --no-color or TERM=dumb. */
 export function colourEnabled(noColorFlag = false, stream: NodeJS.WriteStream = process.stdout): boolean {
   if (noColorFlag) return false
@@ -20,17 +22,6 @@ export class Painter {
     const [open, close] = CODES[style]
     return `\u001B[${open}m${text}\u001B[${close}m`
   }
-}
-
-/** A table as data: pure builders make these, `renderTable` draws them. */
-export interface TableData {
-  head: string[]
-  rows: string[][]
-  /** Rows drawn after a rule, e.g. totals. */
-  footer?: string[][]
-  /** Column alignment; numbers are right-aligned. */
-  align?: Array<'left' | 'right' | 'center'>
-  title?: string
 }
 
 export function renderTable(table: TableData, painter: Painter): string {

@@ -1,4 +1,4 @@
-import {closest, matchKey} from '../ingest/values.js'
+import {closest, matchKey} from './text-match.js'
 import type {Ministry} from './inventory.js'
 
 /**

@@ -1,5 +1,5 @@
-import {InvalidInputError, type InputIssue} from '../cli/errors.js'
-import type {TableData} from '../cli/output.js'
+import {InvalidInputError, type InputIssue} from '../domain/errors.js'
+import type {TableData} from '../domain/table.js'
 import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
 import type {Store} from '../store/open.js'
 import {M, WIDTH, type Dimension} from './engine.js'

@@ -1,6 +1,6 @@
 import {Dec} from '../domain/money.js'
 import {minorFactor} from '../domain/currency.js'
-import {InternalError} from '../cli/errors.js'
+import {InternalError} from '../domain/errors.js'
 import {allocate, checked, complement, mul, ONE, ratio, ratioOf, type Ratio} from './exact.js'
 import {MEASURES} from './measures/index.js'
 import {MONEY_UNITS, POOLS, type Effect, type Filter, type MeasureSpec, type Resolved, type Scenario, type SystemInput, type SystemState} from './model.js'

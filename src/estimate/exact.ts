@@ -1,4 +1,4 @@
-import {InternalError} from '../cli/errors.js'
+import {InternalError} from '../domain/errors.js'
 import {Dec} from '../domain/money.js'
 
 /**

@@ -1,4 +1,4 @@
-import {InternalError} from '../cli/errors.js'
+import {InternalError} from '../domain/errors.js'
 
 /**
  * Seeded randomness for the Monte Carlo estimate, the same on every machine.

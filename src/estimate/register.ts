@@ -1,6 +1,6 @@
 import type {Compilable} from 'kysely'
 
-import {InvalidInputError, type InputIssue} from '../cli/errors.js'
+import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import {minorFactor} from '../domain/currency.js'
 import type {Category, CostPool, Eligibility, SystemStatus} from '../domain/inventory.js'
 import {Dec} from '../domain/money.js'

@@ -1,4 +1,4 @@
-import {UsageError} from '../cli/errors.js'
+import {UsageError} from '../domain/errors.js'
 import {minorDigits, minorFactor} from '../domain/currency.js'
 import {Dec} from '../domain/money.js'
 import {DIMENSIONS, M, WIDTH, type Dimension, type Ledger} from './engine.js'

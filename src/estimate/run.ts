@@ -1,4 +1,4 @@
-import type {InputIssue} from '../cli/errors.js'
+import type {InputIssue} from '../domain/errors.js'
 import type {Store} from '../store/open.js'
 import {listMinistries} from '../store/repositories/ministries.js'
 import {evaluate, plan, type Dimension, type Ledger, type Plan} from './engine.js'

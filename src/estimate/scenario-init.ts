@@ -1,4 +1,4 @@
-import {UsageError} from '../cli/errors.js'
+import {UsageError} from '../domain/errors.js'
 import {CURRENCY_PATTERN} from '../domain/money.js'
 import {MEASURES, MEASURE_TYPES} from './measures/index.js'
 import type {ParamSpec} from './params.js'

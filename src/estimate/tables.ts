@@ -1,4 +1,4 @@
-import type {TableData} from '../cli/output.js'
+import type {TableData} from '../domain/table.js'
 import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
 import type {EstimateResult} from './results.js'
 

@@ -1,9 +1,9 @@
 import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
 
-import {InternalError} from '../cli/errors.js'
+import {InternalError} from '../domain/errors.js'
 import {sourceBootstrap} from '../workers.js'
-import type {TableData} from '../cli/output.js'
+import type {TableData} from '../domain/table.js'
 import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
 import {M, WIDTH, type Ledger} from './engine.js'
 import {quantise} from './exact.js'

@@ -3,7 +3,7 @@ import {open, stat} from 'node:fs/promises'
 import {parse, type CsvError} from 'csv-parse'
 import iconv from 'iconv-lite'
 
-import type {InputIssue} from '../cli/errors.js'
+import type {InputIssue} from '../domain/errors.js'
 
 export const ENCODINGS = ['auto', 'utf-8', 'shift_jis', 'big5'] as const
 export type EncodingOption = (typeof ENCODINGS)[number]

@@ -4,7 +4,7 @@ import {basename} from 'node:path'
 
 import type {Kysely} from 'kysely'
 
-import {InvalidInputError, UsageError, type InputIssue} from '../cli/errors.js'
+import {InvalidInputError, UsageError, type InputIssue} from '../domain/errors.js'
 import type {Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from '../store/open.js'
 import {addChanges, createChangeSet, finishChangeSet, type ChangeInput} from '../store/repositories/changes.js'

@@ -1,4 +1,4 @@
-import type {InputIssue} from '../cli/errors.js'
+import type {InputIssue} from '../domain/errors.js'
 import {parseFiscalYear, type Calendar} from '../domain/fiscal-year.js'
 import {
   CATEGORIES,
@@ -15,7 +15,8 @@ import {
 import type {MinistryIndex} from '../domain/ministry-index.js'
 import {Dec, canonical} from '../domain/money.js'
 import type {FieldSpec, RowReader} from './table.js'
-import {isNoValue, matchKey, normalizeCell, parseBoundedDecimal, parseDecimal, parseInteger, type ParseOutcome} from './values.js'
+import {matchKey} from '../domain/text-match.js'
+import {isNoValue, normalizeCell, parseBoundedDecimal, parseDecimal, parseInteger, type ParseOutcome} from './values.js'
 
 export const KINDS = ['systems', 'costs', 'ministries'] as const
 export type Kind = (typeof KINDS)[number]

@@ -1,4 +1,4 @@
-import {InvalidInputError, type InputIssue} from '../cli/errors.js'
+import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import type {Calendar} from '../domain/fiscal-year.js'
 import {readCsv, type EncodingOption} from './csv.js'
 import {RowReader, resolveHeader, type FieldSpec} from './table.js'

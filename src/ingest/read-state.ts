@@ -1,6 +1,6 @@
 import type {Kysely} from 'kysely'
 
-import type {InputIssue} from '../cli/errors.js'
+import type {InputIssue} from '../domain/errors.js'
 import type {Calendar} from '../domain/fiscal-year.js'
 import type {Ministry} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'

@@ -1,7 +1,7 @@
 import {stat} from 'node:fs/promises'
 import {Worker} from 'node:worker_threads'
 
-import type {InputIssue} from '../cli/errors.js'
+import type {InputIssue} from '../domain/errors.js'
 import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
 import {sourceBootstrap} from '../workers.js'
 import {readCsv} from './csv.js'

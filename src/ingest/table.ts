@@ -1,5 +1,6 @@
-import type {InputIssue} from '../cli/errors.js'
-import {matchKey, type ParseOutcome} from './values.js'
+import type {InputIssue} from '../domain/errors.js'
+import {matchKey} from '../domain/text-match.js'
+import type {ParseOutcome} from './values.js'
 
 /** One column a table kind understands, with the header names it accepts. */
 export interface FieldSpec {

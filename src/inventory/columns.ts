@@ -1,5 +1,5 @@
 import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
-import type {CsvColumn} from '../report/csv.js'
+import type {CsvColumn} from '../format/csv.js'
 
 /** Export columns: the English headers that import reads back to the same values. */
 export const SYSTEM_EXPORT_COLUMNS: ReadonlyArray<CsvColumn<SystemRecord>> = [

@@ -1,6 +1,6 @@
 import {COST_POOLS, type CostLine, type SystemRecord} from '../domain/inventory.js'
 import {DISPLAY_UNITS, Dec, ZERO, canonical, formatAmount, type DisplayUnit} from '../domain/money.js'
-import type {TableData} from '../cli/output.js'
+import type {TableData} from '../domain/table.js'
 import type {Store} from '../store/open.js'
 import {listCostLines} from '../store/repositories/costs.js'
 import {listMinistries} from '../store/repositories/ministries.js'

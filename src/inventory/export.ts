@@ -8,7 +8,7 @@ import type {Store} from '../store/open.js'
 import {iterateCostLines} from '../store/repositories/costs.js'
 import {listMinistries} from '../store/repositories/ministries.js'
 import {listSystems} from '../store/repositories/systems.js'
-import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../report/csv.js'
+import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../format/csv.js'
 import {COST_EXPORT_COLUMNS, MINISTRY_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from './columns.js'
 
 export type ExportKind = 'systems' | 'costs' | 'ministries'

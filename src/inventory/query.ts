@@ -1,4 +1,4 @@
-import {UsageError} from '../cli/errors.js'
+import {UsageError} from '../domain/errors.js'
 import type {SystemRecord} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
 import {canonical} from '../domain/money.js'

@@ -1,6 +1,6 @@
 import {CATEGORIES, type Ministry, type SystemRecord} from '../domain/inventory.js'
 import {DISPLAY_UNITS, Dec, ZERO, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
-import type {TableData} from '../cli/output.js'
+import type {TableData} from '../domain/table.js'
 import type {HistoryEntry} from '../store/repositories/changes.js'
 import type {SystemCosts} from './costs.js'
 

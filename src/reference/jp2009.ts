@@ -1,13 +1,14 @@
 import {readdir, readFile, stat} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
-import {InvalidInputError, NotFoundError, type InputIssue} from '../cli/errors.js'
+import {InvalidInputError, NotFoundError, type InputIssue} from '../domain/errors.js'
 import {parseFiscalYear} from '../domain/fiscal-year.js'
 import {Dec, canonical, groupDigits, sum} from '../domain/money.js'
 import {enumeration} from '../ingest/kinds.js'
 import {readAll} from '../ingest/read-all.js'
 import type {FieldSpec, RowReader} from '../ingest/table.js'
-import {closest, isNoValue, normalizeCell, parseDecimal, parseInteger, type ParseOutcome} from '../ingest/values.js'
+import {closest} from '../domain/text-match.js'
+import {isNoValue, normalizeCell, parseDecimal, parseInteger, type ParseOutcome} from '../ingest/values.js'
 import {REFERENCE_DIR} from '../paths.js'
 
 /**

@@ -1,4 +1,4 @@
-import type {TableData} from '../cli/output.js'
+import type {TableData} from '../domain/table.js'
 import {Dec, formatAmount} from '../domain/money.js'
 import {
   byArea,

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import {Writable} from 'node:stream'
 
-import type {InputIssue} from '../cli/errors.js'
+import type {InputIssue} from '../domain/errors.js'
 import type {Ministry} from '../domain/inventory.js'
 import type {Scenario} from '../estimate/model.js'
 import {buildResult, type EstimateResult} from '../estimate/results.js'

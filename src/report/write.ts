@@ -3,7 +3,7 @@ import {createReadStream, existsSync} from 'node:fs'
 import {mkdir, readdir, rename, rm, writeFile} from 'node:fs/promises'
 import {basename, dirname, isAbsolute, join, normalize, relative, resolve, sep} from 'node:path'
 
-import {ConflictError, UsageError} from '../cli/errors.js'
+import {ConflictError, UsageError} from '../domain/errors.js'
 import type {RenderedFile} from './render/types.js'
 
 /** A file written into a folder: its path relative to the folder (with /), SHA-256 and size. */

@@ -5,7 +5,7 @@ import {dirname, resolve} from 'node:path'
 import {Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type SchemaMetadata, type TableMetadata} from 'kysely'
 import type BetterSqlite3 from 'better-sqlite3'
 
-import {DatabaseUnavailableError, InternalError} from '../cli/errors.js'
+import {DatabaseUnavailableError, InternalError} from '../domain/errors.js'
 import {StaticMigrationProvider} from './migrations/index.js'
 import type {Database} from './schema.js'
 

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import ExcelJS from 'exceljs'
 import {describe, expect, it} from 'vitest'
 
-import {InvalidInputError, type InputIssue} from '../../src/cli/errors.js'
+import {InvalidInputError, type InputIssue} from '../../src/domain/errors.js'
 import {Dec} from '../../src/domain/money.js'
 import {SAMPLES_DIR} from '../../src/paths.js'
 import {bundledMinistries} from '../../src/reference/ministries.js'

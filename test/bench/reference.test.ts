@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {InvalidInputError, UsageError} from '../../src/cli/errors.js'
+import {InvalidInputError, UsageError} from '../../src/domain/errors.js'
 import {Dec} from '../../src/domain/money.js'
 import type {EffectRow} from '../../src/estimate/results.js'
 import {bundledMinistries} from '../../src/reference/ministries.js'

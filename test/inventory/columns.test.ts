@@ -2,14 +2,14 @@ import {parse} from 'csv-parse/sync'
 import fc from 'fast-check'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import type {InputIssue} from '../../src/cli/errors.js'
+import type {InputIssue} from '../../src/domain/errors.js'
 import {CATEGORIES, COST_POOLS, STATUSES, type CostLine, type SystemRecord} from '../../src/domain/inventory.js'
 import {MinistryIndex} from '../../src/domain/ministry-index.js'
 import {costsKind, systemsKind, type BuildContext, type TableKind} from '../../src/ingest/kinds.js'
 import {RowReader, resolveHeader} from '../../src/ingest/table.js'
 import {COST_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from '../../src/inventory/columns.js'
 import {bundledMinistries} from '../../src/reference/ministries.js'
-import {csvHeader, csvRow, type CsvColumn} from '../../src/report/csv.js'
+import {csvHeader, csvRow, type CsvColumn} from '../../src/format/csv.js'
 
 let ministries: MinistryIndex
 

@@ -1,5 +1,5 @@
 import {Dec} from '../../domain/money.js'
-import {UTF8_BOM, neutralise, quoteCell} from '../csv.js'
+import {UTF8_BOM, neutralise, quoteCell} from '../../format/csv.js'
 import {label} from '../i18n.js'
 import type {Cell, ColumnKind, Lang, ReportColumn, ReportDocument, ReportTable} from '../model.js'
 import type {Renderer} from './types.js'

@@ -1,4 +1,4 @@
-import {ExitCode, UserError} from '../../cli/errors.js'
+import {ExitCode, UserError} from '../../domain/errors.js'
 import type {ReportDocument} from '../model.js'
 import {FORMATS, type Format, type RenderContext, type RenderedFile, type Renderer} from './types.js'
 
