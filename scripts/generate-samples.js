@@ -26,7 +26,7 @@ import {parseArgs} from 'node:util'
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
-const DEFAULTS = {systems: 200, years: [2006, 2012], seed: 20090831, out: join(PACKAGE_ROOT, 'data', 'samples')}
+const DEFAULTS = {systems: 200, years: /** @type {[number, number]} */ ([2006, 2012]), seed: 20090831, out: join(PACKAGE_ROOT, 'data', 'samples')}
 
 const USAGE = `Usage: node scripts/generate-samples.js [options]
 
@@ -296,7 +296,7 @@ const MUST_STAY_REASONS = [
 const SECURITY_MINISTRIES = new Set(['police', 'mod', 'moj', 'mofa'])
 
 const POOLS = ['hardware', 'software', 'outside-services', 'internal-labor', 'facilities-power', 'telecom', 'other']
-const [HARDWARE, SOFTWARE, OUTSIDE, LABOR, FACILITIES, TELECOM, OTHER] = [0, 1, 2, 3, 4, 5, 6]
+const [HARDWARE, SOFTWARE, OUTSIDE] = [0, 1, 2]
 /** Typical share of each pool in a system's running cost, per mille before jitter. */
 const POOL_SHARE = [250, 150, 330, 110, 50, 80, 30]
 
@@ -311,6 +311,7 @@ const COSTS_HEADER = 'system_id,fiscal_year,pool,spend_type,frequency,amount,cur
  * Options
  * ------------------------------------------------------------------------ */
 
+/** @returns {never} */
 function fail(message) {
   process.stderr.write(`generate-samples: ${message}\n\n${USAGE}\n`)
   process.exit(2)
@@ -352,7 +353,7 @@ function parseOptions(argv) {
   if (values.years !== undefined) {
     const match = /^(\d{4})-(\d{4})$/.exec(values.years)
     if (!match) fail(`--years needs two four-digit fiscal years, e.g. 2006-2012, not "${values.years}"`)
-    years = [Number(match[1]), Number(match[2])]
+    years = /** @type {[number, number]} */ ([Number(match[1]), Number(match[2])])
     if (years[0] > years[1]) fail(`--years ${values.years}: the first year comes after the last`)
     if (years[1] - years[0] > 100) fail(`--years ${values.years}: at most 100 years`)
   }
@@ -402,10 +403,11 @@ function buildPlan(options) {
   const eApplication = Math.min(rest, divRound(total * 12, 100))
   const smallScale = rest - eApplication
 
+  /** @type {Map<string, {entry: (typeof COMMON_SYSTEMS)[number], repeat: number}[]>} */
   const commonByMinistry = new Map(MINISTRIES.map((ministry) => [ministry.code, []]))
   for (let k = 0; k < common; k++) {
     const entry = COMMON_SYSTEMS[k % COMMON_SYSTEMS.length]
-    commonByMinistry.get(entry.ministry).push({entry, repeat: Math.floor(k / COMMON_SYSTEMS.length) + 1})
+    commonByMinistry.get(entry.ministry)?.push({entry, repeat: Math.floor(k / COMMON_SYSTEMS.length) + 1})
   }
   const eApplicationShares = apportion(eApplication)
   const smallScaleShares = apportion(smallScale)
@@ -418,7 +420,7 @@ function buildPlan(options) {
       const name = ministry.ja + template
       if (!eNames.includes(name)) eNames.push(name)
     }
-    const commons = commonByMinistry.get(ministry.code)
+    const commons = commonByMinistry.get(ministry.code) ?? []
     const counts = {lan: index < lan ? 1 : 0, common: commons.length, eApplication: eApplicationShares[index], smallScale: smallScaleShares[index]}
     const size = counts.lan + counts.common + counts.eApplication + counts.smallScale
     return {ministry, commons, smallNames, eNames, counts, width: Math.max(4, String(size).length)}
@@ -608,6 +610,7 @@ function followingYearWork(system) {
  */
 function costLines(system, [firstYear, lastYear], seed) {
   const random = Random.for(seed, 'costs', system.id)
+  /** @type {[year: number, pool: number, development: boolean, thousands: number, note: string][]} */
   const lines = []
 
   // Annual running cost in thousands of yen: per server, per user, plus a fixed part.
@@ -758,14 +761,16 @@ async function main() {
   const total = BigInt(naturalLines)
   let cumulative = 0n
   for (const system of systems(plan, options)) {
-    let lines = costLines(system, options.years, options.seed)
+    const natural = costLines(system, options.years, options.seed)
+    /** @type {Iterable<ReturnType<typeof costLines>[number]>} */
+    let lines = natural
     if (options.costLines !== null) {
-      if (lines.length === 0) continue
+      if (natural.length === 0) continue
       const before = (wanted * cumulative) / total
-      cumulative += BigInt(lines.length)
+      cumulative += BigInt(natural.length)
       const quota = Number((wanted * cumulative) / total - before)
       if (quota === 0) continue
-      lines = quotaLines(lines, quota)
+      lines = quotaLines(natural, quota)
     }
     for (const line of lines) {
       lineCount++

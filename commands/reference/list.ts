@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
-import {REFERENCE_DIR} from '../../src/paths.js'
+import {REFERENCE_DIR} from '../../src/platform/paths.js'
 import {listReferenceTables} from '../../src/reference/jp2009.js'
 import {DEFAULT_LANG, LANGS, listTable, type Lang} from '../../src/reference/tables.js'
 

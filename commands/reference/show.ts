@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {ExitCode} from '../../src/domain/errors.js'
-import {REFERENCE_DIR} from '../../src/paths.js'
+import {REFERENCE_DIR} from '../../src/platform/paths.js'
 import {
   DEFAULT_REFERENCE_ID,
   byArea,

@@ -10,7 +10,7 @@ import {readAll} from '../ingest/read-all.js'
 import type {FieldSpec} from '../ingest/table.js'
 import {closest, matchKey} from '../domain/text-match.js'
 import type {ParseOutcome} from '../ingest/values.js'
-import {REFERENCE_DIR} from '../paths.js'
+import {REFERENCE_DIR} from '../platform/paths.js'
 import type {ReferenceRow, ReferenceTable} from '../reference/jp2009.js'
 
 /**

@@ -3,7 +3,7 @@ import {readFile, readdir} from 'node:fs/promises'
 import {basename, dirname, extname, join, resolve} from 'node:path'
 
 import {InvalidInputError, NotFoundError, type InputIssue} from '../domain/errors.js'
-import {DATA_DIR} from '../paths.js'
+import {DATA_DIR} from '../platform/paths.js'
 import {MEASURES} from './measures/index.js'
 import {MONEY_UNITS, type Assumption, type Discount, type Filter, type MeasureSpec, type MoneyUnit, type Scenario} from './model.js'
 import {bounds, type Distribution, type ParamSpec, type ParamValue} from './params.js'

@@ -2,7 +2,7 @@ import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
 
 import {InternalError} from '../domain/errors.js'
-import {sourceBootstrap} from '../workers.js'
+import {sourceBootstrap} from '../platform/workers.js'
 import type {TableData} from '../domain/table.js'
 import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
 import {M, WIDTH, type Ledger} from './engine.js'

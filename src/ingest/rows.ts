@@ -3,7 +3,7 @@ import {Worker} from 'node:worker_threads'
 
 import type {InputIssue} from '../domain/errors.js'
 import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
-import {sourceBootstrap} from '../workers.js'
+import {sourceBootstrap} from '../platform/workers.js'
 import {readCsv} from './csv.js'
 import type {Kind} from './kinds.js'
 import {ReadState, buildContext, type ReadOptions, type StoreFacts} from './read-state.js'

@@ -9,7 +9,7 @@ import {readAll} from '../ingest/read-all.js'
 import type {FieldSpec, RowReader} from '../ingest/table.js'
 import {closest} from '../domain/text-match.js'
 import {isNoValue, normalizeCell, parseDecimal, parseInteger, type ParseOutcome} from '../ingest/values.js'
-import {REFERENCE_DIR} from '../paths.js'
+import {REFERENCE_DIR} from '../platform/paths.js'
 
 /**
  * Japan's 2009 optimization-effects table (最適化計画（87分野）における効果一覧,

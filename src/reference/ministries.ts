@@ -4,7 +4,7 @@ import type {Ministry} from '../domain/inventory.js'
 import {MINISTRY_FIELDS, ministriesKind, type BuildContext} from '../ingest/kinds.js'
 import {readAll} from '../ingest/read-all.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
-import {REFERENCE_DIR} from '../paths.js'
+import {REFERENCE_DIR} from '../platform/paths.js'
 
 export const BUNDLED_MINISTRIES_FILE = join(REFERENCE_DIR, 'ministries.csv')
 

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {InvalidInputError, type InputIssue} from '../../src/domain/errors.js'
 import {Dec} from '../../src/domain/money.js'
-import {SAMPLES_DIR} from '../../src/paths.js'
+import {SAMPLES_DIR} from '../../src/platform/paths.js'
 import {bundledMinistries} from '../../src/reference/ministries.js'
 import {loadActuals, type ActualsOptions, type EstimatePlan} from '../../src/bench/actuals.js'
 import {DCOI_FILE, csv, tempDir, writeFile} from '../fixtures/bench/helpers.js'

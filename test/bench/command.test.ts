@@ -5,7 +5,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {KPI_IDS} from '../../src/bench/kpis.js'
 import type {BenchResult} from '../../src/bench/run.js'
-import {SAMPLES_DIR} from '../../src/paths.js'
+import {SAMPLES_DIR} from '../../src/platform/paths.js'
 import {buildBenchmarkSection} from '../../src/report/build-bench.js'
 import {kasumiProcess} from '../support/cli.js'
 import {DCOI_FILE, csv, kasumi, ok, sampleStore, tempDir, tinyStore, writeFile} from '../fixtures/bench/helpers.js'

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {InvalidInputError, NotFoundError} from '../../src/domain/errors.js'
-import {REFERENCE_DIR} from '../../src/paths.js'
+import {REFERENCE_DIR} from '../../src/platform/paths.js'
 import {
   byArea,
   byImplementingMinistry,

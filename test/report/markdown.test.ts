@@ -46,7 +46,10 @@ function tables(text: string): string[][] {
   let current: string[] | undefined
   for (const line of text.split('\n')) {
     if (line.startsWith('|')) (current ??= []).push(line)
-    else if (current) found.push(current), (current = undefined)
+    else if (current) {
+      found.push(current)
+      current = undefined
+    }
   }
   if (current) found.push(current)
   return found
