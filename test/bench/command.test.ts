@@ -8,6 +8,7 @@ import type {BenchResult} from '../../src/bench/run.js'
 import {SAMPLES_DIR} from '../../src/platform/paths.js'
 import {buildBenchmarkSection} from '../../src/report/build-bench.js'
 import {kasumiProcess} from '../support/cli.js'
+import {describeEachBackend} from '../support/stores.js'
 import {DCOI_FILE, csv, kasumi, ok, sampleStore, tempDir, tinyStore, writeFile} from '../fixtures/bench/helpers.js'
 
 /** The store's change log, to show that nothing was written. */
@@ -15,11 +16,11 @@ async function changeLog(database: string): Promise<string> {
   return (await ok(['inventory:history', '--database', database, '--json'])).stdout
 }
 
-describe('kasumi bench on a tiny register, hand-computed end to end', () => {
+describeEachBackend('kasumi bench on a tiny register, hand-computed end to end', (_backend, fresh) => {
   let store: Awaited<ReturnType<typeof tinyStore>>
   let result: BenchResult
   beforeAll(async () => {
-    store = await tinyStore()
+    store = await tinyStore(await fresh())
     result = (await ok(['bench', '--database', store.database, '--scenario', store.scenario, '--json'])).json as BenchResult
   })
 
@@ -77,10 +78,10 @@ describe('kasumi bench on a tiny register, hand-computed end to end', () => {
   })
 })
 
-describe('kasumi bench on the sample register', () => {
+describeEachBackend('kasumi bench on the sample register', (_backend, fresh) => {
   let database: string
   beforeAll(async () => {
-    database = await sampleStore()
+    database = await sampleStore(await fresh())
   })
 
   it('draws the league table with the peer median, percentiles and outlier marks', async () => {

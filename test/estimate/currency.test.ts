@@ -4,9 +4,9 @@
  * and a missing rate is an input error naming the currency and the year.
  * Through the real store and the built CLI.
  */
-import {describe, expect, it} from 'vitest'
+import {expect, it} from 'vitest'
 
-import {BACKENDS} from '../support/stores.js'
+import {describeEachBackend} from '../support/stores.js'
 import {csv, ok, run, storeWith, stores, tempDir, writeFile} from './helpers.js'
 
 const SYSTEMS = csv(
@@ -34,15 +34,14 @@ measures:
     reduction: 0.5
 `
 
-describe('cost lines in another currency', () => {
+describeEachBackend('cost lines in another currency', (backend) => {
   const fresh = stores()
-  const sqlite = BACKENDS.find((backend) => backend.name === 'sqlite')!
 
   it('are converted at the rate of their fiscal year', async () => {
     // FY2008: 1 234.56 USD × 100.5 = 124 073.28 → 124 073 yen; FY2010: 500 USD × 90 = 45 000 yen.
     // Baseline: 1 000 000 + 124 073 = 1 124 073 a year; FY2010 + 45 000 = 1 169 073.
     // network 50 %: 500 000 + 124 073 × 0.5 = 62 036.5 → 62 037; 562 037 a year.
-    const url = await fresh(sqlite)
+    const url = await fresh(backend)
     await storeWith(url, SYSTEMS, COSTS)
     const dir = tempDir()
     writeFile(dir, 'rates.csv', csv('fiscal_year,currency,rate', '2008,USD,100.5', '2009,USD,95', '2010,USD,90'))
@@ -55,7 +54,7 @@ describe('cost lines in another currency', () => {
   it('a report in USD shows cents: JPY lines converted at a JPY→USD rate', async () => {
     // 1 000 000 yen × 0.0100 = 10 000.00 USD; 1 234.56 USD stays. Baseline 11 234.56 USD;
     // network 50 %: 5 000.00 + 617.28 = 5 617.28 USD.
-    const url = await fresh(sqlite)
+    const url = await fresh(backend)
     await storeWith(url, SYSTEMS, COSTS)
     const dir = tempDir()
     writeFile(dir, 'rates.csv', csv('fiscal_year,currency,rate', '2008,JPY,0.0100', '2010,JPY,0.0111'))
@@ -68,7 +67,7 @@ describe('cost lines in another currency', () => {
   })
 
   it('a missing rate is an input error naming the currency and the year (exit 3)', async () => {
-    const url = await fresh(sqlite)
+    const url = await fresh(backend)
     await storeWith(url, SYSTEMS, COSTS)
     const dir = tempDir()
     writeFile(dir, 'rates.csv', csv('fiscal_year,currency,rate', '2008,USD,100.5'))
@@ -85,7 +84,7 @@ describe('cost lines in another currency', () => {
   })
 
   it('without a rate file, every foreign line is reported with its currency and year', async () => {
-    const url = await fresh(sqlite)
+    const url = await fresh(backend)
     await storeWith(url, SYSTEMS, COSTS)
     const file = writeFile(tempDir(), 'fx.yaml', scenarioText(''))
     const result = await run(['estimate', '--scenario', file, '--database', url])

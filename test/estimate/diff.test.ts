@@ -5,6 +5,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {Dec} from '../../src/domain/money.js'
 import {kasumi, useTempDirs, ROOT, type CommandResult} from '../support/cli.js'
+import {describeEachBackend} from '../support/stores.js'
 
 /** Temporary folders, removed when the file's tests are done. */
 const tempDir = useTempDirs()
@@ -21,15 +22,15 @@ async function ok(argv: string[]): Promise<CommandResult> {
 
 const sum = (values: string[]) => values.reduce((total, value) => total.plus(value), new Dec(0))
 
-let database: string
-beforeAll(async () => {
-  database = join(tempDir('kasumi-diff-'), 'kasumi.db')
-  await ok(['init', '--database', database])
-  await ok(['inventory', 'import', join(ROOT, 'data', 'samples', 'systems.csv'), '--database', database])
-  await ok(['inventory', 'import', join(ROOT, 'data', 'samples', 'costs.csv'), '--database', database])
-})
+describeEachBackend('kasumi estimate diff', (_backend, fresh) => {
+  let database: string
+  beforeAll(async () => {
+    database = await fresh()
+    await ok(['init', '--database', database])
+    await ok(['inventory', 'import', join(ROOT, 'data', 'samples', 'systems.csv'), '--database', database])
+    await ok(['inventory', 'import', join(ROOT, 'data', 'samples', 'costs.csv'), '--database', database])
+  })
 
-describe('kasumi estimate diff', () => {
   it('of a scenario with itself gives all-zero differences', async () => {
     const result = await ok(['estimate', 'diff', 'kasumigaseki-cloud', 'kasumigaseki-cloud', '--database', database, '--json'])
     const diff = result.json

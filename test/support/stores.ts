@@ -2,6 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {join} from 'node:path'
 
 import pg from 'pg'
+import {afterAll, describe, it} from 'vitest'
 
 import {tempDir} from './cli.js'
 
@@ -60,3 +61,28 @@ export const BACKENDS: Backend[] = [
   {name: 'sqlite', fresh: async () => ({url: freshSqlitePath(), drop: async () => {}})},
   {name: 'postgres', fresh: freshPostgresUrl},
 ]
+
+/**
+ * Runs a store-backed suite once per backend: SQLite always, PostgreSQL when the server answers
+ * (under CI a missing server fails the run; elsewhere the PostgreSQL half is skipped loudly).
+ * `fresh()` makes an empty store location on that backend, removed when the suite is done.
+ */
+export function describeEachBackend(title: string, body: (backend: Backend, fresh: () => Promise<string>) => void): void {
+  for (const backend of BACKENDS) {
+    describe(`${title} (${backend.name})`, async () => {
+      if (backend.name === 'postgres' && !(await postgresAvailable())) {
+        it.skip('PostgreSQL is not running at the test address', () => {})
+        return
+      }
+      const drops: Array<() => Promise<void>> = []
+      afterAll(async () => {
+        for (const drop of drops.splice(0)) await drop()
+      })
+      body(backend, async () => {
+        const {url, drop} = await backend.fresh()
+        drops.push(drop)
+        return url
+      })
+    })
+  }
+}
