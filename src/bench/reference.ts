@@ -9,7 +9,7 @@ import type {EncodingOption} from '../ingest/csv.js'
 import {readAll} from '../ingest/read-all.js'
 import type {FieldSpec} from '../ingest/table.js'
 import {closest, matchKey} from '../domain/text-match.js'
-import type {ParseOutcome} from '../ingest/values.js'
+import {text} from '../ingest/values.js'
 import {REFERENCE_DIR} from '../platform/paths.js'
 import type {ReferenceRow, ReferenceTable} from '../reference/jp2009.js'
 
@@ -43,10 +43,7 @@ export const AREA_MAP_FIELDS: readonly FieldSpec[] = [
   {key: 'note', header: 'note', aliases: ['notes', '備考', '備註']},
 ]
 
-const text = (raw: string): ParseOutcome<string> => {
-  const value = raw.trim()
-  return {ok: true, value: value === '' ? null : value}
-}
+const anyText = text()
 
 /** A key for area names: width-folded, lower case, without spaces and middle dots (・ and the seed's ‧). */
 export function areaKey(name: string): string {
@@ -57,9 +54,9 @@ export function areaKey(name: string): string {
 export async function loadAreaMap(file: string = DEFAULT_AREA_MAP, options: {encoding?: EncodingOption} = {}): Promise<AreaMapEntry[]> {
   const seen = new Map<string, number>()
   const records = await readAll(file, AREA_MAP_FIELDS, (row) => {
-    const referenceArea = row.get('referenceArea', text, {required: true})
-    const area = row.get('area', text, {required: true})
-    const note = row.get('note', text)
+    const referenceArea = row.get('referenceArea', anyText, {required: true})
+    const area = row.get('area', anyText, {required: true})
+    const note = row.get('note', anyText)
     if (row.failed || referenceArea === null || area === null) return undefined
     const pair = `${areaKey(referenceArea)}\u0000${area}`
     const previous = seen.get(pair)

@@ -1,5 +1,5 @@
 import type {InputIssue} from '../domain/errors.js'
-import {parseFiscalYear, type Calendar} from '../domain/fiscal-year.js'
+import type {Calendar} from '../domain/fiscal-year.js'
 import {
   CATEGORIES,
   COST_POOLS,
@@ -16,7 +16,7 @@ import type {MinistryIndex} from '../domain/ministry-index.js'
 import {Dec, canonical} from '../domain/money.js'
 import type {FieldSpec, RowReader} from './table.js'
 import {matchKey} from '../domain/text-match.js'
-import {isNoValue, normalizeCell, parseBoundedDecimal, parseDecimal, parseInteger, type ParseOutcome} from './values.js'
+import {currencyCode, fiscalYear, isNoValue, normalizeCell, parseBoundedDecimal, parseDecimal, parseInteger, text, unneutralise, type ParseOutcome} from './values.js'
 
 export const KINDS = ['systems', 'costs', 'ministries'] as const
 export type Kind = (typeof KINDS)[number]
@@ -39,26 +39,6 @@ export interface TableKind<R> {
 }
 
 /* ---------- value parsers shared by the kinds ---------- */
-
-/** Cells kasumi's CSV export prefixed with ' so spreadsheets do not run them as formulas. */
-const NEUTRALISED = /^'+[=+\-@\t\r]/
-
-function text(maxLength = 500): (raw: string) => ParseOutcome<string> {
-  return (raw) => {
-    let value = raw.trim()
-    if (NEUTRALISED.test(value)) value = value.slice(1)
-    if (value === '') return {ok: true, value: null}
-    if (value.length > maxLength) return {ok: false, reason: `longer than ${maxLength} characters`}
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value)) return {ok: false, reason: 'contains control characters'}
-    return {ok: true, value}
-  }
-}
-
-/** Removes the apostrophe kasumi's CSV export puts before a cell a spreadsheet would run as a formula. */
-function unneutralise(value: string): string {
-  return NEUTRALISED.test(value) ? value.slice(1) : value
-}
 
 function identifier(raw: string): ParseOutcome<string> {
   const value = unneutralise(normalizeCell(raw))
@@ -110,16 +90,6 @@ const nonNegativeDecimal = (what: string) => (raw: string): ParseOutcome<string>
   return outcome
 }
 const percent = (raw: string) => parseBoundedDecimal(raw, 0, 100, 'utilisation')
-
-function currency(raw: string): ParseOutcome<string> {
-  if (/^[A-Z]{3}$/.test(raw)) return {ok: true, value: raw}
-  const value = normalizeCell(raw).toUpperCase()
-  if (value === '') return {ok: true, value: null}
-  const named: Record<string, string> = {円: 'JPY', 日圓: 'JPY', 日幣: 'JPY', 新台幣: 'TWD', 台幣: 'TWD', NT$: 'TWD', 'US$': 'USD', $: 'USD'}
-  const code = named[value] ?? value
-  if (!/^[A-Z]{3}$/.test(code)) return {ok: false, reason: 'not an ISO 4217 currency code', hint: 'e.g. JPY, TWD, USD'}
-  return {ok: true, value: code}
-}
 
 function tags(raw: string): ParseOutcome<string[]> {
   if (isNoValue(raw)) return {ok: true, value: []}
@@ -181,9 +151,9 @@ export const systemsKind: TableKind<SystemRecord> = {
     const storageTb = row.get('storageTb', nonNegativeDecimal('storage'))
     const users = row.get('users', count)
     const annualHours = row.get('annualHours', nonNegativeDecimal('processing hours'))
-    const fiscalYear = (raw: string) => fiscalYearOutcome(raw, context.calendar)
-    const firstYear = row.get('firstYear', fiscalYear)
-    const lastYear = row.get('lastYear', fiscalYear)
+    const year = fiscalYear(context.calendar)
+    const firstYear = row.get('firstYear', year)
+    const lastYear = row.get('lastYear', year)
     if (firstYear !== null && lastYear !== null && lastYear < firstYear) {
       row.fail('lastYear', row.raw('lastYear'), `the last fiscal year comes before the first (${firstYear})`)
     }
@@ -225,12 +195,6 @@ export const systemsKind: TableKind<SystemRecord> = {
   },
 }
 
-function fiscalYearOutcome(raw: string, calendar: Calendar): ParseOutcome<number> {
-  if (isNoValue(raw)) return {ok: true, value: null}
-  const result = parseFiscalYear(normalizeCell(raw), calendar)
-  return result.ok ? {ok: true, value: result.year} : {ok: false, reason: result.reason, hint: result.hint}
-}
-
 /* ---------- cost lines ---------- */
 
 export const COST_FIELDS: readonly FieldSpec[] = [
@@ -252,17 +216,17 @@ export const costsKind: TableKind<CostLine> = {
     if (systemId !== null && context.storedSystemIds !== null && !context.storedSystemIds.has(systemId) && !context.seenIds.has(systemId)) {
       row.fail('systemId', systemId, 'no system has this id', 'import the systems file first, or correct the id')
     }
-    const fiscalYear = row.get('fiscalYear', (raw) => fiscalYearOutcome(raw, context.calendar), {required: true})
+    const costYear = row.get('fiscalYear', fiscalYear(context.calendar), {required: true})
     const pool = row.get('pool', parsePool, {required: true})
     const spendType = row.get('spendType', parseSpendType) ?? 'operations'
     const frequency = row.get('frequency', parseFrequency) ?? (spendType === 'development' ? 'one-time' : 'recurring')
     let amount = row.get('amount', parseDecimal, {required: true})
     const factor = row.factor('amount')
     if (amount !== null && factor !== 1) amount = canonical(new Dec(amount).times(factor))
-    const currencyCode = row.get('currency', currency) ?? 'JPY'
+    const currency = row.get('currency', currencyCode) ?? 'JPY'
     const note = row.get('note', text(1000))
-    if (row.failed || systemId === null || fiscalYear === null || pool === null || amount === null) return undefined
-    return {systemId, fiscalYear, pool, spendType, frequency, amount, currency: currencyCode, note}
+    if (row.failed || systemId === null || costYear === null || pool === null || amount === null) return undefined
+    return {systemId, fiscalYear: costYear, pool, spendType, frequency, amount, currency, note}
   },
 }
 

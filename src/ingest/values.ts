@@ -1,3 +1,4 @@
+import {parseFiscalYear, type Calendar} from '../domain/fiscal-year.js'
 import {Dec, canonical} from '../domain/money.js'
 
 /**
@@ -82,4 +83,45 @@ export function parseBoundedDecimal(raw: string, min: number, max: number, what:
     return {ok: false, reason: `${what} must be between ${min} and ${max}`}
   }
   return parsed
+}
+
+/** Cells kasumi's CSV export prefixed with ' so spreadsheets do not run them as formulas. */
+const NEUTRALISED = /^'+[=+\-@\t\r]/
+
+/** Removes the apostrophe kasumi's CSV export puts before a cell a spreadsheet would run as a formula. */
+export function unneutralise(value: string): string {
+  return NEUTRALISED.test(value) ? value.slice(1) : value
+}
+
+/** Free text: trimmed, without kasumi's formula guard, at most `maxLength` characters, no control characters; empty is no value. */
+export function text(maxLength = Number.POSITIVE_INFINITY): (raw: string) => ParseOutcome<string> {
+  return (raw) => {
+    const value = unneutralise(raw.trim())
+    if (value === '') return {ok: true, value: null}
+    if (value.length > maxLength) return {ok: false, reason: `longer than ${maxLength} characters`}
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value)) return {ok: false, reason: 'contains control characters'}
+    return {ok: true, value}
+  }
+}
+
+/** A fiscal year in any accepted form (2009, 平成21年度, FY2009, 民國98年 …); bare short years count by `calendar`. */
+export function fiscalYear(calendar: Calendar): (raw: string) => ParseOutcome<number> {
+  return (raw) => {
+    if (isNoValue(raw)) return {ok: true, value: null}
+    const result = parseFiscalYear(normalizeCell(raw), calendar)
+    return result.ok ? {ok: true, value: result.year} : {ok: false, reason: result.reason, hint: result.hint}
+  }
+}
+
+const CURRENCY_NAMES: Record<string, string> = {円: 'JPY', 日圓: 'JPY', 日幣: 'JPY', 新台幣: 'TWD', 台幣: 'TWD', NT$: 'TWD', 'US$': 'USD', $: 'USD'}
+
+/** An ISO 4217 code, or a currency's common name (円, 新台幣, US$ …). */
+export function currencyCode(raw: string): ParseOutcome<string> {
+  if (/^[A-Z]{3}$/.test(raw)) return {ok: true, value: raw}
+  const value = normalizeCell(raw).toUpperCase()
+  if (value === '') return {ok: true, value: null}
+  const code = CURRENCY_NAMES[value] ?? value
+  if (!/^[A-Z]{3}$/.test(code)) return {ok: false, reason: 'not an ISO 4217 currency code', hint: 'e.g. JPY, TWD, USD'}
+  return {ok: true, value: code}
 }

@@ -2,13 +2,12 @@ import {readdir, readFile, stat} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
 import {InvalidInputError, NotFoundError, type InputIssue} from '../domain/errors.js'
-import {parseFiscalYear} from '../domain/fiscal-year.js'
 import {Dec, canonical, groupDigits, sum} from '../domain/money.js'
 import {enumeration} from '../ingest/kinds.js'
 import {readAll} from '../ingest/read-all.js'
 import type {FieldSpec, RowReader} from '../ingest/table.js'
 import {closest} from '../domain/text-match.js'
-import {isNoValue, normalizeCell, parseDecimal, parseInteger, type ParseOutcome} from '../ingest/values.js'
+import {fiscalYear, parseDecimal, parseInteger, text, type ParseOutcome} from '../ingest/values.js'
 import {REFERENCE_DIR} from '../platform/paths.js'
 
 /**
@@ -111,19 +110,8 @@ export const REFERENCE_FIELDS: readonly FieldSpec[] = [
 
 const parseKind = enumeration(ROW_KINDS)
 
-function text(raw: string): ParseOutcome<string> {
-  const value = raw.trim()
-  if (value === '') return {ok: true, value: null}
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value)) return {ok: false, reason: 'contains control characters'}
-  return {ok: true, value}
-}
-
-function fiscalYear(raw: string): ParseOutcome<number> {
-  if (isNoValue(raw)) return {ok: true, value: null}
-  const result = parseFiscalYear(normalizeCell(raw), 'gregorian')
-  return result.ok ? {ok: true, value: result.year} : {ok: false, reason: result.reason, hint: result.hint}
-}
+const year = fiscalYear('gregorian')
+const anyText = text()
 
 function ministries(raw: string): ParseOutcome<string[]> {
   if (raw.trim() === '') return {ok: true, value: []}
@@ -141,14 +129,14 @@ function rowBuilder(): (row: RowReader) => ReferenceRow | undefined {
     const expectedSeq = (previous?.seq ?? 0) + 1
     if (seq !== null && seq !== expectedSeq) row.fail('seq', row.raw('seq'), `rows must be numbered in table order; expected ${expectedSeq}`)
     const kind = row.get('kind', parseKind, {required: true})
-    const leadMinistry = row.get('leadMinistry', text, {required: true})
+    const leadMinistry = row.get('leadMinistry', anyText, {required: true})
     const implementingMinistries = row.get('implementingMinistry', ministries) ?? []
-    const area = row.get('area', text, {required: true})
+    const area = row.get('area', anyText, {required: true})
     const costReductionThousandYen = row.get('costReduction', parseDecimal)
-    const costYear = row.get('costYear', fiscalYear)
+    const costYear = row.get('costYear', year)
     const hoursReduction = row.get('hoursReduction', parseDecimal)
-    const hoursYear = row.get('hoursYear', fiscalYear)
-    const note = row.get('note', text)
+    const hoursYear = row.get('hoursYear', year)
+    const note = row.get('note', anyText)
 
     let belongsTo: number | null = null
     if (kind === 'joint-use') {
