@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base.js'
-import {requireReadableFile} from '../src/cli/files.js'
+import {requireReadableFile} from '../src/ingest/files.js'
 import {readingFlags, storeFlags} from '../src/cli/flags.js'
 import type {Calendar} from '../src/domain/fiscal-year.js'
 import {Dec} from '../src/domain/money.js'

@@ -181,7 +181,7 @@ async function engineChild(db, scenarioFile) {
   const {buildResult} = await import(dist('estimate/results.js'))
   const {scenario} = await loadScenario(scenarioFile)
   const {store} = await openStore(db, {create: false})
-  const systems = await loadRegister(store, scenario)
+  const systems = await loadRegister(store, scenario, new Map())
   await store.close()
   const seconds = []
   // CPU seconds of this process as well: less disturbed than wall time when other work shares the cores.

@@ -6,7 +6,7 @@ import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {ON_CONFLICT, importFile, type OnConflict} from '../../src/ingest/import.js'
 import type {Kind} from '../../src/ingest/kinds.js'
-import {requireReadableFile} from '../../src/cli/files.js'
+import {requireReadableFile} from '../../src/ingest/files.js'
 
 export default class InventoryImport extends BaseCommand {
   static override summary = 'Import systems, cost lines or ministries from a CSV file.'

@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {requireReadableFile} from '../../src/cli/files.js'
+import {requireReadableFile} from '../../src/ingest/files.js'
 import {readingFlags, storeFlags} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'

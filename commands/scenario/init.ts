@@ -7,7 +7,8 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {ConflictError, InternalError, UserError} from '../../src/domain/errors.js'
 import {MEASURES, MEASURE_TYPES} from '../../src/estimate/measures/index.js'
-import {SCENARIO_DIR, parseScenario} from '../../src/estimate/scenario.js'
+import {parseScenario} from '../../src/estimate/scenario.js'
+import {SCENARIO_DIR} from '../../src/platform/paths.js'
 import {INIT_DEFAULTS, NAME_PATTERN, checkInitOptions, defaultHorizon, parseHorizon, scenarioInitText} from '../../src/estimate/scenario-init.js'
 
 export default class ScenarioInit extends BaseCommand {

@@ -1,7 +1,9 @@
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {InvalidInputError} from '../../src/domain/errors.js'
 import type {TableData} from '../../src/domain/table.js'
-import {SCENARIO_DIR, bundledScenarioNames, loadScenario, locateScenario} from '../../src/estimate/scenario.js'
+import {loadScenario} from '../../src/estimate/scenario.js'
+import {SCENARIO_DIR} from '../../src/platform/paths.js'
+import {bundledScenarioNames, locateScenario} from '../../src/ingest/scenarios.js'
 
 interface ListedScenario {
   name: string

@@ -6,7 +6,8 @@ import type {TableData} from '../../src/domain/table.js'
 import {MEASURES} from '../../src/estimate/measures/index.js'
 import type {Assumption, Discount, Filter, MeasureSpec, Scenario} from '../../src/estimate/model.js'
 import type {ParamKind, ParamValue} from '../../src/estimate/params.js'
-import {loadScenario, locateScenario} from '../../src/estimate/scenario.js'
+import {loadScenario} from '../../src/estimate/scenario.js'
+import {locateScenario} from '../../src/ingest/scenarios.js'
 
 interface ShownParameter {
   name: string

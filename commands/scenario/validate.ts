@@ -2,7 +2,8 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {formatIssue} from '../../src/domain/errors.js'
-import {loadScenario, locateScenario} from '../../src/estimate/scenario.js'
+import {loadScenario} from '../../src/estimate/scenario.js'
+import {locateScenario} from '../../src/ingest/scenarios.js'
 
 export default class ScenarioValidate extends BaseCommand {
   static override summary = 'Check a scenario file against the schema and kasumi\'s rules.'

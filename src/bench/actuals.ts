@@ -2,6 +2,7 @@ import {basename} from 'node:path'
 
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import type {Calendar} from '../domain/fiscal-year.js'
+import {rateKey} from '../domain/currency.js'
 import type {Ministry} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
 import {Dec, canonical} from '../domain/money.js'
@@ -230,7 +231,7 @@ function checkCurrencies(file: string, keyed: readonly KeyedActual[], reporting:
     return
   }
   for (const row of keyed) {
-    if (row.currency !== reporting && !options.rates.rates.has(`${row.currency}:${row.fiscalYear}`)) {
+    if (row.currency !== reporting && !options.rates.rates.has(rateKey(row.currency, row.fiscalYear))) {
       issues.push({file, line: row.line, column: 'currency', value: row.currency, message: `no exchange rate from ${row.currency} to ${reporting} for FY${row.fiscalYear}`, hint: `add it to ${options.rates.file}`})
     }
   }
@@ -259,7 +260,7 @@ function compareRows(keyed: readonly KeyedActual[], context: RowContext): Actual
   const {reporting, plannedSource, level, threshold, resolver, options} = context
   const convert = (row: KeyedActual, value: Dec | null): Dec | null => {
     if (value === null || row.currency === reporting) return value
-    const rate = options.rates?.rates.get(`${row.currency}:${row.fiscalYear}`)
+    const rate = options.rates?.rates.get(rateKey(row.currency, row.fiscalYear))
     return rate ? value.times(rate) : null
   }
   const rows: ActualsRow[] = []

@@ -8,8 +8,10 @@ import {ONE, ratio, type Ratio} from '../estimate/exact.js'
 import type {Scenario, SystemInput} from '../estimate/model.js'
 import {money} from '../estimate/results.js'
 import {estimateLoaded, type EstimateRun} from '../estimate/run.js'
-import {loadScenario, locateScenario} from '../estimate/scenario.js'
+import {loadScenario} from '../estimate/scenario.js'
+import {locateScenario} from '../ingest/scenarios.js'
 import type {EncodingOption} from '../ingest/csv.js'
+import {readRates} from '../ingest/rates.js'
 import type {Store} from '../store/open.js'
 import {listMinistries} from '../store/repositories/ministries.js'
 import {loadActuals, type ActualsLevel, type ActualsResult, type EstimatePlan} from './actuals.js'
@@ -352,8 +354,7 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
   if (options.actuals) {
     let rates: {file: string; currency: string; rates: Map<string, Dec>} | undefined
     if (options.actuals.rates) {
-      const {loadRates} = await import('../estimate/register.js')
-      rates = {file: options.actuals.rates, currency: scenario.currency, rates: await loadRates(options.actuals.rates, scenario.currency)}
+      rates = {file: options.actuals.rates, currency: scenario.currency, rates: await readRates(options.actuals.rates, scenario.currency)}
     }
     actuals = await loadActuals(options.actuals.file, {
       encoding: options.actuals.encoding,

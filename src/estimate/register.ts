@@ -1,11 +1,9 @@
 import type {Compilable} from 'kysely'
 
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
-import {minorFactor} from '../domain/currency.js'
+import {minorFactor, rateKey, type Rates} from '../domain/currency.js'
 import type {Category, CostPool, Eligibility, SystemStatus} from '../domain/inventory.js'
 import {Dec} from '../domain/money.js'
-import {readAll} from '../ingest/read-all.js'
-import {parseDecimal, parseInteger} from '../ingest/values.js'
 import type {Store} from '../store/open.js'
 import {listSystems} from '../store/repositories/systems.js'
 import {percentRatio} from './exact.js'
@@ -23,44 +21,14 @@ async function costRows(store: Store, query: Compilable<CostRow> & {execute(): P
   return store.sqlite.prepare(text).iterate(...parameters) as Iterable<CostRow>
 }
 
-/** Exchange rates: units of the reporting currency for one unit of another currency, by fiscal year. */
-export type Rates = Map<string, Dec>
-
-const rateKey = (currency: string, year: number) => `${currency}:${year}`
-
-export async function loadRates(file: string, reporting: string): Promise<Rates> {
-  const parseCurrency = (raw: string) => {
-    const value = raw.trim().toUpperCase()
-    return /^[A-Z]{3}$/.test(value) ? {ok: true as const, value} : {ok: false as const, reason: 'not an ISO 4217 currency code'}
-  }
-  const rows = await readAll(
-    file,
-    [
-      {key: 'fiscalYear', header: 'fiscal_year', aliases: ['year', 'fy', '年度'], required: true},
-      {key: 'currency', header: 'currency', aliases: ['通貨', '幣別'], required: true},
-      {key: 'rate', header: 'rate', aliases: [`rate_to_${reporting.toLowerCase()}`, 'レート', '匯率'], required: true},
-      {key: 'note', header: 'note', aliases: ['source', '備考']},
-    ],
-    (row) => {
-      const year = row.get('fiscalYear', (raw) => parseInteger(raw, {min: 1900}), {required: true})
-      const currency = row.get('currency', parseCurrency, {required: true})
-      const rate = row.get('rate', parseDecimal, {required: true})
-      if (rate !== null && !new Dec(rate).isPositive()) row.fail('rate', rate, 'a rate must be positive')
-      if (row.failed || year === null || currency === null || rate === null) return undefined
-      return {year, currency, rate}
-    },
-  )
-  return new Map(rows.map(({record}) => [rateKey(record.currency, record.year), new Dec(record.rate)]))
-}
-
-
 /**
  * The register as the engine reads it: every system with its base-year
  * recurring cost per pool and its planned one-time costs after the base year,
  * converted to the scenario's currency (minor units). A cost line in another
- * currency needs a dated rate; a missing rate is an error, never a guess.
+ * currency needs a dated rate (from `rates`, read from the scenario's
+ * exchange-rate file); a missing rate is an error, never a guess.
  */
-export async function loadRegister(store: Store, scenario: Scenario): Promise<SystemInput[]> {
+export async function loadRegister(store: Store, scenario: Scenario, rates: Rates): Promise<SystemInput[]> {
   const systems = await listSystems(store.db)
   const inputs: SystemInput[] = systems.map((system, index) => ({
     index,
@@ -82,7 +50,6 @@ export async function loadRegister(store: Store, scenario: Scenario): Promise<Sy
     planned: new Map(),
   }))
   const byId = new Map(inputs.map((input) => [input.id, input]))
-  const rates = scenario.exchangeRates ? await loadRates(scenario.exchangeRates, scenario.currency) : new Map<string, Dec>()
   const factor = minorFactor(scenario.currency)
   const missing = new Map<string, number>()
   let baseLines = 0

@@ -1,11 +1,14 @@
+import type {Rates} from '../domain/currency.js'
 import type {InputIssue} from '../domain/errors.js'
+import {readRates} from '../ingest/rates.js'
 import type {Store} from '../store/open.js'
 import {listMinistries} from '../store/repositories/ministries.js'
 import {evaluate, plan, type Dimension, type Ledger, type Plan} from './engine.js'
 import type {Scenario, SystemInput} from './model.js'
 import {loadRegister} from './register.js'
 import {buildResult, type EstimateResult} from './results.js'
-import {loadScenario, locateScenario} from './scenario.js'
+import {loadScenario} from './scenario.js'
+import {locateScenario} from '../ingest/scenarios.js'
 
 export interface EstimateRun {
   scenario: Scenario
@@ -31,7 +34,8 @@ export async function runEstimate(store: Store, scenarioRef: string, options: Es
 }
 
 export async function estimateLoaded(store: Store, scenario: Scenario, warnings: InputIssue[], options: EstimateOptions): Promise<EstimateRun> {
-  const systems = await loadRegister(store, scenario)
+  const rates: Rates = scenario.exchangeRates ? await readRates(scenario.exchangeRates, scenario.currency) : new Map()
+  const systems = await loadRegister(store, scenario, rates)
   const ministryOrder = (await listMinistries(store.db)).map((ministry) => ministry.code)
   const planned = plan(scenario, systems)
   const ledger = evaluate(planned, new Map(), {keepSystems: options.by === 'system'})

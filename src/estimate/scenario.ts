@@ -1,15 +1,11 @@
-import {existsSync} from 'node:fs'
-import {readFile, readdir} from 'node:fs/promises'
-import {basename, dirname, extname, join, resolve} from 'node:path'
+import {basename, dirname, resolve} from 'node:path'
 
-import {InvalidInputError, NotFoundError, type InputIssue} from '../domain/errors.js'
-import {DATA_DIR} from '../platform/paths.js'
+import {InvalidInputError, type InputIssue} from '../domain/errors.js'
+import {readScenarioText} from '../ingest/scenarios.js'
 import {MEASURES} from './measures/index.js'
 import {MONEY_UNITS, type Assumption, type Discount, type Filter, type MeasureSpec, type MoneyUnit, type Scenario} from './model.js'
 import {bounds, type Distribution, type ParamSpec, type ParamValue} from './params.js'
 import {scenarioSchema} from './schema.js'
-
-export const SCENARIO_DIR = join(DATA_DIR, 'scenarios')
 
 type Path = Array<string | number>
 
@@ -18,31 +14,14 @@ const PARAMETER_SETS: Record<string, string[][]> = {
   facilities: [['reduction'], ['wattsPerHost', 'pueBefore', 'pueAfter', 'pricePerKwh']],
 }
 
-/** Finds a bundled scenario by name, or takes a file path. */
-export async function locateScenario(nameOrFile: string): Promise<string> {
-  if (existsSync(nameOrFile) && extname(nameOrFile) !== '') return resolve(nameOrFile)
-  for (const extension of ['.yaml', '.yml', '.json']) {
-    const bundled = join(SCENARIO_DIR, `${nameOrFile}${extension}`)
-    if (existsSync(bundled)) return bundled
-  }
-  const names = await bundledScenarioNames()
-  throw new NotFoundError(`no scenario file or bundled scenario named ${nameOrFile}`, {suggestion: `bundled scenarios: ${names.join(', ')}; or give the path of a .yaml or .json file`})
-}
-
-export async function bundledScenarioNames(): Promise<string[]> {
-  const files = existsSync(SCENARIO_DIR) ? await readdir(SCENARIO_DIR) : []
-  return files.filter((file) => /\.(ya?ml|json)$/.test(file) && file !== 'schema.json').map((file) => basename(file).replace(/\.(ya?ml|json)$/, '')).sort()
-}
-
 export interface LoadedScenario {
   scenario: Scenario
   warnings: InputIssue[]
 }
 
-/** Reads, validates against the JSON Schema, and checks a scenario file. All problems are reported at once, with key path and line. */
+/** Reads (through src/ingest), validates against the JSON Schema, and checks a scenario file. All problems are reported at once, with key path and line. */
 export async function loadScenario(file: string): Promise<LoadedScenario> {
-  const text = await readFile(file, 'utf8')
-  return parseScenario(text, file)
+  return parseScenario(await readScenarioText(file), file)
 }
 
 export async function parseScenario(text: string, file: string): Promise<LoadedScenario> {

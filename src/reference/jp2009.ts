@@ -1,9 +1,9 @@
-import {readdir, readFile, stat} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
 import {InvalidInputError, NotFoundError, type InputIssue} from '../domain/errors.js'
 import {Dec, canonical, groupDigits, sum} from '../domain/money.js'
 import {enumeration} from '../ingest/kinds.js'
+import {isDirectory, listFolder, readTextFile} from '../ingest/files.js'
 import {readAll} from '../ingest/read-all.js'
 import type {FieldSpec, RowReader} from '../ingest/table.js'
 import {closest} from '../domain/text-match.js'
@@ -219,14 +219,6 @@ function readMetaObject(file: string, raw: string): ReferenceMeta {
 
 /* ---------- loading ---------- */
 
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory()
-  } catch {
-    return false
-  }
-}
-
 /** The metadata file for a folder (the default table in it), a `.meta.json` file, or a `.csv` file next to one. */
 async function metaFileFor(location: string): Promise<string> {
   if (await isDirectory(location)) return join(location, `${DEFAULT_REFERENCE_ID}${META_SUFFIX}`)
@@ -245,7 +237,7 @@ export async function loadReferenceFrom(location: string = REFERENCE_DIR): Promi
   const metaFile = await metaFileFor(location)
   let raw: string
   try {
-    raw = await readFile(metaFile, 'utf8')
+    raw = await readTextFile(metaFile)
   } catch {
     throw new NotFoundError(`No reference table metadata at ${metaFile}.`, {suggestion: 'A reference table is a CSV file with a <id>.meta.json file beside it.'})
   }
@@ -261,7 +253,7 @@ export async function loadReferenceFrom(location: string = REFERENCE_DIR): Promi
 export async function referenceIds(folder: string = REFERENCE_DIR): Promise<string[]> {
   let names: string[]
   try {
-    names = await readdir(folder)
+    names = await listFolder(folder)
   } catch {
     throw new NotFoundError(`The reference folder ${folder} cannot be read.`, {suggestion: 'Check --reference-dir.'})
   }
