@@ -1,16 +1,10 @@
-import {join} from 'node:path'
-
 import {InvalidInputError, UsageError, type InputIssue} from '../domain/errors.js'
 import type {Ministry} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
 import {Dec, canonical} from '../domain/money.js'
 import type {EstimateResult} from '../estimate/results.js'
-import type {EncodingOption} from '../ingest/csv.js'
-import {readAll} from '../ingest/read-all.js'
-import type {FieldSpec} from '../ingest/table.js'
-import {closest, matchKey} from '../domain/text-match.js'
-import {text} from '../ingest/values.js'
-import {REFERENCE_DIR} from '../platform/paths.js'
+import {areaKey, closest, matchKey} from '../domain/text-match.js'
+import type {AreaMapEntry} from '../ingest/area-map.js'
 import type {ReferenceRow, ReferenceTable} from '../reference/jp2009.js'
 
 /**
@@ -26,49 +20,8 @@ import type {ReferenceRow, ReferenceTable} from '../reference/jp2009.js'
  * names in Traditional Chinese, Japanese, English and aliases).
  */
 
-export const DEFAULT_AREA_MAP = join(REFERENCE_DIR, 'area-map.csv')
 /** Decimals of the estimate ÷ reference ratios (half-up). */
 export const RATIO_DECIMALS = 4
-
-export interface AreaMapEntry {
-  referenceArea: string
-  area: string
-  note: string | null
-  line: number
-}
-
-export const AREA_MAP_FIELDS: readonly FieldSpec[] = [
-  {key: 'referenceArea', header: 'reference_area', aliases: ['reference area', '参照業務', '參考業務', '參考表業務', '業務‧作業系統名稱'], required: true},
-  {key: 'area', header: 'area', aliases: ['business_area', 'business area', 'kasumi area', '業務分野', '業務領域', '業務'], required: true},
-  {key: 'note', header: 'note', aliases: ['notes', '備考', '備註']},
-]
-
-const anyText = text()
-
-/** A key for area names: width-folded, lower case, without spaces and middle dots (・ and the seed's ‧). */
-export function areaKey(name: string): string {
-  return matchKey(name).replace(/[‧·]/g, '')
-}
-
-/** Reads an area map with the ingestion rules of user files; a pair given twice is an error. */
-export async function loadAreaMap(file: string = DEFAULT_AREA_MAP, options: {encoding?: EncodingOption} = {}): Promise<AreaMapEntry[]> {
-  const seen = new Map<string, number>()
-  const records = await readAll(file, AREA_MAP_FIELDS, (row) => {
-    const referenceArea = row.get('referenceArea', anyText, {required: true})
-    const area = row.get('area', anyText, {required: true})
-    const note = row.get('note', anyText)
-    if (row.failed || referenceArea === null || area === null) return undefined
-    const pair = `${areaKey(referenceArea)}\u0000${area}`
-    const previous = seen.get(pair)
-    if (previous !== undefined) {
-      row.fail('area', area, `the same pair is on line ${previous} already`, 'keep one of the two lines')
-      return undefined
-    }
-    seen.set(pair, row.line)
-    return {referenceArea, area, note, line: row.line}
-  }, {encoding: options.encoding ?? 'auto'})
-  return records.map(({record}) => record)
-}
 
 /* ---------- the comparison ---------- */
 

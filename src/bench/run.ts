@@ -11,13 +11,14 @@ import {estimateLoaded, type EstimateRun} from '../estimate/run.js'
 import {loadScenario} from '../estimate/scenario.js'
 import {locateScenario} from '../ingest/scenarios.js'
 import type {EncodingOption} from '../ingest/csv.js'
+import {DEFAULT_AREA_MAP, loadAreaMap} from '../ingest/area-map.js'
 import {readRates} from '../ingest/rates.js'
 import type {Store} from '../store/open.js'
 import {listMinistries} from '../store/repositories/ministries.js'
 import {loadActuals, type ActualsLevel, type ActualsResult, type EstimatePlan} from './actuals.js'
 import {KPI_DEFINITIONS, KPI_IDS, aggregate, formatScaled, kpiColumns, kpiDefinition, kpiUnit, type BenchDimension, type GroupTotals, type KpiColumn, type KpiId, type LocalText} from './kpis.js'
 import {DEFAULT_OUTLIER_THRESHOLD, QUANTILE_METHOD, atPeerMedian, peerStatsScaled, unscale, zText, type ScaledPeerStats, type SpreadBasis} from './peers.js'
-import {DEFAULT_AREA_MAP, compareWithReference, loadAreaMap, type ReferenceComparison} from './reference.js'
+import {compareWithReference, type ReferenceComparison} from './reference.js'
 
 /** The version of `kasumi bench --json`; bumped on any breaking change. */
 export const BENCH_FORMAT_VERSION = 1

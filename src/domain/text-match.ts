@@ -37,3 +37,8 @@ export function closest(input: string, candidates: Iterable<string>, maxDistance
   const limit = maxDistance ?? Math.max(2, Math.floor(key.length / 3))
   return bestDistance <= limit ? best : undefined
 }
+
+/** A key for area names: width-folded, lower case, without spaces and middle dots (・ and the seed's ‧). */
+export function areaKey(name: string): string {
+  return matchKey(name).replace(/[‧·]/g, '')
+}
