@@ -2,8 +2,7 @@ import {copyFile, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import type {InputIssue} from '../domain/errors.js'
-import {loadScenario} from '../estimate/scenario.js'
-import {locateScenario} from '../ingest/scenarios.js'
+import {loadNamedScenario} from '../estimate/scenario.js'
 import {exportToFile} from '../inventory/export.js'
 import type {Lang} from '../report/model.js'
 import {renderDocument, type Format} from '../report/render/index.js'
@@ -44,7 +43,7 @@ const ROWS_OF: Record<InputRole, string> = {ministries: 'ministries', systems: '
 export async function exportBundle(store: Store, request: BundleRequest): Promise<BundleOutcome> {
   const progress = request.onProgress ?? (() => {})
   assertWritable(request.out, request.force)
-  const {scenario, warnings} = await loadScenario(await locateScenario(request.scenario))
+  const {scenario, warnings} = await loadNamedScenario(request.scenario)
   progress(`Estimating ${scenario.name}…`)
   const views = await estimateViews(store, scenario, warnings)
   const document = await estimateDocument(store, views, request.lang)

@@ -3,8 +3,8 @@ import type {Ministry} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
 import {Dec, canonical} from '../domain/money.js'
 import type {EstimateResult} from '../estimate/results.js'
-import {areaKey, closest, matchKey} from '../domain/text-match.js'
-import type {AreaMapEntry} from '../ingest/area-map.js'
+import {areaKey, closest} from '../domain/text-match.js'
+import type {AreaMapEntry} from '../reference/area-map.js'
 import type {ReferenceRow, ReferenceTable} from '../reference/jp2009.js'
 
 /**

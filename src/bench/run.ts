@@ -8,10 +8,9 @@ import {ONE, ratio, type Ratio} from '../estimate/exact.js'
 import type {Scenario, SystemInput} from '../estimate/model.js'
 import {money} from '../estimate/results.js'
 import {estimateLoaded, type EstimateRun} from '../estimate/run.js'
-import {loadScenario} from '../estimate/scenario.js'
-import {locateScenario} from '../ingest/scenarios.js'
+import {loadNamedScenario} from '../estimate/scenario.js'
 import type {EncodingOption} from '../ingest/csv.js'
-import {DEFAULT_AREA_MAP, loadAreaMap} from '../ingest/area-map.js'
+import {DEFAULT_AREA_MAP, loadAreaMap} from '../reference/area-map.js'
 import {readRates} from '../ingest/rates.js'
 import type {Store} from '../store/open.js'
 import {listMinistries} from '../store/repositories/ministries.js'
@@ -323,7 +322,7 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
   let run = options.run
   let warnings: InputIssue[] = []
   if (!run) {
-    const loaded = await loadScenario(await locateScenario(options.scenario ?? DEFAULT_BENCH_SCENARIO))
+    const loaded = await loadNamedScenario(options.scenario ?? DEFAULT_BENCH_SCENARIO)
     warnings = loaded.warnings
     run = await estimateLoaded(store, loaded.scenario, warnings, {by: options.by === 'system' ? 'system' : 'ministry'})
   }

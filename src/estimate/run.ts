@@ -7,8 +7,7 @@ import {evaluate, plan, type Dimension, type Ledger, type Plan} from './engine.j
 import type {Scenario, SystemInput} from './model.js'
 import {loadRegister} from './register.js'
 import {buildResult, type EstimateResult} from './results.js'
-import {loadScenario} from './scenario.js'
-import {locateScenario} from '../ingest/scenarios.js'
+import {loadNamedScenario} from './scenario.js'
 
 export interface EstimateRun {
   scenario: Scenario
@@ -28,8 +27,7 @@ export interface EstimateOptions {
 
 /** Loads a scenario (file or bundled name) and the register, and runs the deterministic estimate. */
 export async function runEstimate(store: Store, scenarioRef: string, options: EstimateOptions): Promise<EstimateRun> {
-  const file = await locateScenario(scenarioRef)
-  const {scenario, warnings} = await loadScenario(file)
+  const {scenario, warnings} = await loadNamedScenario(scenarioRef)
   return estimateLoaded(store, scenario, warnings, options)
 }
 

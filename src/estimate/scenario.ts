@@ -1,7 +1,7 @@
 import {basename, dirname, resolve} from 'node:path'
 
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
-import {readScenarioText} from '../ingest/scenarios.js'
+import {locateScenario, readScenarioText} from '../ingest/scenarios.js'
 import {MEASURES} from './measures/index.js'
 import {MONEY_UNITS, type Assumption, type Discount, type Filter, type MeasureSpec, type MoneyUnit, type Scenario} from './model.js'
 import {bounds, type Distribution, type ParamSpec, type ParamValue} from './params.js'
@@ -22,6 +22,11 @@ export interface LoadedScenario {
 /** Reads (through src/ingest), validates against the JSON Schema, and checks a scenario file. All problems are reported at once, with key path and line. */
 export async function loadScenario(file: string): Promise<LoadedScenario> {
   return parseScenario(await readScenarioText(file), file)
+}
+
+/** Loads a bundled scenario by name, or a scenario file by path. */
+export async function loadNamedScenario(nameOrFile: string): Promise<LoadedScenario> {
+  return loadScenario(await locateScenario(nameOrFile))
 }
 
 export async function parseScenario(text: string, file: string): Promise<LoadedScenario> {

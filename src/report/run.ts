@@ -7,8 +7,7 @@ import type {Ministry} from '../domain/inventory.js'
 import type {Scenario} from '../estimate/model.js'
 import {buildResult, type EstimateResult} from '../estimate/results.js'
 import {estimateLoaded, type EstimateRun} from '../estimate/run.js'
-import {loadScenario} from '../estimate/scenario.js'
-import {locateScenario} from '../ingest/scenarios.js'
+import {loadNamedScenario} from '../estimate/scenario.js'
 import {exportTo, type ExportKind} from '../inventory/export.js'
 import {REFERENCE_DIR} from '../platform/paths.js'
 import {loadReferenceTable, totalsJson} from '../reference/jp2009.js'
@@ -145,7 +144,7 @@ interface Built {
 }
 
 async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, progress: (message: string) => void): Promise<Built> {
-  const {scenario, warnings} = await loadScenario(await locateScenario(scenarioRef))
+  const {scenario, warnings} = await loadNamedScenario(scenarioRef)
   progress(`Estimating ${scenario.name}…`)
   const views = await estimateViews(store, scenario, warnings)
   const document = await estimateDocument(store, views, lang)

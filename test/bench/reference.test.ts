@@ -6,7 +6,7 @@ import type {EffectRow} from '../../src/estimate/results.js'
 import {bundledMinistries} from '../../src/reference/ministries.js'
 import {loadReferenceTable, type ReferenceTable} from '../../src/reference/jp2009.js'
 import {compareWithReference} from '../../src/bench/reference.js'
-import {DEFAULT_AREA_MAP, loadAreaMap, type AreaMapEntry} from '../../src/ingest/area-map.js'
+import {DEFAULT_AREA_MAP, loadAreaMap, type AreaMapEntry} from '../../src/reference/area-map.js'
 import {csv, tempDir, writeFile} from '../fixtures/bench/helpers.js'
 
 const area = (leadMinistry: string, name: string, cost: string, hours: string | null = null): EffectRow => ({kind: 'area', leadMinistry, area: name, costReductionThousandYen: cost, costYear: 2012, hoursReduction: hours, hoursYear: hours === null ? null : 2012})

@@ -2,10 +2,10 @@ import {join} from 'node:path'
 
 import {areaKey} from '../domain/text-match.js'
 import {REFERENCE_DIR} from '../platform/paths.js'
-import type {EncodingOption} from './csv.js'
-import {readAll} from './read-all.js'
-import type {FieldSpec} from './table.js'
-import {text} from './values.js'
+import type {EncodingOption} from '../ingest/csv.js'
+import {readAll} from '../ingest/read-all.js'
+import type {FieldSpec} from '../ingest/table.js'
+import {text} from '../ingest/values.js'
 
 /** The bundled map from the 2009 table's business areas to kasumi's (reference_area, area, note). */
 export const DEFAULT_AREA_MAP = join(REFERENCE_DIR, 'area-map.csv')
