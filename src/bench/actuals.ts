@@ -182,7 +182,7 @@ function summary(planned: Dec, achieved: Dec, threshold: Dec): ActualsSummary {
 }
 
 /** The reading options of an actuals file that depend on its comparison (a plan makes the planned column optional). */
-export function actualsReadOptions(options: ActualsOptions) {
+function actualsReadOptions(options: ActualsOptions) {
   return {
     encoding: options.encoding,
     calendar: options.calendar,

@@ -90,7 +90,7 @@ export interface ActualsRecord {
   note: string | null
 }
 
-export interface HeaderUnits {
+interface HeaderUnits {
   cells: string[]
   money: Map<string, {factor: number; currency?: string; label: string; column: number}>
 }

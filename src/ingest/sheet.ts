@@ -22,7 +22,7 @@ export interface SheetReadResult {
   issues: InputIssue[]
 }
 
-export function sheetFormat(file: string): SheetFormat {
+function sheetFormat(file: string): SheetFormat {
   return extname(file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv'
 }
 
