@@ -222,6 +222,22 @@ bench('estimate engine: plan + evaluate + buildResult, 10 000 and 100 000 system
   report(`engine 100k systems × ${years} years × ${measures} measures (cold)`, full, small, {warm: warm(full), 'CPU cold': cpu(full, 'coldCpu'), 'CPU warm': cpu(full, 'warmCpu'), 'CPU cold ratio': (median(full.map((r) => r.coldCpu)) / median(small.map((r) => r.coldCpu))).toFixed(2), 'warm ratio': (median(full.map((r) => r.warm)) / median(small.map((r) => r.warm))).toFixed(2), target: '100k ≤ 2 s; ratio (10× systems) ≤ 11'})
 })
 
+bench('chart: one PNG after the first (chart.js on @napi-rs/canvas with CJK fonts)', async () => {
+  const {renderChart} = await import(pathToFileURL(join(root, 'dist', 'src', 'report', 'charts.js')).href)
+  const labels = ['總務省', '財務省', '經濟產業省', '国土交通省', '厚生労働省', '文部科学省']
+  const spec = {id: 'bar', kind: 'bar', title: '担当府省別削減経費', labels, series: [{label: '削減経費', values: [1_200_000, 340_000, -50_000, 800_000, 620_000, 90_000]}], xTitle: '担当府省', yTitle: '千円'}
+  const first = process.hrtime.bigint()
+  await renderChart(spec, 'ja')
+  const firstSeconds = Number(process.hrtime.bigint() - first) / 1e9
+  const subject = []
+  for (let run = 0; run < RUNS * 4; run++) {
+    const started = process.hrtime.bigint()
+    await renderChart(spec, 'ja')
+    subject.push({seconds: Number(process.hrtime.bigint() - started) / 1e9, rssMb: Number.NaN})
+  }
+  report('one chart after the first', subject, undefined, {first: `${firstSeconds.toFixed(3)} s`, target: '≤ 0.150 s'})
+})
+
 bench('Monte Carlo: 1 000 runs on 10 000 systems, 2 workers vs 1 worker', async () => {
   const scenarioFile = await engineScenario()
   const mid = engineStore('10k', join(work, 'mid'), 10_000, 100_000)

