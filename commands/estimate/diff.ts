@@ -6,7 +6,7 @@ import {storeFlags} from '../../src/cli/flags.js'
 import {unitFlag} from '../../src/cli/inventory-flags.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
 import {DIFF_DIMENSIONS, DIFF_METRICS, diffGroupTable, diffTotalTable, runDiff, type DiffDimension, type DiffMetric} from '../../src/estimate/diff.js'
-import {listMinistries} from '../../src/store/repositories/ministries.js'
+import {listMinistries} from '../../src/store/register.js'
 
 export default class EstimateDiff extends BaseCommand {
   static override summary = 'Compare two scenarios on the same register: A, B, B − A and the change, by ministry and in total.'
@@ -43,7 +43,7 @@ The total row equals the difference of the two estimates' totals; the rows add u
       const unit = flags.unit as DisplayUnit
       this.table(diffTotalTable(diff, unit))
       let labels = new Map<string, string>()
-      if (by === 'ministry') labels = new Map((await listMinistries(store.db)).map((m) => [m.code, `${m.code} ${m.nameJa ?? m.nameZh}`]))
+      if (by === 'ministry') labels = new Map((await listMinistries(store)).map((m) => [m.code, `${m.code} ${m.nameJa ?? m.nameZh}`]))
       for (const metric of (flags.metric ?? DIFF_METRICS) as DiffMetric[]) this.table(diffGroupTable(diff, metric, unit, labels))
     }
     return diff

@@ -8,7 +8,7 @@ import type {Dimension} from '../../src/estimate/engine.js'
 import {runEstimate, type EstimateRun} from '../../src/estimate/run.js'
 import {DEFAULT_SEED, analyseUncertainty, sensitivityTable, uncertainParameters, uncertaintyTable} from '../../src/estimate/uncertainty.js'
 import {effectsTable, groupTable, summaryLines, yearTable} from '../../src/estimate/tables.js'
-import {listMinistries} from '../../src/store/repositories/ministries.js'
+import {listMinistries} from '../../src/store/register.js'
 
 export default class Estimate extends BaseCommand {
   static override summary = 'Estimate what consolidation saves, year by year and ministry by ministry.'
@@ -49,12 +49,12 @@ Uncertainty: any numeric parameter may be {low, base, high} (PERT by default, or
       for (const line of summaryLines(run.result, unit)) this.log(line)
       this.table(yearTable(run.result, unit))
       if (flags.by !== 'year') {
-        const ministries = await listMinistries(store.db)
+        const ministries = await listMinistries(store)
         const labels = flags.by === 'ministry' ? new Map(ministries.map((m) => [m.code, `${m.code} ${m.nameJa ?? m.nameZh}`])) : new Map<string, string>()
         this.table(groupTable(run.result, unit, labels))
       }
       if (flags.effects) {
-        const ministries = await listMinistries(store.db)
+        const ministries = await listMinistries(store)
         this.table(effectsTable(run.result, new Map(ministries.map((m) => [m.code, m.nameJa ?? m.nameZh]))))
       }
     }

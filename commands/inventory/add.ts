@@ -6,7 +6,7 @@ import {actorFlag, storeFlags} from '../../src/cli/flags.js'
 import {CATEGORIES, CATEGORY_LABELS} from '../../src/domain/inventory.js'
 import {SYSTEM_FIELDS} from '../../src/ingest/kinds.js'
 import {addSystem} from '../../src/inventory/edit.js'
-import {listMinistries} from '../../src/store/repositories/ministries.js'
+import {listMinistries} from '../../src/store/register.js'
 
 /** One flag per system field, named after its CSV header: --business-area, --physical-servers … */
 const fieldFlags = Object.fromEntries(
@@ -42,7 +42,7 @@ export default class InventoryAdd extends BaseCommand {
         throw new UsageError(`missing ${missing.map((field) => `--${field.header.replace(/_/g, '-')}`).join(', ')}`, {suggestion: 'pass them as flags (input is not a terminal, or --no-input is set)'})
       }
       const prompts = await import('@inquirer/prompts')
-      const ministries = await listMinistries(store.db)
+      const ministries = await listMinistries(store)
       for (const field of missing) {
         if (field.key === 'ministry') {
           values.ministry = await prompts.select({message: 'Ministry', choices: ministries.map((m) => ({name: `${m.code}  ${m.nameJa ?? m.nameZh}`, value: m.code}))}, {output: process.stderr})

@@ -4,8 +4,7 @@ import {BaseCommand} from '../../src/cli/base.js'
 import {NotFoundError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {historyTable} from '../../src/inventory/tables.js'
-import {history} from '../../src/store/repositories/changes.js'
-import {getSystem} from '../../src/store/repositories/systems.js'
+import {changeHistory, findSystem, hasChangesFor} from '../../src/store/register.js'
 
 export default class InventoryHistory extends BaseCommand {
   static override summary = 'Show the change log of the store, or of one system.'
@@ -17,11 +16,10 @@ export default class InventoryHistory extends BaseCommand {
   async run() {
     const {args, flags} = await this.parse(InventoryHistory)
     const store = await this.store(flags.database)
-    if (args.id !== undefined && !(await getSystem(store.db, args.id))) {
-      const any = await store.db.selectFrom('change').select('id').where('entity_id', '=', args.id).executeTakeFirst()
-      if (!any) throw new NotFoundError(`no system with id ${args.id} and no history for it`)
+    if (args.id !== undefined && !(await findSystem(store, args.id))) {
+      if (!(await hasChangesFor(store, args.id))) throw new NotFoundError(`no system with id ${args.id} and no history for it`)
     }
-    const entries = await history(store.db, {entityId: args.id, limit: flags.limit})
+    const entries = await changeHistory(store, {entityId: args.id, limit: flags.limit})
     if (!this.jsonEnabled()) {
       if (entries.length === 0) this.note('No changes recorded.')
       else this.table(historyTable(entries))

@@ -4,7 +4,7 @@ import {BaseCommand} from '../../src/cli/base.js'
 import {UsageError} from '../../src/domain/errors.js'
 import {actorFlag, storeFlags} from '../../src/cli/flags.js'
 import {updateSystemFields} from '../../src/inventory/edit.js'
-import {getSystem} from '../../src/store/repositories/systems.js'
+import {findSystem} from '../../src/store/register.js'
 import {NotFoundError} from '../../src/domain/errors.js'
 
 export default class InventoryRetire extends BaseCommand {
@@ -28,7 +28,7 @@ export default class InventoryRetire extends BaseCommand {
   async run() {
     const {args, flags} = await this.parse(InventoryRetire)
     const store = await this.store(flags.database)
-    const system = await getSystem(store.db, args.id)
+    const system = await findSystem(store, args.id)
     if (!system) throw new NotFoundError(`no system with id ${args.id}`, {suggestion: 'see `kasumi inventory list`'})
     if (system.status === 'retired') {
       this.note(`${args.id} is already retired.`)

@@ -6,7 +6,7 @@ import {storeFlags} from '../../src/cli/flags.js'
 import {unitFlag} from '../../src/cli/inventory-flags.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
 import {systemDetail, systemDetailTables} from '../../src/inventory/detail.js'
-import {getSystem, listSystems} from '../../src/store/repositories/systems.js'
+import {findSystem, listSystems} from '../../src/store/register.js'
 import {closest} from '../../src/domain/text-match.js'
 
 export default class InventoryShow extends BaseCommand {
@@ -18,9 +18,9 @@ export default class InventoryShow extends BaseCommand {
   async run() {
     const {args, flags} = await this.parse(InventoryShow)
     const store = await this.store(flags.database)
-    const system = await getSystem(store.db, args.id)
+    const system = await findSystem(store, args.id)
     if (!system) {
-      const guess = closest(args.id, (await listSystems(store.db)).map((s) => s.id))
+      const guess = closest(args.id, (await listSystems(store)).map((s) => s.id))
       throw new NotFoundError(`no system with id ${args.id}`, {suggestion: guess ? `did you mean ${guess}?` : 'see `kasumi inventory list`'})
     }
     const detail = await systemDetail(store, system)

@@ -5,7 +5,7 @@ import type {DisplayUnit} from '../../src/domain/money.js'
 import {canonical} from '../../src/domain/money.js'
 import {systemsWithCosts} from '../../src/inventory/query.js'
 import {mergeCosts, ministrySummaryTable} from '../../src/inventory/tables.js'
-import {listMinistries} from '../../src/store/repositories/ministries.js'
+import {listMinistries} from '../../src/store/register.js'
 
 export default class InventorySummary extends BaseCommand {
   static override summary = 'Systems and annual cost by ministry.'
@@ -16,7 +16,7 @@ export default class InventorySummary extends BaseCommand {
   async run() {
     const {flags} = await this.parse(InventorySummary)
     const store = await this.store(flags.database)
-    const ministries = await listMinistries(store.db)
+    const ministries = await listMinistries(store)
     const {systems, year, costs} = await systemsWithCosts(store, {}, flags.year)
     if (!this.jsonEnabled()) this.table({...ministrySummaryTable(ministries, systems, costs, year, flags.unit as DisplayUnit), title: `Register at ${store.location}: ${systems.length} systems`})
     const byMinistry = ministries

@@ -1,5 +1,3 @@
-import {existsSync} from 'node:fs'
-
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
@@ -10,7 +8,6 @@ import type {EncodingOption} from '../../src/ingest/csv.js'
 import {validateFile} from '../../src/ingest/import.js'
 import type {Kind} from '../../src/ingest/kinds.js'
 import {bundledMinistries} from '../../src/reference/ministries.js'
-import {isPostgresUrl} from '../../src/store/open.js'
 
 export default class InventoryValidate extends BaseCommand {
   static override summary = 'Check a CSV file as an import would, without writing anything.'
@@ -26,10 +23,9 @@ export default class InventoryValidate extends BaseCommand {
   async run() {
     const {args, flags} = await this.parse(InventoryValidate)
     await requireReadableFile(args.file)
-    const haveStore = isPostgresUrl(flags.database) || existsSync(flags.database)
-    const store = haveStore ? await this.store(flags.database) : undefined
+    const store = await this.existingStore(flags.database)
     if (!store) this.note(`No store at ${flags.database}: checking against the bundled ministries only.`)
-    const result = await validateFile(store?.db, args.file, {
+    const result = await validateFile(store, args.file, {
       kind: flags.kind as Kind | 'auto',
       encoding: flags.encoding as EncodingOption,
       calendar: flags.calendar as Calendar,

@@ -13,7 +13,7 @@ import type {EncodingOption} from '../ingest/csv.js'
 import {DEFAULT_AREA_MAP, loadAreaMap} from '../reference/area-map.js'
 import {readRates} from '../ingest/rates.js'
 import type {Store} from '../store/open.js'
-import {listMinistries} from '../store/repositories/ministries.js'
+import {listMinistries} from '../store/register.js'
 import {loadActuals, type ActualsLevel, type ActualsResult, type EstimatePlan} from './actuals.js'
 import {KPI_DEFINITIONS, KPI_IDS, aggregate, formatScaled, kpiColumns, kpiDefinition, kpiUnit, type BenchDimension, type GroupTotals, type KpiColumn, type KpiId, type LocalText} from './kpis.js'
 import {DEFAULT_OUTLIER_THRESHOLD, QUANTILE_METHOD, atPeerMedian, peerStatsScaled, unscale, zText, type ScaledPeerStats, type SpreadBasis} from './peers.js'
@@ -327,7 +327,7 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
     run = await estimateLoaded(store, loaded.scenario, warnings, {by: options.by === 'system' ? 'system' : 'ministry'})
   }
   const scenario = run.scenario
-  const ministries = await listMinistries(store.db)
+  const ministries = await listMinistries(store)
   const kpis = options.kpis ?? [...KPI_IDS]
   const names = namesFor(options.by, ministries)
   const core = computeBench(run.systems, run.ledger, {

@@ -1,6 +1,7 @@
 import {Command, Errors, type Interfaces} from '@oclif/core'
 
-import {openStore, type Store} from '../store/open.js'
+import {openStore, storeExists, type Store} from '../store/open.js'
+import {storeFailure} from '../store/write.js'
 import {BUG_REPORT_HINT, ExitCode, InvalidInputError, UserError, formatIssue} from '../domain/errors.js'
 import {globalFlags} from './flags.js'
 import type {TableData} from '../domain/table.js'
@@ -35,6 +36,11 @@ export abstract class BaseCommand extends Command {
     this.openedStore = store
     if (migrated.length > 0 && !created) this.note(`Updated the store at ${store.location} (${migrated.join(', ')}).`)
     return store
+  }
+
+  /** The store named by --database when there is one there, or undefined. */
+  protected async existingStore(database: string): Promise<Store | undefined> {
+    return storeExists(database) ? this.store(database) : undefined
   }
 
   /** Like store(), but reports whether the store was created. */
@@ -76,6 +82,9 @@ export abstract class BaseCommand extends Command {
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
+    // Another writer holding the store (SQLite busy, PostgreSQL lock timeout or serialization failure) is no bug.
+    const failure = storeFailure(error)
+    if (failure !== error) return this.catch(failure as Error)
     const painter = new Painter(colourEnabled(this.argv.includes('--no-color'), process.stderr))
     if (error instanceof UserError) {
       if (this.jsonEnabled()) {

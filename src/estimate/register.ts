@@ -1,25 +1,11 @@
-import type {Compilable} from 'kysely'
-
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import {minorFactor, rateKey, type Rates} from '../domain/currency.js'
 import type {Category, CostPool, Eligibility, SystemStatus} from '../domain/inventory.js'
 import {Dec} from '../domain/money.js'
 import type {Store} from '../store/open.js'
-import {listSystems} from '../store/repositories/systems.js'
+import {listSystems, recurringCostYears, streamEstimateCostLines} from '../store/register.js'
 import {percentRatio} from './exact.js'
 import {POOL_INDEX, POOLS, type Scenario, type SystemInput} from './model.js'
-
-type CostRow = {system_id: string; fiscal_year: number; pool: string; frequency: string; amount: string; currency: string}
-
-/**
- * The query's rows. On SQLite they are read row by row from the raw handle
- * (the same compiled query), which spares building a million result objects at once.
- */
-async function costRows(store: Store, query: Compilable<CostRow> & {execute(): Promise<CostRow[]>}): Promise<Iterable<CostRow>> {
-  if (!store.sqlite) return query.execute()
-  const {sql: text, parameters} = query.compile()
-  return store.sqlite.prepare(text).iterate(...parameters) as Iterable<CostRow>
-}
 
 /**
  * The register as the engine reads it: every system with its base-year
@@ -29,7 +15,7 @@ async function costRows(store: Store, query: Compilable<CostRow> & {execute(): P
  * exchange-rate file); a missing rate is an error, never a guess.
  */
 export async function loadRegister(store: Store, scenario: Scenario, rates: Rates): Promise<SystemInput[]> {
-  const systems = await listSystems(store.db)
+  const systems = await listSystems(store)
   const inputs: SystemInput[] = systems.map((system, index) => ({
     index,
     id: system.id,
@@ -54,12 +40,7 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
   const missing = new Map<string, number>()
   let baseLines = 0
 
-  const query = store.db
-    .selectFrom('cost_line')
-    .select(['system_id', 'fiscal_year', 'pool', 'frequency', 'amount', 'currency'])
-    .where((eb) => eb.or([eb.and([eb('fiscal_year', '=', scenario.baseYear), eb('frequency', '=', 'recurring')]), eb.and([eb('fiscal_year', '>', scenario.baseYear), eb('fiscal_year', '<=', scenario.horizon[1]), eb('frequency', '=', 'one-time')])]))
-    .orderBy('id')
-  for (const row of await costRows(store, query)) {
+  for (const row of await streamEstimateCostLines(store, {baseYear: scenario.baseYear, lastYear: scenario.horizon[1]})) {
     const input = byId.get(row.system_id)
     if (!input) continue
     const year = Number(row.fiscal_year)
@@ -93,14 +74,14 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
     throw new InvalidInputError('cost lines in other currencies cannot be converted', issues)
   }
   if (baseLines === 0) {
-    const years = await store.db.selectFrom('cost_line').select('fiscal_year').where('frequency', '=', 'recurring').groupBy('fiscal_year').orderBy('fiscal_year').execute()
+    const years = await recurringCostYears(store)
     throw new InvalidInputError(`the base year ${scenario.baseYear} has no recurring cost lines in the register`, [{
       file: scenario.file,
       line: scenario.lines?.baseYear,
       column: 'baseYear',
       value: String(scenario.baseYear),
       message: 'the base year has no cost data',
-      hint: years.length ? `years with recurring costs: ${years.map((row) => row.fiscal_year).join(', ')}` : 'import cost lines first (kasumi inventory import costs.csv)',
+      hint: years.length ? `years with recurring costs: ${years.join(', ')}` : 'import cost lines first (kasumi inventory import costs.csv)',
     }])
   }
   return inputs

@@ -2,7 +2,7 @@ import type {Rates} from '../domain/currency.js'
 import type {InputIssue} from '../domain/errors.js'
 import {readRates} from '../ingest/rates.js'
 import type {Store} from '../store/open.js'
-import {listMinistries} from '../store/repositories/ministries.js'
+import {listMinistries} from '../store/register.js'
 import {evaluate, plan, type Dimension, type Ledger, type Plan} from './engine.js'
 import type {Scenario, SystemInput} from './model.js'
 import {loadRegister} from './register.js'
@@ -34,7 +34,7 @@ export async function runEstimate(store: Store, scenarioRef: string, options: Es
 export async function estimateLoaded(store: Store, scenario: Scenario, warnings: InputIssue[], options: EstimateOptions): Promise<EstimateRun> {
   const rates: Rates = scenario.exchangeRates ? await readRates(scenario.exchangeRates, scenario.currency) : new Map()
   const systems = await loadRegister(store, scenario, rates)
-  const ministryOrder = (await listMinistries(store.db)).map((ministry) => ministry.code)
+  const ministryOrder = (await listMinistries(store)).map((ministry) => ministry.code)
   const planned = plan(scenario, systems)
   const ledger = evaluate(planned, new Map(), {keepSystems: options.by === 'system'})
   for (const {measure, filter} of ledger.unused) {

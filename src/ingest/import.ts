@@ -2,16 +2,10 @@ import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import {basename} from 'node:path'
 
-import type {Kysely} from 'kysely'
-
 import {InvalidInputError, UsageError, type InputIssue} from '../domain/errors.js'
 import type {Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from '../store/open.js'
-import {addChanges, createChangeSet, finishChangeSet, type ChangeInput} from '../store/repositories/changes.js'
-import {COST_LINE_INDEX, CostLineWriter} from '../store/repositories/costs.js'
-import {listMinistries, upsertMinistries} from '../store/repositories/ministries.js'
-import {changedFields, fieldText, insertSystems, listSystems, updateSystem} from '../store/repositories/systems.js'
-import type {Database} from '../store/schema.js'
+import {writeImport, type ImportedSystem, type ImportSession} from '../store/imports.js'
 import {TABLE_KINDS, systemFieldHeader, type Kind} from './kinds.js'
 import {peekKind, storeFacts, type ReadOptions, type StoreFacts} from './read-state.js'
 import {readRows, readRowsInWorker, shouldReadInParallel, type CostRows, type ReadOutcome} from './rows.js'
@@ -67,8 +61,8 @@ function fail(file: string, options: ReadOptions, outcome: ReadOutcome): never {
  * Reads and checks a file without writing anything. Uses the store's
  * ministries and systems when a store is given, the bundled ministries otherwise.
  */
-export async function validateFile(db: Kysely<Database> | undefined, file: string, options: ReadOptions, bundledMinistries: () => Promise<Ministry[]>): Promise<{kind: Kind; records: number; encoding: string; warnings: InputIssue[]}> {
-  const facts = await storeFacts(db, bundledMinistries)
+export async function validateFile(store: Store | undefined, file: string, options: ReadOptions, bundledMinistries: () => Promise<Ministry[]>): Promise<{kind: Kind; records: number; encoding: string; warnings: InputIssue[]}> {
+  const facts = await storeFacts(store, bundledMinistries)
   const outcome = await readRows(file, options, facts, {costs() {}})
   if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, 'fail', options.maxIssues ?? 100)
   if (outcome.structural.length > 0 || outcome.issues.length > 0) fail(file, options, outcome)
@@ -82,8 +76,7 @@ export async function validateFile(db: Kysely<Database> | undefined, file: strin
  */
 export async function importFile(store: Store, file: string, options: ImportOptions): Promise<ImportSummary> {
   const shaPromise = sha256File(file)
-  const facts = await storeFacts(store.db, async () => [])
-  const summary: ImportSummary = {
+  const blank = (): ImportSummary => ({
     file,
     kind: 'systems',
     encoding: '',
@@ -97,28 +90,25 @@ export async function importFile(store: Store, file: string, options: ImportOpti
     dryRun: options.dryRun,
     changeSetId: null,
     warnings: [],
-  }
+  })
+  let summary = blank()
   const now = new Date().toISOString()
   let outcome: ReadOutcome | undefined
   const parallel = await shouldReadInParallel(file, options.parallel)
-  // A bulk load of cost lines into SQLite: every system id is checked against the
-  // store by the reader, so the per-row foreign-key lookups are switched off, and
-  // the cost-line index is rebuilt once at the end instead of row by row.
-  const bulk = store.sqlite !== undefined && parallel && (await peekKind(file, options)) === 'costs'
-  if (bulk) store.sqlite!.pragma('foreign_keys = OFF')
+  // A bulk load of cost lines: every system id is checked against the store by
+  // the reader, so the store may skip its own per-row checks and index work.
+  const bulkCostLoad = parallel && (await peekKind(file, options)) === 'costs'
 
   try {
-    await store.db.transaction().execute(async (trx) => {
-      const changeSetId = await createChangeSet(trx, {actor: options.actor, command: options.command, kind: 'import', fileName: basename(file), summary: 'import in progress', at: now})
-      const costWriter = new CostLineWriter(store, trx, changeSetId)
-      let indexDropped = false
+    await writeImport(store, {actor: options.actor, command: options.command, fileName: basename(file), at: now}, {bulkCostLoad}, async (session) => {
+      // Everything below runs with the store's write lock held: the ids read here
+      // for the conflict check stay true until the import commits.
+      summary = blank()
+      outcome = undefined
+      const facts = await session.facts()
       const sink = {
         async costs(rows: CostRows, count: number) {
-          if (bulk && !indexDropped) {
-            store.sqlite!.exec(`DROP INDEX ${COST_LINE_INDEX.name}`)
-            indexDropped = true
-          }
-          await costWriter.write(rows, count)
+          await session.writeCostLines(rows, count)
           summary.inserted += count
           options.onProgress?.(summary.inserted)
         },
@@ -129,7 +119,6 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       summary.records = outcome.records
       summary.warnings = outcome.warnings
       if (outcome.kind) summary.kind = outcome.kind
-      if (indexDropped) store.sqlite!.exec(COST_LINE_INDEX.create)
 
       if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, options.onConflict, options.maxIssues ?? 100)
       if (outcome.structural.length > 0 || outcome.issues.length > 0) throw new Rollback()
@@ -139,23 +128,21 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       }
 
       if (outcome.kind === 'systems') {
-        await writeSystems(trx, changeSetId, outcome.records_.map((entry) => entry.record as SystemRecord), new Set(outcome.columns), options.onConflict, summary, now)
+        await writeSystems(session, outcome.records_.map((entry) => entry.record as SystemRecord), new Set(outcome.columns), options.onConflict, summary)
       } else if (outcome.kind === 'ministries') {
-        await writeMinistries(trx, changeSetId, outcome, options.onConflict, summary, file)
+        await writeMinistries(session, outcome, options.onConflict, summary, file, facts.ministries)
         if (outcome.issues.length > 0) throw new Rollback()
       }
       summary.sha256 = await shaPromise
-      await trx.updateTable('change_set').set({file_sha256: summary.sha256}).where('id', '=', changeSetId).execute()
-      await finishChangeSet(trx, changeSetId, summary.inserted + summary.updated, describe(summary))
-      summary.changeSetId = changeSetId
+      await session.setFileHash(summary.sha256)
+      await session.finish(summary.inserted + summary.updated, describe(summary))
+      summary.changeSetId = session.changeSetId
       if (options.dryRun) throw new Rollback()
     })
   } catch (error) {
     if (!(error instanceof Rollback)) throw error
     if (outcome && (outcome.structural.length > 0 || outcome.issues.length > 0)) fail(file, options, outcome)
     summary.changeSetId = null
-  } finally {
-    if (bulk) store.sqlite!.pragma('foreign_keys = ON')
   }
   if (!summary.sha256) summary.sha256 = await shaPromise
   return summary
@@ -181,43 +168,35 @@ function checkStoredConflicts(file: string, outcome: ReadOutcome, facts: StoreFa
   }
 }
 
-async function writeSystems(db: Kysely<Database>, changeSetId: number, read: SystemRecord[], columns: ReadonlySet<string>, onConflict: OnConflict, summary: ImportSummary, now: string): Promise<void> {
-  const existing = new Map((await listSystems(db)).map((system) => [system.id, system]))
-  const inserts: SystemRecord[] = []
-  const changes: ChangeInput[] = []
+async function writeSystems(session: ImportSession, read: SystemRecord[], columns: ReadonlySet<string>, onConflict: OnConflict, summary: ImportSummary): Promise<void> {
+  const existing = await session.storedSystems()
+  const systems: ImportedSystem[] = []
   for (const fromFile of read) {
     const stored = existing.get(fromFile.id)
-    // An update changes only the fields the file has columns for; the others keep their stored values.
-    const system = stored ? mergeColumns(stored, fromFile, columns) : fromFile
     if (!stored) {
-      inserts.push(system)
-      changes.push({entity: 'system', entityId: system.id, action: 'insert', after: JSON.stringify(system)})
+      systems.push({system: fromFile})
       continue
     }
     if (onConflict === 'skip') {
       summary.skipped++
       continue
     }
-    const fields = changedFields(stored, system)
-    if (fields.length === 0) {
-      summary.unchanged++
-      continue
-    }
-    await updateSystem(db, system, now)
-    summary.updated++
-    for (const field of fields) changes.push({entity: 'system', entityId: system.id, action: 'update', field: systemFieldHeader(field), before: fieldText(stored, field), after: fieldText(system, field)})
+    // An update changes only the fields the file has columns for; the others keep their stored values.
+    systems.push({stored, system: mergeColumns(stored, fromFile, columns)})
   }
-  await insertSystems(db, inserts, now)
-  summary.inserted += inserts.length
-  await addChanges(db, changeSetId, changes)
+  const written = await session.writeSystems(systems, (field) => systemFieldHeader(field))
+  summary.inserted += written.inserted
+  summary.updated += written.updated
+  summary.unchanged += written.unchanged
 }
 
-async function writeMinistries(db: Kysely<Database>, changeSetId: number, outcome: ReadOutcome, onConflict: OnConflict, summary: ImportSummary, file: string): Promise<void> {
-  const existing = new Map((await listMinistries(db)).map((ministry) => [ministry.code, ministry]))
-  const toWrite: Ministry[] = []
+async function writeMinistries(session: ImportSession, outcome: ReadOutcome, onConflict: OnConflict, summary: ImportSummary, file: string, stored: Ministry[]): Promise<void> {
+  const existing = new Set(stored.map((ministry) => ministry.code))
+  const toWrite: Array<{ministry: Ministry; existed: boolean}> = []
   for (const {line, record} of outcome.records_) {
     const ministry = record as Ministry
-    if (existing.has(ministry.code)) {
+    const existed = existing.has(ministry.code)
+    if (existed) {
       if (onConflict === 'fail') {
         outcome.issues.push({file, line, column: 'code', value: ministry.code, message: 'a ministry with this code is already in the store', hint: 'pass --on-conflict update or --on-conflict skip'})
         outcome.issueCount++
@@ -231,11 +210,10 @@ async function writeMinistries(db: Kysely<Database>, changeSetId: number, outcom
     } else {
       summary.inserted++
     }
-    toWrite.push(ministry)
+    toWrite.push({ministry, existed})
   }
   if (outcome.issues.length > 0) return
-  await upsertMinistries(db, toWrite)
-  await addChanges(db, changeSetId, toWrite.map((ministry) => ({entity: 'ministry' as const, entityId: ministry.code, action: existing.has(ministry.code) ? ('update' as const) : ('insert' as const), after: JSON.stringify(ministry)})))
+  await session.writeMinistries(toWrite)
 }
 
 function mergeColumns(stored: SystemRecord, fromFile: SystemRecord, columns: ReadonlySet<string>): SystemRecord {

@@ -1,10 +1,8 @@
-import type {Kysely} from 'kysely'
-
 import type {InputIssue} from '../domain/errors.js'
 import type {Calendar} from '../domain/fiscal-year.js'
 import type {Ministry} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
-import type {Database} from '../store/schema.js'
+import type {Store} from '../store/open.js'
 import type {EncodingOption} from './csv.js'
 import {TABLE_KINDS, guessKind, type BuildContext, type Kind, type TableKind} from './kinds.js'
 import {RowReader, resolveHeader, type HeaderResolution} from './table.js'
@@ -26,11 +24,11 @@ export interface StoreFacts {
   systemIds: string[] | null
 }
 
-export async function storeFacts(db: Kysely<Database> | undefined, bundledMinistries: () => Promise<Ministry[]>): Promise<StoreFacts> {
-  if (!db) return {ministries: await bundledMinistries(), systemIds: null}
-  const {listMinistries} = await import('../store/repositories/ministries.js')
-  const rows = await db.selectFrom('system').select('id').execute()
-  return {ministries: await listMinistries(db), systemIds: rows.map((row) => row.id)}
+export async function storeFacts(store: Store | undefined, bundledMinistries: () => Promise<Ministry[]>): Promise<StoreFacts> {
+  if (!store) return {ministries: await bundledMinistries(), systemIds: null}
+  // Loaded here, not at the top: the reader's worker thread imports this module and needs no store.
+  const {readerFacts} = await import('../store/register.js')
+  return readerFacts(store)
 }
 
 /** The kind of a file from its header alone (or the --kind given). */

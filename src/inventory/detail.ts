@@ -2,8 +2,8 @@ import {COST_POOLS, type CostLine, type SystemRecord} from '../domain/inventory.
 import {DISPLAY_UNITS, Dec, ZERO, canonical, formatAmount, type DisplayUnit} from '../domain/money.js'
 import type {TableData} from '../domain/table.js'
 import type {Store} from '../store/open.js'
-import {listCostLines} from '../store/repositories/costs.js'
-import {listMinistries} from '../store/repositories/ministries.js'
+import {listCostLines} from '../store/register.js'
+import {listMinistries} from '../store/register.js'
 
 export interface SystemDetail {
   system: SystemRecord
@@ -13,8 +13,8 @@ export interface SystemDetail {
 }
 
 export async function systemDetail(store: Store, system: SystemRecord): Promise<SystemDetail> {
-  const lines = await listCostLines(store.db, {systemIds: [system.id]})
-  const ministry = (await listMinistries(store.db)).find((candidate) => candidate.code === system.ministry)
+  const lines = await listCostLines(store, {systemIds: [system.id]})
+  const ministry = (await listMinistries(store)).find((candidate) => candidate.code === system.ministry)
   const byYear = new Map<number, Map<string, Dec>>()
   for (const line of lines) {
     const key = `${line.currency}`

@@ -1,13 +1,12 @@
 import {ConflictError, InvalidInputError, NotFoundError, UsageError, type InputIssue} from '../domain/errors.js'
-import type {SystemRecord} from '../domain/inventory.js'
+import type {Ministry, SystemRecord} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
 import {SYSTEM_FIELDS, systemFieldHeader, systemsKind, type BuildContext} from '../ingest/kinds.js'
 import {RowReader, type ResolvedColumn} from '../ingest/table.js'
 import {matchKey} from '../domain/text-match.js'
 import type {Store} from '../store/open.js'
-import {addChanges, createChangeSet} from '../store/repositories/changes.js'
-import {listMinistries} from '../store/repositories/ministries.js'
-import {changedFields, fieldText, getSystem, insertSystems, updateSystem} from '../store/repositories/systems.js'
+import {addSystemLogged, changeSystemLogged, fieldText} from '../store/edits.js'
+import {findSystem, listMinistries} from '../store/register.js'
 import {SYSTEM_EXPORT_COLUMNS} from './columns.js'
 
 /** A system's fields as text cells keyed by field key: what an export row holds. */
@@ -30,7 +29,7 @@ export function findSystemField(name: string): string | undefined {
  * Builds and checks a system from text values with exactly the rules of an
  * import, so that add, update and import can never disagree.
  */
-export async function buildSystem(store: Store, values: Record<string, string>, source: string, existingIds: ReadonlySet<string> | null): Promise<SystemRecord> {
+export function buildSystem(ministries: readonly Ministry[], values: Record<string, string>, source: string, existingIds: ReadonlySet<string> | null): SystemRecord {
   const columns = new Map<string, ResolvedColumn>()
   const cells: string[] = []
   SYSTEM_FIELDS.forEach((field, index) => {
@@ -41,7 +40,7 @@ export async function buildSystem(store: Store, values: Record<string, string>, 
   const context: BuildContext = {
     file: source,
     calendar: 'gregorian',
-    ministries: new MinistryIndex(await listMinistries(store.db)),
+    ministries: new MinistryIndex([...ministries]),
     storedSystemIds: existingIds,
     seenIds: new Map(),
     issues,
@@ -64,19 +63,18 @@ export interface EditResult {
 }
 
 export async function addSystem(store: Store, values: Record<string, string>, options: {actor: string; dryRun?: boolean}): Promise<EditResult> {
-  const system = await buildSystem(store, values, 'new system', null)
-  if (await getSystem(store.db, system.id)) throw new ConflictError(`a system with id ${system.id} already exists`, {suggestion: `use \`kasumi inventory update ${system.id} --set field=value\``})
+  const system = buildSystem(await listMinistries(store), values, 'new system', null)
+  const exists = () => new ConflictError(`a system with id ${system.id} already exists`, {suggestion: `use \`kasumi inventory update ${system.id} --set field=value\``})
   const changes = (Object.keys(systemCells(system)) as Array<keyof SystemRecord>)
     .map((field) => ({field: systemFieldHeader(field), before: null, after: fieldText(system, field)}))
     .filter((change) => change.after !== null)
-  if (options.dryRun) return {system, changes, changeSetId: null, dryRun: true}
-  const changeSetId = await store.db.transaction().execute(async (trx) => {
-    await insertSystems(trx, [system], new Date().toISOString())
-    const id = await createChangeSet(trx, {actor: options.actor, command: `kasumi inventory add --id ${system.id}`, kind: 'add', rows: 1, summary: `added ${system.id} ${system.name}`})
-    await addChanges(trx, id, [{entity: 'system', entityId: system.id, action: 'insert', after: JSON.stringify(system)}])
-    return id
-  })
-  return {system, changes, changeSetId, dryRun: false}
+  if (options.dryRun) {
+    if (await findSystem(store, system.id)) throw exists()
+    return {system, changes, changeSetId: null, dryRun: true}
+  }
+  const written = await addSystemLogged(store, system, {actor: options.actor, command: `kasumi inventory add --id ${system.id}`, fieldLabel: systemFieldHeader, summary: `added ${system.id} ${system.name}`})
+  if ('exists' in written) throw exists()
+  return {system, changes, changeSetId: written.changeSetId, dryRun: false}
 }
 
 /** Parses `field=value` assignments, naming any unknown field. */
@@ -94,23 +92,27 @@ export function parseAssignments(assignments: readonly string[]): Record<string,
   return values
 }
 
+/**
+ * Sets fields of a system, checked with the rules of an import. The stored
+ * system is read and written in one write transaction, so that concurrent
+ * changes of other fields are kept; only changed fields are written and logged.
+ */
 export async function updateSystemFields(
   store: Store,
   id: string,
   values: Record<string, string>,
   options: {actor: string; dryRun?: boolean; kind?: 'update' | 'retire'; command: string},
 ): Promise<EditResult> {
-  const stored = await getSystem(store.db, id)
-  if (!stored) throw new NotFoundError(`no system with id ${id}`, {suggestion: 'see `kasumi inventory list`'})
-  const next = await buildSystem(store, {...systemCells(stored), ...values}, `${id}`, null)
-  const fields = changedFields(stored, next)
-  const changes = fields.map((field) => ({field: systemFieldHeader(field), before: fieldText(stored, field), after: fieldText(next, field)}))
-  if (fields.length === 0 || options.dryRun) return {system: next, changes, changeSetId: null, dryRun: Boolean(options.dryRun)}
-  const changeSetId = await store.db.transaction().execute(async (trx) => {
-    await updateSystem(trx, next, new Date().toISOString())
-    const setId = await createChangeSet(trx, {actor: options.actor, command: options.command, kind: options.kind ?? 'update', rows: 1, summary: `${options.kind === 'retire' ? 'retired' : 'updated'} ${id}: ${changes.map((change) => change.field).join(', ')}`})
-    await addChanges(trx, setId, changes.map((change) => ({entity: 'system' as const, entityId: id, action: options.kind === 'retire' ? ('retire' as const) : ('update' as const), ...change})))
-    return setId
+  const ministries = await listMinistries(store)
+  const kind = options.kind ?? 'update'
+  const result = await changeSystemLogged(store, id, (stored) => buildSystem(ministries, {...systemCells(stored), ...values}, `${id}`, null), {
+    actor: options.actor,
+    command: options.command,
+    kind,
+    dryRun: options.dryRun,
+    fieldLabel: systemFieldHeader,
+    summary: (fields) => `${kind === 'retire' ? 'retired' : 'updated'} ${id}: ${fields.join(', ')}`,
   })
-  return {system: next, changes, changeSetId, dryRun: false}
+  if (!result) throw new NotFoundError(`no system with id ${id}`, {suggestion: 'see `kasumi inventory list`'})
+  return {system: result.after, changes: result.changes, changeSetId: result.changeSetId, dryRun: Boolean(options.dryRun)}
 }

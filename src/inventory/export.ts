@@ -5,9 +5,7 @@ import {once} from 'node:events'
 import type {Writable} from 'node:stream'
 
 import type {Store} from '../store/open.js'
-import {iterateCostLines} from '../store/repositories/costs.js'
-import {listMinistries} from '../store/repositories/ministries.js'
-import {listSystems} from '../store/repositories/systems.js'
+import {listMinistries, listSystems, streamCostLines} from '../store/register.js'
 import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../format/csv.js'
 import {COST_EXPORT_COLUMNS, MINISTRY_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from './columns.js'
 
@@ -58,9 +56,9 @@ function stripId(row: unknown): unknown {
 }
 
 async function* exportPages(store: Store, kind: ExportKind): AsyncGenerator<unknown[]> {
-  if (kind === 'systems') yield await listSystems(store.db)
-  else if (kind === 'ministries') yield await listMinistries(store.db)
-  else yield* iterateCostLines(store.db)
+  if (kind === 'systems') yield await listSystems(store)
+  else if (kind === 'ministries') yield await listMinistries(store)
+  else yield* streamCostLines(store)
 }
 
 /** Writes a file atomically: to a temporary file beside it, renamed into place only when complete. */

@@ -3,14 +3,14 @@ import type {SystemRecord} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
 import {canonical} from '../domain/money.js'
 import type {Store} from '../store/open.js'
-import {listMinistries} from '../store/repositories/ministries.js'
-import {listSystems, type SystemFilter} from '../store/repositories/systems.js'
+import {listMinistries} from '../store/register.js'
+import {listSystems, type SystemFilter} from '../store/register.js'
 import {costsBySystem, latestFiscalYear, type SystemCosts} from './costs.js'
 
 /** Resolves ministry names or codes given on the command line to codes. */
 export async function resolveMinistries(store: Store, names: string[] | undefined): Promise<string[] | undefined> {
   if (!names?.length) return undefined
-  const index = new MinistryIndex(await listMinistries(store.db))
+  const index = new MinistryIndex(await listMinistries(store))
   return names.map((name) => {
     const ministry = index.find(name)
     if (!ministry) {
@@ -28,7 +28,7 @@ export interface SystemsWithCosts {
 }
 
 export async function systemsWithCosts(store: Store, filter: SystemFilter, year: number | undefined): Promise<SystemsWithCosts> {
-  const systems = await listSystems(store.db, filter)
+  const systems = await listSystems(store, filter)
   const fiscalYear = year ?? (await latestFiscalYear(store))
   const costs = fiscalYear === undefined ? new Map() : await costsBySystem(store, fiscalYear)
   return {systems, year: fiscalYear, costs}

@@ -1,7 +1,7 @@
 import {CATEGORIES, type Ministry, type SystemRecord} from '../domain/inventory.js'
 import {DISPLAY_UNITS, Dec, ZERO, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
 import type {TableData} from '../domain/table.js'
-import type {HistoryEntry} from '../store/repositories/changes.js'
+import type {HistoryEntry} from '../store/register.js'
 import type {SystemCosts} from './costs.js'
 
 /** Columns `inventory list` can show, in their default order. */

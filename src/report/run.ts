@@ -12,7 +12,7 @@ import {exportTo, type ExportKind} from '../inventory/export.js'
 import {REFERENCE_DIR} from '../platform/paths.js'
 import {loadReferenceTable, totalsJson} from '../reference/jp2009.js'
 import type {Store} from '../store/open.js'
-import {listMinistries} from '../store/repositories/ministries.js'
+import {listMinistries} from '../store/register.js'
 import {buildEstimateReport} from './build-estimate.js'
 import {buildReferenceReport} from './build-reference.js'
 import type {Lang, Provenance, ReportDocument} from './model.js'
@@ -78,7 +78,7 @@ export function ministryName(ministry: Ministry, lang: Lang): string {
 
 /** The estimate report document (without provenance). */
 export async function estimateDocument(store: Store, views: EstimateViews, lang: Lang): Promise<ReportDocument> {
-  const ministries = await listMinistries(store.db)
+  const ministries = await listMinistries(store)
   const scenario = views.run.scenario
   return buildEstimateReport({
     scenario,

@@ -12,11 +12,14 @@ import type {Database} from './schema.js'
 export type Dialect = 'sqlite' | 'postgres'
 
 export interface Store {
-  db: Kysely<Database>
   dialect: Dialect
   /** Where the store is, with any password removed. */
   location: string
-  /** The raw SQLite handle, for bulk paths that need prepared statements. */
+  /**
+   * The Kysely instance and (on SQLite) the raw handle: for src/store/ only.
+   * Everything else uses the store's operations (register.ts, edits.ts, imports.ts, write.ts).
+   */
+  db: Kysely<Database>
   sqlite?: BetterSqlite3.Database
   close(): Promise<void>
 }
@@ -48,6 +51,14 @@ export function redactUrl(target: string): string {
 
 function sqlitePath(target: string): string {
   return resolve(target.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, ''))
+}
+
+/**
+ * Whether there may be a store at `target`: a SQLite file that exists, or any
+ * PostgreSQL URL (whether its schema holds a store only opening can tell).
+ */
+export function storeExists(target: string): boolean {
+  return isPostgresUrl(target) || existsSync(sqlitePath(target))
 }
 
 /**

@@ -124,9 +124,23 @@ export async function insertSystems(db: Kysely<Database>, systems: readonly Syst
   }
 }
 
-export async function updateSystem(db: Kysely<Database>, system: SystemRecord, now: string): Promise<void> {
-  const {created_at: _created, id: _id, ...row} = systemToRow(system, now)
-  await db.updateTable('system').set(row).where('id', '=', system.id).execute()
+/** Writes the given fields of a system (and its update time), leaving every other column as it is. */
+export async function updateSystemFields(db: Kysely<Database>, system: SystemRecord, fields: ReadonlyArray<keyof SystemRecord>, now: string): Promise<void> {
+  if (fields.length === 0) return
+  const row = systemToRow(system, now) as unknown as Record<string, unknown>
+  const set: Record<string, unknown> = {updated_at: now}
+  for (const field of fields) {
+    if (field === 'id') throw new Error('a system id cannot be changed')
+    set[SYSTEM_COLUMNS[field]] = row[SYSTEM_COLUMNS[field]]
+  }
+  await db.updateTable('system').set(set).where('id', '=', system.id).execute()
+}
+
+/** One system read for a change: on PostgreSQL its row stays locked until the transaction ends. */
+export async function getSystemForUpdate(db: Kysely<Database>, id: string, dialect: 'sqlite' | 'postgres'): Promise<SystemRecord | undefined> {
+  const query = db.selectFrom('system').selectAll().where('id', '=', id)
+  const row = await (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst()
+  return row ? systemFromRow(row) : undefined
 }
 
 /** Which fields differ between two versions of a system. */

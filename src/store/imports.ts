@@ -1,0 +1,141 @@
+import type {Kysely} from 'kysely'
+
+import type {Ministry, SystemRecord} from '../domain/inventory.js'
+import type {Store} from './open.js'
+import {addChanges, createChangeSet, finishChangeSet, type ChangeInput} from './repositories/changes.js'
+import {COST_LINE_INDEX, CostLineWriter} from './repositories/costs.js'
+import {listMinistries, upsertMinistries} from './repositories/ministries.js'
+import {changedFields, fieldText, insertSystems, listSystems, updateSystemFields} from './repositories/systems.js'
+import type {Database} from './schema.js'
+import {writeTransaction} from './write.js'
+
+/** One system of an import: new (no `stored`), or the stored version and the version to store. */
+export interface ImportedSystem {
+  stored?: SystemRecord
+  system: SystemRecord
+}
+
+/** What an import writes, inside its one transaction (see writeImport). */
+export interface ImportSession {
+  readonly changeSetId: number
+  /** The ministries and the ids of the systems in the store, as this transaction sees them. */
+  facts(): Promise<{ministries: Ministry[]; systemIds: string[]}>
+  /** Every stored system by id, as this transaction sees them. */
+  storedSystems(): Promise<Map<string, SystemRecord>>
+  /** Writes cost lines given as flat values (COST_ROW_WIDTH per line). */
+  writeCostLines(rows: ReadonlyArray<string | number | null>, count: number): Promise<void>
+  /**
+   * Inserts new systems and writes the changed fields of stored ones, logging
+   * each insert and each changed field (named by `fieldLabel`) in order.
+   */
+  writeSystems(systems: readonly ImportedSystem[], fieldLabel: (field: keyof SystemRecord) => string): Promise<{inserted: number; updated: number; unchanged: number}>
+  /** Inserts or replaces ministries, logging each as an insert or an update. */
+  writeMinistries(ministries: ReadonlyArray<{ministry: Ministry; existed: boolean}>): Promise<void>
+  /** Records the SHA-256 of the imported file on the change set. */
+  setFileHash(sha256: string): Promise<void>
+  /** Sets the change set's row count and summary. */
+  finish(rows: number, summary: string): Promise<void>
+}
+
+export interface ImportChangeSet {
+  actor: string
+  command: string
+  fileName: string
+  at: string
+}
+
+/**
+ * Writes one import as one write transaction and one change set. `work` runs
+ * with the store's write lock held (see writeTransaction), so what it reads
+ * through the session (stored ids for the conflict check, stored systems)
+ * stays true until the import commits; anything it throws rolls everything
+ * back. `bulkCostLoad` prepares a large load of cost lines: on SQLite the
+ * per-row foreign-key lookups are switched off (the reader checks every
+ * system id against facts()) and the cost-line index is dropped on the first
+ * write and rebuilt once before the commit.
+ */
+export async function writeImport<T>(store: Store, changeSet: ImportChangeSet, options: {bulkCostLoad: boolean}, work: (session: ImportSession) => Promise<T>): Promise<T> {
+  const bulk = options.bulkCostLoad && store.sqlite !== undefined
+  // Outside any transaction: SQLite ignores this pragma inside one.
+  if (bulk) store.sqlite!.pragma('foreign_keys = OFF')
+  try {
+    return await writeTransaction(store, async (trx) => {
+      const changeSetId = await createChangeSet(trx, {actor: changeSet.actor, command: changeSet.command, kind: 'import', fileName: changeSet.fileName, summary: 'import in progress', at: changeSet.at})
+      const session = new Session(store, trx, changeSetId, bulk)
+      const result = await work(session)
+      if (session.indexDropped) store.sqlite!.exec(COST_LINE_INDEX.create)
+      return result
+    })
+  } finally {
+    if (bulk) store.sqlite!.pragma('foreign_keys = ON')
+  }
+}
+
+class Session implements ImportSession {
+  indexDropped = false
+  private writer?: CostLineWriter
+
+  constructor(
+    private readonly store: Store,
+    private readonly trx: Kysely<Database>,
+    readonly changeSetId: number,
+    private readonly bulk: boolean,
+  ) {}
+
+  async facts(): Promise<{ministries: Ministry[]; systemIds: string[]}> {
+    const rows = await this.trx.selectFrom('system').select('id').execute()
+    return {ministries: await listMinistries(this.trx), systemIds: rows.map((row) => row.id)}
+  }
+
+  async storedSystems(): Promise<Map<string, SystemRecord>> {
+    return new Map((await listSystems(this.trx)).map((system) => [system.id, system]))
+  }
+
+  async writeCostLines(rows: ReadonlyArray<string | number | null>, count: number): Promise<void> {
+    if (this.bulk && !this.indexDropped) {
+      this.store.sqlite!.exec(`DROP INDEX ${COST_LINE_INDEX.name}`)
+      this.indexDropped = true
+    }
+    this.writer ??= new CostLineWriter(this.store, this.trx, this.changeSetId)
+    await this.writer.write(rows, count)
+  }
+
+  async writeSystems(systems: readonly ImportedSystem[], fieldLabel: (field: keyof SystemRecord) => string): Promise<{inserted: number; updated: number; unchanged: number}> {
+    const now = new Date().toISOString()
+    const inserts: SystemRecord[] = []
+    const changes: ChangeInput[] = []
+    let updated = 0
+    let unchanged = 0
+    for (const {stored, system} of systems) {
+      if (!stored) {
+        inserts.push(system)
+        changes.push({entity: 'system', entityId: system.id, action: 'insert', after: JSON.stringify(system)})
+        continue
+      }
+      const fields = changedFields(stored, system)
+      if (fields.length === 0) {
+        unchanged++
+        continue
+      }
+      await updateSystemFields(this.trx, system, fields, now)
+      updated++
+      for (const field of fields) changes.push({entity: 'system', entityId: system.id, action: 'update', field: fieldLabel(field), before: fieldText(stored, field), after: fieldText(system, field)})
+    }
+    await insertSystems(this.trx, inserts, now)
+    await addChanges(this.trx, this.changeSetId, changes)
+    return {inserted: inserts.length, updated, unchanged}
+  }
+
+  async writeMinistries(ministries: ReadonlyArray<{ministry: Ministry; existed: boolean}>): Promise<void> {
+    await upsertMinistries(this.trx, ministries.map((entry) => entry.ministry))
+    await addChanges(this.trx, this.changeSetId, ministries.map(({ministry, existed}) => ({entity: 'ministry' as const, entityId: ministry.code, action: existed ? ('update' as const) : ('insert' as const), after: JSON.stringify(ministry)})))
+  }
+
+  async setFileHash(sha256: string): Promise<void> {
+    await this.trx.updateTable('change_set').set({file_sha256: sha256}).where('id', '=', this.changeSetId).execute()
+  }
+
+  async finish(rows: number, summary: string): Promise<void> {
+    await finishChangeSet(this.trx, this.changeSetId, rows, summary)
+  }
+}
