@@ -3,7 +3,7 @@ import pg from 'pg'
 import {describe, expect, it} from 'vitest'
 
 import {backends, csv, ok, storeFactory, writeText} from '../inventory/helpers.js'
-import {expectCleanFailure, expectLogAgreesWithRows, query, together} from './writers.js'
+import {expectCleanFailure, expectLogAgreesWithRows, query, together, type Finished} from './writers.js'
 
 const freshStore = storeFactory()
 
@@ -37,7 +37,7 @@ for (const backend of await backends()) {
       await ok(['inventory', 'import', systemsFile('CON', 3), '--database', url])
       const assignments = ['users=1101', 'physical_servers=12', 'virtual_hosts=3', 'os_instances=44', 'storage_tb=5.5', 'annual_hours=660', 'business_area=共通基盤']
       const update = (id: string, assignment: string) => ['inventory', 'update', id, '--set', assignment, '--database', url, '--actor', 'tester']
-      const results = await together([...assignments.map((assignment) => update('CON-0001', assignment)), update('CON-0002', 'users=7'), update('CON-0002', 'status=migrating')])
+      const results = await whileLocked(backend.name, url, [...assignments.map((assignment) => update('CON-0001', assignment)), update('CON-0002', 'users=7'), update('CON-0002', 'status=migrating')])
       for (const result of results) expect(result.exitCode, `${result.argv.join(' ')}\n${result.stderr}`).toBe(0)
 
       const shown = (await ok(['inventory', 'show', 'CON-0001', '--database', url, '--json'])).json.system
@@ -51,7 +51,7 @@ for (const backend of await backends()) {
     it('two imports of the same 2,000 ids started together (--on-conflict fail): one writes them, the other writes nothing', async () => {
       const url = await freshStore(backend)
       const file = systemsFile('RACE', 2000)
-      const results = await together([0, 1, 2].map(() => ['inventory', 'import', file, '--database', url, '--json']))
+      const results = await whileLocked(backend.name, url, [0, 1, 2].map(() => ['inventory', 'import', file, '--database', url, '--json']))
       const succeeded = results.filter((result) => result.exitCode === 0)
       expect(succeeded, results.map((result) => result.stderr).join('\n')).toHaveLength(1)
       expect(JSON.parse(succeeded[0].stdout)).toMatchObject({inserted: 2000, updated: 0})
@@ -72,7 +72,7 @@ for (const backend of await backends()) {
         systemsFile('UPD', 500, {header: 'physical_servers', value: (index) => String(index % 17)}),
         systemsFile('UPD', 500, {header: 'storage_tb', value: (index) => `${index}.5`}),
       ]
-      const results = await together(files.map((file) => ['inventory', 'import', file, '--on-conflict', 'update', '--database', url, '--json']))
+      const results = await whileLocked(backend.name, url, files.map((file) => ['inventory', 'import', file, '--on-conflict', 'update', '--database', url, '--json']))
       for (const result of results) {
         expect(result.exitCode, result.stderr).toBe(0)
         expect(JSON.parse(result.stdout)).toMatchObject({inserted: 0, updated: 500})
@@ -124,6 +124,24 @@ for (const backend of await backends()) {
       await expectLogAgreesWithRows(url)
     })
   })
+}
+
+/**
+ * Starts the commands while another client holds the write lock, and lets it go
+ * after a moment (well within the 5 s a writer waits): the commands have read
+ * whatever they read outside their write transaction by then, and all want to
+ * write at once. A writer that read before it held the lock loses updates here.
+ */
+async function whileLocked(backend: 'sqlite' | 'postgres', url: string, commands: string[][]): Promise<Finished[]> {
+  const release = await holdWriteLock(backend, url)
+  let results: Promise<Finished[]>
+  try {
+    results = together(commands)
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+  } finally {
+    await release()
+  }
+  return results
 }
 
 /**
