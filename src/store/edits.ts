@@ -23,7 +23,11 @@ export interface FieldChange {
  * `exists` (and writes nothing) when the store already has a system with its
  * id, checked inside the transaction.
  */
-export async function addSystemLogged(store: Store, system: SystemRecord, log: EditLog & {summary: string}): Promise<{changeSetId: number} | {exists: true}> {
+export async function addSystemLogged(
+  store: Store,
+  system: SystemRecord,
+  log: EditLog & {summary: string},
+): Promise<{changeSetId: number} | {exists: true}> {
   return writeTransaction(store, async (trx) => {
     if (await getSystem(trx, system.id)) return {exists: true as const}
     await insertSystems(trx, [system], new Date().toISOString())
@@ -60,7 +64,11 @@ export async function changeSystemLogged(
   const plan = (before: SystemRecord) => {
     const after = change(before)
     const fields = changedFields(before, after)
-    return {after, fields, changes: fields.map((field) => ({field: log.fieldLabel(field), before: fieldText(before, field), after: fieldText(after, field)}))}
+    return {
+      after,
+      fields,
+      changes: fields.map((field) => ({field: log.fieldLabel(field), before: fieldText(before, field), after: fieldText(after, field)})),
+    }
   }
   if (log.dryRun) {
     const before = await getSystem(store.db, id)
@@ -74,8 +82,23 @@ export async function changeSystemLogged(
     const {after, fields, changes} = plan(before)
     if (fields.length === 0) return {before, after, changes, changeSetId: null}
     await updateSystemFields(trx, after, fields, new Date().toISOString())
-    const changeSetId = await createChangeSet(trx, {actor: log.actor, command: log.command, kind: log.kind, rows: 1, summary: log.summary(changes.map((entry) => entry.field))})
-    await addChanges(trx, changeSetId, changes.map((entry) => ({entity: 'system' as const, entityId: id, action: log.kind === 'retire' ? ('retire' as const) : ('update' as const), ...entry})))
+    const changeSetId = await createChangeSet(trx, {
+      actor: log.actor,
+      command: log.command,
+      kind: log.kind,
+      rows: 1,
+      summary: log.summary(changes.map((entry) => entry.field)),
+    })
+    await addChanges(
+      trx,
+      changeSetId,
+      changes.map((entry) => ({
+        entity: 'system' as const,
+        entityId: id,
+        action: log.kind === 'retire' ? ('retire' as const) : ('update' as const),
+        ...entry,
+      })),
+    )
     return {before, after, changes, changeSetId}
   })
 }

@@ -28,7 +28,10 @@ export interface ImportSession {
    * Inserts new systems and writes the changed fields of stored ones, logging
    * each insert and each changed field (named by `fieldLabel`) in order.
    */
-  writeSystems(systems: readonly ImportedSystem[], fieldLabel: (field: keyof SystemRecord) => string): Promise<{inserted: number; updated: number; unchanged: number}>
+  writeSystems(
+    systems: readonly ImportedSystem[],
+    fieldLabel: (field: keyof SystemRecord) => string,
+  ): Promise<{inserted: number; updated: number; unchanged: number}>
   /** Inserts or replaces ministries, logging each as an insert or an update. */
   writeMinistries(ministries: ReadonlyArray<{ministry: Ministry; existed: boolean}>): Promise<void>
   /** Records the SHA-256 of the imported file on the change set. */
@@ -54,13 +57,25 @@ export interface ImportChangeSet {
  * system id against facts()) and the cost-line index is dropped on the first
  * write and rebuilt once before the commit.
  */
-export async function writeImport<T>(store: Store, changeSet: ImportChangeSet, options: {bulkCostLoad: boolean}, work: (session: ImportSession) => Promise<T>): Promise<T> {
+export async function writeImport<T>(
+  store: Store,
+  changeSet: ImportChangeSet,
+  options: {bulkCostLoad: boolean},
+  work: (session: ImportSession) => Promise<T>,
+): Promise<T> {
   const bulk = options.bulkCostLoad && store.sqlite !== undefined
   // Outside any transaction: SQLite ignores this pragma inside one.
   if (bulk) store.sqlite!.pragma('foreign_keys = OFF')
   try {
     return await writeTransaction(store, async (trx) => {
-      const changeSetId = await createChangeSet(trx, {actor: changeSet.actor, command: changeSet.command, kind: 'import', fileName: changeSet.fileName, summary: 'import in progress', at: changeSet.at})
+      const changeSetId = await createChangeSet(trx, {
+        actor: changeSet.actor,
+        command: changeSet.command,
+        kind: 'import',
+        fileName: changeSet.fileName,
+        summary: 'import in progress',
+        at: changeSet.at,
+      })
       const session = new Session(store, trx, changeSetId, bulk)
       const result = await work(session)
       if (session.indexDropped) store.sqlite!.exec(COST_LINE_INDEX.create)
@@ -100,7 +115,10 @@ class Session implements ImportSession {
     await this.writer.write(rows, count)
   }
 
-  async writeSystems(systems: readonly ImportedSystem[], fieldLabel: (field: keyof SystemRecord) => string): Promise<{inserted: number; updated: number; unchanged: number}> {
+  async writeSystems(
+    systems: readonly ImportedSystem[],
+    fieldLabel: (field: keyof SystemRecord) => string,
+  ): Promise<{inserted: number; updated: number; unchanged: number}> {
     const now = new Date().toISOString()
     const inserts: SystemRecord[] = []
     const changes: ChangeInput[] = []
@@ -119,7 +137,15 @@ class Session implements ImportSession {
       }
       await updateSystemFields(this.trx, system, fields, now)
       updated++
-      for (const field of fields) changes.push({entity: 'system', entityId: system.id, action: 'update', field: fieldLabel(field), before: fieldText(stored, field), after: fieldText(system, field)})
+      for (const field of fields)
+        changes.push({
+          entity: 'system',
+          entityId: system.id,
+          action: 'update',
+          field: fieldLabel(field),
+          before: fieldText(stored, field),
+          after: fieldText(system, field),
+        })
     }
     await insertSystems(this.trx, inserts, now)
     await addChanges(this.trx, this.changeSetId, changes)
@@ -127,8 +153,20 @@ class Session implements ImportSession {
   }
 
   async writeMinistries(ministries: ReadonlyArray<{ministry: Ministry; existed: boolean}>): Promise<void> {
-    await upsertMinistries(this.trx, ministries.map((entry) => entry.ministry))
-    await addChanges(this.trx, this.changeSetId, ministries.map(({ministry, existed}) => ({entity: 'ministry' as const, entityId: ministry.code, action: existed ? ('update' as const) : ('insert' as const), after: JSON.stringify(ministry)})))
+    await upsertMinistries(
+      this.trx,
+      ministries.map((entry) => entry.ministry),
+    )
+    await addChanges(
+      this.trx,
+      this.changeSetId,
+      ministries.map(({ministry, existed}) => ({
+        entity: 'ministry' as const,
+        entityId: ministry.code,
+        action: existed ? ('update' as const) : ('insert' as const),
+        after: JSON.stringify(ministry),
+      })),
+    )
   }
 
   async setFileHash(sha256: string): Promise<void> {

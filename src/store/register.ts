@@ -44,13 +44,22 @@ export function streamCostLines(store: Store, pageSize?: number): AsyncGenerator
 
 /** The latest fiscal year with any cost line, or undefined for a store without cost lines. */
 export async function latestCostYear(store: Store): Promise<number | undefined> {
-  const row = await store.db.selectFrom('cost_line').select((eb) => eb.fn.max('fiscal_year').as('year')).executeTakeFirst()
+  const row = await store.db
+    .selectFrom('cost_line')
+    .select((eb) => eb.fn.max('fiscal_year').as('year'))
+    .executeTakeFirst()
   return row?.year === null || row?.year === undefined ? undefined : Number(row.year)
 }
 
 /** The fiscal years that have recurring cost lines, ascending. */
 export async function recurringCostYears(store: Store): Promise<number[]> {
-  const rows = await store.db.selectFrom('cost_line').select('fiscal_year').where('frequency', '=', 'recurring').groupBy('fiscal_year').orderBy('fiscal_year').execute()
+  const rows = await store.db
+    .selectFrom('cost_line')
+    .select('fiscal_year')
+    .where('frequency', '=', 'recurring')
+    .groupBy('fiscal_year')
+    .orderBy('fiscal_year')
+    .execute()
   return rows.map((row) => Number(row.fiscal_year))
 }
 

@@ -26,7 +26,11 @@ async function systemCount(url: string): Promise<number> {
 }
 
 async function importSets(url: string): Promise<Array<{fileName: string; summary: string}>> {
-  const entries = (await ok(['inventory', 'history', '--database', url, '--json'])).json.entries as Array<{kind: string; fileName: string; summary: string}>
+  const entries = (await ok(['inventory', 'history', '--database', url, '--json'])).json.entries as Array<{
+    kind: string
+    fileName: string
+    summary: string
+  }>
   return entries.filter((entry) => entry.kind === 'import')
 }
 
@@ -35,29 +39,66 @@ for (const backend of await backends()) {
     it('concurrent updates of different fields of one system all land, and the change log agrees with the row', async () => {
       const url = await freshStore(backend)
       await ok(['inventory', 'import', systemsFile('CON', 3), '--database', url])
-      const assignments = ['users=1101', 'physical_servers=12', 'virtual_hosts=3', 'os_instances=44', 'storage_tb=5.5', 'annual_hours=660', 'business_area=共通基盤']
+      const assignments = [
+        'users=1101',
+        'physical_servers=12',
+        'virtual_hosts=3',
+        'os_instances=44',
+        'storage_tb=5.5',
+        'annual_hours=660',
+        'business_area=共通基盤',
+      ]
       const update = (id: string, assignment: string) => ['inventory', 'update', id, '--set', assignment, '--database', url, '--actor', 'tester']
-      const results = await whileLocked(backend.name, url, [...assignments.map((assignment) => update('CON-0001', assignment)), update('CON-0002', 'users=7'), update('CON-0002', 'status=migrating')])
+      const results = await whileLocked(backend.name, url, [
+        ...assignments.map((assignment) => update('CON-0001', assignment)),
+        update('CON-0002', 'users=7'),
+        update('CON-0002', 'status=migrating'),
+      ])
       for (const result of results) expect(result.exitCode, `${result.argv.join(' ')}\n${result.stderr}`).toBe(0)
 
       const shown = (await ok(['inventory', 'show', 'CON-0001', '--database', url, '--json'])).json.system
-      expect(shown).toMatchObject({users: 1101, physicalServers: 12, virtualHosts: 3, osInstances: 44, storageTb: '5.5', annualHours: '660', businessArea: '共通基盤'})
+      expect(shown).toMatchObject({
+        users: 1101,
+        physicalServers: 12,
+        virtualHosts: 3,
+        osInstances: 44,
+        storageTb: '5.5',
+        annualHours: '660',
+        businessArea: '共通基盤',
+      })
       expect((await ok(['inventory', 'show', 'CON-0002', '--database', url, '--json'])).json.system).toMatchObject({users: 7, status: 'migrating'})
-      const history = (await ok(['inventory', 'history', 'CON-0001', '--database', url, '--json'])).json.entries as Array<{kind: string; field: string}>
-      expect(history.filter((entry) => entry.kind === 'update').map((entry) => entry.field).sort()).toEqual(['annual_hours', 'business_area', 'os_instances', 'physical_servers', 'storage_tb', 'users', 'virtual_hosts'])
+      const history = (await ok(['inventory', 'history', 'CON-0001', '--database', url, '--json'])).json.entries as Array<{
+        kind: string
+        field: string
+      }>
+      expect(
+        history
+          .filter((entry) => entry.kind === 'update')
+          .map((entry) => entry.field)
+          .sort(),
+      ).toEqual(['annual_hours', 'business_area', 'os_instances', 'physical_servers', 'storage_tb', 'users', 'virtual_hosts'])
       expect(await expectLogAgreesWithRows(url)).toBe(3 + assignments.length + 2)
     })
 
     it('two imports of the same 2,000 ids started together (--on-conflict fail): one writes them, the other writes nothing', async () => {
       const url = await freshStore(backend)
       const file = systemsFile('RACE', 2000)
-      const results = await whileLocked(backend.name, url, [0, 1, 2].map(() => ['inventory', 'import', file, '--database', url, '--json']))
+      const results = await whileLocked(
+        backend.name,
+        url,
+        [0, 1, 2].map(() => ['inventory', 'import', file, '--database', url, '--json']),
+      )
       const succeeded = results.filter((result) => result.exitCode === 0)
       expect(succeeded, results.map((result) => result.stderr).join('\n')).toHaveLength(1)
       expect(JSON.parse(succeeded[0].stdout)).toMatchObject({inserted: 2000, updated: 0})
       for (const result of results.filter((candidate) => candidate.exitCode !== 0)) {
         if (result.exitCode === 6) expectCleanFailure(result, 6, BUSY)
-        else expect(JSON.parse(result.stdout).error).toMatchObject({exitCode: 3, issues: expect.arrayContaining([expect.objectContaining({message: 'a system with this id is already in the store'})]), totalIssues: 2000})
+        else
+          expect(JSON.parse(result.stdout).error).toMatchObject({
+            exitCode: 3,
+            issues: expect.arrayContaining([expect.objectContaining({message: 'a system with this id is already in the store'})]),
+            totalIssues: 2000,
+          })
       }
       expect(await systemCount(url)).toBe(2000)
       expect(await importSets(url)).toHaveLength(1)
@@ -72,12 +113,18 @@ for (const backend of await backends()) {
         systemsFile('UPD', 500, {header: 'physical_servers', value: (index) => String(index % 17)}),
         systemsFile('UPD', 500, {header: 'storage_tb', value: (index) => `${index}.5`}),
       ]
-      const results = await whileLocked(backend.name, url, files.map((file) => ['inventory', 'import', file, '--on-conflict', 'update', '--database', url, '--json']))
+      const results = await whileLocked(
+        backend.name,
+        url,
+        files.map((file) => ['inventory', 'import', file, '--on-conflict', 'update', '--database', url, '--json']),
+      )
       for (const result of results) {
         expect(result.exitCode, result.stderr).toBe(0)
         expect(JSON.parse(result.stdout)).toMatchObject({inserted: 0, updated: 500})
       }
-      const rows = JSON.parse((await ok(['inventory', 'export', '--database', url, '--kind', 'systems', '--format', 'json'])).stdout).rows as Array<Record<string, unknown>>
+      const rows = JSON.parse((await ok(['inventory', 'export', '--database', url, '--kind', 'systems', '--format', 'json'])).stdout).rows as Array<
+        Record<string, unknown>
+      >
       expect(rows).toHaveLength(500)
       for (const row of rows) {
         const index = Number((row.id as string).slice(4))

@@ -25,7 +25,11 @@ const PLAN = {
 
 function samples(lines: number): {systems: string; costs: string} {
   const out = tempDir()
-  const generated = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-samples.js'), '--systems', '2000', '--cost-lines', String(lines), '--out', out], {encoding: 'utf8'})
+  const generated = spawnSync(
+    process.execPath,
+    [join(ROOT, 'scripts', 'generate-samples.js'), '--systems', '2000', '--cost-lines', String(lines), '--out', out],
+    {encoding: 'utf8'},
+  )
   expect(generated.status, generated.stderr).toBe(0)
   return {systems: join(out, 'systems.csv'), costs: join(out, 'costs.csv')}
 }
@@ -78,54 +82,61 @@ async function expectIntact(backend: 'sqlite' | 'postgres', url: string, lines: 
     expect(await query(url, 'SELECT c.id FROM cost_line c LEFT JOIN system s ON s.id = c.system_id WHERE s.id IS NULL LIMIT 1')).toEqual([])
   }
   expect(await query(url, "SELECT id FROM change_set WHERE summary = 'import in progress'")).toEqual([])
-  const logged = await query<{n: number | string | null}>(url, "SELECT sum(rows) AS n FROM change_set WHERE kind = 'import' AND summary LIKE '%cost lines inserted%'")
+  const logged = await query<{n: number | string | null}>(
+    url,
+    "SELECT sum(rows) AS n FROM change_set WHERE kind = 'import' AND summary LIKE '%cost lines inserted%'",
+  )
   expect(Number(logged[0].n ?? 0)).toBe(lines)
 }
 
 for (const backend of await backends()) {
   const plan = PLAN[backend.name]
   describe.runIf(backend.enabled)(`kill -9 during an import (${backend.name})`, () => {
-    it(`leaves the old cost lines or all of them, never part, through ${plan.kills} kills; then the import succeeds`, {timeout: LONG ? 3_600_000 : 180_000}, async () => {
-      const url = await freshStore(backend)
-      const files = samples(plan.lines)
-      await ok(['inventory', 'import', files.systems, '--database', url])
-      const importCosts = ['inventory', 'import', files.costs, '--database', url]
+    it(
+      `leaves the old cost lines or all of them, never part, through ${plan.kills} kills; then the import succeeds`,
+      {timeout: LONG ? 3_600_000 : 180_000},
+      async () => {
+        const url = await freshStore(backend)
+        const files = samples(plan.lines)
+        await ok(['inventory', 'import', files.systems, '--database', url])
+        const importCosts = ['inventory', 'import', files.costs, '--database', url]
 
-      // One whole import: the old count for the kills, and how long its writing takes.
-      const first = start(importCosts)
-      expect(await until(() => writing(backend.name, url), 60_000)).toBe(true)
-      const writingFrom = Date.now()
-      const firstResult = await first.done
-      expect(firstResult.exitCode, firstResult.stderr).toBe(0)
-      const writeMs = Date.now() - writingFrom
-      let expected = plan.lines
-      expect(await costLines(url)).toBe(expected)
+        // One whole import: the old count for the kills, and how long its writing takes.
+        const first = start(importCosts)
+        expect(await until(() => writing(backend.name, url), 60_000)).toBe(true)
+        const writingFrom = Date.now()
+        const firstResult = await first.done
+        expect(firstResult.exitCode, firstResult.stderr).toBe(0)
+        const writeMs = Date.now() - writingFrom
+        let expected = plan.lines
+        expect(await costLines(url)).toBe(expected)
 
-      let interrupted = 0
-      for (let kill = 0; kill < plan.kills; kill++) {
-        const run = start(importCosts)
-        const seen = await until(() => writing(backend.name, url), 60_000)
-        if (seen) await sleep(Math.floor(Math.random() * writeMs * 0.9))
-        run.child.kill('SIGKILL')
-        const result = await run.done
-        // The server notices a killed client's connection soon, not at once; its transaction is rolled back.
-        if (backend.name === 'postgres') await until(async () => !(await writing(backend.name, url)), 30_000)
-        const count = await costLines(url)
-        if (count === expected + plan.lines) {
-          // The import committed before the kill reached it.
-          expected += plan.lines
-        } else {
-          expect(count, `after kill ${kill + 1}: ${count} cost lines, neither the old count ${expected} nor old + all`).toBe(expected)
-          if (result.signal === 'SIGKILL') interrupted++
+        let interrupted = 0
+        for (let kill = 0; kill < plan.kills; kill++) {
+          const run = start(importCosts)
+          const seen = await until(() => writing(backend.name, url), 60_000)
+          if (seen) await sleep(Math.floor(Math.random() * writeMs * 0.9))
+          run.child.kill('SIGKILL')
+          const result = await run.done
+          // The server notices a killed client's connection soon, not at once; its transaction is rolled back.
+          if (backend.name === 'postgres') await until(async () => !(await writing(backend.name, url)), 30_000)
+          const count = await costLines(url)
+          if (count === expected + plan.lines) {
+            // The import committed before the kill reached it.
+            expected += plan.lines
+          } else {
+            expect(count, `after kill ${kill + 1}: ${count} cost lines, neither the old count ${expected} nor old + all`).toBe(expected)
+            if (result.signal === 'SIGKILL') interrupted++
+          }
+          await expectIntact(backend.name, url, expected)
         }
-        await expectIntact(backend.name, url, expected)
-      }
-      expect(interrupted, 'no kill landed inside an import').toBeGreaterThan(0)
+        expect(interrupted, 'no kill landed inside an import').toBeGreaterThan(0)
 
-      const again = await ok([...importCosts, '--json'])
-      expect(again.json).toMatchObject({inserted: plan.lines})
-      expect(await costLines(url)).toBe(expected + plan.lines)
-      await expectIntact(backend.name, url, expected + plan.lines)
-    })
+        const again = await ok([...importCosts, '--json'])
+        expect(again.json).toMatchObject({inserted: plan.lines})
+        expect(await costLines(url)).toBe(expected + plan.lines)
+        await expectIntact(backend.name, url, expected + plan.lines)
+      },
+    )
   })
 }
