@@ -82,6 +82,8 @@ export abstract class BaseCommand extends Command {
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
+    // The reader of stdout went away (`kasumi inventory export | head`): it has what it wanted; stop quietly.
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') this.exit(ExitCode.ok)
     // Another writer holding the store (SQLite busy, PostgreSQL lock timeout or serialization failure) is no bug.
     const failure = storeFailure(error)
     if (failure !== error) return this.catch(failure as Error)

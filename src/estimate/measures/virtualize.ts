@@ -1,6 +1,6 @@
 import {Dec} from '../../domain/money.js'
 import {allocate, mul, ratio, ratioOf, type Ratio} from '../exact.js'
-import {POOL_INDEX, type MeasureModule, type Resolved, type SystemState} from '../model.js'
+import {POOL_INDEX, type MeasureModule, type SystemState} from '../model.js'
 
 /** Capacity is counted in ten-thousandths of a fully used server. */
 const CAPACITY_SCALE = 10_000
