@@ -1,12 +1,14 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {actorFlag, readingFlags, storeFlags} from '../../src/cli/flags.js'
+import {formatIssue} from '../../src/domain/errors.js'
+import {actorFlag, readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {ON_CONFLICT, importFile, type OnConflict} from '../../src/ingest/import.js'
 import type {Kind} from '../../src/ingest/kinds.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
+import {workbookSource} from '../../src/cli/output.js'
 
 export default class InventoryImport extends BaseCommand {
   static override summary = 'Import systems, cost lines or ministries from a CSV file.'
@@ -25,6 +27,7 @@ Headers may be English, Japanese or Traditional Chinese (id/システムID/系�
     ...storeFlags,
     ...actorFlag,
     ...readingFlags,
+    ...workbookFlags,
     'on-conflict': Flags.string({description: 'What to do with a system id that is already in the store.', options: [...ON_CONFLICT], default: 'fail'}),
     'dry-run': Flags.boolean({description: 'Check and count everything, then roll back: nothing is written.'}),
     parallel: Flags.string({description: 'Read on a second thread while writing: auto (files of 4 MB and more), always or never.', options: ['auto', 'always', 'never'], default: 'auto', hidden: true}),
@@ -41,6 +44,7 @@ Headers may be English, Japanese or Traditional Chinese (id/システムID/系�
       calendar: flags.calendar as Calendar,
       allowUnknownColumns: flags['allow-unknown-columns'],
       maxIssues: flags['max-issues'],
+      ...workbookOptions(flags),
       onConflict: flags['on-conflict'] as OnConflict,
       dryRun: Boolean(flags['dry-run']),
       parallel: flags.parallel as 'auto' | 'always' | 'never',
@@ -49,15 +53,16 @@ Headers may be English, Japanese or Traditional Chinese (id/システムID/系�
       onProgress: interactive ? (records) => process.stderr.write(`\r  ${records.toLocaleString('en')} rows written…`) : undefined,
     })
     if (interactive && summary.kind === 'costs') process.stderr.write('\r\u001B[K')
-    for (const warning of summary.warnings) this.warning(`${warning.column ?? ''} ${warning.message}; ${warning.hint ?? ''}`.trim())
+    for (const warning of summary.warnings) this.warning(warning.cell || !warning.column ? formatIssue({...warning, file: undefined}) : `${warning.column ?? ''} ${warning.message}; ${warning.hint ?? ''}`.trim())
     const what = summary.kind === 'costs' ? 'cost lines' : summary.kind
     const counts = [`${summary.inserted.toLocaleString('en')} inserted`]
     if (summary.updated) counts.push(`${summary.updated} updated`)
     if (summary.unchanged) counts.push(`${summary.unchanged} unchanged`)
     if (summary.skipped) counts.push(`${summary.skipped} skipped`)
+    const source = summary.workbook ? workbookSource(summary.workbook) : summary.encoding
     if (summary.records === 0) this.note(`${args.file} has no data rows; nothing was imported.`)
-    else if (summary.dryRun) this.note(`Dry run: ${args.file} is valid (${summary.records.toLocaleString('en')} ${what}, ${summary.encoding}); it would give ${counts.join(', ')}. Nothing was written.`)
-    else this.success(`Imported ${args.file}: ${what} ${counts.join(', ')} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`)
+    else if (summary.dryRun) this.note(`Dry run: ${args.file} is valid (${summary.records.toLocaleString('en')} ${what}, ${source}); it would give ${counts.join(', ')}. Nothing was written.`)
+    else this.success(`Imported ${args.file}${summary.workbook ? ` (${source})` : ''}: ${what} ${counts.join(', ')} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`)
     return {formatVersion: 1, ...summary}
   }
 }

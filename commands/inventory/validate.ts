@@ -1,8 +1,10 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
+import {formatIssue} from '../../src/domain/errors.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
-import {readingFlags, storeFlags} from '../../src/cli/flags.js'
+import {workbookSource} from '../../src/cli/output.js'
+import {readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {validateFile} from '../../src/ingest/import.js'
@@ -18,7 +20,7 @@ export default class InventoryValidate extends BaseCommand {
   ]
 
   static override args = {file: Args.string({description: 'CSV file to check', required: true})}
-  static override flags = {...storeFlags, ...readingFlags}
+  static override flags = {...storeFlags, ...readingFlags, ...workbookFlags}
 
   async run() {
     const {args, flags} = await this.parse(InventoryValidate)
@@ -31,9 +33,10 @@ export default class InventoryValidate extends BaseCommand {
       calendar: flags.calendar as Calendar,
       allowUnknownColumns: flags['allow-unknown-columns'],
       maxIssues: flags['max-issues'],
+      ...workbookOptions(flags),
     }, bundledMinistries)
-    for (const warning of result.warnings) this.warning(`${warning.column ?? ''} ${warning.message}; ${warning.hint ?? ''}`.trim())
-    this.success(`${args.file} is valid: ${result.records.toLocaleString('en')} ${result.kind === 'costs' ? 'cost lines' : result.kind} (${result.encoding}).`)
+    for (const warning of result.warnings) this.warning(warning.cell || !warning.column ? formatIssue({...warning, file: undefined}) : `${warning.column ?? ''} ${warning.message}; ${warning.hint ?? ''}`.trim())
+    this.success(`${args.file} is valid: ${result.records.toLocaleString('en')} ${result.kind === 'costs' ? 'cost lines' : result.kind} (${result.workbook ? workbookSource(result.workbook) : result.encoding}).`)
     return {formatVersion: 1, file: args.file, valid: true, ...result}
   }
 }

@@ -2,8 +2,10 @@ import {userInfo} from 'node:os'
 
 import {Flags} from '@oclif/core'
 
+import {UsageError} from '../domain/errors.js'
 import {CALENDARS} from '../domain/fiscal-year.js'
 import {ENCODINGS} from '../ingest/csv.js'
+import {UNIT_FLAG, monthNumber, type UnitName, type WorkbookOptions} from '../ingest/workbook/options.js'
 import {DEFAULT_DATABASE} from '../store/open.js'
 
 function defaultActor(): string {
@@ -42,4 +44,18 @@ export const readingFlags = {
   calendar: Flags.string({description: 'How bare year numbers count: roc reads 98年度 as 2009.', options: [...CALENDARS], default: 'gregorian'}),
   'allow-unknown-columns': Flags.boolean({description: 'Leave out columns kasumi does not know, with a warning, instead of failing.'}),
   'max-issues': Flags.integer({description: 'Report at most this many problems.', default: 100, min: 1}),
+}
+
+/** How to read a workbook (.xlsx, .xlsm). */
+export const workbookFlags = {
+  sheet: Flags.string({description: 'The sheet to read, by name or position (1 = the first); default: the sheet whose header matches.'}),
+  unit: Flags.string({description: 'Money unit of amounts when neither the header (金額（千円）) nor a title row (（単位：千円）) names one.', options: Object.keys(UNIT_FLAG)}),
+  'fiscal-year-start': Flags.string({description: 'Month fiscal years start in, for dates in year columns: 4 or april (Japan), 10 (US), 1 (Taiwan).', default: '4'}),
+  ministry: Flags.string({description: 'The ministry of every row of a file without a ministry column (code or name).'}),
+}
+
+export function workbookOptions(flags: {sheet?: string; unit?: string; 'fiscal-year-start'?: string; ministry?: string}): WorkbookOptions {
+  const month = monthNumber(flags['fiscal-year-start'] ?? '4')
+  if (month === undefined) throw new UsageError(`--fiscal-year-start ${flags['fiscal-year-start']} is not a month`, {suggestion: 'give 1–12 or a month name, e.g. 4 or april'})
+  return {sheet: flags.sheet, unit: flags.unit as UnitName | undefined, fiscalYearStart: month, ministry: flags.ministry}
 }

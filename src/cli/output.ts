@@ -40,3 +40,10 @@ export function renderTable(table: TableData, painter: Painter): string {
   const body = lines.filter((line, index) => !line.startsWith('├') || keep.has(index)).join('\n')
   return table.title ? `${painter.paint('bold', table.title)}\n${body}` : body
 }
+
+/** Where a workbook's rows came from, for summaries: sheet, header rows, money unit. */
+export function workbookSource(facts: {sheet: string; headerRows: number[]; unit?: {name: string; source: string}}): string {
+  const rows = facts.headerRows.length === 2 ? `header rows ${facts.headerRows[0]}–${facts.headerRows[1]}` : `header row ${facts.headerRows[0]}`
+  const unit = facts.unit ? `, amounts in ${facts.unit.name === 'yen' ? 'yen' : `${facts.unit.name} yen`} (${facts.unit.source})` : ''
+  return `sheet ${facts.sheet}, ${rows}${unit}`
+}

@@ -72,6 +72,8 @@ export interface InputIssue {
   file?: string
   line?: number
   column?: string
+  /** A workbook cell as a spreadsheet names it, 経費内訳!E7: messages give it instead of the line, with `column` (the header) after it. */
+  cell?: string
   value?: string
   message: string
   hint?: string
@@ -79,7 +81,7 @@ export interface InputIssue {
 }
 
 export function formatIssue(issue: InputIssue): string {
-  const where = [issue.file, issue.line === undefined ? undefined : `line ${issue.line}`, issue.column === undefined ? undefined : `column ${issue.column}`]
+  const where = (issue.cell !== undefined ? [issue.file, issue.cell + (issue.column === undefined ? '' : ` (${issue.column})`)] : [issue.file, issue.line === undefined ? undefined : `line ${issue.line}`, issue.column === undefined ? undefined : `column ${issue.column}`])
     .filter((part) => part !== undefined)
     .join(', ')
   const value = issue.value === undefined ? '' : ` (value ${JSON.stringify(issue.value)})`

@@ -9,6 +9,7 @@ import {writeImport, type ImportedSystem, type ImportSession} from '../store/imp
 import {TABLE_KINDS, systemFieldHeader, type Kind} from './kinds.js'
 import {peekKind, storeFacts, type ReadOptions, type StoreFacts} from './read-state.js'
 import {readRows, readRowsInWorker, shouldReadInParallel, type CostRows, type ReadOutcome} from './rows.js'
+import {isWorkbook, readWorkbookRows, type WorkbookFacts} from './workbook/read.js'
 
 export type {ReadOptions} from './read-state.js'
 
@@ -39,6 +40,8 @@ export interface ImportSummary {
   dryRun: boolean
   changeSetId: number | null
   warnings: InputIssue[]
+  /** For a workbook: the sheet read, its header rows and the money unit of its amounts. */
+  workbook?: WorkbookFacts
 }
 
 
@@ -61,12 +64,12 @@ function fail(file: string, options: ReadOptions, outcome: ReadOutcome): never {
  * Reads and checks a file without writing anything. Uses the store's
  * ministries and systems when a store is given, the bundled ministries otherwise.
  */
-export async function validateFile(store: Store | undefined, file: string, options: ReadOptions, bundledMinistries: () => Promise<Ministry[]>): Promise<{kind: Kind; records: number; encoding: string; warnings: InputIssue[]}> {
+export async function validateFile(store: Store | undefined, file: string, options: ReadOptions, bundledMinistries: () => Promise<Ministry[]>): Promise<{kind: Kind; records: number; encoding: string; warnings: InputIssue[]; workbook?: WorkbookFacts}> {
   const facts = await storeFacts(store, bundledMinistries)
-  const outcome = await readRows(file, options, facts, {costs() {}})
+  const outcome = isWorkbook(file) ? await readWorkbookRows(file, options, facts, {costs() {}}) : await readRows(file, options, facts, {costs() {}})
   if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, 'fail', options.maxIssues ?? 100)
   if (outcome.structural.length > 0 || outcome.issues.length > 0) fail(file, options, outcome)
-  return {kind: outcome.kind!, records: outcome.records, encoding: outcome.encoding, warnings: outcome.warnings}
+  return {kind: outcome.kind!, records: outcome.records, encoding: outcome.encoding, warnings: outcome.warnings, ...('workbook' in outcome ? {workbook: outcome.workbook as WorkbookFacts} : {})}
 }
 
 /**
@@ -94,7 +97,8 @@ export async function importFile(store: Store, file: string, options: ImportOpti
   let summary = blank()
   const now = new Date().toISOString()
   let outcome: ReadOutcome | undefined
-  const parallel = await shouldReadInParallel(file, options.parallel)
+  const workbook = isWorkbook(file)
+  const parallel = !workbook && (await shouldReadInParallel(file, options.parallel))
   // A bulk load of cost lines: every system id is checked against the store by
   // the reader, so the store may skip its own per-row checks and index work.
   const bulkCostLoad = parallel && (await peekKind(file, options)) === 'costs'
@@ -113,7 +117,13 @@ export async function importFile(store: Store, file: string, options: ImportOpti
           options.onProgress?.(summary.inserted)
         },
       }
-      outcome = parallel ? await readRowsInWorker(file, options, facts, sink) : await readRows(file, options, facts, sink)
+      if (workbook) {
+        const read = await readWorkbookRows(file, options, facts, sink)
+        summary.workbook = read.workbook
+        outcome = read
+      } else {
+        outcome = parallel ? await readRowsInWorker(file, options, facts, sink) : await readRows(file, options, facts, sink)
+      }
       summary.encoding = outcome.encoding
       summary.bytes = outcome.bytes
       summary.records = outcome.records

@@ -80,7 +80,7 @@ export const parsePool = enumeration(COST_POOLS, {
   通信: 'telecom', 回線: 'telecom', 網路: 'telecom', network: 'telecom',
   その他: 'other', 其他: 'other',
 })
-export const parseSpendType = enumeration(SPEND_TYPES, {整備経費: 'development', 整備經費: 'development', 整備: 'development', 開發: 'development', 運用等経費: 'operations', 運用等經費: 'operations', 運用: 'operations', 維運: 'operations', 運用経費: 'operations'})
+export const parseSpendType = enumeration(SPEND_TYPES, {整備経費: 'development', 整備等経費: 'development', 整備等經費: 'development', 整備經費: 'development', 整備: 'development', 開發: 'development', 運用等経費: 'operations', 運用等經費: 'operations', 運用: 'operations', 維運: 'operations', 運用経費: 'operations'})
 export const parseFrequency = enumeration(FREQUENCIES, {経常: 'recurring', 經常: 'recurring', 毎年: 'recurring', 一時: 'one-time', 一時的: 'one-time', 一次性: 'one-time', onetime: 'one-time', once: 'one-time'})
 
 const count = (raw: string) => parseInteger(raw, {min: 0})

@@ -6,8 +6,9 @@ import type {Store} from '../store/open.js'
 import type {EncodingOption} from './csv.js'
 import {TABLE_KINDS, guessKind, type BuildContext, type Kind, type TableKind} from './kinds.js'
 import {RowReader, resolveHeader, type HeaderResolution} from './table.js'
+import type {WorkbookOptions} from './workbook/options.js'
 
-export interface ReadOptions {
+export interface ReadOptions extends WorkbookOptions {
   kind?: Kind | 'auto'
   encoding: EncodingOption
   calendar: Calendar

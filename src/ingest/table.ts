@@ -15,7 +15,7 @@ export interface FieldSpec {
 }
 
 /** Units a header may name in parentheses, and their factor in base units. */
-const HEADER_UNITS: Record<string, number> = {
+export const HEADER_UNITS: Record<string, number> = {
   円: 1,
   yen: 1,
   jpy: 1,

@@ -1,0 +1,163 @@
+import {matchKey} from '../../domain/text-match.js'
+import {TABLE_KINDS, type Kind} from '../kinds.js'
+import {HEADER_UNITS, resolveHeader, type HeaderResolution} from '../table.js'
+import {cellReference, type SheetCell} from './cells.js'
+import {UNIT_FLAG} from './options.js'
+import type {SheetRow} from './stream.js'
+
+/** How many rows at the top of a sheet are searched for the header. */
+export const HEAD_ROWS = 40
+
+export interface HeaderCandidate {
+  kind: Kind
+  /** The header's rows: one, or two for a two-row header. */
+  rows: number[]
+  /** The header name of each column (two-row headers joined). */
+  names: string[]
+  /** The cell each name came from, for messages. */
+  origins: string[]
+  resolution: HeaderResolution
+  /** Known columns. */
+  score: number
+  /** Required fields without a column. */
+  missing: string[]
+}
+
+function cellName(cell: SheetCell | undefined): string {
+  return cell ? cell.text.normalize('NFKC').replace(/\s+/g, ' ').trim() : ''
+}
+
+function resolves(name: string, kind: Kind): boolean {
+  return name !== '' && resolveHeader('', 0, [name], TABLE_KINDS[kind].fields).columns.size === 1
+}
+
+function evaluate(file: string, sheet: string, kind: Kind, rows: SheetRow[], names: string[], origins: string[], defaults: ReadonlySet<string>): HeaderCandidate {
+  const resolution = resolveHeader(file, rows[rows.length - 1].row, names, TABLE_KINDS[kind].fields)
+  const missing = TABLE_KINDS[kind].fields.filter((field) => field.required && !resolution.columns.has(field.key) && !defaults.has(field.key)).map((field) => field.header)
+  // Issues point at cells: the header row's cell of the column they name.
+  for (const issue of resolution.issues) {
+    const index = issue.column ? Number.parseInt(issue.column, 10) - 1 : Number.NaN
+    if (!Number.isNaN(index)) issue.cell = origins[index] ?? cellReference(sheet, index, rows[0].row)
+  }
+  return {kind, rows: rows.map((row) => row.row), names, origins, resolution, score: resolution.columns.size, missing}
+}
+
+/**
+ * Finds the header among the first rows of a sheet: the row (or pair of rows,
+ * for a header whose group cells are merged over two rows) that names the most
+ * known columns of a kind, preferring those that have every required column.
+ * Title rows, dates and blank rows above it are passed over.
+ */
+export function findHeader(file: string, sheet: string, head: SheetRow[], kinds: readonly Kind[], defaults: ReadonlySet<string> = new Set()): HeaderCandidate | undefined {
+  let best: HeaderCandidate | undefined
+  const better = (candidate: HeaderCandidate): boolean => {
+    if (!best) return true
+    const complete = candidate.missing.length === 0
+    if (complete !== (best.missing.length === 0)) return complete
+    return candidate.score > best.score
+  }
+  for (let index = 0; index < head.length; index++) {
+    const row = head[index]
+    const width = row.cells.length
+    for (const kind of kinds) {
+      const names = Array.from({length: width}, (_, column) => cellName(row.cells[column]))
+      const single = evaluate(file, sheet, kind, [row], names, names.map((_, column) => cellReference(sheet, column, row.row)), defaults)
+      if (single.score >= 2 && better(single)) best = single
+      const next = head[index + 1]
+      if (!next || next.row !== row.row + 1) continue
+      const pair = joinRows(sheet, row, next, kind)
+      const joined = evaluate(file, sheet, kind, [row, next], pair.names, pair.origins, defaults)
+      if (joined.score > single.score && joined.score >= 2 && better(joined)) best = joined
+    }
+  }
+  return best
+}
+
+/** Two header rows as one: a group cell (サーバ) over its columns (物理サーバ数, 利用率), other columns merged down. */
+function joinRows(sheet: string, upper: SheetRow, lower: SheetRow, kind: Kind): {names: string[]; origins: string[]} {
+  const width = Math.max(upper.cells.length, lower.cells.length)
+  const names: string[] = []
+  const origins: string[] = []
+  let group = ''
+  for (let column = 0; column < width; column++) {
+    const top = cellName(upper.cells[column])
+    const bottom = cellName(lower.cells[column])
+    if (top !== '') group = top
+    else if (bottom === '') group = ''
+    if (bottom === '') {
+      names.push(top)
+      origins.push(cellReference(sheet, column, upper.row))
+      continue
+    }
+    const options = [bottom, `${group}${bottom}`, `${group} ${bottom}`, top]
+    const chosen = options.find((option) => resolves(option, kind)) ?? bottom
+    names.push(chosen)
+    origins.push(cellReference(sheet, column, chosen === top ? upper.row : lower.row))
+  }
+  return {names, origins}
+}
+
+/** What a sheet looks like, for messages that list the sheets. */
+export function describeCandidate(sheet: string, candidate: HeaderCandidate | undefined, rowsTried: number): string {
+  if (!candidate) return `${sheet}: no header found (${rowsTried} rows tried)`
+  const what = candidate.kind === 'costs' ? 'cost lines' : candidate.kind
+  const known = [...candidate.resolution.columns.values()].map((column) => column.field.header)
+  const rows = candidate.rows.length === 2 ? `rows ${candidate.rows[0]}–${candidate.rows[1]}` : `row ${candidate.rows[0]}`
+  const missing = candidate.missing.length > 0 ? `; missing ${candidate.missing.join(', ')}` : ''
+  const unknown = candidate.resolution.unknown.length > 0 ? `; ${candidate.resolution.unknown.length} other column${candidate.resolution.unknown.length === 1 ? '' : 's'}` : ''
+  return `${sheet}: ${what}, header at ${rows} (${known.join(', ')}${unknown}${missing})`
+}
+
+/* ---------- rows after and inside the table ---------- */
+
+const TOTAL_LABELS = new Set(['合計', '小計', '計', '總計', '総計', '总计', '合计', '小计', 'total', 'subtotal', 'grandtotal', 'totals', '総合計', '総額'])
+const NOTE_START = /^(?:※|＊|\*|注\s*[\d０-９]*\s*[:：)）.．、]|注\s*$|\(注|（注|備考[:：]|note[s]?\s*[:：])/i
+
+/** A totals row (合計, 小計, 計, Total …) by its label in one of its first text cells. */
+export function totalsLabel(cells: readonly SheetCell[]): string | undefined {
+  for (const cell of cells.slice(0, 6)) {
+    if (cell.text === '' || cell.number !== undefined) continue
+    const key = matchKey(cell.text).replace(/[()（）[\]【】]/g, '')
+    if (TOTAL_LABELS.has(key)) return cell.text.trim()
+  }
+  return undefined
+}
+
+/** A note row (※…, 注…, (注)…): text in its first filled cell and at most one other cell. */
+export function noteText(cells: readonly SheetCell[]): string | undefined {
+  const filled = cells.filter((cell) => cell.text.trim() !== '')
+  if (filled.length === 0 || filled.length > 2) return undefined
+  const first = filled[0].text.trim()
+  return NOTE_START.test(first.normalize('NFKC')) ? first : undefined
+}
+
+/* ---------- money units ---------- */
+
+
+export function unitName(factor: number): string {
+  return (Object.entries(UNIT_FLAG).find(([, value]) => value === factor)?.[0] ?? `×${factor}`) as string
+}
+
+const TITLE_UNIT = /(?:単位|單位|unit)\s*[:：]?\s*([^\s)）\]】,，、]+)/i
+
+/** A money unit named in a title row above the table: （単位：千円）, 単位：百万円, 單位：千元, (Unit: thousand yen). */
+export function titleUnit(sheet: string, rows: readonly SheetRow[]): {factor: number; cell: string; text: string} | undefined {
+  for (const row of rows) {
+    for (let column = 0; column < row.cells.length; column++) {
+      const text = row.cells[column].text.normalize('NFKC')
+      const match = TITLE_UNIT.exec(text)
+      if (!match) continue
+      let unit = match[1]
+      if (/^(thousand|million)$/i.test(unit)) unit = `${unit}yen`
+      const factor = HEADER_UNITS[matchKey(unit)]
+      if (factor !== undefined) return {factor, cell: cellReference(sheet, column, row.row), text: row.cells[column].text.trim()}
+    }
+  }
+  return undefined
+}
+
+/** Whether a header cell names its unit in parentheses, e.g. 金額（千円）. */
+export function headerNamesUnit(name: string): boolean {
+  const match = /[(（]([^()（）]+)[)）]$/.exec(name.normalize('NFKC'))
+  return match !== null && HEADER_UNITS[matchKey(match[1])] !== undefined
+}

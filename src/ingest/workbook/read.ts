@@ -1,0 +1,310 @@
+import {stat} from 'node:fs/promises'
+import {basename, extname} from 'node:path'
+
+import {InvalidInputError, type InputIssue} from '../../domain/errors.js'
+import type {CostLine, Ministry, SystemRecord} from '../../domain/inventory.js'
+import {KINDS, TABLE_KINDS, type Kind, type TableKind} from '../kinds.js'
+import {buildContext, type ReadOptions, type StoreFacts} from '../read-state.js'
+import {COST_BATCH, pushCostRow, type CostRows, type ReadOutcome, type RowSink} from '../rows.js'
+import {RowReader, type ResolvedColumn} from '../table.js'
+import {EMPTY_CELL, cellReference, fiscalYearOfDate, parseDateText, serialDate, type SheetCell} from './cells.js'
+import {inspectWorkbook, type WorkbookInfo} from './container.js'
+import {HEAD_ROWS, describeCandidate, findHeader, headerNamesUnit, noteText, titleUnit, totalsLabel, unitName, type HeaderCandidate} from './layout.js'
+import {UNIT_FLAG} from './options.js'
+import {streamSheets, type SheetRow} from './stream.js'
+
+export const WORKBOOK_EXTENSIONS = ['.xlsx', '.xlsm'] as const
+
+export function isWorkbook(file: string): boolean {
+  return (WORKBOOK_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase())
+}
+
+export interface WorkbookFacts {
+  sheet: string
+  headerRows: number[]
+  /** The money unit of amounts and where it was named. */
+  unit?: {name: string; factor: number; source: string}
+}
+
+export type WorkbookOutcome = ReadOutcome & {workbook: WorkbookFacts}
+
+const YEAR_FIELDS = new Set(['fiscalYear', 'firstYear', 'lastYear'])
+const MAX_NOTES = 10
+
+/** Issues of a workbook name the cell, with its value as displayed. */
+class CellRowReader extends RowReader {
+  sheetCells: SheetCell[] = []
+
+  constructor(
+    file: string,
+    columns: Map<string, ResolvedColumn>,
+    issues: InputIssue[],
+    fields: TableKind<unknown>['fields'],
+    readonly sheet: string,
+    readonly virtual: ReadonlySet<number>,
+  ) {
+    super(file, columns, issues, fields)
+  }
+
+  override fail(key: string, value: string | undefined, message: string, hint?: string): void {
+    super.fail(key, value, message, hint)
+    const issue = this.issues[this.issues.length - 1]
+    const column = this.columns.get(key)
+    delete issue.line
+    issue.column = column?.field.header ?? key
+    if (column && !this.virtual.has(column.index)) {
+      issue.cell = cellReference(this.sheet, column.index, this.line)
+      const shown = this.sheetCells[column.index]?.display
+      if (shown !== undefined && shown !== '') issue.value = shown
+    } else {
+      issue.cell = `${this.sheet}!${this.line}:${this.line}`
+      if (column) issue.hint = issue.hint ?? 'the value comes from --ministry'
+    }
+  }
+}
+
+function refuse(file: string, message: string, issues: InputIssue[]): never {
+  throw new InvalidInputError(`${basename(file)}: ${message}; nothing was written`, issues)
+}
+
+/** Picks the sheet: --sheet, else the one whose header matches; several equally good ones are an error. */
+async function chooseSheet(file: string, info: WorkbookInfo, options: ReadOptions, kinds: readonly Kind[], defaults: ReadonlySet<string>): Promise<string> {
+  const names = info.sheets.map((sheet) => sheet.name)
+  const list = info.sheets.map((sheet) => `${sheet.position}. ${sheet.name}${sheet.hidden ? ' (hidden)' : ''}`).join(', ')
+  if (options.sheet !== undefined) {
+    const byName = info.sheets.find((sheet) => sheet.name === options.sheet) ?? info.sheets.find((sheet) => sheet.name.normalize('NFKC').toLowerCase() === options.sheet!.normalize('NFKC').toLowerCase())
+    const byPosition = /^\d+$/.test(options.sheet) ? info.sheets[Number(options.sheet) - 1] : undefined
+    const found = byName ?? byPosition
+    if (!found) refuse(file, `no sheet ${JSON.stringify(options.sheet)}`, [{file, value: options.sheet, message: 'the workbook has no sheet of this name or position', hint: `its sheets: ${list}`}])
+    return found.name
+  }
+  if (names.length === 1) return names[0]
+  const heads = new Map<string, SheetRow[]>(names.map((name) => [name, []]))
+  await streamSheets(file, (name) => heads.has(name), (name, row) => {
+    const head = heads.get(name)!
+    if (head.length < HEAD_ROWS && row.cells.some((cell) => cell.text.trim() !== '')) head.push(row)
+  })
+  const found = names.map((name) => ({name, candidate: findHeader(file, name, heads.get(name) ?? [], kinds, defaults), tried: heads.get(name)?.length ?? 0}))
+  const complete = found.filter((entry) => entry.candidate && entry.candidate.missing.length === 0)
+  const lines = found.map((entry) => ({file, message: describeCandidate(entry.name, entry.candidate, entry.tried)}))
+  if (complete.length === 1) return complete[0].name
+  if (complete.length === 0) refuse(file, 'no sheet holds a table kasumi can read', [...lines, {file, message: 'no sheet has a header with every required column', hint: 'name the sheet with --sheet and the kind with --kind, or rename the columns (see the README, "Reading spreadsheets")'}])
+  return refuse(file, `${complete.length} sheets hold tables kasumi can read`, [...lines, {file, message: `the sheets ${complete.map((entry) => entry.name).join(', ')} all qualify`, hint: 'pass --sheet NAME (or its position) to say which one to read, or --kind'}])
+}
+
+/**
+ * Reads one sheet of an XLSX workbook with the rules of CSV files (the same
+ * header aliases, value parsers and issues), after finding where its table is.
+ * Cost lines stream to the sink in batches while no problem has been found.
+ */
+export async function readWorkbookRows(file: string, options: ReadOptions, facts: StoreFacts, sink: RowSink): Promise<WorkbookOutcome> {
+  const info = await inspectWorkbook(file)
+  const {size} = await stat(file)
+  const requested = options.kind ?? 'auto'
+  const kinds: readonly Kind[] = requested === 'auto' ? KINDS : [requested]
+  const defaults = new Set<string>(options.ministry ? ['ministry'] : [])
+  const sheet = await chooseSheet(file, info, options, kinds, defaults)
+  const maxIssues = options.maxIssues ?? 100
+  const context = buildContext(file, options, facts)
+  const issues: InputIssue[] = (context.issues = [])
+  const warnings: InputIssue[] = []
+  const note = (issue: InputIssue) => warnings.push({...issue, severity: 'warning'})
+  if (info.externalLinks > 0) note({file, message: `the workbook links to ${info.externalLinks} other workbook${info.externalLinks === 1 ? '' : 's'}; links are not followed, the values saved in this file are read`})
+  if (info.macros) note({file, message: 'the workbook carries macros; they are not run'})
+
+  const outcome: WorkbookOutcome = {
+    kind: undefined,
+    encoding: 'xlsx',
+    bytes: size,
+    records: 0,
+    structural: [],
+    issues,
+    issueCount: 0,
+    warnings,
+    records_: [],
+    columns: [],
+    workbook: {sheet, headerRows: []},
+  }
+  const head: SheetRow[] = []
+  let header: HeaderCandidate | undefined
+  let kind: TableKind<unknown> | undefined
+  let reader: CellRowReader | undefined
+  let width = 0
+  let ministryColumn = -1
+  let virtualMinistry = false
+  let batch: CostRows = []
+  let count = 0
+  let formulas = 0
+  let notes = 0
+  let beyond = false
+  let serials = 0
+  let halted = false
+  const startMonth = options.fiscalYearStart ?? 4
+  const yearColumns = new Set<number>()
+
+  const start = (): void => {
+    header = findHeader(file, sheet, head, kinds, defaults)
+    if (!header) {
+      refuse(file, `no header row found on the sheet ${sheet}`, [
+        {file, message: `rows ${head[0]?.row ?? 1}–${head.at(-1)?.row ?? 1} of ${sheet} were tried; none names two or more columns kasumi knows`, hint: 'check the sheet (--sheet) and the column names (see the README, "Reading spreadsheets"), or pass --kind'},
+      ])
+    }
+    const found = header
+    kind = TABLE_KINDS[found.kind] as TableKind<unknown>
+    outcome.kind = found.kind
+    outcome.workbook.headerRows = found.rows
+    const {resolution} = found
+    width = found.names.length
+    if (found.missing.length > 0) {
+      issues.push(...resolution.issues.map((issue) => ({...issue, line: undefined, cell: issue.cell ?? cellReference(sheet, 0, found.rows.at(-1)!)})))
+    } else {
+      issues.push(...resolution.issues.map((issue) => ({...issue, line: undefined})))
+    }
+    for (const column of resolution.unknown) {
+      const issue: InputIssue = {
+        file,
+        cell: found.origins[column.index],
+        column: column.name,
+        value: column.name,
+        message: `kasumi does not know this ${found.kind} column`,
+        hint: options.allowUnknownColumns ? 'its values are not imported' : `rename it to one of: ${kind.fields.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`,
+      }
+      if (options.allowUnknownColumns) note(issue)
+      else issues.push(issue)
+    }
+    // A file without a ministry column: every row takes --ministry.
+    if (options.ministry && found.kind === 'systems') {
+      const existing = resolution.columns.get('ministry')
+      if (existing) ministryColumn = existing.index
+      else {
+        const field = kind.fields.find((candidate) => candidate.key === 'ministry')!
+        ministryColumn = width
+        virtualMinistry = true
+        resolution.columns.set('ministry', {index: width, field, factor: 1})
+      }
+    }
+    for (const [key, column] of resolution.columns) if (YEAR_FIELDS.has(key)) yearColumns.add(column.index)
+    // The money unit: the header's, a title row's, or --unit; they must agree.
+    const amount = resolution.columns.get('amount')
+    if (amount) {
+      const headerUnit = headerNamesUnit(found.names[amount.index]) ? {factor: amount.factor, source: `header ${found.origins[amount.index]}`, text: found.names[amount.index]} : undefined
+      const above = head.filter((row) => row.row < found.rows[0])
+      const title = titleUnit(sheet, above)
+      const flag = options.unit ? {factor: UNIT_FLAG[options.unit], source: '--unit', text: `--unit ${options.unit}`} : undefined
+      if (headerUnit && title && headerUnit.factor !== title.factor) {
+        issues.push({file, cell: title.cell, value: title.text, message: `the title names the unit ${unitName(title.factor)} but the header ${found.origins[amount.index]} (${headerUnit.text}) names ${unitName(headerUnit.factor)}`, hint: 'correct the title or the header so that they name the same unit'})
+      }
+      const named = headerUnit ?? (title ? {factor: title.factor, source: `title ${title.cell}`, text: title.text} : undefined)
+      if (flag && named && flag.factor !== named.factor) {
+        issues.push({file, cell: named.source.replace(/^\w+ /, ''), value: named.text, message: `--unit ${options.unit} disagrees with the unit the sheet names (${unitName(named.factor)})`, hint: 'leave out --unit, or correct the sheet'})
+      }
+      const chosen = named ?? flag ?? {factor: 1, source: 'default (no unit named)', text: ''}
+      amount.factor = chosen.factor
+      outcome.workbook.unit = {name: unitName(chosen.factor), factor: chosen.factor, source: chosen.source}
+    }
+    outcome.columns = [...resolution.columns.keys()]
+    const id = resolution.columns.get(found.kind === 'ministries' ? 'code' : 'id')
+    outcome.idColumn = id ? `${found.names[id.index]}` : undefined
+    reader = new CellRowReader(file, resolution.columns, issues, kind.fields, sheet, new Set(virtualMinistry ? [ministryColumn] : []))
+    if (issues.length > 0) {
+      halted = true
+      return
+    }
+    for (const row of head) if (row.row > found.rows.at(-1)!) dataRow(row)
+  }
+
+  const yearText = (cell: SheetCell, index: number, row: number): string => {
+    if (cell.date) return String(fiscalYearOfDate(cell.date, startMonth))
+    if (cell.number !== undefined && Number.isInteger(cell.number) && cell.number > 2200 && cell.number < 2_958_466) {
+      serials++
+      if (serials <= MAX_NOTES) note({file, cell: cellReference(sheet, index, row), value: cell.display, message: `read as an Excel serial date (${serialDate(cell.number).toISOString().slice(0, 10)}), fiscal year ${fiscalYearOfDate(serialDate(cell.number), startMonth)}`, hint: 'format the column as dates or years to make this explicit'})
+      return String(fiscalYearOfDate(serialDate(cell.number), startMonth))
+    }
+    if (cell.number === undefined) {
+      const date = parseDateText(cell.text)
+      if (date) return String(fiscalYearOfDate(date, startMonth))
+    }
+    return cell.text
+  }
+
+  const skipped = (row: number, message: string, value: string): void => {
+    notes++
+    if (notes <= MAX_NOTES) note({file, cell: `${sheet}!${row}:${row}`, value, message})
+  }
+
+  const dataRow = (row: SheetRow): void => {
+    const cells = row.cells
+    const within = cells.slice(0, width)
+    if (within.every((cell) => cell.text.trim() === '' && !cell.problem)) {
+      if (cells.length > width && cells.slice(width).some((cell) => cell.text.trim() !== '') && !beyond) {
+        beyond = true
+        note({file, cell: `${sheet}!${row.row}:${row.row}`, message: 'text to the right of the table is not read'})
+      }
+      return
+    }
+    const total = totalsLabel(within)
+    if (total !== undefined) return skipped(row.row, `a totals row (${total}) is not data; skipped`, total)
+    const remark = noteText(within)
+    if (remark !== undefined) return skipped(row.row, 'a note row is not data; skipped', remark)
+    if (!beyond && cells.slice(width).some((cell) => cell.text.trim() !== '')) {
+      beyond = true
+      note({file, cell: cellReference(sheet, width, row.row), message: 'cells to the right of the table have no header and are not read', hint: 'give them a header if they are data'})
+    }
+    const texts: string[] = new Array<string>(virtualMinistry ? width + 1 : width)
+    const before = issues.length
+    for (let index = 0; index < width; index++) {
+      const cell = cells[index] ?? EMPTY_CELL
+      if (cell.formula) formulas++
+      if (cell.problem && reader!.columns.size > 0 && [...reader!.columns.values()].some((column) => column.index === index)) {
+        issues.push({file, cell: cellReference(sheet, index, row.row), column: header!.names[index], value: cell.display, message: cell.problem, hint: cell.formula ? 'open the workbook in Excel, let it calculate, and save it again; kasumi never calculates formulas' : 'correct the cell'})
+      }
+      texts[index] = yearColumns.has(index) ? yearText(cell, index, row.row) : cell.text
+    }
+    if (ministryColumn >= 0 && (texts[ministryColumn] ?? '').trim() === '') texts[ministryColumn] = options.ministry!
+    reader!.sheetCells = cells
+    outcome.records++
+    const record = kind!.build(reader!.reset(texts, row.row), context)
+    outcome.issueCount += issues.length - before
+    if (issues.length > maxIssues) issues.length = maxIssues
+    if (record === undefined || issues.length > 0) return
+    if (kind!.kind === 'costs') {
+      pushCostRow(batch, record as CostLine)
+      count++
+    } else {
+      outcome.records_.push({line: row.row, record: record as SystemRecord | Ministry})
+    }
+  }
+
+  await streamSheets(
+    file,
+    (name) => name === sheet,
+    async (_, row) => {
+      if (!header) {
+        if (row.cells.every((cell) => cell.text.trim() === '')) return
+        head.push(row)
+        if (head.length >= HEAD_ROWS) start()
+        return
+      }
+      if (halted) return
+      dataRow(row)
+      if (count >= COST_BATCH && issues.length === 0) {
+        const full = batch
+        const n = count
+        batch = []
+        count = 0
+        await sink.costs(full, n)
+      }
+    },
+    () => {
+      if (!header) start()
+    },
+  )
+  if (!header) {
+    refuse(file, `the sheet ${sheet} is empty`, [{file, message: `the sheet ${sheet} has no rows`, hint: 'put a header row and at least one data row on it, or choose another sheet with --sheet'}])
+  }
+  if (count > 0 && issues.length === 0) await sink.costs(batch, count)
+  outcome.issueCount = Math.max(outcome.issueCount, issues.length)
+  if (formulas > 0) note({file, message: `${formulas} formula cell${formulas === 1 ? ' was' : 's were'} read by the value saved with the workbook (formulas are never calculated)`})
+  if (notes > MAX_NOTES) note({file, message: `${notes - MAX_NOTES} more totals or note rows skipped`})
+  return outcome
+}
