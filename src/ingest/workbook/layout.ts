@@ -24,7 +24,7 @@ export interface HeaderCandidate {
 }
 
 function cellName(cell: SheetCell | undefined): string {
-  return cell ? cell.text.normalize('NFKC').replace(/\s+/g, ' ').trim() : ''
+  return cell ? cell.text.replace(/\s+/g, ' ').trim() : ''
 }
 
 function resolves(name: string, kind: Kind): boolean {
@@ -33,6 +33,9 @@ function resolves(name: string, kind: Kind): boolean {
 
 function evaluate(file: string, sheet: string, kind: Kind, rows: SheetRow[], names: string[], origins: string[], defaults: ReadonlySet<string>): HeaderCandidate {
   const resolution = resolveHeader(file, rows[rows.length - 1].row, names, TABLE_KINDS[kind].fields)
+  // A required column the options give a value for (--ministry) is not missing.
+  const defaulted = TABLE_KINDS[kind].fields.filter((field) => defaults.has(field.key)).map((field) => `the required column "${field.header}" is missing`)
+  resolution.issues = resolution.issues.filter((issue) => !defaulted.includes(issue.message))
   const missing = TABLE_KINDS[kind].fields.filter((field) => field.required && !resolution.columns.has(field.key) && !defaults.has(field.key)).map((field) => field.header)
   // Issues point at cells: the header row's cell of the column they name.
   for (const issue of resolution.issues) {
