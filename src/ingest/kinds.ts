@@ -100,9 +100,9 @@ function tags(raw: string): ParseOutcome<string[]> {
 /* ---------- systems ---------- */
 
 export const SYSTEM_FIELDS: readonly FieldSpec[] = [
-  {key: 'id', header: 'id', aliases: ['system id', 'system_id', 'システムID', 'システム番号', '系統編號', '系統代碼'], required: true},
-  {key: 'ministry', header: 'ministry', aliases: ['府省', '府省庁', '省庁', '部會', '部会', '機關', '負責單位', 'agency'], required: true},
-  {key: 'name', header: 'name', aliases: ['system name', 'システム名', 'システム名称', '名称', '系統名稱', '作業系統名稱'], required: true},
+  {key: 'id', header: 'id', aliases: ['system id', 'system_id', 'システムID', '情報システムID', 'システム番号', '系統編號', '系統代碼'], required: true},
+  {key: 'ministry', header: 'ministry', aliases: ['府省', '府省庁', '省庁', '組織名', '府省庁名', '部會', '部会', '機關', '負責單位', 'agency'], required: true},
+  {key: 'name', header: 'name', aliases: ['system name', 'システム名', 'システム名称', '情報システム名', '名称', '系統名稱', '作業系統名稱'], required: true},
   {key: 'category', header: 'category', aliases: ['区分', '分類', '類別', 'システム区分', '系統類別'], required: true},
   {key: 'businessArea', header: 'business_area', aliases: ['business area', 'area', '業務', '業務分野', '業務領域', '業務名', '業務名稱']},
   {key: 'status', header: 'status', aliases: ['状態', '狀態', '状況']},
@@ -198,8 +198,8 @@ export const systemsKind: TableKind<SystemRecord> = {
 /* ---------- cost lines ---------- */
 
 export const COST_FIELDS: readonly FieldSpec[] = [
-  {key: 'systemId', header: 'system_id', aliases: ['system id', 'system', 'id', 'システムID', 'システム番号', '系統編號', '系統代碼'], required: true},
-  {key: 'fiscalYear', header: 'fiscal_year', aliases: ['fiscal year', 'fy', 'year', '年度', '會計年度', '会計年度'], required: true},
+  {key: 'systemId', header: 'system_id', aliases: ['system id', 'system', 'id', 'システムID', '情報システムID', 'システム番号', '系統編號', '系統代碼'], required: true},
+  {key: 'fiscalYear', header: 'fiscal_year', aliases: ['fiscal year', 'fy', 'year', '年度', '年(西暦)', '西暦', '年度(西暦)', '會計年度', '会計年度'], required: true},
   {key: 'pool', header: 'pool', aliases: ['cost pool', '費目', '経費区分2', '費用項目', '經費項目', '成本類別'], required: true},
   {key: 'spendType', header: 'spend_type', aliases: ['spend type', '経費種別', '経費区分', '經費類別', '經費種類']},
   {key: 'frequency', header: 'frequency', aliases: ['頻度', '頻率', '発生頻度']},

@@ -223,6 +223,54 @@ for (const backend of await backends()) {
       expect(missing.stderr).toContain('its sheets: 1. 表紙, 2. システム一覧, 3. 別紙')
     })
 
+    it('reads wide layouts: fiscal years across the columns, and spend types across as the IT dashboard publishes them; 合計 is checked, not imported', async () => {
+      const url = await freshStore(backend)
+      const systems = new ExcelJS.Workbook()
+      systemsSheet(systems)
+      await ok(['inventory', 'import', await save(systems, 'systems.xlsx'), '--database', url, '--ministry', 'mic'])
+
+      const years = new ExcelJS.Workbook()
+      const byYear = years.addWorksheet('年度別')
+      byYear.getCell('A1').value = '単位：千円'
+      byYear.getRow(2).values = ['システムID', '費目', '令和2年度', '令和3年度', '令和4年度', '合計']
+      byYear.getRow(3).values = ['MIC-0101', 'ハードウェア', 100, 200, null, {formula: 'SUM(C3:E3)', result: 300}]
+      byYear.getRow(4).values = ['MIC-0102', 'ソフトウェア', 10, '△5', 1.5, 6.5]
+      const yearFile = await save(years, 'years.xlsx')
+      const read = await ok(['inventory', 'import', yearFile, '--database', url, '--json'])
+      expect(read.json).toMatchObject({kind: 'costs', records: 5, inserted: 5, workbook: {unit: {name: 'thousand', source: 'title 年度別!A1'}}})
+
+      const dashboard = new ExcelJS.Workbook()
+      const budget = dashboard.addWorksheet('予算')
+      budget.getRow(1).values = ['情報システムID', '組織名', '年（西暦）', '運用等経費（千円）', '整備等経費（千円）', '合計（千円）']
+      budget.getRow(2).values = ['MIC-0101', '総務省', 2024, 1200, 300, 1500]
+      budget.getRow(3).values = ['MIC-0102', '総務省', 2024, 800, null, 800]
+      const dashboardFile = await save(dashboard, 'dashboard.xlsx')
+      const spend = await ok(['inventory', 'import', dashboardFile, '--database', url, '--allow-unknown-columns', '--json'])
+      expect(spend.json).toMatchObject({kind: 'costs', records: 3, inserted: 3, workbook: {unit: {name: 'thousand', source: 'header 予算!D1'}}})
+
+      const costs = ((await contents(url)).costs as Array<Record<string, unknown>>).map((line) => [line.systemId, line.fiscalYear, line.pool, line.spendType, line.amount])
+      expect(costs).toEqual(
+        expect.arrayContaining([
+          ['MIC-0101', 2020, 'hardware', 'operations', '100000'],
+          ['MIC-0101', 2021, 'hardware', 'operations', '200000'],
+          ['MIC-0102', 2020, 'software', 'operations', '10000'],
+          ['MIC-0102', 2021, 'software', 'operations', '-5000'],
+          ['MIC-0102', 2022, 'software', 'operations', '1500'],
+          ['MIC-0101', 2024, 'other', 'operations', '1200000'],
+          ['MIC-0101', 2024, 'other', 'development', '300000'],
+          ['MIC-0102', 2024, 'other', 'operations', '800000'],
+        ]),
+      )
+      expect(costs).toHaveLength(8)
+
+      const before = await contents(url)
+      budget.getCell('F3').value = 900
+      const wrong = await cli(['inventory', 'import', await save(dashboard, 'wrong.xlsx'), '--database', url, '--allow-unknown-columns'])
+      expect(wrong.exitCode).toBe(3)
+      expect(wrong.stderr).toContain('予算!F3 (合計（千円）): the total differs from the sum of its parts (800) (value "900")')
+      expect(await contents(url)).toEqual(before)
+    })
+
     it('refuses bad containers with a clear message, before expanding anything, and writes nothing', async () => {
       const url = await freshStore(backend)
       const workbook = new ExcelJS.Workbook()

@@ -1,5 +1,7 @@
 import {matchKey} from '../../domain/text-match.js'
-import {TABLE_KINDS, type Kind} from '../kinds.js'
+import {parseFiscalYear, type Calendar} from '../../domain/fiscal-year.js'
+import type {SpendType} from '../../domain/inventory.js'
+import {TABLE_KINDS, parseSpendType, type Kind} from '../kinds.js'
 import {HEADER_UNITS, resolveHeader, type HeaderResolution} from '../table.js'
 import {cellReference, type SheetCell} from './cells.js'
 import {UNIT_FLAG} from './options.js'
@@ -21,6 +23,23 @@ export interface HeaderCandidate {
   score: number
   /** Required fields without a column. */
   missing: string[]
+  /** Cost lines laid out across the columns: fiscal years or spend types, maybe a 合計 column. */
+  wide?: WideLayout
+}
+
+export interface WideColumn {
+  index: number
+  fiscalYear?: number
+  spendType?: SpendType
+  /** The unit the column's header names, e.g. 運用等経費（千円）. */
+  factor?: number
+}
+
+export interface WideLayout {
+  across: 'years' | 'spend types'
+  columns: WideColumn[]
+  /** A 合計 column: checked against the sum of the others, not imported. */
+  total?: number
 }
 
 function cellName(cell: SheetCell | undefined): string {
@@ -31,8 +50,14 @@ function resolves(name: string, kind: Kind): boolean {
   return name !== '' && resolveHeader('', 0, [name], TABLE_KINDS[kind].fields).columns.size === 1
 }
 
-function evaluate(file: string, sheet: string, kind: Kind, rows: SheetRow[], names: string[], origins: string[], defaults: ReadonlySet<string>): HeaderCandidate {
+function evaluate(file: string, sheet: string, kind: Kind, rows: SheetRow[], names: string[], origins: string[], defaults: ReadonlySet<string>, calendar: Calendar): HeaderCandidate {
   const resolution = resolveHeader(file, rows[rows.length - 1].row, names, TABLE_KINDS[kind].fields)
+  const wide = kind === 'costs' ? wideLayout(resolution, names, calendar) : undefined
+  if (wide) {
+    const taken = new Set([...wide.columns.map((column) => column.index), ...(wide.total === undefined ? [] : [wide.total])])
+    resolution.unknown = resolution.unknown.filter((column) => !taken.has(column.index))
+    defaults = new Set([...defaults, 'amount', 'pool', ...(wide.across === 'years' ? ['fiscalYear'] : [])])
+  }
   // A required column the options give a value for (--ministry) is not missing.
   const defaulted = TABLE_KINDS[kind].fields.filter((field) => defaults.has(field.key)).map((field) => `the required column "${field.header}" is missing`)
   resolution.issues = resolution.issues.filter((issue) => !defaulted.includes(issue.message))
@@ -42,7 +67,47 @@ function evaluate(file: string, sheet: string, kind: Kind, rows: SheetRow[], nam
     const index = issue.column ? Number.parseInt(issue.column, 10) - 1 : Number.NaN
     if (!Number.isNaN(index)) issue.cell = origins[index] ?? cellReference(sheet, index, rows[0].row)
   }
-  return {kind, rows: rows.map((row) => row.row), names, origins, resolution, score: resolution.columns.size, missing}
+  return {kind, rows: rows.map((row) => row.row), names, origins, resolution, score: resolution.columns.size + (wide ? wide.columns.length : 0), missing, wide}
+}
+
+const TOTAL_HEADERS = new Set(['合計', '計', '総計', '總計', '合計額', 'total', '小計'])
+
+function withoutUnit(name: string): {base: string; factor?: number} {
+  const match = /^(.*?)\s*[(（]([^()（）]+)[)）]$/.exec(name.normalize('NFKC'))
+  if (match) {
+    const factor = HEADER_UNITS[matchKey(match[2])]
+    if (factor !== undefined) return {base: match[1], factor}
+  }
+  return {base: name}
+}
+
+/**
+ * Cost lines laid out across the columns: fiscal years (令和2年度 | 令和3年度, 2020 | 2021)
+ * or spend types (運用等経費 | 整備等経費, as the IT dashboard publishes), with a 合計
+ * column beside them. Only when the sheet has no amount column of its own.
+ */
+function wideLayout(resolution: HeaderResolution, names: string[], calendar: Calendar): WideLayout | undefined {
+  if (resolution.columns.has('amount')) return undefined
+  const years: WideColumn[] = []
+  const spends: WideColumn[] = []
+  let total: number | undefined
+  for (const {index, name} of resolution.unknown) {
+    const {base, factor} = withoutUnit(name)
+    if (TOTAL_HEADERS.has(matchKey(base))) {
+      total ??= index
+      continue
+    }
+    const year = resolution.columns.has('fiscalYear') ? undefined : parseFiscalYear(base.normalize('NFKC').replace(/\s+/g, ''), calendar)
+    if (year?.ok) {
+      years.push({index, fiscalYear: year.year, factor})
+      continue
+    }
+    const spend = resolution.columns.has('spendType') ? undefined : parseSpendType(base)
+    if (spend?.ok && spend.value !== null) spends.push({index, spendType: spend.value, factor})
+  }
+  if (years.length > 0 && years.length >= spends.length) return {across: 'years', columns: years, total}
+  if (spends.length > 0) return {across: 'spend types', columns: spends, total}
+  return undefined
 }
 
 /**
@@ -51,7 +116,7 @@ function evaluate(file: string, sheet: string, kind: Kind, rows: SheetRow[], nam
  * known columns of a kind, preferring those that have every required column.
  * Title rows, dates and blank rows above it are passed over.
  */
-export function findHeader(file: string, sheet: string, head: SheetRow[], kinds: readonly Kind[], defaults: ReadonlySet<string> = new Set()): HeaderCandidate | undefined {
+export function findHeader(file: string, sheet: string, head: SheetRow[], kinds: readonly Kind[], defaults: ReadonlySet<string> = new Set(), calendar: Calendar = 'gregorian'): HeaderCandidate | undefined {
   let best: HeaderCandidate | undefined
   const better = (candidate: HeaderCandidate): boolean => {
     if (!best) return true
@@ -64,13 +129,16 @@ export function findHeader(file: string, sheet: string, head: SheetRow[], kinds:
     const width = row.cells.length
     for (const kind of kinds) {
       const names = Array.from({length: width}, (_, column) => cellName(row.cells[column]))
-      const single = evaluate(file, sheet, kind, [row], names, names.map((_, column) => cellReference(sheet, column, row.row)), defaults)
+      const single = evaluate(file, sheet, kind, [row], names, names.map((_, column) => cellReference(sheet, column, row.row)), defaults, calendar)
       if (single.score >= 2 && better(single)) best = single
       const next = head[index + 1]
       if (!next || next.row !== row.row + 1) continue
       const pair = joinRows(sheet, row, next, kind)
-      const joined = evaluate(file, sheet, kind, [row, next], pair.names, pair.origins, defaults)
-      if (joined.score > single.score && joined.score >= 2 && better(joined)) best = joined
+      const joined = evaluate(file, sheet, kind, [row, next], pair.names, pair.origins, defaults, calendar)
+      // Two rows are one header only when together they name more than either does alone.
+      const lowerNames = Array.from({length: next.cells.length}, (_, column) => cellName(next.cells[column]))
+      const lower = evaluate(file, sheet, kind, [next], lowerNames, lowerNames.map((_, column) => cellReference(sheet, column, next.row)), defaults, calendar)
+      if (joined.score > Math.max(single.score, lower.score) && joined.score >= 2 && better(joined)) best = joined
     }
   }
   return best

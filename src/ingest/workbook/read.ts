@@ -7,9 +7,11 @@ import {KINDS, TABLE_KINDS, type Kind, type TableKind} from '../kinds.js'
 import {buildContext, type ReadOptions, type StoreFacts} from '../read-state.js'
 import {COST_BATCH, pushCostRow, type CostRows, type ReadOutcome, type RowSink} from '../rows.js'
 import {RowReader, type ResolvedColumn} from '../table.js'
+import {Dec, canonical} from '../../domain/money.js'
+import {parseDecimal} from '../values.js'
 import {EMPTY_CELL, cellReference, fiscalYearOfDate, parseDateText, serialDate, type SheetCell} from './cells.js'
 import {inspectWorkbook, type WorkbookInfo} from './container.js'
-import {HEAD_ROWS, describeCandidate, findHeader, headerNamesUnit, noteText, titleUnit, totalsLabel, unitName, type HeaderCandidate} from './layout.js'
+import {HEAD_ROWS, describeCandidate, findHeader, headerNamesUnit, noteText, titleUnit, totalsLabel, unitName, type HeaderCandidate, type WideLayout} from './layout.js'
 import {UNIT_FLAG} from './options.js'
 import {streamSheets, type SheetRow} from './stream.js'
 
@@ -34,6 +36,8 @@ const MAX_NOTES = 10
 /** Issues of a workbook name the cell, with its value as displayed. */
 class CellRowReader extends RowReader {
   sheetCells: SheetCell[] = []
+  /** Columns whose issues belong to another cell (the amount of a wide layout: the cell it came from). */
+  redirect = new Map<number, number>()
 
   constructor(
     file: string,
@@ -41,7 +45,7 @@ class CellRowReader extends RowReader {
     issues: InputIssue[],
     fields: TableKind<unknown>['fields'],
     readonly sheet: string,
-    readonly virtual: ReadonlySet<number>,
+    readonly virtual: Set<number>,
   ) {
     super(file, columns, issues, fields)
   }
@@ -52,13 +56,14 @@ class CellRowReader extends RowReader {
     const column = this.columns.get(key)
     delete issue.line
     issue.column = column?.field.header ?? key
-    if (column && !this.virtual.has(column.index)) {
-      issue.cell = cellReference(this.sheet, column.index, this.line)
-      const shown = this.sheetCells[column.index]?.display
+    const index = column ? this.redirect.get(column.index) ?? column.index : undefined
+    if (index !== undefined && !this.virtual.has(index)) {
+      issue.cell = cellReference(this.sheet, index, this.line)
+      const shown = this.sheetCells[index]?.display
       if (shown !== undefined && shown !== '') issue.value = shown
     } else {
       issue.cell = `${this.sheet}!${this.line}:${this.line}`
-      if (column) issue.hint = issue.hint ?? 'the value comes from --ministry'
+      if (key === 'ministry') issue.hint = issue.hint ?? 'the value comes from --ministry'
     }
   }
 }
@@ -84,7 +89,7 @@ async function chooseSheet(file: string, info: WorkbookInfo, options: ReadOption
     const head = heads.get(name)!
     if (head.length < HEAD_ROWS && row.cells.some((cell) => cell.text.trim() !== '')) head.push(row)
   })
-  const found = names.map((name) => ({name, candidate: findHeader(file, name, heads.get(name) ?? [], kinds, defaults), tried: heads.get(name)?.length ?? 0}))
+  const found = names.map((name) => ({name, candidate: findHeader(file, name, heads.get(name) ?? [], kinds, defaults, options.calendar), tried: heads.get(name)?.length ?? 0}))
   const complete = found.filter((entry) => entry.candidate && entry.candidate.missing.length === 0)
   const lines = found.map((entry) => ({file, message: describeCandidate(entry.name, entry.candidate, entry.tried)}))
   if (complete.length === 1) return complete[0].name
@@ -141,9 +146,49 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
   let halted = false
   const startMonth = options.fiscalYearStart ?? 4
   const yearColumns = new Set<number>()
+  const virtualColumns = new Set<number>()
+  /** Columns whose cells are read (a formula without a value elsewhere does not matter). */
+  const readColumns = new Set<number>()
+
+  let wide: {layout: WideLayout; amount: number; year?: number; spend?: number; pool?: number} | undefined
+  let wideUnit: {factor: number; source: string; text: string} | undefined
+
+  /** Cost lines across the columns: virtual columns for the amount, the year or spend type, and the pool. */
+  const setUpWide = (found: HeaderCandidate): void => {
+    const layout = found.wide!
+    const fields = TABLE_KINDS.costs.fields
+    const field = (key: string) => fields.find((candidate) => candidate.key === key)!
+    const columns = found.resolution.columns
+    let next = found.names.length
+    const virtual = (key: string): number => {
+      const index = next++
+      columns.set(key, {index, field: field(key), factor: 1})
+      virtualColumns.add(index)
+      return index
+    }
+    const amount = next++
+    columns.set('amount', {index: amount, field: field('amount'), factor: 1})
+    wide = {layout, amount}
+    if (layout.across === 'years') wide.year = virtual('fiscalYear')
+    else wide.spend = virtual('spendType')
+    if (!columns.has('pool')) {
+      wide.pool = virtual('pool')
+      note({file, message: 'the sheet has no cost-pool column: every cost line is given the pool "other"', hint: 'add a 費目 column to say hardware, software, outside-services …'})
+    }
+    const named = layout.columns.filter((column) => column.factor !== undefined)
+    if (named.length > 0) {
+      const first = named[0]
+      wideUnit = {factor: first.factor!, source: `header ${found.origins[first.index]}`, text: found.names[first.index]}
+      for (const column of named) {
+        if (column.factor !== first.factor) issues.push({file, cell: found.origins[column.index], value: found.names[column.index], message: `the header names the unit ${unitName(column.factor!)} where ${found.origins[first.index]} names ${unitName(first.factor!)}`, hint: 'give every amount column the same unit'})
+      }
+    }
+    const what = layout.columns.map((column) => (column.fiscalYear !== undefined ? String(column.fiscalYear) : column.spendType)).join(', ')
+    note({file, message: `cost lines laid out across the columns (${layout.across}: ${what})${layout.total === undefined ? '' : `; the ${found.names[layout.total]} column is checked against them and not imported`}`})
+  }
 
   const start = (): void => {
-    header = findHeader(file, sheet, head, kinds, defaults)
+    header = findHeader(file, sheet, head, kinds, defaults, options.calendar)
     if (!header) {
       refuse(file, `no header row found on the sheet ${sheet}`, [
         {file, message: `rows ${head[0]?.row ?? 1}–${head.at(-1)?.row ?? 1} of ${sheet} were tried; none names two or more columns kasumi knows`, hint: 'check the sheet (--sheet) and the column names (see the README, "Reading spreadsheets"), or pass --kind'},
@@ -184,15 +229,16 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       }
     }
     for (const [key, column] of resolution.columns) if (YEAR_FIELDS.has(key)) yearColumns.add(column.index)
+    if (found.wide) setUpWide(found)
     // The money unit: the header's, a title row's, or --unit; they must agree.
     const amount = resolution.columns.get('amount')
     if (amount) {
-      const headerUnit = headerNamesUnit(found.names[amount.index]) ? {factor: amount.factor, source: `header ${found.origins[amount.index]}`, text: found.names[amount.index]} : undefined
+      const headerUnit = wideUnit ?? (headerNamesUnit(found.names[amount.index] ?? '') ? {factor: amount.factor, source: `header ${found.origins[amount.index]}`, text: found.names[amount.index]} : undefined)
       const above = head.filter((row) => row.row < found.rows[0])
       const title = titleUnit(sheet, above)
       const flag = options.unit ? {factor: UNIT_FLAG[options.unit], source: '--unit', text: `--unit ${options.unit}`} : undefined
       if (headerUnit && title && headerUnit.factor !== title.factor) {
-        issues.push({file, cell: title.cell, value: title.text, message: `the title names the unit ${unitName(title.factor)} but the header ${found.origins[amount.index]} (${headerUnit.text}) names ${unitName(headerUnit.factor)}`, hint: 'correct the title or the header so that they name the same unit'})
+        issues.push({file, cell: title.cell, value: title.text, message: `the title names the unit ${unitName(title.factor)} but the header ${headerUnit.source.replace(/^header /, '')} (${headerUnit.text}) names ${unitName(headerUnit.factor)}`, hint: 'correct the title or the header so that they name the same unit'})
       }
       const named = headerUnit ?? (title ? {factor: title.factor, source: `title ${title.cell}`, text: title.text} : undefined)
       if (flag && named && flag.factor !== named.factor) {
@@ -205,7 +251,11 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     outcome.columns = [...resolution.columns.keys()]
     const id = resolution.columns.get(found.kind === 'ministries' ? 'code' : 'id')
     outcome.idColumn = id ? `${found.names[id.index]}` : undefined
-    reader = new CellRowReader(file, resolution.columns, issues, kind.fields, sheet, new Set(virtualMinistry ? [ministryColumn] : []))
+    if (virtualMinistry) virtualColumns.add(ministryColumn)
+    for (const column of resolution.columns.values()) readColumns.add(column.index)
+    for (const column of found.wide?.columns ?? []) readColumns.add(column.index)
+    if (found.wide?.total !== undefined) readColumns.add(found.wide.total)
+    reader = new CellRowReader(file, resolution.columns, issues, kind.fields, sheet, virtualColumns)
     if (issues.length > 0) {
       halted = true
       return
@@ -250,20 +300,28 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       beyond = true
       note({file, cell: cellReference(sheet, width, row.row), message: 'cells to the right of the table have no header and are not read', hint: 'give them a header if they are data'})
     }
-    const texts: string[] = new Array<string>(virtualMinistry ? width + 1 : width)
+    const texts: string[] = new Array<string>(width + virtualColumns.size + (wide ? 1 : 0)).fill('')
     const before = issues.length
     for (let index = 0; index < width; index++) {
       const cell = cells[index] ?? EMPTY_CELL
       if (cell.formula) formulas++
-      if (cell.problem && reader!.columns.size > 0 && [...reader!.columns.values()].some((column) => column.index === index)) {
+      if (cell.problem && readColumns.has(index)) {
         issues.push({file, cell: cellReference(sheet, index, row.row), column: header!.names[index], value: cell.display, message: cell.problem, hint: cell.formula ? 'open the workbook in Excel, let it calculate, and save it again; kasumi never calculates formulas' : 'correct the cell'})
       }
       texts[index] = yearColumns.has(index) ? yearText(cell, index, row.row) : cell.text
     }
     if (ministryColumn >= 0 && (texts[ministryColumn] ?? '').trim() === '') texts[ministryColumn] = options.ministry!
     reader!.sheetCells = cells
+    if (wide) {
+      outcome.issueCount += issues.length - before
+      wideRow(row, cells, texts)
+      return
+    }
     outcome.records++
-    const record = kind!.build(reader!.reset(texts, row.row), context)
+    accept(kind!.build(reader!.reset(texts, row.row), context), row.row, before)
+  }
+
+  const accept = (record: unknown, line: number, before: number): void => {
     outcome.issueCount += issues.length - before
     if (issues.length > maxIssues) issues.length = maxIssues
     if (record === undefined || issues.length > 0) return
@@ -271,7 +329,40 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       pushCostRow(batch, record as CostLine)
       count++
     } else {
-      outcome.records_.push({line: row.row, record: record as SystemRecord | Ministry})
+      outcome.records_.push({line, record: record as SystemRecord | Ministry})
+    }
+  }
+
+  /** One row of a wide layout: a cost line per filled year or spend-type cell; the 合計 cell must equal their sum. */
+  const wideRow = (row: SheetRow, cells: SheetCell[], texts: string[]): void => {
+    const layout = wide!.layout
+    if (wide!.pool !== undefined) texts[wide!.pool] = 'other'
+    let sum = new Dec(0)
+    let summable = true
+    for (const column of layout.columns) {
+      const cell = cells[column.index] ?? EMPTY_CELL
+      if (cell.text.trim() === '' || cell.problem) continue
+      const parsed = parseDecimal(cell.text)
+      if (parsed.ok && parsed.value !== null) sum = sum.plus(parsed.value)
+      else summable = false
+      texts[wide!.amount] = cell.text
+      if (wide!.year !== undefined) texts[wide!.year] = String(column.fiscalYear)
+      if (wide!.spend !== undefined) texts[wide!.spend] = column.spendType!
+      reader!.redirect.set(wide!.amount, column.index)
+      outcome.records++
+      const start = issues.length
+      const record = kind!.build(reader!.reset(texts, row.row), context)
+      accept(record, row.row, start)
+    }
+    if (layout.total !== undefined && summable) {
+      const cell = cells[layout.total] ?? EMPTY_CELL
+      const total = cell.problem ? undefined : parseDecimal(cell.text)
+      if (total?.ok && total.value !== null && !new Dec(total.value).equals(sum)) {
+        const issue: InputIssue = {file, cell: cellReference(sheet, layout.total, row.row), column: header!.names[layout.total], value: cell.display, message: `the total differs from the sum of its parts (${canonical(sum)})`, hint: 'correct the total or the amounts beside it'}
+        issues.push(issue)
+        outcome.issueCount++
+        if (issues.length > maxIssues) issues.length = maxIssues
+      }
     }
   }
 
