@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs'
 import {describe, expect, it} from 'vitest'
 
 import {backends, cli, contents, ok, storeFactory, tempDir} from '../inventory/helpers.js'
+import {kasumiProcess} from '../support/cli.js'
 
 const freshStore = storeFactory()
 
@@ -287,3 +288,19 @@ for (const backend of await backends()) {
     })
   })
 }
+
+describe('loading', () => {
+  it('loads exceljs only to read a workbook, never for kasumi --version or a CSV file', async () => {
+    const hook = writeIn('hook.cjs', "process.on('exit', () => process.stderr.write(`exceljs modules: ${Object.keys(require.cache).filter((name) => name.includes('/exceljs/')).length}\\n`))\n")
+    const env = {NODE_OPTIONS: `--require ${hook}`}
+    expect(kasumiProcess(['--version'], {env}).stderr).toContain('exceljs modules: 0')
+    const workbook = new ExcelJS.Workbook()
+    systemsSheet(workbook)
+    const file = await save(workbook, 'systems.xlsx')
+    const database = join(tempDir(), 'none.db')
+    const read = kasumiProcess(['inventory', 'validate', file, '--database', database, '--ministry', 'mic'], {env})
+    expect(read.stderr).toMatch(/is valid: 2 systems[\s\S]*exceljs modules: [1-9]/)
+    const csv = writeIn('systems.csv', 'id,ministry,name,category\nMIC-1,mic,LAN,lan\n')
+    expect(kasumiProcess(['inventory', 'validate', csv, '--database', database], {env}).stderr).toContain('exceljs modules: 0')
+  })
+})
