@@ -11,18 +11,22 @@ import {requireReadableFile} from '../../src/ingest/files.js'
 import {workbookSource} from '../../src/cli/output.js'
 
 export default class InventoryImport extends BaseCommand {
-  static override summary = 'Import systems, cost lines or ministries from a CSV file.'
+  static override summary = 'Import systems, cost lines or ministries from a CSV file or an Excel workbook (.xlsx, .xlsm).'
   static override description = `Reads the whole file, checks every row, and writes it as one transaction and one change set (with the file's SHA-256). Any problem — with its file, line, column and value — stops the import: all problems are listed, the exit code is 3 and nothing is written.
 
-Headers may be English, Japanese or Traditional Chinese (id/システムID/系統編號, ministry/府省/部會, amount/経費/經費 …); an amount header may name its unit, e.g. 経費（千円）. Numbers may use thousands separators, full-width digits and the negative forms △50,000, ▲50,000 and (50,000); "-" or an empty cell means no value. Fiscal years may be written 2009, 2009年度, FY2009, 平成21年度, 令和3年度 or 民國98年.`
+Headers may be English, Japanese or Traditional Chinese (id/システムID/系統編號, ministry/府省/部會, amount/経費/經費 …); an amount header may name its unit, e.g. 経費（千円）. Numbers may use thousands separators, full-width digits and the negative forms △50,000, ▲50,000 and (50,000); "-" or an empty cell means no value. Fiscal years may be written 2009, 2009年度, FY2009, 平成21年度, 令和3年度 or 民國98年.
+
+A workbook is read from the sheet whose header matches (or --sheet); title rows above the header, two-row headers, totals (合計, 小計) and note rows (※, 注) are recognised, and problems name their cell (経費内訳!E7). Numbers, percent and △ formats, dates (by --fiscal-year-start) and the cached values of formulas are read as the sheet shows them. The money unit comes from the header (金額（千円）), a title row (（単位：千円）) or --unit. Fiscal years or spend types across the columns (令和2年度 | 令和3年度, 運用等経費 | 整備等経費 | 合計) become cost lines.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
     '<%= config.bin %> <%= command.id %> data/samples/costs.csv --kind costs',
     '<%= config.bin %> <%= command.id %> 経費.csv --encoding shift_jis --dry-run',
     '<%= config.bin %> <%= command.id %> 系統.csv --encoding big5 --calendar roc --on-conflict update',
+    '<%= config.bin %> <%= command.id %> 情報システム一覧.xlsx --ministry 総務省',
+    '<%= config.bin %> <%= command.id %> 予算.xlsx --sheet 経費内訳 --unit thousand --allow-unknown-columns',
   ]
 
-  static override args = {file: Args.string({description: 'CSV file to import', required: true})}
+  static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm) to import', required: true})}
   static override flags = {
     ...storeFlags,
     ...actorFlag,

@@ -12,14 +12,15 @@ import type {Kind} from '../../src/ingest/kinds.js'
 import {bundledMinistries} from '../../src/reference/ministries.js'
 
 export default class InventoryValidate extends BaseCommand {
-  static override summary = 'Check a CSV file as an import would, without writing anything.'
+  static override summary = 'Check a CSV file or workbook as an import would, without writing anything.'
   static override description = `Applies every rule of \`kasumi inventory import\` and lists every problem with its file, line, column and value (exit code 3), or says the file is valid (exit 0). With a store it also checks ids against the store; without one it uses the bundled ministries, and cost lines can only be checked against systems in the store.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
     '<%= config.bin %> <%= command.id %> 経費.csv --encoding shift_jis --json',
+    '<%= config.bin %> <%= command.id %> 経費.xlsx --sheet 2 --fiscal-year-start april',
   ]
 
-  static override args = {file: Args.string({description: 'CSV file to check', required: true})}
+  static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm) to check', required: true})}
   static override flags = {...storeFlags, ...readingFlags, ...workbookFlags}
 
   async run() {

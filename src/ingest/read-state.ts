@@ -69,6 +69,8 @@ export class ReadState {
   warnings: InputIssue[] = []
   issueCount = 0
   halted = false
+  /** The column --ministry fills (past the file's own columns when it has none), or -1. */
+  ministryColumn = -1
 
   constructor(
     readonly file: string,
@@ -91,6 +93,12 @@ export class ReadState {
       return
     }
     this.kind = TABLE_KINDS[kindName] as TableKind<unknown>
+    // --ministry: the ministry of every row of a file without a ministry column, and of empty cells of one.
+    if (this.options.ministry && kindName === 'systems') {
+      const column = resolveHeader(this.file, line, cells, this.kind.fields).columns.get('ministry')
+      this.ministryColumn = column ? column.index : cells.length
+      if (!column) cells = [...cells, 'ministry']
+    }
     this.header = resolveHeader(this.file, line, cells, this.kind.fields)
     this.issues.push(...this.header.issues)
     for (const column of this.header.unknown) {
@@ -111,6 +119,10 @@ export class ReadState {
 
   build(cells: string[], line: number): unknown {
     if (this.halted || !this.kind || !this.row) return undefined
+    if (this.ministryColumn >= 0 && (cells[this.ministryColumn] ?? '').trim() === '') {
+      cells = [...cells]
+      cells[this.ministryColumn] = this.options.ministry!
+    }
     const before = this.issues.length
     const record = this.kind.build(this.row.reset(cells, line), this.context)
     this.issueCount += this.issues.length - before

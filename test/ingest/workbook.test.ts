@@ -304,3 +304,15 @@ describe('loading', () => {
     expect(kasumiProcess(['inventory', 'validate', csv, '--database', database], {env}).stderr).toContain('exceljs modules: 0')
   })
 })
+
+describe('--ministry', () => {
+  it('gives CSV files without a ministry column their ministry too', async () => {
+    const file = writeIn('systems.csv', 'id,name,category\nMIC-1,LAN,lan\n')
+    const database = join(tempDir(), 'none.db')
+    const without = await cli(['inventory', 'validate', file, '--database', database])
+    expect(without.exitCode).toBe(3)
+    expect(without.stderr).toContain('the required column "ministry" is missing')
+    const given = await ok(['inventory', 'validate', file, '--database', database, '--ministry', '総務省', '--json'])
+    expect(given.json).toMatchObject({valid: true, kind: 'systems', records: 1})
+  })
+})
