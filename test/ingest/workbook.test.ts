@@ -85,6 +85,11 @@ const CORRUPTIONS: Array<{what: string; make(good: string): string; message: Reg
     message: /a ZIP archive that is not an Excel workbook/,
   },
   {
+    what: 'a part that would expand more than 200 times',
+    make: (good) => writeIn('ratio.xlsx', declareSize(readFileSync(good), 'xl/worksheets/sheet1.xml', 100_000_000)),
+    message: /expanded \d+ times\): refused before expanding it/,
+  },
+  {
     what: 'a zip bomb (a part declaring 3 GB uncompressed)',
     make: (good) => writeIn('bomb.xlsx', declareSize(readFileSync(good), 'xl/worksheets/sheet1.xml', 3_000_000_000)),
     message: /refused before expanding it, as a possible zip bomb/,
@@ -269,6 +274,27 @@ for (const backend of await backends()) {
       const wrong = await cli(['inventory', 'import', await save(dashboard, 'wrong.xlsx'), '--database', url, '--allow-unknown-columns'])
       expect(wrong.exitCode).toBe(3)
       expect(wrong.stderr).toContain('予算!F3 (合計（千円）): the total differs from the sum of its parts (800) (value "900")')
+      expect(await contents(url)).toEqual(before)
+    })
+
+    it('reads .xlsm workbooks alike, and says which rows it tried when no header is found', async () => {
+      const url = await freshStore(backend)
+      const workbook = new ExcelJS.Workbook()
+      systemsSheet(workbook)
+      const xlsm = join(tempDir(), 'systems.xlsm')
+      writeFileSync(xlsm, readFileSync(await save(workbook, 'systems.xlsx')))
+      const read = await ok(['inventory', 'import', xlsm, '--database', url, '--ministry', 'mic', '--json'])
+      expect(read.json).toMatchObject({kind: 'systems', inserted: 2})
+
+      const before = await contents(url)
+      const odd = new ExcelJS.Workbook()
+      const sheet = odd.addWorksheet('一覧')
+      sheet.getCell('A1').value = '一覧表'
+      sheet.getRow(3).values = ['番号', 'システム名', '担当課']
+      sheet.getRow(4).values = ['1', '統計LAN', '情報政策課']
+      const none = await cli(['inventory', 'import', await save(odd, 'odd.xlsx'), '--database', url])
+      expect(none.exitCode).toBe(3)
+      expect(none.stderr).toContain('rows 1–4 of 一覧 were tried; none names two or more columns kasumi knows. The best candidate is row 3: it names name; kasumi does not know "番号", "担当課".')
       expect(await contents(url)).toEqual(before)
     })
 

@@ -144,6 +144,19 @@ export function findHeader(file: string, sheet: string, head: SheetRow[], kinds:
   return best
 }
 
+/** The row that names the most known columns, however few: the best candidate, for the message when no header is found. */
+export function closestRow(file: string, sheet: string, head: SheetRow[], kinds: readonly Kind[], defaults: ReadonlySet<string>, calendar: Calendar): HeaderCandidate | undefined {
+  let best: HeaderCandidate | undefined
+  for (const row of head) {
+    const names = Array.from({length: row.cells.length}, (_, column) => cellName(row.cells[column]))
+    for (const kind of kinds) {
+      const candidate = evaluate(file, sheet, kind, [row], names, names.map((_, column) => cellReference(sheet, column, row.row)), defaults, calendar)
+      if (candidate.score > 0 && (!best || candidate.score > best.score)) best = candidate
+    }
+  }
+  return best
+}
+
 /** Two header rows as one: a group cell (サーバ) over its columns (物理サーバ数, 利用率), other columns merged down. */
 function joinRows(sheet: string, upper: SheetRow, lower: SheetRow, kind: Kind): {names: string[]; origins: string[]} {
   const width = Math.max(upper.cells.length, lower.cells.length)

@@ -11,7 +11,7 @@ import {Dec, canonical} from '../../domain/money.js'
 import {parseDecimal} from '../values.js'
 import {EMPTY_CELL, cellReference, fiscalYearOfDate, parseDateText, serialDate, type SheetCell} from './cells.js'
 import {inspectWorkbook, type WorkbookInfo} from './container.js'
-import {HEAD_ROWS, describeCandidate, findHeader, headerNamesUnit, noteText, titleUnit, totalsLabel, unitName, type HeaderCandidate, type WideLayout} from './layout.js'
+import {HEAD_ROWS, closestRow, describeCandidate, findHeader, headerNamesUnit, noteText, titleUnit, totalsLabel, unitName, type HeaderCandidate, type WideLayout} from './layout.js'
 import {UNIT_FLAG} from './options.js'
 import {streamSheets, type SheetRow} from './stream.js'
 
@@ -190,8 +190,12 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
   const start = (): void => {
     header = findHeader(file, sheet, head, kinds, defaults, options.calendar)
     if (!header) {
+      const closest = closestRow(file, sheet, head, kinds, defaults, options.calendar)
+      const guess = closest
+        ? ` The best candidate is row ${closest.rows[0]}: it names ${[...closest.resolution.columns.values()].map((column) => column.field.header).join(', ')}; kasumi does not know ${closest.resolution.unknown.slice(0, 8).map((column) => JSON.stringify(column.name)).join(', ') || 'its other cells'}.`
+        : ''
       refuse(file, `no header row found on the sheet ${sheet}`, [
-        {file, message: `rows ${head[0]?.row ?? 1}–${head.at(-1)?.row ?? 1} of ${sheet} were tried; none names two or more columns kasumi knows`, hint: 'check the sheet (--sheet) and the column names (see the README, "Reading spreadsheets"), or pass --kind'},
+        {file, message: `rows ${head[0]?.row ?? 1}–${head.at(-1)?.row ?? 1} of ${sheet} were tried; none names two or more columns kasumi knows.${guess}`, hint: 'check the sheet (--sheet) and the column names (see the README, "Reading spreadsheets"), or pass --kind'},
       ])
     }
     const found = header
