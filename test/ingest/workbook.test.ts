@@ -277,6 +277,23 @@ for (const backend of await backends()) {
       expect(await contents(url)).toEqual(before)
     })
 
+    it('imports ministries from a workbook: デジタル庁, created after the 2009 table, with its code', async () => {
+      const url = await freshStore(backend)
+      const workbook = new ExcelJS.Workbook()
+      const sheet = workbook.addWorksheet('府省一覧')
+      sheet.getCell('A1').value = '府省コード表'
+      sheet.getRow(3).values = ['コード', '名稱', '日本語名', '英語名']
+      sheet.getRow(4).values = ['digital', '數位廳', 'デジタル庁', 'Digital Agency']
+      const result = await ok(['inventory', 'import', await save(workbook, 'ministries.xlsx'), '--database', url, '--json'])
+      expect(result.json).toMatchObject({kind: 'ministries', inserted: 1, workbook: {sheet: '府省一覧', headerRows: [3]}})
+      const systems = new ExcelJS.Workbook()
+      systemsSheet(systems)
+      const read = await ok(['inventory', 'import', await save(systems, 'systems.xlsx'), '--database', url, '--ministry', 'デジタル庁', '--json'])
+      expect(read.json).toMatchObject({kind: 'systems', inserted: 2})
+      const stored = (await contents(url)).systems as Array<Record<string, unknown>>
+      expect(stored.filter((system) => system.ministry === 'digital').map((system) => system.id).sort()).toEqual(['MIC-0101', 'MIC-0102'])
+    })
+
     it('reads .xlsm workbooks alike, and says which rows it tried when no header is found', async () => {
       const url = await freshStore(backend)
       const workbook = new ExcelJS.Workbook()
