@@ -1,17 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../src/cli/base.js'
-import {storeFlags} from '../src/cli/flags.js'
+import {reportOutputFlags, storeFlags} from '../src/cli/flags.js'
 import {label} from '../src/report/i18n.js'
-import {LANGS, type Lang} from '../src/report/model.js'
-import {FORMATS, formatsOf} from '../src/report/render/index.js'
+import type {Lang} from '../src/report/model.js'
+import {formatsOf} from '../src/report/render/index.js'
 import {commandLine, runReport} from '../src/report/run.js'
-
-/** The flags of a report's formats and language, shared with `kasumi audit export`. */
-export const reportOutputFlags = {
-  format: Flags.string({char: 'f', description: `Formats to write, comma-separated (default: all of ${FORMATS.join(', ')}).`, multiple: true, delimiter: ',', options: [...FORMATS], default: [...FORMATS]}),
-  lang: Flags.string({description: 'Language of headings, labels and notes; names in the data are never translated.', options: [...LANGS], default: 'en'}),
-}
 
 export default class Report extends BaseCommand {
   static override summary = 'Write a report of an estimate or a reference table: HTML, Markdown, CSV, XLSX, JSON and PNG charts.'
@@ -40,7 +34,7 @@ Formats: html and md (with the charts as PNG files), csv (one file per table, mo
 
   async run() {
     const {flags} = await this.parse(Report)
-    const interactive = process.stderr.isTTY && !this.jsonEnabled()
+    const progress = this.progress()
     const outcome = await runReport(
       {
         scenario: flags.scenario,
@@ -53,12 +47,12 @@ Formats: html and md (with the charts as PNG files), csv (one file per table, mo
         bom: flags.bom,
         kasumi: this.config.version,
         command: commandLine(this.config.bin, this.id ?? 'report', this.argv),
-        onProgress: interactive ? (message) => process.stderr.write(`\r\u001B[2K${message}`) : undefined,
+        onProgress: (message) => progress.show(message),
       },
       () => this.store(flags.database),
     )
-    if (interactive) process.stderr.write('\r\u001B[2K')
-    for (const warning of outcome.warnings) this.warning(`${warning.file ?? ''}${warning.line ? `:${warning.line}` : ''} ${warning.column ?? ''}: ${warning.message}`)
+    progress.clear()
+    this.warnIssues(outcome.warnings)
     if (!this.jsonEnabled()) {
       const figures = outcome.document.sections.find((section) => section.figures?.length)?.figures ?? []
       const lang = flags.lang as Lang

@@ -1,12 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
-import {storeFlags} from '../../src/cli/flags.js'
+import {reportOutputFlags, storeFlags} from '../../src/cli/flags.js'
 import {exportBundle} from '../../src/audit/export.js'
 import type {Lang} from '../../src/report/model.js'
 import {formatsOf} from '../../src/report/render/index.js'
 import {commandLine} from '../../src/report/run.js'
-import {reportOutputFlags} from '../report.js'
 
 export default class AuditExport extends BaseCommand {
   static override summary = 'Write an audit bundle: the inputs, the report and a manifest of hashes, totals and checks.'
@@ -34,8 +33,8 @@ The folder is written beside DIR and renamed into place when complete; an existi
 
   async run() {
     const {flags} = await this.parse(AuditExport)
-    const interactive = process.stderr.isTTY && !this.jsonEnabled()
     const store = await this.store(flags.database)
+    const progress = this.progress()
     const outcome = await exportBundle(store, {
       scenario: flags.scenario,
       out: flags.out,
@@ -44,10 +43,10 @@ The folder is written beside DIR and renamed into place when complete; an existi
       lang: flags.lang as Lang,
       kasumi: this.config.version,
       command: commandLine(this.config.bin, this.id ?? 'audit:export', this.argv),
-      onProgress: interactive ? (message) => process.stderr.write(`\r\u001B[2K${message}`) : undefined,
+      onProgress: (message) => progress.show(message),
     })
-    if (interactive) process.stderr.write('\r\u001B[2K')
-    for (const warning of outcome.warnings) this.warning(`${warning.file ?? ''}${warning.line ? `:${warning.line}` : ''} ${warning.column ?? ''}: ${warning.message}`)
+    progress.clear()
+    this.warnIssues(outcome.warnings)
     const {manifest} = outcome
     const failed = manifest.checks.filter((check) => !check.ok)
     if (!this.jsonEnabled()) {

@@ -23,9 +23,9 @@ Exit 0 when everything matches, with a summary of what was checked; exit 7 when 
 
   async run() {
     const {args} = await this.parse(AuditVerify)
-    const interactive = process.stderr.isTTY && !this.jsonEnabled()
-    const result = await verifyBundle(args.dir, {onProgress: interactive ? (message) => process.stderr.write(`\r\u001B[2K${message}`) : undefined})
-    if (interactive) process.stderr.write('\r\u001B[2K')
+    const progress = this.progress()
+    const result = await verifyBundle(args.dir, {onProgress: (message) => progress.show(message)})
+    progress.clear()
     if (!this.jsonEnabled()) {
       this.table({
         head: ['Checked', 'Count', 'Mismatches'],

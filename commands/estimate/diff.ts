@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {formatIssue} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {unitFlag} from '../../src/cli/inventory-flags.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
@@ -37,7 +36,7 @@ The total row equals the difference of the two estimates' totals; the rows add u
     const store = await this.store(flags.database)
     const by = flags.by as DiffDimension
     const {diff, warnings, comparison} = await runDiff(store, args.a, args.b, {by})
-    for (const warning of warnings) this.warning(formatIssue(warning))
+    this.warnIssues(warnings)
     for (const warning of comparison) this.warning(warning)
     if (!this.jsonEnabled()) {
       const unit = flags.unit as DisplayUnit

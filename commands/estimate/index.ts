@@ -43,7 +43,7 @@ Uncertainty: any numeric parameter may be {low, base, high} (PERT by default, or
     const {flags} = await this.parse(Estimate)
     const store = await this.store(flags.database)
     const run = await runEstimate(store, flags.scenario, {by: flags.by as Dimension | 'year', from: flags.from, to: flags.to})
-    for (const warning of run.warnings) this.warning(`${warning.file ?? ''}${warning.line ? `:${warning.line}` : ''} ${warning.column ?? ''}: ${warning.message}`)
+    this.warnIssues(run.warnings)
     if (!this.jsonEnabled()) {
       const unit = flags.unit as DisplayUnit
       for (const line of summaryLines(run.result, unit)) this.log(line)
@@ -70,12 +70,12 @@ Uncertainty: any numeric parameter may be {low, base, high} (PERT by default, or
       this.warning(message)
       warnings.push(message)
     }
-    const bar = progressBar(process.stderr)
+    const progress = this.progress()
     let out: Awaited<ReturnType<typeof analyseUncertainty>>
     try {
-      out = await analyseUncertainty(run.scenario, run.systems, {...flags, onProgress: (done, total, what) => bar.update(done, total, what)})
+      out = await analyseUncertainty(run.scenario, run.systems, {...flags, onProgress: (done, total, what) => progress.bar(done, total, what)})
     } finally {
-      bar.clear()
+      progress.clear()
     }
     if (!this.jsonEnabled()) {
       const unit = flags.unit as DisplayUnit
@@ -83,28 +83,5 @@ Uncertainty: any numeric parameter may be {low, base, high} (PERT by default, or
       if (out.sensitivity?.length) this.table(sensitivityTable(out.sensitivity, run.scenario.currency, unit, run.result.totals.npv))
     }
     return out
-  }
-}
-
-/** A one-line progress bar on a terminal stream, redrawn at most ten times a second; nothing when the stream is not a terminal. */
-function progressBar(stream: NodeJS.WriteStream): {update(done: number, total: number, what: string): void; clear(): void} {
-  let drawn = false
-  let last = 0
-  return {
-    update(done, total, what) {
-      if (!stream.isTTY) return
-      const now = Date.now()
-      if (done < total && now - last < 100) return
-      last = now
-      const width = 30
-      const filled = Math.floor((done * width) / total)
-      stream.write(`\r\u001B[2K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor((done * 100) / total)}% ${done}/${total} ${what}`)
-      drawn = true
-    },
-    clear() {
-      if (!drawn) return
-      stream.write('\r\u001B[2K')
-      drawn = false
-    },
   }
 }

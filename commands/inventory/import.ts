@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {formatIssue} from '../../src/domain/errors.js'
 import {actorFlag, readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
@@ -41,7 +40,7 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
     const {args, flags} = await this.parse(InventoryImport)
     await requireReadableFile(args.file)
     const store = await this.store(flags.database)
-    const interactive = process.stderr.isTTY && !this.jsonEnabled()
+    const progress = this.progress()
     const summary = await importFile(store, args.file, {
       kind: flags.kind as Kind | 'auto',
       encoding: flags.encoding as EncodingOption,
@@ -54,10 +53,10 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
       parallel: flags.parallel as 'auto' | 'always' | 'never',
       actor: flags.actor,
       command: `kasumi inventory import ${args.file}`,
-      onProgress: interactive ? (records) => process.stderr.write(`\r  ${records.toLocaleString('en')} rows written…`) : undefined,
+      onProgress: progress.active ? (records) => progress.show(`  ${records.toLocaleString('en')} rows written…`) : undefined,
     })
-    if (interactive && summary.kind === 'costs') process.stderr.write('\r\u001B[K')
-    for (const warning of summary.warnings) this.warning(warning.cell || !warning.column ? formatIssue({...warning, file: undefined}) : `${warning.column ?? ''} ${warning.message}; ${warning.hint ?? ''}`.trim())
+    progress.clear()
+    this.warnIssues(summary.warnings)
     const what = summary.kind === 'costs' ? 'cost lines' : summary.kind
     const counts = [`${summary.inserted.toLocaleString('en')} inserted`]
     if (summary.updated) counts.push(`${summary.updated} updated`)

@@ -1,7 +1,6 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base.js'
-import {formatIssue} from '../../src/domain/errors.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
 import {workbookSource} from '../../src/cli/output.js'
 import {readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
@@ -36,7 +35,7 @@ export default class InventoryValidate extends BaseCommand {
       maxIssues: flags['max-issues'],
       ...workbookOptions(flags),
     }, bundledMinistries)
-    for (const warning of result.warnings) this.warning(warning.cell || !warning.column ? formatIssue({...warning, file: undefined}) : `${warning.column ?? ''} ${warning.message}; ${warning.hint ?? ''}`.trim())
+    this.warnIssues(result.warnings)
     this.success(`${args.file} is valid: ${result.records.toLocaleString('en')} ${result.kind === 'costs' ? 'cost lines' : result.kind} (${result.workbook ? workbookSource(result.workbook) : result.encoding}).`)
     return {formatVersion: 1, file: args.file, valid: true, ...result}
   }

@@ -1,7 +1,6 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
-import {formatIssue} from '../../src/domain/errors.js'
 import type {TableData} from '../../src/domain/table.js'
 import {MEASURES} from '../../src/estimate/measures/index.js'
 import type {Assumption, Discount, Filter, MeasureSpec, Scenario} from '../../src/estimate/model.js'
@@ -43,7 +42,7 @@ Money parameters are in the scenario's money unit (千円 for moneyUnit: thousan
     const {args} = await this.parse(ScenarioShow)
     const file = await locateScenario(args.scenario)
     const {scenario, warnings} = await loadScenario(file)
-    for (const warning of warnings) this.warning(formatIssue(warning))
+    this.warnIssues(warnings)
     const measures = scenario.measures.map((measure) => ({
       id: measure.id,
       type: measure.type,

@@ -1,7 +1,6 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
-import {formatIssue} from '../../src/domain/errors.js'
 import {loadScenario} from '../../src/estimate/scenario.js'
 import {locateScenario} from '../../src/ingest/scenarios.js'
 
@@ -24,7 +23,7 @@ Prints "valid" and any warnings, exit 0; or every problem found, each with its l
     const {args} = await this.parse(ScenarioValidate)
     const file = await locateScenario(args.file)
     const {scenario, warnings} = await loadScenario(file)
-    for (const warning of warnings) this.warning(formatIssue(warning))
+    this.warnIssues(warnings)
     if (!this.jsonEnabled()) {
       const parts = [`${scenario.measures.length} measure${scenario.measures.length === 1 ? '' : 's'}`, `${scenario.assumptions.length} assumption${scenario.assumptions.length === 1 ? '' : 's'}`]
       if (warnings.length > 0) parts.push(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}`)

@@ -2,10 +2,11 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import {openStore, storeExists, type Store} from '../store/open.js'
 import {storeFailure} from '../store/write.js'
-import {BUG_REPORT_HINT, ExitCode, InvalidInputError, UserError, formatIssue} from '../domain/errors.js'
+import {BUG_REPORT_HINT, ExitCode, InvalidInputError, UserError, formatIssue, type InputIssue} from '../domain/errors.js'
 import {globalFlags} from './flags.js'
 import type {TableData} from '../domain/table.js'
 import {Painter, colourEnabled, renderTable} from './output.js'
+import {progressLine, type ProgressLine} from './progress.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -61,6 +62,20 @@ export abstract class BaseCommand extends Command {
 
   protected warning(message: string): void {
     this.logToStderr(`${this.painter.paint('yellow', 'Warning:')} ${message}`)
+  }
+
+  /** Every issue as a warning on stderr, one line each, as formatIssue writes it (compact place). */
+  protected warnIssues(issues: readonly InputIssue[]): void {
+    for (const issue of issues) this.warning(formatIssue(issue, {compact: true}))
+  }
+
+  /**
+   * A progress line on stderr, redrawn in place: only when stderr is a
+   * terminal and --json is off; otherwise it writes nothing. Clear it before
+   * printing results.
+   */
+  protected progress(): ProgressLine {
+    return progressLine(process.stderr, Boolean(process.stderr.isTTY) && !this.jsonEnabled())
   }
 
   protected success(message: string): void {

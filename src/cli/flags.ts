@@ -6,6 +6,8 @@ import {UsageError} from '../domain/errors.js'
 import {CALENDARS} from '../domain/fiscal-year.js'
 import {ENCODINGS} from '../ingest/csv.js'
 import {UNIT_FLAG, monthNumber, type UnitName, type WorkbookOptions} from '../ingest/workbook/options.js'
+import {LANGS} from '../report/model.js'
+import {FORMATS} from '../report/render/types.js'
 import {DEFAULT_DATABASE} from '../store/open.js'
 
 function defaultActor(): string {
@@ -58,4 +60,10 @@ export function workbookOptions(flags: {sheet?: string; unit?: string; 'fiscal-y
   const month = monthNumber(flags['fiscal-year-start'] ?? '4')
   if (month === undefined) throw new UsageError(`--fiscal-year-start ${flags['fiscal-year-start']} is not a month`, {suggestion: 'give 1–12 or a month name, e.g. 4 or april'})
   return {sheet: flags.sheet, unit: flags.unit as UnitName | undefined, fiscalYearStart: month, ministry: flags.ministry}
+}
+
+/** The formats and language of a report (`kasumi report`, `kasumi audit export`). */
+export const reportOutputFlags = {
+  format: Flags.string({char: 'f', description: `Formats to write, comma-separated (default: all of ${FORMATS.join(', ')}).`, multiple: true, delimiter: ',', options: [...FORMATS], default: [...FORMATS]}),
+  lang: Flags.string({description: 'Language of headings, labels and notes; names in the data are never translated.', options: [...LANGS], default: 'en'}),
 }
