@@ -1,4 +1,4 @@
-import {BaseCommand} from '../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../src/cli/base.js'
 import {actorFlag, storeFlags} from '../src/cli/flags.js'
 import {bundledMinistries} from '../src/reference/ministries.js'
 import {initStore} from '../src/store/init.js'
@@ -20,6 +20,6 @@ export default class Init extends BaseCommand {
     const result = await initStore(store, {created, actor: flags.actor, ministries: created ? await bundledMinistries() : []})
     if (created) this.success(`Created a kasumi store at ${store.location} with ${result.ministries} ministries.`)
     else this.note(`${store.location} is already a kasumi store; nothing to do.`)
-    return {formatVersion: 1, database: store.location, dialect: store.dialect, created, ministries: result.ministries}
+    return {formatVersion: JSON_FORMAT_VERSION, database: store.location, dialect: store.dialect, created, ministries: result.ministries}
   }
 }

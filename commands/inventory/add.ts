@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {UsageError} from '../../src/domain/errors.js'
 import {actorFlag, storeFlags} from '../../src/cli/flags.js'
 import {CATEGORIES, CATEGORY_LABELS} from '../../src/domain/inventory.js'
@@ -56,6 +56,6 @@ export default class InventoryAdd extends BaseCommand {
     const result = await addSystem(store, values, {actor: flags.actor, dryRun: flags['dry-run']})
     if (result.dryRun) this.note(`Dry run: ${result.system.id} is valid; nothing was written.`)
     else this.success(`Added ${result.system.id} ${result.system.name} (change set ${result.changeSetId}).`)
-    return {formatVersion: 1, ...result}
+    return {formatVersion: JSON_FORMAT_VERSION, ...result}
   }
 }

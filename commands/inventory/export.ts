@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {ConflictError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {exportTo, exportToFile, type ExportFormat, type ExportKind} from '../../src/inventory/export.js'
@@ -35,7 +35,7 @@ export default class InventoryExport extends BaseCommand {
     if (flags.output) {
       const rows = await exportToFile(store, flags.output, options)
       this.success(`Wrote ${rows.toLocaleString('en')} ${flags.kind} to ${flags.output}.`)
-      return {formatVersion: 1, kind: flags.kind, format: flags.format, output: flags.output, rows}
+      return {formatVersion: JSON_FORMAT_VERSION, kind: flags.kind, format: flags.format, output: flags.output, rows}
     }
     if (this.jsonEnabled()) {
       const chunks: string[] = []

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {NotFoundError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {historyTable} from '../../src/inventory/tables.js'
@@ -24,6 +24,6 @@ export default class InventoryHistory extends BaseCommand {
       if (entries.length === 0) this.note('No changes recorded.')
       else this.table(historyTable(entries))
     }
-    return {formatVersion: 1, id: args.id ?? null, entries}
+    return {formatVersion: JSON_FORMAT_VERSION, id: args.id ?? null, entries}
   }
 }

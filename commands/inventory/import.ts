@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {actorFlag, readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
@@ -66,6 +66,6 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
     if (summary.records === 0) this.note(`${args.file} has no data rows; nothing was imported.`)
     else if (summary.dryRun) this.note(`Dry run: ${args.file} is valid (${summary.records.toLocaleString('en')} ${what}, ${source}); it would give ${counts.join(', ')}. Nothing was written.`)
     else this.success(`Imported ${args.file}${summary.workbook ? ` (${source})` : ''}: ${what} ${counts.join(', ')} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`)
-    return {formatVersion: 1, ...summary}
+    return {formatVersion: JSON_FORMAT_VERSION, ...summary}
   }
 }

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {UsageError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {filterFlags, unitFlag, yearFlag} from '../../src/cli/inventory-flags.js'
@@ -48,7 +48,7 @@ Sort fields: ${SORT_FIELDS.join(', ')}.`
       else this.table(systemListTable(sorted, {columns, costs, year, unit: flags.unit as DisplayUnit}))
     }
     return {
-      formatVersion: 1,
+      formatVersion: JSON_FORMAT_VERSION,
       fiscalYear: year ?? null,
       costUnit: 'currency units (JPY: yen), exact decimal strings',
       count: sorted.length,

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {UsageError} from '../../src/domain/errors.js'
 import {actorFlag, storeFlags} from '../../src/cli/flags.js'
 import {updateSystemFields} from '../../src/inventory/edit.js'
@@ -32,7 +32,7 @@ export default class InventoryRetire extends BaseCommand {
     if (!system) throw new NotFoundError(`no system with id ${args.id}`, {suggestion: 'see `kasumi inventory list`'})
     if (system.status === 'retired') {
       this.note(`${args.id} is already retired.`)
-      return {formatVersion: 1, id: args.id, changed: false}
+      return {formatVersion: JSON_FORMAT_VERSION, id: args.id, changed: false}
     }
     if (!flags.force && !flags['dry-run']) {
       if (!this.stdinIsInteractive(flags['no-input'])) {
@@ -42,7 +42,7 @@ export default class InventoryRetire extends BaseCommand {
       const ok = await confirm({message: `Retire ${args.id} ${system.name}?`, default: false}, {output: process.stderr})
       if (!ok) {
         this.note('Nothing was changed.')
-        return {formatVersion: 1, id: args.id, changed: false}
+        return {formatVersion: JSON_FORMAT_VERSION, id: args.id, changed: false}
       }
     }
     const values: Record<string, string> = {status: 'retired'}
@@ -50,6 +50,6 @@ export default class InventoryRetire extends BaseCommand {
     const result = await updateSystemFields(store, args.id, values, {actor: flags.actor, dryRun: flags['dry-run'], kind: 'retire', command: `kasumi inventory retire ${args.id}`})
     if (result.dryRun) this.note(`Dry run: ${args.id} would be retired; nothing was written.`)
     else this.success(`Retired ${args.id} ${system.name} (change set ${result.changeSetId}).`)
-    return {formatVersion: 1, id: args.id, changed: !result.dryRun, ...result}
+    return {formatVersion: JSON_FORMAT_VERSION, id: args.id, changed: !result.dryRun, ...result}
   }
 }

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {BaseCommand} from '../../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {NotFoundError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {unitFlag} from '../../src/cli/inventory-flags.js'
@@ -25,6 +25,6 @@ export default class InventoryShow extends BaseCommand {
     }
     const detail = await systemDetail(store, system)
     if (!this.jsonEnabled()) for (const table of systemDetailTables(detail, flags.unit as DisplayUnit)) this.table(table)
-    return {formatVersion: 1, ...detail.json}
+    return {formatVersion: JSON_FORMAT_VERSION, ...detail.json}
   }
 }

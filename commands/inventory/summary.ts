@@ -1,4 +1,4 @@
-import {BaseCommand} from '../../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {unitFlag, yearFlag} from '../../src/cli/inventory-flags.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
@@ -26,7 +26,7 @@ export default class InventorySummary extends BaseCommand {
       })
       .filter((row) => row.systems > 0)
     return {
-      formatVersion: 1,
+      formatVersion: JSON_FORMAT_VERSION,
       fiscalYear: year ?? null,
       costUnit: 'currency units (JPY: yen), exact decimal strings',
       systems: systems.length,

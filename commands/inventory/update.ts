@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {actorFlag, storeFlags} from '../../src/cli/flags.js'
 import {parseAssignments, updateSystemFields} from '../../src/inventory/edit.js'
 
@@ -32,6 +32,6 @@ export default class InventoryUpdate extends BaseCommand {
       if (result.dryRun) this.note('Dry run: nothing was written.')
       else if (result.changes.length > 0) this.success(`Updated ${args.id} (change set ${result.changeSetId}).`)
     }
-    return {formatVersion: 1, id: args.id, ...result}
+    return {formatVersion: JSON_FORMAT_VERSION, id: args.id, ...result}
   }
 }

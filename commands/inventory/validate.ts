@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {BaseCommand} from '../../src/cli/base.js'
+import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
 import {workbookSource} from '../../src/cli/output.js'
 import {readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
@@ -37,6 +37,6 @@ export default class InventoryValidate extends BaseCommand {
     }, bundledMinistries)
     this.warnIssues(result.warnings)
     this.success(`${args.file} is valid: ${result.records.toLocaleString('en')} ${result.kind === 'costs' ? 'cost lines' : result.kind} (${result.workbook ? workbookSource(result.workbook) : result.encoding}).`)
-    return {formatVersion: 1, file: args.file, valid: true, ...result}
+    return {formatVersion: JSON_FORMAT_VERSION, file: args.file, valid: true, ...result}
   }
 }

@@ -33,8 +33,11 @@ export interface Mismatch {
   message: string
 }
 
+/** The version of `kasumi audit verify --json`; bumped on any breaking change. */
+const VERIFY_FORMAT_VERSION = 1
+
 export interface VerifyResult {
-  formatVersion: 1
+  formatVersion: typeof VERIFY_FORMAT_VERSION
   ok: boolean
   bundle: string
   checks: VerifyCheck[]
@@ -112,7 +115,7 @@ export async function verifyBundle(folder: string, options: {onProgress?(message
 
   progress('Re-running the estimate from the bundled inputs…')
   await rerun(folder, manifest, present, checks, mismatches)
-  return {formatVersion: 1, ok: mismatches.length === 0, bundle: folder, checks, mismatches, notes}
+  return {formatVersion: VERIFY_FORMAT_VERSION, ok: mismatches.length === 0, bundle: folder, checks, mismatches, notes}
 }
 
 async function checkFile(folder: string, kind: 'input' | 'output', entry: {path: string; sha256: string; bytes: number}, checks: VerifyCheck[], mismatches: Mismatch[]): Promise<'ok' | 'changed' | 'missing'> {

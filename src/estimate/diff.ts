@@ -56,8 +56,11 @@ export interface ScenarioRef {
   measures: number
 }
 
+/** The version of `kasumi estimate diff --json`; bumped on any breaking change. */
+const DIFF_FORMAT_VERSION = 1
+
 export interface EstimateDiff {
-  formatVersion: 1
+  formatVersion: typeof DIFF_FORMAT_VERSION
   a: ScenarioRef
   b: ScenarioRef
   currency: string
@@ -184,7 +187,7 @@ export function diffRuns(a: EstimateRun, b: EstimateRun, by: DiffDimension): Est
   const totalA = rawOf(a, a.ledger.total)
   const totalB = rawOf(b, b.ledger.total)
   return {
-    formatVersion: 1,
+    formatVersion: DIFF_FORMAT_VERSION,
     a: reference(a),
     b: reference(b),
     currency,

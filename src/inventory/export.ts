@@ -9,6 +9,9 @@ import {listMinistries, listSystems, streamCostLines} from '../store/register.js
 import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../format/csv.js'
 import {COST_EXPORT_COLUMNS, MINISTRY_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from './columns.js'
 
+/** The version of the JSON file `kasumi inventory export --format json` writes; bumped on any breaking change. */
+const EXPORT_FORMAT_VERSION = 1
+
 export type ExportKind = 'systems' | 'costs' | 'ministries'
 export type ExportFormat = 'csv' | 'json'
 
@@ -34,7 +37,7 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
       rows += page.length
     }
   } else {
-    await write(out, `{"formatVersion":1,"kind":${JSON.stringify(options.kind)},"rows":[`)
+    await write(out, `{"formatVersion":${EXPORT_FORMAT_VERSION},"kind":${JSON.stringify(options.kind)},"rows":[`)
     for await (const page of pages) {
       const text = page.map((row) => JSON.stringify(stripId(row))).join(',\n')
       await write(out, `${rows > 0 ? ',\n' : '\n'}${text}`)
