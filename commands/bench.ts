@@ -76,7 +76,7 @@ Agencies in an actuals file: when all are ministries of the register, they are m
         ? {file: flags.actuals, encoding: flags.encoding as EncodingOption, calendar: flags.calendar as Calendar, allowUnknownColumns: flags['allow-unknown-columns'], maxIssues: flags['max-issues'], threshold: new Dec(flags.threshold), rates: flags.rates}
         : undefined,
     })
-    this.warnIssues(warnings)
+    this.warnIssues(warnings, {compact: true})
     if (!this.jsonEnabled()) {
       this.log(`Benchmark by ${result.by}: ${result.groups.length} peers; savings from scenario ${result.scenario.name} (FY${result.scenario.baseYear} baseline, run-rate FY${result.scenario.runRateYear}, ${result.currency}).`)
       for (const id of kpis ? result.kpis : (['savings-ratio'] as KpiId[])) if (result.peers[id]) this.table(leagueTable(result, id))

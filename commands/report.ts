@@ -52,7 +52,7 @@ Formats: html and md (with the charts as PNG files), csv (one file per table, mo
       () => this.store(flags.database),
     )
     progress.clear()
-    this.warnIssues(outcome.warnings)
+    this.warnIssues(outcome.warnings, {compact: true})
     if (!this.jsonEnabled()) {
       const figures = outcome.document.sections.find((section) => section.figures?.length)?.figures ?? []
       const lang = flags.lang as Lang

@@ -46,7 +46,7 @@ The folder is written beside DIR and renamed into place when complete; an existi
       onProgress: (message) => progress.show(message),
     })
     progress.clear()
-    this.warnIssues(outcome.warnings)
+    this.warnIssues(outcome.warnings, {compact: true})
     const {manifest} = outcome
     const failed = manifest.checks.filter((check) => !check.ok)
     if (!this.jsonEnabled()) {

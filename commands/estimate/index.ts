@@ -43,7 +43,7 @@ Uncertainty: any numeric parameter may be {low, base, high} (PERT by default, or
     const {flags} = await this.parse(Estimate)
     const store = await this.store(flags.database)
     const run = await runEstimate(store, flags.scenario, {by: flags.by as Dimension | 'year', from: flags.from, to: flags.to})
-    this.warnIssues(run.warnings)
+    this.warnIssues(run.warnings, {compact: true})
     if (!this.jsonEnabled()) {
       const unit = flags.unit as DisplayUnit
       for (const line of summaryLines(run.result, unit)) this.log(line)

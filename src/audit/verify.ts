@@ -173,7 +173,7 @@ async function rerun(folder: string, manifest: Manifest, present: ReadonlySet<st
         if (!ok) mismatches.push({file: input.path, figure: 'rows', expected: String(input.rows), actual: String(summary.records), message: `the number of ${input.rowsOf} differs`})
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error
-        fail(input.path, `the bundled file does not import: ${error.message}${error.issues.length ? ` — ${error.issues.slice(0, 3).map((issue) => formatIssue(issue)).join('; ')}` : ''}`)
+        fail(input.path, `the bundled file does not import: ${error.message}${error.issues.length ? ` — ${error.issues.slice(0, 3).map(formatIssue).join('; ')}` : ''}`)
         return
       }
     }

@@ -64,9 +64,31 @@ export abstract class BaseCommand extends Command {
     this.logToStderr(`${this.painter.paint('yellow', 'Warning:')} ${message}`)
   }
 
-  /** Every issue as a warning on stderr, one line each, as formatIssue writes it (compact place). */
-  protected warnIssues(issues: readonly InputIssue[]): void {
-    for (const issue of issues) this.warning(formatIssue(issue, {compact: true}))
+  protected success(message: string): void {
+    this.logToStderr(`${this.painter.paint('green', '✓')} ${message}`)
+  }
+
+  protected stdinIsInteractive(noInput: boolean): boolean {
+    return !noInput && Boolean(process.stdin.isTTY) && !process.env.CI
+  }
+
+  /**
+   * Every issue as a warning on stderr, one line each, as formatIssue writes
+   * it. `compact` writes the place as `file:line column` (as compilers do),
+   * the layout of the warnings a run (estimate, bench, report, audit) gives
+   * about its scenario; validators keep formatIssue's `file, line N, column C`,
+   * the layout of their errors.
+   */
+  protected warnIssues(issues: readonly InputIssue[], options: {compact?: boolean} = {}): void {
+    for (const issue of issues) {
+      if (!options.compact) {
+        this.warning(formatIssue(issue))
+        continue
+      }
+      const place = compactPlace(issue)
+      const text = formatIssue({...issue, file: undefined, line: undefined, column: undefined})
+      this.warning(place ? `${place}: ${text}` : text)
+    }
   }
 
   /**
@@ -76,14 +98,6 @@ export abstract class BaseCommand extends Command {
    */
   protected progress(): ProgressLine {
     return progressLine(process.stderr, Boolean(process.stderr.isTTY) && !this.jsonEnabled())
-  }
-
-  protected success(message: string): void {
-    this.logToStderr(`${this.painter.paint('green', '✓')} ${message}`)
-  }
-
-  protected stdinIsInteractive(noInput: boolean): boolean {
-    return !noInput && Boolean(process.stdin.isTTY) && !process.env.CI
   }
 
   override async finally(error: Error | undefined): Promise<void> {
@@ -141,4 +155,10 @@ export abstract class BaseCommand extends Command {
     }
     this.exit(ExitCode.unexpected)
   }
+}
+
+/** Where an issue is, compactly: `file:line column`; the parts it does not have are left out. */
+function compactPlace(issue: InputIssue): string {
+  const at = issue.file !== undefined && issue.line !== undefined ? `${issue.file}:${issue.line}` : issue.file ?? (issue.line === undefined ? undefined : `line ${issue.line}`)
+  return [at, issue.column].filter((part) => part !== undefined).join(' ')
 }

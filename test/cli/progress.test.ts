@@ -3,7 +3,6 @@ import {join} from 'node:path'
 
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {formatIssue} from '../../src/cli/errors.js'
 import {progressLine} from '../../src/cli/progress.js'
 import {ROOT, kasumi, tempDir} from '../support/cli.js'
 
@@ -59,18 +58,6 @@ describe('progressLine', () => {
   })
 })
 
-describe('formatIssue', () => {
-  it('leaves out the parts an issue does not have, in the long and the compact form', () => {
-    expect(formatIssue({message: 'the file is empty'})).toBe('the file is empty')
-    expect(formatIssue({message: 'the file is empty'}, {compact: true})).toBe('the file is empty')
-    const full = {file: 'a.csv', line: 3, column: 'amount', value: 'x', message: 'not a number', hint: 'write digits'}
-    expect(formatIssue(full)).toBe('a.csv, line 3, column amount: not a number (value "x") — write digits')
-    expect(formatIssue(full, {compact: true})).toBe('a.csv:3 amount: not a number (value "x") — write digits')
-    expect(formatIssue({file: 'a.csv', column: 'amount', message: 'm'}, {compact: true})).toBe('a.csv amount: m')
-    expect(formatIssue({line: 3, message: 'm'}, {compact: true})).toBe('line 3: m')
-  })
-})
-
 /** The commands through BaseCommand.progress() and warnIssues(), run from the build. */
 describe('progress and warnings of the commands', () => {
   let database: string
@@ -118,12 +105,20 @@ describe('progress and warnings of the commands', () => {
     expect(result.stderr).not.toContain('\r')
   })
 
-  it('prints each warning once, in the compact form of formatIssue', async () => {
+  it('prints each warning of a validator once, as formatIssue writes it', async () => {
     const file = join(dir, 'systems.csv')
     writeFileSync(file, 'id,ministry,name,category,colour\nS-1,mic,S,lan,red\n')
     const result = await ok(['inventory', 'validate', file, '--database', database, '--allow-unknown-columns'])
     const warnings = result.stderr.split('\n').filter((line) => line.startsWith('Warning:'))
     expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(/^Warning: .*systems\.csv:1 5 \(colour\): kasumi does not know this systems column \(value "colour"\) — /)
+    expect(warnings[0]).toMatch(/^Warning: .*systems\.csv, line 1, column 5 \(colour\): kasumi does not know this systems column \(value "colour"\) — /)
+  })
+
+  it('prints the warnings of a run with the place written compactly', async () => {
+    const scenario = join(dir, 'scenario.yaml')
+    writeFileSync(scenario, ['name: none', 'baseYear: 2008', 'horizon: [2009, 2011]', 'currency: JPY', 'discount: {rate: 0.03}', 'measures:', '  - id: nowhere', '    type: network', '    appliesTo: {systems: [NO-SUCH]}', '    reduction: 0.2', '    start: 2010', ''].join('\n'))
+    const result = await ok(['estimate', '--scenario', scenario, '--database', database])
+    const warnings = result.stderr.split('\n').filter((line) => line.startsWith('Warning:'))
+    expect(warnings).toEqual([`Warning: ${scenario}:9 measures[0].appliesTo: measure nowhere applies to no system in the register (value "{\\"systems\\":[\\"NO-SUCH\\"]}")`])
   })
 })
