@@ -99,8 +99,8 @@ export function text(maxLength = Number.POSITIVE_INFINITY): (raw: string) => Par
     const value = unneutralise(raw.trim())
     if (value === '') return {ok: true, value: null}
     if (value.length > maxLength) return {ok: false, reason: `longer than ${maxLength} characters`}
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value)) return {ok: false, reason: 'contains control characters'}
+    // A C0 control character other than tab, line feed and carriage return.
+    if (/[^\P{Cc}\t\n\r\u007f-\u009f]/u.test(value)) return {ok: false, reason: 'contains control characters'}
     return {ok: true, value}
   }
 }

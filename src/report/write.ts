@@ -16,8 +16,7 @@ export interface WrittenFile {
 /** The default report folder: `reports/out/<name>-<YYYY-MM-DD>/` under the current directory, dated in local time. */
 export function defaultReportFolder(name: string, now: Date = new Date(), cwd: string = process.cwd()): string {
   const date = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
-  // eslint-disable-next-line no-control-regex -- control characters are among what a folder name may not hold
-  const safe = name.replace(/[\\/:*?"<>|\u0000-\u001F]/g, '-').replace(/^\.+/, '') || 'report'
+  const safe = name.replace(/[\\/:*?"<>|]|[^\P{Cc}\u007f-\u009f]/gu, '-').replace(/^\.+/, '') || 'report'
   return join(cwd, 'reports', 'out', `${safe}-${date}`)
 }
 

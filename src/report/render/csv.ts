@@ -61,8 +61,7 @@ export function documentTables(document: ReportDocument): Array<{table: ReportTa
 
 /** A table id as a file name: path separators and characters Windows forbids become "-". */
 export function fileSafe(id: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are among what a file name may not hold
-  const safe = id.replace(/[\\/:*?"<>|\u0000-\u001F\s]/g, '-').replace(/^\.+/, '')
+  const safe = id.replace(/[\\/:*?"<>|\s]|[^\P{Cc}\u007f-\u009f]/gu, '-').replace(/^\.+/, '')
   return safe || 'table'
 }
 
