@@ -1,4 +1,4 @@
-import {Command, Errors, type Interfaces} from '@oclif/core'
+import {Command, Errors} from '@oclif/core'
 
 import {openStore, storeExists, type Store} from '../store/open.js'
 import {storeFailure} from '../store/write.js'
@@ -7,8 +7,6 @@ import {globalFlags} from './flags.js'
 import type {TableData} from '../domain/table.js'
 import {Painter, colourEnabled, renderTable} from './output.js'
 import {progressLine, type ProgressLine} from './progress.js'
-
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
 /** The version of kasumi's `--json` contract; bumped on any breaking change. */
 export const JSON_FORMAT_VERSION = 1

@@ -31,10 +31,6 @@ export function canonical(value: Dec): string {
   return value.toFixed()
 }
 
-export function dec(value: string | number | Dec): Dec {
-  return new Dec(value)
-}
-
 export function sum(values: Iterable<Dec | string>): Dec {
   let total = ZERO
   for (const value of values) total = total.plus(value)

@@ -20,7 +20,6 @@ export interface Ratio {
 }
 
 export const ONE: Ratio = {num: 1, den: 1}
-export const ZERO_RATIO: Ratio = {num: 0, den: 1}
 
 /** Ratios are carried with at most this many decimals (sampled values are quantised to it). */
 export const RATIO_DECIMALS = 6
@@ -72,14 +71,6 @@ export function ratioOf(num: number, den: number): Ratio {
 
 export function complement(r: Ratio): Ratio {
   return {num: r.den - r.num, den: r.den}
-}
-
-export function ratioToNumber(r: Ratio): number {
-  return r.num / r.den
-}
-
-export function ratioToString(r: Ratio): string {
-  return new Dec(r.num).dividedBy(r.den).toFixed()
 }
 
 /** Integer division rounded half away from zero; exact for safe integers. */

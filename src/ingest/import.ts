@@ -2,11 +2,11 @@ import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import {basename} from 'node:path'
 
-import {InvalidInputError, UsageError, type InputIssue} from '../domain/errors.js'
+import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import type {Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from '../store/open.js'
 import {writeImport, type ImportedSystem, type ImportSession} from '../store/imports.js'
-import {TABLE_KINDS, systemFieldHeader, type Kind} from './kinds.js'
+import {systemFieldHeader, type Kind} from './kinds.js'
 import {peekKind, storeFacts, type ReadOptions, type StoreFacts} from './read-state.js'
 import {readRows, readRowsInWorker, shouldReadInParallel, type CostRows, type ReadOutcome} from './rows.js'
 import {isWorkbook, readWorkbookRows, type WorkbookFacts} from './workbook/read.js'
@@ -240,7 +240,3 @@ function describe(summary: ImportSummary): string {
   return parts.join(', ')
 }
 
-export function assertKind(value: string): Kind | 'auto' {
-  if (value === 'auto' || value in TABLE_KINDS) return value as Kind | 'auto'
-  throw new UsageError(`unknown kind ${value}`)
-}

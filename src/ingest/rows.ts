@@ -9,7 +9,6 @@ import type {Kind} from './kinds.js'
 import {ReadState, buildContext, type ReadOptions, type StoreFacts} from './read-state.js'
 
 /** Values of one cost line in insert order; a batch is these, row after row. */
-export const COST_ROW_WIDTH = 8
 export type CostRows = Array<string | number | null>
 
 export function pushCostRow(rows: CostRows, line: CostLine): void {

@@ -18,5 +18,3 @@ export class StaticMigrationProvider implements MigrationProvider {
     return Object.fromEntries(Object.entries(MIGRATIONS).map(([name, make]) => [name, make(this.context)]))
   }
 }
-
-export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!

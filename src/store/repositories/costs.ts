@@ -35,7 +35,7 @@ export class CostLineWriter {
     }
   }
 
-  /** Writes `count` cost lines given as flat values (COST_ROW_WIDTH per line, in COST_INSERT_COLUMNS order less change_set_id). */
+  /** Writes `count` cost lines given as flat values (eight per line, in COST_INSERT_COLUMNS order less change_set_id). */
   async write(rows: ReadonlyArray<string | number | null>, count: number): Promise<void> {
     const width = COST_INSERT_COLUMNS.length - 1
     if (this.single && this.multi) {
@@ -104,13 +104,6 @@ export async function listCostLines(db: Kysely<Database>, filter: CostFilter = {
   if (filter.toYear !== undefined) query = query.where('fiscal_year', '<=', filter.toYear)
   const rows = await query.orderBy('id').execute()
   return rows.map(costLineFromRow)
-}
-
-export async function countCostLines(db: Kysely<Database>, systemId?: string): Promise<number> {
-  let query = db.selectFrom('cost_line').select((eb) => eb.fn.countAll().as('count'))
-  if (systemId !== undefined) query = query.where('system_id', '=', systemId)
-  const row = await query.executeTakeFirstOrThrow()
-  return Number(row.count)
 }
 
 /** Streams cost lines in id order, a page at a time, so exports of millions of rows stay flat in memory. */

@@ -109,11 +109,6 @@ export async function getSystem(db: Kysely<Database>, id: string): Promise<Syste
   return row ? systemFromRow(row) : undefined
 }
 
-export async function systemIds(db: Kysely<Database>): Promise<Set<string>> {
-  const rows = await db.selectFrom('system').select('id').execute()
-  return new Set(rows.map((row) => row.id))
-}
-
 export async function insertSystems(db: Kysely<Database>, systems: readonly SystemRecord[], now: string): Promise<void> {
   const chunk = 500
   for (let start = 0; start < systems.length; start += chunk) {
