@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, JSON_FORMAT_VERSION} from '../src/cli/base.js'
 import {reportOutputFlags, storeFlags} from '../src/cli/flags.js'
 import {label} from '../src/report/i18n.js'
-import type {Lang} from '../src/report/model.js'
+import type {Lang} from '../src/domain/lang.js'
 import {formatsOf} from '../src/report/render/index.js'
 import {commandLine, runReport} from '../src/report/run.js'
 

@@ -3,7 +3,8 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {REFERENCE_DIR} from '../../src/platform/paths.js'
 import {listReferenceTables} from '../../src/reference/jp2009.js'
-import {DEFAULT_LANG, LANGS, listTable, type Lang} from '../../src/reference/tables.js'
+import {LANGS, type Lang} from '../../src/domain/lang.js'
+import {DEFAULT_LANG, listTable} from '../../src/reference/tables.js'
 
 export default class ReferenceList extends BaseCommand {
   static override summary = 'List the published reference tables kasumi ships with.'

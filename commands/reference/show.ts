@@ -12,7 +12,8 @@ import {
   rowJson,
   totalsJson,
 } from '../../src/reference/jp2009.js'
-import {DEFAULT_LANG, LANGS, areaTable, checkLines, ministryTables, publishedTable, referenceNotes, type Lang} from '../../src/reference/tables.js'
+import {LANGS, type Lang} from '../../src/domain/lang.js'
+import {DEFAULT_LANG, areaTable, checkLines, ministryTables, publishedTable, referenceNotes} from '../../src/reference/tables.js'
 
 const VIEWS = ['table', 'ministry', 'area'] as const
 type View = (typeof VIEWS)[number]

@@ -1,4 +1,5 @@
 import type {TableData} from '../domain/table.js'
+import type {Lang} from '../domain/lang.js'
 import {Dec, formatAmount} from '../domain/money.js'
 import {
   byArea,
@@ -18,8 +19,6 @@ import {
  * Amounts are grouped by thousands; an empty cell is shown as "-".
  */
 
-export const LANGS = ['zh-TW', 'ja', 'en'] as const
-export type Lang = (typeof LANGS)[number]
 export const DEFAULT_LANG: Lang = 'zh-TW'
 
 interface Labels {

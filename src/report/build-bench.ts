@@ -4,7 +4,8 @@ import {kpiDefinition, type KpiId} from '../bench/kpis.js'
 import type {ReferenceComparison} from '../bench/reference.js'
 import {METHOD, type BenchGroup, type BenchResult} from '../bench/run.js'
 import {label} from './i18n.js'
-import type {ChartSpec, ColumnKind, Lang, ReportColumn, ReportTable, Section} from './model.js'
+import type {ChartSpec, ColumnKind, ReportColumn, ReportTable, Section} from './model.js'
+import type {Lang} from '../domain/lang.js'
 
 /**
  * The benchmark section of a report: peer statistics, the league table of

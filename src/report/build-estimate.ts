@@ -2,8 +2,10 @@ import {Dec, groupDigits} from '../domain/money.js'
 import type {Scenario} from '../estimate/model.js'
 import type {ParamValue} from '../estimate/params.js'
 import type {EstimateResult} from '../estimate/results.js'
+import type {SensitivityRow} from '../estimate/uncertainty.js'
 import {translator} from './i18n.js'
-import type {ChartSpec, Lang, ReportDocument, ReportTable, Section} from './model.js'
+import type {ChartSpec, ReportDocument, ReportTable, Section} from './model.js'
+import type {Lang} from '../domain/lang.js'
 
 /** Optional uncertainty results, as `kasumi estimate --simulate/--sensitivity` adds them to the estimate. */
 export interface UncertaintyData {
@@ -14,16 +16,6 @@ export interface UncertaintyData {
   paybackYear?: {p10: number | null; p50: number | null; p90: number | null; neverShare?: number}
   /** NPV of every run, currency units, for the distribution chart. */
   npvRuns?: string[]
-}
-
-export interface SensitivityRow {
-  path: string
-  low: string
-  base: string
-  high: string
-  npvLow: string
-  npvHigh: string
-  swing: string
 }
 
 export interface EstimateReportInput {

@@ -11,7 +11,8 @@ import {
 } from '../reference/jp2009.js'
 import {LABELS as REFERENCE_LABELS, publishedAreaName, referenceNotes, titleOf} from '../reference/tables.js'
 import {translator} from './i18n.js'
-import type {Cell, ChartSpec, Lang, ReportColumn, ReportDocument, ReportTable, Section} from './model.js'
+import type {Cell, ChartSpec, ReportColumn, ReportDocument, ReportTable, Section} from './model.js'
+import type {Lang} from '../domain/lang.js'
 
 /**
  * The report of a published reference table (`kasumi report --reference

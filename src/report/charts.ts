@@ -1,7 +1,8 @@
 import type {Chart, ChartConfiguration, ChartDataset, Plugin, TooltipItem} from 'chart.js'
 
 import {fontFamily, registerFonts} from './fonts.js'
-import type {ChartSpec, Lang, ReportDocument} from './model.js'
+import type {ChartSpec, ReportDocument} from './model.js'
+import type {Lang} from '../domain/lang.js'
 
 /**
  * Chart configurations (pure: a ChartSpec in, a chart.js configuration out)

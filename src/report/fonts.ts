@@ -1,7 +1,7 @@
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 
-import type {Lang} from './model.js'
+import type {Lang} from '../domain/lang.js'
 
 /**
  * The fonts charts are drawn with: Noto Sans JP and Noto Sans TC, shipped as

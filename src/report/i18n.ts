@@ -1,4 +1,4 @@
-import type {Lang} from './model.js'
+import type {Lang} from '../domain/lang.js'
 
 /** Headings, column names and chart titles in English, Japanese and Traditional Chinese. Data (ministry and system names) is never translated. */
 const LABELS = {

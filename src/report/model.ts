@@ -3,8 +3,7 @@
  * Builders make it from an estimate or a reference table; renderers (HTML,
  * Markdown, CSV, XLSX, JSON, PNG) draw it and never compute or query anything.
  */
-export type Lang = 'en' | 'ja' | 'zh-TW'
-export const LANGS: readonly Lang[] = ['en', 'ja', 'zh-TW']
+import type {Lang} from '../domain/lang.js'
 
 /** How a column's values are shown: money values are exact decimal strings in the currency's base unit. */
 export type ColumnKind = 'text' | 'money' | 'thousands' | 'hours' | 'fte' | 'year' | 'count' | 'ratio' | 'percent'

@@ -3,7 +3,8 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {renderChart} from '../../src/report/charts.js'
 import {FAMILY_JP, FAMILY_TC, fontFamily, fontFiles, registerFonts} from '../../src/report/fonts.js'
-import type {ChartSpec, Lang} from '../../src/report/model.js'
+import type {ChartSpec} from '../../src/report/model.js'
+import type {Lang} from '../../src/domain/lang.js'
 
 /**
  * Proof that CJK text is drawn with glyphs, not as empty boxes ("tofu"):

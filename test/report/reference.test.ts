@@ -3,7 +3,8 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {byArea, byLeadMinistry, computeTotals, loadReferenceTable, type ReferenceTable} from '../../src/reference/jp2009.js'
 import {buildReferenceReport} from '../../src/report/build-reference.js'
 import {renderCharts} from '../../src/report/charts.js'
-import {LANGS, type ReportDocument, type ReportTable} from '../../src/report/model.js'
+import {LANGS} from '../../src/domain/lang.js'
+import type {ReportDocument, ReportTable} from '../../src/report/model.js'
 import {htmlPage} from '../../src/report/render/html.js'
 
 let table: ReferenceTable

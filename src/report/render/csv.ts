@@ -1,7 +1,8 @@
 import {Dec} from '../../domain/money.js'
 import {UTF8_BOM, neutralise, quoteCell} from '../../format/csv.js'
 import {label} from '../i18n.js'
-import type {Cell, ColumnKind, Lang, ReportColumn, ReportDocument, ReportTable} from '../model.js'
+import type {Cell, ColumnKind, ReportColumn, ReportDocument, ReportTable} from '../model.js'
+import type {Lang} from '../../domain/lang.js'
 import type {Renderer} from './types.js'
 
 /**

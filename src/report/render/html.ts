@@ -4,7 +4,8 @@ import {join} from 'node:path'
 import {Dec, groupDigits} from '../../domain/money.js'
 import {PACKAGE_ROOT} from '../../platform/paths.js'
 import {LABELS, label, type LabelKey} from '../i18n.js'
-import type {Cell, ChartSpec, ColumnKind, Lang, ReportColumn, ReportDocument, ReportTable, Section} from '../model.js'
+import type {Cell, ChartSpec, ColumnKind, ReportColumn, ReportDocument, ReportTable, Section} from '../model.js'
+import type {Lang} from '../../domain/lang.js'
 import type {RenderContext, RenderedFile, Renderer} from './types.js'
 
 /**

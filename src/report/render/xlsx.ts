@@ -2,7 +2,8 @@ import type {Worksheet} from 'exceljs'
 
 import {Dec} from '../../domain/money.js'
 import {displayWidth} from '../../reference/tables.js'
-import type {Cell, ColumnKind, Lang, ReportColumn, ReportDocument, ReportTable} from '../model.js'
+import type {Cell, ColumnKind, ReportColumn, ReportDocument, ReportTable} from '../model.js'
+import type {Lang} from '../../domain/lang.js'
 import {columnHeader, documentTables, exactNumber, isDecimal, totalsRows} from './csv.js'
 import type {Renderer} from './types.js'
 
