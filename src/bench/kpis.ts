@@ -1,6 +1,6 @@
 import {minorFactor} from '../domain/currency.js'
 import {Dec} from '../domain/money.js'
-import {M, WIDTH, type Ledger} from '../estimate/engine.js'
+import {M, cell, type Ledger} from '../estimate/engine.js'
 import {mul, ONE, ratio, type Ratio} from '../estimate/exact.js'
 import type {SystemInput} from '../estimate/model.js'
 
@@ -345,12 +345,11 @@ export function aggregate(systems: readonly SystemInput[], ledger: Ledger | unde
       let oneTime = 0
       const nets: number[] = []
       for (let y = 0; y < Y; y++) {
-        const base = y * WIDTH
-        oneTime += cells[base + M.oneTime]
-        nets.push(cells[base + M.savings] + cells[base + M.avoidance] - cells[base + M.oneTime])
+        oneTime += cell(cells, y, M.oneTime)
+        nets.push(cell(cells, y, M.savings) + cell(cells, y, M.avoidance) - cell(cells, y, M.oneTime))
       }
-      const last = (Y - 1) * WIDTH
-      group.estimate = {savings: cells[last + M.savings], oneTime, centiHoursSaved: cells[last + M.centiHoursSaved], centiHoursBefore: cells[last + M.centiHoursBefore], nets}
+      const last = Y - 1
+      group.estimate = {savings: cell(cells, last, M.savings), oneTime, centiHoursSaved: cell(cells, last, M.centiHoursSaved), centiHoursBefore: cell(cells, last, M.centiHoursBefore), nets}
     }
   }
   return groups

@@ -3,7 +3,7 @@ import type {Calendar} from '../domain/fiscal-year.js'
 import {minorDigits} from '../domain/currency.js'
 import {CATEGORY_LABELS, type Category, type Ministry} from '../domain/inventory.js'
 import {Dec, canonical} from '../domain/money.js'
-import {M, WIDTH, valueOf, type Ledger} from '../estimate/engine.js'
+import {M, cell, valueOf, type Ledger} from '../estimate/engine.js'
 import {ONE, ratio, type Ratio} from '../estimate/exact.js'
 import type {Scenario, SystemInput} from '../estimate/model.js'
 import {money} from '../estimate/results.js'
@@ -294,24 +294,24 @@ function namesFor(by: BenchDimension, ministries: readonly Ministry[]): (key: st
 /** The estimate's savings and hours by ministry, area, or both, and fiscal year: the plan that actuals are compared with. */
 export function estimatePlan(scenario: Scenario, ledger: Ledger): EstimatePlan {
   const years = ledger.years
-  const cell = (level: ActualsLevel, ministry: string | null, area: string | null, year: number, metric: number): number | undefined => {
+  const valueAt = (level: ActualsLevel, ministry: string | null, area: string | null, year: number, metric: number): number | undefined => {
     const rollup = level === 'ministry' ? ledger.rollups.ministry : level === 'area' ? ledger.rollups.area : ledger.rollups.areaMinistry
     const key = level === 'ministry' ? ministry : level === 'area' ? area : `${area}\u0000${ministry}`
     const y = years.indexOf(year)
     const cells = key === null ? undefined : rollup.get(key)
     if (!cells || y < 0) return undefined
-    return cells[y * WIDTH + metric]
+    return cell(cells, y, metric)
   }
   return {
     scenario: scenario.name,
     currency: ledger.currency,
     years,
     planned(level, ministry, area, year) {
-      const value = cell(level, ministry, area, year, M.savings)
+      const value = valueAt(level, ministry, area, year, M.savings)
       return value === undefined ? undefined : new Dec(money(value, ledger.currency))
     },
     plannedHours(level, ministry, area, year) {
-      const value = cell(level, ministry, area, year, M.centiHoursSaved)
+      const value = valueAt(level, ministry, area, year, M.centiHoursSaved)
       return value === undefined ? undefined : new Dec(value).dividedBy(100)
     },
   }

@@ -2,7 +2,7 @@ import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import type {TableData} from '../domain/table.js'
 import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
 import type {Store} from '../store/open.js'
-import {M, WIDTH, type Dimension} from './engine.js'
+import {M, cell, type Dimension} from './engine.js'
 import {discountFactors, npv, paybackYear} from './finance.js'
 import type {Discount} from './model.js'
 import {hours, money} from './results.js'
@@ -98,9 +98,9 @@ function rawOf(run: EstimateRun, cells: Float64Array): Raw {
   let running = 0
   const raw = {...ZERO_RAW}
   for (let y = 0; y < Y; y++) {
-    const savings = cells[y * WIDTH + M.savings]
-    const avoidance = cells[y * WIDTH + M.avoidance]
-    const oneTime = cells[y * WIDTH + M.oneTime]
+    const savings = cell(cells, y, M.savings)
+    const avoidance = cell(cells, y, M.avoidance)
+    const oneTime = cell(cells, y, M.oneTime)
     raw.savings += savings
     raw.avoidance += avoidance
     raw.oneTime += oneTime
@@ -109,8 +109,8 @@ function rawOf(run: EstimateRun, cells: Float64Array): Raw {
     cumulative.push(running)
   }
   raw.net = raw.savings + raw.avoidance - raw.oneTime
-  raw.runRateSavings = cells[(Y - 1) * WIDTH + M.savings]
-  raw.centiHoursSaved = cells[(Y - 1) * WIDTH + M.centiHoursSaved]
+  raw.runRateSavings = cell(cells, Y - 1, M.savings)
+  raw.centiHoursSaved = cell(cells, Y - 1, M.centiHoursSaved)
   raw.npv = npv(nets, discountFactors(run.scenario.discount, Y)).toNumber()
   raw.paybackYear = paybackYear(years, cumulative)
   return raw

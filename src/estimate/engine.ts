@@ -301,8 +301,19 @@ function inflationFactors(scenario: Scenario, draw: Draw, years: number[]): Rati
   return years.map((year) => ratio(rate.plus(1).pow(year - scenario.baseYear).toDecimalPlaces(12, Dec.ROUND_HALF_UP).toFixed()))
 }
 
-export function cell(cells: Float64Array, year: number, metric: Metric): number {
-  return cells[year * WIDTH + M[metric]]
+/**
+ * The ledger's layout: a row (the total, a rollup's cells, one system's row)
+ * holds years × metrics, year after year. Code outside the engine reads and
+ * writes it through these two, never through the index arithmetic.
+ */
+/** Where metric `metric` (an index of M) of year index `year` sits in a ledger row. */
+export function slot(year: number, metric: number): number {
+  return year * WIDTH + metric
+}
+
+/** The value of metric `metric` (an index of M) in year index `year` of a ledger row. */
+export function cell(cells: Float64Array, year: number, metric: number): number {
+  return cells[year * WIDTH + metric]
 }
 
 export {WIDTH, complement}

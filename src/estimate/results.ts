@@ -1,7 +1,7 @@
 import {UsageError} from '../domain/errors.js'
 import {minorDigits, minorFactor} from '../domain/currency.js'
 import {Dec} from '../domain/money.js'
-import {DIMENSIONS, M, WIDTH, type Dimension, type Ledger} from './engine.js'
+import {DIMENSIONS, M, cell, slot, type Dimension, type Ledger} from './engine.js'
 import {discountFactors, npv, paybackYear} from './finance.js'
 import type {Scenario} from './model.js'
 import type {Draw} from './params.js'
@@ -97,15 +97,15 @@ export interface EstimateResult {
 
 function sumRange(cells: Float64Array, metric: number, from: number, to: number): number {
   let total = 0
-  for (let y = from; y <= to; y++) total += cells[y * WIDTH + metric]
+  for (let y = from; y <= to; y++) total += cell(cells, y, metric)
   return total
 }
 
 /** The first year (index) from which a series holds at least its final value; null when the final value is 0. */
 function reachedAt(cells: Float64Array, metric: number, years: number): number | null {
-  const final = cells[(years - 1) * WIDTH + metric]
+  const final = cell(cells, years - 1, metric)
   if (final <= 0) return null
-  for (let y = 0; y < years; y++) if (cells[y * WIDTH + metric] >= final) return y
+  for (let y = 0; y < years; y++) if (cell(cells, y, metric) >= final) return y
   return null
 }
 
@@ -135,10 +135,10 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
   const cumulative: number[] = []
   let running = 0
   const byYear: YearRow[] = years.map((year, y) => {
-    const baseline = t[y * WIDTH + M.baseline]
-    const savings = t[y * WIDTH + M.savings]
-    const avoidance = t[y * WIDTH + M.avoidance]
-    const oneTime = t[y * WIDTH + M.oneTime]
+    const baseline = cell(t, y, M.baseline)
+    const savings = cell(t, y, M.savings)
+    const avoidance = cell(t, y, M.avoidance)
+    const oneTime = cell(t, y, M.oneTime)
     const net = savings + avoidance - oneTime
     running += net
     nets.push(net)
@@ -152,14 +152,14 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
       oneTime: money(oneTime, currency),
       net: money(net, currency),
       cumulative: money(running, currency),
-      nonCash: money(t[y * WIDTH + M.nonCash], currency),
+      nonCash: money(cell(t, y, M.nonCash), currency),
     }
   })
   const factors = discountFactors(scenario.discount, Y, draw)
   const runRateIndex = reachedAt(t, M.savings, Y)
   const hoursRows: HoursRow[] = years.map((year, y) => {
-    const before = t[y * WIDTH + M.centiHoursBefore]
-    const saved = t[y * WIDTH + M.centiHoursSaved]
+    const before = cell(t, y, M.centiHoursBefore)
+    const saved = cell(t, y, M.centiHoursSaved)
     return {year, before: hours(before), saved: hours(saved), after: hours(before - saved), fte: fte(saved)}
   })
 
@@ -185,7 +185,7 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
       byYear: byYear.slice(from, to + 1),
       npv: money(npv(nets, factors).toNumber(), currency),
       paybackYear: paybackYear(years, cumulative),
-      runRateSavings: money(t[(Y - 1) * WIDTH + M.savings], currency),
+      runRateSavings: money(cell(t, Y - 1, M.savings), currency),
       runRateYear: runRateIndex === null ? null : years[runRateIndex],
       savings: money(sumRange(t, M.savings, from, to), currency),
       avoidance: money(sumRange(t, M.avoidance, from, to), currency),
@@ -193,8 +193,8 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
       net: money(sumRange(t, M.savings, from, to) + sumRange(t, M.avoidance, from, to) - sumRange(t, M.oneTime, from, to), currency),
       nonCash: money(sumRange(t, M.nonCash, from, to), currency),
     },
-    hours: {byYear: hoursRows.slice(from, to + 1), runRateSaved: hours(t[(Y - 1) * WIDTH + M.centiHoursSaved]), runRateFte: fte(t[(Y - 1) * WIDTH + M.centiHoursSaved])},
-    energy: {byYear: years.slice(from, to + 1).map((year, index) => ({year, kwhSaved: String(t[(index + from) * WIDTH + M.kwhSaved])}))},
+    hours: {byYear: hoursRows.slice(from, to + 1), runRateSaved: hours(cell(t, Y - 1, M.centiHoursSaved)), runRateFte: fte(cell(t, Y - 1, M.centiHoursSaved))},
+    energy: {byYear: years.slice(from, to + 1).map((year, index) => ({year, kwhSaved: String(cell(t, index + from, M.kwhSaved))}))},
     by: {dimension: options.by, rows},
     effects: effectsView(ledger, options.ministryOrder ?? []),
     measures: scenario.measures.map((measure) => ({id: measure.id, type: measure.type, systems: ledger.applied[measure.id] ?? 0})),
@@ -206,7 +206,7 @@ function groupRow(key: string, cells: Float64Array, from: number, to: number, Y:
   const savings = sumRange(cells, M.savings, from, to)
   const avoidance = sumRange(cells, M.avoidance, from, to)
   const oneTime = sumRange(cells, M.oneTime, from, to)
-  const runRate = cells[(Y - 1) * WIDTH + M.savings]
+  const runRate = cell(cells, Y - 1, M.savings)
   return {
     key,
     baseline: money(sumRange(cells, M.baseline, from, to), currency),
@@ -215,15 +215,15 @@ function groupRow(key: string, cells: Float64Array, from: number, to: number, Y:
     oneTime: money(oneTime, currency),
     net: money(savings + avoidance - oneTime, currency),
     runRateSavings: money(runRate, currency),
-    hoursSaved: hours(cells[(Y - 1) * WIDTH + M.centiHoursSaved]),
-    fte: fte(cells[(Y - 1) * WIDTH + M.centiHoursSaved]),
+    hoursSaved: hours(cell(cells, Y - 1, M.centiHoursSaved)),
+    fte: fte(cell(cells, Y - 1, M.centiHoursSaved)),
     byYear: years
       ? years.slice(from, to + 1).map((year, index) => {
           const y = index + from
-          const s = cells[y * WIDTH + M.savings]
-          const a = cells[y * WIDTH + M.avoidance]
-          const o = cells[y * WIDTH + M.oneTime]
-          return {year, baseline: money(cells[y * WIDTH + M.baseline], currency), savings: money(s, currency), avoidance: money(a, currency), oneTime: money(o, currency), net: money(s + a - o, currency)}
+          const s = cell(cells, y, M.savings)
+          const a = cell(cells, y, M.avoidance)
+          const o = cell(cells, y, M.oneTime)
+          return {year, baseline: money(cell(cells, y, M.baseline), currency), savings: money(s, currency), avoidance: money(a, currency), oneTime: money(o, currency), net: money(s + a - o, currency)}
         })
       : [],
   }
@@ -250,9 +250,9 @@ export function effectsView(ledger: Ledger, ministryOrder: string[]): EstimateRe
   for (const {area, ministry, cells} of entries) {
     // Joint-use effects have rows of their own, as in the 2009 table; area rows leave them out.
     const areaOnly = new Float64Array(cells)
-    for (let y = 0; y < Y; y++) areaOnly[y * WIDTH + M.savings] -= cells[y * WIDTH + M.jointUseSavings]
-    const saving = areaOnly[(Y - 1) * WIDTH + M.savings]
-    const saved = cells[(Y - 1) * WIDTH + M.centiHoursSaved]
+    for (let y = 0; y < Y; y++) areaOnly[slot(y, M.savings)] -= cell(cells, y, M.jointUseSavings)
+    const saving = cell(areaOnly, Y - 1, M.savings)
+    const saved = cell(cells, Y - 1, M.centiHoursSaved)
     if (saving === 0 && saved === 0) continue
     const costAt = reachedAt(areaOnly, M.savings, Y)
     const hoursAt = reachedAt(cells, M.centiHoursSaved, Y)

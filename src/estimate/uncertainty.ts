@@ -5,7 +5,7 @@ import {InternalError} from '../domain/errors.js'
 import {sourceBootstrap} from '../platform/workers.js'
 import type {TableData} from '../domain/table.js'
 import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
-import {M, WIDTH, type Ledger} from './engine.js'
+import {M, cell, type Ledger} from './engine.js'
 import {quantise} from './exact.js'
 import {discountFactors, npv, paybackYear} from './finance.js'
 import {MEASURES} from './measures/index.js'
@@ -118,14 +118,14 @@ export function outcomeOf(scenario: Scenario, ledger: Ledger, draw: Draw): Outco
   const cumulative: number[] = []
   let running = 0
   for (let y = 0; y < Y; y++) {
-    const net = total[y * WIDTH + M.savings] + total[y * WIDTH + M.avoidance] - total[y * WIDTH + M.oneTime]
+    const net = cell(total, y, M.savings) + cell(total, y, M.avoidance) - cell(total, y, M.oneTime)
     running += net
     nets.push(net)
     cumulative.push(running)
   }
   return {
     npv: npv(nets, discountFactors(scenario.discount, Y, draw)).toNumber(),
-    runRateSavings: total[(Y - 1) * WIDTH + M.savings],
+    runRateSavings: cell(total, Y - 1, M.savings),
     paybackYear: paybackYear(years, cumulative),
   }
 }
