@@ -4,7 +4,8 @@ import {BaseCommand} from '../../src/cli/base.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {unitFlag} from '../../src/cli/inventory-flags.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
-import {DIFF_DIMENSIONS, DIFF_METRICS, diffGroupTable, diffTotalTable, runDiff, type DiffDimension, type DiffMetric} from '../../src/estimate/diff.js'
+import {DIFF_DIMENSIONS, DIFF_METRICS, runDiff, type DiffDimension, type DiffMetric} from '../../src/estimate/diff.js'
+import {diffGroupTable, diffTotalTable} from '../../src/estimate/tables.js'
 import {listMinistries} from '../../src/store/register.js'
 
 export default class EstimateDiff extends BaseCommand {

@@ -6,8 +6,8 @@ import {unitFlag} from '../../src/cli/inventory-flags.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
 import type {Dimension} from '../../src/estimate/engine.js'
 import {runEstimate, type EstimateRun} from '../../src/estimate/run.js'
-import {DEFAULT_SEED, analyseUncertainty, sensitivityTable, uncertainParameters, uncertaintyTable} from '../../src/estimate/uncertainty.js'
-import {effectsTable, groupTable, summaryLines, yearTable} from '../../src/estimate/tables.js'
+import {DEFAULT_SEED, analyseUncertainty, uncertainParameters} from '../../src/estimate/uncertainty.js'
+import {effectsTable, groupTable, sensitivityTable, summaryLines, uncertaintyTable, yearTable} from '../../src/estimate/tables.js'
 import {listMinistries} from '../../src/store/register.js'
 
 export default class Estimate extends BaseCommand {

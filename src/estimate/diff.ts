@@ -1,6 +1,5 @@
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
-import type {TableData} from '../domain/table.js'
-import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
+import {Dec} from '../domain/money.js'
 import type {Store} from '../store/open.js'
 import {M, cell, type Dimension} from './engine.js'
 import {discountFactors, npv, paybackYear} from './finance.js'
@@ -13,7 +12,8 @@ import {runEstimate, type EstimateRun} from './run.js'
  * measure, category or business area) and in total, each figure for A, for B,
  * B − A and the change in percent. Figures are computed from each run's
  * ledger exactly as `kasumi estimate` computes its totals, so the total row
- * of a diff equals the difference of the two estimates' totals.
+ * of a diff equals the difference of the two estimates' totals. The
+ * terminal tables are in tables.ts.
  */
 export const DIFF_DIMENSIONS = ['ministry', 'measure', 'category', 'area'] as const
 export type DiffDimension = (typeof DIFF_DIMENSIONS)[number] & Dimension
@@ -225,72 +225,4 @@ export async function runDiff(store: Store, refA: string, refB: string, options:
   const warnings = [...a.warnings.map((issue) => ({...issue, message: `A: ${issue.message}`})), ...b.warnings.map((issue) => ({...issue, message: `B: ${issue.message}`}))]
   diff.warnings.push(...warnings.map((issue) => issue.message))
   return {a, b, diff, warnings, comparison}
-}
-
-/* Tables for the terminal. Amounts are rounded half-up to the display unit per cell; totals come from exact sums. */
-
-export const METRIC_LABELS: Record<DiffMetric, string> = {
-  runRateSavings: 'run-rate savings/yr',
-  savings: 'savings',
-  avoidance: 'cost avoidance',
-  oneTime: 'one-time costs',
-  net: 'net',
-  npv: 'NPV',
-  paybackYear: 'payback year',
-  hoursSaved: 'hours saved/yr',
-}
-
-function unitLabel(currency: string, unit: DisplayUnit): string {
-  if (currency === 'JPY') return DISPLAY_UNITS[unit].label.ja
-  const factor = DISPLAY_UNITS[unit].factor
-  return `${factor === 1 ? '' : factor === 1000 ? 'thousand ' : 'million '}${currency}`
-}
-
-function signed(text: string): string {
-  return /^[1-9]|^0[.,]0*[1-9]/.test(text) ? `+${text}` : text
-}
-
-/** The cells A, B, B − A, change of one figure, formatted for display. */
-export function figureCells(metric: DiffMetric, figure: Compared<string> | Compared<number | null>, unit: DisplayUnit): string[] {
-  const change = figure.changePercent === null ? 'n/a' : `${signed(new Dec(figure.changePercent).toFixed(1))}%`
-  if (metric === 'paybackYear') {
-    const year = (value: unknown) => (value === null ? 'none' : `FY${value}`)
-    const difference = figure.difference === null ? 'n/a' : `${signed(String(figure.difference))} yr`
-    return [year(figure.a), year(figure.b), difference, 'n/a']
-  }
-  if (metric === 'hoursSaved') {
-    const shown = (value: unknown) => groupDigits(new Dec(value as string).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0))
-    return [shown(figure.a), shown(figure.b), signed(shown(figure.difference)), change]
-  }
-  const shown = (value: unknown) => formatAmount(value as string, {unitFactor: DISPLAY_UNITS[unit].factor})
-  return [shown(figure.a), shown(figure.b), signed(shown(figure.difference)), change]
-}
-
-function window(diff: EstimateDiff): string {
-  const {a, b} = diff
-  const same = a.horizon[0] === b.horizon[0] && a.horizon[1] === b.horizon[1]
-  return same ? `FY${a.horizon[0]}–FY${a.horizon[1]}` : `A FY${a.horizon[0]}–FY${a.horizon[1]}, B FY${b.horizon[0]}–FY${b.horizon[1]}`
-}
-
-/** The totals: one row per figure. */
-export function diffTotalTable(diff: EstimateDiff, unit: DisplayUnit): TableData {
-  const label = unitLabel(diff.currency, unit)
-  return {
-    title: `A ${diff.a.name} vs B ${diff.b.name}, ${window(diff)} (${label}; hours per year)`,
-    head: ['', `A ${diff.a.name}`, `B ${diff.b.name}`, 'B − A', 'change'],
-    rows: DIFF_METRICS.map((metric) => [METRIC_LABELS[metric], ...figureCells(metric, diff.total[metric], unit)]),
-    align: ['left', 'right', 'right', 'right', 'right'],
-  }
-}
-
-/** One figure by group: A, B, B − A and change per row, the total at the foot. */
-export function diffGroupTable(diff: EstimateDiff, metric: DiffMetric, unit: DisplayUnit, labels: Map<string, string> = new Map()): TableData {
-  const label = metric === 'hoursSaved' ? 'hours per year' : metric === 'paybackYear' ? 'fiscal year' : unitLabel(diff.currency, unit)
-  return {
-    title: `${METRIC_LABELS[metric]} by ${diff.by} (${label})`,
-    head: [diff.by, `A ${diff.a.name}`, `B ${diff.b.name}`, 'B − A', 'change'],
-    rows: diff.rows.map((row) => [labels.get(row.key) ?? (row.key || '(none)'), ...figureCells(metric, row[metric], unit)]),
-    footer: [['total', ...figureCells(metric, diff.total[metric], unit)]],
-    align: ['left', 'right', 'right', 'right', 'right'],
-  }
 }

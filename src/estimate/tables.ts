@@ -1,12 +1,18 @@
 import type {TableData} from '../domain/table.js'
 import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
+import {DIFF_METRICS, type Compared, type DiffMetric, type EstimateDiff} from './diff.js'
 import type {EstimateResult} from './results.js'
+import type {SensitivityRow, UncertaintySummary} from './uncertainty.js'
 
-/** Tables of an estimate for the terminal. Amounts are rounded half-up per cell; totals are rounded from exact sums. */
+/**
+ * The terminal tables of estimates, uncertainty and diffs: pure builders of
+ * rows (cli-table3 draws them). Amounts are rounded half-up per cell; totals
+ * are rounded from exact sums.
+ */
 const amount = (value: string, unit: DisplayUnit) => formatAmount(value, {unitFactor: DISPLAY_UNITS[unit].factor})
 
 export function yearTable(result: EstimateResult, unit: DisplayUnit): TableData {
-  const label = unitLabel(result, unit)
+  const label = unitLabel(result.scenario.currency, unit)
   const rows = result.totals.byYear.map((row) => [
     `FY${row.year}`,
     amount(row.baseline, unit),
@@ -28,7 +34,7 @@ export function yearTable(result: EstimateResult, unit: DisplayUnit): TableData 
 }
 
 export function groupTable(result: EstimateResult, unit: DisplayUnit, labels: Map<string, string> = new Map()): TableData {
-  const label = unitLabel(result, unit)
+  const label = unitLabel(result.scenario.currency, unit)
   const dimension = result.by.dimension
   const rows = result.by.rows.map((row) => [labels.get(row.key) ?? row.key, amount(row.savings, unit), amount(row.avoidance, unit), amount(row.oneTime, unit), amount(row.net, unit), amount(row.runRateSavings, unit), groupDigits(new Dec(row.hoursSaved).toFixed(0)), row.fte])
   const sum = (pick: (row: EstimateResult['by']['rows'][number]) => string) => result.by.rows.reduce((total, row) => total.plus(pick(row)), new Dec(0)).toFixed()
@@ -73,7 +79,7 @@ export function effectsTable(result: EstimateResult, ministryNames: Map<string, 
 }
 
 export function summaryLines(result: EstimateResult, unit: DisplayUnit): string[] {
-  const label = unitLabel(result, unit)
+  const label = unitLabel(result.scenario.currency, unit)
   const t = result.totals
   return [
     `Scenario ${result.scenario.name}: FY${result.scenario.horizon[0]}–FY${result.scenario.horizon[1]}, base year FY${result.scenario.baseYear}, ${result.scenario.currency}.`,
@@ -82,6 +88,101 @@ export function summaryLines(result: EstimateResult, unit: DisplayUnit): string[
   ]
 }
 
-function unitLabel(result: EstimateResult, unit: DisplayUnit): string {
-  return result.scenario.currency === 'JPY' ? DISPLAY_UNITS[unit].label.ja : `${DISPLAY_UNITS[unit].factor === 1 ? '' : DISPLAY_UNITS[unit].factor === 1000 ? 'thousand ' : 'million '}${result.scenario.currency}`
+/** The unit of amounts in a table: 千円 for yen, "thousand USD" for others. */
+function unitLabel(currency: string, unit: DisplayUnit): string {
+  if (currency === 'JPY') return DISPLAY_UNITS[unit].label.ja
+  const factor = DISPLAY_UNITS[unit].factor
+  return `${factor === 1 ? '' : factor === 1000 ? 'thousand ' : 'million '}${currency}`
+}
+
+/* Uncertainty: the Monte Carlo and the tornado. */
+
+export function uncertaintyTable(summary: UncertaintySummary, currency: string, unit: DisplayUnit): TableData {
+  const fy = (year: number | null) => (year === null ? 'never' : `FY${year}`)
+  const share = new Dec(summary.paybackYear.neverShare).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)
+  return {
+    title: `Monte Carlo: ${groupDigits(String(summary.simulations))} runs, seed ${summary.seed}, ${summary.parameters.length} uncertain parameter${summary.parameters.length === 1 ? '' : 's'} (${unitLabel(currency, unit)}; nearest-rank percentiles)`,
+    head: ['', 'P10', 'P50', 'P90', 'mean'],
+    rows: [
+      ['NPV', amount(summary.npv.p10, unit), amount(summary.npv.p50, unit), amount(summary.npv.p90, unit), amount(summary.npv.mean, unit)],
+      ['run-rate savings/year', amount(summary.runRateSavings.p10, unit), amount(summary.runRateSavings.p50, unit), amount(summary.runRateSavings.p90, unit), amount(summary.runRateSavings.mean, unit)],
+      ['payback year', fy(summary.paybackYear.p10), fy(summary.paybackYear.p50), fy(summary.paybackYear.p90), `never: ${share}%`],
+    ],
+    align: ['left', 'right', 'right', 'right', 'right'],
+  }
+}
+
+export function sensitivityTable(rows: readonly SensitivityRow[], currency: string, unit: DisplayUnit, baseNpv: string): TableData {
+  const widest = rows.reduce((max, row) => Dec.max(max, row.swing), new Dec(0))
+  const BAR = 20
+  const bar = (swing: string) => (widest.isZero() ? '' : '#'.repeat(new Dec(swing).times(BAR).dividedBy(widest).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()))
+  return {
+    title: `Sensitivity of NPV (${unitLabel(currency, unit)}; base NPV ${amount(baseNpv, unit)}): each parameter at its low and its high, the others at base`,
+    head: ['parameter', 'low', 'base', 'high', 'NPV at low', 'NPV at high', 'swing', ''],
+    // A measure's parameter by the measure's id (platform.targetUtilisation); JSON keeps the key path.
+    rows: rows.map((row) => [row.measure ? `${row.measure}.${row.path.replace(/^measures\[\d+\]\./, '')}` : row.path, row.low, row.base, row.high, amount(row.npvLow, unit), amount(row.npvHigh, unit), amount(row.swing, unit), bar(row.swing)]),
+    align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+  }
+}
+
+/* Two scenarios side by side (`kasumi estimate diff`). */
+
+const METRIC_LABELS: Record<DiffMetric, string> = {
+  runRateSavings: 'run-rate savings/yr',
+  savings: 'savings',
+  avoidance: 'cost avoidance',
+  oneTime: 'one-time costs',
+  net: 'net',
+  npv: 'NPV',
+  paybackYear: 'payback year',
+  hoursSaved: 'hours saved/yr',
+}
+
+function signed(text: string): string {
+  return /^[1-9]|^0[.,]0*[1-9]/.test(text) ? `+${text}` : text
+}
+
+/** The cells A, B, B − A, change of one figure, formatted for display. */
+function figureCells(metric: DiffMetric, figure: Compared<string> | Compared<number | null>, unit: DisplayUnit): string[] {
+  const change = figure.changePercent === null ? 'n/a' : `${signed(new Dec(figure.changePercent).toFixed(1))}%`
+  if (metric === 'paybackYear') {
+    const year = (value: unknown) => (value === null ? 'none' : `FY${value}`)
+    const difference = figure.difference === null ? 'n/a' : `${signed(String(figure.difference))} yr`
+    return [year(figure.a), year(figure.b), difference, 'n/a']
+  }
+  if (metric === 'hoursSaved') {
+    const shown = (value: unknown) => groupDigits(new Dec(value as string).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0))
+    return [shown(figure.a), shown(figure.b), signed(shown(figure.difference)), change]
+  }
+  const shown = (value: unknown) => formatAmount(value as string, {unitFactor: DISPLAY_UNITS[unit].factor})
+  return [shown(figure.a), shown(figure.b), signed(shown(figure.difference)), change]
+}
+
+function window(diff: EstimateDiff): string {
+  const {a, b} = diff
+  const same = a.horizon[0] === b.horizon[0] && a.horizon[1] === b.horizon[1]
+  return same ? `FY${a.horizon[0]}–FY${a.horizon[1]}` : `A FY${a.horizon[0]}–FY${a.horizon[1]}, B FY${b.horizon[0]}–FY${b.horizon[1]}`
+}
+
+/** The totals: one row per figure. */
+export function diffTotalTable(diff: EstimateDiff, unit: DisplayUnit): TableData {
+  const label = unitLabel(diff.currency, unit)
+  return {
+    title: `A ${diff.a.name} vs B ${diff.b.name}, ${window(diff)} (${label}; hours per year)`,
+    head: ['', `A ${diff.a.name}`, `B ${diff.b.name}`, 'B − A', 'change'],
+    rows: DIFF_METRICS.map((metric) => [METRIC_LABELS[metric], ...figureCells(metric, diff.total[metric], unit)]),
+    align: ['left', 'right', 'right', 'right', 'right'],
+  }
+}
+
+/** One figure by group: A, B, B − A and change per row, the total at the foot. */
+export function diffGroupTable(diff: EstimateDiff, metric: DiffMetric, unit: DisplayUnit, labels: Map<string, string> = new Map()): TableData {
+  const label = metric === 'hoursSaved' ? 'hours per year' : metric === 'paybackYear' ? 'fiscal year' : unitLabel(diff.currency, unit)
+  return {
+    title: `${METRIC_LABELS[metric]} by ${diff.by} (${label})`,
+    head: [diff.by, `A ${diff.a.name}`, `B ${diff.b.name}`, 'B − A', 'change'],
+    rows: diff.rows.map((row) => [labels.get(row.key) ?? (row.key || '(none)'), ...figureCells(metric, row[metric], unit)]),
+    footer: [['total', ...figureCells(metric, diff.total[metric], unit)]],
+    align: ['left', 'right', 'right', 'right', 'right'],
+  }
 }

@@ -3,7 +3,8 @@ import {parentPort, workerData} from 'node:worker_threads'
 import {evaluate, plan} from './engine.js'
 import type {Scenario, SystemInput} from './model.js'
 import type {Draw} from './params.js'
-import {OUTCOME_WIDTH, drawFor, outcomeOf, uncertainParameters, type Job, type WorkerMessage} from './uncertainty.js'
+import {OUTCOME_WIDTH, type Job, type WorkerMessage} from './pool.js'
+import {drawFor, outcomeOf, uncertainParameters} from './uncertainty.js'
 
 /**
  * An evaluation thread of the Monte Carlo and the sensitivity ranking: it

@@ -1,16 +1,12 @@
-import {availableParallelism} from 'node:os'
-import {Worker} from 'node:worker_threads'
-
 import {InternalError} from '../domain/errors.js'
-import {sourceBootstrap} from '../platform/workers.js'
-import type {TableData} from '../domain/table.js'
-import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
+import {Dec} from '../domain/money.js'
 import {M, cell, type Ledger} from './engine.js'
 import {quantise} from './exact.js'
 import {discountFactors, npv, paybackYear} from './finance.js'
 import {MEASURES} from './measures/index.js'
 import type {Scenario, SystemInput} from './model.js'
 import {isUncertain, type Distribution, type Draw, type ParamKind, type ParamValue} from './params.js'
+import {EvaluationPool, defaultWorkers, type Outcomes, type Progress} from './pool.js'
 import {samplePert, sampleTriangular, streamFor} from './random.js'
 import {money} from './results.js'
 
@@ -21,9 +17,10 @@ import {money} from './results.js'
  * Every evaluation is the exact engine: a draw is a set of decimal strings
  * (each sampled value rounded half-up to RATIO_DECIMALS = 6 places by the
  * engine's `quantise`), so each run is as exact and reproducible as the
- * deterministic estimate. Runs are spread over worker threads; each run's
- * values depend only on (seed, run index, parameter path), so the figures
- * are the same with any number of workers and on any machine.
+ * deterministic estimate. Runs are spread over the worker threads of
+ * pool.ts; each run's values depend only on (seed, run index, parameter
+ * path), so the figures are the same with any number of workers and on any
+ * machine. The terminal tables are in tables.ts.
  */
 
 /** An uncertain parameter of a scenario, with what the sampler needs. */
@@ -127,136 +124,6 @@ export function outcomeOf(scenario: Scenario, ledger: Ledger, draw: Draw): Outco
     npv: npv(nets, discountFactors(scenario.discount, Y, draw)).toNumber(),
     runRateSavings: cell(total, Y - 1, M.savings),
     paybackYear: paybackYear(years, cumulative),
-  }
-}
-
-/** Outcomes of many evaluations, by index; a payback of NaN means never. */
-export interface Outcomes {
-  npv: Float64Array
-  runRateSavings: Float64Array
-  paybackYear: Float64Array
-}
-
-/* ---------------------------------------------------------------------------
- * Worker threads
- * ------------------------------------------------------------------------ */
-
-/** What the main thread asks a worker: runs [from, to) of a seed, or explicit draws. */
-export type Job = {id: number; type: 'runs'; seed: number; from: number; to: number} | {id: number; type: 'draws'; draws: Array<Array<[string, string]>>}
-
-export type WorkerMessage = {type: 'progress'} | {type: 'done'; id: number; values: Float64Array} | {type: 'failed'; id: number; message: string; stack?: string}
-
-/** One record per evaluation in a worker's reply: NPV, run-rate savings, payback year (NaN: never). */
-export const OUTCOME_WIDTH = 3
-
-export function defaultWorkers(): number {
-  return Math.max(1, Math.min(2, availableParallelism()))
-}
-
-type Progress = (done: number, total: number) => void
-
-/**
- * Worker threads that each hold the scenario and the register (sent once) and
- * evaluate what they are given. Jobs are handed out as workers become free;
- * results are placed by run index, so the split never changes the figures.
- */
-export class EvaluationPool {
-  private constructor(private readonly workers: Worker[]) {}
-
-  /** Starts `size` workers, from `dist/` or (in development and tests) from the TypeScript sources. */
-  static open(scenario: Scenario, systems: readonly SystemInput[], size: number): EvaluationPool {
-    const workerData = {scenario, systems}
-    const fromSources = import.meta.url.endsWith('.ts')
-    const start = fromSources
-      ? () => new Worker(sourceBootstrap(new URL('./uncertainty-worker.ts', import.meta.url)), {eval: true, workerData})
-      : () => new Worker(new URL('./uncertainty-worker.js', import.meta.url), {workerData})
-    return new EvaluationPool(Array.from({length: Math.max(1, size)}, start))
-  }
-
-  get size(): number {
-    return this.workers.length
-  }
-
-  /** Runs 0 … count − 1 of a seed. */
-  runs(seed: number, count: number, onProgress?: Progress): Promise<Outcomes> {
-    const chunk = Math.max(1, Math.min(64, Math.ceil(count / (this.workers.length * 25))))
-    const jobs: Array<{job: Job; offset: number; count: number}> = []
-    for (let from = 0, id = 0; from < count; from += chunk, id++) {
-      const to = Math.min(count, from + chunk)
-      jobs.push({job: {id, type: 'runs', seed, from, to}, offset: from, count: to - from})
-    }
-    return this.execute(jobs, count, onProgress)
-  }
-
-  /** Explicit draws (the sensitivity cases), one evaluation each. */
-  draws(draws: readonly Draw[], onProgress?: Progress): Promise<Outcomes> {
-    const jobs = draws.map((draw, index) => ({job: {id: index, type: 'draws', draws: [[...draw]]} as Job, offset: index, count: 1}))
-    return this.execute(jobs, draws.length, onProgress)
-  }
-
-  private execute(jobs: Array<{job: Job; offset: number; count: number}>, total: number, onProgress?: Progress): Promise<Outcomes> {
-    const out: Outcomes = {npv: new Float64Array(total), runRateSavings: new Float64Array(total), paybackYear: new Float64Array(total)}
-    if (total === 0) return Promise.resolve(out)
-    return new Promise<Outcomes>((resolve, reject) => {
-      let next = 0
-      let finished = 0
-      let done = 0
-      let failed = false
-      const byId = new Map(jobs.map((entry) => [entry.job.id, entry]))
-      const cleanups: Array<() => void> = []
-      const stop = (error?: Error) => {
-        if (failed) return
-        for (const cleanup of cleanups) cleanup()
-        if (error) {
-          failed = true
-          reject(error)
-        } else {
-          resolve(out)
-        }
-      }
-      const give = (worker: Worker) => {
-        if (next < jobs.length) worker.postMessage(jobs[next++].job)
-      }
-      for (const worker of this.workers) {
-        const onMessage = (message: WorkerMessage) => {
-          if (message.type === 'progress') {
-            done++
-            onProgress?.(done, total)
-            return
-          }
-          if (message.type === 'failed') {
-            const error = new InternalError(`an evaluation thread failed: ${message.message}`)
-            if (message.stack) error.stack = message.stack
-            stop(error)
-            return
-          }
-          const entry = byId.get(message.id)!
-          for (let index = 0; index < entry.count; index++) {
-            out.npv[entry.offset + index] = message.values[index * OUTCOME_WIDTH]
-            out.runRateSavings[entry.offset + index] = message.values[index * OUTCOME_WIDTH + 1]
-            out.paybackYear[entry.offset + index] = message.values[index * OUTCOME_WIDTH + 2]
-          }
-          finished++
-          if (finished === jobs.length) stop()
-          else give(worker)
-        }
-        const onError = (error: Error) => stop(error)
-        const onExit = (code: number) => stop(new InternalError(`an evaluation thread stopped (exit code ${code})`))
-        worker.on('message', onMessage)
-        worker.on('error', onError)
-        worker.on('exit', onExit)
-        cleanups.push(() => {
-          worker.off('message', onMessage)
-          worker.off('error', onError)
-          worker.off('exit', onExit)
-        })
-        give(worker)
-      }
-    })
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()))
   }
 }
 
@@ -419,42 +286,4 @@ export async function sensitivity(pool: EvaluationPool, scenario: Scenario, onPr
     npvHigh: money(high, scenario.currency),
     swing: money(swing, scenario.currency),
   }))
-}
-
-/* ---------------------------------------------------------------------------
- * Tables for the terminal (pure; cli-table3 draws them)
- * ------------------------------------------------------------------------ */
-
-function unitLabel(currency: string, unit: DisplayUnit): string {
-  return currency === 'JPY' ? DISPLAY_UNITS[unit].label.ja : `${DISPLAY_UNITS[unit].factor === 1 ? '' : DISPLAY_UNITS[unit].factor === 1000 ? 'thousand ' : 'million '}${currency}`
-}
-
-const amount = (value: string, unit: DisplayUnit) => formatAmount(value, {unitFactor: DISPLAY_UNITS[unit].factor})
-
-export function uncertaintyTable(summary: UncertaintySummary, currency: string, unit: DisplayUnit): TableData {
-  const fy = (year: number | null) => (year === null ? 'never' : `FY${year}`)
-  const share = new Dec(summary.paybackYear.neverShare).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)
-  return {
-    title: `Monte Carlo: ${groupDigits(String(summary.simulations))} runs, seed ${summary.seed}, ${summary.parameters.length} uncertain parameter${summary.parameters.length === 1 ? '' : 's'} (${unitLabel(currency, unit)}; nearest-rank percentiles)`,
-    head: ['', 'P10', 'P50', 'P90', 'mean'],
-    rows: [
-      ['NPV', amount(summary.npv.p10, unit), amount(summary.npv.p50, unit), amount(summary.npv.p90, unit), amount(summary.npv.mean, unit)],
-      ['run-rate savings/year', amount(summary.runRateSavings.p10, unit), amount(summary.runRateSavings.p50, unit), amount(summary.runRateSavings.p90, unit), amount(summary.runRateSavings.mean, unit)],
-      ['payback year', fy(summary.paybackYear.p10), fy(summary.paybackYear.p50), fy(summary.paybackYear.p90), `never: ${share}%`],
-    ],
-    align: ['left', 'right', 'right', 'right', 'right'],
-  }
-}
-
-export function sensitivityTable(rows: readonly SensitivityRow[], currency: string, unit: DisplayUnit, baseNpv: string): TableData {
-  const widest = rows.reduce((max, row) => Dec.max(max, row.swing), new Dec(0))
-  const BAR = 20
-  const bar = (swing: string) => (widest.isZero() ? '' : '#'.repeat(new Dec(swing).times(BAR).dividedBy(widest).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()))
-  return {
-    title: `Sensitivity of NPV (${unitLabel(currency, unit)}; base NPV ${amount(baseNpv, unit)}): each parameter at its low and its high, the others at base`,
-    head: ['parameter', 'low', 'base', 'high', 'NPV at low', 'NPV at high', 'swing', ''],
-    // A measure's parameter by the measure's id (platform.targetUtilisation); JSON keeps the key path.
-    rows: rows.map((row) => [row.measure ? `${row.measure}.${row.path.replace(/^measures\[\d+\]\./, '')}` : row.path, row.low, row.base, row.high, amount(row.npvLow, unit), amount(row.npvHigh, unit), amount(row.swing, unit), bar(row.swing)]),
-    align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
-  }
 }

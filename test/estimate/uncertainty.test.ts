@@ -6,7 +6,8 @@ import {POOL_INDEX, POOLS, type SystemInput} from '../../src/estimate/model.js'
 import {beta, gamma, generator, pertMoments, samplePert, sampleTriangular, streamFor, triangularMoments, type Sfc32} from '../../src/estimate/random.js'
 import {buildResult} from '../../src/estimate/results.js'
 import {parseScenario} from '../../src/estimate/scenario.js'
-import {EvaluationPool, drawFor, nearestRank, outcomeOf, sensitivity, simulate, uncertainParameters} from '../../src/estimate/uncertainty.js'
+import {EvaluationPool} from '../../src/estimate/pool.js'
+import {drawFor, nearestRank, outcomeOf, sensitivity, simulate, uncertainParameters} from '../../src/estimate/uncertainty.js'
 
 /** One system of the register as the engine reads it, with its base-year costs per pool (yen). */
 function system(index: number, costs: Partial<Record<(typeof POOLS)[number], number>>): SystemInput {
