@@ -1,7 +1,10 @@
 import type {TableData} from '../domain/table.js'
 import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
 import {DIFF_METRICS, type Compared, type DiffMetric, type EstimateDiff} from './diff.js'
+import type {Assumption, Discount, Filter, Scenario} from './model.js'
+import type {ParamKind, ParamValue} from './params.js'
 import type {EstimateResult} from './results.js'
+import type {ShownMeasure} from './scenario-view.js'
 import type {SensitivityRow, UncertaintySummary} from './uncertainty.js'
 
 /**
@@ -185,4 +188,114 @@ export function diffGroupTable(diff: EstimateDiff, metric: DiffMetric, unit: Dis
     footer: [['total', ...figureCells(metric, diff.total[metric], unit)]],
     align: ['left', 'right', 'right', 'right', 'right'],
   }
+}
+
+/* A scenario as read (`kasumi scenario show`). */
+
+function uncertain(value: ParamValue | undefined): string {
+  if (!value) return ''
+  if (value.low === undefined) return value.base
+  return `${value.base} (${value.low}–${value.high}${value.distribution && value.distribution !== 'pert' ? `, ${value.distribution}` : ''})`
+}
+
+function discountText(discount: Discount): string {
+  if (discount.kind === 'rate') return `rate ${uncertain(discount.rate)}`
+  if (discount.kind === 'green-book') return 'green-book (HM Treasury declining schedule)'
+  return `schedule ${discount.rates.map(uncertain).join(', ')}`
+}
+
+function moneyUnitText(scenario: Scenario): string {
+  const factor = {one: '', thousand: 'thousand ', million: 'million '}[scenario.moneyUnit]
+  if (scenario.currency === 'JPY') return {one: '円', thousand: '千円', million: '百万円'}[scenario.moneyUnit]
+  return `${factor}${scenario.currency}`
+}
+
+export function scenarioSettingsTable(scenario: Scenario): TableData {
+  const rows: string[][] = [
+    ['name', scenario.name],
+    ['title', scenario.title ?? ''],
+    ['file', scenario.file ?? ''],
+    ['base year', `FY${scenario.baseYear}`],
+    ['horizon', `FY${scenario.horizon[0]}–FY${scenario.horizon[1]}`],
+    ['currency', scenario.currency],
+    ['money unit', `${scenario.moneyUnit} (${moneyUnitText(scenario)})`],
+    ['discount', discountText(scenario.discount)],
+    ['inflation', uncertain(scenario.inflation)],
+    ['hours per FTE', uncertain(scenario.hoursPerFte)],
+  ]
+  if (scenario.hourlyCost) rows.push(['hourly cost', `${uncertain(scenario.hourlyCost)} ${moneyUnitText(scenario)}`])
+  if (scenario.exchangeRates) rows.push(['exchange rates', scenario.exchangeRates])
+  return {title: `Scenario ${scenario.name}`, head: ['setting', 'value'], rows, align: ['left', 'left']}
+}
+
+function filterText(filter: Filter): string {
+  const parts = Object.entries(filter)
+    .filter(([, values]) => values !== undefined)
+    .map(([key, values]) => `${key} ${(values as string[]).join(', ')}`)
+  return parts.length === 0 ? 'eligible systems in service' : parts.join('; ')
+}
+
+export function scenarioMeasuresTable(scenario: Scenario): TableData {
+  const rows = scenario.measures.map((measure, index) => {
+    const oneTime = (['perSystem', 'perHost', 'fixed'] as const).filter((key) => measure.oneTime[key]).map((key) => `${key} ${uncertain(measure.oneTime[key])}`)
+    if (measure.parallelRunningMonths) oneTime.push(`parallel running ${uncertain(measure.parallelRunningMonths)} months`)
+    return [
+      String(index + 1),
+      measure.id,
+      measure.type,
+      measure.label ?? '',
+      filterText(measure.appliesTo),
+      `FY${measure.start}`,
+      `${measure.ramp.map(uncertain).join(', ')}${measure.timing === 'refresh' ? ' at refresh' : ''}`,
+      oneTime.join('; '),
+    ]
+  })
+  return {
+    title: `Measures, in the order they apply (money in ${moneyUnitText(scenario)})`,
+    head: ['#', 'id', 'type', 'label', 'applies to', 'start', 'ramp', 'one-time'],
+    rows,
+    align: ['right', 'left', 'left', 'left', 'left', 'left', 'left', 'left'],
+  }
+}
+
+const KIND_UNITS: Partial<Record<ParamKind, string>> = {fraction: 'share', percent: '%', months: 'months', hours: 'hours', count: 'count', rate: 'rate'}
+
+export function scenarioParametersTable(scenario: Scenario, measures: readonly ShownMeasure[]): TableData {
+  const rows: string[][] = []
+  measures.forEach((measure, position) => {
+    const given = scenario.measures[position].options
+    measure.parameters.forEach((parameter, index) => {
+      rows.push([
+        index === 0 ? measure.id : '',
+        parameter.name,
+        parameter.kind === 'money' ? moneyUnitText(scenario) : KIND_UNITS[parameter.kind] ?? '',
+        parameter.base,
+        parameter.low ?? '',
+        parameter.high ?? '',
+        parameter.low === undefined ? '' : parameter.distribution ?? 'pert',
+        parameter.given ? 'file' : 'default',
+        parameter.assumption ? '✓' : '',
+      ])
+    })
+    for (const [key, value] of Object.entries(measure.options)) {
+      rows.push([measure.parameters.length === 0 ? measure.id : '', key, 'option', value === '' ? '(default)' : value, '', '', '', key in given ? 'file' : 'default', ''])
+    }
+  })
+  return {
+    title: 'Parameters (uncertain ones with low, high and distribution)',
+    head: ['measure', 'parameter', 'unit', 'base', 'low', 'high', 'distribution', 'set by', 'documented'],
+    rows,
+    align: ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left', 'center'],
+  }
+}
+
+export function assumptionLines(assumptions: Assumption[]): string[] {
+  if (assumptions.length === 0) return ['Assumptions register: empty.']
+  const lines = [`Assumptions register (${assumptions.length}):`]
+  for (const assumption of assumptions) {
+    lines.push(`  ${assumption.id}${assumption.value === undefined ? '' : ` = ${assumption.value}`}`, `      ${assumption.description}`)
+    const by = [assumption.source && `source: ${assumption.source}`, assumption.owner && `owner: ${assumption.owner}`, assumption.date].filter(Boolean).join('; ')
+    if (by) lines.push(`      ${by}`)
+  }
+  return lines
 }
