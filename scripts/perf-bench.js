@@ -10,7 +10,8 @@ import {fileURLToPath} from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = (path) => import(join(root, 'dist', 'src', path))
 
-const {computeBench, presentBench, runRateFactor} = await dist('bench/run.js')
+const {computeBench, runRateFactor} = await dist('bench/compute.js')
+const {presentBench} = await dist('bench/result.js')
 const {evaluate, plan, valueOf} = await dist('estimate/engine.js')
 const {percentRatio} = await dist('estimate/exact.js')
 const {loadScenario} = await dist('estimate/scenario.js')

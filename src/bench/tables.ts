@@ -4,7 +4,7 @@ import {Dec, formatAmount, groupDigits} from '../domain/money.js'
 import type {ActualsResult} from './actuals.js'
 import {kpiDefinition, type KpiId} from './kpis.js'
 import type {ReferenceComparison} from './reference.js'
-import type {BenchGroup, BenchResult} from './run.js'
+import type {BenchGroup, BenchResult} from './result.js'
 
 /**
  * Terminal tables of a benchmark: pure functions from the result to rows.

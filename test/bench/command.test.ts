@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {KPI_IDS} from '../../src/bench/kpis.js'
-import type {BenchResult} from '../../src/bench/run.js'
+import type {BenchResult} from '../../src/bench/result.js'
 import {SAMPLES_DIR} from '../../src/platform/paths.js'
 import {buildBenchmarkSection} from '../../src/report/build-bench.js'
 import {kasumiProcess} from '../support/cli.js'

@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest'
 
 import {Dec} from '../../src/domain/money.js'
 import {KPI_DEFINITIONS, KPI_IDS, aggregate, computeKpis, formatScaled, kpiColumns, kpiScaled, paybackYears, scaledQuotient, type KpiId} from '../../src/bench/kpis.js'
-import {computeBench, presentBench} from '../../src/bench/run.js'
+import {computeBench} from '../../src/bench/compute.js'
+import {presentBench} from '../../src/bench/result.js'
 import {ledgerOf, systems} from '../fixtures/bench/helpers.js'
 
 /**
