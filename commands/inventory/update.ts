@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {actorFlag, storeFlags} from '../../src/cli/flags.js'
 import {parseAssignments, updateSystemFields} from '../../src/inventory/edit.js'
+import {changesTable} from '../../src/inventory/tables.js'
 
 export default class InventoryUpdate extends BaseCommand {
   static override summary = 'Change fields of a system.'
@@ -28,7 +29,7 @@ export default class InventoryUpdate extends BaseCommand {
     const result = await updateSystemFields(store, args.id, values, {actor: flags.actor, dryRun: flags['dry-run'], command: `kasumi inventory update ${args.id} ${flags.set.map((s) => `--set ${s}`).join(' ')}`})
     if (!this.jsonEnabled()) {
       if (result.changes.length === 0) this.note(`${args.id}: nothing to change.`)
-      else this.table({head: ['field', 'before', 'after'], rows: result.changes.map((c) => [c.field, c.before ?? '∅', c.after ?? '∅'])})
+      else this.table(changesTable(result.changes))
       if (result.dryRun) this.note('Dry run: nothing was written.')
       else if (result.changes.length > 0) this.success(`Updated ${args.id} (change set ${result.changeSetId}).`)
     }

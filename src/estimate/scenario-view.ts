@@ -1,6 +1,9 @@
+import {InvalidInputError} from '../domain/errors.js'
 import {MEASURES} from './measures/index.js'
 import type {Assumption, Filter, MeasureSpec, Scenario} from './model.js'
 import type {ParamKind, ParamValue} from './params.js'
+import {bundledScenarioNames, locateScenario} from '../ingest/scenarios.js'
+import {loadScenario} from './scenario.js'
 
 /* A scenario as `kasumi scenario show` gives it: each measure with every parameter it uses, defaults included. */
 
@@ -74,4 +77,44 @@ function parametersOf(measure: MeasureSpec, assumptions: Assumption[]): ShownPar
     })
   }
   return shown
+}
+
+/** A bundled scenario as `kasumi scenario list` gives it; a damaged one as invalid, with its number of problems. */
+export interface ListedScenario {
+  name: string
+  file: string
+  valid: boolean
+  title?: string
+  baseYear?: number
+  horizon?: [number, number]
+  currency?: string
+  measures?: Array<{id: string; type: string}>
+  assumptions?: number
+  problems?: number
+}
+
+/** Every bundled scenario, read and checked. */
+export async function listBundledScenarios(): Promise<ListedScenario[]> {
+  const scenarios: ListedScenario[] = []
+  for (const name of await bundledScenarioNames()) {
+    const file = await locateScenario(name)
+    try {
+      const {scenario} = await loadScenario(file)
+      scenarios.push({
+        name: scenario.name,
+        file,
+        valid: true,
+        title: scenario.title,
+        baseYear: scenario.baseYear,
+        horizon: scenario.horizon,
+        currency: scenario.currency,
+        measures: scenario.measures.map((measure) => ({id: measure.id, type: measure.type})),
+        assumptions: scenario.assumptions.length,
+      })
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error
+      scenarios.push({name, file, valid: false, problems: error.totalIssues})
+    }
+  }
+  return scenarios
 }

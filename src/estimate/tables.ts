@@ -1,10 +1,11 @@
 import type {TableData} from '../domain/table.js'
 import {DISPLAY_UNITS, Dec, formatAmount, groupDigits, type DisplayUnit} from '../domain/money.js'
+import {SCENARIO_DIR} from '../platform/paths.js'
 import {DIFF_METRICS, type Compared, type DiffMetric, type EstimateDiff} from './diff.js'
 import type {Assumption, Discount, Filter, Scenario} from './model.js'
 import type {ParamKind, ParamValue} from './params.js'
 import type {EstimateResult} from './results.js'
-import type {ShownMeasure} from './scenario-view.js'
+import type {ListedScenario, ShownMeasure} from './scenario-view.js'
 import type {SensitivityRow, UncertaintySummary} from './uncertainty.js'
 
 /**
@@ -298,4 +299,19 @@ export function assumptionLines(assumptions: Assumption[]): string[] {
     if (by) lines.push(`      ${by}`)
   }
   return lines
+}
+
+/** One row per scenario; the measure types wrap onto lines of their own. */
+export function scenarioListTable(scenarios: readonly ListedScenario[]): TableData {
+  const rows = scenarios.map((scenario) => {
+    if (!scenario.valid) return [scenario.name, '(invalid)', '', '', '']
+    const types = [...new Set(scenario.measures!.map((measure) => measure.type))]
+    const lines: string[] = []
+    for (const type of types) {
+      if (lines.length > 0 && lines.at(-1)!.length + type.length + 2 <= 40) lines[lines.length - 1] += `, ${type}`
+      else lines.push(type)
+    }
+    return [scenario.name, scenario.title ?? '', `FY${scenario.baseYear}`, `FY${scenario.horizon![0]}–FY${scenario.horizon![1]}`, `${scenario.measures!.length}: ${lines.join(',\n')}`]
+  })
+  return {title: `Bundled scenarios (${SCENARIO_DIR})`, head: ['name', 'title', 'base year', 'horizon', 'measures'], rows, align: ['left', 'left', 'left', 'left', 'left']}
 }

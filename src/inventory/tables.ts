@@ -162,3 +162,8 @@ function changeText(entry: HistoryEntry): string {
   if (entry.action === 'insert') return 'created'
   return entry.after ?? ''
 }
+
+/** The fields an update changes, before and after (∅: empty). */
+export function changesTable(changes: ReadonlyArray<{field: string; before: string | null; after: string | null}>): TableData {
+  return {head: ['field', 'before', 'after'], rows: changes.map((change) => [change.field, change.before ?? '∅', change.after ?? '∅'])}
+}
