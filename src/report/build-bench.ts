@@ -4,6 +4,7 @@ import {kpiDefinition, type KpiId} from '../bench/kpis.js'
 import type {ReferenceComparison} from '../bench/reference.js'
 import {METHOD, type BenchGroup, type BenchResult} from '../bench/result.js'
 import {label} from './i18n.js'
+import {defineColumns} from './columns.js'
 import type {ChartSpec, ColumnKind, ReportColumn, ReportTable, Section} from './model.js'
 import type {Lang} from '../domain/lang.js'
 
@@ -141,16 +142,16 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
   tables.push({
     id: 'bench-peers',
     title: `${t('peers')} (${bench.by})`,
-    columns: [
-      {key: 'kpi', label: t('kpi'), kind: 'text'},
-      {key: 'unit', label: t('unit'), kind: 'text'},
-      {key: 'n', label: t('peersN'), kind: 'count'},
-      {key: 'median', label: t('median'), kind: 'text'},
-      {key: 'q1', label: t('q1'), kind: 'text'},
-      {key: 'q3', label: t('q3'), kind: 'text'},
-      {key: 'iqr', label: t('iqr'), kind: 'text'},
-      {key: 'outliers', label: t('outliers'), kind: 'text'},
-    ],
+    columns: defineColumns(
+      ['kpi', t('kpi'), 'text'],
+      ['unit', t('unit'), 'text'],
+      ['n', t('peersN'), 'count'],
+      ['median', t('median'), 'text'],
+      ['q1', t('q1'), 'text'],
+      ['q3', t('q3'), 'text'],
+      ['iqr', t('iqr'), 'text'],
+      ['outliers', t('outliers'), 'text'],
+    ),
     rows: bench.kpis.map((id) => {
       const peer = bench.peers[id]
       return {kpi: kpiDefinition(id).label[lang], unit: unitOf(id), n: peer.n, median: peer.median, q1: peer.q1, q3: peer.q3, iqr: peer.iqr, outliers: peer.outliers.map(name).join(', ') || null}
@@ -203,14 +204,14 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
   tables.push({
     id: 'bench-peer-median-gap',
     title: t('gap'),
-    columns: [
-      {key: 'group', label: t('group'), kind: 'text'},
-      {key: 'savingsRatio', label: t('savingsRatio'), kind: 'ratio'},
-      {key: 'savingsAtMedian', label: t('savingsAtMedian'), kind: 'money'},
-      {key: 'moneyGap', label: t('moneyGap'), kind: 'money'},
-      {key: 'hoursRatio', label: t('hoursRatio'), kind: 'ratio'},
-      {key: 'hoursGap', label: t('hoursGap'), kind: 'hours'},
-    ],
+    columns: defineColumns(
+      ['group', t('group'), 'text'],
+      ['savingsRatio', t('savingsRatio'), 'ratio'],
+      ['savingsAtMedian', t('savingsAtMedian'), 'money'],
+      ['moneyGap', t('moneyGap'), 'money'],
+      ['hoursRatio', t('hoursRatio'), 'ratio'],
+      ['hoursGap', t('hoursGap'), 'hours'],
+    ),
     rows: gap.rows.map((row) => ({group: name(row.key), savingsRatio: row.savingsRatio, savingsAtMedian: row.savingsAtMedian, moneyGap: row.moneyGap, hoursRatio: row.hoursRatio, hoursGap: row.hoursGap})),
     totals: [{group: `${t('peerMedian')}`, savingsRatio: gap.savingsRatioMedian, savingsAtMedian: null, moneyGap: gap.moneyGap, hoursRatio: gap.hoursRatioMedian, hoursGap: gap.hoursGap}],
   })
@@ -218,13 +219,13 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
   tables.push({
     id: 'bench-definitions',
     title: t('definitions'),
-    columns: [
-      {key: 'id', label: 'id', kind: 'text'},
-      {key: 'kpi', label: t('kpi'), kind: 'text'},
-      {key: 'unit', label: t('unit'), kind: 'text'},
-      {key: 'definition', label: t('definition'), kind: 'text'},
-      {key: 'source', label: t('source'), kind: 'text'},
-    ],
+    columns: defineColumns(
+      ['id', 'id', 'text'],
+      ['kpi', t('kpi'), 'text'],
+      ['unit', t('unit'), 'text'],
+      ['definition', t('definition'), 'text'],
+      ['source', t('source'), 'text'],
+    ),
     rows: bench.definitions.map((kpi) => ({id: kpi.id, kpi: kpi.label[lang], unit: kpi.unit, definition: kpi.definition, source: kpi.source})),
   })
 
@@ -261,17 +262,17 @@ function referenceParts(comparison: ReferenceComparison, lang: Lang): {tables: R
   const byArea: ReportTable = {
     id: 'bench-reference-areas',
     title: `${t('reference')} (${comparison.reference.id})`,
-    columns: [
-      {key: 'referenceArea', label: t('referenceArea'), kind: 'text'},
-      {key: 'area', label: t('area'), kind: 'text'},
-      {key: 'estimate', label: `${t('estimate')} (${unit})`, kind: 'thousands'},
-      {key: 'reference', label: `${t('referenceValue')} (${unit})`, kind: 'thousands'},
-      {key: 'ratio', label: t('ratio'), kind: 'ratio'},
-      {key: 'hoursEstimate', label: t('hoursEstimate'), kind: 'hours'},
-      {key: 'hoursReference', label: t('hoursReference'), kind: 'hours'},
-      {key: 'hoursRatio', label: t('ratio'), kind: 'ratio'},
-      {key: 'status', label: t('status'), kind: 'text'},
-    ],
+    columns: defineColumns(
+      ['referenceArea', t('referenceArea'), 'text'],
+      ['area', t('area'), 'text'],
+      ['estimate', `${t('estimate')} (${unit})`, 'thousands'],
+      ['reference', `${t('referenceValue')} (${unit})`, 'thousands'],
+      ['ratio', t('ratio'), 'ratio'],
+      ['hoursEstimate', t('hoursEstimate'), 'hours'],
+      ['hoursReference', t('hoursReference'), 'hours'],
+      ['hoursRatio', t('ratio'), 'ratio'],
+      ['status', t('status'), 'text'],
+    ),
     rows: comparison.byArea.map((entry) => ({
       referenceArea: entry.referenceAreas.map((row) => row.area).join('、') || null,
       area: entry.areas.join('、') || null,
@@ -289,17 +290,17 @@ function referenceParts(comparison: ReferenceComparison, lang: Lang): {tables: R
   const byMinistry: ReportTable = {
     id: 'bench-reference-ministries',
     title: t('referenceByMinistry'),
-    columns: [
-      {key: 'ministry', label: t('agency'), kind: 'text'},
-      {key: 'estimate', label: `${t('estimate')} (${unit})`, kind: 'thousands'},
-      {key: 'reference', label: `${t('referenceValue')} (${unit})`, kind: 'thousands'},
-      {key: 'ratio', label: t('ratio'), kind: 'ratio'},
-      {key: 'jointUseEstimate', label: `${t('jointUseEstimate')} (${unit})`, kind: 'thousands'},
-      {key: 'jointUseReference', label: `${t('jointUseReference')} (${unit})`, kind: 'thousands'},
-      {key: 'hoursEstimate', label: t('hoursEstimate'), kind: 'hours'},
-      {key: 'hoursReference', label: t('hoursReference'), kind: 'hours'},
-      {key: 'status', label: t('status'), kind: 'text'},
-    ],
+    columns: defineColumns(
+      ['ministry', t('agency'), 'text'],
+      ['estimate', `${t('estimate')} (${unit})`, 'thousands'],
+      ['reference', `${t('referenceValue')} (${unit})`, 'thousands'],
+      ['ratio', t('ratio'), 'ratio'],
+      ['jointUseEstimate', `${t('jointUseEstimate')} (${unit})`, 'thousands'],
+      ['jointUseReference', `${t('jointUseReference')} (${unit})`, 'thousands'],
+      ['hoursEstimate', t('hoursEstimate'), 'hours'],
+      ['hoursReference', t('hoursReference'), 'hours'],
+      ['status', t('status'), 'text'],
+    ),
     rows: comparison.byMinistry.map((entry) => ({ministry: entry.label, estimate: entry.estimate.cost, reference: entry.reference.cost, ratio: entry.costRatio, jointUseEstimate: entry.estimate.jointUse, jointUseReference: entry.reference.jointUse, hoursEstimate: entry.estimate.hours, hoursReference: entry.reference.hours, status: status(entry.status)})),
   }
   const areaLabel = (entry: ReferenceComparison['byArea'][number]) => entry.areas.join('・') || entry.referenceAreas.map((row) => row.area).join('・')
@@ -323,16 +324,16 @@ function actualsParts(actuals: ActualsResult, lang: Lang): {tables: ReportTable[
   const rows: ReportTable = {
     id: 'bench-actuals',
     title: `${t('actuals')} (${actuals.currency})`,
-    columns: [
-      {key: 'agency', label: t('agency'), kind: 'text'},
-      {key: 'year', label: t('year'), kind: 'year'},
-      {key: 'planned', label: t('planned'), kind: 'money'},
-      {key: 'achieved', label: t('achieved'), kind: 'money'},
-      {key: 'variance', label: t('variance'), kind: 'money'},
-      {key: 'achievement', label: t('achievement'), kind: 'ratio'},
-      {key: 'cumulative', label: t('cumulative'), kind: 'ratio'},
-      {key: 'shortfall', label: t('shortfall'), kind: 'text'},
-    ],
+    columns: defineColumns(
+      ['agency', t('agency'), 'text'],
+      ['year', t('year'), 'year'],
+      ['planned', t('planned'), 'money'],
+      ['achieved', t('achieved'), 'money'],
+      ['variance', t('variance'), 'money'],
+      ['achievement', t('achievement'), 'ratio'],
+      ['cumulative', t('cumulative'), 'ratio'],
+      ['shortfall', t('shortfall'), 'text'],
+    ),
     rows: actuals.rows.map((row) => ({agency: row.label, year: row.fiscalYear, planned: row.planned, achieved: row.achieved, variance: row.variance, achievement: row.achievement, cumulative: row.cumulativeAchievement, shortfall: row.shortfall ? '⚑' : row.achievement === null ? row.achievementNote ?? null : null})),
     totals: [{agency: null, year: null, planned: actuals.total.planned, achieved: actuals.total.achieved, variance: actuals.total.variance, achievement: actuals.total.achievement, cumulative: null, shortfall: actuals.total.shortfall ? '⚑' : null}],
     note: actuals.notes.join(' '),
@@ -340,13 +341,13 @@ function actualsParts(actuals: ActualsResult, lang: Lang): {tables: ReportTable[
   const byYear: ReportTable = {
     id: 'bench-actuals-years',
     title: `${t('actualsByYear')} (${actuals.currency})`,
-    columns: [
-      {key: 'year', label: t('year'), kind: 'year'},
-      {key: 'planned', label: t('planned'), kind: 'money'},
-      {key: 'achieved', label: t('achieved'), kind: 'money'},
-      {key: 'achievement', label: t('achievement'), kind: 'ratio'},
-      {key: 'cumulative', label: t('cumulative'), kind: 'ratio'},
-    ],
+    columns: defineColumns(
+      ['year', t('year'), 'year'],
+      ['planned', t('planned'), 'money'],
+      ['achieved', t('achieved'), 'money'],
+      ['achievement', t('achievement'), 'ratio'],
+      ['cumulative', t('cumulative'), 'ratio'],
+    ),
     rows: actuals.byYear.map((year) => ({year: year.fiscalYear, planned: year.planned, achieved: year.achieved, achievement: year.achievement, cumulative: year.cumulativeAchievement})),
   }
   const percent = (value: string | null) => (value === null ? t('naNote') : `${new Dec(value).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)}%`)

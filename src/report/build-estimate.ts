@@ -3,7 +3,8 @@ import type {Scenario} from '../estimate/model.js'
 import type {ParamValue} from '../estimate/params.js'
 import type {EstimateResult} from '../estimate/results.js'
 import type {SensitivityRow} from '../estimate/uncertainty.js'
-import {translator} from './i18n.js'
+import {translator, type LabelKey} from './i18n.js'
+import {defineColumns} from './columns.js'
 import type {ChartSpec, ReportDocument, ReportTable, Section} from './model.js'
 import type {Lang} from '../domain/lang.js'
 
@@ -53,16 +54,52 @@ export function scenarioParameters(scenario: Scenario): Array<{path: string; val
   return out
 }
 
+/** What every section of an estimate report needs. */
+interface Context {
+  input: EstimateReportInput
+  t: (key: LabelKey) => string
+  /** The estimate by ministry: the primary result. */
+  result: EstimateResult
+  /** The unit of amounts in thousands: 千円, or thousand USD. */
+  unit: string
+  /** A ministry's name by its code. */
+  name: (code: string) => string
+}
+
 /** The estimate report: summary, effects, cash flow, ministries, measures, areas, joint use, uncertainty, assumptions, method. */
 export function buildEstimateReport(input: EstimateReportInput): ReportDocument {
   const t = translator(input.lang)
   const result = input.byMinistry
   const currency = result.scenario.currency
-  const unit = currency === 'JPY' ? t('thousandYen') : `thousand ${currency}`
-  const name = (code: string) => input.ministryNames.get(code) ?? code
-  const sections: Section[] = []
+  const c: Context = {input, t, result, unit: currency === 'JPY' ? t('thousandYen') : `thousand ${currency}`, name: (code) => input.ministryNames.get(code) ?? code}
+  const uncertainty = uncertaintySection(c)
+  const sections: Section[] = [
+    summarySection(c),
+    effectsSection(c),
+    cashFlowSection(c),
+    ministrySection(c),
+    measureSection(c),
+    areaSection(c),
+    jointUseSection(c),
+    ...(uncertainty ? [uncertainty] : []),
+    assumptionsSection(c),
+    methodSection(c),
+  ]
+  return {
+    name: input.scenario.name,
+    title: input.scenario.title ?? `${t('reportTitle')}: ${input.scenario.name}`,
+    subtitle: `FY${input.scenario.horizon[0]}–FY${input.scenario.horizon[1]} · ${currency}`,
+    lang: input.lang,
+    currency,
+    data: {...result, uncertainty: input.uncertainty, sensitivity: input.sensitivity},
+    sections,
+  }
+}
 
-  sections.push({
+/** The key figures. */
+function summarySection(c: Context): Section {
+  const {input, t, result, unit} = c
+  return {
     id: 'summary',
     title: t('summary'),
     paragraphs: [input.scenario.description ?? ''].filter(Boolean),
@@ -74,19 +111,23 @@ export function buildEstimateReport(input: EstimateReportInput): ReportDocument 
       {label: t('hoursSaved'), value: groupDigits(new Dec(result.hours.runRateSaved).toFixed(0))},
       {label: t('fte'), value: result.hours.runRateFte},
     ],
-  })
+  }
+}
 
+/** The optimization effects in the layout of the 2009 table. */
+function effectsSection(c: Context): Section {
+  const {t, result, unit, name} = c
   const effects: ReportTable = {
     id: 'effects',
     title: t('effects'),
-    columns: [
-      {key: 'leadMinistry', label: t('leadMinistry'), kind: 'text'},
-      {key: 'area', label: t('area'), kind: 'text'},
-      {key: 'costReduction', label: `${t('costReduction')} (${unit})`, kind: 'thousands'},
-      {key: 'costYear', label: t('year'), kind: 'year'},
-      {key: 'hoursReduction', label: `${t('hoursReduction')} (${t('hours')})`, kind: 'hours'},
-      {key: 'hoursYear', label: t('year'), kind: 'year'},
-    ],
+    columns: defineColumns(
+      ['leadMinistry', t('leadMinistry'), 'text'],
+      ['area', t('area'), 'text'],
+      ['costReduction', `${t('costReduction')} (${unit})`, 'thousands'],
+      ['costYear', t('year'), 'year'],
+      ['hoursReduction', `${t('hoursReduction')} (${t('hours')})`, 'hours'],
+      ['hoursYear', t('year'), 'year'],
+    ),
     rows: result.effects.rows.map((row) => ({
       leadMinistry: row.kind === 'joint-use' ? '' : name(row.leadMinistry),
       area: row.kind === 'joint-use' ? `＊${t('jointUse')}（${row.area}）` : row.area,
@@ -98,21 +139,25 @@ export function buildEstimateReport(input: EstimateReportInput): ReportDocument 
     totals: [{leadMinistry: t('total'), area: '', costReduction: result.effects.totals.costReductionThousandYen, costYear: null, hoursReduction: result.effects.totals.hoursReduction, hoursYear: null}],
     note: `＊ ${t('jointUse')}: ${t('before')} ${wholeThousands(result.effects.jointUseSummary.before)}, ${t('after')} ${wholeThousands(result.effects.jointUseSummary.after)}, ${t('reduction')} ${wholeThousands(result.effects.jointUseSummary.reduction)} (${unit})`,
   }
-  sections.push({id: 'effects', title: t('effects'), tables: [effects]})
+  return {id: 'effects', title: t('effects'), tables: [effects]}
+}
 
+/** The yearly cash flow, with the cumulative net and the savings by measure. */
+function cashFlowSection(c: Context): Section {
+  const {input, t, result, unit} = c
   const cashFlow: ReportTable = {
     id: 'cash-flow',
     title: t('cashFlow'),
-    columns: [
-      {key: 'year', label: t('year'), kind: 'year'},
-      {key: 'baseline', label: t('baseline'), kind: 'money'},
-      {key: 'scenario', label: t('scenario'), kind: 'money'},
-      {key: 'savings', label: t('savings'), kind: 'money'},
-      {key: 'avoidance', label: t('avoidance'), kind: 'money'},
-      {key: 'oneTime', label: t('oneTime'), kind: 'money'},
-      {key: 'net', label: t('net'), kind: 'money'},
-      {key: 'cumulative', label: t('cumulative'), kind: 'money'},
-    ],
+    columns: defineColumns(
+      ['year', t('year'), 'year'],
+      ['baseline', t('baseline'), 'money'],
+      ['scenario', t('scenario'), 'money'],
+      ['savings', t('savings'), 'money'],
+      ['avoidance', t('avoidance'), 'money'],
+      ['oneTime', t('oneTime'), 'money'],
+      ['net', t('net'), 'money'],
+      ['cumulative', t('cumulative'), 'money'],
+    ),
     rows: result.totals.byYear.map((row) => ({year: row.year, baseline: row.baseline, scenario: row.scenario, savings: row.savings, avoidance: row.avoidance, oneTime: row.oneTime, net: row.net, cumulative: row.cumulative})),
     totals: [{year: t('total'), baseline: null, scenario: null, savings: result.totals.savings, avoidance: result.totals.avoidance, oneTime: result.totals.oneTime, net: result.totals.net, cumulative: null}],
   }
@@ -136,31 +181,39 @@ export function buildEstimateReport(input: EstimateReportInput): ReportDocument 
       yTitle: unit,
     },
   ]
-  sections.push({id: 'cash-flow', title: t('cashFlow'), tables: [cashFlow], charts: cashCharts})
+  return {id: 'cash-flow', title: t('cashFlow'), tables: [cashFlow], charts: cashCharts}
+}
 
-  const groupTable = (id: string, title: string, keyLabel: string, rows: EstimateResult['by']['rows'], labelOf: (key: string) => string): ReportTable => ({
+/** Savings, avoidance, one-time costs, net, run-rate, hours and FTE by group, the estimate's totals at the foot. */
+function groupTable(c: Context, id: string, title: string, keyLabel: string, rows: EstimateResult['by']['rows'], labelOf: (key: string) => string): ReportTable {
+  const {t, result} = c
+  return {
     id,
     title,
-    columns: [
-      {key: 'key', label: keyLabel, kind: 'text'},
-      {key: 'savings', label: t('savings'), kind: 'money'},
-      {key: 'avoidance', label: t('avoidance'), kind: 'money'},
-      {key: 'oneTime', label: t('oneTime'), kind: 'money'},
-      {key: 'net', label: t('net'), kind: 'money'},
-      {key: 'runRate', label: t('runRate'), kind: 'money'},
-      {key: 'hoursSaved', label: t('hoursSaved'), kind: 'hours'},
-      {key: 'fte', label: t('fte'), kind: 'fte'},
-    ],
+    columns: defineColumns(
+      ['key', keyLabel, 'text'],
+      ['savings', t('savings'), 'money'],
+      ['avoidance', t('avoidance'), 'money'],
+      ['oneTime', t('oneTime'), 'money'],
+      ['net', t('net'), 'money'],
+      ['runRate', t('runRate'), 'money'],
+      ['hoursSaved', t('hoursSaved'), 'hours'],
+      ['fte', t('fte'), 'fte'],
+    ),
     rows: rows.map((row) => ({key: labelOf(row.key), savings: row.savings, avoidance: row.avoidance, oneTime: row.oneTime, net: row.net, runRate: row.runRateSavings, hoursSaved: row.hoursSaved, fte: row.fte})),
     totals: [{key: t('total'), savings: result.totals.savings, avoidance: result.totals.avoidance, oneTime: result.totals.oneTime, net: result.totals.net, runRate: result.totals.runRateSavings, hoursSaved: result.hours.runRateSaved, fte: result.hours.runRateFte}],
-  })
+  }
+}
 
+/** By ministry: the table, savings by ministry and run-rate before and after. */
+function ministrySection(c: Context): Section {
+  const {t, result, unit, name} = c
   const ministryRows = result.by.rows
   const sortedBySavings = [...ministryRows].sort((a, b) => new Dec(b.runRateSavings).comparedTo(a.runRateSavings))
-  sections.push({
+  return {
     id: 'by-ministry',
     title: t('byMinistry'),
-    tables: [groupTable('by-ministry', t('byMinistry'), t('ministry'), ministryRows, name)],
+    tables: [groupTable(c, 'by-ministry', t('byMinistry'), t('ministry'), ministryRows, name)],
     charts: [
       {id: 'savings-by-ministry', kind: 'horizontal-bar', title: `${t('chartSavingsByMinistry')} (${t('runRate')})`, labels: sortedBySavings.map((row) => name(row.key)), series: [{label: t('runRate'), values: sortedBySavings.map((row) => thousands(row.runRateSavings))}], xTitle: unit},
       {
@@ -175,86 +228,111 @@ export function buildEstimateReport(input: EstimateReportInput): ReportDocument 
         yTitle: unit,
       },
     ],
-  })
-  sections.push({id: 'by-measure', title: t('byMeasure'), tables: [groupTable('by-measure', t('byMeasure'), t('measure'), input.byMeasure.by.rows, (key) => input.measureLabels?.get(key) ?? key)]})
+  }
+}
+
+/** By measure. */
+function measureSection(c: Context): Section {
+  const {input, t} = c
+  return {id: 'by-measure', title: t('byMeasure'), tables: [groupTable(c, 'by-measure', t('byMeasure'), t('measure'), input.byMeasure.by.rows, (key) => input.measureLabels?.get(key) ?? key)]}
+}
+
+/** By business area, with the hours saved. */
+function areaSection(c: Context): Section {
+  const {input, t} = c
   const areaRows = input.byArea.by.rows
   const hoursSorted = [...areaRows].filter((row) => new Dec(row.hoursSaved).isPositive()).sort((a, b) => new Dec(b.hoursSaved).comparedTo(a.hoursSaved))
-  sections.push({
+  return {
     id: 'by-area',
     title: t('byArea'),
-    tables: [groupTable('by-area', t('byArea'), t('area'), areaRows, (key) => key || '—')],
+    tables: [groupTable(c, 'by-area', t('byArea'), t('area'), areaRows, (key) => key || '—')],
     charts: [{id: 'hours-by-area', kind: 'horizontal-bar', title: t('chartHoursByArea'), labels: hoursSorted.map((row) => row.key || '—'), series: [{label: t('hoursSaved'), values: hoursSorted.map((row) => new Dec(row.hoursSaved).toNumber())}], xTitle: t('hours')}],
-  })
+  }
+}
 
+/** The joint-use (共同利用) effects and their summary. */
+function jointUseSection(c: Context): Section {
+  const {t, result, unit} = c
   const jointRows = result.effects.rows.filter((row) => row.kind === 'joint-use')
-  sections.push({
+  return {
     id: 'joint-use',
     title: t('jointUse'),
     tables: [{
       id: 'joint-use',
       title: t('jointUse'),
-      columns: [
-        {key: 'area', label: t('area'), kind: 'text'},
-        {key: 'before', label: `${t('before')} (${unit})`, kind: 'thousands'},
-        {key: 'after', label: `${t('after')} (${unit})`, kind: 'thousands'},
-        {key: 'reduction', label: `${t('reduction')} (${unit})`, kind: 'thousands'},
-        {key: 'year', label: t('year'), kind: 'year'},
-      ],
+      columns: defineColumns(
+        ['area', t('area'), 'text'],
+        ['before', `${t('before')} (${unit})`, 'thousands'],
+        ['after', `${t('after')} (${unit})`, 'thousands'],
+        ['reduction', `${t('reduction')} (${unit})`, 'thousands'],
+        ['year', t('year'), 'year'],
+      ),
       rows: jointRows.map((row) => ({area: row.area, before: row.before ?? null, after: row.after ?? null, reduction: row.costReductionThousandYen, year: row.costYear})),
       totals: [{area: t('total'), before: result.effects.jointUseSummary.before, after: result.effects.jointUseSummary.after, reduction: result.effects.jointUseSummary.reduction, year: null}],
     }],
-  })
-
-  if (input.uncertainty || input.sensitivity?.length) {
-    const u = input.uncertainty
-    const tables: ReportTable[] = []
-    const charts: ChartSpec[] = []
-    if (u?.npv) {
-      tables.push({
-        id: 'uncertainty',
-        title: `${t('uncertainty')} (${u.simulations ?? ''} runs, seed ${u.seed ?? ''})`,
-        columns: [{key: 'figure', label: '', kind: 'text'}, {key: 'p10', label: 'P10', kind: 'money'}, {key: 'p50', label: 'P50', kind: 'money'}, {key: 'p90', label: 'P90', kind: 'money'}],
-        rows: [
-          {figure: t('npv'), p10: u.npv.p10, p50: u.npv.p50, p90: u.npv.p90},
-          ...(u.runRateSavings ? [{figure: t('runRate'), p10: u.runRateSavings.p10, p50: u.runRateSavings.p50, p90: u.runRateSavings.p90}] : []),
-        ],
-      })
-      if (u.npvRuns?.length) charts.push({id: 'npv-distribution', kind: 'histogram', title: t('chartNpvDistribution'), labels: [], series: [{label: t('npv'), values: u.npvRuns.map(thousands)}], xTitle: unit, markers: [{label: 'P10', at: thousands(u.npv.p10)}, {label: 'P50', at: thousands(u.npv.p50)}, {label: 'P90', at: thousands(u.npv.p90)}]})
-    }
-    if (input.sensitivity?.length) {
-      const rows = input.sensitivity
-      tables.push({
-        id: 'sensitivity',
-        title: t('chartTornado'),
-        columns: [{key: 'path', label: t('parameter'), kind: 'text'}, {key: 'low', label: 'low', kind: 'text'}, {key: 'high', label: 'high', kind: 'text'}, {key: 'npvLow', label: `${t('npv')} (low)`, kind: 'money'}, {key: 'npvHigh', label: `${t('npv')} (high)`, kind: 'money'}, {key: 'swing', label: 'swing', kind: 'money'}],
-        rows: rows.map((row) => ({path: row.path, low: row.low, high: row.high, npvLow: row.npvLow, npvHigh: row.npvHigh, swing: row.swing})),
-      })
-      charts.push({id: 'tornado', kind: 'tornado', title: t('chartTornado'), labels: rows.map((row) => row.path), series: [{label: 'low', values: rows.map((row) => thousands(row.npvLow))}, {label: 'high', values: rows.map((row) => thousands(row.npvHigh))}], xTitle: unit, referenceLine: {label: t('npv'), value: thousands(result.totals.npv)}})
-    }
-    sections.push({id: 'uncertainty', title: t('uncertainty'), tables, charts})
   }
+}
 
+/** The Monte Carlo and the tornado, when the estimate has them. */
+function uncertaintySection(c: Context): Section | undefined {
+  const {input, t, result, unit} = c
+  if (!input.uncertainty && !input.sensitivity?.length) return undefined
+  const u = input.uncertainty
+  const tables: ReportTable[] = []
+  const charts: ChartSpec[] = []
+  if (u?.npv) {
+    tables.push({
+      id: 'uncertainty',
+      title: `${t('uncertainty')} (${u.simulations ?? ''} runs, seed ${u.seed ?? ''})`,
+      columns: defineColumns(['figure', '', 'text'], ['p10', 'P10', 'money'], ['p50', 'P50', 'money'], ['p90', 'P90', 'money']),
+      rows: [
+        {figure: t('npv'), p10: u.npv.p10, p50: u.npv.p50, p90: u.npv.p90},
+        ...(u.runRateSavings ? [{figure: t('runRate'), p10: u.runRateSavings.p10, p50: u.runRateSavings.p50, p90: u.runRateSavings.p90}] : []),
+      ],
+    })
+    if (u.npvRuns?.length) charts.push({id: 'npv-distribution', kind: 'histogram', title: t('chartNpvDistribution'), labels: [], series: [{label: t('npv'), values: u.npvRuns.map(thousands)}], xTitle: unit, markers: [{label: 'P10', at: thousands(u.npv.p10)}, {label: 'P50', at: thousands(u.npv.p50)}, {label: 'P90', at: thousands(u.npv.p90)}]})
+  }
+  if (input.sensitivity?.length) {
+    const rows = input.sensitivity
+    tables.push({
+      id: 'sensitivity',
+      title: t('chartTornado'),
+      columns: defineColumns(['path', t('parameter'), 'text'], ['low', 'low', 'text'], ['high', 'high', 'text'], ['npvLow', `${t('npv')} (low)`, 'money'], ['npvHigh', `${t('npv')} (high)`, 'money'], ['swing', 'swing', 'money']),
+      rows: rows.map((row) => ({path: row.path, low: row.low, high: row.high, npvLow: row.npvLow, npvHigh: row.npvHigh, swing: row.swing})),
+    })
+    charts.push({id: 'tornado', kind: 'tornado', title: t('chartTornado'), labels: rows.map((row) => row.path), series: [{label: 'low', values: rows.map((row) => thousands(row.npvLow))}, {label: 'high', values: rows.map((row) => thousands(row.npvHigh))}], xTitle: unit, referenceLine: {label: t('npv'), value: thousands(result.totals.npv)}})
+  }
+  return {id: 'uncertainty', title: t('uncertainty'), tables, charts}
+}
+
+/** The assumptions register and every numeric parameter. */
+function assumptionsSection(c: Context): Section {
+  const {input, t} = c
   const parameters = scenarioParameters(input.scenario)
-  sections.push({
+  return {
     id: 'assumptions',
     title: t('assumptions'),
     tables: [
       {
         id: 'assumptions',
         title: t('assumptions'),
-        columns: [{key: 'id', label: 'id', kind: 'text'}, {key: 'description', label: t('description'), kind: 'text'}, {key: 'value', label: t('value'), kind: 'text'}, {key: 'source', label: t('source'), kind: 'text'}, {key: 'owner', label: t('owner'), kind: 'text'}, {key: 'date', label: t('date'), kind: 'text'}],
+        columns: defineColumns(['id', 'id', 'text'], ['description', t('description'), 'text'], ['value', t('value'), 'text'], ['source', t('source'), 'text'], ['owner', t('owner'), 'text'], ['date', t('date'), 'text']),
         rows: input.scenario.assumptions.map((a) => ({id: a.id, description: a.description, value: a.value ?? null, source: a.source ?? null, owner: a.owner ?? null, date: a.date ?? null})),
       },
       {
         id: 'parameters',
         title: t('parameter'),
-        columns: [{key: 'path', label: t('parameter'), kind: 'text'}, {key: 'base', label: t('value'), kind: 'text'}, {key: 'low', label: 'low', kind: 'text'}, {key: 'high', label: 'high', kind: 'text'}, {key: 'distribution', label: 'distribution', kind: 'text'}],
+        columns: defineColumns(['path', t('parameter'), 'text'], ['base', t('value'), 'text'], ['low', 'low', 'text'], ['high', 'high', 'text'], ['distribution', 'distribution', 'text']),
         rows: parameters.map(({path, value}) => ({path, base: value.base, low: value.low ?? null, high: value.high ?? null, distribution: value.low === undefined ? null : value.distribution ?? null})),
       },
     ],
-  })
+  }
+}
 
-  sections.push({
+/** How the figures are computed. */
+function methodSection(c: Context): Section {
+  const {input, t} = c
+  return {
     id: 'method',
     title: t('method'),
     paragraphs: [
@@ -263,19 +341,8 @@ export function buildEstimateReport(input: EstimateReportInput): ReportDocument 
       'Money is exact: integers of the currency\'s minor unit, ratios applied with half-away-from-zero rounding per system, measure and year; every total is the exact sum of those cells. Tables round half-up to the unit shown.',
       `Run-rate savings are the savings of the last horizon year (FY${input.scenario.horizon[1]}); the year shown is the first in which they are reached. NPV discounts each year's net ${input.scenario.discount.kind === 'rate' ? `at ${input.scenario.discount.rate.base}` : input.scenario.discount.kind === 'green-book' ? 'on the Green Book schedule (3.5% to year 30, 3.0% from year 31)' : 'on the scenario\'s schedule'} from FY${input.scenario.horizon[0]} (year 0). Payback is the first year from which the cumulative net stays at or above zero.`,
     ],
-  })
-
-  return {
-    name: input.scenario.name,
-    title: input.scenario.title ?? `${t('reportTitle')}: ${input.scenario.name}`,
-    subtitle: `FY${input.scenario.horizon[0]}–FY${input.scenario.horizon[1]} · ${currency}`,
-    lang: input.lang,
-    currency,
-    data: {...result, uncertainty: input.uncertainty, sensitivity: input.sensitivity},
-    sections,
   }
 }
-
 /** A figure already in thousands, rounded half-up for display. */
 function wholeThousands(value: string): string {
   return groupDigits(new Dec(value).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0))

@@ -6,11 +6,15 @@ import {
   computeTotals,
   rowJson,
   totalsJson,
+  type AreaLine,
+  type MinistryGroup,
   type ReferenceRow,
   type ReferenceTable,
+  type Totals,
 } from '../reference/jp2009.js'
 import {LABELS as REFERENCE_LABELS, publishedAreaName, referenceNotes, titleOf} from '../reference/tables.js'
-import {translator} from './i18n.js'
+import {translator, type LabelKey} from './i18n.js'
+import {defineColumns} from './columns.js'
 import type {Cell, ChartSpec, ReportColumn, ReportDocument, ReportTable, Section} from './model.js'
 import type {Lang} from '../domain/lang.js'
 
@@ -60,25 +64,73 @@ function zeroAsNull(value: string): string | null {
   return new Dec(value).isZero() ? null : value
 }
 
+/** What every section of a reference report needs. */
+interface Context {
+  table: ReferenceTable
+  lang: Lang
+  t: (key: LabelKey) => string
+  text: (key: keyof typeof TEXT) => string
+  labels: (typeof REFERENCE_LABELS)[Lang]
+  totals: Totals
+  /** Thousands of yen, in the report's language. */
+  unit: string
+  leads: MinistryGroup[]
+  implementing: MinistryGroup[]
+  areas: AreaLine[]
+}
+
+/** The report of a reference table: the table as published, by lead ministry, by area, joint use, the checks, the metadata. */
 export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportDocument {
   const t = translator(lang)
-  const text = (key: keyof typeof TEXT) => TEXT[key][lang]
-  const labels = REFERENCE_LABELS[lang]
   const {meta, rows} = table
-  const totals = computeTotals(rows)
-  const unit = t('thousandYen')
-  const sections: Section[] = []
+  const c: Context = {
+    table,
+    lang,
+    t,
+    text: (key) => TEXT[key][lang],
+    labels: REFERENCE_LABELS[lang],
+    totals: computeTotals(rows),
+    unit: t('thousandYen'),
+    leads: byLeadMinistry(table),
+    implementing: byImplementingMinistry(table),
+    areas: byArea(table),
+  }
+  const {leads, implementing, areas} = c
+  const sections: Section[] = [publishedSection(c), leadMinistrySection(c), areaSection(c), jointUseSection(c), checksSection(c), metadataSection(c)]
+  return {
+    name: `reference-${meta.id}`,
+    title: titleOf(table, lang),
+    subtitle: `${meta.source.original} · ${meta.published}${meta.estimate ? ` · ${meta.estimateLabel ?? '試算'}` : ''}`,
+    lang,
+    currency: 'JPY',
+    data: {
+      id: meta.id,
+      meta,
+      rows: rows.map(rowJson),
+      totals: totalsJson(rows),
+      jointUseSummary: meta.jointUseSummary,
+      checks: table.checks,
+      byLeadMinistry: leads.map((group) => ({leadMinistry: group.ministries[0], areaRows: group.areaRows, totals: group.totals})),
+      byImplementingMinistry: implementing.map((group) => ({implementingMinistries: group.ministries, areaRows: group.areaRows, totals: group.totals})),
+      byArea: areas,
+    },
+    sections,
+  }
+}
 
-  /* The table in its published layout: the lead ministry at the start of its group, ＊ rows under their area. */
-  const layoutColumns: ReportColumn[] = [
-    {key: 'seq', label: '#', kind: 'count'},
-    {key: 'leadMinistry', label: labels.lead, kind: 'text'},
-    {key: 'area', label: labels.area, kind: 'text'},
-    {key: 'costReduction', label: heading(labels.cost), kind: 'thousands'},
-    {key: 'costYear', label: labels.year, kind: 'year'},
-    {key: 'hoursReduction', label: heading(labels.hours), kind: 'hours'},
-    {key: 'hoursYear', label: labels.year, kind: 'year'},
-  ]
+/** The table in its published layout: the lead ministry at the start of its group, ＊ rows under their area. */
+function publishedSection(c: Context): Section {
+  const {table, lang, text, labels, totals} = c
+  const {rows} = table
+  const layoutColumns = defineColumns(
+    ['seq', '#', 'count'],
+    ['leadMinistry', labels.lead, 'text'],
+    ['area', labels.area, 'text'],
+    ['costReduction', heading(labels.cost), 'thousands'],
+    ['costYear', labels.year, 'year'],
+    ['hoursReduction', heading(labels.hours), 'hours'],
+    ['hoursYear', labels.year, 'year'],
+  )
   let lead: string | undefined
   const layoutRows = rows.map((row: ReferenceRow): Record<string, Cell> => {
     const leadCell = row.leadMinistry === lead ? '' : row.leadMinistry
@@ -102,19 +154,23 @@ export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportD
     ],
     note: referenceNotes(table, lang).join(' '),
   }
-  sections.push({id: 'reference-table', title: text('table'), tables: [published]})
+  return {id: 'reference-table', title: text('table'), tables: [published]}
+}
 
-  /* By lead ministry: subtotals, and the cost reduction as a sorted bar chart. */
-  const groupColumns = (first: string): ReportColumn[] => [
-    {key: 'ministry', label: first, kind: 'text'},
-    {key: 'areas', label: labels.areaCount, kind: 'count'},
-    {key: 'costReduction', label: heading(labels.cost), kind: 'thousands'},
-    {key: 'jointUse', label: heading(labels.jointUse), kind: 'thousands'},
-    {key: 'hoursReduction', label: heading(labels.hours), kind: 'hours'},
-  ]
+/** By lead ministry: subtotals, and the cost reduction as a sorted bar chart. */
+function leadMinistrySection(c: Context): Section {
+  const {table, t, labels, totals, unit, leads, implementing} = c
+  const {rows} = table
+  const groupColumns = (first: string): ReportColumn[] =>
+    defineColumns(
+      ['ministry', first, 'text'],
+      ['areas', labels.areaCount, 'count'],
+      ['costReduction', heading(labels.cost), 'thousands'],
+      ['jointUse', heading(labels.jointUse), 'thousands'],
+      ['hoursReduction', heading(labels.hours), 'hours'],
+    )
   const areaCount = rows.filter((row) => row.kind === 'area').length
   const groupTotals = [{ministry: labels.totalArea, areas: areaCount, costReduction: totals.costReductionThousandYen, jointUse: totals.jointUseThousandYen, hoursReduction: totals.hoursReduction}]
-  const leads = byLeadMinistry(table)
   const leadTable: ReportTable = {
     id: 'by-lead-ministry',
     title: capitalised(labels.byLead),
@@ -122,7 +178,6 @@ export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportD
     rows: leads.map((group) => ({ministry: group.ministries.join(''), areas: group.areaRows.length, costReduction: group.totals.costReductionThousandYen, jointUse: zeroAsNull(group.totals.jointUseThousandYen), hoursReduction: group.totals.hoursReduction})),
     totals: groupTotals,
   }
-  const implementing = byImplementingMinistry(table)
   const implementingTable: ReportTable = {
     id: 'by-implementing-ministry',
     title: capitalised(labels.byImplementing),
@@ -146,10 +201,12 @@ export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportD
     xTitle: labels.lead,
     yTitle: unit,
   }
-  sections.push({id: 'by-lead-ministry', title: capitalised(labels.byLead), tables: [leadTable, implementingTable], charts: [leadChart]})
+  return {id: 'by-lead-ministry', title: capitalised(labels.byLead), tables: [leadTable, implementingTable], charts: [leadChart]}
+}
 
-  /* By area: one line per area row with its joint-use effect, and the hours as a horizontal bar chart. */
-  const areas = byArea(table)
+/** By area: one line per area row with its joint-use effect, and the hours as a horizontal bar chart. */
+function areaSection(c: Context): Section {
+  const {t, labels, totals, areas} = c
   const areaRows = areas.map((line) => ({
     seq: line.seq,
     leadMinistry: line.leadMinistry,
@@ -164,17 +221,17 @@ export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportD
   const areaTable: ReportTable = {
     id: 'by-area',
     title: capitalised(labels.byArea),
-    columns: [
-      {key: 'seq', label: '#', kind: 'count'},
-      {key: 'leadMinistry', label: labels.lead, kind: 'text'},
-      {key: 'implementing', label: labels.implementing, kind: 'text'},
-      {key: 'area', label: labels.area, kind: 'text'},
-      {key: 'costReduction', label: heading(labels.cost), kind: 'thousands'},
-      {key: 'costYear', label: labels.year, kind: 'year'},
-      {key: 'jointUse', label: heading(labels.jointUse), kind: 'thousands'},
-      {key: 'hoursReduction', label: heading(labels.hours), kind: 'hours'},
-      {key: 'hoursYear', label: labels.year, kind: 'year'},
-    ],
+    columns: defineColumns(
+      ['seq', '#', 'count'],
+      ['leadMinistry', labels.lead, 'text'],
+      ['implementing', labels.implementing, 'text'],
+      ['area', labels.area, 'text'],
+      ['costReduction', heading(labels.cost), 'thousands'],
+      ['costYear', labels.year, 'year'],
+      ['jointUse', heading(labels.jointUse), 'thousands'],
+      ['hoursReduction', heading(labels.hours), 'hours'],
+      ['hoursYear', labels.year, 'year'],
+    ),
     rows: areaRows,
     totals: [{seq: '', leadMinistry: '', implementing: '', area: labels.totalArea, costReduction: totals.costReductionThousandYen, costYear: '', jointUse: totals.jointUseThousandYen, hoursReduction: totals.hoursReduction, hoursYear: ''}],
   }
@@ -189,13 +246,17 @@ export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportD
     series: [{label: t('hoursReduction'), values: withHours.map((line) => new Dec(line.hoursReduction!).toNumber())}],
     xTitle: t('hours'),
   }
-  sections.push({id: 'by-area', title: capitalised(labels.byArea), tables: [areaTable], charts: [hoursChart]})
+  return {id: 'by-area', title: capitalised(labels.byArea), tables: [areaTable], charts: [hoursChart]}
+}
 
-  /* Joint use: the summary (before, after, reduction) and the ＊ rows that make it up. */
-  const summary = meta.jointUseSummary
+/** Joint use: the summary (before, after, reduction) and the ＊ rows that make it up. */
+function jointUseSection(c: Context): Section {
+  const {table, t, text, labels, totals, unit} = c
+  const {rows} = table
+  const summary = table.meta.jointUseSummary
   const areaBySeq = new Map(rows.filter((row) => row.kind === 'area').map((row) => [row.seq, row]))
   const jointRows = rows.filter((row) => row.kind === 'joint-use')
-  sections.push({
+  return {
     id: 'joint-use',
     title: t('jointUse'),
     paragraphs: [`${text('businesses')}: ${summary.businesses.join('、')}`],
@@ -203,23 +264,23 @@ export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportD
       {
         id: 'joint-use-summary',
         title: t('jointUse'),
-        columns: [
-          {key: 'before', label: `${t('before')} (${unit})`, kind: 'thousands'},
-          {key: 'after', label: `${t('after')} (${unit})`, kind: 'thousands'},
-          {key: 'reduction', label: `${t('reduction')} (${unit})`, kind: 'thousands'},
-        ],
+        columns: defineColumns(
+          ['before', `${t('before')} (${unit})`, 'thousands'],
+          ['after', `${t('after')} (${unit})`, 'thousands'],
+          ['reduction', `${t('reduction')} (${unit})`, 'thousands'],
+        ),
         rows: [{before: summary.before, after: summary.after, reduction: summary.reduction}],
       },
       {
         id: 'joint-use-rows',
         title: `${JOINT_USE_MARK}${heading(labels.jointUse)}`,
-        columns: [
-          {key: 'seq', label: '#', kind: 'count'},
-          {key: 'leadMinistry', label: labels.lead, kind: 'text'},
-          {key: 'area', label: text('belongsTo'), kind: 'text'},
-          {key: 'costReduction', label: `${t('reduction')} (${unit})`, kind: 'thousands'},
-          {key: 'costYear', label: labels.year, kind: 'year'},
-        ],
+        columns: defineColumns(
+          ['seq', '#', 'count'],
+          ['leadMinistry', labels.lead, 'text'],
+          ['area', text('belongsTo'), 'text'],
+          ['costReduction', `${t('reduction')} (${unit})`, 'thousands'],
+          ['costYear', labels.year, 'year'],
+        ),
         rows: jointRows.map((row) => {
           const owner = row.belongsTo === null ? undefined : areaBySeq.get(row.belongsTo)
           return {seq: row.seq, leadMinistry: row.leadMinistry, area: owner ? publishedAreaName(owner) : null, costReduction: row.costReductionThousandYen, costYear: row.costYear}
@@ -227,31 +288,38 @@ export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportD
         totals: [{seq: '', leadMinistry: t('total'), area: '', costReduction: totals.jointUseThousandYen, costYear: ''}],
       },
     ],
-  })
+  }
+}
 
-  /* The checks run when the table was loaded. */
-  sections.push({
+/** The checks run when the table was loaded. */
+function checksSection(c: Context): Section {
+  const {table, text} = c
+  return {
     id: 'checks',
     title: text('checks'),
     tables: [
       {
         id: 'checks',
         title: text('checks'),
-        columns: [
-          {key: 'result', label: text('result'), kind: 'text'},
-          {key: 'id', label: 'id', kind: 'text'},
-          {key: 'description', label: text('check'), kind: 'text'},
-          {key: 'expected', label: text('expected'), kind: 'text'},
-          {key: 'actual', label: text('actual'), kind: 'text'},
-        ],
+        columns: defineColumns(
+          ['result', text('result'), 'text'],
+          ['id', 'id', 'text'],
+          ['description', text('check'), 'text'],
+          ['expected', text('expected'), 'text'],
+          ['actual', text('actual'), 'text'],
+        ),
         rows: table.checks.map((check) => ({result: `${check.ok ? '✓' : '✗'} ${text(check.ok ? 'passed' : 'failed')}`, id: check.id, description: check.description, expected: check.expected, actual: check.actual})),
       },
     ],
-  })
+  }
+}
 
-  /* What the table is: source, date, units, and that it is an estimate. */
+/** What the table is: source, date, units, and that it is an estimate. */
+function metadataSection(c: Context): Section {
+  const {table, lang, text} = c
+  const {meta, rows} = table
   const source = meta.source
-  sections.push({
+  return {
     id: 'metadata',
     title: text('metadata'),
     figures: [
@@ -263,25 +331,5 @@ export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportD
       {label: text('rows'), value: String(rows.length)},
     ],
     paragraphs: referenceNotes(table, lang),
-  })
-
-  return {
-    name: `reference-${meta.id}`,
-    title: titleOf(table, lang),
-    subtitle: `${source.original} · ${meta.published}${meta.estimate ? ` · ${meta.estimateLabel ?? '試算'}` : ''}`,
-    lang,
-    currency: 'JPY',
-    data: {
-      id: meta.id,
-      meta,
-      rows: rows.map(rowJson),
-      totals: totalsJson(rows),
-      jointUseSummary: summary,
-      checks: table.checks,
-      byLeadMinistry: leads.map((group) => ({leadMinistry: group.ministries[0], areaRows: group.areaRows, totals: group.totals})),
-      byImplementingMinistry: implementing.map((group) => ({implementingMinistries: group.ministries, areaRows: group.areaRows, totals: group.totals})),
-      byArea: areas,
-    },
-    sections,
   }
 }
