@@ -137,33 +137,93 @@ class UnionFind {
   }
 }
 
+/** The estimate's optimization effects beside a reference table: by area, by ministry and in total. */
 export function compareWithReference(input: ReferenceComparisonInput): ReferenceComparison {
-  const {table, effects} = input
+  const {table} = input
   if (input.currency !== 'JPY') {
     throw new UsageError(`the ${table.meta.id} reference counts thousand yen; this estimate counts ${input.currency}`, {suggestion: 'compare an estimate whose scenario has currency: JPY'})
   }
   const areaRows = table.rows.filter((row) => row.kind === 'area')
-  const rowsByName = new Map<string, ReferenceRow[]>()
+  checkAreaMap(input, areaRows)
+  const linked = linkAreas(input, areaRows)
+  const byArea = compareByArea(input, linked)
+  const {byMinistry, unmatched} = compareByMinistry(input, areaRows, linked)
+  const unmappedReferenceAreas = areaRows.filter((row) => !linked.mappedRows.has(row.seq)).map((row) => ({seq: row.seq, area: row.area}))
+  const unmappedAreas = linked.estimateAreas.filter((area) => !linked.mappedAreas.has(area)).sort((a, b) => a.localeCompare(b, 'ja'))
+  const leftOut = byArea.filter((entry) => entry.status === 'reference-only').flatMap((entry) => entry.referenceAreas.map((row) => row.area))
+  return {
+    reference: {id: table.meta.id, title: table.meta.title.ja, published: table.meta.published, units: {cost: table.meta.units.cost, hours: table.meta.units.hours}},
+    areaMap: input.mapFile,
+    byArea,
+    byMinistry,
+    unmappedReferenceAreas,
+    unmappedAreas,
+    leftOut,
+    unmatchedMinistries: [...unmatched.values()],
+    totals: compareTotals(linked),
+    notes: [...COMPARISON_NOTES],
+  }
+}
+
+const COMPARISON_NOTES: readonly string[] = [
+  'Cost reduction in thousand yen at full run-rate (the estimate\'s optimization-effects view against the table\'s 削減經費（試算）); processing-time reduction in hours per year. Joint-use effects (＊共同利用化的效果) are kept apart from the area figures, as in the table.',
+  'Ratios are estimate ÷ reference, rounded half-up to 4 decimals; n/a where the reference figure is empty or 0 (a negative reference figure is a cost increase, and so is its ratio\'s sign).',
+  'By ministry, a reference row belongs to the ministries it names in parentheses (implementing ministries), else to its lead ministry (負責單位); a row naming several ministries is one joint row, and the estimate\'s effects of those ministries in the same areas are counted with it.',
+]
+
+/** Area rows of the table by their name (as areaKey folds it); a name may head several rows. */
+function rowsByName(areaRows: readonly ReferenceRow[]): Map<string, ReferenceRow[]> {
+  const byName = new Map<string, ReferenceRow[]>()
   for (const row of areaRows) {
     const key = areaKey(row.area)
-    rowsByName.set(key, [...(rowsByName.get(key) ?? []), row])
+    byName.set(key, [...(byName.get(key) ?? []), row])
   }
+  return byName
+}
 
-  // The map must name rows the table has.
+/** The map must name rows the table has: every entry that does not is an issue (exit 3). */
+function checkAreaMap(input: ReferenceComparisonInput, areaRows: readonly ReferenceRow[]): void {
+  const {table} = input
+  const byName = rowsByName(areaRows)
   const issues: InputIssue[] = []
   for (const entry of input.map) {
-    if (!rowsByName.has(areaKey(entry.referenceArea))) {
+    if (!byName.has(areaKey(entry.referenceArea))) {
       const guess = closest(entry.referenceArea, areaRows.map((row) => row.area))
       issues.push({file: input.mapFile, line: entry.line, column: '1 (reference_area)', value: entry.referenceArea, message: `no area row of ${table.meta.id} is named this`, hint: guess ? `did you mean ${guess}?` : `see kasumi reference show ${table.meta.id}`})
     }
   }
   if (issues.length > 0) throw new InvalidInputError(`${input.mapFile}: ${issues.length} problem${issues.length === 1 ? '' : 's'} found`, issues)
+}
 
+/** A connected set of reference rows and kasumi areas: the unit of the comparison by area. */
+interface Component {
+  rows: ReferenceRow[]
+  areas: Set<string>
+  reference: Sums
+  estimate: Sums
+  hasEstimate: boolean
+}
+
+/** Reference rows and kasumi areas linked through the area map, as connected components with their sums. */
+interface LinkedAreas {
+  components: Map<string, Component>
+  /** The component of a node: `r:<seq>` for a reference row, `a:<area>` for a kasumi area. */
+  componentOf: (node: string) => Component
+  mappedRows: Set<number>
+  mappedAreas: Set<string>
+  /** The business areas of the estimate's effects. */
+  estimateAreas: string[]
+}
+
+/** Links reference rows and kasumi areas through the map and sums each component on both sides. */
+function linkAreas(input: ReferenceComparisonInput, areaRows: readonly ReferenceRow[]): LinkedAreas {
+  const {table, effects} = input
+  const byName = rowsByName(areaRows)
   const links = new UnionFind()
   const mappedRows = new Set<number>()
   const mappedAreas = new Set<string>()
   for (const entry of input.map) {
-    for (const row of rowsByName.get(areaKey(entry.referenceArea))!) {
+    for (const row of byName.get(areaKey(entry.referenceArea))!) {
       links.union(`r:${row.seq}`, `a:${entry.area}`)
       mappedRows.add(row.seq)
     }
@@ -173,14 +233,6 @@ export function compareWithReference(input: ReferenceComparisonInput): Reference
   const estimateAreas = [...new Set(effects.rows.map((row) => row.area))]
   for (const area of estimateAreas) links.find(`a:${area}`)
 
-  // Components: reference rows and kasumi areas.
-  interface Component {
-    rows: ReferenceRow[]
-    areas: Set<string>
-    reference: Sums
-    estimate: Sums
-    hasEstimate: boolean
-  }
   const components = new Map<string, Component>()
   const componentOf = (node: string): Component => {
     const root = links.find(node)
@@ -188,7 +240,6 @@ export function compareWithReference(input: ReferenceComparisonInput): Reference
     if (!component) components.set(root, (component = {rows: [], areas: new Set(), reference: new Sums(), estimate: new Sums(), hasEstimate: false}))
     return component
   }
-  const bySeq = new Map(table.rows.map((row) => [row.seq, row]))
   for (const row of areaRows) {
     const component = componentOf(`r:${row.seq}`)
     component.rows.push(row)
@@ -210,14 +261,22 @@ export function compareWithReference(input: ReferenceComparisonInput): Reference
       component.estimate.add('hours', row.hoursReduction)
     }
   }
+  return {components, componentOf, mappedRows, mappedAreas, estimateAreas}
+}
 
-  const status = (hasReference: boolean, hasEstimate: boolean): MatchStatus => (hasReference && hasEstimate ? 'matched' : hasReference ? 'reference-only' : 'estimate-only')
+function status(hasReference: boolean, hasEstimate: boolean): MatchStatus {
+  return hasReference && hasEstimate ? 'matched' : hasReference ? 'reference-only' : 'estimate-only'
+}
+
+/** One line per component, in the table's row order (estimate-only areas last, by name). */
+function compareByArea(input: ReferenceComparisonInput, linked: LinkedAreas): AreaComparison[] {
+  const {components} = linked
   const ordered = [...components.values()].sort((a, b) => {
     const seqA = a.rows[0]?.seq ?? Number.POSITIVE_INFINITY
     const seqB = b.rows[0]?.seq ?? Number.POSITIVE_INFINITY
     return seqA - seqB || [...a.areas][0].localeCompare([...b.areas][0], 'ja')
   })
-  const byArea: AreaComparison[] = ordered.map((component) => {
+  return ordered.map((component) => {
     const areas = [...component.areas].sort((a, b) => a.localeCompare(b, 'ja'))
     return {
       referenceAreas: component.rows.map((row) => ({seq: row.seq, area: row.area, leadMinistry: row.leadMinistry})),
@@ -230,11 +289,31 @@ export function compareWithReference(input: ReferenceComparisonInput): Reference
       status: status(component.rows.length > 0, component.hasEstimate),
     }
   })
+}
 
-  /* ---------- by ministry ---------- */
+type UnmatchedMinistry = ReferenceComparison['unmatchedMinistries'][number]
+
+/** The ministries a reference row or a group of the estimate belongs to, with the sums of both sides. */
+interface MinistryGroup {
+  codes: string[]
+  reference: Sums
+  estimate: Sums
+  hasReference: boolean
+  hasEstimate: boolean
+}
+
+/**
+ * By ministry: a reference row belongs to the ministries it names as
+ * implementing, else to its lead ministry; the estimate's effects of those
+ * ministries in the same areas are counted with it.
+ */
+function compareByMinistry(input: ReferenceComparisonInput, areaRows: readonly ReferenceRow[], linked: LinkedAreas): {byMinistry: MinistryComparison[]; unmatched: Map<string, UnmatchedMinistry>} {
+  const {table, effects} = input
+  const {componentOf} = linked
+  const bySeq = new Map(table.rows.map((row) => [row.seq, row]))
   const index = new MinistryIndex(input.ministries)
   const order = new Map(input.ministries.map((ministry, position) => [ministry.code, position]))
-  const unmatched = new Map<string, {name: string; rows: number[]; suggestion?: string}>()
+  const unmatched = new Map<string, UnmatchedMinistry>()
   const ownerOf = new Map<number, string[]>()
   for (const row of areaRows) {
     const names = row.implementingMinistries.length > 0 ? row.implementingMinistries : row.leadMinistry.split(/[‧・;；、]/).map((name) => name.trim()).filter(Boolean)
@@ -247,13 +326,6 @@ export function compareWithReference(input: ReferenceComparisonInput): Reference
       return `?${name}`
     })
     ownerOf.set(row.seq, [...new Set(codes)].sort((a, b) => (order.get(a) ?? Number.MAX_SAFE_INTEGER) - (order.get(b) ?? Number.MAX_SAFE_INTEGER)))
-  }
-  interface MinistryGroup {
-    codes: string[]
-    reference: Sums
-    estimate: Sums
-    hasReference: boolean
-    hasEstimate: boolean
   }
   const groups = new Map<string, MinistryGroup>()
   const groupOf = (codes: string[]): MinistryGroup => {
@@ -302,7 +374,12 @@ export function compareWithReference(input: ReferenceComparisonInput): Reference
       status: status(group.hasReference, group.hasEstimate),
     }))
 
-  /* ---------- totals ---------- */
+  return {byMinistry, unmatched}
+}
+
+/** The sums over every component, estimate and reference. */
+function compareTotals(linked: LinkedAreas): ReferenceComparison['totals'] {
+  const {components} = linked
   const estimateTotals = new Sums()
   const referenceTotals = new Sums()
   for (const component of components.values()) {
@@ -314,28 +391,10 @@ export function compareWithReference(input: ReferenceComparisonInput): Reference
     referenceTotals.add('hours', component.reference.hours === null ? null : component.reference.hours.toFixed())
   }
 
-  const unmappedReferenceAreas = areaRows.filter((row) => !mappedRows.has(row.seq)).map((row) => ({seq: row.seq, area: row.area}))
-  const unmappedAreas = estimateAreas.filter((area) => !mappedAreas.has(area)).sort((a, b) => a.localeCompare(b, 'ja'))
-  const leftOut = byArea.filter((entry) => entry.status === 'reference-only').flatMap((entry) => entry.referenceAreas.map((row) => row.area))
   return {
-    reference: {id: table.meta.id, title: table.meta.title.ja, published: table.meta.published, units: {cost: table.meta.units.cost, hours: table.meta.units.hours}},
-    areaMap: input.mapFile,
-    byArea,
-    byMinistry,
-    unmappedReferenceAreas,
-    unmappedAreas,
-    leftOut,
-    unmatchedMinistries: [...unmatched.values()],
-    totals: {
-      estimate: estimateTotals.figures(),
-      reference: referenceTotals.figures(),
-      costRatio: ratio(estimateTotals.cost, referenceTotals.cost),
-      hoursRatio: ratio(estimateTotals.hours, referenceTotals.hours),
-    },
-    notes: [
-      'Cost reduction in thousand yen at full run-rate (the estimate\'s optimization-effects view against the table\'s 削減經費（試算）); processing-time reduction in hours per year. Joint-use effects (＊共同利用化的效果) are kept apart from the area figures, as in the table.',
-      'Ratios are estimate ÷ reference, rounded half-up to 4 decimals; n/a where the reference figure is empty or 0 (a negative reference figure is a cost increase, and so is its ratio\'s sign).',
-      'By ministry, a reference row belongs to the ministries it names in parentheses (implementing ministries), else to its lead ministry (負責單位); a row naming several ministries is one joint row, and the estimate\'s effects of those ministries in the same areas are counted with it.',
-    ],
+    estimate: estimateTotals.figures(),
+    reference: referenceTotals.figures(),
+    costRatio: ratio(estimateTotals.cost, referenceTotals.cost),
+    hoursRatio: ratio(estimateTotals.hours, referenceTotals.hours),
   }
 }
