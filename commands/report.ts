@@ -4,7 +4,7 @@ import {BaseCommand, JSON_FORMAT_VERSION} from '../src/cli/base.js'
 import {reportOutputFlags, storeFlags} from '../src/cli/flags.js'
 import {label} from '../src/report/i18n.js'
 import type {Lang} from '../src/domain/lang.js'
-import {formatsOf} from '../src/report/render/index.js'
+import {FORMATS, formatsOf} from '../src/report/render/index.js'
 import {commandLine, runReport} from '../src/report/run.js'
 
 export default class Report extends BaseCommand {
@@ -25,7 +25,7 @@ Formats: html and md (with the charts as PNG files), csv (one file per table, mo
     ...storeFlags,
     scenario: Flags.string({char: 'S', description: 'Scenario file, or the name of a bundled scenario.', exactlyOne: ['scenario', 'reference']}),
     reference: Flags.string({description: 'A reference table id (see `kasumi reference list`), e.g. jp-2009.', exactlyOne: ['scenario', 'reference']}),
-    ...reportOutputFlags,
+    ...reportOutputFlags(FORMATS),
     out: Flags.string({char: 'o', description: 'The report folder (default: reports/out/<name>-<YYYY-MM-DD>/).'}),
     force: Flags.boolean({description: 'Replace the report folder when it exists.'}),
     template: Flags.string({description: 'A folder with report.html / report.md templates to use instead of the bundled ones.'}),

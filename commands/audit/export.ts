@@ -4,7 +4,7 @@ import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {reportOutputFlags, storeFlags} from '../../src/cli/flags.js'
 import {exportBundle} from '../../src/audit/export.js'
 import type {Lang} from '../../src/domain/lang.js'
-import {formatsOf} from '../../src/report/render/index.js'
+import {FORMATS, formatsOf} from '../../src/report/render/index.js'
 import {commandLine} from '../../src/report/run.js'
 
 export default class AuditExport extends BaseCommand {
@@ -28,7 +28,7 @@ The folder is written beside DIR and renamed into place when complete; an existi
     scenario: Flags.string({char: 'S', description: 'Scenario file, or the name of a bundled scenario.', required: true}),
     out: Flags.string({char: 'o', description: 'The bundle folder to write.', required: true}),
     force: Flags.boolean({description: 'Replace the bundle folder when it exists.'}),
-    ...reportOutputFlags,
+    ...reportOutputFlags(FORMATS),
   }
 
   async run() {

@@ -7,7 +7,6 @@ import {CALENDARS} from '../domain/fiscal-year.js'
 import {ENCODINGS} from '../ingest/csv.js'
 import {LANGS} from '../domain/lang.js'
 import {UNIT_FLAG, monthNumber, type UnitName, type WorkbookOptions} from '../ingest/workbook/options.js'
-import {FORMATS} from '../report/render/types.js'
 import {DEFAULT_DATABASE} from '../store/open.js'
 
 function defaultActor(): string {
@@ -62,8 +61,10 @@ export function workbookOptions(flags: {sheet?: string; unit?: string; 'fiscal-y
   return {sheet: flags.sheet, unit: flags.unit as UnitName | undefined, fiscalYearStart: month, ministry: flags.ministry}
 }
 
-/** The formats and language of a report (`kasumi report`, `kasumi audit export`). */
-export const reportOutputFlags = {
-  format: Flags.string({char: 'f', description: `Formats to write, comma-separated (default: all of ${FORMATS.join(', ')}).`, multiple: true, delimiter: ',', options: [...FORMATS], default: [...FORMATS]}),
-  lang: Flags.string({description: 'Language of headings, labels and notes; names in the data are never translated.', options: [...LANGS], default: 'en'}),
+/** The formats and language of a report (`kasumi report`, `kasumi audit export`), given the report's formats. */
+export function reportOutputFlags(formats: readonly string[]) {
+  return {
+    format: Flags.string({char: 'f', description: `Formats to write, comma-separated (default: all of ${formats.join(', ')}).`, multiple: true, delimiter: ',', options: [...formats], default: [...formats]}),
+    lang: Flags.string({description: 'Language of headings, labels and notes; names in the data are never translated.', options: [...LANGS], default: 'en'}),
+  }
 }
