@@ -1,5 +1,6 @@
 import type {TableData} from '../domain/table.js'
 import type {Lang} from '../domain/lang.js'
+import {labelsFor} from '../domain/labels/index.js'
 import {Dec, formatAmount} from '../domain/money.js'
 import {
   byArea,
@@ -20,90 +21,6 @@ import {
  */
 
 export const DEFAULT_LANG: Lang = 'zh-TW'
-
-interface Labels {
-  lead: string
-  implementing: string
-  area: string
-  cost: string
-  year: string
-  hours: string
-  jointUse: string
-  areaCount: string
-  totalArea: string
-  totalJointUse: string
-  none: string
-  byLead: string
-  byImplementing: string
-  byArea: string
-  footnote: string
-  units: string
-  source: (source: ReferenceTable['meta']['source'], published: string) => string
-  jointUseSummary: (before: string, after: string, reduction: string) => string
-}
-
-export const LABELS: Record<Lang, Labels> = {
-  'zh-TW': {
-    lead: '負責單位',
-    implementing: '實施單位',
-    area: '業務‧作業系統名稱',
-    cost: '削減經費（試算）\n千元（日幣）',
-    year: '年度',
-    hours: '業務處理時間削減成果（試算）\n時間',
-    jointUse: '＊共同利用化的效果\n千元（日幣）',
-    areaCount: '業務數',
-    totalArea: '合計（不含＊列）',
-    totalJointUse: '＊共同利用化的效果 合計',
-    none: '（未標示實施單位）',
-    byLead: '依負責單位',
-    byImplementing: '依實施單位',
-    byArea: '依業務',
-    footnote: '註：',
-    units: '單位：削減經費 千元（日幣），業務處理時間 時間（每年）；數字皆為試算。',
-    source: (source, published) => `資料來源：${source.original}（${published} 發表；轉引自 ${source.author}，${source.document}，${source.location ?? ''}）`,
-    jointUseSummary: (before, after, reduction) => `＊共同利用相關經費：實施前 ${before}，實施後 ${after}，削減經費 ${reduction}（千元）`,
-  },
-  ja: {
-    lead: '担当府省',
-    implementing: '実施府省',
-    area: '業務・システム名',
-    cost: '削減経費（試算）\n千円',
-    year: '年度',
-    hours: '業務処理時間削減（試算）\n時間',
-    jointUse: '＊共同利用化の効果\n千円',
-    areaCount: '業務数',
-    totalArea: '合計（＊の行を除く）',
-    totalJointUse: '＊共同利用化の効果 合計',
-    none: '（実施府省の記載なし）',
-    byLead: '担当府省別',
-    byImplementing: '実施府省別',
-    byArea: '業務別',
-    footnote: '注：',
-    units: '単位：削減経費 千円、業務処理時間 時間（年間）。数値はすべて試算。',
-    source: (source, published) => `出典：${source.original}（${published}公表。${source.author}「${source.document}」${source.location ?? ''}より）`,
-    jointUseSummary: (before, after, reduction) => `＊共同利用関係経費：実施前 ${before}、実施後 ${after}、削減経費 ${reduction}（千円）`,
-  },
-  en: {
-    lead: 'Lead ministry',
-    implementing: 'Implementing ministry',
-    area: 'Business area / system',
-    cost: 'Cost reduction (estimate)\nthousand yen',
-    year: 'FY',
-    hours: 'Processing time reduction (estimate)\nhours',
-    jointUse: '＊Joint-use effect\nthousand yen',
-    areaCount: 'Areas',
-    totalArea: 'Total (area rows; ＊ rows excluded)',
-    totalJointUse: 'Total of ＊ joint-use effects',
-    none: '(no implementing ministry given)',
-    byLead: 'by lead ministry',
-    byImplementing: 'by implementing ministry',
-    byArea: 'by area',
-    footnote: 'Note: ',
-    units: 'Units: cost reduction in thousand yen, processing time in hours per year; all figures are estimates (試算).',
-    source: (source, published) => `Source: ${source.original}, published ${published}; as given in ${source.author}, ${source.documentEn ?? source.document}${source.location ? `, ${source.location}` : ''}`,
-    jointUseSummary: (before, after, reduction) => `＊Joint-use costs: before ${before}, after ${after}, reduction ${reduction} (thousand yen)`,
-  },
-}
 
 const EMPTY = '-'
 
@@ -168,12 +85,12 @@ export function publishedAreaName(row: Pick<ReferenceRow, 'implementingMinistrie
 }
 
 function ministriesLabel(ministries: readonly string[], lang: Lang): string {
-  return ministries.length === 0 ? LABELS[lang].none : ministries.map((name) => `（${name}）`).join('')
+  return ministries.length === 0 ? labelsFor(lang).reference.none : ministries.map((name) => `（${name}）`).join('')
 }
 
 /** The table in its published layout: lead ministry at the start of each group, ＊ rows indented under their area. */
 export function publishedTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData {
-  const labels = LABELS[lang]
+  const labels = labelsFor(lang).reference
   const totals = computeTotals(table.rows)
   const areaNames = table.rows.filter((row) => row.kind !== 'joint-use-summary').map((row) => displayWidth(publishedAreaName(row)) + 2)
   const noteWidth = Math.max(40, ...areaNames)
@@ -203,7 +120,7 @@ export function publishedTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG)
 }
 
 function groupTable(title: string, heading: string, groups: MinistryGroup[], totals: Totals, lang: Lang, label: (group: MinistryGroup) => string): TableData {
-  const labels = LABELS[lang]
+  const labels = labelsFor(lang).reference
   const count = groups.reduce((all, group) => all + group.areaRows.length, 0)
   return {
     title,
@@ -227,13 +144,13 @@ function zeroAsEmpty(value: string): string {
 
 /** Subtotals by lead ministry (負責單位); the joint-use column is the ＊ rows of each group, not added to the cost column. */
 export function leadMinistryTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData {
-  const labels = LABELS[lang]
+  const labels = labelsFor(lang).reference
   return groupTable(`${titleOf(table, lang)} — ${labels.byLead}`, labels.lead, byLeadMinistry(table), computeTotals(table.rows), lang, (group) => group.ministries.join(''))
 }
 
 /** Subtotals by implementing ministry, for the rows that name one; the rest are one line. */
 export function implementingMinistryTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData {
-  const labels = LABELS[lang]
+  const labels = labelsFor(lang).reference
   return groupTable(`${titleOf(table, lang)} — ${labels.byImplementing}`, labels.implementing, byImplementingMinistry(table), computeTotals(table.rows), lang, (group) => ministriesLabel(group.ministries, lang))
 }
 
@@ -244,7 +161,7 @@ export function ministryTables(table: ReferenceTable, lang: Lang = DEFAULT_LANG)
 
 /** One line per area row, with the joint-use effect that belongs to it as a column. */
 export function areaTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData {
-  const labels = LABELS[lang]
+  const labels = labelsFor(lang).reference
   const totals = computeTotals(table.rows)
   return {
     title: `${titleOf(table, lang)} — ${labels.byArea}`,
@@ -271,7 +188,7 @@ export function titleOf(table: ReferenceTable, lang: Lang = DEFAULT_LANG): strin
 
 /** The lines printed under a table: units, the joint-use summary, the footnote and the source. */
 export function referenceNotes(table: ReferenceTable, lang: Lang = DEFAULT_LANG): string[] {
-  const labels = LABELS[lang]
+  const labels = labelsFor(lang).reference
   const {meta} = table
   const summary = meta.jointUseSummary
   const lines = [labels.units, labels.jointUseSummary(formatAmount(summary.before), formatAmount(summary.after), formatAmount(summary.reduction))]

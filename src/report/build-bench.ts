@@ -3,6 +3,7 @@ import type {ActualsResult} from '../bench/actuals.js'
 import {kpiDefinition, type KpiId} from '../bench/kpis.js'
 import type {ReferenceComparison} from '../bench/reference.js'
 import {METHOD, type BenchGroup, type BenchResult} from '../bench/result.js'
+import {labelsFor, type Labels} from '../domain/labels/index.js'
 import {label} from './i18n.js'
 import {defineColumns} from './columns.js'
 import type {ChartSpec, ColumnKind, ReportColumn, ReportTable, Section} from './model.js'
@@ -18,66 +19,12 @@ import type {Lang} from '../domain/lang.js'
  * A pure function of the benchmark result; it computes nothing new.
  */
 
-const LABELS = {
-  peers: {en: 'Peer statistics', ja: 'ピア統計', 'zh-TW': '同儕統計'},
-  league: {en: 'League table', ja: 'リーグテーブル', 'zh-TW': '排行表'},
-  kpisByGroup: {en: 'KPIs by group', ja: 'グループ別KPI', 'zh-TW': '各組KPI'},
-  gap: {en: 'At the peer median', ja: 'ピア中央値に達した場合', 'zh-TW': '達到同儕中位數時'},
-  definitions: {en: 'KPI definitions', ja: 'KPIの定義', 'zh-TW': 'KPI定義'},
-  reference: {en: 'Estimate against the reference', ja: '参照表との比較', 'zh-TW': '與參考表之比較'},
-  referenceByMinistry: {en: 'Estimate against the reference, by ministry', ja: '参照表との比較（府省別）', 'zh-TW': '與參考表之比較（各部會）'},
-  actuals: {en: 'Planned against achieved savings', ja: '削減計画と実績', 'zh-TW': '削減計畫與實績'},
-  actualsByYear: {en: 'Planned against achieved savings by fiscal year', ja: '年度別の削減計画と実績', 'zh-TW': '各年度削減計畫與實績'},
-  kpi: {en: 'KPI', ja: 'KPI', 'zh-TW': 'KPI'},
-  unit: {en: 'Unit', ja: '単位', 'zh-TW': '單位'},
-  peersN: {en: 'Peers', ja: 'ピア数', 'zh-TW': '同儕數'},
-  median: {en: 'Median', ja: '中央値', 'zh-TW': '中位數'},
-  q1: {en: 'Q1', ja: '第1四分位', 'zh-TW': '第一四分位數'},
-  q3: {en: 'Q3', ja: '第3四分位', 'zh-TW': '第三四分位數'},
-  iqr: {en: 'IQR', ja: '四分位範囲', 'zh-TW': '四分位距'},
-  outliers: {en: 'Outliers', ja: '外れ値', 'zh-TW': '離群值'},
-  rank: {en: 'Rank', ja: '順位', 'zh-TW': '名次'},
-  group: {en: 'Group', ja: 'グループ', 'zh-TW': '組別'},
-  percentile: {en: 'Percentile rank', ja: 'パーセンタイル順位', 'zh-TW': '百分位等級'},
-  robustZ: {en: 'Robust z', ja: 'ロバストz', 'zh-TW': '穩健z值'},
-  outlier: {en: 'Outlier', ja: '外れ値', 'zh-TW': '離群值'},
-  peerMedian: {en: 'Peer median', ja: 'ピア中央値', 'zh-TW': '同儕中位數'},
-  savingsRatio: {en: 'Savings ratio', ja: '削減率', 'zh-TW': '削減率'},
-  savingsAtMedian: {en: 'Savings at the peer median', ja: '中央値での削減額', 'zh-TW': '中位數下之削減額'},
-  moneyGap: {en: 'Gap (money)', ja: '差額', 'zh-TW': '差額'},
-  hoursRatio: {en: 'Hours saved ratio', ja: '処理時間削減率', 'zh-TW': '處理時間削減率'},
-  hoursGap: {en: 'Gap (hours)', ja: '差（時間）', 'zh-TW': '差距（時間）'},
-  definition: {en: 'Definition', ja: '定義', 'zh-TW': '定義'},
-  source: {en: 'Source', ja: '出典', 'zh-TW': '來源'},
-  referenceArea: {en: 'Reference area', ja: '参照表の業務', 'zh-TW': '參考表業務'},
-  area: {en: 'Business area', ja: '業務分野', 'zh-TW': '業務領域'},
-  estimate: {en: 'Estimate', ja: '試算', 'zh-TW': '試算'},
-  referenceValue: {en: 'Reference', ja: '参照表', 'zh-TW': '參考表'},
-  ratio: {en: 'Ratio', ja: '比', 'zh-TW': '比率'},
-  hoursEstimate: {en: 'Hours (estimate)', ja: '削減時間（試算）', 'zh-TW': '削減時間（試算）'},
-  hoursReference: {en: 'Hours (reference)', ja: '削減時間（参照表）', 'zh-TW': '削減時間（參考表）'},
-  jointUseEstimate: {en: 'Joint use (estimate)', ja: '共同利用（試算）', 'zh-TW': '共同利用（試算）'},
-  jointUseReference: {en: 'Joint use (reference)', ja: '共同利用（参照表）', 'zh-TW': '共同利用（參考表）'},
-  status: {en: 'Match', ja: '対応', 'zh-TW': '對應'},
-  leftOut: {en: 'left out by the estimate', ja: '試算にない', 'zh-TW': '試算未含'},
-  added: {en: 'added by the estimate', ja: '試算のみ', 'zh-TW': '僅試算有'},
-  agency: {en: 'Agency / ministry', ja: '府省', 'zh-TW': '機關'},
-  year: {en: 'Fiscal year', ja: '年度', 'zh-TW': '年度'},
-  planned: {en: 'Planned', ja: '計画', 'zh-TW': '計畫'},
-  achieved: {en: 'Achieved', ja: '実績', 'zh-TW': '實績'},
-  variance: {en: 'Variance', ja: '差異', 'zh-TW': '差異'},
-  achievement: {en: 'Achievement rate', ja: '達成率', 'zh-TW': '達成率'},
-  cumulative: {en: 'Cumulative achievement', ja: '累積達成率', 'zh-TW': '累積達成率'},
-  shortfall: {en: 'Shortfall', ja: '未達', 'zh-TW': '未達標'},
-  chartKpi: {en: 'by group, with the peer median', ja: 'グループ別（ピア中央値つき）', 'zh-TW': '各組（含同儕中位數）'},
-  chartActuals: {en: 'Planned and achieved savings by fiscal year', ja: '年度別の削減計画と実績', 'zh-TW': '各年度削減計畫與實績'},
-  chartReference: {en: 'Estimate and reference by business area', ja: '業務分野別の試算と参照表', 'zh-TW': '各業務領域試算與參考表'},
-  thousandYen: {en: 'thousand yen', ja: '千円', 'zh-TW': '千元（日幣）'},
-  naNote: {en: 'n/a', ja: '該当なし', 'zh-TW': '不適用'},
-} as const
 
-type Key = keyof typeof LABELS
-const tr = (lang: Lang) => (key: Key) => LABELS[key][lang]
+type Key = keyof Labels['bench']
+const tr = (lang: Lang) => {
+  const labels = labelsFor(lang).bench
+  return (key: Key) => labels[key]
+}
 
 /** How a report shows each KPI's values. */
 const KPI_KIND: Record<KpiId, ColumnKind> = {
@@ -113,7 +60,7 @@ function plotted(id: KpiId, value: string): number {
 
 function plottedUnit(id: KpiId, currency: string, lang: Lang): string {
   if (PERCENT_CHART.has(id)) return '%'
-  if (id === 'baseline' || id === 'savings') return currency === 'JPY' ? LABELS.thousandYen[lang] : `thousand ${currency}`
+  if (id === 'baseline' || id === 'savings') return currency === 'JPY' ? labelsFor(lang).bench.thousandYen : `thousand ${currency}`
   return kpiDefinition(id).unit.replaceAll('{currency}', currency)
 }
 
@@ -257,7 +204,7 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
 
 function referenceParts(comparison: ReferenceComparison, lang: Lang): {tables: ReportTable[]; chart: ChartSpec} {
   const t = tr(lang)
-  const unit = LABELS.thousandYen[lang]
+  const unit = labelsFor(lang).bench.thousandYen
   const status = (value: 'matched' | 'reference-only' | 'estimate-only') => (value === 'reference-only' ? t('leftOut') : value === 'estimate-only' ? t('added') : null)
   const byArea: ReportTable = {
     id: 'bench-reference-areas',

@@ -12,7 +12,8 @@ import {
   type ReferenceTable,
   type Totals,
 } from '../reference/jp2009.js'
-import {LABELS as REFERENCE_LABELS, publishedAreaName, referenceNotes, titleOf} from '../reference/tables.js'
+import {labelsFor, type Labels} from '../domain/labels/index.js'
+import {publishedAreaName, referenceNotes, titleOf} from '../reference/tables.js'
 import {translator, type LabelKey} from './i18n.js'
 import {defineColumns} from './columns.js'
 import type {Cell, ChartSpec, ReportColumn, ReportDocument, ReportTable, Section} from './model.js'
@@ -26,27 +27,6 @@ import type {Lang} from '../domain/lang.js'
  * byLeadMinistry, byArea, the checks run on load); nothing is recomputed here.
  */
 
-const TEXT = {
-  table: {en: 'The table as published', ja: '公表された表', 'zh-TW': '原表'},
-  checks: {en: 'Reconciliation checks', ja: '整合性の検証', 'zh-TW': '勾稽檢查'},
-  check: {en: 'Check', ja: '検証', 'zh-TW': '檢查'},
-  expected: {en: 'Expected', ja: '期待値', 'zh-TW': '預期'},
-  actual: {en: 'Found', ja: '実際', 'zh-TW': '實際'},
-  result: {en: 'Result', ja: '結果', 'zh-TW': '結果'},
-  metadata: {en: 'About the table', ja: '表について', 'zh-TW': '關於本表'},
-  published: {en: 'Published', ja: '公表日', 'zh-TW': '發表日期'},
-  original: {en: 'Original', ja: '原典', 'zh-TW': '原始資料'},
-  citedIn: {en: 'Cited in', ja: '引用元', 'zh-TW': '轉引自'},
-  units: {en: 'Units', ja: '単位', 'zh-TW': '單位'},
-  estimate: {en: 'Estimates', ja: '試算', 'zh-TW': '試算'},
-  estimateYes: {en: 'yes: every figure is an estimate (試算)', ja: 'すべての数値が試算', 'zh-TW': '數字皆為試算'},
-  estimateNo: {en: 'no', ja: 'いいえ', 'zh-TW': '否'},
-  rows: {en: 'Rows', ja: '行数', 'zh-TW': '列數'},
-  businesses: {en: 'Businesses in the joint-use summary', ja: '共同利用の対象業務', 'zh-TW': '共同利用化的業務'},
-  belongsTo: {en: 'Area the effect belongs to', ja: '対象の業務', 'zh-TW': '所屬業務'},
-  passed: {en: 'passed', ja: '合格', 'zh-TW': '通過'},
-  failed: {en: 'FAILED', ja: '不合格', 'zh-TW': '未通過'},
-} as const satisfies Record<string, Record<Lang, string>>
 
 const JOINT_USE_MARK = '＊'
 
@@ -69,8 +49,8 @@ interface Context {
   table: ReferenceTable
   lang: Lang
   t: (key: LabelKey) => string
-  text: (key: keyof typeof TEXT) => string
-  labels: (typeof REFERENCE_LABELS)[Lang]
+  text: (key: keyof Labels['referenceReport']) => string
+  labels: Labels['reference']
   totals: Totals
   /** Thousands of yen, in the report's language. */
   unit: string
@@ -87,8 +67,8 @@ export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportD
     table,
     lang,
     t,
-    text: (key) => TEXT[key][lang],
-    labels: REFERENCE_LABELS[lang],
+    text: (key) => labelsFor(lang).referenceReport[key],
+    labels: labelsFor(lang).reference,
     totals: computeTotals(rows),
     unit: t('thousandYen'),
     leads: byLeadMinistry(table),

@@ -1,5 +1,6 @@
 import type {Chart, ChartConfiguration, ChartDataset, Plugin, TooltipItem} from 'chart.js'
 
+import {labelsFor} from '../domain/labels/index.js'
 import {fontFamily, registerFonts} from './fonts.js'
 import type {ChartSpec, ReportDocument} from './model.js'
 import type {Lang} from '../domain/lang.js'
@@ -43,7 +44,6 @@ const AXIS_ZERO = '#888888'
 const MARKER = '#333333'
 const TARGET_BINS = 30
 
-const RUNS = {en: 'Runs', ja: '試行回数', 'zh-TW': '模擬次數'} as const satisfies Record<Lang, string>
 
 export const numberFormat = new Intl.NumberFormat('en', {maximumFractionDigits: 2})
 const wholeFormat = new Intl.NumberFormat('en', {maximumFractionDigits: 0})
@@ -186,7 +186,7 @@ export function chartConfig(spec: ChartSpec, lang: Lang): KasumiChartConfig {
   const titleFont = fontOf(lang, 13, 'bold')
   const valueTitle = valueAxis === 'x' ? spec.xTitle : spec.yTitle
   const indexTitle = valueAxis === 'x' ? spec.yTitle : spec.xTitle
-  const histogramCountTitle = spec.kind === 'histogram' ? RUNS[lang] : undefined
+  const histogramCountTitle = spec.kind === 'histogram' ? labelsFor(lang).charts.runs : undefined
   const valueScale = {
     type: 'linear' as const,
     stacked,

@@ -161,8 +161,10 @@ export const en = {
     byArea: 'by area',
     footnote: 'Note: ',
     units: 'Units: cost reduction in thousand yen, processing time in hours per year; all figures are estimates (試算).',
-    source: (source: CitedSource, published: string): string => `Source: ${source.original}, published ${published}; as given in ${source.author}, ${source.documentEn ?? source.document}${source.location ? `, ${source.location}` : ''}`,
-    jointUseSummary: (before: string, after: string, reduction: string): string => `＊Joint-use costs: before ${before}, after ${after}, reduction ${reduction} (thousand yen)`,
+    source: (source: CitedSource, published: string): string =>
+      `Source: ${source.original}, published ${published}; as given in ${source.author}, ${source.documentEn ?? source.document}${source.location ? `, ${source.location}` : ''}`,
+    jointUseSummary: (before: string, after: string, reduction: string): string =>
+      `＊Joint-use costs: before ${before}, after ${after}, reduction ${reduction} (thousand yen)`,
   },
   /** The HTML page around a report. */
   html: {

@@ -157,7 +157,8 @@ export const zhTW: Labels = {
     byArea: '依業務',
     footnote: '註：',
     units: '單位：削減經費 千元（日幣），業務處理時間 時間（每年）；數字皆為試算。',
-    source: (source, published) => `資料來源：${source.original}（${published} 發表；轉引自 ${source.author}，${source.document}，${source.location ?? ''}）`,
+    source: (source, published) =>
+      `資料來源：${source.original}（${published} 發表；轉引自 ${source.author}，${source.document}，${source.location ?? ''}）`,
     jointUseSummary: (before, after, reduction) => `＊共同利用相關經費：實施前 ${before}，實施後 ${after}，削減經費 ${reduction}（千元）`,
   },
   /** The HTML page around a report. */

@@ -3,7 +3,8 @@ import {join} from 'node:path'
 
 import {Dec, groupDigits} from '../../domain/money.js'
 import {PACKAGE_ROOT} from '../../platform/paths.js'
-import {LABELS, label, type LabelKey} from '../i18n.js'
+import {labelsFor, type Labels} from '../../domain/labels/index.js'
+import {label, type LabelKey} from '../i18n.js'
 import type {Cell, ChartSpec, ColumnKind, ReportColumn, ReportDocument, ReportTable, Section} from '../model.js'
 import type {Lang} from '../../domain/lang.js'
 import type {RenderContext, RenderedFile, Renderer} from './types.js'
@@ -86,7 +87,8 @@ export function columnHeading(column: ReportColumn, document: Pick<ReportDocumen
 /** A stable id for a summary figure: the i18n key its label comes from (figure-npv, figure-run-rate …), else its position. */
 export function figureId(section: Section, index: number, lang: Lang): string {
   const figure = section.figures![index]
-  const key = (Object.keys(LABELS) as LabelKey[]).find((candidate) => LABELS[candidate][lang] === figure.label)
+  const labels = labelsFor(lang).report
+  const key = (Object.keys(labels) as LabelKey[]).find((candidate) => labels[candidate] === figure.label)
   return key ? `figure-${kebab(key)}` : `figure-${section.id}-${index + 1}`
 }
 
@@ -116,20 +118,9 @@ export function pngSize(png: Buffer): {width: number; height: number} | undefine
 /** Text cells longer than this may wrap; shorter ones keep to one line. */
 const WRAP_AFTER = 24
 
-const UI = {
-  contents: {en: 'Contents', ja: '目次', 'zh-TW': '目錄'},
-  chartMissing: {en: 'Chart not rendered', ja: 'グラフは出力されていません', 'zh-TW': '圖表未產生'},
-  version: {en: 'kasumi version', ja: 'kasumi のバージョン', 'zh-TW': 'kasumi 版本'},
-  created: {en: 'Created', ja: '作成日時', 'zh-TW': '建立時間'},
-  command: {en: 'Command', ja: 'コマンド', 'zh-TW': '指令'},
-  inputs: {en: 'Inputs', ja: '入力ファイル', 'zh-TW': '輸入檔案'},
-  role: {en: 'Role', ja: '役割', 'zh-TW': '用途'},
-  file: {en: 'File', ja: 'ファイル', 'zh-TW': '檔案'},
-  rows: {en: 'Rows', ja: '行数', 'zh-TW': '列數'},
-} as const satisfies Record<string, Record<Lang, string>>
 
-export function ui(key: keyof typeof UI, lang: Lang): string {
-  return UI[key][lang]
+export function ui(key: keyof Labels['html'], lang: Lang): string {
+  return labelsFor(lang).html[key]
 }
 
 function tableHtml(table: ReportTable, document: ReportDocument, sectionTitle: string): string {

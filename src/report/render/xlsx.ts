@@ -1,9 +1,9 @@
 import type {Worksheet} from 'exceljs'
 
+import {labelsFor} from '../../domain/labels/index.js'
 import {Dec} from '../../domain/money.js'
 import {displayWidth} from '../../reference/tables.js'
 import type {Cell, ColumnKind, ReportColumn, ReportDocument, ReportTable} from '../model.js'
-import type {Lang} from '../../domain/lang.js'
 import {columnHeader, documentTables, exactNumber, isDecimal, totalsRows} from './csv.js'
 import type {Renderer} from './types.js'
 
@@ -123,17 +123,17 @@ function stackedSheet(sheet: Worksheet, tables: readonly ReportTable[], document
 }
 
 function provenanceSheet(sheet: Worksheet, document: ReportDocument): void {
-  const lang = document.lang
+  const text = labelsFor(document.lang).xlsx
   const widths = new Widths(4)
   const pairs: Array<[string, string]> = [
-    [TEXT.report[lang], document.title],
+    [text.report, document.title],
     ...(document.subtitle ? [['', document.subtitle] as [string, string]] : []),
   ]
   const provenance = document.provenance
   if (provenance) {
-    pairs.push(['kasumi', provenance.kasumi], [TEXT.created[lang], provenance.createdAt], [TEXT.command[lang], provenance.command])
+    pairs.push(['kasumi', provenance.kasumi], [text.created, provenance.createdAt], [text.command, provenance.command])
   } else {
-    pairs.push(['', TEXT.none[lang]])
+    pairs.push(['', text.none])
   }
   for (const [key, value] of pairs) {
     const row = sheet.addRow([key, value])
@@ -143,7 +143,7 @@ function provenanceSheet(sheet: Worksheet, document: ReportDocument): void {
   }
   if (provenance && provenance.inputs.length > 0) {
     sheet.addRow([])
-    const head = [TEXT.role[lang], TEXT.file[lang], 'SHA-256', TEXT.rows[lang]]
+    const head = [text.role, text.file, 'SHA-256', text.rows]
     const header = sheet.addRow(head)
     header.font = BOLD
     header.eachCell((cell) => (cell.fill = HEADER_FILL))
@@ -232,12 +232,3 @@ function escapeHeader(text: string): string {
   return text.replace(/&/g, '&&')
 }
 
-const TEXT: Record<'report' | 'created' | 'command' | 'none' | 'role' | 'file' | 'rows', Record<Lang, string>> = {
-  report: {en: 'Report', ja: 'レポート', 'zh-TW': '報告'},
-  created: {en: 'Created', ja: '作成日時', 'zh-TW': '建立時間'},
-  command: {en: 'Command', ja: 'コマンド', 'zh-TW': '指令'},
-  none: {en: 'No provenance recorded', ja: '来歴の記録なし', 'zh-TW': '無來源紀錄'},
-  role: {en: 'Input', ja: '入力', 'zh-TW': '輸入'},
-  file: {en: 'File', ja: 'ファイル', 'zh-TW': '檔案'},
-  rows: {en: 'Rows', ja: '行数', 'zh-TW': '列數'},
-}
