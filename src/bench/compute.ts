@@ -18,7 +18,13 @@ import {atPeerMedian, peerStatsScaled, type ScaledPeerStats} from './peers.js'
 export function runRateFactor(scenario: Scenario): Ratio {
   const rate = new Dec(valueOf(scenario.inflation, new Map()))
   if (rate.isZero()) return ONE
-  return ratio(rate.plus(1).pow(scenario.horizon[1] - scenario.baseYear).toDecimalPlaces(12, Dec.ROUND_HALF_UP).toFixed())
+  return ratio(
+    rate
+      .plus(1)
+      .pow(scenario.horizon[1] - scenario.baseYear)
+      .toDecimalPlaces(12, Dec.ROUND_HALF_UP)
+      .toFixed(),
+  )
 }
 
 export interface ComputeOptions {
@@ -55,14 +61,16 @@ export function computeBench(systems: readonly SystemInput[], ledger: Ledger | u
   const totals = aggregate(systems, ledger, options.by, {runRateFactor: options.runRateFactor})
   const order = new Map((options.order ?? []).map((key, index) => [key, index]))
   const keys = [...totals.keys()]
-  if (options.by !== 'system') keys.sort((a, b) => (order.get(a) ?? Number.MAX_SAFE_INTEGER) - (order.get(b) ?? Number.MAX_SAFE_INTEGER) || a.localeCompare(b, 'ja'))
+  if (options.by !== 'system')
+    keys.sort((a, b) => (order.get(a) ?? Number.MAX_SAFE_INTEGER) - (order.get(b) ?? Number.MAX_SAFE_INTEGER) || a.localeCompare(b, 'ja'))
   const groups = keys.map((key) => totals.get(key)!)
   const context = {currency: options.currency, hoursPerFte: options.hoursPerFte, hasEstimate: ledger !== undefined}
   // Savings ratio and hours ratio are always computed: the gaps to the peer median need them.
   const needed = [...new Set<KpiId>([...ids, 'savings-ratio', 'hours-ratio'])]
   const columns = kpiColumns(groups, context, needed)
   const stats = new Map<KpiId, ScaledPeerStats>()
-  for (const id of needed) stats.set(id, peerStatsScaled(columns.get(id)!.values, {better: kpiDefinition(id).better, threshold: options.outlierThreshold}))
+  for (const id of needed)
+    stats.set(id, peerStatsScaled(columns.get(id)!.values, {better: kpiDefinition(id).better, threshold: options.outlierThreshold}))
   const savingsRatio = columns.get('savings-ratio')!.values
   const hoursRatio = columns.get('hours-ratio')!.values
   const gaps = atPeerMedian(

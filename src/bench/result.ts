@@ -198,9 +198,11 @@ export function namesFor(by: BenchDimension, ministries: readonly Ministry[]): (
 
 export const METHOD = {
   quantile: `${QUANTILE_METHOD}: h = (n − 1)p, Q = x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]); median = Q(0.5), IQR = Q(0.75) − Q(0.25)`,
-  percentile: 'mid-rank percentile rank: 100 × (peers below + ½ × peers equal, itself included) ÷ peers with a value; ascending whatever direction is better; rounded half-up to 2 decimals',
+  percentile:
+    'mid-rank percentile rank: 100 × (peers below + ½ × peers equal, itself included) ÷ peers with a value; ascending whatever direction is better; rounded half-up to 2 decimals',
   outliers: `robust z = (x − median) ÷ (1.4826 × MAD), MAD = median |x − median|; outlier when |z| > threshold (default ${DEFAULT_OUTLIER_THRESHOLD.toFixed()}); when MAD = 0 the divisor is 1.253314 × mean absolute deviation; z rounded half-up to 4 decimals, the test is exact`,
-  rounding: 'KPIs are exact quotients of exact sums (integers of the minor currency unit, hundredths of an hour, counts), rounded once half-up (away from zero) to the decimals of each KPI; peer statistics are exact on those values; tables round again, half-up, for display only',
+  rounding:
+    'KPIs are exact quotients of exact sums (integers of the minor currency unit, hundredths of an hour, counts), rounded once half-up (away from zero) to the decimals of each KPI; peer statistics are exact on those values; tables round again, half-up, for display only',
 } as const
 
 export function benchNotes(scenario: Scenario): string[] {

@@ -21,9 +21,11 @@ export interface Outcomes {
 }
 
 /** What the main thread asks a worker: runs [from, to) of a seed, or explicit draws. */
-export type Job = {id: number; type: 'runs'; seed: number; from: number; to: number} | {id: number; type: 'draws'; draws: Array<Array<[string, string]>>}
+export type Job =
+  {id: number; type: 'runs'; seed: number; from: number; to: number} | {id: number; type: 'draws'; draws: Array<Array<[string, string]>>}
 
-export type WorkerMessage = {type: 'progress'} | {type: 'done'; id: number; values: Float64Array} | {type: 'failed'; id: number; message: string; stack?: string}
+export type WorkerMessage =
+  {type: 'progress'} | {type: 'done'; id: number; values: Float64Array} | {type: 'failed'; id: number; message: string; stack?: string}
 
 /** One record per evaluation in a worker's reply: NPV, run-rate savings, payback year (NaN: never). */
 export const OUTCOME_WIDTH = 3

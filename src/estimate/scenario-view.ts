@@ -50,7 +50,10 @@ export function shownMeasures(scenario: Scenario): ShownMeasure[] {
     oneTime: measure.oneTime,
     parallelRunningMonths: measure.parallelRunningMonths,
     parameters: parametersOf(measure, scenario.assumptions),
-    options: {...Object.fromEntries(Object.entries(MEASURES[measure.type].options ?? {}).map(([key, option]) => [key, option.default])), ...measure.options},
+    options: {
+      ...Object.fromEntries(Object.entries(MEASURES[measure.type].options ?? {}).map(([key, option]) => [key, option.default])),
+      ...measure.options,
+    },
   }))
 }
 

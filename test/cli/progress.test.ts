@@ -111,14 +111,34 @@ describe('progress and warnings of the commands', () => {
     const result = await ok(['inventory', 'validate', file, '--database', database, '--allow-unknown-columns'])
     const warnings = result.stderr.split('\n').filter((line) => line.startsWith('Warning:'))
     expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(/^Warning: .*systems\.csv, line 1, column 5 \(colour\): kasumi does not know this systems column \(value "colour"\) — /)
+    expect(warnings[0]).toMatch(
+      /^Warning: .*systems\.csv, line 1, column 5 \(colour\): kasumi does not know this systems column \(value "colour"\) — /,
+    )
   })
 
   it('prints the warnings of a run with the place written compactly', async () => {
     const scenario = join(dir, 'scenario.yaml')
-    writeFileSync(scenario, ['name: none', 'baseYear: 2008', 'horizon: [2009, 2011]', 'currency: JPY', 'discount: {rate: 0.03}', 'measures:', '  - id: nowhere', '    type: network', '    appliesTo: {systems: [NO-SUCH]}', '    reduction: 0.2', '    start: 2010', ''].join('\n'))
+    writeFileSync(
+      scenario,
+      [
+        'name: none',
+        'baseYear: 2008',
+        'horizon: [2009, 2011]',
+        'currency: JPY',
+        'discount: {rate: 0.03}',
+        'measures:',
+        '  - id: nowhere',
+        '    type: network',
+        '    appliesTo: {systems: [NO-SUCH]}',
+        '    reduction: 0.2',
+        '    start: 2010',
+        '',
+      ].join('\n'),
+    )
     const result = await ok(['estimate', '--scenario', scenario, '--database', database])
     const warnings = result.stderr.split('\n').filter((line) => line.startsWith('Warning:'))
-    expect(warnings).toEqual([`Warning: ${scenario}:9 measures[0].appliesTo: measure nowhere applies to no system in the register (value "{\\"systems\\":[\\"NO-SUCH\\"]}")`])
+    expect(warnings).toEqual([
+      `Warning: ${scenario}:9 measures[0].appliesTo: measure nowhere applies to no system in the register (value "{\\"systems\\":[\\"NO-SUCH\\"]}")`,
+    ])
   })
 })
