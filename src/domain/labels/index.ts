@@ -4,7 +4,6 @@ import {ja} from './ja.js'
 import {zhTW} from './zh-TW.js'
 
 export type {Labels}
-export type {CitedSource} from './source.js'
 
 const BY_LANG: Record<Lang, Labels> = {en, ja, 'zh-TW': zhTW}
 
