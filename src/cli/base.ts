@@ -2,7 +2,8 @@ import {Command, Errors} from '@oclif/core'
 
 import {openStore, storeExists, type Store} from '../store/open.js'
 import {storeFailure} from '../store/write.js'
-import {BUG_REPORT_HINT, ExitCode, InvalidInputError, UserError, formatIssue, type InputIssue} from '../domain/errors.js'
+import {BUG_REPORT_HINT, ExitCode, InvalidInputError, UserError, formatIssue, formatIssues, type InputIssue} from '../domain/errors.js'
+import {terminalLines} from '../domain/text-safety.js'
 import {globalFlags} from './flags.js'
 import type {TableData} from '../domain/table.js'
 import {Painter, colourEnabled, renderTable} from './output.js'
@@ -55,15 +56,15 @@ export abstract class BaseCommand extends Command {
 
   /** A message for people, on stderr (silent with --json). */
   protected note(message: string): void {
-    this.logToStderr(message)
+    this.logToStderr(terminalLines(message))
   }
 
   protected warning(message: string): void {
-    this.logToStderr(`${this.painter.paint('yellow', 'Warning:')} ${message}`)
+    this.logToStderr(`${this.painter.paint('yellow', 'Warning:')} ${terminalLines(message)}`)
   }
 
   protected success(message: string): void {
-    this.logToStderr(`${this.painter.paint('green', '✓')} ${message}`)
+    this.logToStderr(`${this.painter.paint('green', '✓')} ${terminalLines(message)}`)
   }
 
   protected stdinIsInteractive(noInput: boolean): boolean {
@@ -128,12 +129,12 @@ export abstract class BaseCommand extends Command {
           },
         })
       } else {
-        const lines = [`${painter.paint('red', 'Error:')} ${error.message}`]
+        const lines = [`${painter.paint('red', 'Error:')} ${terminalLines(error.message)}`]
         if (error instanceof InvalidInputError) {
-          for (const issue of error.issues) lines.push(`  ${formatIssue(issue)}`)
+          for (const line of formatIssues(error.issues)) lines.push(`  ${line}`)
           if (error.totalIssues > error.issues.length) lines.push(`  … and ${error.totalIssues - error.issues.length} more`)
         }
-        if (error.suggestion) lines.push(`${painter.paint('cyan', 'Try:')} ${error.suggestion}`)
+        if (error.suggestion) lines.push(`${painter.paint('cyan', 'Try:')} ${terminalLines(error.suggestion)}`)
         process.stderr.write(`${lines.join('\n')}\n`)
       }
       this.exit(error.exitCode)
@@ -149,7 +150,7 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled()) {
       this.logJson({formatVersion: JSON_FORMAT_VERSION, error: {name: error.name, message: error.message, exitCode: ExitCode.unexpected, suggestion: BUG_REPORT_HINT}})
     } else {
-      process.stderr.write(`${painter.paint('red', 'Unexpected error:')} ${error.stack ?? error.message}\n${BUG_REPORT_HINT}\n`)
+      process.stderr.write(`${painter.paint('red', 'Unexpected error:')} ${terminalLines(error.stack ?? error.message)}\n${BUG_REPORT_HINT}\n`)
     }
     this.exit(ExitCode.unexpected)
   }

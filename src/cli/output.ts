@@ -1,6 +1,7 @@
 import Table from 'cli-table3'
 
 import type {TableData} from '../domain/table.js'
+import {terminalLines} from '../domain/text-safety.js'
 
 /** Colour is on only for a terminal, and off with NO_COLOR, --no-color or TERM=dumb. */
 export function colourEnabled(noColorFlag = false, stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -24,21 +25,29 @@ export class Painter {
   }
 }
 
+/**
+ * Draws a table for a terminal. Every cell, heading and title is user data as
+ * far as the terminal is concerned: each of its lines goes through
+ * `terminalText`, so a name holding a carriage return, an escape sequence or a
+ * bidirectional override shows those as visible escapes and cannot move the
+ * cursor or break the grid (a line feed starts a new line inside the cell).
+ */
 export function renderTable(table: TableData, painter: Painter): string {
+  const safe = (cell: string) => terminalLines(String(cell ?? ''))
   const drawn = new Table({
-    head: table.head.map((cell) => painter.paint('bold', cell)),
+    head: table.head.map((cell) => painter.paint('bold', safe(cell))),
     colAligns: table.align ?? [],
     style: {head: [], border: [], compact: false, 'padding-left': 1, 'padding-right': 1},
     wordWrap: false,
   })
-  for (const row of table.rows) drawn.push(row)
-  for (const row of table.footer ?? []) drawn.push(row.map((cell) => painter.paint('bold', cell)))
+  for (const row of table.rows) drawn.push(row.map(safe))
+  for (const row of table.footer ?? []) drawn.push(row.map((cell) => painter.paint('bold', safe(cell))))
   // cli-table3 rules off every row; keep only the rules under the head and above the footer.
   const lines = drawn.toString().split('\n')
   const rules = lines.map((line, index) => (line.startsWith('├') ? index : -1)).filter((index) => index >= 0)
   const keep = new Set([rules[0], table.footer?.length ? rules.at(-table.footer.length) : undefined])
   const body = lines.filter((line, index) => !line.startsWith('├') || keep.has(index)).join('\n')
-  return table.title ? `${painter.paint('bold', table.title)}\n${body}` : body
+  return table.title ? `${painter.paint('bold', safe(table.title))}\n${body}` : body
 }
 
 /** Where a workbook's rows came from, for summaries: sheet, header rows, money unit. */

@@ -1,3 +1,5 @@
+import {ECHO_LIMIT, terminalText, truncateText} from './text-safety.js'
+
 /**
  * The one exit-code table of kasumi, and the error classes that carry a code.
  * Every command exits with one of these; the README documents the same table.
@@ -80,13 +82,35 @@ export interface InputIssue {
   severity?: 'error' | 'warning'
 }
 
+/**
+ * One issue as a line for a terminal. Every part that may come from a user's
+ * file (file name, column label, value, message, hint) is made safe to print,
+ * and the value is cut to a few dozen characters.
+ */
 export function formatIssue(issue: InputIssue): string {
+  return issueLine(issue, true)
+}
+
+function issueLine(issue: InputIssue, withHint: boolean): string {
   const where = (issue.cell !== undefined ? [issue.file, issue.cell + (issue.column === undefined ? '' : ` (${issue.column})`)] : [issue.file, issue.line === undefined ? undefined : `line ${issue.line}`, issue.column === undefined ? undefined : `column ${issue.column}`])
     .filter((part) => part !== undefined)
     .join(', ')
-  const value = issue.value === undefined ? '' : ` (value ${JSON.stringify(issue.value)})`
-  const hint = issue.hint ? ` — ${issue.hint}` : ''
-  return `${where ? `${where}: ` : ''}${issue.message}${value}${hint}`
+  const value = issue.value === undefined ? '' : ` (value ${JSON.stringify(truncateText(issue.value))})`
+  const hint = issue.hint && withHint ? ` — ${issue.hint}` : ''
+  return terminalText(`${where ? `${where}: ` : ''}${issue.message}${value}${hint}`)
+}
+
+/**
+ * Issues as lines for a terminal: a hint already given for an earlier issue
+ * is not repeated, so a thousand issues of one kind do not print it a thousand times.
+ */
+export function formatIssues(issues: readonly InputIssue[]): string[] {
+  const given = new Set<string>()
+  return issues.map((issue) => {
+    const repeated = issue.hint !== undefined && given.has(issue.hint)
+    if (issue.hint !== undefined) given.add(issue.hint)
+    return issueLine(issue, !repeated) + (repeated ? ' (hint as above)' : '')
+  })
 }
 
 /** Invalid input: every issue found (up to a cap), nothing written. Exit 3. */
@@ -95,6 +119,8 @@ export class InvalidInputError extends UserError {
   readonly totalIssues: number
 
   constructor(message: string, issues: InputIssue[], options: {suggestion?: string; totalIssues?: number} = {}) {
+    // An issue echoes at most a few hundred characters of a value, in --json too.
+    issues = issues.map((issue) => (issue.value !== undefined && issue.value.length > ECHO_LIMIT ? {...issue, value: truncateText(issue.value, ECHO_LIMIT)} : issue))
     super(message, {
       exitCode: ExitCode.invalidInput,
       suggestion: options.suggestion ?? 'Correct the input and run the command again; nothing was written.',
@@ -106,7 +132,7 @@ export class InvalidInputError extends UserError {
   }
 
   override toString(): string {
-    const lines = this.issues.map((issue) => `  ${formatIssue(issue)}`)
+    const lines = formatIssues(this.issues).map((line) => `  ${line}`)
     const more = this.totalIssues > this.issues.length ? [`  … and ${this.totalIssues - this.issues.length} more`] : []
     return [this.message, ...lines, ...more].join('\n')
   }
