@@ -18,8 +18,13 @@ export const JAPANESE_ERAS: ReadonlyArray<{names: string[]; start: number; end?:
 /** 民國 1 = 1912. */
 export const ROC_OFFSET = 1911
 
+/**
+ * The fiscal years kasumi accepts from input files: from 1900 to 2100, further
+ * ahead than any plan or budget line looks. A year outside is a typing or era
+ * mistake (令和99年度 is 2117), not data.
+ */
 export const MIN_FISCAL_YEAR = 1900
-export const MAX_FISCAL_YEAR = 2200
+export const MAX_FISCAL_YEAR = 2100
 
 export type FiscalYearResult = {ok: true; year: number} | {ok: false; reason: string; hint?: string}
 
@@ -71,7 +76,11 @@ function rocYear(index: number): FiscalYearResult {
 
 function checkRange(year: number): FiscalYearResult {
   if (year < MIN_FISCAL_YEAR || year > MAX_FISCAL_YEAR) {
-    return {ok: false, reason: `fiscal year ${year} is outside ${MIN_FISCAL_YEAR}–${MAX_FISCAL_YEAR}`}
+    return {
+      ok: false,
+      reason: `fiscal year ${year} is outside the years kasumi accepts, ${MIN_FISCAL_YEAR}–${MAX_FISCAL_YEAR}`,
+      hint: 'check the year and, for 平成・令和・民國 years, the era: e.g. 令和3年度 is 2021, 民國98年 is 2009',
+    }
   }
   return {ok: true, year}
 }

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {InputIssue} from '../../src/domain/errors.js'
+import {MAX_FISCAL_YEAR, MIN_FISCAL_YEAR} from '../../src/domain/fiscal-year.js'
 import {CATEGORIES, COST_POOLS, STATUSES, type CostLine, type SystemRecord} from '../../src/domain/inventory.js'
 import {MinistryIndex} from '../../src/domain/ministry-index.js'
 import {costsKind, systemsKind, type BuildContext, type TableKind} from '../../src/ingest/kinds.js'
@@ -55,7 +56,7 @@ const system: fc.Arbitrary<SystemRecord> = fc
     storageTb: fc.option(decimal(100_000), {nil: null}),
     users: count,
     annualHours: fc.option(decimal(10_000_000), {nil: null}),
-    years: fc.option(fc.tuple(fc.integer({min: 1900, max: 2200}), fc.nat(50)), {nil: null}),
+    years: fc.option(fc.tuple(fc.integer({min: MIN_FISCAL_YEAR, max: MAX_FISCAL_YEAR}), fc.nat(50)), {nil: null}),
     mustStay: fc.option(storedText(500), {nil: null}),
     tags: fc.uniqueArray(tag, {maxLength: 4}),
     retiredReason: fc.option(storedText(500), {nil: null}),
@@ -63,14 +64,14 @@ const system: fc.Arbitrary<SystemRecord> = fc
   .map(({years, mustStay, ...rest}) => ({
     ...rest,
     firstYear: years ? years[0] : null,
-    lastYear: years ? Math.min(years[0] + years[1], 2200) : null,
+    lastYear: years ? Math.min(years[0] + years[1], MAX_FISCAL_YEAR) : null,
     eligibility: mustStay === null ? ('eligible' as const) : ('must-stay' as const),
     eligibilityReason: mustStay,
   }))
 
 const costLine: fc.Arbitrary<CostLine> = fc.record({
   systemId: id,
-  fiscalYear: fc.integer({min: 1900, max: 2200}),
+  fiscalYear: fc.integer({min: MIN_FISCAL_YEAR, max: MAX_FISCAL_YEAR}),
   pool: fc.constantFrom(...COST_POOLS),
   spendType: fc.constantFrom('development' as const, 'operations' as const),
   frequency: fc.constantFrom('recurring' as const, 'one-time' as const),
