@@ -1,9 +1,12 @@
 import {createReadStream} from 'node:fs'
-import {open, stat} from 'node:fs/promises'
+import {open} from 'node:fs/promises'
 import {parse, type CsvError} from 'csv-parse'
 import iconv from 'iconv-lite'
 
 import type {InputIssue} from '../domain/errors.js'
+import {ECHO_LIMIT, bidiControlNames, hasBidiControls, truncateText} from '../domain/text-safety.js'
+import {checkInputFile} from './input-file.js'
+import {columnLabel} from './table.js'
 
 export const ENCODINGS = ['auto', 'utf-8', 'shift_jis', 'big5'] as const
 export type EncodingOption = (typeof ENCODINGS)[number]
@@ -36,26 +39,112 @@ export interface CsvReadResult {
   records: number
   /** Structural problems: malformed quotes, wrong field counts, bad bytes, empty file. */
   issues: InputIssue[]
+  /** Cells that read but deserve a look: Unicode bidirectional controls. */
+  warnings: InputIssue[]
 }
 
 const REPLACEMENT = '\uFFFD'
 
-/** Decides the encoding from the BOM, the user's choice, or UTF-8. */
-async function detectEncoding(file: string, option: EncodingOption): Promise<{encoding: string; bomLength: number}> {
+/** How much of the start of a file is looked at to tell text from binary data and to find UTF-16 without a BOM. */
+const SNIFF_BYTES = 64 * 1024
+
+/**
+ * The longest record kasumi reads, in characters (csv-parse's `max_record_size`
+ * on the quoted path, the same limit on the fast path): a longer one is not a
+ * table row but a file that is not CSV, or a quote that is never closed.
+ */
+export const MAX_RECORD_SIZE = 1 << 20
+
+interface Sniffed {
+  encoding: string
+  bomLength: number
+  /** Set when the file is not text kasumi can read: binary data, or UTF-16 without a BOM. */
+  issue?: Omit<InputIssue, 'file'>
+}
+
+/** Decides the encoding from the BOM, the user's choice, or UTF-8, and looks at the first bytes for binary data. */
+async function sniff(file: string, option: EncodingOption): Promise<Sniffed> {
   const handle = await open(file, 'r')
+  let bytes: Buffer
   try {
-    const head = Buffer.alloc(3)
-    const {bytesRead} = await handle.read(head, 0, 3, 0)
-    const bytes = head.subarray(0, bytesRead)
-    if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-      return {encoding: 'utf-8', bomLength: 3}
-    }
-    if (option === 'auto' && bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return {encoding: 'utf-16le', bomLength: 2}
-    if (option === 'auto' && bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return {encoding: 'utf-16be', bomLength: 2}
-    return {encoding: option === 'auto' ? 'utf-8' : option, bomLength: 0}
+    const head = Buffer.alloc(SNIFF_BYTES)
+    const {bytesRead} = await handle.read(head, 0, SNIFF_BYTES, 0)
+    bytes = head.subarray(0, bytesRead)
   } finally {
     await handle.close()
   }
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return {encoding: 'utf-8', bomLength: 3, issue: binaryIssue(bytes.subarray(3))}
+  }
+  if (option === 'auto' && bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return {encoding: 'utf-16le', bomLength: 2}
+  if (option === 'auto' && bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return {encoding: 'utf-16be', bomLength: 2}
+  return {encoding: option === 'auto' ? 'utf-8' : option, bomLength: 0, issue: binaryIssue(bytes)}
+}
+
+/** Signatures of files people pass for a CSV by mistake. */
+const SIGNATURES: Array<{bytes: number[]; what: string}> = [
+  {bytes: [0x50, 0x4b, 0x03, 0x04], what: 'an Excel workbook (.xlsx) or another ZIP archive'},
+  {bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an old Excel workbook (.xls) or another OLE document'},
+  {bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], what: 'a PDF document'},
+  {bytes: [0x1f, 0x8b], what: 'a gzip archive'},
+]
+
+const SAVE_AS_CSV = 'kasumi reads CSV text: save the table as CSV (in Excel: File › Save As › "CSV UTF-8 (comma delimited)") and import that file'
+
+/**
+ * Binary data or UTF-16 without a byte-order mark, from the first bytes of a
+ * file: text in UTF-8, Shift_JIS or Big5 never holds a NUL byte, and holds
+ * C0 control bytes other than tab, line ends, form feed and escape rarely.
+ * UTF-16 text has a NUL in every other byte wherever it holds ASCII (commas,
+ * digits, line ends), so NULs standing almost all at odd (or even) offsets
+ * mean UTF-16 little- (or big-) endian.
+ */
+export function binaryIssue(bytes: Uint8Array): Omit<InputIssue, 'file'> | undefined {
+  for (const signature of SIGNATURES) {
+    if (bytes.length >= signature.bytes.length && signature.bytes.every((byte, index) => bytes[index] === byte)) {
+      return {line: 1, message: `not a text file: it looks like ${signature.what}`, hint: SAVE_AS_CSV}
+    }
+  }
+  let nulEven = 0
+  let nulOdd = 0
+  let firstNul = -1
+  let controls = 0
+  let firstControl = -1
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index]
+    if (byte >= 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0x0c || byte === 0x1b || byte === 0x1a) continue
+    if (byte === 0) {
+      if (firstNul < 0) firstNul = index
+      if (index % 2 === 0) nulEven++
+      else nulOdd++
+      continue
+    }
+    if (firstControl < 0) firstControl = index
+    controls++
+  }
+  const nuls = nulEven + nulOdd
+  if (nuls > 0) {
+    const pairs = Math.floor(bytes.length / 2)
+    const utf16 = (mostly: number, rarely: number) => mostly >= Math.min(4, pairs) && rarely * 10 <= mostly
+    if (utf16(nulOdd, nulEven) || utf16(nulEven, nulOdd)) {
+      const endian = nulOdd > nulEven ? 'little-endian' : 'big-endian'
+      return {
+        message: `the file looks like UTF-16 (${endian}) without a byte-order mark`,
+        hint: 'kasumi reads UTF-16 only with a byte-order mark (BOM); save the file as "CSV UTF-8 (comma delimited)", or convert it, e.g. iconv -f UTF-16' + (endian === 'little-endian' ? 'LE' : 'BE') + ' -t UTF-8',
+      }
+    }
+    return {line: lineAt(bytes, firstNul), message: `not a text file: it holds NUL bytes (the first at byte ${firstNul + 1})`, hint: SAVE_AS_CSV}
+  }
+  if (controls >= 8 && controls * 100 >= bytes.length) {
+    return {line: lineAt(bytes, firstControl), message: `not a text file: it holds ${controls} control bytes in its first ${bytes.length.toLocaleString('en')} bytes (the first at byte ${firstControl + 1})`, hint: SAVE_AS_CSV}
+  }
+  return undefined
+}
+
+function lineAt(bytes: Uint8Array, offset: number): number {
+  let line = 1
+  for (let index = 0; index < offset; index++) if (bytes[index] === 0x0a) line++
+  return line
 }
 
 function encodingHint(encoding: string, option: EncodingOption): string {
@@ -76,9 +165,14 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
   const {file} = source
   const maxIssues = options.maxIssues ?? 100
   const issues: InputIssue[] = []
-  const {size} = await stat(file)
-  const {encoding, bomLength} = await detectEncoding(file, source.encoding)
-  const result: CsvReadResult = {encoding, bytes: size, records: 0, issues}
+  const {size} = await checkInputFile(file)
+  const {encoding, bomLength, issue: notText} = await sniff(file, source.encoding)
+  const result: CsvReadResult = {encoding, bytes: size, records: 0, issues, warnings: []}
+
+  if (notText) {
+    issues.push({file, ...notText})
+    return result
+  }
 
   if (size <= bomLength) {
     issues.push({file, message: 'the file is empty', hint: 'export the sheet again, with a header row and at least one data row'})
@@ -89,12 +183,47 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
   let headerCells: string[] = []
   let badBytesReported = false
   let stopped = false
+  // Set from the first chunk of text that holds a NUL or a bidirectional control;
+  // only then are the cells of each record looked at for them.
+  let nulSeen = false
+  let bidiSeen = false
+  let bidiCells = 0
+  const label = (index: number) => (headerCells[index] === undefined ? String(index + 1) : columnLabel(index, headerCells[index]))
+
+  const checkCells = (record: string[], line: number): void => {
+    for (let index = 0; index < record.length; index++) {
+      const cell = record[index]
+      if (nulSeen && cell.includes('\u0000')) {
+        issues.push({file, line, column: label(index), message: 'not a text file: a NUL byte in a cell', hint: `${SAVE_AS_CSV}; if it is a CSV file, it is damaged`})
+        stopped = true
+        return
+      }
+      if (bidiSeen && hasBidiControls(cell)) {
+        bidiCells++
+        if (bidiCells <= MAX_BIDI_WARNINGS) {
+          result.warnings.push({
+            file,
+            line,
+            column: label(index),
+            value: truncateText(cell, ECHO_LIMIT),
+            message: `Unicode bidirectional controls (${bidiControlNames(cell).join(', ')}): the text may show in another order than it is stored`,
+            hint: 'imported as it is; terminals and Markdown show the controls escaped. Remove them unless the text needs them',
+            severity: 'warning',
+          })
+        }
+      }
+    }
+  }
 
   /** Every record, from either path, goes through here in file order. */
   const accept = (record: string[], line: number): void => {
     if (stopped || handlers.shouldStop?.()) {
       stopped = true
       return
+    }
+    if (nulSeen || bidiSeen) {
+      checkCells(record, line)
+      if (stopped) return
     }
     if (!badBytesReported) {
       for (let index = 0; index < record.length; index++) {
@@ -141,7 +270,7 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
       bom: true,
       relax_column_count: true,
       skip_empty_lines: true,
-      max_record_size: 1 << 20,
+      max_record_size: MAX_RECORD_SIZE,
       on_record(record: string[], context) {
         accept(record, offset + context.lines)
         return null
@@ -166,6 +295,11 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
       if (newline < 0) return
       const end = newline > from && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline
       linesBefore++
+      if (end - from > MAX_RECORD_SIZE) {
+        issues.push({file, line: linesBefore, ...RECORD_TOO_LONG})
+        stopped = true
+        return
+      }
       if (end > from) accept(text.slice(from, end).split(','), linesBefore)
       if (stopped) return
       from = newline + 1
@@ -176,6 +310,8 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
   const input = createReadStream(file, {start: bomLength, highWaterMark: 256 * 1024, encoding: decoder ? undefined : 'utf8'})
   let carry = ''
   const feed = (text: string, last: boolean): void => {
+    if (!nulSeen && text.indexOf('\u0000') >= 0) nulSeen = true
+    if (!bidiSeen && hasBidiControls(text)) bidiSeen = true
     if (parser) {
       parser.write(text)
       return
@@ -187,6 +323,12 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
     const plain = complete.indexOf('"') < 0 && complete.indexOf(REPLACEMENT) < 0 && (complete.length === 0 || complete.indexOf('\n') >= 0 || last)
     if (plain && !(last && complete.length > 0 && !complete.endsWith('\n') && complete.includes('\r'))) {
       fastLines(last && complete.length > 0 && !complete.endsWith('\n') ? `${complete}\n` : complete)
+      // A line that has not ended after this much text is not a record of a table.
+      if (!stopped && carry.length > MAX_RECORD_SIZE) {
+        issues.push({file, line: linesBefore + 1, ...RECORD_TOO_LONG})
+        stopped = true
+        carry = ''
+      }
       return
     }
     parser = startParser()
@@ -210,15 +352,26 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
   }
 
   if (parseError) issues.push(csvErrorIssue(file, parseError, headerCells))
+  if (bidiCells > MAX_BIDI_WARNINGS) {
+    result.warnings.push({file, message: `… and ${(bidiCells - MAX_BIDI_WARNINGS).toLocaleString('en')} more cells with Unicode bidirectional controls`, severity: 'warning'})
+  }
   if (!parseError && expectedFields < 0) {
     issues.push({file, message: 'the file has no header row', hint: 'the first line must name the columns'})
   }
   return result
 }
 
+/** Warnings about bidirectional controls name the first few cells, then count the rest. */
+const MAX_BIDI_WARNINGS = 10
+
+const RECORD_TOO_LONG = {
+  message: `a record longer than ${MAX_RECORD_SIZE.toLocaleString('en')} characters (1 MiB): the file is probably not CSV, or a quote is never closed`,
+  hint: 'check that the file is the CSV export of a table and that every quoted cell is closed',
+}
+
 function csvErrorIssue(file: string, error: CsvError, header: string[]): InputIssue {
   const {lines: line, index, field} = error as unknown as {lines?: number; index?: number; field?: unknown}
-  const column = index === undefined ? undefined : header[index] ? `${index + 1} (${header[index]})` : String(index + 1)
+  const column = index === undefined ? undefined : header[index] ? columnLabel(index, header[index]) : String(index + 1)
   switch (error.code as string) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return {file, line, column, message: 'a quoted cell is never closed: the file is truncated or a quote is missing', hint: 'check the last lines of the file, or re-export it'}
@@ -226,9 +379,9 @@ function csvErrorIssue(file: string, error: CsvError, header: string[]): InputIs
     case 'INVALID_OPENING_QUOTE':
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return {file, line, column, value: typeof field === 'string' ? field : undefined, message: 'a quote in the middle of a cell', hint: 'inside a quoted cell write a quote twice (""), or quote the whole cell'}
+      return {file, line, column, value: typeof field === 'string' ? truncateText(field, ECHO_LIMIT) : undefined, message: 'a quote in the middle of a cell', hint: 'inside a quoted cell write a quote twice (""), or quote the whole cell'}
     case 'CSV_MAX_RECORD_SIZE':
-      return {file, line, message: 'a record longer than 1 MiB: the file is probably not CSV, or a quote is never closed'}
+      return {file, line, ...RECORD_TOO_LONG}
     default:
       return {file, line, message: `malformed CSV: ${error.message}`}
   }

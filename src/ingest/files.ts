@@ -1,19 +1,14 @@
-import {access, constants, readFile, readdir, stat} from 'node:fs/promises'
+import {readFile, readdir, stat} from 'node:fs/promises'
 
-import {NotFoundError, UsageError} from '../domain/errors.js'
+import {checkInputFile} from './input-file.js'
 
-/** Checks that a file named on the command line exists, is a file and can be read: not found is exit 4, anything else usage (2). */
+/**
+ * Checks that a file named on the command line exists and is a readable regular
+ * file, before anything opens it: not found is exit 4; a folder, named pipe,
+ * socket or device is invalid input (exit 3); unreadable is usage (2).
+ */
 export async function requireReadableFile(file: string): Promise<void> {
-  try {
-    const info = await stat(file)
-    if (info.isDirectory()) throw new UsageError(`${file} is a folder, not a file`)
-    await access(file, constants.R_OK)
-  } catch (error) {
-    if (error instanceof UsageError) throw error
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new NotFoundError(`no such file: ${file}`, {suggestion: 'check the path'})
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`)
-  }
+  await checkInputFile(file)
 }
 
 export async function isDirectory(path: string): Promise<boolean> {

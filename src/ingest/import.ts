@@ -6,6 +6,7 @@ import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import type {Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from '../store/open.js'
 import {writeImport, type ImportedSystem, type ImportSession} from '../store/imports.js'
+import {checkInputFile} from './input-file.js'
 import {systemFieldHeader, type Kind} from './kinds.js'
 import {peekKind, storeFacts, type ReadOptions, type StoreFacts} from './read-state.js'
 import {readRows, readRowsInWorker, shouldReadInParallel, type CostRows, type ReadOutcome} from './rows.js'
@@ -78,6 +79,7 @@ export async function validateFile(store: Store | undefined, file: string, optio
  * Large files are read and checked on a worker thread while this one writes.
  */
 export async function importFile(store: Store, file: string, options: ImportOptions): Promise<ImportSummary> {
+  await checkInputFile(file)
   const shaPromise = sha256File(file)
   const blank = (): ImportSummary => ({
     file,

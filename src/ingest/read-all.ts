@@ -1,7 +1,7 @@
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import type {Calendar} from '../domain/fiscal-year.js'
 import {readCsv, type EncodingOption} from './csv.js'
-import {RowReader, resolveHeader, type FieldSpec} from './table.js'
+import {RowReader, resolveHeader, unknownColumnIssues, type FieldSpec} from './table.js'
 
 /**
  * Reads a small, whole CSV table into memory with the ingestion rules of
@@ -22,7 +22,7 @@ export async function readAll<R>(
       const header = resolveHeader(file, line, cells, fields)
       issues.push(...header.issues)
       if (!options.allowUnknownColumns) {
-        for (const column of header.unknown) issues.push({file, line, column: `${column.index + 1} (${column.name})`, value: column.name, message: 'unknown column'})
+        issues.push(...unknownColumnIssues(file, line, header.unknown, 'unknown column', undefined))
       }
       row = new RowReader(file, header.columns, issues, fields)
     },

@@ -5,7 +5,7 @@ import {MinistryIndex} from '../domain/ministry-index.js'
 import type {Store} from '../store/open.js'
 import type {EncodingOption} from './csv.js'
 import {TABLE_KINDS, guessKind, type BuildContext, type Kind, type TableKind} from './kinds.js'
-import {RowReader, resolveHeader, type HeaderResolution} from './table.js'
+import {RowReader, resolveHeader, unknownColumnIssues, type HeaderResolution} from './table.js'
 import type {WorkbookOptions} from './workbook/options.js'
 
 export interface ReadOptions extends WorkbookOptions {
@@ -101,18 +101,15 @@ export class ReadState {
     }
     this.header = resolveHeader(this.file, line, cells, this.kind.fields)
     this.issues.push(...this.header.issues)
-    for (const column of this.header.unknown) {
-      const issue: InputIssue = {
-        file: this.file,
-        line,
-        column: `${column.index + 1} (${column.name})`,
-        value: column.name,
-        message: `kasumi does not know this ${kindName} column`,
-        hint: this.options.allowUnknownColumns ? 'its values are not imported' : `rename it to one of: ${this.kind.fields.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`,
-      }
-      if (this.options.allowUnknownColumns) this.warnings.push({...issue, severity: 'warning'})
-      else this.issues.push(issue)
-    }
+    const unknown = unknownColumnIssues(
+      this.file,
+      line,
+      this.header.unknown,
+      `kasumi does not know this ${kindName} column`,
+      this.options.allowUnknownColumns ? 'its values are not imported' : `rename it to one of: ${this.kind.fields.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`,
+    )
+    if (this.options.allowUnknownColumns) this.warnings.push(...unknown.map((issue) => ({...issue, severity: 'warning' as const})))
+    else this.issues.push(...unknown)
     if (this.issues.length > 0) this.halted = true
     this.row = new RowReader(this.file, this.header.columns, this.issues, this.kind.fields)
   }

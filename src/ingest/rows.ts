@@ -83,7 +83,7 @@ export async function readRows(file: string, options: ReadOptions, facts: StoreF
     structural: result.issues,
     issues: state.issues,
     issueCount: Math.max(state.issueCount, state.issues.length),
-    warnings: state.warnings,
+    warnings: [...result.warnings, ...state.warnings],
     records_: records,
     columns: [...(state.header?.columns.keys() ?? [])],
     idColumn: (() => {

@@ -1,5 +1,6 @@
 import type {InputIssue} from '../domain/errors.js'
 import {matchKey} from '../domain/text-match.js'
+import {ECHO_LIMIT, truncateText} from '../domain/text-safety.js'
 import type {ParseOutcome} from './values.js'
 
 /** One column a table kind understands, with the header names it accepts. */
@@ -76,7 +77,7 @@ export function resolveHeader(file: string, line: number, cells: string[], field
     }
     const previous = columns.get(field.key)
     if (previous) {
-      issues.push({file, line, column: columnLabel(index, name), value: name, message: `a second column for "${field.header}" (the first is column ${previous.index + 1})`, hint: 'keep one of them'})
+      issues.push({file, line, column: columnLabel(index, name), value: truncateText(name, ECHO_LIMIT), message: `a second column for "${field.header}" (the first is column ${previous.index + 1})`, hint: 'keep one of them'})
       return
     }
     columns.set(field.key, {index, field, factor})
@@ -94,8 +95,36 @@ export function resolveHeader(file: string, line: number, cells: string[], field
   return {columns, unknown, issues}
 }
 
+/** How a column is named in an issue: its number and its header, e.g. `3 (name)`; a long header is cut. */
 export function columnLabel(index: number, name: string): string {
-  return `${index + 1} (${name})`
+  return `${index + 1} (${truncateText(name, COLUMN_NAME_LIMIT)})`
+}
+
+const COLUMN_NAME_LIMIT = 40
+
+/** Unknown columns beyond this many are counted in one issue rather than listed one by one. */
+export const MAX_UNKNOWN_COLUMN_ISSUES = 10
+
+/**
+ * Issues for the header cells that name no known column: one per column for
+ * the first few, then one that counts the rest (a sheet with ten thousand
+ * stray columns gives a dozen lines, not ten thousand).
+ */
+export function unknownColumnIssues(file: string, line: number, unknown: HeaderResolution['unknown'], message: string, hint: string | undefined): InputIssue[] {
+  const issues: InputIssue[] = unknown.slice(0, MAX_UNKNOWN_COLUMN_ISSUES).map((column) => ({
+    file,
+    line,
+    column: columnLabel(column.index, column.name),
+    value: truncateText(column.name, ECHO_LIMIT),
+    message,
+    hint,
+  }))
+  const rest = unknown.length - MAX_UNKNOWN_COLUMN_ISSUES
+  if (rest > 0) {
+    const first = unknown[MAX_UNKNOWN_COLUMN_ISSUES]
+    issues.push({file, line, column: `${first.index + 1}–${unknown.at(-1)!.index + 1}`, message: `${rest.toLocaleString('en')} more columns kasumi does not know`, hint})
+  }
+  return issues
 }
 
 /**
@@ -159,7 +188,7 @@ export class RowReader {
       file: this.file,
       line: this.line,
       column: column ? columnLabel(column.index, column.field.header) : this.fields.find((field) => field.key === key)?.header ?? key,
-      value,
+      value: value === undefined ? undefined : truncateText(value, ECHO_LIMIT),
       message,
       hint,
     })
