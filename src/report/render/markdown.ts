@@ -1,4 +1,5 @@
 import {groupDigits} from '../../domain/money.js'
+import {visibleText} from '../../domain/text-safety.js'
 import {label} from '../i18n.js'
 import type {Cell, ReportDocument, ReportTable, Section} from '../model.js'
 import {columnHeading, EMPTY_CELL, fillTemplate, formatCell, isNumericKind, readTemplate, ui} from './html.js'
@@ -12,16 +13,25 @@ import type {RenderContext, RenderedFile, Renderer} from './types.js'
  * the files the png format writes.
  */
 
-const MARKUP = /[\\`*_[\]<>#|~]/g
+const MARKUP = /[\\`*_[\]<>#|~&]/g
 
-/** Text in Markdown: characters that would start markup or raw HTML are backslash-escaped; line breaks become spaces. */
+/** Markers that start a block (list, heading underline) when they open a line. */
+const BLOCK_START = /^(\s*)(?:([-+=])|(\d+)([.)]))/
+
+/**
+ * Text in Markdown: characters that would start markup, raw HTML or an entity
+ * are backslash-escaped, as is a list or heading marker at the start; line
+ * breaks (a lone carriage return too) become spaces; control characters and
+ * bidirectional controls are shown as visible escapes (`\u202e`), so that
+ * names from the register cannot reorder or hide text in the rendered page.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(MARKUP, '\\$&').replace(/\r?\n/g, ' ')
+  return visibleText(text.trimStart().replace(MARKUP, '\\$&'), ' ').replace(BLOCK_START, (_, space: string, marker?: string, digits?: string, dot?: string) => (marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`))
 }
 
-/** A table cell: escaped as text (pipes too), line breaks kept as <br>. */
+/** A table cell: escaped as text (pipes too), every line break (CRLF, CR, LF) kept as <br>, controls shown escaped. */
 export function markdownCell(text: string): string {
-  return text.replace(MARKUP, '\\$&').replace(/\r?\n/g, '<br>')
+  return visibleText(text.replace(MARKUP, '\\$&'), '<br>')
 }
 
 function tableMarkdown(table: ReportTable, document: ReportDocument, sectionTitle: string): string {
