@@ -1,9 +1,9 @@
-import {Command, Errors} from '@oclif/core'
+import {Command, Errors, ux} from '@oclif/core'
 
 import {openStore, storeExists, type Store} from '../store/open.js'
 import {storeFailure} from '../store/write.js'
 import {BUG_REPORT_HINT, ExitCode, InvalidInputError, UserError, formatIssue, formatIssues, type InputIssue} from '../domain/errors.js'
-import {terminalLines} from '../domain/text-safety.js'
+import {terminalJson, terminalLines} from '../domain/text-safety.js'
 import {globalFlags} from './flags.js'
 import type {TableData} from '../domain/table.js'
 import {Painter, colourEnabled, renderTable} from './output.js'
@@ -48,6 +48,11 @@ export abstract class BaseCommand extends Command {
     const {store, created} = await openStore(database, {create: true})
     this.openedStore = store
     return {store, created}
+  }
+
+  /** `--json` output, with every character a terminal would act on written as an escape. */
+  override logJson(json: unknown): void {
+    ux.stdout(terminalJson(json))
   }
 
   protected table(table: TableData): void {

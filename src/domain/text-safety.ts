@@ -112,3 +112,16 @@ export function visibleText(text: string, lineBreak: string): string {
 export function terminalLines(text: string): string {
   return text.includes('\n') ? text.split('\n').map((line) => terminalText(line)).join('\n') : terminalText(text)
 }
+
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * JSON text (pretty, two spaces) that is safe on a terminal too: besides the
+ * C0 controls JSON always escapes, DEL, the C1 controls, the line separators
+ * and the bidirectional controls are written as `\u` escapes. The JSON means
+ * the same; only its bytes differ.
+ */
+export function terminalJson(value: unknown): string {
+  return (JSON.stringify(value, null, 2) ?? 'null').replace(JSON_UNSAFE, escapeControl)
+}
