@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import MarkdownIt from 'markdown-it'
 import {describe, expect, it} from 'vitest'
 
-import {formatIssues} from '../../src/cli/errors.js'
+import {formatIssues} from '../../src/domain/errors.js'
 import {Painter, renderTable} from '../../src/cli/output.js'
 import {ECHO_LIMIT, bidiControlNames, terminalJson, terminalText, truncateText} from '../../src/domain/text-safety.js'
 import {markdownCell} from '../../src/report/render/markdown.js'
