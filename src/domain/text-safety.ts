@@ -27,7 +27,6 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-
 const UNSAFE_TEST = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
 
 const LINE_BREAK = /^(?:\r\n|[\r\n\u2028\u2029])$/
-// eslint-disable-next-line no-control-regex
 const LINE_BREAK_OR_UNSAFE = new RegExp(`\\r\\n|${UNSAFE.source}`, 'g')
 
 const NAMED: Record<string, string> = {'\n': '\\n', '\r': '\\r', '\t': '\\t'}
@@ -110,10 +109,14 @@ export function visibleText(text: string, lineBreak: string): string {
  * `terminalText`, the line feeds between them kept.
  */
 export function terminalLines(text: string): string {
-  return text.includes('\n') ? text.split('\n').map((line) => terminalText(line)).join('\n') : terminalText(text)
+  return text.includes('\n')
+    ? text
+        .split('\n')
+        .map((line) => terminalText(line))
+        .join('\n')
+    : terminalText(text)
 }
 
-// eslint-disable-next-line no-control-regex
 const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 
 /**

@@ -33,7 +33,11 @@ export async function checkInputFile(file: string): Promise<Stats> {
   if (type !== undefined) {
     const what = type === 'not a regular file' ? type : `${type}, not a regular file`
     throw new InvalidInputError(`${file} is ${what}`, [
-      {file, message: 'not a regular file: kasumi reads input only from files on disk', hint: info.isDirectory() ? 'name a file inside the folder' : 'save the data to a file first and pass the path of that file'},
+      {
+        file,
+        message: 'not a regular file: kasumi reads input only from files on disk',
+        hint: info.isDirectory() ? 'name a file inside the folder' : 'save the data to a file first and pass the path of that file',
+      },
     ])
   }
   try {

@@ -114,7 +114,10 @@ for (const backend of await backends()) {
     it('a folder: refused as invalid input, naming what to do', async () => {
       const folder = join(dir, 'a-folder.csv')
       mkdirSync(folder)
-      await refused(await cli(['inventory', 'import', folder, '--database', url]), [`${folder} is a folder, not a regular file`, 'name a file inside the folder'])
+      await refused(await cli(['inventory', 'import', folder, '--database', url]), [
+        `${folder} is a folder, not a regular file`,
+        'name a file inside the folder',
+      ])
     })
 
     it('binary garbage: "not a text file", not "a quote in the middle of a cell"', async () => {
@@ -126,29 +129,45 @@ for (const backend of await backends()) {
       expect(result.stderr).not.toContain('quote')
       const json = await cli(['inventory', 'validate', file, '--database', url, '--json'])
       expect(json.exitCode).toBe(3)
-      expect(json.json.error.issues).toEqual([expect.objectContaining({file, line: expect.any(Number), message: expect.stringContaining('not a text file')})])
+      expect(json.json.error.issues).toEqual([
+        expect.objectContaining({file, line: expect.any(Number), message: expect.stringContaining('not a text file')}),
+      ])
     })
 
     it('binary data without NUL bytes but full of control bytes: not a text file', async () => {
       const bytes = Buffer.from(noise(4096).map((byte) => (byte === 0 ? 1 : byte)))
-      await refused(await cli(['inventory', 'import', writeText('controls.csv', bytes), '--database', url]), ['not a text file: it holds', 'control bytes'])
+      await refused(await cli(['inventory', 'import', writeText('controls.csv', bytes), '--database', url]), [
+        'not a text file: it holds',
+        'control bytes',
+      ])
     })
 
     it('an Excel workbook named .csv: named as a workbook, with how to save it as CSV', async () => {
-      await refused(await cli(['inventory', 'import', writeText('systems.csv', await xlsxBytes()), '--database', url]), ['not a text file: it looks like an Excel workbook (.xlsx)', 'CSV UTF-8'])
+      await refused(await cli(['inventory', 'import', writeText('systems.csv', await xlsxBytes()), '--database', url]), [
+        'not a text file: it looks like an Excel workbook (.xlsx)',
+        'CSV UTF-8',
+      ])
     })
 
     it('a NUL byte deep inside an otherwise good file: line and column named, reading stops', async () => {
       const rows = Array.from({length: 3000}, (_, index) => `NEW-${index},mic,System number ${index},lan`)
       rows[2500] = 'NEW-2500,mic,Bad\u0000name,lan'
       const file = writeText('systems.csv', csv(SYSTEMS_HEADER, ...rows))
-      await refused(await cli(['inventory', 'import', file, '--database', url]), [`${file}, line 2502, column 3 (name): not a text file: a NUL byte in a cell`])
+      await refused(await cli(['inventory', 'import', file, '--database', url]), [
+        `${file}, line 2502, column 3 (name): not a text file: a NUL byte in a cell`,
+      ])
     })
 
-    for (const [endian, codePage] of [['little-endian', 'utf-16le'], ['big-endian', 'utf-16be']] as const) {
+    for (const [endian, codePage] of [
+      ['little-endian', 'utf-16le'],
+      ['big-endian', 'utf-16be'],
+    ] as const) {
       it(`UTF-16 (${endian}) without a BOM: a hint naming the encoding`, async () => {
         const bytes = iconv.encode(csv('id,ministry,name,category', 'NEW-1,総務省,統合システム,lan'), codePage)
-        await refused(await cli(['inventory', 'import', writeText('systems.csv', bytes), '--database', url]), [`the file looks like UTF-16 (${endian}) without a byte-order mark`, `iconv -f ${codePage.toUpperCase()} -t UTF-8`])
+        await refused(await cli(['inventory', 'import', writeText('systems.csv', bytes), '--database', url]), [
+          `the file looks like UTF-16 (${endian}) without a byte-order mark`,
+          `iconv -f ${codePage.toUpperCase()} -t UTF-8`,
+        ])
       })
 
       it(`UTF-16 (${endian}) with a BOM is read`, async () => {
@@ -175,7 +194,9 @@ for (const backend of await backends()) {
     it('a value under the record limit but far too long: echoed cut, with the count of the rest, on stderr and in --json', async () => {
       const file = writeText('systems.csv', csv(SYSTEMS_HEADER, `NEW-1,mic,${'y'.repeat(900_000)},lan`))
       const result = await cli(['inventory', 'import', file, '--database', url])
-      await refused(result, [`${file}, line 2, column 3 (name): longer than 200 characters (value "${'y'.repeat(100)}… (+899,900 characters)")`], {maxStderr: 1024})
+      await refused(result, [`${file}, line 2, column 3 (name): longer than 200 characters (value "${'y'.repeat(100)}… (+899,900 characters)")`], {
+        maxStderr: 1024,
+      })
       const json = await cli(['inventory', 'import', file, '--database', url, '--json'])
       expect(json.stdout.length).toBeLessThan(2048)
       expect(json.json.error.issues[0]).toMatchObject({line: 2, column: '3 (name)', value: `${'y'.repeat(100)}… (+899,900 characters)`})
@@ -185,7 +206,14 @@ for (const backend of await backends()) {
       const extra = Array.from({length: 10_000}, (_, index) => `extra_${index}`)
       const file = writeText('systems.csv', csv([SYSTEMS_HEADER, ...extra].join(','), ['NEW-1,mic,A,lan', ...extra.map(() => '1')].join(',')))
       const result = await cli(['inventory', 'import', file, '--database', url])
-      await refused(result, [`${file}, line 1, column 5 (extra_0): kasumi does not know this systems column (value "extra_0")`, 'column 15–10004: 9,990 more columns kasumi does not know'], {maxStderr: 3072})
+      await refused(
+        result,
+        [
+          `${file}, line 1, column 5 (extra_0): kasumi does not know this systems column (value "extra_0")`,
+          'column 15–10004: 9,990 more columns kasumi does not know',
+        ],
+        {maxStderr: 3072},
+      )
       expect(result.stderr.split('rename it to one of').length - 1).toBe(1)
       const json = await cli(['inventory', 'import', file, '--database', url, '--json'])
       expect(json.json.error.issues).toHaveLength(11)
@@ -221,7 +249,9 @@ for (const backend of await backends()) {
         'the era',
       ])
       const costs = writeText('costs.csv', csv('system_id,fiscal_year,pool,amount', 'MIC-0001,令和99年度,hardware,100'))
-      await refused(await cli(['inventory', 'import', costs, '--database', url]), [`${costs}, line 2, column 2 (fiscal_year): fiscal year 2117 is outside`])
+      await refused(await cli(['inventory', 'import', costs, '--database', url]), [
+        `${costs}, line 2, column 2 (fiscal_year): fiscal year 2117 is outside`,
+      ])
     })
   })
 }

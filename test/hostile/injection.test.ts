@@ -33,10 +33,26 @@ const csvLines = (rows: string[][]) => `${rows.map((row) => row.join(',')).join(
 
 const SYSTEMS = csvLines([
   ['id', 'ministry', 'name', 'category', 'business_area', 'physical_servers', 'users', 'eligibility', 'eligibility_reason'],
-  ...VALUES.map((value, index) => [`X-${index}`, 'hx', quote(value), 'lan', quote(value), '3', '10', index % 2 ? 'must-stay' : 'eligible', index % 2 ? quote(value) : '']),
+  ...VALUES.map((value, index) => [
+    `X-${index}`,
+    'hx',
+    quote(value),
+    'lan',
+    quote(value),
+    '3',
+    '10',
+    index % 2 ? 'must-stay' : 'eligible',
+    index % 2 ? quote(value) : '',
+  ]),
 ])
-const COSTS = csvLines([['system_id', 'fiscal_year', 'pool', 'amount', 'note'], ...VALUES.map((value, index) => [`X-${index}`, '2008', 'hardware', String((index + 1) * 1_000_000), quote(value)])])
-const MINISTRIES = csvLines([['code', 'name_zh', 'name_ja', 'name_en'], [MINISTRY.code, quote(MINISTRY.zh), quote(MINISTRY.ja), quote(MINISTRY.en)]])
+const COSTS = csvLines([
+  ['system_id', 'fiscal_year', 'pool', 'amount', 'note'],
+  ...VALUES.map((value, index) => [`X-${index}`, '2008', 'hardware', String((index + 1) * 1_000_000), quote(value)]),
+])
+const MINISTRIES = csvLines([
+  ['code', 'name_zh', 'name_ja', 'name_en'],
+  [MINISTRY.code, quote(MINISTRY.zh), quote(MINISTRY.ja), quote(MINISTRY.en)],
+])
 
 /** Characters a terminal acts on: C0 controls but tab and line feed, DEL, C1 controls, bidi controls, line separators. */
 // eslint-disable-next-line no-control-regex
@@ -56,7 +72,11 @@ function expectIntactTables(text: string): void {
 
 /** Markdown cells as text: what a reader sees, a <br> as a line feed. */
 function inlineText(token: Token | undefined): string {
-  return (token?.children ?? []).map((child) => (child.type === 'html_inline' ? (child.content === '<br>' ? '\n' : child.content) : child.type === 'softbreak' ? '\n' : child.content)).join('')
+  return (token?.children ?? [])
+    .map((child) =>
+      child.type === 'html_inline' ? (child.content === '<br>' ? '\n' : child.content) : child.type === 'softbreak' ? '\n' : child.content,
+    )
+    .join('')
 }
 
 interface MdTable {
@@ -70,13 +90,21 @@ function markdownTables(tokens: Token[]): MdTable[] {
   let row: string[] | undefined
   let inHead = false
   tokens.forEach((token, index) => {
-    if (token.type === 'table_open') current = {head: [], rows: []}
-    else if (token.type === 'table_close') tables.push(current!), (current = undefined)
-    else if (token.type === 'thead_open') inHead = true
-    else if (token.type === 'thead_close') inHead = false
-    else if (token.type === 'tr_open') row = []
-    else if (token.type === 'tr_close') inHead ? (current!.head = row!) : current!.rows.push(row!)
-    else if (token.type === 'th_open' || token.type === 'td_open') row!.push(inlineText(tokens[index + 1]))
+    if (token.type === 'table_open') {
+      current = {head: [], rows: []}
+    } else if (token.type === 'table_close') {
+      tables.push(current!)
+      current = undefined
+    } else if (token.type === 'thead_open' || token.type === 'thead_close') {
+      inHead = token.type === 'thead_open'
+    } else if (token.type === 'tr_open') {
+      row = []
+    } else if (token.type === 'tr_close') {
+      if (inHead) current!.head = row!
+      else current!.rows.push(row!)
+    } else if (token.type === 'th_open' || token.type === 'td_open') {
+      row!.push(inlineText(tokens[index + 1]))
+    }
   })
   return tables
 }
@@ -120,7 +148,9 @@ for (const backend of await backends()) {
       expect(result.stderr).toContain('(value "invoice\\u202efdp.exe")')
       expect(result.stderr).not.toMatch(TERMINAL_CONTROLS)
       const json = await cli(['inventory', 'import', systemsFile, '--database', url, '--dry-run', '--on-conflict', 'update', '--json'])
-      expect(json.json.warnings).toEqual(expect.arrayContaining([expect.objectContaining({column: '5 (business_area)', value: PAYLOADS.bidi, severity: 'warning'})]))
+      expect(json.json.warnings).toEqual(
+        expect.arrayContaining([expect.objectContaining({column: '5 (business_area)', value: PAYLOADS.bidi, severity: 'warning'})]),
+      )
     })
 
     it('terminal tables show every payload escaped, with no control reaching the terminal and every grid intact', async () => {
@@ -165,7 +195,8 @@ for (const backend of await backends()) {
       const markdown = new MarkdownIt({html: true})
       const tokens = markdown.parse(text, {})
       const flat = tokens.flatMap((token) => [token, ...(token.children ?? [])])
-      for (const token of flat.filter((candidate) => candidate.type === 'html_inline' || candidate.type === 'html_block')) expect(token.content.trim()).toBe('<br>')
+      for (const token of flat.filter((candidate) => candidate.type === 'html_inline' || candidate.type === 'html_block'))
+        expect(token.content.trim()).toBe('<br>')
       expect(flat.filter((token) => token.type === 'link_open')).toEqual([])
       for (const image of flat.filter((token) => token.type === 'image')) expect(image.attrGet('src')).toMatch(/^charts\/[a-z0-9-]+\.png$/)
       expect(markdown.render(text)).not.toMatch(/<script|<img src="?x|<b>x<\/b>/)

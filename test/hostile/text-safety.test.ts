@@ -47,9 +47,18 @@ describe('the terminal sanitiser', () => {
     expect(JSON.parse(text)).toEqual(value)
   })
 
-  it('terminal tables: a lone carriage return cannot move the cursor; kasumi\'s own multi-line headings still break', () => {
-    const drawn = renderTable({head: ['name', 'cost\nthousand yen'], rows: [['before\rafter', '1'], ['\u001b[2J', '2']]}, new Painter(false))
-    expect(drawn).not.toMatch(/[\r\u001b]/)
+  it("terminal tables: a lone carriage return cannot move the cursor; kasumi's own multi-line headings still break", () => {
+    const drawn = renderTable(
+      {
+        head: ['name', 'cost\nthousand yen'],
+        rows: [
+          ['before\rafter', '1'],
+          ['\u001b[2J', '2'],
+        ],
+      },
+      new Painter(false),
+    )
+    expect(drawn).not.toMatch(TERMINAL_CONTROLS)
     expect(drawn).toContain('before\\rafter')
     expect(drawn).toContain('thousand yen')
   })
