@@ -55,8 +55,14 @@ export abstract class BaseCommand extends Command {
     ux.stdout(terminalJson(json))
   }
 
+  /** Human output on stdout; each line made safe for a terminal, as names from the register may be in it. */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(typeof message === 'string' ? terminalLines(message) : message, ...args)
+  }
+
   protected table(table: TableData): void {
-    this.log(renderTable(table, this.painter))
+    // renderTable makes every cell safe itself, and adds colour that must stay.
+    super.log(renderTable(table, this.painter))
   }
 
   /** A message for people, on stderr (silent with --json). */
