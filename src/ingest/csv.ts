@@ -125,7 +125,8 @@ export function binaryIssue(bytes: Uint8Array): Omit<InputIssue, 'file'> | undef
   const nuls = nulEven + nulOdd
   if (nuls > 0) {
     const pairs = Math.floor(bytes.length / 2)
-    const utf16 = (mostly: number, rarely: number) => mostly >= Math.min(4, pairs) && rarely * 10 <= mostly
+    // In binary data about one byte in 256 is NUL, at either offset; in UTF-16 text most ASCII characters give one.
+    const utf16 = (mostly: number, rarely: number) => mostly >= Math.max(Math.min(4, pairs), pairs / 20) && rarely * 10 <= mostly
     if (utf16(nulOdd, nulEven) || utf16(nulEven, nulOdd)) {
       const endian = nulOdd > nulEven ? 'little-endian' : 'big-endian'
       return {
@@ -355,7 +356,7 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
   if (bidiCells > MAX_BIDI_WARNINGS) {
     result.warnings.push({file, message: `… and ${(bidiCells - MAX_BIDI_WARNINGS).toLocaleString('en')} more cells with Unicode bidirectional controls`, severity: 'warning'})
   }
-  if (!parseError && expectedFields < 0) {
+  if (!parseError && expectedFields < 0 && issues.length === 0) {
     issues.push({file, message: 'the file has no header row', hint: 'the first line must name the columns'})
   }
   return result
