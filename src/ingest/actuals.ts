@@ -6,7 +6,7 @@ import {Dec} from '../domain/money.js'
 import {matchKey} from '../domain/text-match.js'
 import type {EncodingOption} from './csv.js'
 import {readSheet, type SheetFormat} from './sheet.js'
-import {RowReader, columnLabel, resolveHeader, type FieldSpec} from './table.js'
+import {RowReader, resolveHeader, unknownColumnIssues, type FieldSpec} from './table.js'
 import {currencyCode, fiscalYear, parseDecimal, text, type ParseOutcome} from './values.js'
 
 /**
@@ -152,11 +152,9 @@ function readHeader(file: string, raw: string[], line: number, options: ActualsR
   const units = stripped.money
   const header = resolveHeader(file, line, stripped.cells, ACTUALS_FIELDS)
   issues.push(...header.issues)
-  for (const column of header.unknown) {
-    const issue: InputIssue = {file, line, column: columnLabel(column.index, column.name), value: column.name, message: 'kasumi does not know this actuals column', hint: options.allowUnknownColumns ? 'its values are not read' : `rename it to one of: ${ACTUALS_FIELDS.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`}
-    if (options.allowUnknownColumns) warnings.push({...issue, severity: 'warning'})
-    else issues.push(issue)
-  }
+  const unknown = unknownColumnIssues(file, line, header.unknown, 'kasumi does not know this actuals column', options.allowUnknownColumns ? 'its values are not read' : `rename it to one of: ${ACTUALS_FIELDS.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`)
+  if (options.allowUnknownColumns) warnings.push(...unknown.map((issue) => ({...issue, severity: 'warning' as const})))
+  else issues.push(...unknown)
   const columns = new Set(header.columns.keys())
   if (!columns.has('ministry') && !columns.has('area')) {
     issues.push({file, line, message: 'the file names neither a ministry (agency) nor a business area column', hint: 'add a column ministry (or agency, 府省, 部會) or business_area (業務分野)'})
