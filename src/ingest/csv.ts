@@ -102,7 +102,8 @@ const SAVE_AS_CSV = 'kasumi reads CSV text: save the table as CSV (in Excel: Fil
 export function binaryIssue(bytes: Uint8Array): Omit<InputIssue, 'file'> | undefined {
   for (const signature of SIGNATURES) {
     if (bytes.length >= signature.bytes.length && signature.bytes.every((byte, index) => bytes[index] === byte)) {
-      return {line: 1, message: `not a text file: it looks like ${signature.what}`, hint: SAVE_AS_CSV}
+      const hint = signature.bytes[0] === 0x50 ? 'kasumi reads a workbook by its extension: if this is one, name the file .xlsx (or .xlsm)' : SAVE_AS_CSV
+      return {line: 1, message: `not a text file: it looks like ${signature.what}`, hint}
     }
   }
   let nulEven = 0
