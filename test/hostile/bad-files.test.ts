@@ -142,10 +142,10 @@ for (const backend of await backends()) {
       ])
     })
 
-    it('an Excel workbook named .csv: named as a workbook, with how to save it as CSV', async () => {
+    it('an Excel workbook named .csv: named as a workbook, with the extension to give it', async () => {
       await refused(await cli(['inventory', 'import', writeText('systems.csv', await xlsxBytes()), '--database', url]), [
         'not a text file: it looks like an Excel workbook (.xlsx)',
-        'CSV UTF-8',
+        'name the file .xlsx',
       ])
     })
 
