@@ -1,4 +1,4 @@
-import {InternalError} from '../domain/errors.js'
+import {InternalError, InvalidInputError} from '../domain/errors.js'
 import {Dec} from '../domain/money.js'
 
 /**
@@ -112,7 +112,10 @@ export function scale(amount: number, num: number, den: number): number {
 }
 
 export function checked(value: number): number {
-  if (!Number.isSafeInteger(value)) throw new InternalError(`an amount (${value}) is too large for exact arithmetic in the engine`)
+  if (!Number.isSafeInteger(value)) {
+    // Each parameter is bounded when the scenario is read; their products over many systems and years can still leave the range.
+    throw new InvalidInputError('the estimate reaches amounts too large for exact arithmetic', [{value: String(value), message: `an amount of ${value} minor units is beyond ${Number.MAX_SAFE_INTEGER}`, hint: "check the scenario's money parameters, its money unit and inflation"}])
+  }
   return value
 }
 

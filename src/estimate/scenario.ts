@@ -1,11 +1,13 @@
 import {basename, dirname, resolve} from 'node:path'
 
+import {minorFactor} from '../domain/currency.js'
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
-import {locateScenario, readScenarioText} from '../ingest/scenarios.js'
+import {MAX_FISCAL_YEAR, MIN_FISCAL_YEAR} from '../domain/fiscal-year.js'
+import {locateScenario, readScenarioText, scenarioTooLarge} from '../ingest/scenarios.js'
 import {MEASURES} from './measures/index.js'
 import {MONEY_UNITS, type Assumption, type Discount, type Filter, type MeasureSpec, type MoneyUnit, type Scenario} from './model.js'
-import {bounds, type Distribution, type ParamSpec, type ParamValue} from './params.js'
-import {scenarioSchema} from './schema.js'
+import {DISTRIBUTIONS, bounds, type Distribution, type ParamSpec, type ParamValue} from './params.js'
+import {SCENARIO_LIMITS, scenarioSchema} from './schema.js'
 
 type Path = Array<string | number>
 
@@ -21,7 +23,7 @@ export interface LoadedScenario {
 
 /** Reads (through src/ingest), validates against the JSON Schema, and checks a scenario file. All problems are reported at once, with key path and line. */
 export async function loadScenario(file: string): Promise<LoadedScenario> {
-  return parseScenario(await readScenarioText(file), file)
+  return parseScenario(await readScenarioText(file, SCENARIO_LIMITS.bytes), file)
 }
 
 /** Loads a bundled scenario by name, or a scenario file by path. */
@@ -29,171 +31,326 @@ export async function loadNamedScenario(nameOrFile: string): Promise<LoadedScena
   return loadScenario(await locateScenario(nameOrFile))
 }
 
+/**
+ * Checks a scenario's text in four steps — YAML, numbers that are not finite,
+ * the JSON Schema, then ranges and consistency — and reports the problems of
+ * all steps together, in file order.
+ */
 export async function parseScenario(text: string, file: string): Promise<LoadedScenario> {
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > SCENARIO_LIMITS.bytes) throw scenarioTooLarge(file, bytes, SCENARIO_LIMITS.bytes)
+  const source = await readYaml(text, file)
+  const issues = new Issues(source)
+  checkFinite(source.raw, issues)
+  await checkSchema(source.raw, issues)
+  const warnings: InputIssue[] = []
+  const scenario = buildScenario(source, issues, warnings)
+  issues.throwIfAny()
+  return {scenario, warnings}
+}
+
+interface Source {
+  file: string
+  raw: Record<string, unknown>
+  /** The line of a key path (or of its nearest parent that has one). */
+  line(path: Path): number | undefined
+}
+
+/** Step 1: YAML (or JSON) to plain data, with line numbers; syntax errors, alias bombs and over-deep nesting are input errors. */
+async function readYaml(text: string, file: string): Promise<Source> {
   const YAML = await import('yaml')
   const lineCounter = new YAML.LineCounter()
-  const document = YAML.parseDocument(text, {lineCounter, prettyErrors: false})
-  const issues: InputIssue[] = []
-  const where = (path: Path): {line?: number; column: string} => {
-    const node = document.getIn(path, true) as {range?: [number, number, number]} | undefined
-    let line: number | undefined
-    if (node && typeof node === 'object' && node.range) line = lineCounter.linePos(node.range[0]).line
-    else if (path.length > 0) return {line: where(path.slice(0, -1)).line, column: pathText(path)}
-    return {line, column: pathText(path)}
+  const unreadable = (issues: InputIssue[]) => new InvalidInputError(`${basename(file)}: the scenario cannot be read`, issues)
+  let document: import('yaml').Document.Parsed
+  try {
+    document = YAML.parseDocument(text, {lineCounter, prettyErrors: false})
+  } catch (error) {
+    throw unreadable([{file, message: `not valid YAML: ${String((error as Error).message).split('\n')[0]}`}])
   }
-  for (const error of document.errors) {
+  const syntax = document.errors.map((error): InputIssue => {
     // Without prettyErrors the parser gives only offsets (pos); the line counter turns them into line and column.
     const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0])
-    issues.push({file, line: position.line, column: `col ${position.col}`, message: `not valid YAML: ${error.message.split('\n')[0]}`})
+    const deep = /call stack/i.test(error.message)
+    return {file, line: position.line, column: `col ${position.col}`, message: deep ? 'not a scenario: lists or mappings nested too deeply to read' : `not valid YAML: ${error.message.split('\n')[0]}`}
+  })
+  if (syntax.length > 0) throw unreadable(syntax.slice(0, SCENARIO_LIMITS.issues))
+  let raw: unknown
+  try {
+    raw = document.toJS({maxAliasCount: SCENARIO_LIMITS.aliasCount})
+  } catch (error) {
+    let line: number | undefined
+    YAML.visit(document, {
+      Alias(_, node) {
+        if (node.range) line = lineCounter.linePos(node.range[0]).line
+        return YAML.visit.BREAK
+      },
+    })
+    const aliases = error instanceof ReferenceError && /alias/i.test(error.message)
+    throw unreadable([
+      aliases
+        ? {file, line, message: `its YAML aliases (*name) expand beyond kasumi's limit (an alias count of ${SCENARIO_LIMITS.aliasCount}): the file would grow without bound`, hint: 'write the values out, or use fewer aliases'}
+        : {file, line, message: `not valid YAML: ${String((error as Error).message).split('\n')[0]}`},
+    ])
   }
-  if (issues.length > 0) throw new InvalidInputError(`${basename(file)}: the scenario cannot be read`, issues)
-  const raw = document.toJS() as Record<string, unknown> | null
-  if (!raw || typeof raw !== 'object') throw new InvalidInputError(`${basename(file)}: the scenario is empty`, [{file, message: 'a scenario is a mapping with name, baseYear, horizon and measures'}])
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InvalidInputError(`${basename(file)}: the scenario is empty`, [{file, message: 'a scenario is a mapping with name, baseYear, horizon and measures'}])
+  }
+  const line = (path: Path): number | undefined => {
+    const node = document.getIn(path, true) as {range?: [number, number, number]} | undefined
+    if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line
+    return path.length > 0 ? line(path.slice(0, -1)) : undefined
+  }
+  return {file, raw: raw as Record<string, unknown>, line}
+}
 
+/** The problems found so far; a path with a structural problem gets no second one from the range checks. */
+class Issues {
+  private readonly list: InputIssue[] = []
+  private readonly seen = new Set<string>()
+  private readonly structural = new Set<string>()
+
+  constructor(private readonly source: Source) {}
+
+  add(path: Path, message: string, options: {hint?: string; structural?: boolean} = {}): void {
+    const column = pathText(path)
+    if (!options.structural && this.structural.has(column)) return
+    const key = `${column}|${message}`
+    if (this.seen.has(key)) return
+    this.seen.add(key)
+    if (options.structural) this.structural.add(column)
+    this.list.push({file: this.source.file, line: this.source.line(path), column, value: valueText(getPath(this.source.raw, path)), message, hint: options.hint})
+  }
+
+  reported(path: Path): boolean {
+    return this.structural.has(pathText(path))
+  }
+
+  throwIfAny(): void {
+    if (this.list.length === 0) return
+    const file = basename(this.source.file)
+    const sorted = this.list.map((issue, index) => ({issue, index})).sort((a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || a.index - b.index).map(({issue}) => issue)
+    throw new InvalidInputError(`${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'} in the scenario`, sorted.slice(0, SCENARIO_LIMITS.issues), {
+      totalIssues: sorted.length,
+      suggestion: 'correct the scenario (its JSON Schema is data/scenarios/schema.json) and run the command again',
+    })
+  }
+}
+
+/** Step 2: NaN and ±Infinity (YAML's .nan, .inf, or 1e999) are no values, wherever they stand. */
+function checkFinite(raw: unknown, issues: Issues): void {
+  const stack: Array<{value: unknown; path: Path}> = [{value: raw, path: []}]
+  while (stack.length > 0) {
+    const {value, path} = stack.pop()!
+    if (typeof value === 'number' && !Number.isFinite(value)) issues.add(path, `must be a finite number, not ${value}`, {structural: true})
+    else if (Array.isArray(value)) value.forEach((item, index) => stack.push({value: item, path: [...path, index]}))
+    else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) stack.push({value: item, path: [...path, key]})
+  }
+}
+
+/** Step 3: the JSON Schema (types, keys, enumerations, lengths of lists). */
+async function checkSchema(raw: Record<string, unknown>, issues: Issues): Promise<void> {
   const {default: Ajv2020} = await import('ajv/dist/2020.js')
   const ajv = new (Ajv2020 as unknown as typeof import('ajv').default)({allErrors: true, strict: false})
   const validate = ajv.compile(scenarioSchema())
-  const rawMeasures = (raw as {measures?: Array<{type?: string}>}).measures ?? []
-  // Range limits in the schema are for editors; kasumi reports them below, worded, together with the other checks.
+  if (validate(raw as unknown)) return
+  const measures = Array.isArray(raw.measures) ? (raw.measures as unknown[]) : []
+  const typeOf = (index: number) => {
+    const measure = measures[index]
+    return measure && typeof measure === 'object' ? (measure as {type?: unknown}).type : undefined
+  }
+  // Range limits in the schema are for editors; kasumi reports them in step 4, worded, together with the other checks.
   // if/then, oneOf and allOf produce echoes of the real problem; keep the precise ones.
   const echoes = new Set(['minimum', 'maximum', 'if', 'oneOf', 'allOf'])
-  const structural = validate(raw) ? [] : (validate.errors ?? []).filter((error) => !echoes.has(error.keyword))
-  if (structural.length > 0) {
-    const seen = new Set<string>()
-    for (const error of structural) {
-      const path: Path = error.instancePath.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~')))
-      let message = error.message ?? 'invalid'
-      let target = path
-      if (error.keyword === 'unevaluatedProperties' || error.keyword === 'additionalProperties') {
-        const property = (error.params as {unevaluatedProperty?: string; additionalProperty?: string}).unevaluatedProperty ?? (error.params as {additionalProperty?: string}).additionalProperty
-        target = [...path, property!]
-        // Only a key directly on a measure is one of its parameters; deeper keys (appliesTo, oneTime…) are not.
-        const onMeasure = path[0] === 'measures' && path.length === 2
-        message = onMeasure ? `unknown key for a ${String(rawMeasures[path[1] as number]?.type)} measure` : 'unknown key'
-        const type = onMeasure ? rawMeasures[path[1] as number]?.type : undefined
-        const known = type && MEASURES[type] ? Object.keys(MEASURES[type].params) : []
-        if (known.length) message += `; its parameters are ${known.join(', ')}`
-      } else if (error.keyword === 'enum' && path.at(-1) === 'type' && path[0] === 'measures') {
-        message = `unknown measure type; known types: ${Object.keys(MEASURES).join(', ')}`
-      } else if (error.keyword === 'required') {
-        message = `${(error.params as {missingProperty: string}).missingProperty} is required here`
-      } else if (error.keyword === 'enum') {
-        message = `must be one of ${(error.params as {allowedValues: unknown[]}).allowedValues.join(', ')}`
-      }
-      const key = `${pathText(target)}|${message}`
-      if (seen.has(key)) continue
-      seen.add(key)
-      const position = where(target)
-      issues.push({file, line: position.line, column: position.column, value: valueText(getPath(raw, target)), message})
+  for (const error of validate.errors ?? []) {
+    if (echoes.has(error.keyword)) continue
+    const path: Path = error.instancePath.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~')))
+    if (issues.reported(path) && error.keyword === 'type') continue
+    let message = error.message ?? 'invalid'
+    let target = path
+    if (error.keyword === 'unevaluatedProperties' || error.keyword === 'additionalProperties') {
+      const property = (error.params as {unevaluatedProperty?: string; additionalProperty?: string}).unevaluatedProperty ?? (error.params as {additionalProperty?: string}).additionalProperty
+      target = [...path, property!]
+      // Only a key directly on a measure is one of its parameters; deeper keys (appliesTo, oneTime…) are not.
+      const onMeasure = path[0] === 'measures' && path.length === 2
+      const type = onMeasure ? typeOf(path[1] as number) : undefined
+      message = onMeasure ? `unknown key for a ${String(type)} measure` : 'unknown key'
+      const known = typeof type === 'string' && MEASURES[type] ? Object.keys(MEASURES[type].params) : []
+      if (known.length) message += `; its parameters are ${known.join(', ')}`
+    } else if (error.keyword === 'enum' && path.at(-1) === 'type' && path[0] === 'measures') {
+      message = `unknown measure type; known types: ${Object.keys(MEASURES).join(', ')}`
+    } else if (error.keyword === 'required') {
+      message = `${(error.params as {missingProperty: string}).missingProperty} is required here`
+    } else if (error.keyword === 'enum') {
+      message = `must be one of ${(error.params as {allowedValues: unknown[]}).allowedValues.join(', ')}`
     }
-    throw new InvalidInputError(`${basename(file)}: ${issues.length} problem${issues.length === 1 ? '' : 's'} in the scenario`, issues, {suggestion: 'correct the scenario (its JSON Schema is data/scenarios/schema.json) and run the command again'})
+    issues.add(target, message, {structural: true})
   }
+}
 
-  const warnings: InputIssue[] = []
-  const fail = (path: Path, message: string, hint?: string) => {
-    const position = where(path)
-    issues.push({file, line: position.line, column: position.column, value: valueText(getPath(raw, path)), message, hint})
-  }
-  const param = (value: unknown, path: Path, spec: ParamSpec): ParamValue | undefined => {
-    if (value === undefined) return undefined
-    const {min, max} = bounds(spec)
-    const out: ParamValue = typeof value === 'number' ? {path: pathText(path), base: String(value)} : {path: pathText(path), base: String((value as {base: number}).base), low: String((value as {low: number}).low), high: String((value as {high: number}).high), distribution: ((value as {distribution?: Distribution}).distribution ?? 'pert')}
-    for (const [label, text] of [['base', out.base], ['low', out.low], ['high', out.high]] as const) {
-      if (text === undefined) continue
-      const number = Number(text)
-      if (number < min || number > max) fail(typeof value === 'number' ? path : [...path, label], `${spec.description.split(' (')[0]}: ${label === 'base' ? '' : `${label} `}must be between ${min} and ${Number.isFinite(max) && max < Number.MAX_SAFE_INTEGER ? max : '∞'}`.replace(': must', ' must'))
-    }
-    if (out.low !== undefined && !(Number(out.low) <= Number(out.base) && Number(out.base) <= Number(out.high))) fail(path, 'an uncertain value needs low ≤ base ≤ high')
-    return out
-  }
+const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
-  const horizon = raw.horizon as [number, number]
-  const baseYear = raw.baseYear as number
-  if (horizon[1] < horizon[0]) fail(['horizon'], `the horizon ends (${horizon[1]}) before it starts (${horizon[0]})`)
-  if (baseYear > horizon[1]) fail(['baseYear'], 'the base year comes after the horizon')
+/** Step 4: ranges and consistency, on whatever parts of the file are well-formed; builds the scenario. */
+function buildScenario(source: Source, issues: Issues, warnings: InputIssue[]): Scenario {
+  const {raw, file} = source
+  const where = (path: Path) => ({line: source.line(path), column: pathText(path)})
+  const fail = (path: Path, message: string, hint?: string) => issues.add(path, message, {hint})
+  const currency = textOf(raw.currency) ?? 'JPY'
+  const moneyUnit = (typeof raw.moneyUnit === 'string' && raw.moneyUnit in MONEY_UNITS ? raw.moneyUnit : 'thousand') as MoneyUnit
+  const moneyLimit = maxMoney(moneyUnit, currency)
+  const param = (value: unknown, path: Path, spec: ParamSpec): ParamValue | undefined => checkParam(value, path, spec.kind === 'money' ? {...spec, max: Math.min(bounds(spec).max, moneyLimit)} : spec, fail)
+
+  const baseYear = fiscalYear(raw.baseYear, ['baseYear'], fail)
+  const horizon = checkHorizon(raw.horizon, baseYear, fail)
+  const first = horizon?.[0] ?? baseYear ?? MIN_FISCAL_YEAR
+  const last = horizon?.[1] ?? first
 
   const hourlyCost = param(raw.hourlyCost, ['hourlyCost'], {kind: 'money', description: 'an hourly cost'})
   const measures: MeasureSpec[] = []
   const ids = new Map<string, number>()
-  ;(raw.measures as Array<Record<string, unknown>>).forEach((measure, index) => {
+  const rawMeasures = Array.isArray(raw.measures) ? raw.measures : []
+  rawMeasures.slice(0, SCENARIO_LIMITS.measures).forEach((measure: unknown, index) => {
+    if (!isRecord(measure)) return
     const path: Path = ['measures', index]
-    const id = measure.id as string
+    const id = textOf(measure.id) ?? ''
     if (ids.has(id)) fail([...path, 'id'], `two measures have the id ${id} (the other is measures[${ids.get(id)}])`, 'give each measure its own id')
     else ids.set(id, index)
-    const module = MEASURES[measure.type as string]
+    const module = typeof measure.type === 'string' ? MEASURES[measure.type] : undefined
     const params: Record<string, ParamValue> = {}
-    for (const [name, spec] of Object.entries(module.params)) {
+    for (const [name, spec] of Object.entries(module?.params ?? {})) {
       const value = param(measure[name], [...path, name], spec)
       if (value) params[name] = value
     }
-    const sets = PARAMETER_SETS[module.type]
-    if (sets && !sets.some((set) => set.every((name) => params[name]))) {
+    const sets = module ? PARAMETER_SETS[module.type] : undefined
+    if (module && sets && !sets.some((set) => set.every((name) => params[name] || measure[name] !== undefined))) {
       fail(path, `a ${module.type} measure needs ${sets.map((set) => set.join(', ')).join(' — or — ')}`)
     }
     // The scenario's hourly cost serves the measures that do not give their own.
-    if (hourlyCost && module.params.hourlyCost && !params.hourlyCost) params.hourlyCost = hourlyCost
+    if (hourlyCost && module?.params.hourlyCost && !params.hourlyCost) params.hourlyCost = hourlyCost
     const options: Record<string, string> = {}
-    for (const name of Object.keys(module.options ?? {})) if (measure[name] !== undefined) options[name] = String(measure[name])
-    const start = (measure.start as number | undefined) ?? horizon[0]
-    if (start > horizon[1]) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts after the horizon and has no effect`})
-    if (start < horizon[0]) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts in FY${start}, before the horizon: its savings count from FY${horizon[0]}, but its one-time costs of FY${start} fall outside the estimate`})
-    const ramp = ((measure.ramp as unknown[] | undefined) ?? [1]).map((share, position) => param(share, [...path, 'ramp', position], {kind: 'fraction', description: 'a ramp share'})!)
-    const oneTimeRaw = (measure.oneTime ?? {}) as Record<string, unknown>
+    for (const name of Object.keys(module?.options ?? {})) if (measure[name] !== undefined) options[name] = String(measure[name])
+    const start = measure.start === undefined ? first : (fiscalYear(measure.start, [...path, 'start'], fail) ?? first)
+    if (horizon && start > last) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts after the horizon and has no effect`})
+    if (horizon && start < first) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts in FY${start}, before the horizon: its savings count from FY${first}, but its one-time costs of FY${start} fall outside the estimate`})
+    const rampRaw = Array.isArray(measure.ramp) ? measure.ramp.slice(0, SCENARIO_LIMITS.listItems) : [1]
+    const ramp = rampRaw.map((share, position) => param(share, [...path, 'ramp', position], {kind: 'fraction', description: 'a ramp share'}) ?? placeholder)
+    const oneTimeRaw = isRecord(measure.oneTime) ? measure.oneTime : {}
+    const parallelRaw = isRecord(measure.parallelRunning) ? measure.parallelRunning : {}
     const money: ParamSpec = {kind: 'money', description: 'a one-time cost'}
     measures.push({
       id,
-      type: module.type,
-      label: measure.label as string | undefined,
-      description: measure.description as string | undefined,
-      source: measure.source as string | undefined,
+      type: module?.type ?? String(measure.type),
+      label: textOf(measure.label),
+      description: textOf(measure.description),
+      source: textOf(measure.source),
       path: pathText(path),
-      appliesTo: filterOf(measure.appliesTo as Record<string, unknown> | undefined),
+      appliesTo: filterOf(isRecord(measure.appliesTo) ? measure.appliesTo : undefined),
       start,
       ramp,
-      timing: (measure.timing as 'ramp' | 'refresh' | undefined) ?? 'ramp',
+      timing: measure.timing === 'refresh' ? 'refresh' : 'ramp',
       oneTime: {
         perSystem: param(oneTimeRaw.perSystem, [...path, 'oneTime', 'perSystem'], money),
         perHost: param(oneTimeRaw.perHost, [...path, 'oneTime', 'perHost'], money),
         fixed: param(oneTimeRaw.fixed, [...path, 'oneTime', 'fixed'], money),
       },
-      parallelRunningMonths: param((measure.parallelRunning as {months?: unknown} | undefined)?.months, [...path, 'parallelRunning', 'months'], {kind: 'months', description: 'months of parallel running'}),
+      parallelRunningMonths: param(parallelRaw.months, [...path, 'parallelRunning', 'months'], {kind: 'months', description: 'months of parallel running'}),
       params,
       options,
     })
   })
 
-  const discountRaw = (raw.discount ?? {rate: 0.035}) as {rate?: unknown; schedule?: unknown}
-  let discount: Discount
-  const rateSpec: ParamSpec = {kind: 'rate', description: 'a discount rate', min: -0.5, max: 1}
-  if (discountRaw.rate !== undefined) discount = {kind: 'rate', rate: param(discountRaw.rate, ['discount', 'rate'], rateSpec)!}
-  else if (discountRaw.schedule === 'green-book') discount = {kind: 'green-book'}
-  else discount = {kind: 'schedule', rates: (discountRaw.schedule as unknown[]).map((rate, index) => param(rate, ['discount', 'schedule', index], rateSpec)!)}
-
   const scenario: Scenario = {
-    name: raw.name as string,
-    title: raw.title as string | undefined,
-    description: raw.description as string | undefined,
+    name: textOf(raw.name) ?? '',
+    title: textOf(raw.title),
+    description: textOf(raw.description),
     file,
-    baseYear,
-    horizon,
-    currency: (raw.currency as string | undefined) ?? 'JPY',
-    moneyUnit: ((raw.moneyUnit as MoneyUnit | undefined) ?? 'thousand') as MoneyUnit,
-    discount,
-    inflation: param(raw.inflation ?? 0, ['inflation'], {kind: 'rate', description: 'inflation', min: -0.5, max: 1})!,
-    hoursPerFte: param(raw.hoursPerFte ?? 1800, ['hoursPerFte'], {kind: 'hours', description: 'hours per FTE', min: 1, max: 8760})!,
+    baseYear: baseYear ?? first,
+    horizon: [first, last],
+    currency,
+    moneyUnit,
+    discount: checkDiscount(raw.discount, param),
+    inflation: param(raw.inflation ?? 0, ['inflation'], {kind: 'rate', description: 'inflation', min: -0.5, max: 1}) ?? placeholder,
+    hoursPerFte: param(raw.hoursPerFte ?? 1800, ['hoursPerFte'], {kind: 'hours', description: 'hours per FTE', min: 1, max: 8760}) ?? placeholder,
     hourlyCost,
-    exchangeRates: raw.exchangeRates === undefined ? undefined : resolve(dirname(file), raw.exchangeRates as string),
-    assumptions: ((raw.assumptions as Assumption[] | undefined) ?? []).map((assumption) => ({...assumption, value: assumption.value === undefined ? undefined : String(assumption.value)})),
+    exchangeRates: typeof raw.exchangeRates === 'string' ? resolve(dirname(file), raw.exchangeRates) : undefined,
+    assumptions: (Array.isArray(raw.assumptions) ? (raw.assumptions as Assumption[]) : []).filter(isRecord).map((assumption) => ({...assumption, value: assumption.value === undefined ? undefined : String(assumption.value)})),
     measures,
   }
-  scenario.lines = {baseYear: where(['baseYear']).line ?? 0, horizon: where(['horizon']).line ?? 0}
+  scenario.lines = {baseYear: source.line(['baseYear']) ?? 0, horizon: source.line(['horizon']) ?? 0}
   scenario.measures.forEach((measure, index) => {
-    scenario.lines![measure.path] = where(['measures', index]).line ?? 0
-    scenario.lines![`${measure.path}.appliesTo`] = where(['measures', index, 'appliesTo']).line ?? 0
+    scenario.lines![measure.path] = source.line(['measures', index]) ?? 0
+    scenario.lines![`${measure.path}.appliesTo`] = source.line(['measures', index, 'appliesTo']) ?? 0
   })
-  if (!(scenario.moneyUnit in MONEY_UNITS)) fail(['moneyUnit'], 'unknown money unit')
-  if (issues.length > 0) throw new InvalidInputError(`${basename(file)}: ${issues.length} problem${issues.length === 1 ? '' : 's'} in the scenario`, issues)
-  return {scenario, warnings}
+  return scenario
+}
+
+/** Stands in for a parameter with a problem; the scenario is never returned then. */
+const placeholder: ParamValue = {path: '', base: '0'}
+
+type Fail = (path: Path, message: string, hint?: string) => void
+
+/** A number or {low, base, high}, each finite and within the parameter's bounds, low ≤ base ≤ high. Wrong shapes are left to the schema. */
+function checkParam(value: unknown, path: Path, spec: ParamSpec, fail: Fail): ParamValue | undefined {
+  if (value === undefined) return undefined
+  const {min, max} = bounds(spec)
+  let out: ParamValue
+  if (finite(value)) out = {path: pathText(path), base: String(value)}
+  else if (isRecord(value) && finite(value.low) && finite(value.base) && finite(value.high)) {
+    const distribution = (DISTRIBUTIONS as readonly unknown[]).includes(value.distribution) ? (value.distribution as Distribution) : 'pert'
+    out = {path: pathText(path), base: String(value.base), low: String(value.low), high: String(value.high), distribution}
+  } else return undefined
+  const name = spec.description.split(' (')[0]
+  const range = `between ${min} and ${max < Number.MAX_SAFE_INTEGER ? max : '∞'}`
+  for (const [label, text] of [['base', out.base], ['low', out.low], ['high', out.high]] as const) {
+    if (text === undefined) continue
+    const number = Number(text)
+    if (number < min || number > max) fail(typeof value === 'number' ? path : [...path, label], `${name} ${label === 'base' ? '' : `${label} `}must be ${range}`)
+  }
+  if (out.low !== undefined && !(Number(out.low) <= Number(out.base) && Number(out.base) <= Number(out.high))) fail(path, 'an uncertain value needs low ≤ base ≤ high')
+  return out
+}
+
+/** A fiscal year: an integer within kasumi's range (the schema reports other types). */
+function fiscalYear(value: unknown, path: Path, fail: Fail): number | undefined {
+  if (!finite(value) || !Number.isInteger(value)) return undefined
+  if (value < MIN_FISCAL_YEAR || value > MAX_FISCAL_YEAR) {
+    fail(path, `fiscal year ${value} is outside ${MIN_FISCAL_YEAR}–${MAX_FISCAL_YEAR}`, 'give a four-digit fiscal year, e.g. 2009')
+    return undefined
+  }
+  return value
+}
+
+function checkHorizon(value: unknown, baseYear: number | undefined, fail: Fail): [number, number] | undefined {
+  if (!Array.isArray(value) || value.length !== 2) return undefined
+  const first = fiscalYear(value[0], ['horizon', 0], fail)
+  const last = fiscalYear(value[1], ['horizon', 1], fail)
+  if (first === undefined || last === undefined) return undefined
+  if (last < first) {
+    fail(['horizon'], `the horizon ends (${last}) before it starts (${first})`)
+    return undefined
+  }
+  if (last - first + 1 > SCENARIO_LIMITS.horizonYears) {
+    fail(['horizon'], `the horizon spans ${last - first + 1} years; an estimate covers at most ${SCENARIO_LIMITS.horizonYears}`)
+    return undefined
+  }
+  if (baseYear !== undefined && baseYear > last) fail(['baseYear'], 'the base year comes after the horizon')
+  if (baseYear !== undefined && first - baseYear > SCENARIO_LIMITS.horizonYears) fail(['baseYear'], `the base year is ${first - baseYear} years before the horizon; at most ${SCENARIO_LIMITS.horizonYears}`)
+  return [first, last]
+}
+
+function checkDiscount(value: unknown, param: (value: unknown, path: Path, spec: ParamSpec) => ParamValue | undefined): Discount {
+  const discount = isRecord(value) ? value : {rate: 0.035}
+  const spec: ParamSpec = {kind: 'rate', description: 'a discount rate', min: -0.5, max: 1}
+  if (discount.rate !== undefined) return {kind: 'rate', rate: param(discount.rate, ['discount', 'rate'], spec) ?? placeholder}
+  if (discount.schedule === 'green-book') return {kind: 'green-book'}
+  const rates = Array.isArray(discount.schedule) ? discount.schedule.slice(0, SCENARIO_LIMITS.listItems) : []
+  return {kind: 'schedule', rates: rates.map((rate, index) => param(rate, ['discount', 'schedule', index], spec) ?? placeholder)}
+}
+
+/** The largest money parameter: its amount in the currency's minor unit stays far inside exact integer arithmetic. */
+function maxMoney(unit: MoneyUnit, currency: string): number {
+  return SCENARIO_LIMITS.moneyMinorUnits / (MONEY_UNITS[unit] * minorFactor(currency))
 }
 
 function filterOf(raw: Record<string, unknown> | undefined): Filter {
@@ -225,6 +382,6 @@ function getPath(value: unknown, path: Path): unknown {
 
 function valueText(value: unknown): string | undefined {
   if (value === undefined) return undefined
-  const text = typeof value === 'string' ? value : JSON.stringify(value)
+  const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value)
   return text.length > 80 ? `${text.slice(0, 77)}…` : text
 }

@@ -1,6 +1,29 @@
 import {MEASURES} from './measures/index.js'
 import {MONEY_UNITS} from './model.js'
+import {MAX_FISCAL_YEAR, MIN_FISCAL_YEAR} from '../domain/fiscal-year.js'
 import {DISTRIBUTIONS, bounds, type ParamSpec} from './params.js'
+
+/** What a scenario file may hold: kasumi refuses more, with exit 3, before it can exhaust memory or time. */
+export const SCENARIO_LIMITS = {
+  /** Size of the file. */
+  bytes: 1024 * 1024,
+  /** YAML alias expansion (the yaml package's maxAliasCount). */
+  aliasCount: 100,
+  /** Years from the first to the last year of the horizon (and from the base year to the horizon). */
+  horizonYears: 100,
+  measures: 100,
+  assumptions: 1000,
+  /** Ramp shares, discount-schedule rates. */
+  listItems: 100,
+  /** Values of one appliesTo filter. */
+  filterValues: 10_000,
+  /** A money parameter, in the currency's minor unit (10^12: a trillion yen). */
+  moneyMinorUnits: 1e12,
+  /** Problems listed in one report. */
+  issues: 100,
+} as const
+
+const fiscalYear = (description: string) => ({type: 'integer', minimum: MIN_FISCAL_YEAR, maximum: MAX_FISCAL_YEAR, description})
 
 /**
  * The JSON Schema of scenario files, made from the measure modules so that it
@@ -30,7 +53,7 @@ function paramSchema(spec: ParamSpec): object {
   return {$ref: '#/$defs/uncertain', ...limits, description: `${spec.description} (${spec.kind}, ${range}${spec.default === undefined ? '' : `, default ${spec.default}`})`}
 }
 
-const stringList = {oneOf: [{type: 'string'}, {type: 'array', items: {type: 'string'}}]}
+const stringList = {oneOf: [{type: 'string'}, {type: 'array', items: {type: 'string'}, maxItems: SCENARIO_LIMITS.filterValues}]}
 
 export function scenarioSchema(): Record<string, unknown> {
   const common = {
@@ -53,8 +76,8 @@ export function scenarioSchema(): Record<string, unknown> {
         status: {oneOf: [{enum: ['active', 'migrating', 'migrated', 'retired']}, {type: 'array', items: {enum: ['active', 'migrating', 'migrated', 'retired']}}]},
       },
     },
-    start: {type: 'integer', description: 'first fiscal year of the effect'},
-    ramp: {type: 'array', items: {$ref: '#/$defs/uncertain'}, minItems: 1, description: 'share of the full effect reached in start, start+1, … (the last share holds); default [1]'},
+    start: fiscalYear('first fiscal year of the effect'),
+    ramp: {type: 'array', items: {$ref: '#/$defs/uncertain'}, minItems: 1, maxItems: SCENARIO_LIMITS.listItems, description: 'share of the full effect reached in start, start+1, … (the last share holds); default [1]'},
     timing: {enum: ['ramp', 'refresh'], description: 'refresh: each system moves at its next hardware refresh (last fiscal year + 1)'},
     oneTime: {
       type: 'object',
@@ -88,15 +111,15 @@ export function scenarioSchema(): Record<string, unknown> {
       name: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$'},
       title: {type: 'string'},
       description: {type: 'string'},
-      baseYear: {type: 'integer', description: 'fiscal year whose recurring costs are the baseline run-rate'},
-      horizon: {type: 'array', items: {type: 'integer'}, minItems: 2, maxItems: 2, description: 'first and last fiscal year of the estimate'},
+      baseYear: fiscalYear('fiscal year whose recurring costs are the baseline run-rate'),
+      horizon: {type: 'array', items: fiscalYear('a fiscal year'), minItems: 2, maxItems: 2, description: `first and last fiscal year of the estimate, at most ${SCENARIO_LIMITS.horizonYears} years`},
       currency: {type: 'string', pattern: '^[A-Z]{3}$', description: 'reporting currency (default JPY)'},
       moneyUnit: {enum: Object.keys(MONEY_UNITS), description: 'unit of money parameters in this file (default thousand, as the 2009 table)'},
       exchangeRates: {type: 'string', description: 'CSV of dated exchange rates (fiscal_year, currency, rate), relative to this file'},
       discount: {
         oneOf: [
           {type: 'object', additionalProperties: false, required: ['rate'], properties: {rate: {$ref: '#/$defs/uncertain'}}},
-          {type: 'object', additionalProperties: false, required: ['schedule'], properties: {schedule: {oneOf: [{const: 'green-book'}, {type: 'array', items: {$ref: '#/$defs/uncertain'}, minItems: 1}]}}},
+          {type: 'object', additionalProperties: false, required: ['schedule'], properties: {schedule: {oneOf: [{const: 'green-book'}, {type: 'array', items: {$ref: '#/$defs/uncertain'}, minItems: 1, maxItems: SCENARIO_LIMITS.listItems}]}}},
         ],
       },
       inflation: {$ref: '#/$defs/uncertain', description: 'annual inflation; 0 (the default) estimates in real terms'},
@@ -104,6 +127,7 @@ export function scenarioSchema(): Record<string, unknown> {
       hourlyCost: {$ref: '#/$defs/uncertain', description: 'cost of one staff hour in the money unit, for measures that do not give their own'},
       assumptions: {
         type: 'array',
+        maxItems: SCENARIO_LIMITS.assumptions,
         items: {
           type: 'object',
           required: ['id', 'description'],
@@ -111,7 +135,7 @@ export function scenarioSchema(): Record<string, unknown> {
           properties: {id: {type: 'string'}, description: {type: 'string'}, value: {type: ['string', 'number']}, source: {type: 'string'}, owner: {type: 'string'}, date: {type: 'string'}},
         },
       },
-      measures: {type: 'array', minItems: 1, items: {type: 'object', required: ['id', 'type'], properties: {type: common.type}, allOf: measureSchemas}},
+      measures: {type: 'array', minItems: 1, maxItems: SCENARIO_LIMITS.measures, items: {type: 'object', required: ['id', 'type'], properties: {type: common.type}, allOf: measureSchemas}},
     },
   }
 }

@@ -1,6 +1,6 @@
 import {Errors, type Hook, toConfiguredId} from '@oclif/core'
 
-import {editDistance} from '../../ingest/values.js'
+import {editDistance} from '../../domain/text-match.js'
 
 /**
  * A mistyped command (`kasumi inventroy list`) gets the closest command as a

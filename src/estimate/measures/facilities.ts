@@ -15,9 +15,9 @@ export const facilities: MeasureModule = {
   summary: 'Data-centre floor and power unified: the facilities-power pool shrinks by a reduction, or by the energy saved with a better PUE.',
   params: {
     reduction: {kind: 'fraction', description: 'share of the facilities-power cost removed (0–1); or give the energy parameters'},
-    wattsPerHost: {kind: 'number', min: 0, description: 'average power of a host, in watts'},
-    pueBefore: {kind: 'number', min: 1, description: 'power usage effectiveness of the present rooms'},
-    pueAfter: {kind: 'number', min: 1, description: 'power usage effectiveness of the shared data centre'},
+    wattsPerHost: {kind: 'number', min: 0, max: 100_000, description: 'average power of a host, in watts'},
+    pueBefore: {kind: 'number', min: 1, max: 10, description: 'power usage effectiveness of the present rooms'},
+    pueAfter: {kind: 'number', min: 1, max: 10, description: 'power usage effectiveness of the shared data centre'},
     pricePerKwh: {kind: 'money', description: 'price of one kWh, in the money unit'},
   },
   apply(state, values) {

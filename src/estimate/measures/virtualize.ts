@@ -35,8 +35,8 @@ export const virtualize: MeasureModule<Prepared> = {
     targetUtilisation: {kind: 'percent', default: 60, min: 1, description: 'average utilisation of the platform\'s hosts, in percent'},
     assumedUtilisation: {kind: 'percent', default: 20, min: 1, description: 'utilisation assumed for systems whose utilisation is unknown, in percent'},
     platformCostPerHost: {kind: 'money', default: 0, description: 'annual cost of one platform host (hardware, facilities, licences), in the money unit; charged back by capacity'},
-    wattsPerServer: {kind: 'number', min: 0, description: 'average power of a server in watts, for the energy figures'},
-    pue: {kind: 'number', default: 1.8, min: 1, description: 'power usage effectiveness of the rooms the servers are in'},
+    wattsPerServer: {kind: 'number', min: 0, max: 100_000, description: 'average power of a server in watts, for the energy figures'},
+    pue: {kind: 'number', default: 1.8, min: 1, max: 10, description: 'power usage effectiveness of the rooms the servers are in'},
   },
   prepare(systems, values) {
     const target = mul(CAPACITY_SCALE, ratio(new Dec(values.number('targetUtilisation')).dividedBy(100).toFixed()))
