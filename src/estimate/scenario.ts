@@ -95,10 +95,16 @@ async function readYaml(text: string, file: string): Promise<Source> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidInputError(`${basename(file)}: the scenario is empty`, [{file, message: 'a scenario is a mapping with name, baseYear, horizon and measures'}])
   }
+  // The line of a key (where a block value would start a line later), of a list item, or of the nearest parent that has one.
   const line = (path: Path): number | undefined => {
-    const node = document.getIn(path, true) as {range?: [number, number, number]} | undefined
-    if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line
-    return path.length > 0 ? line(path.slice(0, -1)) : undefined
+    if (path.length === 0) return undefined
+    const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true)
+    const last = path.at(-1)
+    let node: unknown
+    if (YAML.isMap(parent)) node = parent.items.find((pair) => (YAML.isScalar(pair.key) ? pair.key.value : pair.key) === last)?.key
+    else if (YAML.isSeq(parent) && typeof last === 'number') node = parent.items[last]
+    const range = (node as {range?: [number, number, number]} | undefined)?.range
+    return range ? lineCounter.linePos(range[0]).line : line(path.slice(0, -1))
   }
   return {file, raw: raw as Record<string, unknown>, line}
 }
