@@ -92,7 +92,7 @@ export const KPI_DEFINITIONS = [
     better: 'lower',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Baseline run-rate ÷ users (register field users, summed over the systems in the baseline). n/a when no system records users.',
+    definition: 'Baseline run-rate ÷ users, both over the systems in the baseline that record users (register field users). n/a when no system records users.',
   },
   {
     id: 'hours-per-system',
@@ -102,7 +102,7 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Processing hours saved per year at full run-rate (業務処理時間削減) ÷ number of systems in the baseline.',
+    definition: 'Processing hours saved per year at full run-rate (業務処理時間削減) ÷ number of systems in the baseline. n/a when no system records annual_hours.',
   },
   {
     id: 'hours-per-user',
@@ -112,7 +112,7 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Processing hours saved per year at full run-rate ÷ users. n/a when no system records users.',
+    definition: 'Processing hours saved per year at full run-rate ÷ users (of the systems that record users). n/a when no system records users or annual_hours.',
   },
   {
     id: 'hours-ratio',
@@ -132,7 +132,7 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Processing hours saved per year at full run-rate ÷ the scenario\'s hours per full-time equivalent (hoursPerFte), as the estimate reports it.',
+    definition: 'Processing hours saved per year at full run-rate ÷ the scenario\'s hours per full-time equivalent (hoursPerFte), as the estimate reports it. n/a when no system records annual_hours.',
   },
   {
     id: 'onetime-per-saving',
@@ -162,7 +162,7 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'register',
     source: 'US DCOI, OMB M-16-19 (virtualization: OS instances ÷ physical servers; target ≥ 4)',
-    definition: 'OS instances ÷ physical servers (register fields os_instances and physical_servers, summed over the systems in the baseline). n/a when no physical server is recorded.',
+    definition: 'OS instances ÷ physical servers (register fields os_instances and physical_servers, summed over the systems in the baseline that record both). n/a when no system records OS instances, or when they record no physical server.',
   },
   {
     id: 'utilisation',
@@ -259,9 +259,19 @@ export interface GroupTotals {
   registered: number
   /** Systems with a recurring cost in the base year: the population of every per-unit KPI. */
   systems: number
+  /** Users of the systems that record users, and how many systems do. */
   users: number
+  systemsWithUsers: number
+  /** Baseline run-rate of the systems that record users, minor units. */
+  baselineWithUsers: number
+  /** Systems that record annual processing hours. */
+  systemsWithHours: number
   physicalServers: number
+  /** OS instances and physical servers of the systems that record both. */
   osInstances: number
+  serversWithOs: number
+  /** Systems that record OS instances. */
+  systemsWithOs: number
   /** Physical servers of systems that record utilisation (and servers). */
   serversWithUtilisation: number
   /** Σ utilisation × servers, as a ratio of 1, scaled by UTILISATION_SCALE (exact integer) — or a Dec when a utilisation has more decimals. */
@@ -314,7 +324,7 @@ export function aggregate(systems: readonly SystemInput[], ledger: Ledger | unde
     const key = groupKey(system, by)
     let group = groups.get(key)
     if (!group) {
-      group = {key, registered: 0, systems: 0, users: 0, physicalServers: 0, osInstances: 0, serversWithUtilisation: 0, utilisationWeighted: 0, utilisationExtra: null, underutilisedServers: 0, baseline: 0, estimate: null}
+      group = {key, registered: 0, systems: 0, users: 0, systemsWithUsers: 0, baselineWithUsers: 0, systemsWithHours: 0, physicalServers: 0, osInstances: 0, serversWithOs: 0, systemsWithOs: 0, serversWithUtilisation: 0, utilisationWeighted: 0, utilisationExtra: null, underutilisedServers: 0, baseline: 0, estimate: null}
       groups.set(key, group)
     }
     group.registered++
@@ -322,10 +332,24 @@ export function aggregate(systems: readonly SystemInput[], ledger: Ledger | unde
     for (const amount of system.recurring) recurring += amount
     if (recurring === 0) continue
     group.systems++
-    group.baseline += factor === ONE ? recurring : mul(recurring, factor)
-    group.users += system.users
+    const baseline = factor === ONE ? recurring : mul(recurring, factor)
+    group.baseline += baseline
+    // An empty register field is not a zero: a system leaves every KPI that needs the field.
+    const empty = system.unrecorded ?? []
+    if (!empty.includes('users')) {
+      group.users += system.users
+      group.systemsWithUsers++
+      group.baselineWithUsers += baseline
+    }
+    if (!empty.includes('annualHours')) group.systemsWithHours++
     group.physicalServers += system.physicalServers
-    group.osInstances += system.osInstances
+    if (!empty.includes('osInstances')) {
+      group.systemsWithOs++
+      if (!empty.includes('physicalServers')) {
+        group.osInstances += system.osInstances
+        group.serversWithOs += system.physicalServers
+      }
+    }
     const utilisation = system.utilisation
     if (utilisation !== null && system.physicalServers > 0) {
       const servers = system.physicalServers
@@ -374,7 +398,9 @@ const NO_ESTIMATE = na('needs an estimate (--scenario)')
 const NO_FIGURES = na('the estimate has no figures for this group')
 const NO_BASELINE = na('no system of the group has a recurring cost in the base year')
 const NO_USERS = na('no system records users', ['users'])
+const ZERO_USERS = na('the systems that record users record 0 users')
 const NO_HOURS = na('no system records annual processing hours', ['annual_hours'])
+const NO_OS_INSTANCES = na('no system records OS instances', ['os_instances'])
 const NO_SAVING = na('no saving at full run-rate')
 const NO_PAYBACK = na('does not pay back within the horizon')
 const NO_SERVERS = na('no physical server recorded', ['physical_servers'])
@@ -434,16 +460,16 @@ export function kpiScaled(id: KpiId, group: GroupTotals, context: KpiContext, ft
     case 'cost-per-system':
       return !context.hasEstimate ? NO_ESTIMATE : group.systems === 0 ? NO_BASELINE : scaledQuotient(group.baseline, minor * group.systems, d)
     case 'cost-per-user':
-      return !context.hasEstimate ? NO_ESTIMATE : group.systems === 0 ? NO_BASELINE : group.users === 0 ? NO_USERS : scaledQuotient(group.baseline, minor * group.users, d)
+      return !context.hasEstimate ? NO_ESTIMATE : group.systems === 0 ? NO_BASELINE : group.systemsWithUsers === 0 ? NO_USERS : group.users === 0 ? ZERO_USERS : scaledQuotient(group.baselineWithUsers, minor * group.users, d)
     case 'hours-per-system':
-      return needsEstimate ?? (group.systems === 0 ? NO_BASELINE : scaledQuotient(estimate!.centiHoursSaved, 100 * group.systems, d))
+      return needsEstimate ?? (group.systems === 0 ? NO_BASELINE : group.systemsWithHours === 0 ? NO_HOURS : scaledQuotient(estimate!.centiHoursSaved, 100 * group.systems, d))
     case 'hours-per-user':
-      return needsEstimate ?? (group.users === 0 ? NO_USERS : scaledQuotient(estimate!.centiHoursSaved, 100 * group.users, d))
+      return needsEstimate ?? (group.systemsWithHours === 0 ? NO_HOURS : group.systemsWithUsers === 0 ? NO_USERS : group.users === 0 ? ZERO_USERS : scaledQuotient(estimate!.centiHoursSaved, 100 * group.users, d))
     case 'hours-ratio':
-      return needsEstimate ?? (estimate!.centiHoursBefore === 0 ? NO_HOURS : scaledQuotient(estimate!.centiHoursSaved, estimate!.centiHoursBefore, d))
+      return needsEstimate ?? (group.systemsWithHours === 0 || estimate!.centiHoursBefore === 0 ? NO_HOURS : scaledQuotient(estimate!.centiHoursSaved, estimate!.centiHoursBefore, d))
     case 'fte':
       // centi-hours ÷ 100 ÷ (num/den) = centi-hours × den ÷ (100 × num)
-      return needsEstimate ?? (fte === null ? NO_ESTIMATE : scaledQuotient(estimate!.centiHoursSaved * fte.den, 100 * fte.num, d))
+      return needsEstimate ?? (fte === null ? NO_ESTIMATE : group.systemsWithHours === 0 ? NO_HOURS : scaledQuotient(estimate!.centiHoursSaved * fte.den, 100 * fte.num, d))
     case 'onetime-per-saving':
       return needsEstimate ?? (estimate!.savings <= 0 ? NO_SAVING : scaledQuotient(estimate!.oneTime, estimate!.savings, d))
     case 'payback': {
@@ -452,7 +478,7 @@ export function kpiScaled(id: KpiId, group: GroupTotals, context: KpiContext, ft
       return years === null ? NO_PAYBACK : years * POWERS[d]
     }
     case 'virtualisation':
-      return group.physicalServers === 0 ? NO_SERVERS : scaledQuotient(group.osInstances, group.physicalServers, d)
+      return group.systemsWithOs === 0 ? NO_OS_INSTANCES : group.serversWithOs === 0 ? NO_SERVERS : scaledQuotient(group.osInstances, group.serversWithOs, d)
     case 'utilisation':
       if (group.serversWithUtilisation === 0) return NO_UTILISATION
       if (group.utilisationExtra !== null) {

@@ -6,6 +6,9 @@ import type {ParamSpec, ParamValue} from './params.js'
 export const POOLS: readonly CostPool[] = ['hardware', 'software', 'outside-services', 'internal-labor', 'facilities-power', 'telecom', 'other']
 export const POOL_INDEX: Readonly<Record<CostPool, number>> = Object.fromEntries(POOLS.map((pool, index) => [pool, index])) as Record<CostPool, number>
 
+/** Register counts that may be empty (not recorded), as opposed to recorded as 0. */
+export type RegisterCount = 'physicalServers' | 'osInstances' | 'users' | 'annualHours'
+
 /** One system as the engine sees it: register fields plus its baseline, in the scenario's currency. */
 export interface SystemInput {
   index: number
@@ -27,6 +30,8 @@ export interface SystemInput {
   lastYear: number | null
   /** Base-year recurring cost per pool (POOLS order), minor units. */
   recurring: number[]
+  /** Register fields this system leaves empty: the engine counts them as 0, benchmarks leave the system out of what needs them. Absent: all recorded. */
+  unrecorded?: readonly RegisterCount[]
   /** Planned one-time costs after the base year: year → per pool, minor units. */
   planned: Map<number, number[]>
 }

@@ -1,11 +1,11 @@
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import {minorFactor, rateKey, type Rates} from '../domain/currency.js'
-import type {Category, CostPool, Eligibility, SystemStatus} from '../domain/inventory.js'
+import type {Category, CostPool, Eligibility, SystemRecord, SystemStatus} from '../domain/inventory.js'
 import {Dec} from '../domain/money.js'
 import type {Store} from '../store/open.js'
 import {listSystems, recurringCostYears, streamEstimateCostLines} from '../store/register.js'
 import {percentRatio} from './exact.js'
-import {POOL_INDEX, POOLS, type Scenario, type SystemInput} from './model.js'
+import {POOL_INDEX, POOLS, type RegisterCount, type Scenario, type SystemInput} from './model.js'
 
 /**
  * The register as the engine reads it: every system with its base-year
@@ -34,6 +34,7 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
     lastYear: system.lastYear,
     recurring: POOLS.map(() => 0),
     planned: new Map(),
+    unrecorded: unrecorded(system),
   }))
   const byId = new Map(inputs.map((input) => [input.id, input]))
   const factor = minorFactor(scenario.currency)
@@ -85,4 +86,12 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
     }])
   }
   return inputs
+}
+
+const COUNTS = ['physicalServers', 'osInstances', 'users', 'annualHours'] as const satisfies readonly RegisterCount[]
+
+/** The counts a system leaves empty, or undefined when it records them all. */
+function unrecorded(system: SystemRecord): RegisterCount[] | undefined {
+  const empty = COUNTS.filter((field) => system[field] === null)
+  return empty.length > 0 ? empty : undefined
 }

@@ -70,19 +70,42 @@ describe('KPIs, hand-computed on a tiny register', () => {
       'savings-ratio': '0.000000',
       'cost-per-system': '800000.00',
       'cost-per-user': 'n/a: no system records users',
-      'hours-per-system': '0.00',
-      'hours-per-user': 'n/a: no system records users',
+      'hours-per-system': 'n/a: no system records annual processing hours',
+      'hours-per-user': 'n/a: no system records annual processing hours',
       'hours-ratio': 'n/a: no system records annual processing hours',
-      fte: '0.0',
+      fte: 'n/a: no system records annual processing hours',
       'onetime-per-saving': 'n/a: no saving at full run-rate',
       payback: 'n/a: does not pay back within the horizon',
-      virtualisation: 'n/a: no physical server recorded',
+      virtualisation: 'n/a: no system records OS instances',
       utilisation: 'n/a: no system records both utilisation and physical servers',
     })
     expect(mof['cost-per-user'].missing).toEqual(['users'])
-    expect(mof.virtualisation.missing).toEqual(['physical_servers'])
+    expect(mof.virtualisation.missing).toEqual(['os_instances'])
+    expect(mof.fte.missing).toEqual(['annual_hours'])
     expect(mof.pue.missing).toEqual(['total_kwh (data-centre electricity)', 'it_kwh (IT equipment electricity)'])
     expect(mof.availability.missing).toEqual(['downtime_hours', 'planned_hours (planned hours of availability)'])
+  })
+
+  it('an empty register field is not a zero: systems without it leave the KPIs that need it', () => {
+    const partial = systems(
+      {id: 'A', ministry: 'mic', servers: 4, os: 10, users: 100, hours: 1000, recurring: {hardware: 1_000_000}},
+      {id: 'B', ministry: 'mic', servers: 6, recurring: {hardware: 3_000_000}},
+      {id: 'C', ministry: 'mof', servers: 5, recurring: {hardware: 500_000}},
+      {id: 'D', ministry: 'mod', servers: 5, os: 0, users: 0, hours: 0, recurring: {hardware: 500_000}},
+    )
+    const plain = aggregate(partial, undefined, 'ministry')
+    const register = {currency: 'JPY', hoursPerFte: null, hasEstimate: true}
+    const mic = computeKpis(plain.get('mic')!, register, ['virtualisation', 'cost-per-user'])
+    // B records no OS instances and no users: A alone, 10 OS ÷ 4 servers, 1,000,000 ÷ 100 users
+    expect(mic.virtualisation.value!.toFixed(4)).toBe('2.5000')
+    expect(mic['cost-per-user'].value!.toFixed(2)).toBe('10000.00')
+    const mof = computeKpis(plain.get('mof')!, register, ['virtualisation', 'cost-per-user'])
+    expect(mof.virtualisation).toEqual({value: null, reason: 'no system records OS instances', missing: ['os_instances']})
+    expect(mof['cost-per-user']).toEqual({value: null, reason: 'no system records users', missing: ['users']})
+    // Recorded zeros are values (or a division by zero), not missing fields.
+    const mod = computeKpis(plain.get('mod')!, register, ['virtualisation', 'cost-per-user'])
+    expect(mod.virtualisation.value!.toFixed(4)).toBe('0.0000')
+    expect(mod['cost-per-user'].missing).toBeUndefined()
   })
 
   it('without an estimate keeps the register KPIs and marks the others n/a', () => {
