@@ -87,7 +87,8 @@ export interface EstimateResult {
     net: string
     nonCash: string
   }
-  hours: {byYear: HoursRow[]; runRateSaved: string; runRateFte: string}
+  /** `missing` names the register field when no system records it: the hour figures are then unknown, not 0. */
+  hours: {byYear: HoursRow[]; runRateSaved: string; runRateFte: string; missing?: string[]}
   energy: {byYear: Array<{year: number; kwhSaved: string}>}
   by: {dimension: Dimension | 'year'; rows: GroupRow[]}
   effects: {rows: EffectRow[]; totals: {costReductionThousandYen: string; jointUseThousandYen: string; hoursReduction: string}; jointUseSummary: {before: string; after: string; reduction: string}}
@@ -116,6 +117,8 @@ export interface ResultOptions {
   draw?: Draw
   /** Display order of ministries (codes). */
   ministryOrder?: string[]
+  /** Whether any system of the register records annual processing hours (default true): without them hours saved are unknown, not 0. */
+  hoursRecorded?: boolean
 }
 
 /** Turns a ledger into the estimate's JSON contract. */
@@ -193,7 +196,7 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
       net: money(sumRange(t, M.savings, from, to) + sumRange(t, M.avoidance, from, to) - sumRange(t, M.oneTime, from, to), currency),
       nonCash: money(sumRange(t, M.nonCash, from, to), currency),
     },
-    hours: {byYear: hoursRows.slice(from, to + 1), runRateSaved: hours(cell(t, Y - 1, M.centiHoursSaved)), runRateFte: fte(cell(t, Y - 1, M.centiHoursSaved))},
+    hours: {byYear: hoursRows.slice(from, to + 1), runRateSaved: hours(cell(t, Y - 1, M.centiHoursSaved)), runRateFte: fte(cell(t, Y - 1, M.centiHoursSaved)), ...(options.hoursRecorded === false ? {missing: ['annual_hours']} : {})},
     energy: {byYear: years.slice(from, to + 1).map((year, index) => ({year, kwhSaved: String(cell(t, index + from, M.kwhSaved))}))},
     by: {dimension: options.by, rows},
     effects: effectsView(ledger, options.ministryOrder ?? []),

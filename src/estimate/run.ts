@@ -17,6 +17,8 @@ export interface EstimateRun {
   ledger: Ledger
   result: EstimateResult
   ministryOrder: string[]
+  /** Whether any system records annual processing hours. */
+  hoursRecorded: boolean
 }
 
 export interface EstimateOptions {
@@ -41,6 +43,7 @@ export async function estimateLoaded(store: Store, scenario: Scenario, warnings:
     const path = scenario.measures.find((candidate) => candidate.id === measure)!.path
     warnings.push({file: scenario.file, line: scenario.lines?.[`${path}.appliesTo`] || scenario.lines?.[path], column: `${path}.appliesTo`, value: JSON.stringify(filter), message: `measure ${measure} applies to no system in the register`, severity: 'warning'})
   }
-  const result = buildResult(scenario, ledger, {...options, ministryOrder})
-  return {scenario, warnings, systems, plan: planned, ledger, result, ministryOrder}
+  const hoursRecorded = systems.some((system) => !system.unrecorded?.includes('annualHours'))
+  const result = buildResult(scenario, ledger, {...options, ministryOrder, hoursRecorded})
+  return {scenario, warnings, systems, plan: planned, ledger, result, ministryOrder, hoursRecorded}
 }

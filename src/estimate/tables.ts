@@ -40,9 +40,11 @@ export function yearTable(result: EstimateResult, unit: DisplayUnit): TableData 
 export function groupTable(result: EstimateResult, unit: DisplayUnit, labels: Map<string, string> = new Map()): TableData {
   const label = unitLabel(result.scenario.currency, unit)
   const dimension = result.by.dimension
-  const rows = result.by.rows.map((row) => [labels.get(row.key) ?? row.key, amount(row.savings, unit), amount(row.avoidance, unit), amount(row.oneTime, unit), amount(row.net, unit), amount(row.runRateSavings, unit), groupDigits(new Dec(row.hoursSaved).toFixed(0)), row.fte])
+  // Hours no system records are unknown, not 0.
+  const unknown = result.hours.missing !== undefined
+  const rows = result.by.rows.map((row) => [labels.get(row.key) ?? row.key, amount(row.savings, unit), amount(row.avoidance, unit), amount(row.oneTime, unit), amount(row.net, unit), amount(row.runRateSavings, unit), unknown ? 'n/a' : groupDigits(new Dec(row.hoursSaved).toFixed(0)), unknown ? 'n/a' : row.fte])
   const sum = (pick: (row: EstimateResult['by']['rows'][number]) => string) => result.by.rows.reduce((total, row) => total.plus(pick(row)), new Dec(0)).toFixed()
-  const footer = [['total', amount(sum((r) => r.savings), unit), amount(sum((r) => r.avoidance), unit), amount(sum((r) => r.oneTime), unit), amount(sum((r) => r.net), unit), amount(sum((r) => r.runRateSavings), unit), groupDigits(new Dec(sum((r) => r.hoursSaved)).toFixed(0)), new Dec(sum((r) => r.fte)).toFixed(1)]]
+  const footer = [['total', amount(sum((r) => r.savings), unit), amount(sum((r) => r.avoidance), unit), amount(sum((r) => r.oneTime), unit), amount(sum((r) => r.net), unit), amount(sum((r) => r.runRateSavings), unit), unknown ? 'n/a' : groupDigits(new Dec(sum((r) => r.hoursSaved)).toFixed(0)), unknown ? 'n/a' : new Dec(sum((r) => r.fte)).toFixed(1)]]
   return {
     title: `By ${dimension}, FY${result.window[0]}–FY${result.window[1]} (${label}; run-rate = FY${result.scenario.horizon[1]})`,
     head: [dimension, 'savings', 'avoidance', 'one-time', 'net', 'run-rate savings', 'hours saved/yr', 'FTE'],
@@ -75,7 +77,7 @@ export function effectsTable(result: EstimateResult, ministryNames: Map<string, 
     head: ['負責單位', '業務‧作業系統名稱', `削減經費 千${result.scenario.currency === 'JPY' ? '円' : result.scenario.currency}`, '年度', '業務處理時間削減 時間', '年度'],
     rows,
     footer: [
-      ['合計（不含＊列）', '', groupDigits(new Dec(totals.costReductionThousandYen).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)), '', groupDigits(new Dec(totals.hoursReduction).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)), ''],
+      ['合計（不含＊列）', '', groupDigits(new Dec(totals.costReductionThousandYen).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)), '', result.hours.missing ? 'n/a' : groupDigits(new Dec(totals.hoursReduction).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)), ''],
       ['＊共同利用', `實施前 ${groupDigits(new Dec(result.effects.jointUseSummary.before).toFixed(0))}，實施後 ${groupDigits(new Dec(result.effects.jointUseSummary.after).toFixed(0))}`, groupDigits(new Dec(totals.jointUseThousandYen).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)), '', '', ''],
     ],
     align: ['left', 'left', 'right', 'right', 'right', 'right'],
@@ -88,7 +90,9 @@ export function summaryLines(result: EstimateResult, unit: DisplayUnit): string[
   return [
     `Scenario ${result.scenario.name}: FY${result.scenario.horizon[0]}–FY${result.scenario.horizon[1]}, base year FY${result.scenario.baseYear}, ${result.scenario.currency}.`,
     `Run-rate savings ${amount(t.runRateSavings, unit)} ${label}/year${t.runRateYear ? ` (reached FY${t.runRateYear})` : ''}; one-time costs ${amount(t.oneTime, unit)} ${label}; NPV ${amount(t.npv, unit)} ${label}; payback ${t.paybackYear ? `FY${t.paybackYear}` : 'not within the horizon'}.`,
-    `Processing hours saved ${groupDigits(new Dec(result.hours.runRateSaved).toFixed(0))}/year at run-rate (${result.hours.runRateFte} FTE).`,
+    result.hours.missing
+      ? `Processing hours saved: n/a (no system records ${result.hours.missing.join(', ')}).`
+      : `Processing hours saved ${groupDigits(new Dec(result.hours.runRateSaved).toFixed(0))}/year at run-rate (${result.hours.runRateFte} FTE).`,
   ]
 }
 

@@ -64,6 +64,8 @@ interface Context {
   unit: string
   /** A ministry's name by its code. */
   name: (code: string) => string
+  /** n/a with the missing register field when no system records annual hours: hour figures are then unknown, not 0. */
+  hoursUnknown?: string
 }
 
 /** The estimate report: summary, effects, cash flow, ministries, measures, areas, joint use, uncertainty, assumptions, method. */
@@ -71,7 +73,8 @@ export function buildEstimateReport(input: EstimateReportInput): ReportDocument 
   const t = translator(input.lang)
   const result = input.byMinistry
   const currency = result.scenario.currency
-  const c: Context = {input, t, result, unit: currency === 'JPY' ? t('thousandYen') : `thousand ${currency}`, name: (code) => input.ministryNames.get(code) ?? code}
+  const hoursUnknown = result.hours.missing ? `${t('notRecorded')} ${result.hours.missing.join(', ')}` : undefined
+  const c: Context = {input, t, result, unit: currency === 'JPY' ? t('thousandYen') : `thousand ${currency}`, name: (code) => input.ministryNames.get(code) ?? code, hoursUnknown}
   const uncertainty = uncertaintySection(c)
   const sections: Section[] = [
     summarySection(c),
@@ -108,8 +111,8 @@ function summarySection(c: Context): Section {
       {label: t('oneTime'), value: `${money(result.totals.oneTime)} ${unit}`},
       {label: t('npv'), value: `${money(result.totals.npv)} ${unit}`},
       {label: t('payback'), value: result.totals.paybackYear ? `FY${result.totals.paybackYear}` : '—'},
-      {label: t('hoursSaved'), value: groupDigits(new Dec(result.hours.runRateSaved).toFixed(0))},
-      {label: t('fte'), value: result.hours.runRateFte},
+      {label: t('hoursSaved'), value: c.hoursUnknown ?? groupDigits(new Dec(result.hours.runRateSaved).toFixed(0))},
+      {label: t('fte'), value: c.hoursUnknown ?? result.hours.runRateFte},
     ],
   }
 }
@@ -136,7 +139,7 @@ function effectsSection(c: Context): Section {
       hoursReduction: row.hoursReduction,
       hoursYear: row.hoursYear,
     })),
-    totals: [{leadMinistry: t('total'), area: '', costReduction: result.effects.totals.costReductionThousandYen, costYear: null, hoursReduction: result.effects.totals.hoursReduction, hoursYear: null}],
+    totals: [{leadMinistry: t('total'), area: '', costReduction: result.effects.totals.costReductionThousandYen, costYear: null, hoursReduction: c.hoursUnknown ? null : result.effects.totals.hoursReduction, hoursYear: null}],
     note: `＊ ${t('jointUse')}: ${t('before')} ${wholeThousands(result.effects.jointUseSummary.before)}, ${t('after')} ${wholeThousands(result.effects.jointUseSummary.after)}, ${t('reduction')} ${wholeThousands(result.effects.jointUseSummary.reduction)} (${unit})`,
   }
   return {id: 'effects', title: t('effects'), tables: [effects]}
@@ -200,8 +203,8 @@ function groupTable(c: Context, id: string, title: string, keyLabel: string, row
       ['hoursSaved', t('hoursSaved'), 'hours'],
       ['fte', t('fte'), 'fte'],
     ),
-    rows: rows.map((row) => ({key: labelOf(row.key), savings: row.savings, avoidance: row.avoidance, oneTime: row.oneTime, net: row.net, runRate: row.runRateSavings, hoursSaved: row.hoursSaved, fte: row.fte})),
-    totals: [{key: t('total'), savings: result.totals.savings, avoidance: result.totals.avoidance, oneTime: result.totals.oneTime, net: result.totals.net, runRate: result.totals.runRateSavings, hoursSaved: result.hours.runRateSaved, fte: result.hours.runRateFte}],
+    rows: rows.map((row) => ({key: labelOf(row.key), savings: row.savings, avoidance: row.avoidance, oneTime: row.oneTime, net: row.net, runRate: row.runRateSavings, hoursSaved: c.hoursUnknown ? null : row.hoursSaved, fte: c.hoursUnknown ? null : row.fte})),
+    totals: [{key: t('total'), savings: result.totals.savings, avoidance: result.totals.avoidance, oneTime: result.totals.oneTime, net: result.totals.net, runRate: result.totals.runRateSavings, hoursSaved: c.hoursUnknown ? null : result.hours.runRateSaved, fte: c.hoursUnknown ? null : result.hours.runRateFte}],
   }
 }
 
@@ -246,7 +249,9 @@ function areaSection(c: Context): Section {
     id: 'by-area',
     title: t('byArea'),
     tables: [groupTable(c, 'by-area', t('byArea'), t('area'), areaRows, (key) => key || '—')],
-    charts: [{id: 'hours-by-area', kind: 'horizontal-bar', title: t('chartHoursByArea'), labels: hoursSorted.map((row) => row.key || '—'), series: [{label: t('hoursSaved'), values: hoursSorted.map((row) => new Dec(row.hoursSaved).toNumber())}], xTitle: t('hours')}],
+    // Without recorded hours there is nothing to chart: no bars rather than bars of 0.
+    ...(c.hoursUnknown ? {paragraphs: [`${t('hoursSaved')}: ${c.hoursUnknown}`]} : {}),
+    charts: c.hoursUnknown ? [] : [{id: 'hours-by-area', kind: 'horizontal-bar', title: t('chartHoursByArea'), labels: hoursSorted.map((row) => row.key || '—'), series: [{label: t('hoursSaved'), values: hoursSorted.map((row) => new Dec(row.hoursSaved).toNumber())}], xTitle: t('hours')}],
   }
 }
 

@@ -66,7 +66,7 @@ export interface EstimateViews {
 
 export async function estimateViews(store: Store, scenario: Scenario, warnings: InputIssue[]): Promise<EstimateViews> {
   const run = await estimateLoaded(store, scenario, warnings, {by: 'ministry'})
-  const options = {ministryOrder: run.ministryOrder}
+  const options = {ministryOrder: run.ministryOrder, hoursRecorded: run.hoursRecorded}
   return {run, byMeasure: buildResult(scenario, run.ledger, {...options, by: 'measure'}), byArea: buildResult(scenario, run.ledger, {...options, by: 'area'})}
 }
 

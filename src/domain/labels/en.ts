@@ -39,6 +39,7 @@ export const en = {
     hoursReduction: 'Processing-time reduction (estimate)',
     hoursSaved: 'Hours saved / year',
     fte: 'FTE',
+    notRecorded: 'n/a: no system records',
     npv: 'Net present value',
     payback: 'Payback year',
     before: 'Before',

@@ -35,6 +35,7 @@ export const ja: Labels = {
     hoursReduction: '業務処理時間削減（試算）',
     hoursSaved: '削減時間／年',
     fte: '人年',
+    notRecorded: '該当なし：記録なし',
     npv: '正味現在価値',
     payback: '回収年度',
     before: '実施前',

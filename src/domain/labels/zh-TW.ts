@@ -35,6 +35,7 @@ export const zhTW: Labels = {
     hoursReduction: '業務處理時間削減成果（試算）',
     hoursSaved: '削減時間／年',
     fte: '人年',
+    notRecorded: '不適用：無紀錄',
     npv: '淨現值',
     payback: '回收年度',
     before: '實施前',
