@@ -200,7 +200,6 @@ const textOf = (value: unknown): string | undefined => (typeof value === 'string
 /** Step 4: ranges and consistency, on whatever parts of the file are well-formed; builds the scenario. */
 function buildScenario(source: Source, issues: Issues, warnings: InputIssue[]): Scenario {
   const {raw, file} = source
-  const where = (path: Path) => ({line: source.line(path), column: pathText(path)})
   const fail = (path: Path, message: string, hint?: string) => issues.add(path, message, {hint})
   const currency = textOf(raw.currency) ?? 'JPY'
   const moneyUnit = (typeof raw.moneyUnit === 'string' && raw.moneyUnit in MONEY_UNITS ? raw.moneyUnit : 'thousand') as MoneyUnit
@@ -213,58 +212,9 @@ function buildScenario(source: Source, issues: Issues, warnings: InputIssue[]): 
   const last = horizon?.[1] ?? first
 
   const hourlyCost = param(raw.hourlyCost, ['hourlyCost'], {kind: 'money', description: 'an hourly cost'})
-  const measures: MeasureSpec[] = []
-  const ids = new Map<string, number>()
-  const rawMeasures = Array.isArray(raw.measures) ? raw.measures : []
-  rawMeasures.slice(0, SCENARIO_LIMITS.measures).forEach((measure: unknown, index) => {
-    if (!isRecord(measure)) return
-    const path: Path = ['measures', index]
-    const id = textOf(measure.id) ?? ''
-    if (ids.has(id)) fail([...path, 'id'], `two measures have the id ${id} (the other is measures[${ids.get(id)}])`, 'give each measure its own id')
-    else ids.set(id, index)
-    const module = typeof measure.type === 'string' ? MEASURES[measure.type] : undefined
-    const params: Record<string, ParamValue> = {}
-    for (const [name, spec] of Object.entries(module?.params ?? {})) {
-      const value = param(measure[name], [...path, name], spec)
-      if (value) params[name] = value
-    }
-    const sets = module ? PARAMETER_SETS[module.type] : undefined
-    if (module && sets && !sets.some((set) => set.every((name) => params[name] || measure[name] !== undefined))) {
-      fail(path, `a ${module.type} measure needs ${sets.map((set) => set.join(', ')).join(' — or — ')}`)
-    }
-    // The scenario's hourly cost serves the measures that do not give their own.
-    if (hourlyCost && module?.params.hourlyCost && !params.hourlyCost) params.hourlyCost = hourlyCost
-    const options: Record<string, string> = {}
-    for (const name of Object.keys(module?.options ?? {})) if (measure[name] !== undefined) options[name] = String(measure[name])
-    const start = measure.start === undefined ? first : (fiscalYear(measure.start, [...path, 'start'], fail) ?? first)
-    if (horizon && start > last) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts after the horizon and has no effect`})
-    if (horizon && start < first) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts in FY${start}, before the horizon: its savings count from FY${first}, but its one-time costs of FY${start} fall outside the estimate`})
-    const rampRaw = Array.isArray(measure.ramp) ? measure.ramp.slice(0, SCENARIO_LIMITS.listItems) : [1]
-    const ramp = rampRaw.map((share, position) => param(share, [...path, 'ramp', position], {kind: 'fraction', description: 'a ramp share'}) ?? placeholder)
-    const oneTimeRaw = isRecord(measure.oneTime) ? measure.oneTime : {}
-    const parallelRaw = isRecord(measure.parallelRunning) ? measure.parallelRunning : {}
-    const money: ParamSpec = {kind: 'money', description: 'a one-time cost'}
-    measures.push({
-      id,
-      type: module?.type ?? String(measure.type),
-      label: textOf(measure.label),
-      description: textOf(measure.description),
-      source: textOf(measure.source),
-      path: pathText(path),
-      appliesTo: filterOf(isRecord(measure.appliesTo) ? measure.appliesTo : undefined),
-      start,
-      ramp,
-      timing: measure.timing === 'refresh' ? 'refresh' : 'ramp',
-      oneTime: {
-        perSystem: param(oneTimeRaw.perSystem, [...path, 'oneTime', 'perSystem'], money),
-        perHost: param(oneTimeRaw.perHost, [...path, 'oneTime', 'perHost'], money),
-        fixed: param(oneTimeRaw.fixed, [...path, 'oneTime', 'fixed'], money),
-      },
-      parallelRunningMonths: param(parallelRaw.months, [...path, 'parallelRunning', 'months'], {kind: 'months', description: 'months of parallel running'}),
-      params,
-      options,
-    })
-  })
+  const context: MeasureContext = {source, fail, warnings, param, horizon, first, last, hourlyCost, ids: new Map()}
+  const rawMeasures = Array.isArray(raw.measures) ? raw.measures.slice(0, SCENARIO_LIMITS.measures) : []
+  const measures = rawMeasures.flatMap((measure: unknown, index) => (isRecord(measure) ? [buildMeasure(measure, index, context)] : []))
 
   const scenario: Scenario = {
     name: textOf(raw.name) ?? '',
@@ -289,6 +239,72 @@ function buildScenario(source: Source, issues: Issues, warnings: InputIssue[]): 
     scenario.lines![`${measure.path}.appliesTo`] = source.line(['measures', index, 'appliesTo']) ?? 0
   })
   return scenario
+}
+
+interface MeasureContext {
+  source: Source
+  fail: Fail
+  warnings: InputIssue[]
+  param: (value: unknown, path: Path, spec: ParamSpec) => ParamValue | undefined
+  horizon: [number, number] | undefined
+  first: number
+  last: number
+  hourlyCost: ParamValue | undefined
+  /** Measure ids seen so far, with their index. */
+  ids: Map<string, number>
+}
+
+/** One measure: its parameters by its module's specs, its start, ramp, timing and one-time costs. */
+function buildMeasure(measure: Record<string, unknown>, index: number, context: MeasureContext): MeasureSpec {
+  const {source, fail, warnings, param, horizon, first, last, hourlyCost, ids} = context
+  const file = source.file
+  const where = (path: Path) => ({line: source.line(path), column: pathText(path)})
+  const path: Path = ['measures', index]
+  const id = textOf(measure.id) ?? ''
+  if (ids.has(id)) fail([...path, 'id'], `two measures have the id ${id} (the other is measures[${ids.get(id)}])`, 'give each measure its own id')
+  else ids.set(id, index)
+  const module = typeof measure.type === 'string' ? MEASURES[measure.type] : undefined
+  const params: Record<string, ParamValue> = {}
+  for (const [name, spec] of Object.entries(module?.params ?? {})) {
+    const value = param(measure[name], [...path, name], spec)
+    if (value) params[name] = value
+  }
+  const sets = module ? PARAMETER_SETS[module.type] : undefined
+  if (module && sets && !sets.some((set) => set.every((name) => params[name] || measure[name] !== undefined))) {
+    fail(path, `a ${module.type} measure needs ${sets.map((set) => set.join(', ')).join(' — or — ')}`)
+  }
+  // The scenario's hourly cost serves the measures that do not give their own.
+  if (hourlyCost && module?.params.hourlyCost && !params.hourlyCost) params.hourlyCost = hourlyCost
+  const options: Record<string, string> = {}
+  for (const name of Object.keys(module?.options ?? {})) if (measure[name] !== undefined) options[name] = String(measure[name])
+  const start = measure.start === undefined ? first : (fiscalYear(measure.start, [...path, 'start'], fail) ?? first)
+  if (horizon && start > last) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts after the horizon and has no effect`})
+  if (horizon && start < first) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts in FY${start}, before the horizon: its savings count from FY${first}, but its one-time costs of FY${start} fall outside the estimate`})
+  const rampRaw = Array.isArray(measure.ramp) ? measure.ramp.slice(0, SCENARIO_LIMITS.listItems) : [1]
+  const ramp = rampRaw.map((share, position) => param(share, [...path, 'ramp', position], {kind: 'fraction', description: 'a ramp share'}) ?? placeholder)
+  const oneTimeRaw = isRecord(measure.oneTime) ? measure.oneTime : {}
+  const parallelRaw = isRecord(measure.parallelRunning) ? measure.parallelRunning : {}
+  const money: ParamSpec = {kind: 'money', description: 'a one-time cost'}
+  return {
+    id,
+    type: module?.type ?? String(measure.type),
+    label: textOf(measure.label),
+    description: textOf(measure.description),
+    source: textOf(measure.source),
+    path: pathText(path),
+    appliesTo: filterOf(isRecord(measure.appliesTo) ? measure.appliesTo : undefined),
+    start,
+    ramp,
+    timing: measure.timing === 'refresh' ? 'refresh' : 'ramp',
+    oneTime: {
+      perSystem: param(oneTimeRaw.perSystem, [...path, 'oneTime', 'perSystem'], money),
+      perHost: param(oneTimeRaw.perHost, [...path, 'oneTime', 'perHost'], money),
+      fixed: param(oneTimeRaw.fixed, [...path, 'oneTime', 'fixed'], money),
+    },
+    parallelRunningMonths: param(parallelRaw.months, [...path, 'parallelRunning', 'months'], {kind: 'months', description: 'months of parallel running'}),
+    params,
+    options,
+  }
 }
 
 /** Stands in for a parameter with a problem; the scenario is never returned then. */

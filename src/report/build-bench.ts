@@ -251,14 +251,16 @@ function referenceParts(comparison: ReferenceComparison, lang: Lang): {tables: R
     rows: comparison.byMinistry.map((entry) => ({ministry: entry.label, estimate: entry.estimate.cost, reference: entry.reference.cost, ratio: entry.costRatio, jointUseEstimate: entry.estimate.jointUse, jointUseReference: entry.reference.jointUse, hoursEstimate: entry.estimate.hours, hoursReference: entry.reference.hours, status: status(entry.status)})),
   }
   const areaLabel = (entry: ReferenceComparison['byArea'][number]) => entry.areas.join('・') || entry.referenceAreas.map((row) => row.area).join('・')
+  // An area without a figure on one side is in the tables as n/a; a bar of 0 would read as a figure.
+  const charted = comparison.byArea.filter((entry) => entry.estimate.cost !== null && entry.reference.cost !== null)
   const chart: ChartSpec = {
     id: 'bench-reference-by-area',
     kind: 'grouped-bar',
     title: t('chartReference'),
-    labels: comparison.byArea.map(areaLabel),
+    labels: charted.map(areaLabel),
     series: [
-      {label: t('estimate'), values: comparison.byArea.map((entry) => new Dec(entry.estimate.cost ?? 0).toNumber())},
-      {label: t('referenceValue'), values: comparison.byArea.map((entry) => new Dec(entry.reference.cost ?? 0).toNumber())},
+      {label: t('estimate'), values: charted.map((entry) => new Dec(entry.estimate.cost!).toNumber())},
+      {label: t('referenceValue'), values: charted.map((entry) => new Dec(entry.reference.cost!).toNumber())},
     ],
     yTitle: unit,
   }
