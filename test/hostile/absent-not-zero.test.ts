@@ -22,11 +22,25 @@ describe('empty register fields are n/a, not 0', () => {
   beforeAll(async () => {
     const sqlite = BACKENDS.find((backend) => backend.name === 'sqlite')!
     empty = await fresh(sqlite)
-    await storeWith(empty, csv('id,ministry,name,category,business_area,physical_servers', 'MIC-1,mic,総務省LAN,lan,府省LAN,4', 'MIC-2,mic,総務省共通,common,府省共通,6', 'MOF-1,mof,国税,common,税務,2'), COSTS)
+    await storeWith(
+      empty,
+      csv(
+        'id,ministry,name,category,business_area,physical_servers',
+        'MIC-1,mic,総務省LAN,lan,府省LAN,4',
+        'MIC-2,mic,総務省共通,common,府省共通,6',
+        'MOF-1,mof,国税,common,税務,2',
+      ),
+      COSTS,
+    )
     zeros = await fresh(sqlite)
     await storeWith(
       zeros,
-      csv('id,ministry,name,category,business_area,physical_servers,os_instances,users,annual_hours', 'MIC-1,mic,総務省LAN,lan,府省LAN,4,0,0,0', 'MIC-2,mic,総務省共通,common,府省共通,6,0,0,0', 'MOF-1,mof,国税,common,税務,2,0,0,0'),
+      csv(
+        'id,ministry,name,category,business_area,physical_servers,os_instances,users,annual_hours',
+        'MIC-1,mic,総務省LAN,lan,府省LAN,4,0,0,0',
+        'MIC-2,mic,総務省共通,common,府省共通,6,0,0,0',
+        'MOF-1,mof,国税,common,税務,2,0,0,0',
+      ),
       COSTS,
     )
   })
@@ -36,7 +50,8 @@ describe('empty register fields are n/a, not 0', () => {
     expect(stdout.length).toBeLessThan(200_000)
     for (const group of json.groups) {
       expect(group.kpis.virtualisation).toMatchObject({value: null, reason: 'no system records OS instances', missing: ['os_instances']})
-      for (const id of ['hours-per-system', 'hours-per-user', 'hours-ratio', 'fte']) expect(group.kpis[id]).toMatchObject({value: null, missing: ['annual_hours']})
+      for (const id of ['hours-per-system', 'hours-per-user', 'hours-ratio', 'fte'])
+        expect(group.kpis[id]).toMatchObject({value: null, missing: ['annual_hours']})
       expect(group.kpis['cost-per-user']).toMatchObject({value: null, missing: ['users']})
       expect(group.kpis.pue).toMatchObject({value: null})
     }
