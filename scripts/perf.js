@@ -116,7 +116,7 @@ bench('kasumi --version vs node -e 0', () => {
     subject.push(kasumi(['--version']))
     baseline.push(measure(process.execPath, ['-e', '0']))
   }
-  report('kasumi --version', subject, baseline, {target: 'ratio ≤ 2'})
+  report('kasumi --version', subject, baseline, {target: 'ratio ≤ 1.5'})
 })
 
 bench('kasumi inventory list (200 systems) vs node -e 0', () => {
