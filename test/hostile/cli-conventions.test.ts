@@ -3,12 +3,13 @@
  * command gets a suggestion and a usage exit (2), never a stack trace; shell
  * completion is there; nothing is written by a command that does not exist.
  */
+import {spawnSync} from 'node:child_process'
 import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {kasumiProcess, useTempDirs} from '../support/cli.js'
+import {BIN, kasumiProcess, useTempDirs} from '../support/cli.js'
 
 const tempDir = useTempDirs()
 
@@ -60,5 +61,41 @@ describe('shell completion', () => {
     const cache = readdirSync(join(cwd, 'cache', 'kasumi', 'autocomplete'), {recursive: true}).map(String)
     const functions = cache.find((file) => file.includes('bash') && file.endsWith('kasumi.bash'))
     expect(functions).toBeDefined()
+  })
+})
+
+describe('a mistyped command on a terminal', () => {
+  /** Runs kasumi on a pseudo-terminal (util-linux `script`), answering the prompt with `answer`. */
+  function onTerminal(argv: string[], answer: string) {
+    const cwd = tempDir()
+    const db = join(cwd, 'kasumi.db')
+    expect(kasumiProcess(['init', '--database', db]).exitCode).toBe(0)
+    const command = [process.execPath, BIN, ...argv, '--database', db].map((word) => `'${word}'`).join(' ')
+    const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1'}
+    delete env.CI
+    const result = spawnSync('script', ['-qec', `${command}; echo "exit=$?"`, '/dev/null'], {
+      cwd,
+      input: answer,
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    })
+    return result.stdout
+  }
+
+  it('asks, and a yes runs the suggestion with the remaining arguments', () => {
+    const output = onTerminal(['inventroy', 'list'], 'y\r')
+    expect(output).toContain('Did you mean inventory list?')
+    expect(output).toContain('No systems match.')
+    expect(output).toContain('exit=0')
+  })
+
+  it('a no is the usage error (exit 2); --no-input never asks', () => {
+    const declined = onTerminal(['inventroy', 'list'], 'n\r')
+    expect(declined).toContain('Did you mean inventory list?')
+    expect(declined).toContain('exit=2')
+    const noInput = onTerminal(['inventroy', 'list', '--no-input'], '')
+    expect(noInput).not.toContain('(Y/n)')
+    expect(noInput).toContain('exit=2')
   })
 })

@@ -30,8 +30,9 @@ const hook: Hook.CommandNotFound = async function (options) {
     try {
       // The plugin warns, asks "Did you mean …?" and on yes runs the suggestion with the remaining arguments.
       return await notFound.call(this, {...options, id: words.slice(0, close.used).join(':'), argv: rest})
-    } catch {
-      // Declined: the usage error below.
+    } catch (error) {
+      // Declined (the plugin exits 127): the usage error below. A suggestion that ran and failed keeps its own error.
+      if ((error as {oclif?: {exit?: number}}).oclif?.exit !== 127) throw error
     }
   }
   const bin = options.config.bin
