@@ -3,6 +3,7 @@
  * with exit 3, the key path and the line, a short message and no stack trace;
  * the store and the working folder are left as they were.
  */
+import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -211,5 +212,13 @@ describe('scenario bombs and silent nonsense', () => {
       problems: [['', 4]],
       fragments: ['nested too deeply'],
     })
+  })
+
+  it('a FIFO named as the scenario is refused at once, not read until it closes', () => {
+    const fifo = join(tempDir(), 'scenario.yaml')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    const result = kasumiProcess(['scenario', 'validate', fifo, '--no-input'])
+    expect(result.exitCode, result.stderr).toBe(3)
+    expect(result.stderr).toContain('not a regular file')
   })
 })
