@@ -51,7 +51,7 @@ export async function exportBundle(store: Store, request: BundleRequest): Promis
   const createdAt = (request.now ?? new Date()).toISOString()
   let manifest: Manifest | undefined
 
-  const files = await writeFolder(request.out, {force: request.force}, async (folder) => {
+  const files = await writeFolder(request.out, {force: request.force, kind: 'audit-bundle', kasumi: request.kasumi, createdAt}, async (folder) => {
     await mkdir(join(folder, 'inputs'), {recursive: true})
     const inputs: BundleInput[] = []
     const record = async (role: InputRole, rows: number, source: string) => {

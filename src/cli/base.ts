@@ -1,5 +1,6 @@
 import {Command, Errors, ux} from '@oclif/core'
 
+import {redactDeep, redactText, secretsOf} from '../domain/redact.js'
 import {openStore, storeExists, type Store} from '../store/open.js'
 import {storeFailure} from '../store/write.js'
 import {BUG_REPORT_HINT, ExitCode, InvalidInputError, UserError, formatIssue, formatIssues, type InputIssue} from '../domain/errors.js'
@@ -50,19 +51,33 @@ export abstract class BaseCommand extends Command {
     return {store, created}
   }
 
-  /** `--json` output, with every character a terminal would act on written as an escape. */
-  override logJson(json: unknown): void {
-    ux.stdout(terminalJson(json))
+  /** The passwords of the database locations this command was given (flags or KASUMI_DATABASE), never to be printed. */
+  private secrets?: string[]
+
+  /** Text with credentials redacted: every output of a command goes through it. */
+  protected redact(text: string): string {
+    this.secrets ??= secretsOf([...this.argv, process.env.KASUMI_DATABASE])
+    return redactText(text, this.secrets)
   }
 
-  /** Human output on stdout; each line made safe for a terminal, as names from the register may be in it. */
+  /** `--json` output, credentials redacted, with every character a terminal would act on written as an escape. */
+  override logJson(json: unknown): void {
+    this.secrets ??= secretsOf([...this.argv, process.env.KASUMI_DATABASE])
+    ux.stdout(terminalJson(redactDeep(json, this.secrets)))
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(typeof message === 'string' ? this.redact(message) : message, ...args)
+  }
+
+  /** Human output on stdout, credentials redacted; each line made safe for a terminal, as names from the register may be in it. */
   override log(message = '', ...args: unknown[]): void {
-    super.log(typeof message === 'string' ? terminalLines(message) : message, ...args)
+    super.log(typeof message === 'string' ? terminalLines(this.redact(message)) : message, ...args)
   }
 
   protected table(table: TableData): void {
     // renderTable makes every cell safe itself, and adds colour that must stay.
-    super.log(renderTable(table, this.painter))
+    super.log(this.redact(renderTable(table, this.painter)))
   }
 
   /** A message for people, on stderr (silent with --json). */
@@ -146,7 +161,7 @@ export abstract class BaseCommand extends Command {
           if (error.totalIssues > error.issues.length) lines.push(`  … and ${error.totalIssues - error.issues.length} more`)
         }
         if (error.suggestion) lines.push(`${painter.paint('cyan', 'Try:')} ${terminalLines(error.suggestion)}`)
-        process.stderr.write(`${lines.join('\n')}\n`)
+        process.stderr.write(`${this.redact(lines.join('\n'))}\n`)
       }
       this.exit(error.exitCode)
     }
@@ -156,12 +171,13 @@ export abstract class BaseCommand extends Command {
         this.logJson({formatVersion: JSON_FORMAT_VERSION, error: {name: 'UsageError', message: error.message, exitCode: error.oclif?.exit ?? ExitCode.usage}})
         this.exit(error.oclif?.exit ?? ExitCode.usage)
       }
+      error.message = this.redact(error.message)
       throw error
     }
     if (this.jsonEnabled()) {
       this.logJson({formatVersion: JSON_FORMAT_VERSION, error: {name: error.name, message: error.message, exitCode: ExitCode.unexpected, suggestion: BUG_REPORT_HINT}})
     } else {
-      process.stderr.write(`${painter.paint('red', 'Unexpected error:')} ${terminalLines(error.stack ?? error.message)}\n${BUG_REPORT_HINT}\n`)
+      process.stderr.write(`${painter.paint('red', 'Unexpected error:')} ${terminalLines(this.redact(error.stack ?? error.message))}\n${BUG_REPORT_HINT}\n`)
     }
     this.exit(ExitCode.unexpected)
   }

@@ -4,6 +4,7 @@ import {Writable} from 'node:stream'
 
 import type {InputIssue} from '../domain/errors.js'
 import type {Ministry} from '../domain/inventory.js'
+import {redactArgv} from '../domain/redact.js'
 import type {Scenario} from '../estimate/model.js'
 import {buildResult, type EstimateResult} from '../estimate/results.js'
 import {estimateLoaded, type EstimateRun} from '../estimate/run.js'
@@ -167,10 +168,14 @@ async function buildFromReference(id: string, folder: string, lang: Lang): Promi
   return {document, totals: totalsJson(table.rows), inputs, warnings: []}
 }
 
-/** The command line as typed, for the provenance: arguments with spaces or shell characters are single-quoted. */
+/**
+ * The command line as typed, for the provenance, with credentials redacted
+ * (a database URL's password becomes ***): arguments with spaces or shell
+ * characters are single-quoted.
+ */
 export function commandLine(bin: string, id: string, argv: readonly string[]): string {
   const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)
-  return [bin, ...id.split(':'), ...argv.map(quote)].join(' ')
+  return [bin, ...id.split(':'), ...redactArgv(argv).map(quote)].join(' ')
 }
 
 /** Builds, renders and writes a report; the store is opened only for a scenario. */
@@ -186,6 +191,6 @@ export async function runReport(request: ReportRequest, openStore: () => Promise
   assertWritable(folder, request.force)
   const rendered = await renderDocument(document, request.formats, {templateDir: request.templateDir, bom: request.bom, onStep: (step) => progress(`Rendering ${step}…`)})
   progress(`Writing ${folder}…`)
-  const files = await writeReportFolder(folder, rendered, {force: request.force})
+  const files = await writeReportFolder(folder, rendered, {force: request.force, kasumi: request.kasumi, createdAt: document.provenance!.createdAt})
   return {folder, files, totals: built.totals, document, warnings: built.warnings}
 }

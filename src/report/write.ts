@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {createReadStream, existsSync} from 'node:fs'
+import {createReadStream, existsSync, lstatSync, readFileSync, readdirSync, type Stats} from 'node:fs'
 import {mkdir, readdir, rename, rm, writeFile} from 'node:fs/promises'
 import {basename, dirname, isAbsolute, join, normalize, relative, resolve, sep} from 'node:path'
 
@@ -20,32 +20,138 @@ export function defaultReportFolder(name: string, now: Date = new Date(), cwd: s
   return join(cwd, 'reports', 'out', `${safe}-${date}`)
 }
 
-/** Fails (exit 5) when the folder exists and may not be replaced. */
-export function assertWritable(folder: string, force: boolean): void {
-  if (existsSync(folder) && !force) {
-    throw new ConflictError(`${folder} already exists`, {suggestion: 'pass --force to replace it, or choose another --out'})
+/**
+ * The marker kasumi writes into every report folder and audit bundle: only a
+ * folder holding it (or an empty folder) may be replaced with --force.
+ */
+export const OUTPUT_MARKER = '.kasumi-output'
+
+export type OutputKind = 'report' | 'audit-bundle'
+
+/** The marker's content: what wrote the folder, and when. Deterministic given its fields. */
+export function markerContent(kind: OutputKind, kasumi: string, createdAt: string): string {
+  return `${JSON.stringify({format: 'kasumi-output', kind, kasumi, createdAt}, null, 2)}\n`
+}
+
+/** Whether a folder holds a kasumi output marker (a regular file, not a link, that parses as one). */
+export function hasMarker(folder: string): boolean {
+  const file = join(folder, OUTPUT_MARKER)
+  try {
+    const stats = lstatSync(file)
+    if (!stats.isFile() || stats.size > 4096) return false
+    const marker = JSON.parse(readFileSync(file, 'utf8')) as {format?: unknown}
+    return marker?.format === 'kasumi-output'
+  } catch {
+    return false
   }
+}
+
+const SHOWN_ENTRIES = 5
+
+function describeEntries(entries: readonly string[]): string {
+  const shown = entries.slice(0, SHOWN_ENTRIES).map((entry) => JSON.stringify(entry)).join(', ')
+  return `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${shown}${entries.length > SHOWN_ENTRIES ? ', …' : ''})`
+}
+
+function whatIsThere(stats: Stats): string {
+  if (stats.isSymbolicLink()) return 'a symbolic link'
+  if (stats.isFile()) return `a file of ${stats.size.toLocaleString('en')} bytes`
+  if (stats.isFIFO()) return 'a named pipe'
+  if (stats.isSocket()) return 'a socket'
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device'
+  return 'something other than a folder'
+}
+
+const FORCE_RULE = '--force replaces only a folder kasumi wrote (a report or an audit bundle, recognised by its .kasumi-output marker) or an empty folder'
+
+/**
+ * Fails (exit 5) when the output folder may not be written: it exists and
+ * --force was not given, or --force was given but what is there is not an
+ * earlier kasumi output folder nor an empty folder (a file, a link, a folder
+ * of other things), or it is the root of the file system. Names what is there.
+ */
+export function assertWritable(folder: string, force: boolean): void {
+  const target = resolve(folder)
+  if (dirname(target) === target) {
+    throw new ConflictError(`${target} is the root of the file system, not a place for an output folder`, {suggestion: 'choose a new folder with --out, e.g. --out reports/out/mine'})
+  }
+  let stats: Stats
+  try {
+    stats = lstatSync(target)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw outputError(target, error)
+  }
+  if (!stats.isDirectory()) {
+    const there = whatIsThere(stats)
+    throw new ConflictError(`${folder} already exists and is ${there}, not an output folder${force ? '; it was left as it is' : ''}`, {
+      suggestion: force ? `${FORCE_RULE}: choose another --out` : 'choose another --out',
+    })
+  }
+  let entries: string[]
+  try {
+    entries = readdirSync(target).sort()
+  } catch (error) {
+    throw outputError(target, error)
+  }
+  if (!force) {
+    throw new ConflictError(`${folder} already exists${entries.length === 0 ? ' (an empty folder)' : ''}`, {suggestion: 'pass --force to replace it, or choose another --out'})
+  }
+  if (entries.length === 0 || hasMarker(target)) return
+  throw new ConflictError(`${folder} is not a folder kasumi wrote: it holds ${describeEntries(entries)} and no ${OUTPUT_MARKER} marker; it was left as it is`, {
+    suggestion: `${FORCE_RULE}: choose a new folder with --out`,
+  })
+}
+
+/** A file-system error while writing an output folder, as an error a person can act on (exit 5). */
+export function outputError(target: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException)?.code
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'the operation is not permitted',
+    EROFS: 'the file system is read-only',
+    ENOTDIR: 'a part of the path is not a folder',
+    ENOENT: 'a part of the path does not exist and cannot be created',
+    ENAMETOOLONG: 'the path is too long',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is exhausted',
+    EEXIST: 'something appeared at that path while the folder was written',
+    ENOTEMPTY: 'something appeared at that path while the folder was written',
+    EISDIR: 'a part of the path is a folder where a file was expected',
+    ELOOP: 'too many symbolic links in the path',
+    EXDEV: 'the path crosses file systems',
+    EBUSY: 'the path is in use',
+  }
+  if (!code || !(code in reasons)) return error as Error
+  return new ConflictError(`cannot write the output folder ${target}: ${reasons[code]} (${code})`, {suggestion: 'choose a folder you may write with --out', cause: error})
 }
 
 /**
  * Fills a folder atomically: `fill` writes into a temporary sibling folder,
  * which is renamed into place only when it is complete. An existing folder is
- * replaced only with `force` (else ConflictError, exit 5), and only after the
- * new one is complete; a failure leaves the old folder as it was and no
- * temporary folder behind. Returns every file written, sorted by path.
+ * replaced only with `force` and only when it is an earlier kasumi output
+ * folder or empty (see assertWritable; else ConflictError, exit 5), and only
+ * after the new one is complete; a failure leaves the old folder as it was and
+ * no temporary folder behind. The marker is written first. Returns every file
+ * written (the marker too), sorted by path.
  */
-export async function writeFolder(folder: string, options: {force: boolean}, fill: (temporary: string) => Promise<void>): Promise<WrittenFile[]> {
+export async function writeFolder(folder: string, options: {force: boolean; kind: OutputKind; kasumi: string; createdAt: string}, fill: (temporary: string) => Promise<void>): Promise<WrittenFile[]> {
   const target = resolve(folder)
   assertWritable(target, options.force)
-  await mkdir(dirname(target), {recursive: true})
   const stamp = `${process.pid}-${Date.now().toString(36)}`
   const temporary = join(dirname(target), `.${basename(target)}.${stamp}.tmp`)
   const old = join(dirname(target), `.${basename(target)}.${stamp}.old`)
-  await mkdir(temporary)
   try {
+    await mkdir(dirname(target), {recursive: true})
+    await mkdir(temporary)
+  } catch (error) {
+    throw outputError(target, error)
+  }
+  try {
+    await writeFile(join(temporary, OUTPUT_MARKER), markerContent(options.kind, options.kasumi, options.createdAt))
     await fill(temporary)
     const files = await listFiles(temporary)
-    // Checked again now: the folder may have appeared while this one was being written.
+    // Checked again now: the folder may have appeared or changed while this one was being written.
     assertWritable(target, options.force)
     let moved = false
     if (existsSync(target)) {
@@ -62,7 +168,7 @@ export async function writeFolder(folder: string, options: {force: boolean}, fil
     return files
   } catch (error) {
     await rm(temporary, {recursive: true, force: true})
-    throw error
+    throw outputError(target, error)
   }
 }
 
@@ -76,8 +182,8 @@ export async function writeFiles(folder: string, files: readonly RenderedFile[])
 }
 
 /** Writes a report folder atomically (see writeFolder). */
-export function writeReportFolder(folder: string, files: readonly RenderedFile[], options: {force: boolean}): Promise<WrittenFile[]> {
-  return writeFolder(folder, options, (temporary) => writeFiles(temporary, files))
+export function writeReportFolder(folder: string, files: readonly RenderedFile[], options: {force: boolean; kasumi: string; createdAt: string}): Promise<WrittenFile[]> {
+  return writeFolder(folder, {...options, kind: 'report'}, (temporary) => writeFiles(temporary, files))
 }
 
 /** Every file under a folder with its SHA-256 and size, by path (relative, with /). */

@@ -5,7 +5,8 @@ import {dirname, resolve} from 'node:path'
 import {Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type SchemaMetadata, type TableMetadata} from 'kysely'
 import type BetterSqlite3 from 'better-sqlite3'
 
-import {DatabaseUnavailableError, InternalError} from '../domain/errors.js'
+import {DatabaseUnavailableError, InternalError, UsageError} from '../domain/errors.js'
+import {redactUrl, unencodedUserinfo} from '../domain/redact.js'
 import {StaticMigrationProvider} from './migrations/index.js'
 import type {Database} from './schema.js'
 
@@ -32,21 +33,12 @@ export interface OpenResult {
   migrated: string[]
 }
 
+export {redactUrl}
+
 export const DEFAULT_DATABASE = './kasumi.db'
 
 export function isPostgresUrl(target: string): boolean {
   return /^postgres(?:ql)?:\/\//i.test(target)
-}
-
-export function redactUrl(target: string): string {
-  if (!isPostgresUrl(target)) return target
-  try {
-    const url = new URL(target)
-    if (url.password) url.password = '***'
-    return url.toString()
-  } catch {
-    return target.replace(/:[^:@/]*@/, ':***@')
-  }
 }
 
 function sqlitePath(target: string): string {
@@ -155,6 +147,13 @@ class CurrentSchemaPostgresDialect extends PostgresDialect {
 }
 
 async function openPostgres(target: string): Promise<Store> {
+  const unencoded = unencodedUserinfo(target)
+  if (unencoded.length > 0) {
+    const codes = unencoded.map((char) => `${char} as %${char.charCodeAt(0).toString(16).toUpperCase()}`).join(', ')
+    throw new UsageError(`the database URL ${redactUrl(target)} has ${unencoded.map((char) => JSON.stringify(char)).join(', ')} in its user name or password, which ends the host part of a URL`, {
+      suggestion: `percent-encode them (${codes}), or give the password in PGPASSWORD or ~/.pgpass instead of the URL`,
+    })
+  }
   const {default: pg} = await import('pg')
   // int8 (count(*), serial sums) as JS numbers when safe; amounts are text and stay exact.
   pg.types.setTypeParser(20, (value: string) => {
