@@ -1,3 +1,4 @@
+import type {KeyObject} from 'node:crypto'
 import {copyFile, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -5,11 +6,14 @@ import type {InputIssue} from '../domain/errors.js'
 import {loadNamedScenario} from '../estimate/scenario.js'
 import {exportToFile} from '../inventory/export.js'
 import type {Lang} from '../domain/lang.js'
+import type {ReportDocument} from '../report/model.js'
+import type {RenderedFile} from '../report/render/types.js'
 import {renderDocument, type Format} from '../report/render/index.js'
 import {REGISTER_KINDS, countCsvRows, estimateDocument, estimateViews} from '../report/run.js'
 import {assertWritable, hashFile, listFiles, writeFiles, writeFolder, type WrittenFile} from '../report/write.js'
 import type {Store} from '../store/open.js'
 import {reconciliationChecks} from './checks.js'
+import {SIGNATURE_FILE, signManifest, signatureContent} from './sign.js'
 import {INPUT_PATHS, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, MANIFEST_KIND, REPORT_DIR, recordedEstimate, type BundleInput, type InputRole, type Manifest} from './manifest.js'
 
 export interface BundleRequest {
@@ -21,6 +25,8 @@ export interface BundleRequest {
   kasumi: string
   command: string
   now?: Date
+  /** An Ed25519 private key: the manifest is signed, the signature written to manifest.sig. */
+  sign?: KeyObject
   onProgress?(message: string): void
 }
 
@@ -33,6 +39,29 @@ export interface BundleOutcome {
 }
 
 const ROWS_OF: Record<InputRole, string> = {ministries: 'ministries', systems: 'systems', costs: 'cost lines', scenario: 'measures', 'exchange-rates': 'rates'}
+
+/** What a bundle's report is made from besides the estimate: the recorded formats, version, time, command and inputs. */
+export interface BundleReportSpec {
+  formats: readonly Format[]
+  kasumi: string
+  createdAt: string
+  command: string
+  inputs: readonly BundleInput[]
+}
+
+/**
+ * Renders a bundle's report: the estimate document with its provenance (the
+ * bundled inputs by path) in the recorded formats. The same function makes
+ * the report on export and re-derives it on verify, so that the same inputs,
+ * version and time give the same bytes.
+ */
+export async function renderBundleReport(document: ReportDocument, spec: BundleReportSpec, progress: (message: string) => void = () => {}): Promise<RenderedFile[]> {
+  const withProvenance: ReportDocument = {
+    ...document,
+    provenance: {kasumi: spec.kasumi, createdAt: spec.createdAt, command: spec.command, inputs: spec.inputs.map((input) => ({role: input.role, file: input.path, sha256: input.sha256, rows: input.rows}))},
+  }
+  return renderDocument(withProvenance, spec.formats, {bom: true, onStep: (step) => progress(`Rendering ${step}…`)})
+}
 
 /**
  * Writes an audit bundle: the register snapshot and the scenario (with its
@@ -70,8 +99,7 @@ export async function exportBundle(store: Store, request: BundleRequest): Promis
       await record('exchange-rates', countCsvRows(await readFile(scenario.exchangeRates)), scenario.exchangeRates)
     }
 
-    document.provenance = {kasumi: request.kasumi, createdAt, command: request.command, inputs: inputs.map((input) => ({role: input.role, file: input.path, sha256: input.sha256, rows: input.rows}))}
-    const rendered = await renderDocument(document, request.formats, {bom: true, onStep: (step) => progress(`Rendering ${step}…`)})
+    const rendered = await renderBundleReport(document, {formats: request.formats, kasumi: request.kasumi, createdAt, command: request.command, inputs}, progress)
     await writeFiles(join(folder, REPORT_DIR), rendered)
     const outputs = (await listFiles(join(folder, REPORT_DIR))).map((file) => ({...file, path: `${REPORT_DIR}/${file.path}`}))
 
@@ -88,7 +116,9 @@ export async function exportBundle(store: Store, request: BundleRequest): Promis
       estimate: recordedEstimate(views.run.result),
       checks,
     }
-    await writeFile(join(folder, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
+    const bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)
+    await writeFile(join(folder, MANIFEST_FILE), bytes)
+    if (request.sign) await writeFile(join(folder, SIGNATURE_FILE), signatureContent(signManifest(bytes, request.sign)))
   })
   return {folder: request.out, manifest: manifest!, files, warnings}
 }
