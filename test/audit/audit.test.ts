@@ -145,7 +145,9 @@ describe('kasumi audit export and verify', () => {
     expect(json.formatVersion).toBe(1)
     expect(json.ok).toBe(false)
     const files = new Set(json.mismatches.map((mismatch: {file: string}) => mismatch.file))
-    expect([...files].sort()).toEqual(['inputs/costs.csv', 'manifest.json'])
+    // The input's hash, the figures the re-run gives, and the report re-derived from the changed input.
+    expect([...files].filter((file) => !String(file).startsWith('report/')).sort()).toEqual(['inputs/costs.csv', 'manifest.json'])
+    expect([...files]).toContain('report/report.json')
     expect(json.mismatches[0]).toMatchObject({file: 'inputs/costs.csv', figure: 'sha256'})
     const figures = json.mismatches.filter((mismatch: {file: string}) => mismatch.file === 'manifest.json').map((mismatch: {figure: string}) => mismatch.figure)
     expect(figures).toContain('totals.byYear[0].baseline')
@@ -167,22 +169,29 @@ describe('kasumi audit export and verify', () => {
     writeFileSync(file, content)
     const result = await kasumi(['audit', 'verify', tampered, '--json'])
     expect(result.exitCode).toBe(7)
-    expect(result.json.mismatches).toEqual([expect.objectContaining({file: 'report/csv/cash-flow.csv', figure: 'sha256'})])
+    // Its hash, and the file re-derived from the bundled inputs, which names the line.
+    expect(result.json.mismatches).toEqual([
+      expect.objectContaining({file: 'report/csv/cash-flow.csv', figure: 'sha256'}),
+      expect.objectContaining({file: 'report/csv/cash-flow.csv', figure: expect.stringMatching(/^line \d+$/)}),
+    ])
     const human = await kasumi(['audit', 'verify', tampered])
     expect(human.exitCode).toBe(7)
     expect(human.stderr).toContain('report/csv/cash-flow.csv')
     expect(human.stderr).not.toContain('inputs/')
   }, 60_000)
 
-  it('fails (exit 7) on a missing file and on a changed recorded figure; notes files the manifest does not list', async () => {
+  it('fails (exit 7) on a missing file, on a file the manifest does not list (a note with --allow-extra) and on a changed recorded figure', async () => {
     const missing = copy('missing-output')
     const gone = manifest.outputs.find((output: {path: string}) => output.path.endsWith('.png') || output.path.endsWith('.md')).path
     rmSync(join(missing, gone))
     writeFileSync(join(missing, 'report', 'extra.txt'), 'not listed')
     const result = await kasumi(['audit', 'verify', missing, '--json'])
     expect(result.exitCode).toBe(7)
-    expect(result.json.mismatches).toEqual([expect.objectContaining({file: gone, message: 'missing from the bundle'})])
-    expect(result.json.notes).toEqual(['report/extra.txt is not listed in the manifest (not verified)'])
+    expect(result.json.mismatches).toEqual([expect.objectContaining({file: gone, message: 'missing from the bundle'}), expect.objectContaining({file: 'report/extra.txt'})])
+    const allowed = await kasumi(['audit', 'verify', missing, '--json', '--allow-extra'])
+    expect(allowed.exitCode).toBe(7)
+    expect(allowed.json.mismatches).toEqual([expect.objectContaining({file: gone, message: 'missing from the bundle'})])
+    expect(allowed.json.notes).toContain('report/extra.txt is not listed in the manifest (not verified; allowed by --allow-extra)')
 
     const edited = copy('edited-manifest')
     const altered = JSON.parse(readFileSync(join(edited, 'manifest.json'), 'utf8'))

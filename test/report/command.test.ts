@@ -98,7 +98,7 @@ describe('kasumi report', () => {
     expect(refusedJson.json.error.exitCode).toBe(5)
 
     await ok(['report', '--scenario', SCENARIO, '--format', 'xlsx', '--out', out, '--database', database, '--force'])
-    expect(filesIn(out)).toEqual(['report.xlsx'])
+    expect(filesIn(out)).toEqual(['.kasumi-output', 'report.xlsx'])
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([])
   }, 120_000)
 
@@ -116,8 +116,8 @@ describe('kasumi report', () => {
     const out = join(dir, 'human')
     const result = await ok(['report', '--scenario', SCENARIO, '--format', 'csv,json', '--out', out, '--database', database])
     expect(result.stdout).toContain('Net present value')
-    // 15 CSV tables (8 of the estimate, 7 of the benchmark section) and report.json.
-    expect(result.stdout).toContain(`Wrote 16 files to ${out}:`)
+    // 15 CSV tables (8 of the estimate, 7 of the benchmark section), report.json and the .kasumi-output marker.
+    expect(result.stdout).toContain(`Wrote 17 files to ${out}:`)
     expect(result.stdout).toContain('  report.json')
     expect(result.stdout).toContain('  csv/cash-flow.csv')
     expect(result.stderr).toBe('')
@@ -157,6 +157,6 @@ describe('kasumi report', () => {
     const date = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
     const folder = join(cwd, 'reports', 'out', `${SCENARIO}-${date}`)
     expect(result.json.folder).toBe(folder)
-    expect(filesIn(folder)).toEqual(['report.json'])
+    expect(filesIn(folder)).toEqual(['.kasumi-output', 'report.json'])
   }, 60_000)
 })
