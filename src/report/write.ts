@@ -72,6 +72,7 @@ const FORCE_RULE = '--force replaces only a folder kasumi wrote (a report or an 
  */
 export function assertWritable(folder: string, force: boolean): void {
   const target = resolve(folder)
+  const shown = folder === target ? folder : `${folder} (${target})`
   if (dirname(target) === target) {
     throw new ConflictError(`${target} is the root of the file system, not a place for an output folder`, {suggestion: 'choose a new folder with --out, e.g. --out reports/out/mine'})
   }
@@ -84,7 +85,7 @@ export function assertWritable(folder: string, force: boolean): void {
   }
   if (!stats.isDirectory()) {
     const there = whatIsThere(stats)
-    throw new ConflictError(`${folder} already exists and is ${there}, not an output folder${force ? '; it was left as it is' : ''}`, {
+    throw new ConflictError(`${shown} already exists and is ${there}, not an output folder${force ? '; it was left as it is' : ''}`, {
       suggestion: force ? `${FORCE_RULE}: choose another --out` : 'choose another --out',
     })
   }
@@ -95,10 +96,10 @@ export function assertWritable(folder: string, force: boolean): void {
     throw outputError(target, error)
   }
   if (!force) {
-    throw new ConflictError(`${folder} already exists${entries.length === 0 ? ' (an empty folder)' : ''}`, {suggestion: 'pass --force to replace it, or choose another --out'})
+    throw new ConflictError(`${shown} already exists${entries.length === 0 ? ' (an empty folder)' : ''}`, {suggestion: 'pass --force to replace it, or choose another --out'})
   }
   if (entries.length === 0 || hasMarker(target)) return
-  throw new ConflictError(`${folder} is not a folder kasumi wrote: it holds ${describeEntries(entries)} and no ${OUTPUT_MARKER} marker; it was left as it is`, {
+  throw new ConflictError(`${shown} is not a folder kasumi wrote: it holds ${describeEntries(entries)} and no ${OUTPUT_MARKER} marker; it was left as it is`, {
     suggestion: `${FORCE_RULE}: choose a new folder with --out`,
   })
 }
