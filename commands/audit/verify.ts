@@ -24,7 +24,7 @@ export default class AuditVerify extends BaseCommand {
   signature    with manifest.sig: the Ed25519 signature over manifest.json's bytes holds — with --key, made by that public key (a bundle without a signature then fails); without --key, made by the key manifest.sig carries, whose fingerprint is shown
   hashes       every input and output file the manifest lists has its recorded SHA-256 and size
   re-run       the estimate, re-run from the bundle alone (a fresh temporary SQLite store, the bundled ministries, systems and cost lines imported with the normal import code, the bundled scenario and exchange rates), gives every recorded figure (totals.npv, totals.byYear[3].savings, …) and every reconciliation check
-  re-derived   the report made again from that re-run with the recorded version, time, command, language and formats is identical to the bundled one: byte for byte, the XLSX workbook cell by cell (its zip records when it was written); the marker likewise. Only the kasumi version that made the bundle re-derives it; another version says so in a note
+  re-derived   the report made again from that re-run with the recorded version, time, command, language and formats is identical to the bundled one: byte for byte, the XLSX workbook cell by cell (its zip records when it was written); the marker likewise. Only the kasumi version that made the bundle re-derives it: another version fails, naming the version to verify with
 
 Exit 0 when everything holds, saying what was proved; exit 7 when anything differs, naming each file and figure. A signature proves who made the bundle only when you check it against the signer's public key (--key), obtained from them, not from the bundle.`
   static override examples = [

@@ -214,7 +214,7 @@ export async function verifyBundle(folder: string, options: VerifyOptions = {}):
   }
 
   progress('Re-running the estimate from the bundled inputs…')
-  await rerun(folder, manifest, present, checks, mismatches, notes, proved, options)
+  await rerun(folder, manifest, present, checks, mismatches, proved, options)
   return result(signature)
 }
 
@@ -246,7 +246,7 @@ const IMPORT_ORDER: ReadonlyArray<{role: 'ministries' | 'systems' | 'costs'; kin
   {role: 'costs', kind: 'costs'},
 ]
 
-async function rerun(folder: string, manifest: Manifest, present: ReadonlySet<string>, checks: VerifyCheck[], mismatches: Mismatch[], notes: string[], proved: string[], options: VerifyOptions): Promise<void> {
+async function rerun(folder: string, manifest: Manifest, present: ReadonlySet<string>, checks: VerifyCheck[], mismatches: Mismatch[], proved: string[], options: VerifyOptions): Promise<void> {
   const byRole = new Map<string, BundleInput>(manifest.inputs.map((input) => [input.role, input]))
   const required = ['systems', 'costs', 'scenario'] as const
   const absent = required.filter((role) => !byRole.has(role) || !present.has(byRole.get(role)!.path))
@@ -311,7 +311,7 @@ async function rerun(folder: string, manifest: Manifest, present: ReadonlySet<st
     if (mismatches.length === before) {
       proved.push(`the estimate re-run from the bundled inputs alone gives every one of the ${checks.filter((check) => check.kind === 'figure').length} recorded figures and ${checks.filter((check) => check.kind === 'reconciliation').length} reconciliation checks, all holding`)
     }
-    await rederive(folder, manifest, store, views, checks, mismatches, notes, proved, options)
+    await rederive(folder, manifest, store, views, checks, mismatches, proved, options)
   } finally {
     await store.close()
     await rm(temporary, {recursive: true, force: true})
@@ -421,11 +421,14 @@ async function compareDerived(path: string, bundled: Buffer, derived: Buffer, ch
  * Re-derives the report (and the marker) from the re-run estimate with the
  * recorded formats, language, version, time and command, and compares every
  * file with the bundled one. Only the kasumi version that made a bundle can
- * re-derive its bytes; another version says so and leaves the comparison out.
+ * re-derive its bytes; under another version the verification fails, naming
+ * the version that can.
  */
-async function rederive(folder: string, manifest: Manifest, store: Store, views: EstimateViews, checks: VerifyCheck[], mismatches: Mismatch[], notes: string[], proved: string[], options: VerifyOptions): Promise<void> {
+async function rederive(folder: string, manifest: Manifest, store: Store, views: EstimateViews, checks: VerifyCheck[], mismatches: Mismatch[], proved: string[], options: VerifyOptions): Promise<void> {
   if (options.kasumi !== undefined && options.kasumi !== manifest.kasumi) {
-    notes.push(`the bundle was made by kasumi ${manifest.kasumi} and this is ${options.kasumi}: the report files were checked against their hashes, but not re-derived (run \`npx kasumi@${manifest.kasumi} audit verify\` for that)`)
+    // Not a note: a forger could otherwise name another version to skip the re-derivation.
+    checks.push({kind: 'derived', name: 'report', ok: false, expected: manifest.kasumi, actual: options.kasumi})
+    mismatches.push({file: MANIFEST_FILE, figure: 'kasumi', expected: manifest.kasumi, actual: options.kasumi, message: `the report can be re-derived byte for byte only by the kasumi version that made the bundle: verify it with that version (npx kasumi@${manifest.kasumi} audit verify)`})
     return
   }
   const lang = manifest.report?.lang as Lang

@@ -283,3 +283,22 @@ for (const backend of BACKENDS) {
     }, 60_000)
   })
 }
+
+describe('a bundle naming another kasumi version', () => {
+  it('fails (exit 7): naming another version must not skip the re-derivation', async () => {
+    const dir = temp('kasumi-version-')
+    const database = join(dir, 'kasumi.db')
+    await ok(['init', '--database', database])
+    await ok(['inventory', 'import', join(SAMPLES, 'systems.csv'), '--database', database])
+    await ok(['inventory', 'import', join(SAMPLES, 'costs.csv'), '--database', database])
+    const bundle = join(dir, 'bundle')
+    await ok(['audit', 'export', '--scenario', SCENARIO, '--format', 'json,md', '--out', bundle, '--database', database])
+    forge(bundle, 'report/report.md', (content) => Buffer.concat([content, Buffer.from('\nAll figures approved.\n')]))
+    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'))
+    manifest.kasumi = '0.0.1'
+    writeFileSync(join(bundle, 'manifest.json'), JSON.stringify(manifest, null, 2))
+    const result = await verify(bundle, '--json')
+    expect(result.exitCode).toBe(7)
+    expect(result.json.mismatches).toContainEqual(expect.objectContaining({file: 'manifest.json', figure: 'kasumi', expected: '0.0.1', message: expect.stringContaining('npx kasumi@0.0.1 audit verify')}))
+  }, 120_000)
+})
