@@ -11,9 +11,9 @@ export default class Report extends BaseCommand {
   static override summary = 'Write a report of an estimate or a reference table: HTML, Markdown, CSV, XLSX, JSON and PNG charts.'
   static override description = `With --scenario, runs the estimate once (a scenario file, or a bundled scenario by name, on the register in the store) and reports it: summary, optimization effects, yearly cash flow, ministries, measures, business areas, joint use, assumptions and method. With --reference, reports a published reference table such as jp-2009.
 
-The report folder (default reports/out/<name>-<YYYY-MM-DD>/ under the current directory, or --out) is written to a temporary folder beside it and renamed into place when complete; an existing folder is replaced only with --force (otherwise exit 5).
+The report folder (default reports/out/<name>-<YYYY-MM-DD>/ under the current directory, or --out) is written to a temporary folder beside it and renamed into place when complete, with a .kasumi-output marker file. An existing folder is refused (exit 5); --force replaces it only when it is an earlier kasumi output folder (a report or an audit bundle: it holds the marker) or an empty folder. Anything else there — a file, a link, a folder of other things such as a project or a home folder — is refused with exit 5 and left as it is.
 
-Formats: html and md (with the charts as PNG files), csv (one file per table, money as exact decimals in yen with the unit in the header; UTF-8 with a BOM unless --no-bom), xlsx (one sheet per table, money in thousands as numbers formatted #,##0, plus Assumptions and Provenance sheets), json (the estimate's versioned contract with the provenance) and png (the charts). Every report records its provenance: the kasumi version, the time, this command line and the SHA-256 and row count of every input.`
+Formats: html and md (with the charts as PNG files), csv (one file per table, money as exact decimals in yen with the unit in the header; UTF-8 with a BOM unless --no-bom), xlsx (one sheet per table, money in thousands as numbers formatted #,##0, plus Assumptions and Provenance sheets), json (the estimate's versioned contract with the provenance) and png (the charts). Every report records its provenance: the kasumi version, the time, this command line (with any database password replaced by ***) and the SHA-256 and row count of every input.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud',
     '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud --format csv,xlsx --lang ja --out reports/out/cloud',
@@ -27,7 +27,7 @@ Formats: html and md (with the charts as PNG files), csv (one file per table, mo
     reference: Flags.string({description: 'A reference table id (see `kasumi reference list`), e.g. jp-2009.', exactlyOne: ['scenario', 'reference']}),
     ...reportOutputFlags(FORMATS),
     out: Flags.string({char: 'o', description: 'The report folder (default: reports/out/<name>-<YYYY-MM-DD>/).'}),
-    force: Flags.boolean({description: 'Replace the report folder when it exists.'}),
+    force: Flags.boolean({description: 'Replace the report folder when it is an earlier kasumi output folder or empty.'}),
     template: Flags.string({description: 'A folder with report.html / report.md templates to use instead of the bundled ones.'}),
     bom: Flags.boolean({description: 'Start CSV files with a UTF-8 byte order mark (--no-bom for other tools than Excel).', default: true, allowNo: true}),
   }
