@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs'
+import {existsSync, lstatSync} from 'node:fs'
 
 import {Flags} from '@oclif/core'
 
@@ -6,6 +6,7 @@ import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {ConflictError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {exportTo, exportToFile, type ExportFormat, type ExportKind} from '../../src/inventory/export.js'
+import {outputError} from '../../src/report/write.js'
 
 export default class InventoryExport extends BaseCommand {
   static override summary = 'Export systems, cost lines or ministries as CSV or JSON.'
@@ -22,7 +23,7 @@ export default class InventoryExport extends BaseCommand {
     format: Flags.string({description: 'File format.', options: ['csv', 'json'], default: 'csv'}),
     output: Flags.string({char: 'o', description: 'Write to this file instead of standard output.'}),
     bom: Flags.boolean({description: 'Start CSV with a UTF-8 byte order mark.', default: true, allowNo: true}),
-    force: Flags.boolean({description: 'Overwrite an existing output file.'}),
+    force: Flags.boolean({description: 'Overwrite an existing output file (never a folder, link or device).'}),
   }
 
   async run() {
@@ -30,10 +31,15 @@ export default class InventoryExport extends BaseCommand {
     if (flags.output && existsSync(flags.output) && !flags.force) {
       throw new ConflictError(`${flags.output} already exists`, {suggestion: 'pass --force to overwrite it, or choose another --output'})
     }
+    if (flags.output && existsSync(flags.output) && !lstatSync(flags.output).isFile()) {
+      throw new ConflictError(`${flags.output} exists and is not a file (a folder, link or device); it was left as it is`, {suggestion: '--force replaces only a file: choose another --output'})
+    }
     const store = await this.store(flags.database)
     const options = {kind: flags.kind as ExportKind, format: flags.format as ExportFormat, bom: flags.bom}
     if (flags.output) {
-      const rows = await exportToFile(store, flags.output, options)
+      const rows = await exportToFile(store, flags.output, options).catch((error: unknown) => {
+        throw outputError(flags.output!, error)
+      })
       this.success(`Wrote ${rows.toLocaleString('en')} ${flags.kind} to ${flags.output}.`)
       return {formatVersion: JSON_FORMAT_VERSION, kind: flags.kind, format: flags.format, output: flags.output, rows}
     }

@@ -69,6 +69,8 @@ export async function exportToFile(store: Store, file: string, options: ExportOp
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`)
   const out = createWriteStream(temporary)
   try {
+    // A file that cannot be created fails here, before any row is read.
+    await once(out, 'open')
     const rows = await exportTo(store, out, options)
     out.end()
     await once(out, 'finish')

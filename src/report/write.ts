@@ -124,7 +124,7 @@ export function outputError(target: string, error: unknown): Error {
     EBUSY: 'the path is in use',
   }
   if (!code || !(code in reasons)) return error as Error
-  return new ConflictError(`cannot write ${target}: ${reasons[code]} (${code})`, {suggestion: 'choose a folder you may write with --out', cause: error})
+  return new ConflictError(`cannot write ${target}: ${reasons[code]} (${code})`, {suggestion: 'choose a path you may write (--out, --output)', cause: error})
 }
 
 /**

@@ -153,6 +153,23 @@ for (const backend of BACKENDS) {
       expect(readdirSync(dir).sort()).toEqual(['bundle', 'empty', 'report'])
     }, 120_000)
 
+    it('inventory export --output --force replaces a file, never a folder, a link or the root', async ({skip}) => {
+      if (!available) skip()
+      const home = homeLike(temp('kasumi-export-'))
+      const before = snapshot(home)
+      const exportTo = (output: string, ...more: string[]) => kasumi(['inventory', 'export', '--output', output, '--database', database, ...more])
+      expectRefusal(await exportTo(home, '--force'), 5, `${home} exists and is not a file (a folder, link or device); it was left as it is`)
+      expectRefusal(await exportTo(join(home, 'Documents'), '--force'), 5, 'is not a file')
+      expectRefusal(await exportTo('/', '--force'), 5, '/ exists and is not a file')
+      expectRefusal(await exportTo('/dev/null/systems.csv'), 5, 'cannot write /dev/null/systems.csv: a part of the path is not a folder (ENOTDIR)')
+      expect(snapshot(home)).toEqual(before)
+      const file = join(home, 'systems.csv')
+      writeFileSync(file, 'old\n')
+      expectRefusal(await exportTo(file), 5, 'already exists')
+      await ok(['inventory', 'export', '--output', file, '--database', database, '--force'])
+      expect(readFileSync(file, 'utf8')).toContain('MIC-0001')
+    }, 60_000)
+
     it('a folder that once held a report but now holds other things too is still replaceable only by its marker; a forged-looking marker that is a link is not', async ({skip}) => {
       if (!available) skip()
       const dir = temp('kasumi-marker-')
