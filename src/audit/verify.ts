@@ -88,11 +88,15 @@ export function describeMismatch(mismatch: Mismatch): string {
   return `${mismatch.file}${figure}: ${mismatch.message}${values}`
 }
 
+const MANIFEST_LIMIT = 64 * 1024 * 1024
+
 export async function readManifest(folder: string): Promise<Manifest> {
   const file = join(folder, MANIFEST_FILE)
   if (!existsSync(folder)) throw new NotFoundError(`no such folder: ${folder}`, {suggestion: 'give the folder `kasumi audit export --out` wrote'})
   if (!existsSync(file)) throw new NotFoundError(`${folder} has no ${MANIFEST_FILE}: it is not an audit bundle`, {suggestion: 'give the folder `kasumi audit export --out` wrote'})
-  if (!lstatSync(file).isFile()) throw new InvalidInputError(`${file} is not a regular file`, [{file, message: 'a bundle holds only regular files'}])
+  const stats = lstatSync(file)
+  if (!stats.isFile()) throw new InvalidInputError(`${file} is not a regular file`, [{file, message: 'a bundle holds only regular files; a link is not followed'}])
+  if (stats.size > MANIFEST_LIMIT) throw new InvalidInputError(`${file} is ${stats.size.toLocaleString('en')} bytes, larger than any manifest kasumi writes`, [{file, message: `the limit is ${MANIFEST_LIMIT.toLocaleString('en')} bytes`}])
   let manifest: Manifest
   try {
     manifest = JSON.parse(await readFile(file, 'utf8')) as Manifest
@@ -155,17 +159,16 @@ export async function verifyBundle(folder: string, options: VerifyOptions = {}):
   const result = (signature?: SignatureCheck): VerifyResult => ({formatVersion: VERIFY_FORMAT_VERSION, ok: mismatches.length === 0, bundle: folder, checks, mismatches, notes, proved: mismatches.length === 0 ? proved : [], ...(signature ? {signature} : {})})
 
   if (existsSync(folder) && !(await lstat(folder)).isDirectory() && !(await lstat(folder)).isSymbolicLink()) throw new NotFoundError(`${folder} is not a folder`, {suggestion: 'give the folder `kasumi audit export --out` wrote'})
-  if (existsSync(folder)) {
-    const {refused} = await walk(folder)
-    if (refused.length > 0) {
-      for (const entry of refused) {
-        checks.push({kind: 'layout', name: entry.path, ok: false})
-        mismatches.push({file: entry.path, message: `${entry.what}: refused, a bundle holds only regular files and folders (nothing in the bundle was read)`})
-      }
-      return result()
-    }
-  }
+  // The manifest first (a regular file, checked without following a link): a folder that is no bundle is not walked.
   const manifest = await readManifest(folder)
+  const {refused} = await walk(folder)
+  if (refused.length > 0) {
+    for (const entry of refused) {
+      checks.push({kind: 'layout', name: entry.path, ok: false})
+      mismatches.push({file: entry.path, message: `${entry.what}: refused, a bundle holds only regular files and folders (nothing else in the bundle was read)`})
+    }
+    return result()
+  }
   const manifestBytes = await readFile(join(folder, MANIFEST_FILE))
   const {files} = await walk(folder)
 

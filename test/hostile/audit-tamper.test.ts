@@ -6,6 +6,7 @@
  * manifest fails when changed or checked against another key. Bundles are
  * exported from both backends; each refused or failed bundle is left as it was.
  */
+import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {cpSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -14,7 +15,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {kasumi, ROOT, useTempDirs, type CommandResult} from '../support/cli.js'
 import {BACKENDS, postgresAvailable} from '../support/stores.js'
-import {expectRefusal, snapshot} from './helpers.js'
+import {expectRefusal, snapshot} from './fs-snapshot.js'
 
 const SAMPLES = join(ROOT, 'data', 'samples')
 const SCENARIO = 'kasumigaseki-cloud'
@@ -212,6 +213,18 @@ for (const backend of BACKENDS) {
         expect(result.json.checks.filter((check: {kind: string}) => check.kind !== 'layout'), name).toEqual([])
         expectRefusal(await verify(tampered, '--allow-extra'), 7, `${path}: a symbolic link: refused`)
       }
+      // A named pipe would block a reader forever: refused without being opened.
+      const piped = copy(bundle, `fifo-${Date.now()}`)
+      execFileSync('mkfifo', [join(piped, 'report', 'pipe')])
+      const fifo = await verify(piped, '--json')
+      expect(fifo.exitCode).toBe(7)
+      expect(fifo.json.mismatches).toEqual([expect.objectContaining({file: 'report/pipe', message: expect.stringContaining('not a regular file')})])
+      // The manifest itself as a link to a genuine one elsewhere: not followed.
+      const linked = copy(bundle, `manifest-link-${Date.now()}`)
+      cpSync(join(linked, 'manifest.json'), join(outside, 'manifest.json'))
+      rmSync(join(linked, 'manifest.json'))
+      symlinkSync(join(outside, 'manifest.json'), join(linked, 'manifest.json'))
+      expectRefusal(await verify(linked), 3, 'is not a regular file')
     }, 60_000)
 
     it('a manifest naming a path outside the bundle fails without reading it', async ({skip}) => {

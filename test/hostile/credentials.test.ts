@@ -14,7 +14,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {redactText, redactUrl, secretsOf} from '../../src/domain/redact.js'
 import {kasumi, kasumiProcess, ROOT, useTempDirs, type CommandResult} from '../support/cli.js'
 import {freshPostgresUrl, postgresAvailable} from '../support/stores.js'
-import {expectRefusal} from './helpers.js'
+import {expectRefusal} from './fs-snapshot.js'
 
 const SAMPLES = join(ROOT, 'data', 'samples')
 const SCENARIO = 'kasumigaseki-cloud'

@@ -13,7 +13,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {kasumi, kasumiProcess, ROOT, useTempDirs, type CommandResult} from '../support/cli.js'
 import {BACKENDS, postgresAvailable} from '../support/stores.js'
-import {expectRefusal, snapshot} from './helpers.js'
+import {expectRefusal, snapshot} from './fs-snapshot.js'
 
 const SAMPLES = join(ROOT, 'data', 'samples')
 const SCENARIO = 'kasumigaseki-cloud'

@@ -8,7 +8,7 @@ import type {CommandResult} from '../support/cli.js'
 
 /**
  * Everything under a folder, by relative path: a file's SHA-256 and mode, a
- * link's target, a folder as such. Two equal snapshots mean nothing was added,
+ * link's target, a folder or a special file as such. Two equal snapshots mean nothing was added,
  * removed, replaced or changed.
  */
 export function snapshot(folder: string): Record<string, string> {
@@ -21,7 +21,9 @@ export function snapshot(folder: string): Record<string, string> {
       else if (stats.isDirectory()) {
         out[path] = 'folder'
         visit(path)
-      } else out[path] = `${createHash('sha256').update(readFileSync(join(folder, path))).digest('hex')} ${(stats.mode & 0o777).toString(8)}`
+      } else if (stats.isFile()) out[path] = `${createHash('sha256').update(readFileSync(join(folder, path))).digest('hex')} ${(stats.mode & 0o777).toString(8)}`
+      // A pipe, socket or device is never opened: reading a pipe blocks.
+      else out[path] = `special ${(stats.mode & 0o170000).toString(8)}`
     }
   }
   visit('')
