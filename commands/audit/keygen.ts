@@ -10,7 +10,9 @@ export default class AuditKeygen extends BaseCommand {
 Sign a bundle with \`kasumi audit export … --sign FILE\`; give FILE.pub (or its fingerprint) to whoever verifies bundles: \`kasumi audit verify DIR --key FILE.pub\`. Existing key files are never replaced without --force. The private key is not encrypted: keep it where only you can read it.`
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> keys/ministry-audit.key --json']
 
-  static override args = {file: Args.string({description: 'The private key file to write (the public key goes to FILE.pub).', default: 'kasumi-audit.key'})}
+  static override args = {
+    file: Args.string({description: 'The private key file to write (the public key goes to FILE.pub).', default: 'kasumi-audit.key'}),
+  }
 
   static override flags = {
     force: Flags.boolean({description: 'Replace existing key files.'}),

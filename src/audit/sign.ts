@@ -1,9 +1,10 @@
 import {createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject} from 'node:crypto'
-import {existsSync, lstatSync} from 'node:fs'
-import {readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {lstatSync} from 'node:fs'
+import {rename, rm, writeFile} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 
-import {ConflictError, InvalidInputError, NotFoundError} from '../domain/errors.js'
+import {ConflictError, InvalidInputError} from '../domain/errors.js'
+import {readKeyText} from '../ingest/key-files.js'
 import {outputError} from '../report/write.js'
 
 /**
@@ -35,41 +36,45 @@ export function fingerprint(key: KeyObject): string {
   return `SHA256:${createHash('sha256').update(der).digest('base64').replace(/=+$/, '')}`
 }
 
-async function readKeyFile(file: string, what: string): Promise<string> {
-  if (!existsSync(file)) throw new NotFoundError(`no such ${what} file: ${file}`, {suggestion: 'make a key pair with `kasumi audit keygen`'})
-  const stats = lstatSync(file)
-  if (!stats.isFile() || stats.size > 64 * 1024) throw new InvalidInputError(`${file} is not a key file`, [{file, message: `a ${what} is a small PEM text file`}])
-  return readFile(file, 'utf8')
-}
-
 function requireEd25519(key: KeyObject, file: string): KeyObject {
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new InvalidInputError(`${file} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key, not an Ed25519 key`, [{file, message: 'kasumi signs with Ed25519 keys only'}], {suggestion: 'make a key pair with `kasumi audit keygen`'})
+    throw new InvalidInputError(
+      `${file} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key, not an Ed25519 key`,
+      [{file, message: 'kasumi signs with Ed25519 keys only'}],
+      {suggestion: 'make a key pair with `kasumi audit keygen`'},
+    )
   }
   return key
 }
 
 /** Reads an Ed25519 private key (PKCS#8 PEM, as `kasumi audit keygen` writes it). */
 export async function loadPrivateKey(file: string): Promise<KeyObject> {
-  const text = await readKeyFile(file, 'private key')
+  const text = await readKeyText(file, 'private key')
   let key: KeyObject
   try {
     key = createPrivateKey(text)
   } catch (error) {
-    throw new InvalidInputError(`${file} is not a private key kasumi can read`, [{file, message: (error as Error).message}], {suggestion: 'give the private key file `kasumi audit keygen` wrote (not the .pub file)'})
+    throw new InvalidInputError(`${file} is not a private key kasumi can read`, [{file, message: (error as Error).message}], {
+      suggestion: 'give the private key file `kasumi audit keygen` wrote (not the .pub file)',
+    })
   }
   return requireEd25519(key, file)
 }
 
 /** Reads an Ed25519 public key (SPKI PEM, as `kasumi audit keygen` writes it to KEY.pub). */
 export async function loadPublicKey(file: string): Promise<KeyObject> {
-  const text = await readKeyFile(file, 'public key')
-  if (/PRIVATE KEY/.test(text)) throw new InvalidInputError(`${file} is a private key`, [{file, message: 'verification needs the public key'}], {suggestion: 'give the .pub file `kasumi audit keygen` wrote; keep the private key to yourself'})
+  const text = await readKeyText(file, 'public key')
+  if (/PRIVATE KEY/.test(text))
+    throw new InvalidInputError(`${file} is a private key`, [{file, message: 'verification needs the public key'}], {
+      suggestion: 'give the .pub file `kasumi audit keygen` wrote; keep the private key to yourself',
+    })
   let key: KeyObject
   try {
     key = createPublicKey(text)
   } catch (error) {
-    throw new InvalidInputError(`${file} is not a public key kasumi can read`, [{file, message: (error as Error).message}], {suggestion: 'give the .pub file `kasumi audit keygen` wrote'})
+    throw new InvalidInputError(`${file} is not a public key kasumi can read`, [{file, message: (error as Error).message}], {
+      suggestion: 'give the .pub file `kasumi audit keygen` wrote',
+    })
   }
   return requireEd25519(key, file)
 }
@@ -114,7 +119,12 @@ export function checkSignature(manifest: Buffer, text: string, expected?: KeyObj
   } catch {
     return {valid: false, trusted: false, problem: 'manifest.sig is not valid JSON'}
   }
-  if (parsed?.format !== SIGNATURE_FORMAT || parsed.algorithm !== 'ed25519' || typeof parsed.publicKey !== 'string' || typeof parsed.signature !== 'string') {
+  if (
+    parsed?.format !== SIGNATURE_FORMAT ||
+    parsed.algorithm !== 'ed25519' ||
+    typeof parsed.publicKey !== 'string' ||
+    typeof parsed.signature !== 'string'
+  ) {
     return {valid: false, trusted: false, problem: `manifest.sig is not an Ed25519 ${SIGNATURE_FORMAT}`}
   }
   let embedded: KeyObject
@@ -125,10 +135,21 @@ export function checkSignature(manifest: Buffer, text: string, expected?: KeyObj
   }
   if (embedded.asymmetricKeyType !== 'ed25519') return {valid: false, trusted: false, problem: 'manifest.sig names a key that is not Ed25519'}
   const signer = fingerprint(embedded)
-  if (parsed.fingerprint !== signer) return {valid: false, fingerprint: signer, trusted: false, problem: `manifest.sig states the fingerprint ${String(parsed.fingerprint)}, but its key's is ${signer}`}
+  if (parsed.fingerprint !== signer)
+    return {
+      valid: false,
+      fingerprint: signer,
+      trusted: false,
+      problem: `manifest.sig states the fingerprint ${String(parsed.fingerprint)}, but its key's is ${signer}`,
+    }
   const key = expected ?? embedded
   if (expected && fingerprint(expected) !== signer) {
-    return {valid: false, fingerprint: signer, trusted: false, problem: `signed by the key ${signer}, not by the key given (${fingerprint(expected)})`}
+    return {
+      valid: false,
+      fingerprint: signer,
+      trusted: false,
+      problem: `signed by the key ${signer}, not by the key given (${fingerprint(expected)})`,
+    }
   }
   let ok = false
   try {
@@ -136,7 +157,13 @@ export function checkSignature(manifest: Buffer, text: string, expected?: KeyObj
   } catch {
     ok = false
   }
-  if (!ok) return {valid: false, fingerprint: signer, trusted: false, problem: `the signature does not match manifest.json: the manifest changed after ${signer} signed it`}
+  if (!ok)
+    return {
+      valid: false,
+      fingerprint: signer,
+      trusted: false,
+      problem: `the signature does not match manifest.json: the manifest changed after ${signer} signed it`,
+    }
   return {valid: true, fingerprint: signer, trusted: expected !== undefined}
 }
 
@@ -162,8 +189,12 @@ export async function generateKeyPair(file: string, options: {force: boolean}): 
     } catch {
       continue
     }
-    if (!stats.isFile()) throw new ConflictError(`${path} exists and is not a file; it was left as it is`, {suggestion: 'choose another key file name'})
-    if (!options.force) throw new ConflictError(`${path} already exists`, {suggestion: 'pass --force to replace the key pair (signatures made with the old key then no longer match it), or choose another name'})
+    if (!stats.isFile())
+      throw new ConflictError(`${path} exists and is not a file; it was left as it is`, {suggestion: 'choose another key file name'})
+    if (!options.force)
+      throw new ConflictError(`${path} already exists`, {
+        suggestion: 'pass --force to replace the key pair (signatures made with the old key then no longer match it), or choose another name',
+      })
   }
   const {privateKey, publicKey} = generateKeyPairSync('ed25519')
   const stamp = `${process.pid}-${Date.now().toString(36)}`

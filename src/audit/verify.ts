@@ -358,7 +358,8 @@ const SHOWN = 60
 /** A short excerpt of a text around a position, for a mismatch message. */
 function excerpt(text: string, at: number): string {
   const start = Math.max(0, at - SHOWN / 2)
-  const piece = text.slice(start, start + SHOWN).replace(/[\u0000-\u001F\u007F]/g, ' ')
+  // Control characters (line ends, escapes) as spaces: the excerpt is one line of a message.
+  const piece = [...text.slice(start, start + SHOWN)].map((char) => (char.charCodeAt(0) < 0x20 || char === '\u007F' ? ' ' : char)).join('')
   return `${start > 0 ? '…' : ''}${piece}${start + SHOWN < text.length ? '…' : ''}`
 }
 

@@ -53,7 +53,12 @@ describe('audit keygen', () => {
     const dir = temp('kasumi-keys-')
     const key = join(dir, 'signer.key')
     const made = await ok(['audit', 'keygen', key, '--json'])
-    expect(made.json).toMatchObject({formatVersion: 1, privateKey: key, publicKey: `${key}.pub`, fingerprint: expect.stringMatching(/^SHA256:[A-Za-z0-9+/]{43}$/)})
+    expect(made.json).toMatchObject({
+      formatVersion: 1,
+      privateKey: key,
+      publicKey: `${key}.pub`,
+      fingerprint: expect.stringMatching(/^SHA256:[A-Za-z0-9+/]{43}$/),
+    })
     expect(statSync(key).mode & 0o777).toBe(0o600)
     expect(readFileSync(key, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/)
     expect(readFileSync(`${key}.pub`, 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----\n/)
@@ -107,7 +112,21 @@ for (const backend of BACKENDS) {
       bundle = join(dir, 'bundle')
       await ok(['audit', 'export', '--scenario', SCENARIO, '--format', 'json,csv,xlsx,html,md', '--out', bundle, '--database', database])
       signed = join(dir, 'signed')
-      const exported = await ok(['audit', 'export', '--scenario', SCENARIO, '--format', 'json,csv,html', '--out', signed, '--database', database, '--sign', key, '--json'])
+      const exported = await ok([
+        'audit',
+        'export',
+        '--scenario',
+        SCENARIO,
+        '--format',
+        'json,csv,html',
+        '--out',
+        signed,
+        '--database',
+        database,
+        '--sign',
+        key,
+        '--json',
+      ])
       expect(exported.json.signedBy).toBe(fingerprint)
     }, 180_000)
     afterAll(() => drop())
@@ -117,10 +136,21 @@ for (const backend of BACKENDS) {
       const result = await verify(bundle, '--json')
       expect(result.exitCode, result.stdout.slice(0, 3000)).toBe(0)
       const derived = result.json.checks.filter((check: {kind: string}) => check.kind === 'derived')
-      expect(derived.map((check: {name: string}) => check.name)).toEqual(expect.arrayContaining(['report/report.html', 'report/report.md', 'report/report.json', 'report/report.xlsx', 'report/csv/cash-flow.csv', '.kasumi-output']))
+      expect(derived.map((check: {name: string}) => check.name)).toEqual(
+        expect.arrayContaining([
+          'report/report.html',
+          'report/report.md',
+          'report/report.json',
+          'report/report.xlsx',
+          'report/csv/cash-flow.csv',
+          '.kasumi-output',
+        ]),
+      )
       expect(derived.every((check: {ok: boolean}) => check.ok)).toBe(true)
       expect(derived.find((check: {name: string}) => check.name === 'report/report.html')).toMatchObject({expected: 'bytes', actual: 'bytes'})
-      expect(result.json.proved.join('\n')).toMatch(/re-derived from the bundled inputs .* identical to the bundled one: \d+ files byte for byte, 1 workbook cell by cell/)
+      expect(result.json.proved.join('\n')).toMatch(
+        /re-derived from the bundled inputs .* identical to the bundled one: \d+ files byte for byte, 1 workbook cell by cell/,
+      )
       expect(result.json.notes).toContain('the bundle is not signed: it proves that its files agree with each other, not who made them')
       const human = await verify(bundle)
       expect(human.exitCode).toBe(0)
@@ -137,19 +167,29 @@ for (const backend of BACKENDS) {
         const match = /<td[^>]*>(\d{1,3}(?:,\d{3})+)<\/td>/.exec(text)!
         changed = match[1]
         const digit = changed[0] === '9' ? '1' : String(Number(changed[0]) + 1)
-        return Buffer.from(text.slice(0, match.index) + match[0].replace(changed, digit + changed.slice(1)) + text.slice(match.index + match[0].length))
+        return Buffer.from(
+          text.slice(0, match.index) + match[0].replace(changed, digit + changed.slice(1)) + text.slice(match.index + match[0].length),
+        )
       })
       expect(changed).not.toBe('')
       const result = await verify(tampered, '--json')
       expect(result.exitCode).toBe(7)
-      expect(result.json.mismatches).toEqual([expect.objectContaining({file: 'report/report.html', figure: expect.stringMatching(/^line \d+$/), message: 'differs from the report re-derived from the bundled inputs'})])
+      expect(result.json.mismatches).toEqual([
+        expect.objectContaining({
+          file: 'report/report.html',
+          figure: expect.stringMatching(/^line \d+$/),
+          message: 'differs from the report re-derived from the bundled inputs',
+        }),
+      ])
       // Every hash matches: only the re-derivation catches it.
-      expect(result.json.checks.filter((check: {kind: string; ok: boolean}) => (check.kind === 'input' || check.kind === 'output') && !check.ok)).toEqual([])
+      expect(
+        result.json.checks.filter((check: {kind: string; ok: boolean}) => (check.kind === 'input' || check.kind === 'output') && !check.ok),
+      ).toEqual([])
       const human = await verify(tampered)
       expectRefusal(human, 7, /report\/report\.html line \d+: differs from the report re-derived from the bundled inputs/)
     }, 60_000)
 
-    it('a figure forged in report.json, its hash and the manifest\'s totals fails on the re-run and the re-derivation', async ({skip}) => {
+    it("a figure forged in report.json, its hash and the manifest's totals fails on the re-run and the re-derivation", async ({skip}) => {
       if (!available) skip()
       const tampered = copy(bundle, `json-${Date.now()}`)
       const manifest = JSON.parse(readFileSync(join(tampered, 'manifest.json'), 'utf8'))
@@ -172,7 +212,9 @@ for (const backend of BACKENDS) {
       writeFileSync(join(tampered, 'report', 'readme.txt'), 'added later')
       const result = await verify(tampered, '--json')
       expect(result.exitCode).toBe(7)
-      expect(result.json.mismatches).toEqual([expect.objectContaining({file: 'report/readme.txt', message: expect.stringContaining('not listed in the manifest')})])
+      expect(result.json.mismatches).toEqual([
+        expect.objectContaining({file: 'report/readme.txt', message: expect.stringContaining('not listed in the manifest')}),
+      ])
       expectRefusal(await verify(tampered), 7, 'report/readme.txt: not listed in the manifest (pass --allow-extra')
       const allowed = await verify(tampered, '--allow-extra', '--json')
       expect(allowed.exitCode).toBe(0)
@@ -209,8 +251,13 @@ for (const backend of BACKENDS) {
         const path = plant(tampered)
         const result = await verify(tampered, '--json')
         expect(result.exitCode, name).toBe(7)
-        expect(result.json.mismatches, name).toEqual([expect.objectContaining({file: path, message: expect.stringContaining('a symbolic link: refused')})])
-        expect(result.json.checks.filter((check: {kind: string}) => check.kind !== 'layout'), name).toEqual([])
+        expect(result.json.mismatches, name).toEqual([
+          expect.objectContaining({file: path, message: expect.stringContaining('a symbolic link: refused')}),
+        ])
+        expect(
+          result.json.checks.filter((check: {kind: string}) => check.kind !== 'layout'),
+          name,
+        ).toEqual([])
         expectRefusal(await verify(tampered, '--allow-extra'), 7, `${path}: a symbolic link: refused`)
       }
       // A named pipe would block a reader forever: refused without being opened.
@@ -233,15 +280,20 @@ for (const backend of BACKENDS) {
       const manifest = JSON.parse(readFileSync(join(tampered, 'manifest.json'), 'utf8'))
       const secret = Buffer.from('outside\n')
       writeFileSync(join(dir, 'outside.txt'), secret)
-      manifest.outputs.push({path: '../outside.txt', sha256: sha256(secret), bytes: secret.length}, {path: '/etc/hostname', sha256: sha256(secret), bytes: secret.length})
+      manifest.outputs.push(
+        {path: '../outside.txt', sha256: sha256(secret), bytes: secret.length},
+        {path: '/etc/hostname', sha256: sha256(secret), bytes: secret.length},
+      )
       writeFileSync(join(tampered, 'manifest.json'), JSON.stringify(manifest, null, 2))
       const result = await verify(tampered, '--json')
       expect(result.exitCode).toBe(7)
-      const outsiders = result.json.mismatches.filter((mismatch: {message: string}) => mismatch.message === 'the manifest names a file outside the bundle').map((mismatch: {file: string}) => mismatch.file)
+      const outsiders = result.json.mismatches
+        .filter((mismatch: {message: string}) => mismatch.message === 'the manifest names a file outside the bundle')
+        .map((mismatch: {file: string}) => mismatch.file)
       expect(outsiders).toEqual(['../outside.txt', '/etc/hostname'])
     }, 60_000)
 
-    it('a signed bundle verifies with the signer\'s public key and names its fingerprint', async ({skip}) => {
+    it("a signed bundle verifies with the signer's public key and names its fingerprint", async ({skip}) => {
       if (!available) skip()
       const result = await verify(signed, '--key', `${key}.pub`, '--json')
       expect(result.exitCode, result.stdout.slice(0, 2000)).toBe(0)
@@ -264,7 +316,13 @@ for (const backend of BACKENDS) {
       for (const more of [['--key', `${key}.pub`], []]) {
         const result = await verify(tampered, ...more, '--json')
         expect(result.exitCode).toBe(7)
-        expect(result.json.mismatches).toContainEqual(expect.objectContaining({file: 'manifest.sig', figure: 'signature', message: `the signature does not match manifest.json: the manifest changed after ${fingerprint} signed it`}))
+        expect(result.json.mismatches).toContainEqual(
+          expect.objectContaining({
+            file: 'manifest.sig',
+            figure: 'signature',
+            message: `the signature does not match manifest.json: the manifest changed after ${fingerprint} signed it`,
+          }),
+        )
       }
       expectRefusal(await verify(tampered, '--key', `${key}.pub`), 7, 'manifest.sig signature: the signature does not match manifest.json')
     }, 60_000)
@@ -273,7 +331,12 @@ for (const backend of BACKENDS) {
       if (!available) skip()
       const wrong = await verify(signed, '--key', `${otherKey}.pub`, '--json')
       expect(wrong.exitCode).toBe(7)
-      expect(wrong.json.mismatches).toEqual([expect.objectContaining({file: 'manifest.sig', message: expect.stringMatching(new RegExp(`^signed by the key ${fingerprint.replace(/[+/]/g, '\\$&')}, not by the key given \\(SHA256:`))})])
+      expect(wrong.json.mismatches).toEqual([
+        expect.objectContaining({
+          file: 'manifest.sig',
+          message: expect.stringMatching(new RegExp(`^signed by the key ${fingerprint.replace(/[+/]/g, '\\$&')}, not by the key given \\(SHA256:`)),
+        }),
+      ])
 
       // A forger who edits the manifest and signs it again with their own key: the carried key verifies, the auditor's does not.
       const resigned = copy(signed, `resigned-${Date.now()}`)
@@ -286,13 +349,17 @@ for (const backend of BACKENDS) {
 
       const unsigned = await verify(bundle, '--key', `${key}.pub`, '--json')
       expect(unsigned.exitCode).toBe(7)
-      expect(unsigned.json.mismatches).toEqual([expect.objectContaining({file: 'manifest.sig', message: 'missing: --key asks for a signed bundle, and this one is not signed'})])
+      expect(unsigned.json.mismatches).toEqual([
+        expect.objectContaining({file: 'manifest.sig', message: 'missing: --key asks for a signed bundle, and this one is not signed'}),
+      ])
 
       expectRefusal(await verify(signed, '--key', key), 3, 'is a private key')
       expectRefusal(await verify(signed, '--key', join(dir, 'no-such.pub')), 4, 'no such public key file')
       const garbled = copy(signed, `garbled-${Date.now()}`)
       writeFileSync(join(garbled, 'manifest.sig'), '{"format": "kasumi-signature"}')
-      expect((await verify(garbled, '--json')).json.mismatches).toEqual([expect.objectContaining({file: 'manifest.sig', message: 'manifest.sig is not an Ed25519 kasumi-signature'})])
+      expect((await verify(garbled, '--json')).json.mismatches).toEqual([
+        expect.objectContaining({file: 'manifest.sig', message: 'manifest.sig is not an Ed25519 kasumi-signature'}),
+      ])
     }, 60_000)
   })
 }
@@ -312,6 +379,13 @@ describe('a bundle naming another kasumi version', () => {
     writeFileSync(join(bundle, 'manifest.json'), JSON.stringify(manifest, null, 2))
     const result = await verify(bundle, '--json')
     expect(result.exitCode).toBe(7)
-    expect(result.json.mismatches).toContainEqual(expect.objectContaining({file: 'manifest.json', figure: 'kasumi', expected: '0.0.1', message: expect.stringContaining('npx kasumi@0.0.1 audit verify')}))
+    expect(result.json.mismatches).toContainEqual(
+      expect.objectContaining({
+        file: 'manifest.json',
+        figure: 'kasumi',
+        expected: '0.0.1',
+        message: expect.stringContaining('npx kasumi@0.0.1 audit verify'),
+      }),
+    )
   }, 120_000)
 })

@@ -54,7 +54,11 @@ async function contentsOf(folder: string): Promise<Array<{file: string; text: st
 }
 
 function expectNoLeak(where: string, text: string): void {
-  for (const needle of NEEDLES) expect(text.includes(needle), `${where} holds the password (${needle}):\n${text.slice(Math.max(0, text.indexOf(needle) - 200), text.indexOf(needle) + 200)}`).toBe(false)
+  for (const needle of NEEDLES)
+    expect(
+      text.includes(needle),
+      `${where} holds the password (${needle}):\n${text.slice(Math.max(0, text.indexOf(needle) - 200), text.indexOf(needle) + 200)}`,
+    ).toBe(false)
 }
 
 describe('redaction', () => {
@@ -132,7 +136,10 @@ describe('a planted database password on PostgreSQL', () => {
     expect((await run(['inventory', 'show', 'NOPE-0001', ...db, '--json'])).exitCode).toBe(4)
     expect((await run(['inventory', 'show', 'NOPE-0001', ...db])).exitCode).toBe(4)
     expect((await run(['report', '--scenario', SCENARIO, '--out', join(dir, 'report'), ...db])).exitCode).toBe(5)
-    const notAStore = withPassword(`${url.slice(0, url.indexOf('?'))}?options=${encodeURIComponent('-c search_path=kasumi_no_such_schema')}`, PASSWORD)
+    const notAStore = withPassword(
+      `${url.slice(0, url.indexOf('?'))}?options=${encodeURIComponent('-c search_path=kasumi_no_such_schema')}`,
+      PASSWORD,
+    )
     expect((await run(['inventory', 'summary', '--database', notAStore])).exitCode).toBe(6)
     expect((await run(['inventory', 'summary', '--json'], {KASUMI_DATABASE: notAStore})).exitCode).toBe(6)
     const unreachable = withPassword('postgres://postgres@127.0.0.1:1/test', PASSWORD)

@@ -21,7 +21,10 @@ export function snapshot(folder: string): Record<string, string> {
       else if (stats.isDirectory()) {
         out[path] = 'folder'
         visit(path)
-      } else if (stats.isFile()) out[path] = `${createHash('sha256').update(readFileSync(join(folder, path))).digest('hex')} ${(stats.mode & 0o777).toString(8)}`
+      } else if (stats.isFile())
+        out[path] = `${createHash('sha256')
+          .update(readFileSync(join(folder, path)))
+          .digest('hex')} ${(stats.mode & 0o777).toString(8)}`
       // A pipe, socket or device is never opened: reading a pipe blocks.
       else out[path] = `special ${(stats.mode & 0o170000).toString(8)}`
     }

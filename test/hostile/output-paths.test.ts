@@ -56,8 +56,10 @@ for (const backend of BACKENDS) {
     }, 120_000)
     afterAll(() => drop())
 
-    const report = (out: string, ...more: string[]) => kasumi(['report', '--scenario', SCENARIO, '--format', 'json', '--out', out, '--database', database, ...more])
-    const bundle = (out: string, ...more: string[]) => kasumi(['audit', 'export', '--scenario', SCENARIO, '--format', 'json', '--out', out, '--database', database, ...more])
+    const report = (out: string, ...more: string[]) =>
+      kasumi(['report', '--scenario', SCENARIO, '--format', 'json', '--out', out, '--database', database, ...more])
+    const bundle = (out: string, ...more: string[]) =>
+      kasumi(['audit', 'export', '--scenario', SCENARIO, '--format', 'json', '--out', out, '--database', database, ...more])
 
     it('--out . in a project folder is refused, with and without --force, and the folder is left as it was', async ({skip}) => {
       if (!available) skip()
@@ -65,8 +67,17 @@ for (const backend of BACKENDS) {
       const before = snapshot(project)
       for (const command of ['report', 'audit export']) {
         for (const force of [[], ['--force']]) {
-          const result = kasumiProcess([...command.split(' '), '--scenario', SCENARIO, '--format', 'json', '--out', '.', '--database', database, ...force], {cwd: project})
-          expectRefusal(result, 5, force.length ? /^Error: \. \(\/.+\) is not a folder kasumi wrote: it holds 4 entries \("\.bashrc", "\.ssh", "Documents", "package\.json"\) and no \.kasumi-output marker/ : 'already exists')
+          const result = kasumiProcess(
+            [...command.split(' '), '--scenario', SCENARIO, '--format', 'json', '--out', '.', '--database', database, ...force],
+            {cwd: project},
+          )
+          expectRefusal(
+            result,
+            5,
+            force.length
+              ? /^Error: \. \(\/.+\) is not a folder kasumi wrote: it holds 4 entries \("\.bashrc", "\.ssh", "Documents", "package\.json"\) and no \.kasumi-output marker/
+              : 'already exists',
+          )
           expect(snapshot(project)).toEqual(before)
         }
       }
@@ -170,7 +181,9 @@ for (const backend of BACKENDS) {
       expect(readFileSync(file, 'utf8')).toContain('MIC-0001')
     }, 60_000)
 
-    it('a folder that once held a report but now holds other things too is still replaceable only by its marker; a forged-looking marker that is a link is not', async ({skip}) => {
+    it('a folder that once held a report but now holds other things too is still replaceable only by its marker; a forged-looking marker that is a link is not', async ({
+      skip,
+    }) => {
       if (!available) skip()
       const dir = temp('kasumi-marker-')
       const other = homeLike(join(dir, 'other'))
