@@ -20,7 +20,7 @@ export default class AuditExport extends BaseCommand {
 
 With --sign KEY (a private key from \`kasumi audit keygen\`) the manifest is signed (Ed25519) into manifest.sig, so that an auditor holding the public key can tell who made the bundle: \`kasumi audit verify DIR --key KEY.pub\`.
 
-The folder is written beside DIR and renamed into place when complete, with a .kasumi-output marker. An existing DIR is refused (exit 5); --force replaces it only when it is an earlier kasumi output folder (it holds the marker) or an empty folder — anything else is left as it is (exit 5). Check a bundle with \`kasumi audit verify DIR\`.`
+The folder is written beside DIR and renamed into place when complete, with a .kasumi-output marker. An existing DIR is refused (exit 5); --force replaces it only when it is an earlier kasumi output folder (it holds the marker, and no file the marker does not list) or an empty folder — anything else is left as it is (exit 5). Check a bundle with \`kasumi audit verify DIR\`.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud --out audit/cloud-2026',
     '<%= config.bin %> <%= command.id %> --scenario ./my-scenario.yaml --out audit/mine --force --json',

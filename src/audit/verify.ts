@@ -449,7 +449,9 @@ async function rederive(folder: string, manifest: Manifest, store: Store, views:
   const document = await estimateDocument(store, views, lang)
   const rendered: RenderedFile[] = await renderBundleReport(document, {formats, kasumi: manifest.kasumi, createdAt: manifest.createdAt, command: manifest.command, inputs: manifest.inputs})
   const derived = new Map<string, Buffer>(rendered.map((file) => [`${REPORT_DIR}/${file.path}`, Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content)]))
-  derived.set(OUTPUT_MARKER, Buffer.from(markerContent('audit-bundle', manifest.kasumi, manifest.createdAt)))
+  // The marker lists every file the export wrote: the inputs, the outputs, the manifest and, when signed, its signature.
+  const written = [...manifest.inputs.map((input) => input.path), ...manifest.outputs.map((output) => output.path), MANIFEST_FILE, ...(existsSync(join(folder, SIGNATURE_FILE)) ? [SIGNATURE_FILE] : [])]
+  derived.set(OUTPUT_MARKER, Buffer.from(markerContent('audit-bundle', manifest.kasumi, manifest.createdAt, written)))
   const recorded = new Set(manifest.outputs.map((output) => output.path))
   for (const path of recorded) {
     if (!derived.has(path)) {

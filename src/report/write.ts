@@ -28,29 +28,53 @@ export const OUTPUT_MARKER = '.kasumi-output'
 
 export type OutputKind = 'report' | 'audit-bundle'
 
-/** The marker's content: what wrote the folder, and when. Deterministic given its fields. */
-export function markerContent(kind: OutputKind, kasumi: string, createdAt: string): string {
-  return `${JSON.stringify({format: 'kasumi-output', kind, kasumi, createdAt}, null, 2)}\n`
+/**
+ * The marker's content: what wrote the folder, when, and every other file it
+ * wrote (relative paths, sorted). Deterministic given its fields.
+ */
+export function markerContent(kind: OutputKind, kasumi: string, createdAt: string, files: readonly string[]): string {
+  const listed = files.filter((path) => path !== OUTPUT_MARKER).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  return `${JSON.stringify({format: 'kasumi-output', kind, kasumi, createdAt, files: listed}, null, 2)}\n`
 }
 
-/** Whether a folder holds a kasumi output marker (a regular file, not a link, that parses as one). */
-export function hasMarker(folder: string): boolean {
+const MARKER_LIMIT = 1024 * 1024
+const WALK_LIMIT = 100_000
+
+/** The files a folder's marker lists, or undefined when it has no marker (a regular file, not a link, that parses as one). */
+export function markedFiles(folder: string): Set<string> | undefined {
   const file = join(folder, OUTPUT_MARKER)
   try {
     const stats = lstatSync(file)
-    if (!stats.isFile() || stats.size > 4096) return false
-    const marker = JSON.parse(readFileSync(file, 'utf8')) as {format?: unknown}
-    return marker?.format === 'kasumi-output'
+    if (!stats.isFile() || stats.size > MARKER_LIMIT) return undefined
+    const marker = JSON.parse(readFileSync(file, 'utf8')) as {format?: unknown; files?: unknown}
+    if (marker?.format !== 'kasumi-output' || !Array.isArray(marker.files)) return undefined
+    return new Set(marker.files.filter((path): path is string => typeof path === 'string'))
   } catch {
-    return false
+    return undefined
   }
+}
+
+/** Entries under a folder that its marker does not list: files kasumi did not write, links, pipes (at most `limit + 1`). */
+function unmarkedEntries(folder: string, marked: ReadonlySet<string>, limit = WALK_LIMIT): string[] {
+  const out: string[] = []
+  const visit = (relative: string) => {
+    for (const entry of readdirSync(relative ? join(folder, relative) : folder, {withFileTypes: true})) {
+      if (out.length > limit) return
+      const path = relative ? `${relative}/${entry.name}` : entry.name
+      if (entry.isDirectory()) visit(path)
+      else if (!entry.isFile() || (path !== OUTPUT_MARKER && !marked.has(path))) out.push(path)
+    }
+  }
+  visit('')
+  return out.sort()
 }
 
 const SHOWN_ENTRIES = 5
 
-function describeEntries(entries: readonly string[]): string {
+function describeEntries(entries: readonly string[], what = ''): string {
   const shown = entries.slice(0, SHOWN_ENTRIES).map((entry) => JSON.stringify(entry)).join(', ')
-  return `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${shown}${entries.length > SHOWN_ENTRIES ? ', …' : ''})`
+  const count = entries.length > WALK_LIMIT ? `more than ${WALK_LIMIT.toLocaleString('en')}` : String(entries.length)
+  return `${count} entr${entries.length === 1 ? 'y' : 'ies'}${what ? ` ${what}` : ''} (${shown}${entries.length > SHOWN_ENTRIES ? ', …' : ''})`
 }
 
 function whatIsThere(stats: Stats): string {
@@ -62,7 +86,7 @@ function whatIsThere(stats: Stats): string {
   return 'something other than a folder'
 }
 
-const FORCE_RULE = '--force replaces only a folder kasumi wrote (a report or an audit bundle, recognised by its .kasumi-output marker) or an empty folder'
+const FORCE_RULE = '--force replaces only a folder kasumi wrote (a report or an audit bundle, recognised by its .kasumi-output marker, holding only the files it lists) or an empty folder'
 
 /**
  * Fails (exit 5) when the output folder may not be written: it exists and
@@ -98,7 +122,20 @@ export function assertWritable(folder: string, force: boolean): void {
   if (!force) {
     throw new ConflictError(`${shown} already exists${entries.length === 0 ? ' (an empty folder)' : ''}`, {suggestion: 'pass --force to replace it, or choose another --out'})
   }
-  if (entries.length === 0 || hasMarker(target)) return
+  if (entries.length === 0) return
+  const marked = markedFiles(target)
+  if (marked) {
+    let foreign: string[]
+    try {
+      foreign = unmarkedEntries(target, marked)
+    } catch (error) {
+      throw outputError(target, error)
+    }
+    if (foreign.length === 0) return
+    throw new ConflictError(`${shown} is a folder kasumi wrote, but it now holds ${describeEntries(foreign, 'that kasumi did not write')}; it was left as it is`, {
+      suggestion: 'move those files out of it first, or choose a new folder with --out',
+    })
+  }
   throw new ConflictError(`${shown} is not a folder kasumi wrote: it holds ${describeEntries(entries)} and no ${OUTPUT_MARKER} marker; it was left as it is`, {
     suggestion: `${FORCE_RULE}: choose a new folder with --out`,
   })
@@ -149,8 +186,9 @@ export async function writeFolder(folder: string, options: {force: boolean; kind
     throw outputError(target, error)
   }
   try {
-    await writeFile(join(temporary, OUTPUT_MARKER), markerContent(options.kind, options.kasumi, options.createdAt))
     await fill(temporary)
+    // The marker last: it lists every file written, so that --force later replaces only those.
+    await writeFile(join(temporary, OUTPUT_MARKER), markerContent(options.kind, options.kasumi, options.createdAt, await listPaths(temporary)))
     const files = await listFiles(temporary)
     // Checked again now: the folder may have appeared or changed while this one was being written.
     assertWritable(target, options.force)

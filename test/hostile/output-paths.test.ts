@@ -6,7 +6,7 @@
  * byte for byte as it was. Both `kasumi report` and `kasumi audit export`, on
  * both backends, run as the built CLI.
  */
-import {existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -179,6 +179,32 @@ for (const backend of BACKENDS) {
       expectRefusal(await exportTo(file), 5, 'already exists')
       await ok(['inventory', 'export', '--output', file, '--database', database, '--force'])
       expect(readFileSync(file, 'utf8')).toContain('MIC-0001')
+    }, 60_000)
+
+    it('an earlier kasumi folder that now holds files kasumi did not write is refused with --force, and they are kept', async ({skip}) => {
+      if (!available) skip()
+      const dir = temp('kasumi-foreign-')
+      const out = join(dir, 'report')
+      await ok(['report', '--scenario', SCENARIO, '--format', 'json,csv', '--out', out, '--database', database])
+      const marker = JSON.parse(readFileSync(join(out, '.kasumi-output'), 'utf8'))
+      expect(marker.files).toContain('report.json')
+      expect(marker.files).toContain('csv/cash-flow.csv')
+      writeFileSync(join(out, 'my-notes.md'), 'notes on the report\n')
+      mkdirSync(join(out, 'drafts'))
+      writeFileSync(join(out, 'drafts', 'letter.txt'), 'draft\n')
+      const before = snapshot(dir)
+      for (const run of [report, bundle]) {
+        expectRefusal(
+          await run(out, '--force'),
+          5,
+          `${out} is a folder kasumi wrote, but it now holds 2 entries that kasumi did not write ("drafts/letter.txt", "my-notes.md"); it was left as it is`,
+        )
+        expect(snapshot(dir)).toEqual(before)
+      }
+      // Once they are moved out, it is replaced.
+      rmSync(join(out, 'my-notes.md'))
+      rmSync(join(out, 'drafts'), {recursive: true})
+      await ok(['report', '--scenario', SCENARIO, '--format', 'json', '--out', out, '--database', database, '--force'])
     }, 60_000)
 
     it('a folder that once held a report but now holds other things too is still replaceable only by its marker; a forged-looking marker that is a link is not', async ({
