@@ -2,6 +2,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import ExcelJS from 'exceljs'
+import JSZip from 'jszip'
 import {describe, expect, it} from 'vitest'
 
 import {backends, cli, contents, ok, storeFactory, tempDir} from '../inventory/helpers.js'
@@ -227,6 +228,30 @@ for (const backend of await backends()) {
       const missing = await cli(['inventory', 'validate', both, '--database', url, '--sheet', '経費'])
       expect(missing.exitCode).toBe(3)
       expect(missing.stderr).toContain('its sheets: 1. 表紙, 2. システム一覧, 3. 別紙')
+    })
+
+    it('reads a package that stores xl/workbook.xml after its sheets (any order is a valid zip), naming each sheet from the package', async () => {
+      const url = await freshStore(backend)
+      const workbook = new ExcelJS.Workbook()
+      workbook.addWorksheet('表紙').getCell('B2').value = '令和5年度 情報システム調査票'
+      systemsSheet(workbook)
+      const written = await JSZip.loadAsync(readFileSync(await save(workbook, 'ordered.xlsx')))
+      const names = Object.keys(written.files).filter((name) => !written.files[name].dir)
+      const late = new JSZip()
+      // The relationships and shared strings first, so that a streaming reader meets the sheets before the workbook part.
+      const early = ['xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml']
+      expect(names).toEqual(expect.arrayContaining(early))
+      const order = [...early, ...names.filter((name) => !early.includes(name) && name !== 'xl/workbook.xml'), 'xl/workbook.xml']
+      for (const name of order) late.file(name, await written.files[name].async('uint8array'))
+      const file = join(tempDir(), 'late.xlsx')
+      writeFileSync(file, await late.generateAsync({type: 'nodebuffer', compression: 'DEFLATE'}))
+      const reordered = Object.keys((await JSZip.loadAsync(readFileSync(file))).files)
+      expect(reordered.indexOf('xl/workbook.xml')).toBeGreaterThan(reordered.indexOf('xl/worksheets/sheet2.xml'))
+
+      const picked = await ok(['inventory', 'validate', file, '--database', url, '--ministry', 'mic', '--json'])
+      expect(picked.json).toMatchObject({valid: true, kind: 'systems', workbook: {sheet: 'システム一覧'}})
+      const named = await ok(['inventory', 'validate', file, '--database', url, '--ministry', 'mic', '--sheet', 'システム一覧', '--json'])
+      expect(named.json).toMatchObject({valid: true, workbook: {sheet: 'システム一覧'}})
     })
 
     it('reads wide layouts: fiscal years across the columns, and spend types across as the IT dashboard publishes them; 合計 is checked, not imported', async () => {

@@ -30,6 +30,8 @@ export interface WorkbookSheetInfo {
   /** 1-based position among the sheets. */
   position: number
   hidden: boolean
+  /** Its part in the package relative to xl/, e.g. worksheets/sheet1.xml, when the workbook names it. */
+  part?: string
 }
 
 export interface WorkbookInfo {
@@ -242,7 +244,8 @@ function listSheets(workbookXml: string, relsXml: string): WorkbookSheetInfo[] {
     const rId = [...attrs.entries()].find(([key]) => key.endsWith(':id'))?.[1]
     const target = rId ? targets.get(rId) : undefined
     if (target !== undefined && !/\/worksheet\s/.test(target)) continue
-    sheets.push({name, position: sheets.length + 1, hidden: (attrs.get('state') ?? 'visible') !== 'visible'})
+    const part = target?.split(' ').at(-1)?.replace(/^\/?(xl\/)?/, '')
+    sheets.push({name, position: sheets.length + 1, hidden: (attrs.get('state') ?? 'visible') !== 'visible', part})
   }
   return sheets
 }

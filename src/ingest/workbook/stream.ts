@@ -2,6 +2,7 @@ import {basename} from 'node:path'
 
 import {InvalidInputError} from '../../domain/errors.js'
 import {EMPTY_CELL, sheetCell, type SheetCell} from './cells.js'
+import {inspectWorkbook} from './container.js'
 
 /** One row of a worksheet: its number and its cells by 0-based column. */
 export interface SheetRow {
@@ -24,6 +25,18 @@ export async function streamSheets(
 ): Promise<void> {
   const ExcelJS = (await import('exceljs')).default
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore'})
+  // exceljs names a worksheet from xl/workbook.xml; a package that stores that part after its sheets
+  // (the zip format allows any order) would leave its model unset. The names then come from the
+  // package's own directory.
+  const model = reader as unknown as {model?: {sheets?: unknown[]}}
+  model.model ??= {sheets: []}
+  let partNames: Map<string, string> | undefined
+  const nameOf = async (worksheet: {name?: string; id?: string | number}): Promise<string> => {
+    // Until xl/workbook.xml is read, exceljs calls every sheet "Sheet<n>".
+    if (worksheet.name !== undefined && (model.model?.sheets?.length ?? 0) > 0) return worksheet.name
+    partNames ??= new Map((await inspectWorkbook(file)).sheets.map((sheet) => [sheet.part ?? '', sheet.name]))
+    return partNames.get(`worksheets/sheet${worksheet.id}.xml`) ?? `sheet${worksheet.id}`
+  }
   let callbackError: unknown
   const call = async (work: () => Promise<void> | void) => {
     try {
@@ -35,7 +48,7 @@ export async function streamSheets(
   }
   try {
     for await (const worksheet of reader) {
-      const name = (worksheet as unknown as {name: string}).name
+      const name = await nameOf(worksheet as unknown as {name?: string; id?: string | number})
       const take = wanted(name)
       for await (const row of worksheet) {
         if (!take) continue
