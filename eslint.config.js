@@ -75,7 +75,10 @@ export default tseslint.config(
     languageOptions: {globals: {...globals.node}},
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true}],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true},
+      ],
       '@typescript-eslint/ban-ts-comment': ['error', {'ts-ignore': 'allow-with-description'}],
     },
   },

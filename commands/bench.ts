@@ -8,7 +8,15 @@ import {Dec} from '../src/domain/money.js'
 import type {EncodingOption} from '../src/ingest/csv.js'
 import {BENCH_DIMENSIONS, KPI_DEFINITIONS, KPI_IDS, type BenchDimension, type KpiId} from '../src/bench/kpis.js'
 import {DEFAULT_BENCH_SCENARIO, runBench} from '../src/bench/run.js'
-import {actualsTable, actualsYearTable, leagueTable, medianGapTable, peerSummaryTable, referenceAreaTable, referenceMinistryTable} from '../src/bench/tables.js'
+import {
+  actualsTable,
+  actualsYearTable,
+  leagueTable,
+  medianGapTable,
+  peerSummaryTable,
+  referenceAreaTable,
+  referenceMinistryTable,
+} from '../src/bench/tables.js'
 
 const decimal = (what: string, options: {max?: number} = {}) =>
   Flags.custom<string>({
@@ -20,7 +28,10 @@ const decimal = (what: string, options: {max?: number} = {}) =>
     },
   })
 
-const kpiHelp = KPI_DEFINITIONS.map((kpi) => `  ${kpi.id} — ${kpi.label.en} (${kpi.unit.replaceAll('{currency}', 'currency')}; ${kpi.better === 'none' ? 'context' : `${kpi.better} is better`}). ${kpi.definition}${kpi.source === 'kasumi' ? '' : ` Source: ${kpi.source}.`}`).join('\n')
+const kpiHelp = KPI_DEFINITIONS.map(
+  (kpi) =>
+    `  ${kpi.id} — ${kpi.label.en} (${kpi.unit.replaceAll('{currency}', 'currency')}; ${kpi.better === 'none' ? 'context' : `${kpi.better} is better`}). ${kpi.definition}${kpi.source === 'kasumi' ? '' : ` Source: ${kpi.source}.`}`,
+).join('\n')
 
 export default class Bench extends BaseCommand {
   static override summary = 'Benchmark ministries, categories or business areas against their peers, a reference table and actual results.'
@@ -43,15 +54,41 @@ Agencies in an actuals file: when all are ministries of the register, they are m
 
   static override flags = {
     ...storeFlags,
-    scenario: Flags.string({char: 'S', description: 'Scenario file, or the name of a bundled scenario, for the savings KPIs and the plan.', default: DEFAULT_BENCH_SCENARIO}),
-    by: Flags.string({description: 'The peer group: compare ministries, categories, business areas or systems.', options: [...BENCH_DIMENSIONS], default: 'ministry'}),
-    kpi: Flags.string({description: `Only these KPIs (comma-separated); each gets a league table. One of: ${KPI_IDS.join(', ')}.`, options: [...KPI_IDS], multiple: true, delimiter: ',', helpValue: '<kpi,…>'}),
-    'outlier-threshold': decimal('--outlier-threshold')({description: 'Flag a value as an outlier when its robust z-score exceeds this.', default: '3.5'}),
+    scenario: Flags.string({
+      char: 'S',
+      description: 'Scenario file, or the name of a bundled scenario, for the savings KPIs and the plan.',
+      default: DEFAULT_BENCH_SCENARIO,
+    }),
+    by: Flags.string({
+      description: 'The peer group: compare ministries, categories, business areas or systems.',
+      options: [...BENCH_DIMENSIONS],
+      default: 'ministry',
+    }),
+    kpi: Flags.string({
+      description: `Only these KPIs (comma-separated); each gets a league table. One of: ${KPI_IDS.join(', ')}.`,
+      options: [...KPI_IDS],
+      multiple: true,
+      delimiter: ',',
+      helpValue: '<kpi,…>',
+    }),
+    'outlier-threshold': decimal('--outlier-threshold')({
+      description: 'Flag a value as an outlier when its robust z-score exceeds this.',
+      default: '3.5',
+    }),
     reference: Flags.string({description: 'Compare the estimate with this reference table (see kasumi reference list).'}),
-    'area-map': Flags.string({description: 'Area map for --reference (reference_area, area, note); default: the bundled data/reference/area-map.csv.', dependsOn: ['reference']}),
+    'area-map': Flags.string({
+      description: 'Area map for --reference (reference_area, area, note); default: the bundled data/reference/area-map.csv.',
+      dependsOn: ['reference'],
+    }),
     actuals: Flags.string({description: 'CSV or XLSX of planned and achieved savings per ministry (agency) or business area and fiscal year.'}),
-    threshold: decimal('--threshold', {max: 10})({description: 'Flag actuals whose achievement rate (achieved ÷ planned) is below this.', default: '0.8'}),
-    rates: Flags.string({description: 'Exchange rates (fiscal_year, currency, rate) for an actuals file in several currencies.', dependsOn: ['actuals']}),
+    threshold: decimal('--threshold', {max: 10})({
+      description: 'Flag actuals whose achievement rate (achieved ÷ planned) is below this.',
+      default: '0.8',
+    }),
+    rates: Flags.string({
+      description: 'Exchange rates (fiscal_year, currency, rate) for an actuals file in several currencies.',
+      dependsOn: ['actuals'],
+    }),
     encoding: readingFlags.encoding,
     calendar: readingFlags.calendar,
     'allow-unknown-columns': readingFlags['allow-unknown-columns'],
@@ -73,12 +110,22 @@ Agencies in an actuals file: when all are ministries of the register, they are m
       reference: flags.reference,
       areaMap: flags['area-map'],
       actuals: flags.actuals
-        ? {file: flags.actuals, encoding: flags.encoding as EncodingOption, calendar: flags.calendar as Calendar, allowUnknownColumns: flags['allow-unknown-columns'], maxIssues: flags['max-issues'], threshold: new Dec(flags.threshold), rates: flags.rates}
+        ? {
+            file: flags.actuals,
+            encoding: flags.encoding as EncodingOption,
+            calendar: flags.calendar as Calendar,
+            allowUnknownColumns: flags['allow-unknown-columns'],
+            maxIssues: flags['max-issues'],
+            threshold: new Dec(flags.threshold),
+            rates: flags.rates,
+          }
         : undefined,
     })
     this.warnIssues(warnings, {compact: true})
     if (!this.jsonEnabled()) {
-      this.log(`Benchmark by ${result.by}: ${result.groups.length} peers; savings from scenario ${result.scenario.name} (FY${result.scenario.baseYear} baseline, run-rate FY${result.scenario.runRateYear}, ${result.currency}).`)
+      this.log(
+        `Benchmark by ${result.by}: ${result.groups.length} peers; savings from scenario ${result.scenario.name} (FY${result.scenario.baseYear} baseline, run-rate FY${result.scenario.runRateYear}, ${result.currency}).`,
+      )
       for (const id of kpis ? result.kpis : (['savings-ratio'] as KpiId[])) if (result.peers[id]) this.table(leagueTable(result, id))
       this.table(peerSummaryTable(result))
       if (result.kpis.includes('savings-ratio') || !kpis) this.table(medianGapTable(result))
@@ -87,8 +134,12 @@ Agencies in an actuals file: when all are ministries of the register, they are m
         this.table(referenceMinistryTable(result.reference))
         const {leftOut, unmappedAreas, unmatchedMinistries} = result.reference
         if (leftOut.length) this.log(`The estimate leaves out: ${leftOut.join('、')}`)
-        if (unmappedAreas.length) this.log(`The estimate adds (no reference row): ${unmappedAreas.map((area) => area || '(no business area)').join('、')}`)
-        if (unmatchedMinistries.length) this.log(`Reference ministries not in the register: ${unmatchedMinistries.map((entry) => entry.name + (entry.suggestion ? ` (did you mean ${entry.suggestion}?)` : '')).join(', ')}`)
+        if (unmappedAreas.length)
+          this.log(`The estimate adds (no reference row): ${unmappedAreas.map((area) => area || '(no business area)').join('、')}`)
+        if (unmatchedMinistries.length)
+          this.log(
+            `Reference ministries not in the register: ${unmatchedMinistries.map((entry) => entry.name + (entry.suggestion ? ` (did you mean ${entry.suggestion}?)` : '')).join(', ')}`,
+          )
       }
       if (result.actuals) {
         this.table(actualsTable(result.actuals))

@@ -24,12 +24,19 @@ Formats: html and md (with the charts as PNG files), csv (one file per table, mo
   static override flags = {
     ...storeFlags,
     scenario: Flags.string({char: 'S', description: 'Scenario file, or the name of a bundled scenario.', exactlyOne: ['scenario', 'reference']}),
-    reference: Flags.string({description: 'A reference table id (see `kasumi reference list`), e.g. jp-2009.', exactlyOne: ['scenario', 'reference']}),
+    reference: Flags.string({
+      description: 'A reference table id (see `kasumi reference list`), e.g. jp-2009.',
+      exactlyOne: ['scenario', 'reference'],
+    }),
     ...reportOutputFlags(FORMATS),
     out: Flags.string({char: 'o', description: 'The report folder (default: reports/out/<name>-<YYYY-MM-DD>/).'}),
     force: Flags.boolean({description: 'Replace the report folder when it is an earlier kasumi output folder or empty.'}),
     template: Flags.string({description: 'A folder with report.html / report.md templates to use instead of the bundled ones.'}),
-    bom: Flags.boolean({description: 'Start CSV files with a UTF-8 byte order mark (--no-bom for other tools than Excel).', default: true, allowNo: true}),
+    bom: Flags.boolean({
+      description: 'Start CSV files with a UTF-8 byte order mark (--no-bom for other tools than Excel).',
+      default: true,
+      allowNo: true,
+    }),
   }
 
   async run() {
@@ -56,7 +63,13 @@ Formats: html and md (with the charts as PNG files), csv (one file per table, mo
     if (!this.jsonEnabled()) {
       const figures = outcome.document.sections.find((section) => section.figures?.length)?.figures ?? []
       const lang = flags.lang as Lang
-      if (figures.length > 0) this.table({title: outcome.document.title, head: [label('summary', lang), label('value', lang)], rows: figures.map((figure) => [figure.label, figure.value]), align: ['left', 'right']})
+      if (figures.length > 0)
+        this.table({
+          title: outcome.document.title,
+          head: [label('summary', lang), label('value', lang)],
+          rows: figures.map((figure) => [figure.label, figure.value]),
+          align: ['left', 'right'],
+        })
       this.log(`Wrote ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'} to ${outcome.folder}:`)
       for (const file of outcome.files) this.log(`  ${file.path}`)
     }

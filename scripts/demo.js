@@ -16,7 +16,10 @@ mkdirSync(folder, {recursive: true})
 function kasumi(...args) {
   const shown = args.map((arg) => (arg.startsWith(root) ? relative(root, arg) || '.' : arg)).join(' ')
   process.stdout.write(`\n$ kasumi ${shown}\n`)
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], {stdio: 'inherit', env: {...process.env, KASUMI_DATABASE: database}})
+  const result = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args], {
+    stdio: 'inherit',
+    env: {...process.env, KASUMI_DATABASE: database},
+  })
   if (result.status !== 0) {
     process.stderr.write(`demo: \`kasumi ${shown}\` exited with ${result.status}\n`)
     process.exit(result.status ?? 1)
@@ -33,4 +36,6 @@ kasumi('estimate', '--scenario', 'kasumigaseki-cloud', '--by', 'measure', '--eff
 kasumi('bench', '--scenario', 'kasumigaseki-cloud', '--kpi', 'savings-ratio', '--actuals', join(samples, 'actuals.csv'))
 kasumi('report', '--scenario', 'kasumigaseki-cloud', '--out', join(folder, 'report'), '--force')
 process.stdout.write(`\nThe report is ${relative(process.cwd(), join(folder, 'report', 'report.html'))}; open it in a browser.`)
-process.stdout.write(`\nThe demo store is ${relative(process.cwd(), database)}; try \`KASUMI_DATABASE=${relative(process.cwd(), database)} node bin/run.js inventory show MIC-0001\`.\n`)
+process.stdout.write(
+  `\nThe demo store is ${relative(process.cwd(), database)}; try \`KASUMI_DATABASE=${relative(process.cwd(), database)} node bin/run.js inventory show MIC-0001\`.\n`,
+)

@@ -205,32 +205,182 @@ const TAGS = ['gima', 'wan', '24x7', 'personal-data', 'public-facing', 'classifi
  * the list repeats with （その2）, （その3）… Sizes are [min, max] ranges.
  */
 const COMMON_SYSTEMS = [
-  {name: '霞が関WAN', ministry: 'mic', area: '共通システム（霞が関WAN）', servers: [40, 120], users: 300000, hours: [50000, 150000], tags: ['wan', '24x7']},
-  {name: '政府認証基盤（GPKI）', ministry: 'mic', area: '共通システム（政府認証）', servers: [30, 80], users: 120000, hours: [20000, 80000], tags: ['24x7', 'public-facing']},
-  {name: '電子政府の総合窓口（e-Gov）', ministry: 'mic', area: '行政情報の電子的提供業務', servers: [40, 150], users: 1000000, hours: [100000, 300000], tags: ['24x7', 'public-facing']},
-  {name: '一元的な文書管理システム', ministry: 'mic', area: '文書管理業務', servers: [60, 200], users: 250000, hours: [300000, 700000], tags: ['gima', 'wan']},
-  {name: '人事・給与関係業務情報システム', ministry: 'npa', area: '人事・給与等業務', servers: [80, 200], users: 300000, hours: [400000, 900000], tags: ['gima', 'wan', 'personal-data']},
-  {name: '職員等利用者認証システム（GIMA）', ministry: 'mic', area: '職員等利用者認証業務', servers: [20, 60], users: 300000, hours: [20000, 60000], tags: ['gima', 'wan', '24x7', 'personal-data']},
+  {
+    name: '霞が関WAN',
+    ministry: 'mic',
+    area: '共通システム（霞が関WAN）',
+    servers: [40, 120],
+    users: 300000,
+    hours: [50000, 150000],
+    tags: ['wan', '24x7'],
+  },
+  {
+    name: '政府認証基盤（GPKI）',
+    ministry: 'mic',
+    area: '共通システム（政府認証）',
+    servers: [30, 80],
+    users: 120000,
+    hours: [20000, 80000],
+    tags: ['24x7', 'public-facing'],
+  },
+  {
+    name: '電子政府の総合窓口（e-Gov）',
+    ministry: 'mic',
+    area: '行政情報の電子的提供業務',
+    servers: [40, 150],
+    users: 1000000,
+    hours: [100000, 300000],
+    tags: ['24x7', 'public-facing'],
+  },
+  {
+    name: '一元的な文書管理システム',
+    ministry: 'mic',
+    area: '文書管理業務',
+    servers: [60, 200],
+    users: 250000,
+    hours: [300000, 700000],
+    tags: ['gima', 'wan'],
+  },
+  {
+    name: '人事・給与関係業務情報システム',
+    ministry: 'npa',
+    area: '人事・給与等業務',
+    servers: [80, 200],
+    users: 300000,
+    hours: [400000, 900000],
+    tags: ['gima', 'wan', 'personal-data'],
+  },
+  {
+    name: '職員等利用者認証システム（GIMA）',
+    ministry: 'mic',
+    area: '職員等利用者認証業務',
+    servers: [20, 60],
+    users: 300000,
+    hours: [20000, 60000],
+    tags: ['gima', 'wan', '24x7', 'personal-data'],
+  },
   {name: '予算・決算業務システム', ministry: 'mof', area: '予算・決算業務', servers: [50, 150], users: 30000, hours: [100000, 300000], tags: ['wan']},
-  {name: '国有財産総合情報管理システム', ministry: 'mof', area: '国有財産関係業務', servers: [20, 80], users: 15000, hours: [200000, 600000], tags: ['wan']},
-  {name: '官庁会計システム（ADAMS II）', ministry: 'mof', area: '官庁会計業務', servers: [80, 200], users: 60000, hours: [300000, 800000], tags: ['wan']},
-  {name: '旅費等内部管理業務共通システム', ministry: 'meti', area: '旅費業務', servers: [20, 80], users: 300000, hours: [200000, 600000], tags: ['gima', 'wan']},
+  {
+    name: '国有財産総合情報管理システム',
+    ministry: 'mof',
+    area: '国有財産関係業務',
+    servers: [20, 80],
+    users: 15000,
+    hours: [200000, 600000],
+    tags: ['wan'],
+  },
+  {
+    name: '官庁会計システム（ADAMS II）',
+    ministry: 'mof',
+    area: '官庁会計業務',
+    servers: [80, 200],
+    users: 60000,
+    hours: [300000, 800000],
+    tags: ['wan'],
+  },
+  {
+    name: '旅費等内部管理業務共通システム',
+    ministry: 'meti',
+    area: '旅費業務',
+    servers: [20, 80],
+    users: 300000,
+    hours: [200000, 600000],
+    tags: ['gima', 'wan'],
+  },
   {name: '物品管理システム', ministry: 'meti', area: '物品管理業務', servers: [20, 60], users: 100000, hours: [50000, 200000], tags: ['gima', 'wan']},
-  {name: '研究開発管理システム（e-Rad）', ministry: 'mext', area: '研究開発管理業務', servers: [20, 80], users: 200000, hours: [100000, 300000], tags: ['public-facing']},
-  {name: '公共事業支援システム', ministry: 'mlit', area: '公共事業支援システム', servers: [40, 160], users: 60000, hours: [20000, 100000], tags: ['wan']},
-  {name: '統計調査等業務システム', ministry: 'mic', area: '統計調査等業務', servers: [40, 150], users: 50000, hours: [300000, 900000], tags: ['public-facing']},
+  {
+    name: '研究開発管理システム（e-Rad）',
+    ministry: 'mext',
+    area: '研究開発管理業務',
+    servers: [20, 80],
+    users: 200000,
+    hours: [100000, 300000],
+    tags: ['public-facing'],
+  },
+  {
+    name: '公共事業支援システム',
+    ministry: 'mlit',
+    area: '公共事業支援システム',
+    servers: [40, 160],
+    users: 60000,
+    hours: [20000, 100000],
+    tags: ['wan'],
+  },
+  {
+    name: '統計調査等業務システム',
+    ministry: 'mic',
+    area: '統計調査等業務',
+    servers: [40, 150],
+    users: 50000,
+    hours: [300000, 900000],
+    tags: ['public-facing'],
+  },
   {name: '災害管理システム', ministry: 'cao', area: '災害管理業務', servers: [20, 60], users: 5000, hours: [5000, 20000], tags: ['24x7']},
   {
-    name: '輸出入・港湾関連情報処理システム（NACCS）', ministry: 'mof', area: '輸出入及び港湾・空港手続関係業務', servers: [100, 200], users: 100000, hours: [300000, 900000],
-    tags: ['24x7', 'public-facing', 'dedicated-line'], mustStay: '専用線が必要',
+    name: '輸出入・港湾関連情報処理システム（NACCS）',
+    ministry: 'mof',
+    area: '輸出入及び港湾・空港手続関係業務',
+    servers: [100, 200],
+    users: 100000,
+    hours: [300000, 900000],
+    tags: ['24x7', 'public-facing', 'dedicated-line'],
+    mustStay: '専用線が必要',
   },
-  {name: '謝金・諸手当システム', ministry: 'meti', area: '謝金・諸手当業務', servers: [20, 40], users: 300000, hours: [50000, 200000], tags: ['gima', 'wan', 'personal-data']},
+  {
+    name: '謝金・諸手当システム',
+    ministry: 'meti',
+    area: '謝金・諸手当業務',
+    servers: [20, 40],
+    users: 300000,
+    hours: [50000, 200000],
+    tags: ['gima', 'wan', 'personal-data'],
+  },
   {name: '電子調達システム', ministry: 'mic', area: '調達業務', servers: [30, 90], users: 80000, hours: [50000, 250000], tags: ['public-facing']},
-  {name: '汎用受付等システム', ministry: 'mic', area: '電子申請等受付業務', servers: [20, 80], users: 500000, hours: [20000, 80000], tags: ['24x7', 'public-facing']},
-  {name: '食品輸入届出システム', ministry: 'mhlw', area: '輸出入及び港湾・空港手続関係業務', servers: [20, 60], users: 30000, hours: [20000, 80000], tags: ['public-facing']},
-  {name: '動植物検疫システム', ministry: 'maff', area: '輸出入及び港湾・空港手続関係業務', servers: [20, 50], users: 20000, hours: [20000, 60000], tags: ['public-facing']},
-  {name: '港湾手続システム', ministry: 'mlit', area: '輸出入及び港湾・空港手続関係業務', servers: [20, 50], users: 20000, hours: [10000, 40000], tags: ['public-facing']},
-  {name: '貿易管理システム', ministry: 'meti', area: '輸出入及び港湾・空港手続関係業務', servers: [20, 50], users: 15000, hours: [20000, 60000], tags: ['public-facing']},
+  {
+    name: '汎用受付等システム',
+    ministry: 'mic',
+    area: '電子申請等受付業務',
+    servers: [20, 80],
+    users: 500000,
+    hours: [20000, 80000],
+    tags: ['24x7', 'public-facing'],
+  },
+  {
+    name: '食品輸入届出システム',
+    ministry: 'mhlw',
+    area: '輸出入及び港湾・空港手続関係業務',
+    servers: [20, 60],
+    users: 30000,
+    hours: [20000, 80000],
+    tags: ['public-facing'],
+  },
+  {
+    name: '動植物検疫システム',
+    ministry: 'maff',
+    area: '輸出入及び港湾・空港手続関係業務',
+    servers: [20, 50],
+    users: 20000,
+    hours: [20000, 60000],
+    tags: ['public-facing'],
+  },
+  {
+    name: '港湾手続システム',
+    ministry: 'mlit',
+    area: '輸出入及び港湾・空港手続関係業務',
+    servers: [20, 50],
+    users: 20000,
+    hours: [10000, 40000],
+    tags: ['public-facing'],
+  },
+  {
+    name: '貿易管理システム',
+    ministry: 'meti',
+    area: '輸出入及び港湾・空港手続関係業務',
+    servers: [20, 50],
+    users: 15000,
+    hours: [20000, 60000],
+    tags: ['public-facing'],
+  },
 ]
 
 /** Each ministry's e-application back offices; the generic ones follow. */
@@ -246,7 +396,13 @@ const E_APPLICATION_NAMES = {
   meti: ['経済産業省汎用電子申請システム'],
   mlit: ['国土交通省オンライン申請システム', '自動車保有関係手続のワンストップサービス（OSS）'],
 }
-const E_APPLICATION_TEMPLATES = ['電子申請システム', '電子申請・届出システム', 'オンライン申請受付システム', '届出受付システム', '電子申請審査支援システム']
+const E_APPLICATION_TEMPLATES = [
+  '電子申請システム',
+  '電子申請・届出システム',
+  'オンライン申請受付システム',
+  '届出受付システム',
+  '電子申請審査支援システム',
+]
 
 const INDIVIDUAL = '個別業務'
 const STATISTICS = '統計調査等業務'
@@ -255,34 +411,115 @@ const PUBLISHING = '行政情報の電子的提供業務'
 /** Small-scale systems particular to a ministry; listed before the generic ones. */
 const SMALL_SCALE_NAMES = {
   cas: [['首相官邸ホームページ', PUBLISHING]],
-  clb: [['法令審査支援システム', INDIVIDUAL], ['法令データ検索システム', PUBLISHING]],
-  npa: [['国家公務員試験採点システム', INDIVIDUAL], ['給与勧告資料集計システム', STATISTICS]],
-  cao: [['経済統計データベース', STATISTICS], ['世論調査集計システム', STATISTICS], ['政府広報オンライン', PUBLISHING]],
-  iha: [['宮内庁ホームページ', PUBLISHING], ['書陵部所蔵資料目録システム', INDIVIDUAL]],
-  jftc: [['審査事件管理システム', INDIVIDUAL], ['下請取引調査集計システム', STATISTICS]],
-  police: [['運転免許統計システム', STATISTICS], ['遺失物情報管理システム', INDIVIDUAL]],
-  fsa: [['検査情報管理システム', INDIVIDUAL], ['金融機関情報データベース', INDIVIDUAL]],
-  mic: [['モバイル端末用行政情報システム（STARS）', INDIVIDUAL], ['国民の声対応システム', INDIVIDUAL], ['行政相談受付システム', INDIVIDUAL], ['電波監視データ集計システム', STATISTICS]],
-  moj: [['登記統計集計システム', STATISTICS], ['矯正施設業務支援システム', INDIVIDUAL]],
-  mofa: [['在外公館連絡システム', INDIVIDUAL], ['外交史料館目録システム', PUBLISHING]],
-  mof: [['関税統計データベース', STATISTICS], ['国債発行情報システム', INDIVIDUAL], ['財務局業務支援システム', INDIVIDUAL]],
-  mext: [['学校基本調査集計システム', STATISTICS], ['科学技術情報データベース', PUBLISHING], ['文化財情報システム', PUBLISHING]],
-  mhlw: [['医薬品副作用情報システム', INDIVIDUAL], ['職業安定業務統計システム', STATISTICS], ['人口動態統計集計システム', STATISTICS]],
-  maff: [['農林水産統計データベース', STATISTICS], ['病害虫発生予察情報システム', PUBLISHING], ['食品表示監視システム', INDIVIDUAL]],
-  meti: [['工業統計調査集計システム', STATISTICS], ['中小企業支援情報システム', PUBLISHING]],
-  mlit: [['道路交通センサス集計システム', STATISTICS], ['河川情報システム', PUBLISHING], ['建設工事統計システム', STATISTICS]],
-  moe: [['大気汚染物質広域監視システム（そらまめ君）', PUBLISHING], ['環境影響評価情報システム', PUBLISHING], ['化学物質排出移動量届出集計システム（PRTR）', STATISTICS]],
-  mod: [['装備品調達情報システム', INDIVIDUAL], ['防衛白書ウェブサイト', PUBLISHING]],
+  clb: [
+    ['法令審査支援システム', INDIVIDUAL],
+    ['法令データ検索システム', PUBLISHING],
+  ],
+  npa: [
+    ['国家公務員試験採点システム', INDIVIDUAL],
+    ['給与勧告資料集計システム', STATISTICS],
+  ],
+  cao: [
+    ['経済統計データベース', STATISTICS],
+    ['世論調査集計システム', STATISTICS],
+    ['政府広報オンライン', PUBLISHING],
+  ],
+  iha: [
+    ['宮内庁ホームページ', PUBLISHING],
+    ['書陵部所蔵資料目録システム', INDIVIDUAL],
+  ],
+  jftc: [
+    ['審査事件管理システム', INDIVIDUAL],
+    ['下請取引調査集計システム', STATISTICS],
+  ],
+  police: [
+    ['運転免許統計システム', STATISTICS],
+    ['遺失物情報管理システム', INDIVIDUAL],
+  ],
+  fsa: [
+    ['検査情報管理システム', INDIVIDUAL],
+    ['金融機関情報データベース', INDIVIDUAL],
+  ],
+  mic: [
+    ['モバイル端末用行政情報システム（STARS）', INDIVIDUAL],
+    ['国民の声対応システム', INDIVIDUAL],
+    ['行政相談受付システム', INDIVIDUAL],
+    ['電波監視データ集計システム', STATISTICS],
+  ],
+  moj: [
+    ['登記統計集計システム', STATISTICS],
+    ['矯正施設業務支援システム', INDIVIDUAL],
+  ],
+  mofa: [
+    ['在外公館連絡システム', INDIVIDUAL],
+    ['外交史料館目録システム', PUBLISHING],
+  ],
+  mof: [
+    ['関税統計データベース', STATISTICS],
+    ['国債発行情報システム', INDIVIDUAL],
+    ['財務局業務支援システム', INDIVIDUAL],
+  ],
+  mext: [
+    ['学校基本調査集計システム', STATISTICS],
+    ['科学技術情報データベース', PUBLISHING],
+    ['文化財情報システム', PUBLISHING],
+  ],
+  mhlw: [
+    ['医薬品副作用情報システム', INDIVIDUAL],
+    ['職業安定業務統計システム', STATISTICS],
+    ['人口動態統計集計システム', STATISTICS],
+  ],
+  maff: [
+    ['農林水産統計データベース', STATISTICS],
+    ['病害虫発生予察情報システム', PUBLISHING],
+    ['食品表示監視システム', INDIVIDUAL],
+  ],
+  meti: [
+    ['工業統計調査集計システム', STATISTICS],
+    ['中小企業支援情報システム', PUBLISHING],
+  ],
+  mlit: [
+    ['道路交通センサス集計システム', STATISTICS],
+    ['河川情報システム', PUBLISHING],
+    ['建設工事統計システム', STATISTICS],
+  ],
+  moe: [
+    ['大気汚染物質広域監視システム（そらまめ君）', PUBLISHING],
+    ['環境影響評価情報システム', PUBLISHING],
+    ['化学物質排出移動量届出集計システム（PRTR）', STATISTICS],
+  ],
+  mod: [
+    ['装備品調達情報システム', INDIVIDUAL],
+    ['防衛白書ウェブサイト', PUBLISHING],
+  ],
 }
 
 /** Small-scale systems any ministry may run (shuffled per ministry). */
 const GENERIC_SMALL_SCALE_NAMES = [
-  ['会議室予約システム', INDIVIDUAL], ['広報サイト', PUBLISHING], ['統計データベース', STATISTICS], ['図書管理システム', INDIVIDUAL],
-  ['入退館管理システム', INDIVIDUAL], ['情報公開請求管理システム', INDIVIDUAL], ['審議会資料管理システム', INDIVIDUAL], ['公用車管理システム', INDIVIDUAL],
-  ['研修管理システム', INDIVIDUAL], ['職員名簿管理システム', INDIVIDUAL], ['報道発表管理システム', PUBLISHING], ['メールマガジン配信システム', PUBLISHING],
-  ['パブリックコメント受付システム', PUBLISHING], ['補助金交付管理システム', INDIVIDUAL], ['契約管理システム', INDIVIDUAL], ['安否確認システム', INDIVIDUAL],
-  ['ヘルプデスク管理システム', INDIVIDUAL], ['IT資産管理システム', INDIVIDUAL], ['国会答弁作成支援システム', INDIVIDUAL], ['許認可事務処理システム', INDIVIDUAL],
-  ['業務アンケート集計システム', STATISTICS], ['地理情報システム', PUBLISHING], ['統計分析システム', STATISTICS], ['電子掲示板システム', INDIVIDUAL],
+  ['会議室予約システム', INDIVIDUAL],
+  ['広報サイト', PUBLISHING],
+  ['統計データベース', STATISTICS],
+  ['図書管理システム', INDIVIDUAL],
+  ['入退館管理システム', INDIVIDUAL],
+  ['情報公開請求管理システム', INDIVIDUAL],
+  ['審議会資料管理システム', INDIVIDUAL],
+  ['公用車管理システム', INDIVIDUAL],
+  ['研修管理システム', INDIVIDUAL],
+  ['職員名簿管理システム', INDIVIDUAL],
+  ['報道発表管理システム', PUBLISHING],
+  ['メールマガジン配信システム', PUBLISHING],
+  ['パブリックコメント受付システム', PUBLISHING],
+  ['補助金交付管理システム', INDIVIDUAL],
+  ['契約管理システム', INDIVIDUAL],
+  ['安否確認システム', INDIVIDUAL],
+  ['ヘルプデスク管理システム', INDIVIDUAL],
+  ['IT資産管理システム', INDIVIDUAL],
+  ['国会答弁作成支援システム', INDIVIDUAL],
+  ['許認可事務処理システム', INDIVIDUAL],
+  ['業務アンケート集計システム', STATISTICS],
+  ['地理情報システム', PUBLISHING],
+  ['統計分析システム', STATISTICS],
+  ['電子掲示板システム', INDIVIDUAL],
 ]
 
 /** Reasons a system must stay off the common platform, with the tag each implies. */
@@ -304,7 +541,8 @@ const NOTE_NEW = '新規開発'
 const NOTE_REFRESH = '機器更改'
 const NOTE_MIGRATION = '政府共通プラットフォームへの移行'
 
-const SYSTEMS_HEADER = 'id,ministry,name,category,business_area,status,physical_servers,virtual_hosts,os_instances,utilisation_pct,storage_tb,users,annual_hours,first_fy,last_fy,eligibility,eligibility_reason,tags'
+const SYSTEMS_HEADER =
+  'id,ministry,name,category,business_area,status,physical_servers,virtual_hosts,os_instances,utilisation_pct,storage_tb,users,annual_hours,first_fy,last_fy,eligibility,eligibility_reason,tags'
 const COSTS_HEADER = 'system_id,fiscal_year,pool,spend_type,frequency,amount,currency,note'
 
 /* ---------------------------------------------------------------------------
@@ -571,26 +809,28 @@ function makeSystem(id, ministry, category, {name, area, common}, random, [first
 }
 
 function systemRow(system) {
-  return [
-    system.id,
-    system.ministry,
-    csvField(system.name),
-    system.category,
-    csvField(system.area),
-    system.status,
-    system.servers,
-    system.virtualHosts,
-    system.osInstances,
-    tenths(system.utilisation),
-    tenths(system.storage),
-    system.users,
-    system.hours,
-    system.firstFy,
-    system.lastFy,
-    system.eligibility,
-    csvField(system.reason),
-    system.tags.join(';'),
-  ].join(',') + '\n'
+  return (
+    [
+      system.id,
+      system.ministry,
+      csvField(system.name),
+      system.category,
+      csvField(system.area),
+      system.status,
+      system.servers,
+      system.virtualHosts,
+      system.osInstances,
+      tenths(system.utilisation),
+      tenths(system.storage),
+      system.users,
+      system.hours,
+      system.firstFy,
+      system.lastFy,
+      system.eligibility,
+      csvField(system.reason),
+      system.tags.join(';'),
+    ].join(',') + '\n'
+  )
 }
 
 /* ---------------------------------------------------------------------------
@@ -624,15 +864,7 @@ function costLines(system, [firstYear, lastYear], seed) {
   // Which pools the system books, and each one's share (jittered, per mille).
   const wide = system.category === 'lan' || system.category === 'common'
   const networked = wide || system.category === 'e-application'
-  const use = [
-    true,
-    true,
-    true,
-    wide || random.chance(0.6),
-    wide || random.chance(0.5),
-    networked || random.chance(0.4),
-    random.chance(0.3),
-  ]
+  const use = [true, true, true, wide || random.chance(0.6), wide || random.chance(0.5), networked || random.chance(0.4), random.chance(0.3)]
   const weights = POOL_SHARE.map((share, pool) => (use[pool] ? share * random.int(70, 130) : 0))
   const weightSum = weights.reduce((sum, weight) => sum + weight, 0)
   const amounts = weights.map((weight) => Math.max(1, divRound(total * weight, weightSum)))
@@ -782,7 +1014,8 @@ async function main() {
   const metadata = {
     title: 'kasumi sample register',
     synthetic: true,
-    description: 'Synthetic register for demonstrations and tests; names follow the systems named in the 2009 optimization plan, figures are invented.',
+    description:
+      'Synthetic register for demonstrations and tests; names follow the systems named in the 2009 optimization plan, figures are invented.',
     generator: 'scripts/generate-samples.js',
     seed: options.seed,
     systems: systemCount,

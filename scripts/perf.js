@@ -30,7 +30,12 @@ const haveSqlite3 = spawnSync('sqlite3', ['-version']).status === 0
 function measure(command, args, options = {}) {
   const full = haveTime ? ['/usr/bin/time', ['-f', '%M', command, ...args]] : [command, args]
   const started = process.hrtime.bigint()
-  const result = spawnSync(full[0], full[1], {cwd: options.cwd ?? work, env: {...process.env, NO_COLOR: '1', ...options.env}, encoding: 'utf8', maxBuffer: 1 << 28})
+  const result = spawnSync(full[0], full[1], {
+    cwd: options.cwd ?? work,
+    env: {...process.env, NO_COLOR: '1', ...options.env},
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`)
   const rssLine = haveTime ? result.stderr.trim().split('\n').at(-1) : ''
@@ -63,10 +68,12 @@ function bench(name, fn) {
   if (filter && !name.toLowerCase().includes(filter.toLowerCase())) return
   // Benchmarks run one after another; an async one is awaited before the next starts.
   const previous = pending.at(-1) ?? Promise.resolve()
-  pending.push(previous.then(() => {
-    console.error(`\n▶ ${name} (${RUNS} runs each)`)
-    return fn()
-  }))
+  pending.push(
+    previous.then(() => {
+      console.error(`\n▶ ${name} (${RUNS} runs each)`)
+      return fn()
+    }),
+  )
 }
 
 function kasumi(args, options) {
@@ -77,7 +84,9 @@ function kasumi(args, options) {
 const big = join(work, 'big')
 if (!existsSync(join(big, 'costs.csv'))) {
   console.error('Generating 100 000 systems and 1 000 000 cost lines…')
-  execFileSync(process.execPath, [join(root, 'scripts', 'generate-samples.js'), '--systems', '100000', '--cost-lines', '1000000', '--out', big], {stdio: 'inherit'})
+  execFileSync(process.execPath, [join(root, 'scripts', 'generate-samples.js'), '--systems', '100000', '--cost-lines', '1000000', '--out', big], {
+    stdio: 'inherit',
+  })
 }
 const costsCsv = join(big, 'costs.csv')
 const costsMb = statSync(costsCsv).size / 1e6
@@ -145,7 +154,11 @@ function engineStore(name, data, systems, costLines) {
   if (existsSync(ready)) return db
   if (!existsSync(join(data, 'costs.csv'))) {
     console.error(`Generating ${systems} systems and ${costLines} cost lines…`)
-    execFileSync(process.execPath, [join(root, 'scripts', 'generate-samples.js'), '--systems', String(systems), '--cost-lines', String(costLines), '--out', data], {stdio: 'inherit'})
+    execFileSync(
+      process.execPath,
+      [join(root, 'scripts', 'generate-samples.js'), '--systems', String(systems), '--cost-lines', String(costLines), '--out', data],
+      {stdio: 'inherit'},
+    )
   }
   console.error(`Importing ${data} into ${db} (once)…`)
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, {force: true})
@@ -196,7 +209,18 @@ async function engineChild(db, scenarioFile) {
     const used = process.cpuUsage(cpuStarted)
     cpu.push((used.user + used.system) / 1e6)
   }
-  process.stdout.write(JSON.stringify({systems: systems.length, years: scenario.horizon[1] - scenario.horizon[0] + 1, measures: scenario.measures.length, cold: seconds[0], warm: seconds[1], coldCpu: cpu[0], warmCpu: cpu[1], npv}))
+  process.stdout.write(
+    JSON.stringify({
+      systems: systems.length,
+      years: scenario.horizon[1] - scenario.horizon[0] + 1,
+      measures: scenario.measures.length,
+      cold: seconds[0],
+      warm: seconds[1],
+      coldCpu: cpu[0],
+      warmCpu: cpu[1],
+      npv,
+    }),
+  )
 }
 
 function engineRun(db, scenarioFile) {
@@ -218,14 +242,33 @@ bench('estimate engine: plan + evaluate + buildResult, 10 000 and 100 000 system
   const warm = (runs) => `${median(runs.map((r) => r.warm)).toFixed(3)} s`
   const cpu = (runs, key) => `${median(runs.map((r) => r[key])).toFixed(3)} s`
   const {measures, years} = full[0]
-  report(`engine 10k systems × ${years} years × ${measures} measures (cold)`, small, undefined, {warm: warm(small), 'CPU cold': cpu(small, 'coldCpu'), 'CPU warm': cpu(small, 'warmCpu')})
-  report(`engine 100k systems × ${years} years × ${measures} measures (cold)`, full, small, {warm: warm(full), 'CPU cold': cpu(full, 'coldCpu'), 'CPU warm': cpu(full, 'warmCpu'), 'CPU cold ratio': (median(full.map((r) => r.coldCpu)) / median(small.map((r) => r.coldCpu))).toFixed(2), 'warm ratio': (median(full.map((r) => r.warm)) / median(small.map((r) => r.warm))).toFixed(2), target: '100k ≤ 2 s; ratio (10× systems) ≤ 11'})
+  report(`engine 10k systems × ${years} years × ${measures} measures (cold)`, small, undefined, {
+    warm: warm(small),
+    'CPU cold': cpu(small, 'coldCpu'),
+    'CPU warm': cpu(small, 'warmCpu'),
+  })
+  report(`engine 100k systems × ${years} years × ${measures} measures (cold)`, full, small, {
+    warm: warm(full),
+    'CPU cold': cpu(full, 'coldCpu'),
+    'CPU warm': cpu(full, 'warmCpu'),
+    'CPU cold ratio': (median(full.map((r) => r.coldCpu)) / median(small.map((r) => r.coldCpu))).toFixed(2),
+    'warm ratio': (median(full.map((r) => r.warm)) / median(small.map((r) => r.warm))).toFixed(2),
+    target: '100k ≤ 2 s; ratio (10× systems) ≤ 11',
+  })
 })
 
 bench('chart: one PNG after the first (chart.js on @napi-rs/canvas with CJK fonts)', async () => {
   const {renderChart} = await import(pathToFileURL(join(root, 'dist', 'src', 'report', 'charts.js')).href)
   const labels = ['總務省', '財務省', '經濟產業省', '国土交通省', '厚生労働省', '文部科学省']
-  const spec = {id: 'bar', kind: 'bar', title: '担当府省別削減経費', labels, series: [{label: '削減経費', values: [1_200_000, 340_000, -50_000, 800_000, 620_000, 90_000]}], xTitle: '担当府省', yTitle: '千円'}
+  const spec = {
+    id: 'bar',
+    kind: 'bar',
+    title: '担当府省別削減経費',
+    labels,
+    series: [{label: '削減経費', values: [1_200_000, 340_000, -50_000, 800_000, 620_000, 90_000]}],
+    xTitle: '担当府省',
+    yTitle: '千円',
+  }
   const first = process.hrtime.bigint()
   await renderChart(spec, 'ja')
   const firstSeconds = Number(process.hrtime.bigint() - first) / 1e9
@@ -246,7 +289,20 @@ bench('Monte Carlo: 1 000 runs on 10 000 systems, 2 workers vs 1 worker', async 
   const runs = Number(process.env.KASUMI_PERF_CARLO_RUNS ?? 3)
   console.error(`  ${runs} runs with each worker count (KASUMI_PERF_CARLO_RUNS), ${simulations} simulations (KASUMI_PERF_SIMULATIONS)`)
   const carlo = (workers) => {
-    const run = kasumi(['estimate', '--scenario', scenarioFile, '--database', mid, '--simulate', simulations, '--seed', '42', '--workers', String(workers), '--json'])
+    const run = kasumi([
+      'estimate',
+      '--scenario',
+      scenarioFile,
+      '--database',
+      mid,
+      '--simulate',
+      simulations,
+      '--seed',
+      '42',
+      '--workers',
+      String(workers),
+      '--json',
+    ])
     const {uncertainty} = JSON.parse(run.stdout)
     return {...run, figures: JSON.stringify({...uncertainty, workers: undefined})}
   }
@@ -258,10 +314,29 @@ bench('Monte Carlo: 1 000 runs on 10 000 systems, 2 workers vs 1 worker', async 
   }
   const identical = new Set([...one, ...two].map((r) => r.figures)).size === 1
   const perRun = (list) => `${((median(list.map((r) => r.seconds)) * 1000) / Number(simulations)).toFixed(1)} ms`
-  report(`Monte Carlo ${simulations} runs, 10k systems, whole CLI run (2 workers vs 1)`, two, one, {'per run (2 workers)': perRun(two), 'per run (1 worker)': perRun(one), identical: identical ? 'yes' : 'NO', target: '≤ 30 s, identical'})
+  report(`Monte Carlo ${simulations} runs, 10k systems, whole CLI run (2 workers vs 1)`, two, one, {
+    'per run (2 workers)': perRun(two),
+    'per run (1 worker)': perRun(one),
+    identical: identical ? 'yes' : 'NO',
+    target: '≤ 30 s, identical',
+  })
   if (!identical) process.exitCode = 1
 })
 
 await Promise.all(pending)
 console.table(results)
-console.log(JSON.stringify({machine: {cpus: (await import('node:os')).cpus().length, node: process.version, loadAverage: {start: loadAtStart, end: loadavg().map((load) => load.toFixed(2))}}, runs: RUNS, results}, null, 2))
+console.log(
+  JSON.stringify(
+    {
+      machine: {
+        cpus: (await import('node:os')).cpus().length,
+        node: process.version,
+        loadAverage: {start: loadAtStart, end: loadavg().map((load) => load.toFixed(2))},
+      },
+      runs: RUNS,
+      results,
+    },
+    null,
+    2,
+  ),
+)

@@ -32,7 +32,9 @@ The folder is written beside DIR and renamed into place when complete, with a .k
     scenario: Flags.string({char: 'S', description: 'Scenario file, or the name of a bundled scenario.', required: true}),
     out: Flags.string({char: 'o', description: 'The bundle folder to write.', required: true}),
     force: Flags.boolean({description: 'Replace the bundle folder when it exists and is an earlier kasumi output folder or empty.'}),
-    sign: Flags.string({description: 'Sign the manifest with this Ed25519 private key (from `kasumi audit keygen`); the signature goes to manifest.sig.'}),
+    sign: Flags.string({
+      description: 'Sign the manifest with this Ed25519 private key (from `kasumi audit keygen`); the signature goes to manifest.sig.',
+    }),
     ...reportOutputFlags(FORMATS),
   }
 
@@ -63,10 +65,18 @@ The folder is written beside DIR and renamed into place when complete, with a .k
         align: ['left', 'right', 'left'],
       })
       this.log(`Reconciliation: ${manifest.checks.length - failed.length} of ${manifest.checks.length} checks hold.`)
-      this.log(`Wrote ${outcome.files.length} files to ${outcome.folder} (${manifest.outputs.length} report files, manifest.json${sign ? ', manifest.sig' : ''}).`)
+      this.log(
+        `Wrote ${outcome.files.length} files to ${outcome.folder} (${manifest.outputs.length} report files, manifest.json${sign ? ', manifest.sig' : ''}).`,
+      )
       if (sign) this.log(`Signed with the key ${fingerprint(sign)}.`)
     }
     for (const check of failed) this.warning(`check ${check.id} fails: ${check.description}: expected ${check.expected}, found ${check.actual}`)
-    return {formatVersion: JSON_FORMAT_VERSION, folder: outcome.folder, files: outcome.files, manifest, ...(sign ? {signedBy: fingerprint(sign)} : {})}
+    return {
+      formatVersion: JSON_FORMAT_VERSION,
+      folder: outcome.folder,
+      files: outcome.files,
+      manifest,
+      ...(sign ? {signedBy: fingerprint(sign)} : {}),
+    }
   }
 }

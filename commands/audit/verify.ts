@@ -17,7 +17,8 @@ const KINDS: ReadonlyArray<{kind: VerifyCheck['kind']; label: string}> = [
 ]
 
 export default class AuditVerify extends BaseCommand {
-  static override summary = 'Verify an audit bundle: its layout and signature, file hashes, the estimate re-run and the report re-derived from the bundled inputs.'
+  static override summary =
+    'Verify an audit bundle: its layout and signature, file hashes, the estimate re-run and the report re-derived from the bundled inputs.'
   static override description = `Proves, reading nothing outside DIR and following no link:
 
   layout       DIR holds only regular files and folders (a symbolic link, pipe or device anywhere is refused, and nothing is read), and only the files manifest.json lists, its .kasumi-output marker and manifest.sig (anything else fails; --allow-extra makes it a note)
@@ -36,7 +37,7 @@ Exit 0 when everything holds, saying what was proved; exit 7 when anything diffe
   static override args = {dir: Args.string({description: 'The bundle folder (written by `kasumi audit export`).', required: true})}
 
   static override flags = {
-    key: Flags.string({description: 'The signer\'s Ed25519 public key (KEY.pub from `kasumi audit keygen`): the bundle must be signed by it.'}),
+    key: Flags.string({description: "The signer's Ed25519 public key (KEY.pub from `kasumi audit keygen`): the bundle must be signed by it."}),
     'allow-extra': Flags.boolean({description: 'Files the manifest does not list are a note instead of a failure.'}),
   }
 

@@ -29,7 +29,12 @@ The total row equals the difference of the two estimates' totals; the rows add u
     ...storeFlags,
     ...unitFlag,
     by: Flags.string({description: 'Compare by this.', options: [...DIFF_DIMENSIONS], default: 'ministry'}),
-    metric: Flags.string({description: 'Figures shown by group in the tables (comma-separated; default: all). JSON always has all.', options: [...DIFF_METRICS], multiple: true, delimiter: ','}),
+    metric: Flags.string({
+      description: 'Figures shown by group in the tables (comma-separated; default: all). JSON always has all.',
+      options: [...DIFF_METRICS],
+      multiple: true,
+      delimiter: ',',
+    }),
   }
 
   async run() {

@@ -29,14 +29,38 @@ Uncertainty: any numeric parameter may be {low, base, high} (PERT by default, or
     ...storeFlags,
     ...unitFlag,
     scenario: Flags.string({char: 'S', description: 'Scenario file, or the name of a bundled scenario.', required: true}),
-    by: Flags.string({description: 'Roll the estimate up by this.', options: ['ministry', 'category', 'area', 'measure', 'system', 'year'], default: 'ministry'}),
+    by: Flags.string({
+      description: 'Roll the estimate up by this.',
+      options: ['ministry', 'category', 'area', 'measure', 'system', 'year'],
+      default: 'ministry',
+    }),
     from: Flags.integer({description: 'First fiscal year shown and summed (NPV and payback always use the whole horizon).'}),
     to: Flags.integer({description: 'Last fiscal year shown and summed.'}),
-    effects: Flags.boolean({description: 'Also print the optimization-effects view (the 2009 table\'s layout).'}),
-    simulate: Flags.integer({description: 'Run a seeded Monte Carlo of this many runs over the uncertain parameters ({low, base, high}).', min: 1, max: 1_000_000, helpGroup: 'UNCERTAINTY'}),
-    seed: Flags.integer({description: `Seed of the Monte Carlo (default ${DEFAULT_SEED}); the same seed gives the same figures on every machine.`, dependsOn: ['simulate'], min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, helpGroup: 'UNCERTAINTY'}),
-    sensitivity: Flags.boolean({description: 'Rank the uncertain parameters by NPV swing, each at its low and at its high (a tornado).', helpGroup: 'UNCERTAINTY'}),
-    workers: Flags.integer({description: 'Worker threads for --simulate and --sensitivity (default: 2, or 1 on a one-core machine). The figures do not depend on it.', min: 1, max: 64, relationships: [{type: 'some', flags: ['simulate', 'sensitivity']}], helpGroup: 'UNCERTAINTY'}),
+    effects: Flags.boolean({description: "Also print the optimization-effects view (the 2009 table's layout)."}),
+    simulate: Flags.integer({
+      description: 'Run a seeded Monte Carlo of this many runs over the uncertain parameters ({low, base, high}).',
+      min: 1,
+      max: 1_000_000,
+      helpGroup: 'UNCERTAINTY',
+    }),
+    seed: Flags.integer({
+      description: `Seed of the Monte Carlo (default ${DEFAULT_SEED}); the same seed gives the same figures on every machine.`,
+      dependsOn: ['simulate'],
+      min: -Number.MAX_SAFE_INTEGER,
+      max: Number.MAX_SAFE_INTEGER,
+      helpGroup: 'UNCERTAINTY',
+    }),
+    sensitivity: Flags.boolean({
+      description: 'Rank the uncertain parameters by NPV swing, each at its low and at its high (a tornado).',
+      helpGroup: 'UNCERTAINTY',
+    }),
+    workers: Flags.integer({
+      description: 'Worker threads for --simulate and --sensitivity (default: 2, or 1 on a one-core machine). The figures do not depend on it.',
+      min: 1,
+      max: 64,
+      relationships: [{type: 'some', flags: ['simulate', 'sensitivity']}],
+      helpGroup: 'UNCERTAINTY',
+    }),
   }
 
   async run() {
@@ -50,7 +74,8 @@ Uncertainty: any numeric parameter may be {low, base, high} (PERT by default, or
       this.table(yearTable(run.result, unit))
       if (flags.by !== 'year') {
         const ministries = await listMinistries(store)
-        const labels = flags.by === 'ministry' ? new Map(ministries.map((m) => [m.code, `${m.code} ${m.nameJa ?? m.nameZh}`])) : new Map<string, string>()
+        const labels =
+          flags.by === 'ministry' ? new Map(ministries.map((m) => [m.code, `${m.code} ${m.nameJa ?? m.nameZh}`])) : new Map<string, string>()
         this.table(groupTable(run.result, unit, labels))
       }
       if (flags.effects) {
@@ -64,7 +89,11 @@ Uncertainty: any numeric parameter may be {low, base, high} (PERT by default, or
   }
 
   /** --simulate and --sensitivity: evaluations on worker threads, tables after the deterministic ones. */
-  private async uncertainty(run: EstimateRun, flags: {simulate?: number; seed?: number; sensitivity: boolean; workers?: number; unit: string}, warnings: string[]) {
+  private async uncertainty(
+    run: EstimateRun,
+    flags: {simulate?: number; seed?: number; sensitivity: boolean; workers?: number; unit: string},
+    warnings: string[],
+  ) {
     if (uncertainParameters(run.scenario).length === 0) {
       const message = `scenario ${run.scenario.name} has no uncertain parameter: give a parameter as {low, base, high} to ${flags.simulate === undefined ? 'rank parameters' : 'simulate'}; the estimate above is exact`
       this.warning(message)

@@ -12,7 +12,10 @@ import {listMinistries} from '../../src/store/register.js'
 const fieldFlags = Object.fromEntries(
   SYSTEM_FIELDS.filter((field) => field.key !== 'retiredReason').map((field) => [
     field.header.replace(/_/g, '-'),
-    Flags.string({description: `${field.header}${field.required ? ' (required)' : ''}; also read as ${field.aliases.slice(0, 3).join(' / ')}`, helpGroup: 'SYSTEM'}),
+    Flags.string({
+      description: `${field.header}${field.required ? ' (required)' : ''}; also read as ${field.aliases.slice(0, 3).join(' / ')}`,
+      helpGroup: 'SYSTEM',
+    }),
   ]),
 )
 
@@ -39,15 +42,23 @@ export default class InventoryAdd extends BaseCommand {
     const missing = SYSTEM_FIELDS.filter((field) => field.required && !values[field.key])
     if (missing.length > 0) {
       if (!this.stdinIsInteractive(flags['no-input'])) {
-        throw new UsageError(`missing ${missing.map((field) => `--${field.header.replace(/_/g, '-')}`).join(', ')}`, {suggestion: 'pass them as flags (input is not a terminal, or --no-input is set)'})
+        throw new UsageError(`missing ${missing.map((field) => `--${field.header.replace(/_/g, '-')}`).join(', ')}`, {
+          suggestion: 'pass them as flags (input is not a terminal, or --no-input is set)',
+        })
       }
       const prompts = await import('@inquirer/prompts')
       const ministries = await listMinistries(store)
       for (const field of missing) {
         if (field.key === 'ministry') {
-          values.ministry = await prompts.select({message: 'Ministry', choices: ministries.map((m) => ({name: `${m.code}  ${m.nameJa ?? m.nameZh}`, value: m.code}))}, {output: process.stderr})
+          values.ministry = await prompts.select(
+            {message: 'Ministry', choices: ministries.map((m) => ({name: `${m.code}  ${m.nameJa ?? m.nameZh}`, value: m.code}))},
+            {output: process.stderr},
+          )
         } else if (field.key === 'category') {
-          values.category = await prompts.select({message: 'Category', choices: CATEGORIES.map((c) => ({name: `${c}  ${CATEGORY_LABELS[c].ja}`, value: c}))}, {output: process.stderr})
+          values.category = await prompts.select(
+            {message: 'Category', choices: CATEGORIES.map((c) => ({name: `${c}  ${CATEGORY_LABELS[c].ja}`, value: c}))},
+            {output: process.stderr},
+          )
         } else {
           values[field.key] = await prompts.input({message: field.header, required: true}, {output: process.stderr})
         }

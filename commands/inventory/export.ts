@@ -32,7 +32,9 @@ export default class InventoryExport extends BaseCommand {
       throw new ConflictError(`${flags.output} already exists`, {suggestion: 'pass --force to overwrite it, or choose another --output'})
     }
     if (flags.output && existsSync(flags.output) && !lstatSync(flags.output).isFile()) {
-      throw new ConflictError(`${flags.output} exists and is not a file (a folder, link or device); it was left as it is`, {suggestion: '--force replaces only a file: choose another --output'})
+      throw new ConflictError(`${flags.output} exists and is not a file (a folder, link or device); it was left as it is`, {
+        suggestion: '--force replaces only a file: choose another --output',
+      })
     }
     const store = await this.store(flags.database)
     const options = {kind: flags.kind as ExportKind, format: flags.format as ExportFormat, bom: flags.bom}
@@ -45,7 +47,12 @@ export default class InventoryExport extends BaseCommand {
     }
     if (this.jsonEnabled()) {
       const chunks: string[] = []
-      const sink = new (await import('node:stream')).Writable({write(chunk, _encoding, done) { chunks.push(String(chunk)); done() }})
+      const sink = new (await import('node:stream')).Writable({
+        write(chunk, _encoding, done) {
+          chunks.push(String(chunk))
+          done()
+        },
+      })
       await exportTo(store, sink, {...options, format: 'json'})
       return JSON.parse(chunks.join(''))
     }

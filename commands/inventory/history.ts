@@ -8,8 +8,13 @@ import {changeHistory, findSystem, hasChangesFor} from '../../src/store/register
 
 export default class InventoryHistory extends BaseCommand {
   static override summary = 'Show the change log of the store, or of one system.'
-  static override description = 'Without an id: one line per change set (init, imports with their file and SHA-256, additions, updates, retirements). With a system id: every change to that system, field by field with before and after, and the imports that brought its cost lines.'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> MIC-0001', '<%= config.bin %> <%= command.id %> --limit 20 --json']
+  static override description =
+    'Without an id: one line per change set (init, imports with their file and SHA-256, additions, updates, retirements). With a system id: every change to that system, field by field with before and after, and the imports that brought its cost lines.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> MIC-0001',
+    '<%= config.bin %> <%= command.id %> --limit 20 --json',
+  ]
   static override args = {id: Args.string({description: 'system id'})}
   static override flags = {...storeFlags, limit: Flags.integer({description: 'Show at most this many entries, newest first.', default: 200, min: 1})}
 

@@ -31,9 +31,18 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
     ...actorFlag,
     ...readingFlags,
     ...workbookFlags,
-    'on-conflict': Flags.string({description: 'What to do with a system id that is already in the store.', options: [...ON_CONFLICT], default: 'fail'}),
+    'on-conflict': Flags.string({
+      description: 'What to do with a system id that is already in the store.',
+      options: [...ON_CONFLICT],
+      default: 'fail',
+    }),
     'dry-run': Flags.boolean({description: 'Check and count everything, then roll back: nothing is written.'}),
-    parallel: Flags.string({description: 'Read on a second thread while writing: auto (files of 4 MB and more), always or never.', options: ['auto', 'always', 'never'], default: 'auto', hidden: true}),
+    parallel: Flags.string({
+      description: 'Read on a second thread while writing: auto (files of 4 MB and more), always or never.',
+      options: ['auto', 'always', 'never'],
+      default: 'auto',
+      hidden: true,
+    }),
   }
 
   async run() {
@@ -64,8 +73,14 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
     if (summary.skipped) counts.push(`${summary.skipped} skipped`)
     const source = summary.workbook ? workbookSource(summary.workbook) : summary.encoding
     if (summary.records === 0) this.note(`${args.file} has no data rows; nothing was imported.`)
-    else if (summary.dryRun) this.note(`Dry run: ${args.file} is valid (${summary.records.toLocaleString('en')} ${what}, ${source}); it would give ${counts.join(', ')}. Nothing was written.`)
-    else this.success(`Imported ${args.file}${summary.workbook ? ` (${source})` : ''}: ${what} ${counts.join(', ')} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`)
+    else if (summary.dryRun)
+      this.note(
+        `Dry run: ${args.file} is valid (${summary.records.toLocaleString('en')} ${what}, ${source}); it would give ${counts.join(', ')}. Nothing was written.`,
+      )
+    else
+      this.success(
+        `Imported ${args.file}${summary.workbook ? ` (${source})` : ''}: ${what} ${counts.join(', ')} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`,
+      )
     return {formatVersion: JSON_FORMAT_VERSION, ...summary}
   }
 }

@@ -35,7 +35,10 @@ Sort fields: ${SORT_FIELDS.join(', ')}.`
     const {flags} = await this.parse(InventoryList)
     const columns = flags.columns.split(',').map((column) => column.trim()) as ListColumn[]
     const unknown = columns.filter((column) => !(column in LIST_COLUMNS))
-    if (unknown.length) throw new UsageError(`unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {suggestion: `choose from ${Object.keys(LIST_COLUMNS).join(', ')}`})
+    if (unknown.length)
+      throw new UsageError(`unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+        suggestion: `choose from ${Object.keys(LIST_COLUMNS).join(', ')}`,
+      })
     const sortKey = flags.sort
     if (!SORT_FIELDS.includes(sortKey)) throw new UsageError(`cannot sort by ${flags.sort}`, {suggestion: `choose from ${SORT_FIELDS.join(', ')}`})
 

@@ -9,7 +9,8 @@ import {NotFoundError} from '../../src/domain/errors.js'
 
 export default class InventoryRetire extends BaseCommand {
   static override summary = 'Retire a system (it stays in the register, with status retired).'
-  static override description = 'Asks for confirmation on a terminal; scripts pass --force. Nothing is deleted: the system keeps its cost lines and history, and the retirement is logged.'
+  static override description =
+    'Asks for confirmation on a terminal; scripts pass --force. Nothing is deleted: the system keeps its cost lines and history, and the retirement is logged.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> MIC-0042 --reason "moved to the Government Common Platform"',
     '<%= config.bin %> <%= command.id %> MIC-0042 --force --no-input',
@@ -36,7 +37,9 @@ export default class InventoryRetire extends BaseCommand {
     }
     if (!flags.force && !flags['dry-run']) {
       if (!this.stdinIsInteractive(flags['no-input'])) {
-        throw new UsageError(`retiring ${args.id} needs confirmation`, {suggestion: 'pass --force to retire without asking, or --dry-run to see the change'})
+        throw new UsageError(`retiring ${args.id} needs confirmation`, {
+          suggestion: 'pass --force to retire without asking, or --dry-run to see the change',
+        })
       }
       const {confirm} = await import('@inquirer/prompts')
       const ok = await confirm({message: `Retire ${args.id} ${system.name}?`, default: false}, {output: process.stderr})
@@ -47,7 +50,12 @@ export default class InventoryRetire extends BaseCommand {
     }
     const values: Record<string, string> = {status: 'retired'}
     if (flags.reason !== undefined) values.retiredReason = flags.reason
-    const result = await updateSystemFields(store, args.id, values, {actor: flags.actor, dryRun: flags['dry-run'], kind: 'retire', command: `kasumi inventory retire ${args.id}`})
+    const result = await updateSystemFields(store, args.id, values, {
+      actor: flags.actor,
+      dryRun: flags['dry-run'],
+      kind: 'retire',
+      command: `kasumi inventory retire ${args.id}`,
+    })
     if (result.dryRun) this.note(`Dry run: ${args.id} would be retired; nothing was written.`)
     else this.success(`Retired ${args.id} ${system.name} (change set ${result.changeSetId}).`)
     return {formatVersion: JSON_FORMAT_VERSION, id: args.id, changed: !result.dryRun, ...result}

@@ -20,7 +20,10 @@ export default class InventoryShow extends BaseCommand {
     const store = await this.store(flags.database)
     const system = await findSystem(store, args.id)
     if (!system) {
-      const guess = closest(args.id, (await listSystems(store)).map((s) => s.id))
+      const guess = closest(
+        args.id,
+        (await listSystems(store)).map((s) => s.id),
+      )
       throw new NotFoundError(`no system with id ${args.id}`, {suggestion: guess ? `did you mean ${guess}?` : 'see `kasumi inventory list`'})
     }
     const detail = await systemDetail(store, system)

@@ -9,8 +9,13 @@ import {listMinistries} from '../../src/store/register.js'
 
 export default class InventorySummary extends BaseCommand {
   static override summary = 'Systems and annual cost by ministry.'
-  static override description = 'Counts systems by category and sums servers, processing hours and one fiscal year\'s cost lines for each ministry, in the ministries\' display order, with a totals row.'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --year 2010 --unit million-yen', '<%= config.bin %> <%= command.id %> --json']
+  static override description =
+    "Counts systems by category and sums servers, processing hours and one fiscal year's cost lines for each ministry, in the ministries' display order, with a totals row."
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --year 2010 --unit million-yen',
+    '<%= config.bin %> <%= command.id %> --json',
+  ]
   static override flags = {...storeFlags, ...yearFlag, ...unitFlag}
 
   async run() {
@@ -18,11 +23,20 @@ export default class InventorySummary extends BaseCommand {
     const store = await this.store(flags.database)
     const ministries = await listMinistries(store)
     const {systems, year, costs} = await systemsWithCosts(store, {}, flags.year)
-    if (!this.jsonEnabled()) this.table({...ministrySummaryTable(ministries, systems, costs, year, flags.unit as DisplayUnit), title: `Register at ${store.location}: ${systems.length} systems`})
+    if (!this.jsonEnabled())
+      this.table({
+        ...ministrySummaryTable(ministries, systems, costs, year, flags.unit as DisplayUnit),
+        title: `Register at ${store.location}: ${systems.length} systems`,
+      })
     const byMinistry = ministries
       .map((ministry) => {
         const list = systems.filter((system) => system.ministry === ministry.code)
-        return {ministry: ministry.code, name: ministry.nameJa ?? ministry.nameZh, systems: list.length, cost: Object.fromEntries([...mergeCosts(list.map((s) => costs.get(s.id)))].map(([c, a]) => [c, canonical(a)]))}
+        return {
+          ministry: ministry.code,
+          name: ministry.nameJa ?? ministry.nameZh,
+          systems: list.length,
+          cost: Object.fromEntries([...mergeCosts(list.map((s) => costs.get(s.id)))].map(([c, a]) => [c, canonical(a)])),
+        }
       })
       .filter((row) => row.systems > 0)
     return {

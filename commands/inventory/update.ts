@@ -7,7 +7,8 @@ import {changesTable} from '../../src/inventory/tables.js'
 
 export default class InventoryUpdate extends BaseCommand {
   static override summary = 'Change fields of a system.'
-  static override description = 'Each --set field=value is checked with the same rules as an import (field names as in the CSV header, in English, Japanese or Chinese). The change is logged field by field with before and after.'
+  static override description =
+    'Each --set field=value is checked with the same rules as an import (field names as in the CSV header, in English, Japanese or Chinese). The change is logged field by field with before and after.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> MIC-0001 --set status=migrating',
     '<%= config.bin %> <%= command.id %> MIC-0001 --set utilisation_pct=35.5 --set physical_servers=12',
@@ -26,7 +27,11 @@ export default class InventoryUpdate extends BaseCommand {
     const {args, flags} = await this.parse(InventoryUpdate)
     const values = parseAssignments(flags.set)
     const store = await this.store(flags.database)
-    const result = await updateSystemFields(store, args.id, values, {actor: flags.actor, dryRun: flags['dry-run'], command: `kasumi inventory update ${args.id} ${flags.set.map((s) => `--set ${s}`).join(' ')}`})
+    const result = await updateSystemFields(store, args.id, values, {
+      actor: flags.actor,
+      dryRun: flags['dry-run'],
+      command: `kasumi inventory update ${args.id} ${flags.set.map((s) => `--set ${s}`).join(' ')}`,
+    })
     if (!this.jsonEnabled()) {
       if (result.changes.length === 0) this.note(`${args.id}: nothing to change.`)
       else this.table(changesTable(result.changes))

@@ -27,16 +27,23 @@ export default class InventoryValidate extends BaseCommand {
     await requireReadableFile(args.file)
     const store = await this.existingStore(flags.database)
     if (!store) this.note(`No store at ${flags.database}: checking against the bundled ministries only.`)
-    const result = await validateFile(store, args.file, {
-      kind: flags.kind as Kind | 'auto',
-      encoding: flags.encoding as EncodingOption,
-      calendar: flags.calendar as Calendar,
-      allowUnknownColumns: flags['allow-unknown-columns'],
-      maxIssues: flags['max-issues'],
-      ...workbookOptions(flags),
-    }, bundledMinistries)
+    const result = await validateFile(
+      store,
+      args.file,
+      {
+        kind: flags.kind as Kind | 'auto',
+        encoding: flags.encoding as EncodingOption,
+        calendar: flags.calendar as Calendar,
+        allowUnknownColumns: flags['allow-unknown-columns'],
+        maxIssues: flags['max-issues'],
+        ...workbookOptions(flags),
+      },
+      bundledMinistries,
+    )
     this.warnIssues(result.warnings)
-    this.success(`${args.file} is valid: ${result.records.toLocaleString('en')} ${result.kind === 'costs' ? 'cost lines' : result.kind} (${result.workbook ? workbookSource(result.workbook) : result.encoding}).`)
+    this.success(
+      `${args.file} is valid: ${result.records.toLocaleString('en')} ${result.kind === 'costs' ? 'cost lines' : result.kind} (${result.workbook ? workbookSource(result.workbook) : result.encoding}).`,
+    )
     return {formatVersion: JSON_FORMAT_VERSION, file: args.file, valid: true, ...result}
   }
 }

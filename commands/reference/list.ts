@@ -9,7 +9,11 @@ import {DEFAULT_LANG, listTable} from '../../src/reference/tables.js'
 export default class ReferenceList extends BaseCommand {
   static override summary = 'List the published reference tables kasumi ships with.'
   static override description = `Each table is a CSV file with a <id>.meta.json file beside it (title, source, publication date, units). Listing loads every table, so a damaged file is reported here with its line and column.`
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --lang en', '<%= config.bin %> <%= command.id %> --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --lang en',
+    '<%= config.bin %> <%= command.id %> --json',
+  ]
 
   static override flags = {
     lang: Flags.string({description: 'Language of the headings and titles.', options: [...LANGS], default: DEFAULT_LANG}),

@@ -43,8 +43,16 @@ With --json the output is the stable contract: every row in table order, amounts
   }
 
   static override flags = {
-    by: Flags.string({description: 'Layout: the published table, subtotals by ministry, or one line per area.', options: [...VIEWS], default: 'table'}),
-    lang: Flags.string({description: 'Language of the headings and notes; the data keeps the text it was published with.', options: [...LANGS], default: DEFAULT_LANG}),
+    by: Flags.string({
+      description: 'Layout: the published table, subtotals by ministry, or one line per area.',
+      options: [...VIEWS],
+      default: 'table',
+    }),
+    lang: Flags.string({
+      description: 'Language of the headings and notes; the data keeps the text it was published with.',
+      options: [...LANGS],
+      default: DEFAULT_LANG,
+    }),
     'reference-dir': Flags.string({
       description: 'Read reference tables from this folder (each a CSV file with its <id>.meta.json) instead of the ones kasumi ships with.',
       env: 'KASUMI_REFERENCE_DIR',
@@ -68,8 +76,16 @@ With --json the output is the stable contract: every row in table order, amounts
       checks: table.checks,
       ...(view === 'ministry'
         ? {
-            byLeadMinistry: byLeadMinistry(table).map((group) => ({leadMinistry: group.ministries[0], areaRows: group.areaRows, totals: group.totals})),
-            byImplementingMinistry: byImplementingMinistry(table).map((group) => ({implementingMinistries: group.ministries, areaRows: group.areaRows, totals: group.totals})),
+            byLeadMinistry: byLeadMinistry(table).map((group) => ({
+              leadMinistry: group.ministries[0],
+              areaRows: group.areaRows,
+              totals: group.totals,
+            })),
+            byImplementingMinistry: byImplementingMinistry(table).map((group) => ({
+              implementingMinistries: group.ministries,
+              areaRows: group.areaRows,
+              totals: group.totals,
+            })),
           }
         : {}),
       ...(view === 'area' ? {byArea: byArea(table)} : {}),
@@ -88,7 +104,9 @@ With --json the output is the stable contract: every row in table order, amounts
       for (const line of checkLines(table.checks)) this.log(line)
     }
     if (failed.length > 0) {
-      this.warning(`${failed.length} check${failed.length === 1 ? '' : 's'} of ${table.files.data} failed (${failed.map((check) => check.id).join(', ')}): the transcription does not reconcile with the published summary.`)
+      this.warning(
+        `${failed.length} check${failed.length === 1 ? '' : 's'} of ${table.files.data} failed (${failed.map((check) => check.id).join(', ')}): the transcription does not reconcile with the published summary.`,
+      )
       if (this.jsonEnabled()) this.logJson(result)
       this.exit(ExitCode.verificationMismatch)
     }

@@ -25,16 +25,25 @@ FILE defaults to <name>.yaml in the current folder. An existing file is never ov
   ]
 
   static override args = {
-    file: Args.string({description: 'Where to write the scenario (default: <name>.yaml in the current folder; a folder gets <name>.yaml inside it).'}),
+    file: Args.string({
+      description: 'Where to write the scenario (default: <name>.yaml in the current folder; a folder gets <name>.yaml inside it).',
+    }),
   }
 
   static override flags = {
     name: Flags.string({description: 'Scenario name: letters, digits, ".", "_" and "-".'}),
     title: Flags.string({description: 'Title for reports (default: the name).'}),
     'base-year': Flags.integer({description: 'Fiscal year whose recurring costs are the baseline.', min: 1900, max: 2999}),
-    horizon: Flags.string({description: 'First and last fiscal year of the estimate, e.g. 2010-2015 (default: the seven years after the base year).'}),
+    horizon: Flags.string({
+      description: 'First and last fiscal year of the estimate, e.g. 2010-2015 (default: the seven years after the base year).',
+    }),
     currency: Flags.string({description: 'Reporting currency, an ISO 4217 code.'}),
-    measures: Flags.string({description: 'Measures to include, in the order they apply (comma-separated; default: all).', options: MEASURE_TYPES, multiple: true, delimiter: ','}),
+    measures: Flags.string({
+      description: 'Measures to include, in the order they apply (comma-separated; default: all).',
+      options: MEASURE_TYPES,
+      multiple: true,
+      delimiter: ',',
+    }),
     force: Flags.boolean({description: 'Overwrite FILE if it exists.'}),
   }
 
@@ -46,7 +55,8 @@ FILE defaults to <name>.yaml in the current folder. An existing file is never ov
       return resolve(existsSync(given) && statSync(given).isDirectory() ? join(given, `${name}.yaml`) : given)
     }
     const refuse = (file: string) => {
-      if (!flags.force && existsSync(file)) throw new ConflictError(`${file} already exists`, {suggestion: 'pass --force to overwrite it, or name another file'})
+      if (!flags.force && existsSync(file))
+        throw new ConflictError(`${file} already exists`, {suggestion: 'pass --force to overwrite it, or name another file'})
     }
     // Fail before asking anything when the file is already known.
     const isFolder = args.file !== undefined && existsSync(args.file) && statSync(args.file).isDirectory()
@@ -60,31 +70,58 @@ FILE defaults to <name>.yaml in the current folder. An existing file is never ov
     if (interactive && (name === undefined || baseYear === undefined || horizon === undefined || currency === undefined || measures === undefined)) {
       const prompts = await import('@inquirer/prompts')
       const context = {output: process.stderr}
-      name ??= await prompts.input({message: 'Scenario name', default: INIT_DEFAULTS.name, validate: (value) => NAME_PATTERN.test(value) || 'letters, digits, ".", "_" and "-", starting with a letter or digit'}, context)
+      name ??= await prompts.input(
+        {
+          message: 'Scenario name',
+          default: INIT_DEFAULTS.name,
+          validate: (value) => NAME_PATTERN.test(value) || 'letters, digits, ".", "_" and "-", starting with a letter or digit',
+        },
+        context,
+      )
       if (args.file === undefined || isFolder) refuse(target(name))
-      baseYear ??= await prompts.number({message: 'Base year (its recurring costs are the baseline)', default: INIT_DEFAULTS.baseYear, required: true, min: 1900, max: 2999}, context)
+      baseYear ??= await prompts.number(
+        {message: 'Base year (its recurring costs are the baseline)', default: INIT_DEFAULTS.baseYear, required: true, min: 1900, max: 2999},
+        context,
+      )
       if (horizon === undefined) {
         const suggested = defaultHorizon(baseYear!)
-        const answer = await prompts.input({
-          message: 'Horizon (first-last fiscal year)',
-          default: `${suggested[0]}-${suggested[1]}`,
-          validate: (value) => {
-            try {
-              const range = parseHorizon(value)
-              return range[1] >= baseYear! || `the horizon must end in or after the base year ${baseYear}`
-            } catch (error) {
-              return (error as Error).message
-            }
+        const answer = await prompts.input(
+          {
+            message: 'Horizon (first-last fiscal year)',
+            default: `${suggested[0]}-${suggested[1]}`,
+            validate: (value) => {
+              try {
+                const range = parseHorizon(value)
+                return range[1] >= baseYear! || `the horizon must end in or after the base year ${baseYear}`
+              } catch (error) {
+                return (error as Error).message
+              }
+            },
           },
-        }, context)
+          context,
+        )
         horizon = parseHorizon(answer)
       }
-      currency ??= (await prompts.input({message: 'Currency (ISO 4217)', default: INIT_DEFAULTS.currency, validate: (value) => /^[A-Za-z]{3}$/.test(value.trim()) || 'three letters, e.g. JPY'}, context)).trim().toUpperCase()
-      measures ??= await prompts.checkbox({
-        message: 'Measures (space to toggle, enter to accept)',
-        choices: MEASURE_TYPES.map((type) => ({name: type, value: type, description: MEASURES[type].summary, checked: true})),
-        required: true,
-      }, context)
+      currency ??= (
+        await prompts.input(
+          {
+            message: 'Currency (ISO 4217)',
+            default: INIT_DEFAULTS.currency,
+            validate: (value) => /^[A-Za-z]{3}$/.test(value.trim()) || 'three letters, e.g. JPY',
+          },
+          context,
+        )
+      )
+        .trim()
+        .toUpperCase()
+      measures ??= await prompts.checkbox(
+        {
+          message: 'Measures (space to toggle, enter to accept)',
+          choices: MEASURE_TYPES.map((type) => ({name: type, value: type, description: MEASURES[type].summary, checked: true})),
+          required: true,
+        },
+        context,
+      )
     }
     name ??= INIT_DEFAULTS.name
     baseYear ??= INIT_DEFAULTS.baseYear
@@ -97,7 +134,11 @@ FILE defaults to <name>.yaml in the current folder. An existing file is never ov
     const file = target(name)
     refuse(file)
     const schema = relative(dirname(file), join(SCENARIO_DIR, 'schema.json')).split(sep).join('/')
-    const text = scenarioInitText({...options, schema: schema.startsWith('.') || schema.startsWith('/') ? schema : `./${schema}`, date: new Date().toISOString().slice(0, 10)})
+    const text = scenarioInitText({
+      ...options,
+      schema: schema.startsWith('.') || schema.startsWith('/') ? schema : `./${schema}`,
+      date: new Date().toISOString().slice(0, 10),
+    })
     try {
       await parseScenario(text, file)
     } catch (error) {
@@ -112,7 +153,9 @@ FILE defaults to <name>.yaml in the current folder. An existing file is never ov
       if (code === 'EEXIST') throw new ConflictError(`${file} already exists`, {suggestion: 'pass --force to overwrite it, or name another file'})
       throw new UserError(`cannot write ${file}: ${(error as Error).message}`, {suggestion: 'check the folder exists and can be written'})
     }
-    this.success(`${existed ? 'Overwrote' : 'Wrote'} ${file}: scenario ${name}, FY${horizon[0]}–FY${horizon[1]}, base year FY${baseYear}, ${measures.length} measure${measures.length === 1 ? '' : 's'}.`)
+    this.success(
+      `${existed ? 'Overwrote' : 'Wrote'} ${file}: scenario ${name}, FY${horizon[0]}–FY${horizon[1]}, base year FY${baseYear}, ${measures.length} measure${measures.length === 1 ? '' : 's'}.`,
+    )
     this.note(`Next: edit the values and the assumptions register, then \`kasumi scenario validate ${relative(process.cwd(), file) || file}\`.`)
     return {formatVersion: JSON_FORMAT_VERSION, file, name, title: flags.title ?? name, baseYear, horizon, currency, measures, overwritten: existed}
   }

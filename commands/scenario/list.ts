@@ -15,7 +15,9 @@ export default class ScenarioList extends BaseCommand {
       if (scenarios.length === 0) this.note(`No scenarios in ${SCENARIO_DIR}.`)
       else this.table(scenarioListTable(scenarios))
       for (const broken of scenarios.filter((scenario) => !scenario.valid)) {
-        this.warning(`${broken.name}: ${broken.problems} problem${broken.problems === 1 ? '' : 's'}; see \`kasumi scenario validate ${broken.file}\`.`)
+        this.warning(
+          `${broken.name}: ${broken.problems} problem${broken.problems === 1 ? '' : 's'}; see \`kasumi scenario validate ${broken.file}\`.`,
+        )
       }
     }
     return {formatVersion: JSON_FORMAT_VERSION, directory: SCENARIO_DIR, scenarios}

@@ -33,27 +33,79 @@ function check(id: string, description: string, expected: string, actual: Dec): 
 export function reconciliationChecks(byMinistry: EstimateResult, byMeasure: EstimateResult): AuditCheck[] {
   const totals = byMinistry.totals
   const checks: AuditCheck[] = []
-  for (const [dimension, result] of [['ministry', byMinistry], ['measure', byMeasure]] as const) {
+  for (const [dimension, result] of [
+    ['ministry', byMinistry],
+    ['measure', byMeasure],
+  ] as const) {
     const rows = result.by.rows
     for (const metric of GROUP_METRICS) {
-      checks.push(check(`by-${dimension}.${metric}`, `totals.${metric} = sum of ${metric} over the ${rows.length} ${dimension} rows`, totals[metric], sumOf(rows.map((row) => row[metric]))))
+      checks.push(
+        check(
+          `by-${dimension}.${metric}`,
+          `totals.${metric} = sum of ${metric} over the ${rows.length} ${dimension} rows`,
+          totals[metric],
+          sumOf(rows.map((row) => row[metric])),
+        ),
+      )
     }
   }
   const years = totals.byYear
   for (const metric of YEAR_METRICS) {
-    checks.push(check(`by-year.${metric}`, `totals.${metric} = sum of ${metric} over the ${years.length} years`, totals[metric], sumOf(years.map((row) => row[metric]))))
+    checks.push(
+      check(
+        `by-year.${metric}`,
+        `totals.${metric} = sum of ${metric} over the ${years.length} years`,
+        totals[metric],
+        sumOf(years.map((row) => row[metric])),
+      ),
+    )
   }
-  checks.push(check('by-year.cumulative', `totals.net = the cumulative net of the last year (FY${years.at(-1)?.year ?? '?'})`, totals.net, new Dec(years.at(-1)?.cumulative ?? '0')))
+  checks.push(
+    check(
+      'by-year.cumulative',
+      `totals.net = the cumulative net of the last year (FY${years.at(-1)?.year ?? '?'})`,
+      totals.net,
+      new Dec(years.at(-1)?.cumulative ?? '0'),
+    ),
+  )
   const netIdentity = years.filter((row) => !new Dec(row.savings).plus(row.avoidance).minus(row.oneTime).equals(row.net)).length
   checks.push(check('by-year.net-identity', 'years where net ≠ savings + avoidance − one-time costs', '0', new Dec(netIdentity)))
 
   const {effects} = byMinistry
   const summary = effects.jointUseSummary
-  checks.push(check('joint-use.before-after', 'joint-use reduction = before − after (thousands)', summary.reduction, new Dec(summary.before).minus(summary.after)))
+  checks.push(
+    check(
+      'joint-use.before-after',
+      'joint-use reduction = before − after (thousands)',
+      summary.reduction,
+      new Dec(summary.before).minus(summary.after),
+    ),
+  )
   const jointRows = effects.rows.filter((row) => row.kind === 'joint-use')
-  checks.push(check('joint-use.rows', `joint-use reduction = sum of the ${jointRows.length} joint-use rows (thousands)`, summary.reduction, sumOf(jointRows.map((row) => row.costReductionThousandYen))))
+  checks.push(
+    check(
+      'joint-use.rows',
+      `joint-use reduction = sum of the ${jointRows.length} joint-use rows (thousands)`,
+      summary.reduction,
+      sumOf(jointRows.map((row) => row.costReductionThousandYen)),
+    ),
+  )
   const areaRows = effects.rows.filter((row) => row.kind === 'area')
-  checks.push(check('effects.cost', `effects cost reduction total = sum of the ${areaRows.length} area rows (thousands)`, effects.totals.costReductionThousandYen, sumOf(areaRows.map((row) => row.costReductionThousandYen))))
-  checks.push(check('effects.hours', `effects hours reduction total = sum of the ${areaRows.length} area rows`, effects.totals.hoursReduction, sumOf(areaRows.map((row) => row.hoursReduction))))
+  checks.push(
+    check(
+      'effects.cost',
+      `effects cost reduction total = sum of the ${areaRows.length} area rows (thousands)`,
+      effects.totals.costReductionThousandYen,
+      sumOf(areaRows.map((row) => row.costReductionThousandYen)),
+    ),
+  )
+  checks.push(
+    check(
+      'effects.hours',
+      `effects hours reduction total = sum of the ${areaRows.length} area rows`,
+      effects.totals.hoursReduction,
+      sumOf(areaRows.map((row) => row.hoursReduction)),
+    ),
+  )
   return checks
 }

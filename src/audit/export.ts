@@ -14,7 +14,17 @@ import {assertWritable, hashFile, listFiles, writeFiles, writeFolder, type Writt
 import type {Store} from '../store/open.js'
 import {reconciliationChecks} from './checks.js'
 import {SIGNATURE_FILE, signManifest, signatureContent} from './sign.js'
-import {INPUT_PATHS, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, MANIFEST_KIND, REPORT_DIR, recordedEstimate, type BundleInput, type InputRole, type Manifest} from './manifest.js'
+import {
+  INPUT_PATHS,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT_VERSION,
+  MANIFEST_KIND,
+  REPORT_DIR,
+  recordedEstimate,
+  type BundleInput,
+  type InputRole,
+  type Manifest,
+} from './manifest.js'
 
 export interface BundleRequest {
   scenario: string
@@ -38,7 +48,13 @@ export interface BundleOutcome {
   warnings: InputIssue[]
 }
 
-const ROWS_OF: Record<InputRole, string> = {ministries: 'ministries', systems: 'systems', costs: 'cost lines', scenario: 'measures', 'exchange-rates': 'rates'}
+const ROWS_OF: Record<InputRole, string> = {
+  ministries: 'ministries',
+  systems: 'systems',
+  costs: 'cost lines',
+  scenario: 'measures',
+  'exchange-rates': 'rates',
+}
 
 /** What a bundle's report is made from besides the estimate: the recorded formats, version, time, command and inputs. */
 export interface BundleReportSpec {
@@ -55,10 +71,19 @@ export interface BundleReportSpec {
  * the report on export and re-derives it on verify, so that the same inputs,
  * version and time give the same bytes.
  */
-export async function renderBundleReport(document: ReportDocument, spec: BundleReportSpec, progress: (message: string) => void = () => {}): Promise<RenderedFile[]> {
+export async function renderBundleReport(
+  document: ReportDocument,
+  spec: BundleReportSpec,
+  progress: (message: string) => void = () => {},
+): Promise<RenderedFile[]> {
   const withProvenance: ReportDocument = {
     ...document,
-    provenance: {kasumi: spec.kasumi, createdAt: spec.createdAt, command: spec.command, inputs: spec.inputs.map((input) => ({role: input.role, file: input.path, sha256: input.sha256, rows: input.rows}))},
+    provenance: {
+      kasumi: spec.kasumi,
+      createdAt: spec.createdAt,
+      command: spec.command,
+      inputs: spec.inputs.map((input) => ({role: input.role, file: input.path, sha256: input.sha256, rows: input.rows})),
+    },
   }
   return renderDocument(withProvenance, spec.formats, {bom: true, onStep: (step) => progress(`Rendering ${step}…`)})
 }
@@ -99,7 +124,11 @@ export async function exportBundle(store: Store, request: BundleRequest): Promis
       await record('exchange-rates', countCsvRows(await readFile(scenario.exchangeRates)), scenario.exchangeRates)
     }
 
-    const rendered = await renderBundleReport(document, {formats: request.formats, kasumi: request.kasumi, createdAt, command: request.command, inputs}, progress)
+    const rendered = await renderBundleReport(
+      document,
+      {formats: request.formats, kasumi: request.kasumi, createdAt, command: request.command, inputs},
+      progress,
+    )
     await writeFiles(join(folder, REPORT_DIR), rendered)
     const outputs = (await listFiles(join(folder, REPORT_DIR))).map((file) => ({...file, path: `${REPORT_DIR}/${file.path}`}))
 

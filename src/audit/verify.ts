@@ -19,7 +19,17 @@ import {openStore, type Store} from '../store/open.js'
 import {reconciliationChecks, type AuditCheck} from './checks.js'
 import {renderBundleReport} from './export.js'
 import {SIGNATURE_FILE, checkSignature, type SignatureCheck} from './sign.js'
-import {INPUT_PATHS, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, MANIFEST_KIND, REPORT_DIR, figures, recordedEstimate, type BundleInput, type Manifest} from './manifest.js'
+import {
+  INPUT_PATHS,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT_VERSION,
+  MANIFEST_KIND,
+  REPORT_DIR,
+  figures,
+  recordedEstimate,
+  type BundleInput,
+  type Manifest,
+} from './manifest.js'
 
 /** One thing verified: a file's hash and size, a recorded figure, a reconciliation check, or the re-run itself. */
 export interface VerifyCheck {
@@ -73,18 +83,23 @@ export class VerificationError extends UserError {
   constructor(readonly result: VerifyResult) {
     const lines = result.mismatches.slice(0, MESSAGE_CAP).map((mismatch) => `  ${describeMismatch(mismatch)}`)
     if (result.mismatches.length > MESSAGE_CAP) lines.push(`  … and ${result.mismatches.length - MESSAGE_CAP} more (--json lists them all)`)
-    super(`the audit bundle ${result.bundle} does not verify: ${result.mismatches.length} mismatch${result.mismatches.length === 1 ? '' : 'es'}\n${lines.join('\n')}`, {
-      exitCode: ExitCode.verificationMismatch,
-      suggestion: 'a changed input or output file, or figures the bundled inputs no longer give: compare the files named above with their originals',
-      details: result,
-    })
+    super(
+      `the audit bundle ${result.bundle} does not verify: ${result.mismatches.length} mismatch${result.mismatches.length === 1 ? '' : 'es'}\n${lines.join('\n')}`,
+      {
+        exitCode: ExitCode.verificationMismatch,
+        suggestion:
+          'a changed input or output file, or figures the bundled inputs no longer give: compare the files named above with their originals',
+        details: result,
+      },
+    )
     this.name = 'VerificationError'
   }
 }
 
 export function describeMismatch(mismatch: Mismatch): string {
   const figure = mismatch.figure ? ` ${mismatch.figure}` : ''
-  const values = mismatch.expected !== undefined || mismatch.actual !== undefined ? ` (recorded ${mismatch.expected ?? '—'}, found ${mismatch.actual ?? '—'})` : ''
+  const values =
+    mismatch.expected !== undefined || mismatch.actual !== undefined ? ` (recorded ${mismatch.expected ?? '—'}, found ${mismatch.actual ?? '—'})` : ''
   return `${mismatch.file}${figure}: ${mismatch.message}${values}`
 }
 
@@ -93,10 +108,17 @@ const MANIFEST_LIMIT = 64 * 1024 * 1024
 export async function readManifest(folder: string): Promise<Manifest> {
   const file = join(folder, MANIFEST_FILE)
   if (!existsSync(folder)) throw new NotFoundError(`no such folder: ${folder}`, {suggestion: 'give the folder `kasumi audit export --out` wrote'})
-  if (!existsSync(file)) throw new NotFoundError(`${folder} has no ${MANIFEST_FILE}: it is not an audit bundle`, {suggestion: 'give the folder `kasumi audit export --out` wrote'})
+  if (!existsSync(file))
+    throw new NotFoundError(`${folder} has no ${MANIFEST_FILE}: it is not an audit bundle`, {
+      suggestion: 'give the folder `kasumi audit export --out` wrote',
+    })
   const stats = lstatSync(file)
-  if (!stats.isFile()) throw new InvalidInputError(`${file} is not a regular file`, [{file, message: 'a bundle holds only regular files; a link is not followed'}])
-  if (stats.size > MANIFEST_LIMIT) throw new InvalidInputError(`${file} is ${stats.size.toLocaleString('en')} bytes, larger than any manifest kasumi writes`, [{file, message: `the limit is ${MANIFEST_LIMIT.toLocaleString('en')} bytes`}])
+  if (!stats.isFile())
+    throw new InvalidInputError(`${file} is not a regular file`, [{file, message: 'a bundle holds only regular files; a link is not followed'}])
+  if (stats.size > MANIFEST_LIMIT)
+    throw new InvalidInputError(`${file} is ${stats.size.toLocaleString('en')} bytes, larger than any manifest kasumi writes`, [
+      {file, message: `the limit is ${MANIFEST_LIMIT.toLocaleString('en')} bytes`},
+    ])
   let manifest: Manifest
   try {
     manifest = JSON.parse(await readFile(file, 'utf8')) as Manifest
@@ -105,10 +127,15 @@ export async function readManifest(folder: string): Promise<Manifest> {
   }
   const problems: string[] = []
   if (manifest?.kind !== MANIFEST_KIND) problems.push(`kind is ${JSON.stringify(manifest?.kind)}, not ${MANIFEST_KIND}`)
-  if (manifest?.formatVersion !== MANIFEST_FORMAT_VERSION) problems.push(`formatVersion ${JSON.stringify(manifest?.formatVersion)} is not ${MANIFEST_FORMAT_VERSION}`)
+  if (manifest?.formatVersion !== MANIFEST_FORMAT_VERSION)
+    problems.push(`formatVersion ${JSON.stringify(manifest?.formatVersion)} is not ${MANIFEST_FORMAT_VERSION}`)
   for (const key of ['inputs', 'outputs', 'checks'] as const) if (!Array.isArray(manifest?.[key])) problems.push(`${key} is not a list`)
   if (!manifest?.estimate || typeof manifest.estimate !== 'object') problems.push('estimate is missing')
-  if (problems.length > 0) throw new InvalidInputError(`${file} is not an audit manifest this kasumi reads`, problems.map((message) => ({file, message})))
+  if (problems.length > 0)
+    throw new InvalidInputError(
+      `${file} is not an audit manifest this kasumi reads`,
+      problems.map((message) => ({file, message})),
+    )
   return manifest
 }
 
@@ -156,16 +183,29 @@ export async function verifyBundle(folder: string, options: VerifyOptions = {}):
   const mismatches: Mismatch[] = []
   const notes: string[] = []
   const proved: string[] = []
-  const result = (signature?: SignatureCheck): VerifyResult => ({formatVersion: VERIFY_FORMAT_VERSION, ok: mismatches.length === 0, bundle: folder, checks, mismatches, notes, proved: mismatches.length === 0 ? proved : [], ...(signature ? {signature} : {})})
+  const result = (signature?: SignatureCheck): VerifyResult => ({
+    formatVersion: VERIFY_FORMAT_VERSION,
+    ok: mismatches.length === 0,
+    bundle: folder,
+    checks,
+    mismatches,
+    notes,
+    proved: mismatches.length === 0 ? proved : [],
+    ...(signature ? {signature} : {}),
+  })
 
-  if (existsSync(folder) && !(await lstat(folder)).isDirectory() && !(await lstat(folder)).isSymbolicLink()) throw new NotFoundError(`${folder} is not a folder`, {suggestion: 'give the folder `kasumi audit export --out` wrote'})
+  if (existsSync(folder) && !(await lstat(folder)).isDirectory() && !(await lstat(folder)).isSymbolicLink())
+    throw new NotFoundError(`${folder} is not a folder`, {suggestion: 'give the folder `kasumi audit export --out` wrote'})
   // The manifest first (a regular file, checked without following a link): a folder that is no bundle is not walked.
   const manifest = await readManifest(folder)
   const {refused} = await walk(folder)
   if (refused.length > 0) {
     for (const entry of refused) {
       checks.push({kind: 'layout', name: entry.path, ok: false})
-      mismatches.push({file: entry.path, message: `${entry.what}: refused, a bundle holds only regular files and folders (nothing else in the bundle was read)`})
+      mismatches.push({
+        file: entry.path,
+        message: `${entry.what}: refused, a bundle holds only regular files and folders (nothing else in the bundle was read)`,
+      })
     }
     return result()
   }
@@ -181,7 +221,9 @@ export async function verifyBundle(folder: string, options: VerifyOptions = {}):
     else if (signature.trusted) proved.push(`manifest.json is signed (Ed25519) by the key you gave, ${signature.fingerprint}, and unchanged since`)
     else {
       proved.push(`manifest.json is signed (Ed25519) by the key ${signature.fingerprint} that manifest.sig carries, and unchanged since`)
-      notes.push(`the signature was checked with the key the bundle carries (${signature.fingerprint}); pass --key with the signer's public key to prove who signed it`)
+      notes.push(
+        `the signature was checked with the key the bundle carries (${signature.fingerprint}); pass --key with the signer's public key to prove who signed it`,
+      )
     }
   } else if (options.key) {
     checks.push({kind: 'signature', name: SIGNATURE_FILE, ok: false})
@@ -195,7 +237,10 @@ export async function verifyBundle(folder: string, options: VerifyOptions = {}):
   const listed = new Set<string>([MANIFEST_FILE, OUTPUT_MARKER, SIGNATURE_FILE])
   const present = new Set<string>()
   let hashed = 0
-  for (const [kind, entries] of [['input', manifest.inputs], ['output', manifest.outputs]] as const) {
+  for (const [kind, entries] of [
+    ['input', manifest.inputs],
+    ['output', manifest.outputs],
+  ] as const) {
     for (const entry of entries) {
       listed.add(entry.path)
       const ok = await checkFile(folder, kind, entry, checks, mismatches)
@@ -221,7 +266,13 @@ export async function verifyBundle(folder: string, options: VerifyOptions = {}):
   return result(signature)
 }
 
-async function checkFile(folder: string, kind: 'input' | 'output', entry: {path: string; sha256: string; bytes: number}, checks: VerifyCheck[], mismatches: Mismatch[]): Promise<'ok' | 'changed' | 'missing'> {
+async function checkFile(
+  folder: string,
+  kind: 'input' | 'output',
+  entry: {path: string; sha256: string; bytes: number},
+  checks: VerifyCheck[],
+  mismatches: Mismatch[],
+): Promise<'ok' | 'changed' | 'missing'> {
   let path: string
   try {
     path = safeJoin(folder, entry.path)
@@ -238,8 +289,16 @@ async function checkFile(folder: string, kind: 'input' | 'output', entry: {path:
   const found = await hashFile(path)
   const ok = found.sha256 === entry.sha256 && found.bytes === entry.bytes
   checks.push({kind, name: entry.path, ok, expected: entry.sha256, actual: found.sha256})
-  if (found.sha256 !== entry.sha256) mismatches.push({file: entry.path, figure: 'sha256', expected: entry.sha256, actual: found.sha256, message: 'the content differs from the recorded SHA-256'})
-  if (found.bytes !== entry.bytes) mismatches.push({file: entry.path, figure: 'bytes', expected: String(entry.bytes), actual: String(found.bytes), message: 'the size differs'})
+  if (found.sha256 !== entry.sha256)
+    mismatches.push({
+      file: entry.path,
+      figure: 'sha256',
+      expected: entry.sha256,
+      actual: found.sha256,
+      message: 'the content differs from the recorded SHA-256',
+    })
+  if (found.bytes !== entry.bytes)
+    mismatches.push({file: entry.path, figure: 'bytes', expected: String(entry.bytes), actual: String(found.bytes), message: 'the size differs'})
   return ok ? 'ok' : 'changed'
 }
 
@@ -249,13 +308,25 @@ const IMPORT_ORDER: ReadonlyArray<{role: 'ministries' | 'systems' | 'costs'; kin
   {role: 'costs', kind: 'costs'},
 ]
 
-async function rerun(folder: string, manifest: Manifest, present: ReadonlySet<string>, checks: VerifyCheck[], mismatches: Mismatch[], proved: string[], options: VerifyOptions): Promise<void> {
+async function rerun(
+  folder: string,
+  manifest: Manifest,
+  present: ReadonlySet<string>,
+  checks: VerifyCheck[],
+  mismatches: Mismatch[],
+  proved: string[],
+  options: VerifyOptions,
+): Promise<void> {
   const byRole = new Map<string, BundleInput>(manifest.inputs.map((input) => [input.role, input]))
   const required = ['systems', 'costs', 'scenario'] as const
   const absent = required.filter((role) => !byRole.has(role) || !present.has(byRole.get(role)!.path))
   if (absent.length > 0) {
     checks.push({kind: 'rerun', name: 'estimate', ok: false})
-    mismatches.push({file: MANIFEST_FILE, figure: 'estimate', message: `the estimate cannot be re-run without ${absent.map((role) => byRole.get(role)?.path ?? INPUT_PATHS[role]).join(', ')}`})
+    mismatches.push({
+      file: MANIFEST_FILE,
+      figure: 'estimate',
+      message: `the estimate cannot be re-run without ${absent.map((role) => byRole.get(role)?.path ?? INPUT_PATHS[role]).join(', ')}`,
+    })
     return
   }
   const temporary = await mkdtemp(join(tmpdir(), 'kasumi-verify-'))
@@ -270,13 +341,32 @@ async function rerun(folder: string, manifest: Manifest, present: ReadonlySet<st
       const input = byRole.get(role)
       if (!input) continue
       try {
-        const summary = await importFile(store, safeJoin(folder, input.path), {kind, encoding: 'utf-8', calendar: 'gregorian', onConflict: 'update', dryRun: false, actor: 'kasumi audit verify', command: `kasumi audit verify ${folder}`, maxIssues: 20})
+        const summary = await importFile(store, safeJoin(folder, input.path), {
+          kind,
+          encoding: 'utf-8',
+          calendar: 'gregorian',
+          onConflict: 'update',
+          dryRun: false,
+          actor: 'kasumi audit verify',
+          command: `kasumi audit verify ${folder}`,
+          maxIssues: 20,
+        })
         const ok = summary.records === input.rows
         checks.push({kind: 'rerun', name: `${input.path} rows`, ok, expected: String(input.rows), actual: String(summary.records)})
-        if (!ok) mismatches.push({file: input.path, figure: 'rows', expected: String(input.rows), actual: String(summary.records), message: `the number of ${input.rowsOf} differs`})
+        if (!ok)
+          mismatches.push({
+            file: input.path,
+            figure: 'rows',
+            expected: String(input.rows),
+            actual: String(summary.records),
+            message: `the number of ${input.rowsOf} differs`,
+          })
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error
-        fail(input.path, `the bundled file does not import: ${error.message}${error.issues.length ? ` — ${error.issues.slice(0, 3).map(formatIssue).join('; ')}` : ''}`)
+        fail(
+          input.path,
+          `the bundled file does not import: ${error.message}${error.issues.length ? ` — ${error.issues.slice(0, 3).map(formatIssue).join('; ')}` : ''}`,
+        )
         return
       }
     }
@@ -312,7 +402,9 @@ async function rerun(folder: string, manifest: Manifest, present: ReadonlySet<st
     compareFigures(manifest, recordedEstimate(views.run.result), checks, mismatches)
     compareChecks(manifest.checks, reconciliationChecks(views.run.result, views.byMeasure), checks, mismatches)
     if (mismatches.length === before) {
-      proved.push(`the estimate re-run from the bundled inputs alone gives every one of the ${checks.filter((check) => check.kind === 'figure').length} recorded figures and ${checks.filter((check) => check.kind === 'reconciliation').length} reconciliation checks, all holding`)
+      proved.push(
+        `the estimate re-run from the bundled inputs alone gives every one of the ${checks.filter((check) => check.kind === 'figure').length} recorded figures and ${checks.filter((check) => check.kind === 'reconciliation').length} reconciliation checks, all holding`,
+      )
     }
     await rederive(folder, manifest, store, views, checks, mismatches, proved, options)
   } finally {
@@ -330,7 +422,12 @@ function compareFigures(manifest: Manifest, recomputed: unknown, checks: VerifyC
     const ok = expected === actual
     checks.push({kind: 'figure', name, ok, expected, actual})
     if (ok) continue
-    const message = expected === undefined ? 'not recorded in the manifest' : actual === undefined ? 'recorded, but the re-run has no such figure' : 'the re-run from the bundled inputs gives another figure'
+    const message =
+      expected === undefined
+        ? 'not recorded in the manifest'
+        : actual === undefined
+          ? 'recorded, but the re-run has no such figure'
+          : 'the re-run from the bundled inputs gives another figure'
     mismatches.push({file: MANIFEST_FILE, figure: name, expected, actual, message})
   }
 }
@@ -348,7 +445,14 @@ function compareChecks(recorded: readonly AuditCheck[], recomputed: readonly Aud
     const figure = `checks.${id}`
     if (!old) mismatches.push({file: MANIFEST_FILE, figure, message: 'a reconciliation check the manifest does not record'})
     else if (!now) mismatches.push({file: MANIFEST_FILE, figure, message: 'recorded, but the re-run has no such check'})
-    else if (!same) mismatches.push({file: MANIFEST_FILE, figure, expected: `${old.expected} = ${old.actual} (${old.ok ? 'ok' : 'failed'})`, actual: `${now.expected} = ${now.actual} (${now.ok ? 'ok' : 'failed'})`, message: `${now.description}: the re-run gives other figures`})
+    else if (!same)
+      mismatches.push({
+        file: MANIFEST_FILE,
+        figure,
+        expected: `${old.expected} = ${old.actual} (${old.ok ? 'ok' : 'failed'})`,
+        actual: `${now.expected} = ${now.actual} (${now.ok ? 'ok' : 'failed'})`,
+        message: `${now.description}: the re-run gives other figures`,
+      })
     else mismatches.push({file: MANIFEST_FILE, figure, expected: now.expected, actual: now.actual, message: `${now.description}: does not reconcile`})
   }
 }
@@ -407,7 +511,13 @@ async function compareDerived(path: string, bundled: Buffer, derived: Buffer, ch
     const differing = [...new Set([...before.keys(), ...after.keys()])].filter((key) => before.get(key) !== after.get(key))
     checks.push({kind: 'derived', name: path, ok: differing.length === 0, expected: 'cells', actual: 'cells'})
     for (const key of differing.slice(0, 20)) {
-      mismatches.push({file: path, figure: key, expected: before.get(key), actual: after.get(key), message: 'the cell differs from the workbook re-derived from the bundled inputs'})
+      mismatches.push({
+        file: path,
+        figure: key,
+        expected: before.get(key),
+        actual: after.get(key),
+        message: 'the cell differs from the workbook re-derived from the bundled inputs',
+      })
     }
     if (differing.length > 20) mismatches.push({file: path, message: `… and ${differing.length - 20} more cells differ`})
     return
@@ -415,7 +525,13 @@ async function compareDerived(path: string, bundled: Buffer, derived: Buffer, ch
   checks.push({kind: 'derived', name: path, ok: false, expected: 'bytes', actual: 'bytes'})
   if (/\.(html|md|csv|json)$/.test(path)) {
     const difference = firstDifference(bundled.toString('utf8'), derived.toString('utf8'))
-    mismatches.push({file: path, figure: `line ${difference.line}`, expected: difference.expected, actual: difference.actual, message: 'differs from the report re-derived from the bundled inputs'})
+    mismatches.push({
+      file: path,
+      figure: `line ${difference.line}`,
+      expected: difference.expected,
+      actual: difference.actual,
+      message: 'differs from the report re-derived from the bundled inputs',
+    })
   } else {
     mismatches.push({file: path, message: 'differs from the report re-derived from the bundled inputs'})
   }
@@ -428,11 +544,26 @@ async function compareDerived(path: string, bundled: Buffer, derived: Buffer, ch
  * re-derive its bytes; under another version the verification fails, naming
  * the version that can.
  */
-async function rederive(folder: string, manifest: Manifest, store: Store, views: EstimateViews, checks: VerifyCheck[], mismatches: Mismatch[], proved: string[], options: VerifyOptions): Promise<void> {
+async function rederive(
+  folder: string,
+  manifest: Manifest,
+  store: Store,
+  views: EstimateViews,
+  checks: VerifyCheck[],
+  mismatches: Mismatch[],
+  proved: string[],
+  options: VerifyOptions,
+): Promise<void> {
   if (options.kasumi !== undefined && options.kasumi !== manifest.kasumi) {
     // Not a note: a forger could otherwise name another version to skip the re-derivation.
     checks.push({kind: 'derived', name: 'report', ok: false, expected: manifest.kasumi, actual: options.kasumi})
-    mismatches.push({file: MANIFEST_FILE, figure: 'kasumi', expected: manifest.kasumi, actual: options.kasumi, message: `the report can be re-derived byte for byte only by the kasumi version that made the bundle: verify it with that version (npx kasumi@${manifest.kasumi} audit verify)`})
+    mismatches.push({
+      file: MANIFEST_FILE,
+      figure: 'kasumi',
+      expected: manifest.kasumi,
+      actual: options.kasumi,
+      message: `the report can be re-derived byte for byte only by the kasumi version that made the bundle: verify it with that version (npx kasumi@${manifest.kasumi} audit verify)`,
+    })
     return
   }
   const lang = manifest.report?.lang as Lang
@@ -442,15 +573,32 @@ async function rederive(folder: string, manifest: Manifest, store: Store, views:
     formats = formatsOf(Array.isArray(manifest.report?.formats) ? manifest.report.formats.map(String) : [])
   } catch (error) {
     checks.push({kind: 'derived', name: 'report', ok: false})
-    mismatches.push({file: MANIFEST_FILE, figure: 'report', message: `the recorded report settings are not ones kasumi makes: ${(error as Error).message}`})
+    mismatches.push({
+      file: MANIFEST_FILE,
+      figure: 'report',
+      message: `the recorded report settings are not ones kasumi makes: ${(error as Error).message}`,
+    })
     return
   }
   const before = mismatches.length
   const document = await estimateDocument(store, views, lang)
-  const rendered: RenderedFile[] = await renderBundleReport(document, {formats, kasumi: manifest.kasumi, createdAt: manifest.createdAt, command: manifest.command, inputs: manifest.inputs})
-  const derived = new Map<string, Buffer>(rendered.map((file) => [`${REPORT_DIR}/${file.path}`, Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content)]))
+  const rendered: RenderedFile[] = await renderBundleReport(document, {
+    formats,
+    kasumi: manifest.kasumi,
+    createdAt: manifest.createdAt,
+    command: manifest.command,
+    inputs: manifest.inputs,
+  })
+  const derived = new Map<string, Buffer>(
+    rendered.map((file) => [`${REPORT_DIR}/${file.path}`, Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content)]),
+  )
   // The marker lists every file the export wrote: the inputs, the outputs, the manifest and, when signed, its signature.
-  const written = [...manifest.inputs.map((input) => input.path), ...manifest.outputs.map((output) => output.path), MANIFEST_FILE, ...(existsSync(join(folder, SIGNATURE_FILE)) ? [SIGNATURE_FILE] : [])]
+  const written = [
+    ...manifest.inputs.map((input) => input.path),
+    ...manifest.outputs.map((output) => output.path),
+    MANIFEST_FILE,
+    ...(existsSync(join(folder, SIGNATURE_FILE)) ? [SIGNATURE_FILE] : []),
+  ]
   derived.set(OUTPUT_MARKER, Buffer.from(markerContent('audit-bundle', manifest.kasumi, manifest.createdAt, written)))
   const recorded = new Set(manifest.outputs.map((output) => output.path))
   for (const path of recorded) {
@@ -477,6 +625,8 @@ async function rederive(folder: string, manifest: Manifest, store: Store, views:
   }
   if (mismatches.length === before) {
     const byCells = checks.filter((check) => check.kind === 'derived' && check.actual === 'cells').length
-    proved.push(`the report re-derived from the bundled inputs (kasumi ${manifest.kasumi}, ${manifest.createdAt}) is identical to the bundled one: ${derived.size - byCells} files byte for byte${byCells ? `, ${byCells} workbook${byCells === 1 ? '' : 's'} cell by cell` : ''}`)
+    proved.push(
+      `the report re-derived from the bundled inputs (kasumi ${manifest.kasumi}, ${manifest.createdAt}) is identical to the bundled one: ${derived.size - byCells} files byte for byte${byCells ? `, ${byCells} workbook${byCells === 1 ? '' : 's'} cell by cell` : ''}`,
+    )
   }
 }

@@ -128,13 +128,26 @@ interface Resolver {
   label(ministry: string | null, area: string | null): string
 }
 
-function buildResolver(file: string, table: ActualsTable, options: ActualsComparisonOptions, requireRegister: boolean, issues: InputIssue[]): Resolver {
+function buildResolver(
+  file: string,
+  table: ActualsTable,
+  options: ActualsComparisonOptions,
+  requireRegister: boolean,
+  issues: InputIssue[],
+): Resolver {
   const index = new MinistryIndex(options.ministries)
   const areaByKey = new Map(options.areas.filter((area) => area !== '').map((area) => [matchKey(area), area]))
   const nameOf = new Map(options.ministries.map((ministry) => [ministry.code, ministry.nameJa ?? ministry.nameZh]))
 
-  const check = (column: 'ministry' | 'area', find: (raw: string) => string | undefined, suggest: (raw: string) => string | undefined, known: string) => {
-    const values = table.rows.map((row) => ({line: row.line, raw: column === 'ministry' ? row.ministry : row.area})).filter((entry): entry is {line: number; raw: string} => entry.raw !== null)
+  const check = (
+    column: 'ministry' | 'area',
+    find: (raw: string) => string | undefined,
+    suggest: (raw: string) => string | undefined,
+    known: string,
+  ) => {
+    const values = table.rows
+      .map((row) => ({line: row.line, raw: column === 'ministry' ? row.ministry : row.area}))
+      .filter((entry): entry is {line: number; raw: string} => entry.raw !== null)
     const unknown = values.filter((entry) => find(entry.raw) === undefined)
     const external = !requireRegister && unknown.length === values.length && values.length > 0
     if (external || unknown.length === 0) return external
@@ -147,28 +160,49 @@ function buildResolver(file: string, table: ActualsTable, options: ActualsCompar
         column: column === 'ministry' ? 'ministry' : 'business_area',
         value: entry.raw,
         message: column === 'ministry' ? 'kasumi does not know this ministry' : 'no system of the register has this business area',
-        hint: requireRegister && unknown.length === values.length
-          ? `planned figures from the estimate need the register's ${column === 'ministry' ? 'ministries' : 'business areas'}; give a planned column instead, or use ${known}`
-          : suggestion ? `did you mean ${suggestion}?` : `unknown here: ${distinct.slice(0, 8).join(', ')}${distinct.length > 8 ? ' …' : ''}; known: ${known}`,
+        hint:
+          requireRegister && unknown.length === values.length
+            ? `planned figures from the estimate need the register's ${column === 'ministry' ? 'ministries' : 'business areas'}; give a planned column instead, or use ${known}`
+            : suggestion
+              ? `did you mean ${suggestion}?`
+              : `unknown here: ${distinct.slice(0, 8).join(', ')}${distinct.length > 8 ? ' …' : ''}; known: ${known}`,
       })
     }
     return false
   }
   const codes = options.ministries.map((ministry) => ministry.code)
-  const externalMinistries = table.columns.has('ministry') ? check('ministry', (raw) => index.find(raw)?.code, (raw) => index.suggest(raw), `${codes.slice(0, 12).join(', ')}${codes.length > 12 ? ' …' : ''} (kasumi inventory list --kind ministries)`) : false
-  const externalAreas = table.columns.has('area') ? check('area', (raw) => areaByKey.get(matchKey(raw)), (raw) => closest(raw, areaByKey.values()), 'the business areas of kasumi inventory summary') : false
+  const externalMinistries = table.columns.has('ministry')
+    ? check(
+        'ministry',
+        (raw) => index.find(raw)?.code,
+        (raw) => index.suggest(raw),
+        `${codes.slice(0, 12).join(', ')}${codes.length > 12 ? ' …' : ''} (kasumi inventory list --kind ministries)`,
+      )
+    : false
+  const externalAreas = table.columns.has('area')
+    ? check(
+        'area',
+        (raw) => areaByKey.get(matchKey(raw)),
+        (raw) => closest(raw, areaByKey.values()),
+        'the business areas of kasumi inventory summary',
+      )
+    : false
   const matching = externalMinistries || externalAreas ? 'external' : 'register'
   return {
     matching,
-    ministry: (raw) => (externalMinistries ? raw.trim() : index.find(raw)?.code ?? raw),
-    area: (raw) => (externalAreas ? raw.trim() : areaByKey.get(matchKey(raw)) ?? raw),
-    label: (ministry, area) => [ministry === null ? null : externalMinistries ? ministry : nameOf.get(ministry) ?? ministry, area].filter((part) => part !== null).join(' / '),
+    ministry: (raw) => (externalMinistries ? raw.trim() : (index.find(raw)?.code ?? raw)),
+    area: (raw) => (externalAreas ? raw.trim() : (areaByKey.get(matchKey(raw)) ?? raw)),
+    label: (ministry, area) =>
+      [ministry === null ? null : externalMinistries ? ministry : (nameOf.get(ministry) ?? ministry), area]
+        .filter((part) => part !== null)
+        .join(' / '),
   }
 }
 
 /* ---------- computing ---------- */
 
-const ratioText = (numerator: Dec, denominator: Dec) => numerator.dividedBy(denominator).toDecimalPlaces(ACHIEVEMENT_DECIMALS, Dec.ROUND_HALF_UP).toFixed(ACHIEVEMENT_DECIMALS)
+const ratioText = (numerator: Dec, denominator: Dec) =>
+  numerator.dividedBy(denominator).toDecimalPlaces(ACHIEVEMENT_DECIMALS, Dec.ROUND_HALF_UP).toFixed(ACHIEVEMENT_DECIMALS)
 
 function summary(planned: Dec, achieved: Dec, threshold: Dec): ActualsSummary {
   const positive = planned.greaterThan(0)
@@ -210,7 +244,14 @@ function keyRows(file: string, table: ActualsTable, resolver: Resolver, issues: 
     const seenKey = `${resolver.matching === 'external' ? matchKey(key) : key}\u0000${row.fiscalYear}`
     const previous = seen.get(seenKey)
     if (previous !== undefined) {
-      issues.push({file, line: row.line, column: 'fiscal_year', value: String(row.fiscalYear), message: `a second row for ${resolver.label(ministry, area)} in FY${row.fiscalYear} (line ${previous} has it too)`, hint: 'give one row per ministry (or area) and fiscal year; add the figures up if they are parts'})
+      issues.push({
+        file,
+        line: row.line,
+        column: 'fiscal_year',
+        value: String(row.fiscalYear),
+        message: `a second row for ${resolver.label(ministry, area)} in FY${row.fiscalYear} (line ${previous} has it too)`,
+        hint: 'give one row per ministry (or area) and fiscal year; add the figures up if they are parts',
+      })
     } else {
       seen.set(seenKey, row.line)
     }
@@ -219,7 +260,14 @@ function keyRows(file: string, table: ActualsTable, resolver: Resolver, issues: 
 }
 
 /** One currency, or all convertible with rates; the issues name the rows that are not. */
-function checkCurrencies(file: string, keyed: readonly KeyedActual[], reporting: string, plannedSource: 'file' | 'estimate', options: ActualsComparisonOptions, issues: InputIssue[]): void {
+function checkCurrencies(
+  file: string,
+  keyed: readonly KeyedActual[],
+  reporting: string,
+  plannedSource: 'file' | 'estimate',
+  options: ActualsComparisonOptions,
+  issues: InputIssue[],
+): void {
   const currencies = new Map<string, number[]>()
   for (const row of keyed) currencies.set(row.currency, [...(currencies.get(row.currency) ?? []), row.line])
   if (currencies.size <= 1 && currencies.has(reporting)) return
@@ -227,12 +275,29 @@ function checkCurrencies(file: string, keyed: readonly KeyedActual[], reporting:
   const described = [...currencies].map(([currency, list]) => `${currency} (${lines(list)})`).join(', ')
   if (!options.rates) {
     const other = keyed.find((row) => row.currency !== reporting)!
-    issues.push({file, line: other.line, column: 'currency', value: other.currency, message: plannedSource === 'estimate' && currencies.size === 1 ? `the actuals count ${other.currency}, the estimate's plan counts ${reporting}` : `mixed currencies without exchange rates: ${described}`, hint: 'give every figure in one currency, or pass --rates FILE (fiscal_year, currency, rate) to convert'})
+    issues.push({
+      file,
+      line: other.line,
+      column: 'currency',
+      value: other.currency,
+      message:
+        plannedSource === 'estimate' && currencies.size === 1
+          ? `the actuals count ${other.currency}, the estimate's plan counts ${reporting}`
+          : `mixed currencies without exchange rates: ${described}`,
+      hint: 'give every figure in one currency, or pass --rates FILE (fiscal_year, currency, rate) to convert',
+    })
     return
   }
   for (const row of keyed) {
     if (row.currency !== reporting && !options.rates.rates.has(rateKey(row.currency, row.fiscalYear))) {
-      issues.push({file, line: row.line, column: 'currency', value: row.currency, message: `no exchange rate from ${row.currency} to ${reporting} for FY${row.fiscalYear}`, hint: `add it to ${options.rates.file}`})
+      issues.push({
+        file,
+        line: row.line,
+        column: 'currency',
+        value: row.currency,
+        message: `no exchange rate from ${row.currency} to ${reporting} for FY${row.fiscalYear}`,
+        hint: `add it to ${options.rates.file}`,
+      })
     }
   }
 }
@@ -242,7 +307,8 @@ function sortRows(keyed: KeyedActual[], resolver: Resolver, ministries: readonly
   const order = new Map(ministries.map((ministry, position) => [ministry.code, position]))
   const firstSeen = new Map<string, number>()
   keyed.forEach((row, position) => firstSeen.has(row.key) || firstSeen.set(row.key, position))
-  const rank = (row: KeyedActual) => (resolver.matching === 'register' && row.ministry !== null ? order.get(row.ministry) ?? Number.MAX_SAFE_INTEGER : firstSeen.get(row.key)!)
+  const rank = (row: KeyedActual) =>
+    resolver.matching === 'register' && row.ministry !== null ? (order.get(row.ministry) ?? Number.MAX_SAFE_INTEGER) : firstSeen.get(row.key)!
   keyed.sort((a, b) => rank(a) - rank(b) || firstSeen.get(a.key)! - firstSeen.get(b.key)! || a.fiscalYear - b.fiscalYear)
 }
 
@@ -272,12 +338,14 @@ function compareRows(keyed: readonly KeyedActual[], context: RowContext): Actual
     if (plannedSource === 'estimate') {
       planned = options.plan!.planned(level, row.ministry, row.area, row.fiscalYear) ?? null
       plannedHours = options.plan!.plannedHours(level, row.ministry, row.area, row.fiscalYear) ?? null
-      if (planned === null) achievementNote = `the estimate has no plan for FY${row.fiscalYear} (horizon FY${options.plan!.years[0]}–FY${options.plan!.years.at(-1)})`
+      if (planned === null)
+        achievementNote = `the estimate has no plan for FY${row.fiscalYear} (horizon FY${options.plan!.years[0]}–FY${options.plan!.years.at(-1)})`
     }
     const achieved = convert(row, row.achieved)
     if (planned === null && !achievementNote) achievementNote = 'no planned figure'
     else if (achieved === null && !achievementNote) achievementNote = 'no achieved figure'
-    else if (planned !== null && !planned.greaterThan(0)) achievementNote = planned.isZero() ? 'planned is 0' : 'planned is a cost increase (negative), not a saving'
+    else if (planned !== null && !planned.greaterThan(0))
+      achievementNote = planned.isZero() ? 'planned is 0' : 'planned is a cost increase (negative), not a saving'
     const both = planned !== null && achieved !== null
     const total = running.get(row.key) ?? {planned: new Dec(0), achieved: new Dec(0)}
     if (both) {
@@ -305,7 +373,8 @@ function compareRows(keyed: readonly KeyedActual[], context: RowContext): Actual
       cumulativeAchievement: total.planned.greaterThan(0) ? ratioText(total.achieved, total.planned) : null,
       plannedHours: plannedHours === null ? null : canonical(plannedHours),
       achievedHours: row.achievedHours === null ? null : canonical(row.achievedHours),
-      hoursAchievement: plannedHours !== null && row.achievedHours !== null && plannedHours.greaterThan(0) ? ratioText(row.achievedHours, plannedHours) : null,
+      hoursAchievement:
+        plannedHours !== null && row.achievedHours !== null && plannedHours.greaterThan(0) ? ratioText(row.achievedHours, plannedHours) : null,
       shortfall: both && planned!.greaterThan(0) && achieved!.lessThan(threshold.times(planned!)),
       note: row.note,
     })
@@ -316,7 +385,8 @@ function compareRows(keyed: readonly KeyedActual[], context: RowContext): Actual
 /** Totals by year (with cumulative figures), by key and overall; they count the rows that have both a planned and an achieved figure. */
 function totals(rows: readonly ActualsRow[], threshold: Dec): Pick<ActualsResult, 'byYear' | 'byKey' | 'total'> {
   const paired = rows.filter((row) => row.planned !== null && row.achieved !== null)
-  const add = (list: readonly ActualsRow[], pick: (row: ActualsRow) => string | null) => list.reduce((sum, row) => sum.plus(pick(row) ?? 0), new Dec(0))
+  const add = (list: readonly ActualsRow[], pick: (row: ActualsRow) => string | null) =>
+    list.reduce((sum, row) => sum.plus(pick(row) ?? 0), new Dec(0))
   const years = [...new Set(rows.map((row) => row.fiscalYear))].sort((a, b) => a - b)
   let cumulativePlanned = new Dec(0)
   let cumulativeAchieved = new Dec(0)
@@ -337,21 +407,44 @@ function totals(rows: readonly ActualsRow[], threshold: Dec): Pick<ActualsResult
   const keys = [...new Set(rows.map((row) => row.key))]
   const byKey = keys.map((key) => {
     const list = paired.filter((row) => row.key === key)
-    return {key, label: rows.find((row) => row.key === key)!.label, years: rows.filter((row) => row.key === key).map((row) => row.fiscalYear), ...summary(add(list, (row) => row.planned), add(list, (row) => row.achieved), threshold)}
+    return {
+      key,
+      label: rows.find((row) => row.key === key)!.label,
+      years: rows.filter((row) => row.key === key).map((row) => row.fiscalYear),
+      ...summary(
+        add(list, (row) => row.planned),
+        add(list, (row) => row.achieved),
+        threshold,
+      ),
+    }
   })
-  return {byYear, byKey, total: summary(add(paired, (row) => row.planned), add(paired, (row) => row.achieved), threshold)}
+  return {
+    byYear,
+    byKey,
+    total: summary(
+      add(paired, (row) => row.planned),
+      add(paired, (row) => row.achieved),
+      threshold,
+    ),
+  }
 }
 
-function actualsNotes(threshold: Dec, plannedSource: 'file' | 'estimate', level: ActualsLevel, matching: 'register' | 'external', plan: EstimatePlan | undefined): string[] {
+function actualsNotes(
+  threshold: Dec,
+  plannedSource: 'file' | 'estimate',
+  level: ActualsLevel,
+  matching: 'register' | 'external',
+  plan: EstimatePlan | undefined,
+): string[] {
   return [
     `Achievement rate = achieved ÷ planned, rounded half-up to ${ACHIEVEMENT_DECIMALS} decimals; n/a when planned is 0 or negative, or a figure is missing. Variance = achieved − planned, exact.`,
     'Cumulative figures and totals add the years (rows) that have both a planned and an achieved figure, so that like is compared with like.',
     `A shortfall is a row whose achieved saving is below ${canonical(threshold)} × planned (exact comparison, before rounding).`,
     plannedSource === 'estimate'
       ? `Planned figures are the estimate's cash-releasing savings by ${level === 'area' ? 'business area' : level === 'ministry' ? 'ministry' : 'ministry and business area'} and fiscal year (scenario ${plan!.scenario}), in ${plan!.currency}.`
-      : 'Planned figures are the file\'s.',
+      : "Planned figures are the file's.",
     matching === 'external'
-      ? 'None of the file\'s agencies (or areas) is in the register, so the file is read on its own: agencies as written, not matched to ministries.'
+      ? "None of the file's agencies (or areas) is in the register, so the file is read on its own: agencies as written, not matched to ministries."
       : 'Agencies (ministries) and areas are matched to the register.',
   ]
 }
@@ -371,31 +464,40 @@ export function compareActuals(table: ActualsTable, options: ActualsComparisonOp
   const warnings = [...table.warnings]
   const issues: InputIssue[] = []
   const resolver = buildResolver(file, table, options, plannedSource === 'estimate', issues)
-  const level: ActualsLevel = table.columns.has('ministry') && table.columns.has('area') ? 'ministry-area' : table.columns.has('ministry') ? 'ministry' : 'area'
+  const level: ActualsLevel =
+    table.columns.has('ministry') && table.columns.has('area') ? 'ministry-area' : table.columns.has('ministry') ? 'ministry' : 'area'
   const keyed = keyRows(file, table, resolver, issues)
-  const reporting = options.plan && plannedSource === 'estimate' ? options.plan.currency : options.rates?.currency ?? keyed[0].currency
+  const reporting = options.plan && plannedSource === 'estimate' ? options.plan.currency : (options.rates?.currency ?? keyed[0].currency)
   checkCurrencies(file, keyed, reporting, plannedSource, options, issues)
   if (issues.length > 0) {
     issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
     const cap = options.maxIssues ?? 100
-    throw new InvalidInputError(`${basename(file)}: ${issues.length} problem${issues.length === 1 ? '' : 's'} found`, issues.slice(0, cap), {totalIssues: issues.length})
+    throw new InvalidInputError(`${basename(file)}: ${issues.length} problem${issues.length === 1 ? '' : 's'} found`, issues.slice(0, cap), {
+      totalIssues: issues.length,
+    })
   }
   sortRows(keyed, resolver, options.ministries)
   const rows = compareRows(keyed, {reporting, plannedSource, level, threshold, resolver, options})
   const moneyUnit = table.units.get('achieved') ?? table.units.get('planned')
-  if (plannedSource === 'estimate' && table.columns.has('planned')) warnings.push({file, message: 'the planned column is used; --scenario is not', severity: 'warning'})
+  if (plannedSource === 'estimate' && table.columns.has('planned'))
+    warnings.push({file, message: 'the planned column is used; --scenario is not', severity: 'warning'})
   return {
     file,
     format: table.format,
     level,
     matching: resolver.matching,
     currency: reporting,
-    unit: moneyUnit && (moneyUnit.currency === undefined || moneyUnit.currency === reporting) ? {factor: moneyUnit.factor, label: moneyUnit.label} : {factor: 1, label: reporting},
+    unit:
+      moneyUnit && (moneyUnit.currency === undefined || moneyUnit.currency === reporting)
+        ? {factor: moneyUnit.factor, label: moneyUnit.label}
+        : {factor: 1, label: reporting},
     plannedSource,
     threshold: canonical(threshold),
     rows,
     ...totals(rows, threshold),
-    shortfalls: rows.filter((row) => row.shortfall).map((row) => ({key: row.key, label: row.label, fiscalYear: row.fiscalYear, achievement: row.achievement!})),
+    shortfalls: rows
+      .filter((row) => row.shortfall)
+      .map((row) => ({key: row.key, label: row.label, fiscalYear: row.fiscalYear, achievement: row.achievement!})),
     warnings,
     notes: actualsNotes(threshold, plannedSource, level, resolver.matching, options.plan),
   }

@@ -52,7 +52,8 @@ export const KPI_DEFINITIONS = [
     better: 'none',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Recurring cost of the base year of the scenario, summed over the systems of the group, in the scenario currency, at the prices of the run-rate year (the last horizon year; equal to the base year when inflation is 0). Planned one-time costs are not part of it.',
+    definition:
+      'Recurring cost of the base year of the scenario, summed over the systems of the group, in the scenario currency, at the prices of the run-rate year (the last horizon year; equal to the base year when inflation is 0). Planned one-time costs are not part of it.',
   },
   {
     id: 'savings',
@@ -62,7 +63,8 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Cash-releasing savings of the estimate in the last horizon year, when every measure has reached its full ramp. Cost avoidance and non-cash benefits are not savings.',
+    definition:
+      'Cash-releasing savings of the estimate in the last horizon year, when every measure has reached its full ramp. Cost avoidance and non-cash benefits are not savings.',
   },
   {
     id: 'savings-ratio',
@@ -92,7 +94,8 @@ export const KPI_DEFINITIONS = [
     better: 'lower',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Baseline run-rate ÷ users, both over the systems in the baseline that record users (register field users). n/a when no system records users.',
+    definition:
+      'Baseline run-rate ÷ users, both over the systems in the baseline that record users (register field users). n/a when no system records users.',
   },
   {
     id: 'hours-per-system',
@@ -102,7 +105,8 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Processing hours saved per year at full run-rate (業務処理時間削減) ÷ number of systems in the baseline. n/a when no system records annual_hours.',
+    definition:
+      'Processing hours saved per year at full run-rate (業務処理時間削減) ÷ number of systems in the baseline. n/a when no system records annual_hours.',
   },
   {
     id: 'hours-per-user',
@@ -112,7 +116,8 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Processing hours saved per year at full run-rate ÷ users (of the systems that record users). n/a when no system records users or annual_hours.',
+    definition:
+      'Processing hours saved per year at full run-rate ÷ users (of the systems that record users). n/a when no system records users or annual_hours.',
   },
   {
     id: 'hours-ratio',
@@ -122,7 +127,8 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Processing hours saved per year at full run-rate ÷ annual processing hours before (register field annual_hours). n/a when no system records annual_hours.',
+    definition:
+      'Processing hours saved per year at full run-rate ÷ annual processing hours before (register field annual_hours). n/a when no system records annual_hours.',
   },
   {
     id: 'fte',
@@ -132,7 +138,8 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Processing hours saved per year at full run-rate ÷ the scenario\'s hours per full-time equivalent (hoursPerFte), as the estimate reports it. n/a when no system records annual_hours.',
+    definition:
+      "Processing hours saved per year at full run-rate ÷ the scenario's hours per full-time equivalent (hoursPerFte), as the estimate reports it. n/a when no system records annual_hours.",
   },
   {
     id: 'onetime-per-saving',
@@ -142,7 +149,8 @@ export const KPI_DEFINITIONS = [
     better: 'lower',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'One-time costs over the whole horizon ÷ savings at full run-rate: a simple, undiscounted payback in years of full run-rate. n/a when the run-rate saving is 0 or negative.',
+    definition:
+      'One-time costs over the whole horizon ÷ savings at full run-rate: a simple, undiscounted payback in years of full run-rate. n/a when the run-rate saving is 0 or negative.',
   },
   {
     id: 'payback',
@@ -152,7 +160,8 @@ export const KPI_DEFINITIONS = [
     better: 'lower',
     needs: 'estimate',
     source: 'kasumi',
-    definition: 'Fiscal years from the first year in which the group\'s net (savings + avoidance − one-time costs) is not 0 to its payback year, both counted (paying back in the first year is 1): the payback year is the first from which the cumulative net stays at or above 0 to the end of the horizon, as the estimate defines it. n/a when the group does not pay back within the horizon.',
+    definition:
+      "Fiscal years from the first year in which the group's net (savings + avoidance − one-time costs) is not 0 to its payback year, both counted (paying back in the first year is 1): the payback year is the first from which the cumulative net stays at or above 0 to the end of the horizon, as the estimate defines it. n/a when the group does not pay back within the horizon.",
   },
   {
     id: 'virtualisation',
@@ -162,7 +171,8 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'register',
     source: 'US DCOI, OMB M-16-19 (virtualization: OS instances ÷ physical servers; target ≥ 4)',
-    definition: 'OS instances ÷ physical servers (register fields os_instances and physical_servers, summed over the systems in the baseline that record both). n/a when no system records OS instances, or when they record no physical server.',
+    definition:
+      'OS instances ÷ physical servers (register fields os_instances and physical_servers, summed over the systems in the baseline that record both). n/a when no system records OS instances, or when they record no physical server.',
   },
   {
     id: 'utilisation',
@@ -172,7 +182,8 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'register',
     source: 'US DCOI, OMB M-16-19 (server utilization; target ≥ 65 %)',
-    definition: 'Average utilisation of the physical servers: Σ(utilisation_pct × physical_servers) ÷ Σ physical_servers over the systems in the baseline that record both. The register holds one average per system, not the per-server monitoring DCOI asks for. n/a when no system records both.',
+    definition:
+      'Average utilisation of the physical servers: Σ(utilisation_pct × physical_servers) ÷ Σ physical_servers over the systems in the baseline that record both. The register holds one average per system, not the per-server monitoring DCOI asks for. n/a when no system records both.',
   },
   {
     id: 'underutilised-servers',
@@ -192,7 +203,8 @@ export const KPI_DEFINITIONS = [
     better: 'lower',
     needs: 'register',
     source: 'kasumi (underutilised servers ÷ servers with known utilisation, so that groups of different size compare)',
-    definition: 'Underutilised servers ÷ physical servers of the systems that record utilisation. n/a when no system records utilisation and servers.',
+    definition:
+      'Underutilised servers ÷ physical servers of the systems that record utilisation. n/a when no system records utilisation and servers.',
   },
   {
     id: 'energy-metering',
@@ -222,7 +234,8 @@ export const KPI_DEFINITIONS = [
     better: 'higher',
     needs: 'register',
     source: 'US DCOI, OMB M-19-19 (availability = 1 − downtime ÷ planned hours of availability)',
-    definition: '1 − unplanned downtime hours ÷ planned hours of availability. The register records neither (its annual_hours are processing hours, not planned availability), so this is always n/a.',
+    definition:
+      '1 − unplanned downtime hours ÷ planned hours of availability. The register records neither (its annual_hours are processing hours, not planned availability), so this is always n/a.',
   },
 ] as const satisfies readonly KpiDefinition[]
 
@@ -317,14 +330,37 @@ export function groupKey(system: SystemInput, by: BenchDimension): string {
  * (`system` needs a ledger evaluated with keepSystems). One pass over the
  * systems; integers only.
  */
-export function aggregate(systems: readonly SystemInput[], ledger: Ledger | undefined, by: BenchDimension, options: AggregateOptions = {}): Map<string, GroupTotals> {
+export function aggregate(
+  systems: readonly SystemInput[],
+  ledger: Ledger | undefined,
+  by: BenchDimension,
+  options: AggregateOptions = {},
+): Map<string, GroupTotals> {
   const factor = options.runRateFactor ?? ONE
   const groups = new Map<string, GroupTotals>()
   for (const system of systems) {
     const key = groupKey(system, by)
     let group = groups.get(key)
     if (!group) {
-      group = {key, registered: 0, systems: 0, users: 0, systemsWithUsers: 0, baselineWithUsers: 0, systemsWithHours: 0, physicalServers: 0, osInstances: 0, serversWithOs: 0, systemsWithOs: 0, serversWithUtilisation: 0, utilisationWeighted: 0, utilisationExtra: null, underutilisedServers: 0, baseline: 0, estimate: null}
+      group = {
+        key,
+        registered: 0,
+        systems: 0,
+        users: 0,
+        systemsWithUsers: 0,
+        baselineWithUsers: 0,
+        systemsWithHours: 0,
+        physicalServers: 0,
+        osInstances: 0,
+        serversWithOs: 0,
+        systemsWithOs: 0,
+        serversWithUtilisation: 0,
+        utilisationWeighted: 0,
+        utilisationExtra: null,
+        underutilisedServers: 0,
+        baseline: 0,
+        estimate: null,
+      }
       groups.set(key, group)
     }
     group.registered++
@@ -373,7 +409,13 @@ export function aggregate(systems: readonly SystemInput[], ledger: Ledger | unde
         nets.push(cell(cells, y, M.savings) + cell(cells, y, M.avoidance) - cell(cells, y, M.oneTime))
       }
       const last = Y - 1
-      group.estimate = {savings: cell(cells, last, M.savings), oneTime, centiHoursSaved: cell(cells, last, M.centiHoursSaved), centiHoursBefore: cell(cells, last, M.centiHoursBefore), nets}
+      group.estimate = {
+        savings: cell(cells, last, M.savings),
+        oneTime,
+        centiHoursSaved: cell(cells, last, M.centiHoursSaved),
+        centiHoursBefore: cell(cells, last, M.centiHoursBefore),
+        nets,
+      }
     }
   }
   return groups
@@ -460,16 +502,48 @@ export function kpiScaled(id: KpiId, group: GroupTotals, context: KpiContext, ft
     case 'cost-per-system':
       return !context.hasEstimate ? NO_ESTIMATE : group.systems === 0 ? NO_BASELINE : scaledQuotient(group.baseline, minor * group.systems, d)
     case 'cost-per-user':
-      return !context.hasEstimate ? NO_ESTIMATE : group.systems === 0 ? NO_BASELINE : group.systemsWithUsers === 0 ? NO_USERS : group.users === 0 ? ZERO_USERS : scaledQuotient(group.baselineWithUsers, minor * group.users, d)
+      return !context.hasEstimate
+        ? NO_ESTIMATE
+        : group.systems === 0
+          ? NO_BASELINE
+          : group.systemsWithUsers === 0
+            ? NO_USERS
+            : group.users === 0
+              ? ZERO_USERS
+              : scaledQuotient(group.baselineWithUsers, minor * group.users, d)
     case 'hours-per-system':
-      return needsEstimate ?? (group.systems === 0 ? NO_BASELINE : group.systemsWithHours === 0 ? NO_HOURS : scaledQuotient(estimate!.centiHoursSaved, 100 * group.systems, d))
+      return (
+        needsEstimate ??
+        (group.systems === 0
+          ? NO_BASELINE
+          : group.systemsWithHours === 0
+            ? NO_HOURS
+            : scaledQuotient(estimate!.centiHoursSaved, 100 * group.systems, d))
+      )
     case 'hours-per-user':
-      return needsEstimate ?? (group.systemsWithHours === 0 ? NO_HOURS : group.systemsWithUsers === 0 ? NO_USERS : group.users === 0 ? ZERO_USERS : scaledQuotient(estimate!.centiHoursSaved, 100 * group.users, d))
+      return (
+        needsEstimate ??
+        (group.systemsWithHours === 0
+          ? NO_HOURS
+          : group.systemsWithUsers === 0
+            ? NO_USERS
+            : group.users === 0
+              ? ZERO_USERS
+              : scaledQuotient(estimate!.centiHoursSaved, 100 * group.users, d))
+      )
     case 'hours-ratio':
-      return needsEstimate ?? (group.systemsWithHours === 0 || estimate!.centiHoursBefore === 0 ? NO_HOURS : scaledQuotient(estimate!.centiHoursSaved, estimate!.centiHoursBefore, d))
+      return (
+        needsEstimate ??
+        (group.systemsWithHours === 0 || estimate!.centiHoursBefore === 0
+          ? NO_HOURS
+          : scaledQuotient(estimate!.centiHoursSaved, estimate!.centiHoursBefore, d))
+      )
     case 'fte':
       // centi-hours ÷ 100 ÷ (num/den) = centi-hours × den ÷ (100 × num)
-      return needsEstimate ?? (fte === null ? NO_ESTIMATE : group.systemsWithHours === 0 ? NO_HOURS : scaledQuotient(estimate!.centiHoursSaved * fte.den, 100 * fte.num, d))
+      return (
+        needsEstimate ??
+        (fte === null ? NO_ESTIMATE : group.systemsWithHours === 0 ? NO_HOURS : scaledQuotient(estimate!.centiHoursSaved * fte.den, 100 * fte.num, d))
+      )
     case 'onetime-per-saving':
       return needsEstimate ?? (estimate!.savings <= 0 ? NO_SAVING : scaledQuotient(estimate!.oneTime, estimate!.savings, d))
     case 'payback': {
@@ -478,7 +552,11 @@ export function kpiScaled(id: KpiId, group: GroupTotals, context: KpiContext, ft
       return years === null ? NO_PAYBACK : years * POWERS[d]
     }
     case 'virtualisation':
-      return group.systemsWithOs === 0 ? NO_OS_INSTANCES : group.serversWithOs === 0 ? NO_SERVERS : scaledQuotient(group.osInstances, group.serversWithOs, d)
+      return group.systemsWithOs === 0
+        ? NO_OS_INSTANCES
+        : group.serversWithOs === 0
+          ? NO_SERVERS
+          : scaledQuotient(group.osInstances, group.serversWithOs, d)
     case 'utilisation':
       if (group.serversWithUtilisation === 0) return NO_UTILISATION
       if (group.utilisationExtra !== null) {

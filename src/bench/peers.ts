@@ -254,7 +254,25 @@ export function peerStatsScaled(values: Float64Array, options: {better: Better; 
   const zLarge = new Map<number, bigint>()
   if (n === 0) {
     excluded.forEach((index, position) => (order[position] = index))
-    return {n, excluded, median: Number.NaN, q1: Number.NaN, q3: Number.NaN, min: Number.NaN, max: Number.NaN, mad: Number.NaN, scaleBasis: 'none', scale: null, threshold, percentile, z, zLarge, outlier, rank, order}
+    return {
+      n,
+      excluded,
+      median: Number.NaN,
+      q1: Number.NaN,
+      q3: Number.NaN,
+      min: Number.NaN,
+      max: Number.NaN,
+      mad: Number.NaN,
+      scaleBasis: 'none',
+      scale: null,
+      threshold,
+      percentile,
+      z,
+      zLarge,
+      outlier,
+      rank,
+      order,
+    }
   }
   const members = new Uint32Array(n)
   let minimum = Number.POSITIVE_INFINITY
@@ -312,7 +330,7 @@ export function peerStatsScaled(values: Float64Array, options: {better: Better; 
   const better = options.better
   // Tie blocks of the ascending order: members [start, end) share a value.
   let position = 0
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     const value = sortedValues[start]
     let end = start + 1
     while (end < n && sortedValues[end] === value) end++
@@ -331,7 +349,7 @@ export function peerStatsScaled(values: Float64Array, options: {better: Better; 
   // League order: ascending for lower-is-better, else the tie blocks from the top, each in input order.
   if (better === 'lower') order.set(ascending)
   else {
-    for (let end = n; end > 0; ) {
+    for (let end = n; end > 0;) {
       let start = end - 1
       while (start > 0 && sortedValues[start - 1] === sortedValues[end - 1]) start--
       for (let k = start; k < end; k++) order[position++] = ascending[k]
@@ -359,7 +377,25 @@ export function peerStatsScaled(values: Float64Array, options: {better: Better; 
     }
   }
   excluded.forEach((index, position) => (order[n + position] = index))
-  return {n, excluded, median: center, q1: quantileNumber(sortedValues, 1), q3: quantileNumber(sortedValues, 3), min: sortedValues[0], max: sortedValues[n - 1], mad: madValue, scaleBasis, scale, threshold, percentile, z, zLarge, outlier, rank, order}
+  return {
+    n,
+    excluded,
+    median: center,
+    q1: quantileNumber(sortedValues, 1),
+    q3: quantileNumber(sortedValues, 3),
+    min: sortedValues[0],
+    max: sortedValues[n - 1],
+    mad: madValue,
+    scaleBasis,
+    scale,
+    threshold,
+    percentile,
+    z,
+    zLarge,
+    outlier,
+    rank,
+    order,
+  }
 }
 
 /** The robust z of a member as an exact decimal string with 4 places, or null. */
@@ -457,7 +493,12 @@ export interface MedianGap {
  * median have no gap. Exact: integers of the minor currency unit and of
  * hundredths of an hour, one rounding (half away from zero) per figure.
  */
-export function atPeerMedian(inputs: readonly MedianGapInput[], medianSavingsRatio: number, medianHoursRatio: number, ratioDecimals: number): {rows: MedianGap[]; moneyGap: number; hoursGap: number} {
+export function atPeerMedian(
+  inputs: readonly MedianGapInput[],
+  medianSavingsRatio: number,
+  medianHoursRatio: number,
+  ratioDecimals: number,
+): {rows: MedianGap[]; moneyGap: number; hoursGap: number} {
   // Medians are multiples of ½ in scaled units, so 2 × median is an integer.
   const den = 2 * 10 ** ratioDecimals
   let moneyTotal = 0

@@ -141,7 +141,9 @@ class UnionFind {
 export function compareWithReference(input: ReferenceComparisonInput): ReferenceComparison {
   const {table} = input
   if (input.currency !== 'JPY') {
-    throw new UsageError(`the ${table.meta.id} reference counts thousand yen; this estimate counts ${input.currency}`, {suggestion: 'compare an estimate whose scenario has currency: JPY'})
+    throw new UsageError(`the ${table.meta.id} reference counts thousand yen; this estimate counts ${input.currency}`, {
+      suggestion: 'compare an estimate whose scenario has currency: JPY',
+    })
   }
   const areaRows = table.rows.filter((row) => row.kind === 'area')
   checkAreaMap(input, areaRows)
@@ -152,7 +154,12 @@ export function compareWithReference(input: ReferenceComparisonInput): Reference
   const unmappedAreas = linked.estimateAreas.filter((area) => !linked.mappedAreas.has(area)).sort((a, b) => a.localeCompare(b, 'ja'))
   const leftOut = byArea.filter((entry) => entry.status === 'reference-only').flatMap((entry) => entry.referenceAreas.map((row) => row.area))
   return {
-    reference: {id: table.meta.id, title: table.meta.title.ja, published: table.meta.published, units: {cost: table.meta.units.cost, hours: table.meta.units.hours}},
+    reference: {
+      id: table.meta.id,
+      title: table.meta.title.ja,
+      published: table.meta.published,
+      units: {cost: table.meta.units.cost, hours: table.meta.units.hours},
+    },
     areaMap: input.mapFile,
     byArea,
     byMinistry,
@@ -166,9 +173,9 @@ export function compareWithReference(input: ReferenceComparisonInput): Reference
 }
 
 const COMPARISON_NOTES: readonly string[] = [
-  'Cost reduction in thousand yen at full run-rate (the estimate\'s optimization-effects view against the table\'s 削減經費（試算）); processing-time reduction in hours per year. Joint-use effects (＊共同利用化的效果) are kept apart from the area figures, as in the table.',
-  'Ratios are estimate ÷ reference, rounded half-up to 4 decimals; n/a where the reference figure is empty or 0 (a negative reference figure is a cost increase, and so is its ratio\'s sign).',
-  'By ministry, a reference row belongs to the ministries it names in parentheses (implementing ministries), else to its lead ministry (負責單位); a row naming several ministries is one joint row, and the estimate\'s effects of those ministries in the same areas are counted with it.',
+  "Cost reduction in thousand yen at full run-rate (the estimate's optimization-effects view against the table's 削減經費（試算）); processing-time reduction in hours per year. Joint-use effects (＊共同利用化的效果) are kept apart from the area figures, as in the table.",
+  "Ratios are estimate ÷ reference, rounded half-up to 4 decimals; n/a where the reference figure is empty or 0 (a negative reference figure is a cost increase, and so is its ratio's sign).",
+  "By ministry, a reference row belongs to the ministries it names in parentheses (implementing ministries), else to its lead ministry (負責單位); a row naming several ministries is one joint row, and the estimate's effects of those ministries in the same areas are counted with it.",
 ]
 
 /** Area rows of the table by their name (as areaKey folds it); a name may head several rows. */
@@ -188,8 +195,18 @@ function checkAreaMap(input: ReferenceComparisonInput, areaRows: readonly Refere
   const issues: InputIssue[] = []
   for (const entry of input.map) {
     if (!byName.has(areaKey(entry.referenceArea))) {
-      const guess = closest(entry.referenceArea, areaRows.map((row) => row.area))
-      issues.push({file: input.mapFile, line: entry.line, column: '1 (reference_area)', value: entry.referenceArea, message: `no area row of ${table.meta.id} is named this`, hint: guess ? `did you mean ${guess}?` : `see kasumi reference show ${table.meta.id}`})
+      const guess = closest(
+        entry.referenceArea,
+        areaRows.map((row) => row.area),
+      )
+      issues.push({
+        file: input.mapFile,
+        line: entry.line,
+        column: '1 (reference_area)',
+        value: entry.referenceArea,
+        message: `no area row of ${table.meta.id} is named this`,
+        hint: guess ? `did you mean ${guess}?` : `see kasumi reference show ${table.meta.id}`,
+      })
     }
   }
   if (issues.length > 0) throw new InvalidInputError(`${input.mapFile}: ${issues.length} problem${issues.length === 1 ? '' : 's'} found`, issues)
@@ -307,7 +324,11 @@ interface MinistryGroup {
  * implementing, else to its lead ministry; the estimate's effects of those
  * ministries in the same areas are counted with it.
  */
-function compareByMinistry(input: ReferenceComparisonInput, areaRows: readonly ReferenceRow[], linked: LinkedAreas): {byMinistry: MinistryComparison[]; unmatched: Map<string, UnmatchedMinistry>} {
+function compareByMinistry(
+  input: ReferenceComparisonInput,
+  areaRows: readonly ReferenceRow[],
+  linked: LinkedAreas,
+): {byMinistry: MinistryComparison[]; unmatched: Map<string, UnmatchedMinistry>} {
   const {table, effects} = input
   const {componentOf} = linked
   const bySeq = new Map(table.rows.map((row) => [row.seq, row]))
@@ -316,7 +337,13 @@ function compareByMinistry(input: ReferenceComparisonInput, areaRows: readonly R
   const unmatched = new Map<string, UnmatchedMinistry>()
   const ownerOf = new Map<number, string[]>()
   for (const row of areaRows) {
-    const names = row.implementingMinistries.length > 0 ? row.implementingMinistries : row.leadMinistry.split(/[‧・;；、]/).map((name) => name.trim()).filter(Boolean)
+    const names =
+      row.implementingMinistries.length > 0
+        ? row.implementingMinistries
+        : row.leadMinistry
+            .split(/[‧・;；、]/)
+            .map((name) => name.trim())
+            .filter(Boolean)
     const codes = names.map((name) => {
       const ministry = index.find(name)
       if (ministry) return ministry.code
@@ -325,7 +352,10 @@ function compareByMinistry(input: ReferenceComparisonInput, areaRows: readonly R
       unmatched.set(name, entry)
       return `?${name}`
     })
-    ownerOf.set(row.seq, [...new Set(codes)].sort((a, b) => (order.get(a) ?? Number.MAX_SAFE_INTEGER) - (order.get(b) ?? Number.MAX_SAFE_INTEGER)))
+    ownerOf.set(
+      row.seq,
+      [...new Set(codes)].sort((a, b) => (order.get(a) ?? Number.MAX_SAFE_INTEGER) - (order.get(b) ?? Number.MAX_SAFE_INTEGER)),
+    )
   }
   const groups = new Map<string, MinistryGroup>()
   const groupOf = (codes: string[]): MinistryGroup => {
@@ -366,7 +396,7 @@ function compareByMinistry(input: ReferenceComparisonInput, areaRows: readonly R
     })
     .map((group) => ({
       codes: group.codes,
-      label: group.codes.map((code) => (code.startsWith('?') ? code.slice(1) : nameOf.get(code) ?? code)).join('・'),
+      label: group.codes.map((code) => (code.startsWith('?') ? code.slice(1) : (nameOf.get(code) ?? code))).join('・'),
       estimate: group.estimate.figures(),
       reference: group.reference.figures(),
       costRatio: ratio(group.estimate.cost, group.reference.cost),

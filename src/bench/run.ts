@@ -66,10 +66,20 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
   let reference: ReferenceComparison | undefined
   if (options.reference) {
     const {loadReferenceTable} = await import('../reference/jp2009.js')
-    const table = options.referenceDir ? await loadReferenceTable(options.reference, options.referenceDir) : await loadReferenceTable(options.reference)
+    const table = options.referenceDir
+      ? await loadReferenceTable(options.reference, options.referenceDir)
+      : await loadReferenceTable(options.reference)
     const mapFile = options.areaMap ?? DEFAULT_AREA_MAP
     const map = await loadAreaMap(mapFile)
-    reference = compareWithReference({effects: run.result.effects, currency: scenario.currency, table, map, mapFile, ministries, registerAreas: new Set(run.systems.map((system) => system.area))})
+    reference = compareWithReference({
+      effects: run.result.effects,
+      currency: scenario.currency,
+      table,
+      map,
+      mapFile,
+      ministries,
+      registerAreas: new Set(run.systems.map((system) => system.area)),
+    })
   }
 
   let actuals: ActualsResult | undefined
@@ -95,9 +105,26 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
   const result: BenchResult = {
     formatVersion: BENCH_FORMAT_VERSION,
     by: options.by,
-    scenario: {name: scenario.name, title: scenario.title, file: scenario.file, baseYear: scenario.baseYear, horizon: scenario.horizon, runRateYear: scenario.horizon[1], currency: scenario.currency},
+    scenario: {
+      name: scenario.name,
+      title: scenario.title,
+      file: scenario.file,
+      baseYear: scenario.baseYear,
+      horizon: scenario.horizon,
+      runRateYear: scenario.horizon[1],
+      currency: scenario.currency,
+    },
     currency: scenario.currency,
-    definitions: KPI_DEFINITIONS.filter((kpi) => kpis.includes(kpi.id)).map((kpi) => ({id: kpi.id, label: kpi.label, unit: kpiUnit(kpi.id, scenario.currency), decimals: kpi.decimals, better: kpi.better, needs: kpi.needs, source: kpi.source, definition: kpi.definition})),
+    definitions: KPI_DEFINITIONS.filter((kpi) => kpis.includes(kpi.id)).map((kpi) => ({
+      id: kpi.id,
+      label: kpi.label,
+      unit: kpiUnit(kpi.id, scenario.currency),
+      decimals: kpi.decimals,
+      better: kpi.better,
+      needs: kpi.needs,
+      source: kpi.source,
+      definition: kpi.definition,
+    })),
     kpis,
     groups: presented.groups,
     peers: presented.peers,
@@ -110,4 +137,3 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
   }
   return {result, warnings}
 }
-

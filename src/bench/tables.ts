@@ -54,7 +54,8 @@ export function leagueTable(result: BenchResult, id: KpiId): TableData {
   const rows = peer.league.map((key) => {
     const group = byKey.get(key)!
     const entry = group.kpis[id]
-    const diff = entry.value === null || peer.median === null ? '' : signed(formatKpi(id, new Dec(entry.value).minus(peer.median).toFixed(), currency))
+    const diff =
+      entry.value === null || peer.median === null ? '' : signed(formatKpi(id, new Dec(entry.value).minus(peer.median).toFixed(), currency))
     return [
       entry.rank === null ? '–' : String(entry.rank),
       groupLabel(group, result.by),
@@ -62,7 +63,7 @@ export function leagueTable(result: BenchResult, id: KpiId): TableData {
       entry.percentile === null ? '' : `P${new Dec(entry.percentile).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)}`,
       diff,
       entry.z ?? '',
-      entry.outlier ? OUTLIER_MARK : entry.value === null ? entry.reason ?? '' : '',
+      entry.outlier ? OUTLIER_MARK : entry.value === null ? (entry.reason ?? '') : '',
     ]
   })
   const definition = kpiDefinition(id)
@@ -71,7 +72,10 @@ export function leagueTable(result: BenchResult, id: KpiId): TableData {
     title: `${definition.label.en} (${displayUnit(id, currency)}) by ${result.by}, ${order}; ${OUTLIER_MARK} = outlier (|z| > ${peer.threshold})`,
     head: ['#', result.by, 'value', 'percentile', 'vs median', 'robust z', ''],
     rows,
-    footer: [['', `peer median (n = ${peer.n})`, formatKpi(id, peer.median, currency), 'P50', '', '', ''], ['', 'Q1 – Q3', peer.q1 === null ? 'n/a' : `${formatKpi(id, peer.q1, currency)} – ${formatKpi(id, peer.q3, currency)}`, '', '', '', '']],
+    footer: [
+      ['', `peer median (n = ${peer.n})`, formatKpi(id, peer.median, currency), 'P50', '', '', ''],
+      ['', 'Q1 – Q3', peer.q1 === null ? 'n/a' : `${formatKpi(id, peer.q1, currency)} – ${formatKpi(id, peer.q3, currency)}`, '', '', '', ''],
+    ],
     align: ['right', 'left', 'right', 'right', 'right', 'right', 'left'],
   }
 }
@@ -85,7 +89,7 @@ export function peerSummaryTable(result: BenchResult): TableData {
   const currency = result.currency
   const rows = result.kpis.map((id) => {
     const peer = result.peers[id]
-    const reason = peer.n === 0 ? result.groups[0]?.kpis[id]?.reason ?? 'n/a' : ''
+    const reason = peer.n === 0 ? (result.groups[0]?.kpis[id]?.reason ?? 'n/a') : ''
     return [
       kpiDefinition(id).label.en,
       displayUnit(id, currency),
@@ -94,7 +98,7 @@ export function peerSummaryTable(result: BenchResult): TableData {
       formatKpi(id, peer.q1, currency),
       formatKpi(id, peer.q3, currency),
       formatKpi(id, peer.iqr, currency),
-      peer.outliers.length === 0 ? (reason || '–') : peer.outliers.join(', '),
+      peer.outliers.length === 0 ? reason || '–' : peer.outliers.join(', '),
     ]
   })
   return {
@@ -112,7 +116,14 @@ export function medianGapTable(result: BenchResult): TableData {
   const thousand = (value: string | null) => (value === null ? 'n/a' : formatAmount(value, {unitFactor: 1000}))
   const hours = (value: string | null) => (value === null ? 'n/a' : formatAmount(value))
   const percent = (value: string | null) => (value === null ? 'n/a' : `${formatAmount(new Dec(value).times(100), {decimals: 2})}%`)
-  const rows = gap.rows.map((row) => [groupLabel(byKey.get(row.key)!, result.by), percent(row.savingsRatio), thousand(row.savingsAtMedian), thousand(row.moneyGap), percent(row.hoursRatio), hours(row.hoursGap)])
+  const rows = gap.rows.map((row) => [
+    groupLabel(byKey.get(row.key)!, result.by),
+    percent(row.savingsRatio),
+    thousand(row.savingsAtMedian),
+    thousand(row.moneyGap),
+    percent(row.hoursRatio),
+    hours(row.hoursGap),
+  ])
   return {
     title: `At the peer median (savings ratio ${percent(gap.savingsRatioMedian)}, hours saved ${percent(gap.hoursRatioMedian)}): what each ${result.by} would add (${thousandsLabel(result.currency)} and hours per year)`,
     head: [result.by, 'savings ratio', 'savings at median', 'gap', 'hours ratio', 'hours gap'],
@@ -129,7 +140,11 @@ const STATUS_TEXT = {matched: '', 'reference-only': 'left out', 'estimate-only':
 /** Estimate against the reference, by business area (connected sets of reference rows and kasumi areas). */
 export function referenceAreaTable(comparison: ReferenceComparison): TableData {
   const rows = comparison.byArea.map((entry) => [
-    entry.referenceAreas.length === 0 ? '–' : entry.referenceAreas.length > 3 ? `${entry.referenceAreas[0].area} … (${entry.referenceAreas.length} rows)` : entry.referenceAreas.map((row) => row.area).join('、'),
+    entry.referenceAreas.length === 0
+      ? '–'
+      : entry.referenceAreas.length > 3
+        ? `${entry.referenceAreas[0].area} … (${entry.referenceAreas.length} rows)`
+        : entry.referenceAreas.map((row) => row.area).join('、'),
     entry.areas.join('、') || '–',
     thousandCell(entry.estimate.cost),
     thousandCell(entry.reference.cost),
@@ -144,7 +159,19 @@ export function referenceAreaTable(comparison: ReferenceComparison): TableData {
     title: `Estimate against ${comparison.reference.id} by business area (cost: 千円 per year; hours per year)`,
     head: ['reference area', 'kasumi area', 'estimate', 'reference', 'ratio', 'hours (est.)', 'hours (ref.)', 'ratio', ''],
     rows,
-    footer: [['total', '', thousandCell(t.estimate.cost), thousandCell(t.reference.cost), ratioCell(t.costRatio), thousandCell(t.estimate.hours), thousandCell(t.reference.hours), ratioCell(t.hoursRatio), '']],
+    footer: [
+      [
+        'total',
+        '',
+        thousandCell(t.estimate.cost),
+        thousandCell(t.reference.cost),
+        ratioCell(t.costRatio),
+        thousandCell(t.estimate.hours),
+        thousandCell(t.reference.hours),
+        ratioCell(t.hoursRatio),
+        '',
+      ],
+    ],
     align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
   }
 }
@@ -172,7 +199,9 @@ export function referenceMinistryTable(comparison: ReferenceComparison): TableDa
 /** Decimals for amounts in the file's unit: 2 in millions, else the currency's minor digits (0 for yen). */
 function displayDecimals(actuals: ActualsResult): number {
   if (actuals.unit.factor >= 1_000_000) return 2
-  return actuals.unit.factor === 1 ? minorDigits(actuals.currency) : Math.max(0, minorDigits(actuals.currency) - Math.round(Math.log10(actuals.unit.factor)))
+  return actuals.unit.factor === 1
+    ? minorDigits(actuals.currency)
+    : Math.max(0, minorDigits(actuals.currency) - Math.round(Math.log10(actuals.unit.factor)))
 }
 
 /** Planned against achieved, per ministry (or area) and fiscal year, in the file's unit. */
@@ -181,12 +210,32 @@ export function actualsTable(actuals: ActualsResult): TableData {
   const decimals = displayDecimals(actuals)
   const amount = (value: string | null) => (value === null ? 'n/a' : formatAmount(value, {unitFactor: factor, decimals}))
   const percent = (value: string | null) => (value === null ? 'n/a' : `${formatAmount(new Dec(value).times(100), {decimals: 1})}%`)
-  const rows = actuals.rows.map((row) => [row.label, `FY${row.fiscalYear}`, amount(row.planned), amount(row.achieved), row.variance === null ? '' : signed(amount(row.variance)), percent(row.achievement), percent(row.cumulativeAchievement), row.shortfall ? OUTLIER_MARK : row.achievement === null ? row.achievementNote ?? '' : ''])
+  const rows = actuals.rows.map((row) => [
+    row.label,
+    `FY${row.fiscalYear}`,
+    amount(row.planned),
+    amount(row.achieved),
+    row.variance === null ? '' : signed(amount(row.variance)),
+    percent(row.achievement),
+    percent(row.cumulativeAchievement),
+    row.shortfall ? OUTLIER_MARK : row.achievement === null ? (row.achievementNote ?? '') : '',
+  ])
   return {
     title: `Planned against achieved savings (${label}; planned from the ${actuals.plannedSource}); ${OUTLIER_MARK} = below ${new Dec(actuals.threshold).times(100).toFixed()}% of plan`,
     head: [actuals.level === 'area' ? 'area' : 'agency', 'year', 'planned', 'achieved', 'variance', 'achievement', 'cumulative', ''],
     rows,
-    footer: [['total', '', amount(actuals.total.planned), amount(actuals.total.achieved), signed(amount(actuals.total.variance)), percent(actuals.total.achievement), '', actuals.total.shortfall ? OUTLIER_MARK : '']],
+    footer: [
+      [
+        'total',
+        '',
+        amount(actuals.total.planned),
+        amount(actuals.total.achieved),
+        signed(amount(actuals.total.variance)),
+        percent(actuals.total.achievement),
+        '',
+        actuals.total.shortfall ? OUTLIER_MARK : '',
+      ],
+    ],
     align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
   }
 }
@@ -199,7 +248,15 @@ export function actualsYearTable(actuals: ActualsResult): TableData {
   return {
     title: `By fiscal year (${label})`,
     head: ['year', 'planned', 'achieved', 'achievement', 'cumulative planned', 'cumulative achieved', 'cumulative'],
-    rows: actuals.byYear.map((year) => [`FY${year.fiscalYear}`, amount(year.planned), amount(year.achieved), percent(year.achievement), amount(year.cumulativePlanned), amount(year.cumulativeAchieved), percent(year.cumulativeAchievement)]),
+    rows: actuals.byYear.map((year) => [
+      `FY${year.fiscalYear}`,
+      amount(year.planned),
+      amount(year.achieved),
+      percent(year.achievement),
+      amount(year.cumulativePlanned),
+      amount(year.cumulativeAchieved),
+      percent(year.cumulativeAchievement),
+    ]),
     align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
   }
 }

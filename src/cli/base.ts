@@ -168,16 +168,24 @@ export abstract class BaseCommand extends Command {
     if (error instanceof Errors.CLIError || error.oclif?.exit !== undefined) {
       // oclif's own parse errors (unknown flag, missing argument, bad option): usage, exit 2.
       if (this.jsonEnabled()) {
-        this.logJson({formatVersion: JSON_FORMAT_VERSION, error: {name: 'UsageError', message: error.message, exitCode: error.oclif?.exit ?? ExitCode.usage}})
+        this.logJson({
+          formatVersion: JSON_FORMAT_VERSION,
+          error: {name: 'UsageError', message: error.message, exitCode: error.oclif?.exit ?? ExitCode.usage},
+        })
         this.exit(error.oclif?.exit ?? ExitCode.usage)
       }
       error.message = this.redact(error.message)
       throw error
     }
     if (this.jsonEnabled()) {
-      this.logJson({formatVersion: JSON_FORMAT_VERSION, error: {name: error.name, message: error.message, exitCode: ExitCode.unexpected, suggestion: BUG_REPORT_HINT}})
+      this.logJson({
+        formatVersion: JSON_FORMAT_VERSION,
+        error: {name: error.name, message: error.message, exitCode: ExitCode.unexpected, suggestion: BUG_REPORT_HINT},
+      })
     } else {
-      process.stderr.write(`${painter.paint('red', 'Unexpected error:')} ${terminalLines(this.redact(error.stack ?? error.message))}\n${BUG_REPORT_HINT}\n`)
+      process.stderr.write(
+        `${painter.paint('red', 'Unexpected error:')} ${terminalLines(this.redact(error.stack ?? error.message))}\n${BUG_REPORT_HINT}\n`,
+      )
     }
     this.exit(ExitCode.unexpected)
   }
@@ -185,6 +193,9 @@ export abstract class BaseCommand extends Command {
 
 /** Where an issue is, compactly: `file:line column`; the parts it does not have are left out. */
 function compactPlace(issue: InputIssue): string {
-  const at = issue.file !== undefined && issue.line !== undefined ? `${issue.file}:${issue.line}` : issue.file ?? (issue.line === undefined ? undefined : `line ${issue.line}`)
+  const at =
+    issue.file !== undefined && issue.line !== undefined
+      ? `${issue.file}:${issue.line}`
+      : (issue.file ?? (issue.line === undefined ? undefined : `line ${issue.line}`))
   return [at, issue.column].filter((part) => part !== undefined).join(' ')
 }

@@ -35,12 +35,20 @@ export const storeFlags = {
 }
 
 export const actorFlag = {
-  actor: Flags.string({description: 'Who makes the change, for the change log (default: your OS user name).', env: 'KASUMI_ACTOR', default: defaultActor()}),
+  actor: Flags.string({
+    description: 'Who makes the change, for the change log (default: your OS user name).',
+    env: 'KASUMI_ACTOR',
+    default: defaultActor(),
+  }),
 }
 
 /** How to read a spreadsheet file. */
 export const readingFlags = {
-  kind: Flags.string({description: 'What the file holds (auto: guess from the header).', options: ['auto', 'systems', 'costs', 'ministries'], default: 'auto'}),
+  kind: Flags.string({
+    description: 'What the file holds (auto: guess from the header).',
+    options: ['auto', 'systems', 'costs', 'ministries'],
+    default: 'auto',
+  }),
   encoding: Flags.string({description: 'Text encoding (auto: a BOM, else UTF-8).', options: [...ENCODINGS], default: 'auto'}),
   calendar: Flags.string({description: 'How bare year numbers count: roc reads 98年度 as 2009.', options: [...CALENDARS], default: 'gregorian'}),
   'allow-unknown-columns': Flags.boolean({description: 'Leave out columns kasumi does not know, with a warning, instead of failing.'}),
@@ -50,21 +58,41 @@ export const readingFlags = {
 /** How to read a workbook (.xlsx, .xlsm). */
 export const workbookFlags = {
   sheet: Flags.string({description: 'The sheet to read, by name or position (1 = the first); default: the sheet whose header matches.'}),
-  unit: Flags.string({description: 'Money unit of amounts when neither the header (金額（千円）) nor a title row (（単位：千円）) names one.', options: Object.keys(UNIT_FLAG)}),
-  'fiscal-year-start': Flags.string({description: 'Month fiscal years start in, for dates in year columns: 4 or april (Japan), 10 (US), 1 (Taiwan).', default: '4'}),
+  unit: Flags.string({
+    description: 'Money unit of amounts when neither the header (金額（千円）) nor a title row (（単位：千円）) names one.',
+    options: Object.keys(UNIT_FLAG),
+  }),
+  'fiscal-year-start': Flags.string({
+    description: 'Month fiscal years start in, for dates in year columns: 4 or april (Japan), 10 (US), 1 (Taiwan).',
+    default: '4',
+  }),
   ministry: Flags.string({description: 'The ministry of every row of a file without a ministry column (code or name).'}),
 }
 
 export function workbookOptions(flags: {sheet?: string; unit?: string; 'fiscal-year-start'?: string; ministry?: string}): WorkbookOptions {
   const month = monthNumber(flags['fiscal-year-start'] ?? '4')
-  if (month === undefined) throw new UsageError(`--fiscal-year-start ${flags['fiscal-year-start']} is not a month`, {suggestion: 'give 1–12 or a month name, e.g. 4 or april'})
+  if (month === undefined)
+    throw new UsageError(`--fiscal-year-start ${flags['fiscal-year-start']} is not a month`, {
+      suggestion: 'give 1–12 or a month name, e.g. 4 or april',
+    })
   return {sheet: flags.sheet, unit: flags.unit as UnitName | undefined, fiscalYearStart: month, ministry: flags.ministry}
 }
 
 /** The formats and language of a report (`kasumi report`, `kasumi audit export`), given the report's formats. */
 export function reportOutputFlags(formats: readonly string[]) {
   return {
-    format: Flags.string({char: 'f', description: `Formats to write, comma-separated (default: all of ${formats.join(', ')}).`, multiple: true, delimiter: ',', options: [...formats], default: [...formats]}),
-    lang: Flags.string({description: 'Language of headings, labels and notes; names in the data are never translated.', options: [...LANGS], default: 'en'}),
+    format: Flags.string({
+      char: 'f',
+      description: `Formats to write, comma-separated (default: all of ${formats.join(', ')}).`,
+      multiple: true,
+      delimiter: ',',
+      options: [...formats],
+      default: [...formats],
+    }),
+    lang: Flags.string({
+      description: 'Language of headings, labels and notes; names in the data are never translated.',
+      options: [...LANGS],
+      default: 'en',
+    }),
   }
 }

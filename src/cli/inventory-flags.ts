@@ -10,7 +10,11 @@ export const filterFlags = {
 }
 
 export const unitFlag = {
-  unit: Flags.string({description: 'Unit for amounts in tables (JSON is always in yen, exact).', options: Object.keys(DISPLAY_UNITS), default: 'thousand-yen'}),
+  unit: Flags.string({
+    description: 'Unit for amounts in tables (JSON is always in yen, exact).',
+    options: Object.keys(DISPLAY_UNITS),
+    default: 'thousand-yen',
+  }),
 }
 
 export const yearFlag = {

@@ -92,7 +92,11 @@ export function formatIssue(issue: InputIssue): string {
 }
 
 function issueLine(issue: InputIssue, withHint: boolean): string {
-  const where = (issue.cell !== undefined ? [issue.file, issue.cell + (issue.column === undefined ? '' : ` (${issue.column})`)] : [issue.file, issue.line === undefined ? undefined : `line ${issue.line}`, issue.column === undefined ? undefined : `column ${issue.column}`])
+  const where = (
+    issue.cell !== undefined
+      ? [issue.file, issue.cell + (issue.column === undefined ? '' : ` (${issue.column})`)]
+      : [issue.file, issue.line === undefined ? undefined : `line ${issue.line}`, issue.column === undefined ? undefined : `column ${issue.column}`]
+  )
     .filter((part) => part !== undefined)
     .join(', ')
   const value = issue.value === undefined ? '' : ` (value ${JSON.stringify(truncateText(issue.value))})`
@@ -120,7 +124,9 @@ export class InvalidInputError extends UserError {
 
   constructor(message: string, issues: InputIssue[], options: {suggestion?: string; totalIssues?: number} = {}) {
     // An issue echoes at most a few hundred characters of a value, in --json too.
-    issues = issues.map((issue) => (issue.value !== undefined && issue.value.length > ECHO_LIMIT ? {...issue, value: truncateText(issue.value, ECHO_LIMIT)} : issue))
+    issues = issues.map((issue) =>
+      issue.value !== undefined && issue.value.length > ECHO_LIMIT ? {...issue, value: truncateText(issue.value, ECHO_LIMIT)} : issue,
+    )
     super(message, {
       exitCode: ExitCode.invalidInput,
       suggestion: options.suggestion ?? 'Correct the input and run the command again; nothing was written.',

@@ -122,7 +122,12 @@ function percent(a: number, b: number): string | null {
 }
 
 function compare(a: Raw, b: Raw, currency: string): DiffFigures {
-  const amount = (pick: (raw: Raw) => number): Compared => ({a: money(pick(a), currency), b: money(pick(b), currency), difference: money(pick(b) - pick(a), currency), changePercent: percent(pick(a), pick(b))})
+  const amount = (pick: (raw: Raw) => number): Compared => ({
+    a: money(pick(a), currency),
+    b: money(pick(b), currency),
+    difference: money(pick(b) - pick(a), currency),
+    changePercent: percent(pick(a), pick(b)),
+  })
   return {
     runRateSavings: amount((raw) => raw.runRateSavings),
     savings: amount((raw) => raw.savings),
@@ -130,14 +135,32 @@ function compare(a: Raw, b: Raw, currency: string): DiffFigures {
     oneTime: amount((raw) => raw.oneTime),
     net: amount((raw) => raw.net),
     npv: amount((raw) => raw.npv),
-    paybackYear: {a: a.paybackYear, b: b.paybackYear, difference: a.paybackYear === null || b.paybackYear === null ? null : b.paybackYear - a.paybackYear, changePercent: null},
-    hoursSaved: {a: hours(a.centiHoursSaved), b: hours(b.centiHoursSaved), difference: hours(b.centiHoursSaved - a.centiHoursSaved), changePercent: percent(a.centiHoursSaved, b.centiHoursSaved)},
+    paybackYear: {
+      a: a.paybackYear,
+      b: b.paybackYear,
+      difference: a.paybackYear === null || b.paybackYear === null ? null : b.paybackYear - a.paybackYear,
+      changePercent: null,
+    },
+    hoursSaved: {
+      a: hours(a.centiHoursSaved),
+      b: hours(b.centiHoursSaved),
+      difference: hours(b.centiHoursSaved - a.centiHoursSaved),
+      changePercent: percent(a.centiHoursSaved, b.centiHoursSaved),
+    },
   }
 }
 
 function reference(run: EstimateRun): ScenarioRef {
   const {scenario} = run
-  return {name: scenario.name, title: scenario.title, file: scenario.file, baseYear: scenario.baseYear, horizon: scenario.horizon, currency: scenario.currency, measures: scenario.measures.length}
+  return {
+    name: scenario.name,
+    title: scenario.title,
+    file: scenario.file,
+    baseYear: scenario.baseYear,
+    horizon: scenario.horizon,
+    currency: scenario.currency,
+    measures: scenario.measures.length,
+  }
 }
 
 /** The order of group keys: ministries in the register's display order, measures in scenario order (A's, then B's), others sorted. */
@@ -162,16 +185,29 @@ function discountKey(discount: Discount): string {
 /** Sets two estimates side by side. Both must report in the same currency. */
 export function diffRuns(a: EstimateRun, b: EstimateRun, by: DiffDimension): EstimateDiff {
   if (a.scenario.currency !== b.scenario.currency) {
-    throw new InvalidInputError(`the scenarios report in different currencies (${a.scenario.currency} and ${b.scenario.currency})`, [
-      {file: b.scenario.file, column: 'currency', value: b.scenario.currency, message: `scenario ${b.scenario.name} reports in ${b.scenario.currency}, scenario ${a.scenario.name} in ${a.scenario.currency}`, hint: 'give both scenarios the same currency (with exchangeRates for cost lines in others)'},
-    ], {suggestion: 'compare scenarios that report in one currency'})
+    throw new InvalidInputError(
+      `the scenarios report in different currencies (${a.scenario.currency} and ${b.scenario.currency})`,
+      [
+        {
+          file: b.scenario.file,
+          column: 'currency',
+          value: b.scenario.currency,
+          message: `scenario ${b.scenario.name} reports in ${b.scenario.currency}, scenario ${a.scenario.name} in ${a.scenario.currency}`,
+          hint: 'give both scenarios the same currency (with exchangeRates for cost lines in others)',
+        },
+      ],
+      {suggestion: 'compare scenarios that report in one currency'},
+    )
   }
   const currency = a.scenario.currency
   const warnings: string[] = []
   const [ha, hb] = [a.scenario.horizon, b.scenario.horizon]
-  if (ha[0] !== hb[0] || ha[1] !== hb[1]) warnings.push(`the horizons differ (A FY${ha[0]}–FY${ha[1]}, B FY${hb[0]}–FY${hb[1]}): totals, NPV and run-rate cover different years`)
-  if (a.scenario.baseYear !== b.scenario.baseYear) warnings.push(`the base years differ (A FY${a.scenario.baseYear}, B FY${b.scenario.baseYear}): the scenarios start from different baselines`)
-  if (discountKey(a.scenario.discount) !== discountKey(b.scenario.discount)) warnings.push('the scenarios discount differently: NPV differences include the change of discount rate')
+  if (ha[0] !== hb[0] || ha[1] !== hb[1])
+    warnings.push(`the horizons differ (A FY${ha[0]}–FY${ha[1]}, B FY${hb[0]}–FY${hb[1]}): totals, NPV and run-rate cover different years`)
+  if (a.scenario.baseYear !== b.scenario.baseYear)
+    warnings.push(`the base years differ (A FY${a.scenario.baseYear}, B FY${b.scenario.baseYear}): the scenarios start from different baselines`)
+  if (discountKey(a.scenario.discount) !== discountKey(b.scenario.discount))
+    warnings.push('the scenarios discount differently: NPV differences include the change of discount rate')
 
   const rows: DiffRow[] = []
   const sums = {a: 0, b: 0}
@@ -222,7 +258,10 @@ export async function runDiff(store: Store, refA: string, refB: string, options:
   const b = await runEstimate(store, refB, {by: options.by})
   const diff = diffRuns(a, b, options.by)
   const comparison = [...diff.warnings]
-  const warnings = [...a.warnings.map((issue) => ({...issue, message: `A: ${issue.message}`})), ...b.warnings.map((issue) => ({...issue, message: `B: ${issue.message}`}))]
+  const warnings = [
+    ...a.warnings.map((issue) => ({...issue, message: `A: ${issue.message}`})),
+    ...b.warnings.map((issue) => ({...issue, message: `B: ${issue.message}`})),
+  ]
   diff.warnings.push(...warnings.map((issue) => issue.message))
   return {a, b, diff, warnings, comparison}
 }

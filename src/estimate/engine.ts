@@ -3,11 +3,31 @@ import {minorFactor} from '../domain/currency.js'
 import {InternalError} from '../domain/errors.js'
 import {allocate, checked, complement, mul, ONE, ratio, ratioOf, type Ratio} from './exact.js'
 import {MEASURES} from './measures/index.js'
-import {MONEY_UNITS, POOLS, type Effect, type Filter, type MeasureSpec, type Resolved, type Scenario, type SystemInput, type SystemState} from './model.js'
+import {
+  MONEY_UNITS,
+  POOLS,
+  type Effect,
+  type Filter,
+  type MeasureSpec,
+  type Resolved,
+  type Scenario,
+  type SystemInput,
+  type SystemState,
+} from './model.js'
 import type {Draw, ParamValue} from './params.js'
 
 /** Ledger metrics, per year; all integers (minor units, hundredths of an hour, kWh). */
-export const METRICS = ['baseline', 'savings', 'avoidance', 'oneTime', 'centiHoursBefore', 'centiHoursSaved', 'kwhSaved', 'nonCash', 'jointUseSavings'] as const
+export const METRICS = [
+  'baseline',
+  'savings',
+  'avoidance',
+  'oneTime',
+  'centiHoursBefore',
+  'centiHoursSaved',
+  'kwhSaved',
+  'nonCash',
+  'jointUseSavings',
+] as const
 export type Metric = (typeof METRICS)[number]
 export const M = Object.fromEntries(METRICS.map((metric, index) => [metric, index])) as Record<Metric, number>
 const WIDTH = METRICS.length
@@ -99,7 +119,8 @@ function resolver(scenario: Scenario, measure: MeasureSpec, draw: Draw): Resolve
     },
     money(name) {
       let value = moneys.get(name)
-      if (value === undefined) moneys.set(name, (value = checked(new Dec(get(name)).times(moneyFactor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber())))
+      if (value === undefined)
+        moneys.set(name, (value = checked(new Dec(get(name)).times(moneyFactor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber())))
       return value
     },
     exactMoney: (name) => new Dec(get(name)).times(moneyFactor),
@@ -134,9 +155,16 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
   for (let year = first; year <= scenario.horizon[1]; year++) years.push(year)
   const Y = years.length
 
-  const states: SystemState[] = systems.map((input) => ({input, pools: [...input.recurring], hosts: input.physicalServers, centiHours: input.centiHours}))
+  const states: SystemState[] = systems.map((input) => ({
+    input,
+    pools: [...input.recurring],
+    hosts: input.physicalServers,
+    centiHours: input.centiHours,
+  }))
   /** Planned one-time costs still to be paid, after avoidance by the measures so far (full rate). */
-  const plannedLeft = systems.map((input) => (input.planned.size === 0 ? undefined : new Map([...input.planned].map(([year, pools]) => [year, [...pools]]))))
+  const plannedLeft = systems.map((input) =>
+    input.planned.size === 0 ? undefined : new Map([...input.planned].map(([year, pools]) => [year, [...pools]])),
+  )
 
   const rollups = Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, new Map()])) as Record<Dimension, Rollup>
   const total = new Float64Array(Y * WIDTH)
@@ -159,8 +187,16 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
     const perSystemCost = moneyValue(scenario, measure.oneTime.perSystem, draw)
     const perHostCost = moneyValue(scenario, measure.oneTime.perHost, draw)
     const fixed = moneyValue(scenario, measure.oneTime.fixed, draw)
-    const fixedParts = fixed === 0 ? undefined : allocate(fixed, selected.map((state) => state.pools.reduce((a, b) => a + b, 0)))
-    const parallelMonths = measure.parallelRunningMonths ? ratioOf(Math.round(Number(valueOf(measure.parallelRunningMonths, draw)) * 1000), 12_000) : undefined
+    const fixedParts =
+      fixed === 0
+        ? undefined
+        : allocate(
+            fixed,
+            selected.map((state) => state.pools.reduce((a, b) => a + b, 0)),
+          )
+    const parallelMonths = measure.parallelRunningMonths
+      ? ratioOf(Math.round(Number(valueOf(measure.parallelRunningMonths, draw)) * 1000), 12_000)
+      : undefined
     const options = {...Object.fromEntries(Object.entries(module.options ?? {}).map(([key, spec]) => [key, spec.default])), ...measure.options}
     const prepared = module.prepare?.(selected, values, options)
     const measureRollup = rollups.measure
@@ -189,7 +225,11 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
       if (effect.jointUse) {
         const key = effect.jointUse.group
         let group = groups.get(key)
-        if (!group) groups.set(key, (group = {measure: measure.id, group: key, area: input.area, ministries: [], host: '', tenants: 0, before: 0, after: 0, start}))
+        if (!group)
+          groups.set(
+            key,
+            (group = {measure: measure.id, group: key, area: input.area, ministries: [], host: '', tenants: 0, before: 0, after: 0, start}),
+          )
         group.before += effect.jointUse.before
         group.after += effect.jointUse.after
         if (effect.jointUse.host) {
@@ -263,7 +303,7 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
     let recurring = 0
     for (const amount of input.recurring) recurring += amount
     // A retired system costs nothing after its last fiscal year (nothing at all when that is unknown).
-    const lastCostYear = input.status === 'retired' ? input.lastYear ?? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
+    const lastCostYear = input.status === 'retired' ? (input.lastYear ?? Number.NEGATIVE_INFINITY) : Number.POSITIVE_INFINITY
     for (let y = 0; y < Y; y++) {
       let baseline = years[y] > lastCostYear ? 0 : recurring
       const plannedYear = input.planned.get(years[y])
@@ -298,7 +338,15 @@ function addTo(rollup: Rollup, key: string, row: Float64Array, years: number): v
 function inflationFactors(scenario: Scenario, draw: Draw, years: number[]): Ratio[] {
   const rate = new Dec(valueOf(scenario.inflation, draw))
   if (rate.isZero()) return years.map(() => ONE)
-  return years.map((year) => ratio(rate.plus(1).pow(year - scenario.baseYear).toDecimalPlaces(12, Dec.ROUND_HALF_UP).toFixed()))
+  return years.map((year) =>
+    ratio(
+      rate
+        .plus(1)
+        .pow(year - scenario.baseYear)
+        .toDecimalPlaces(12, Dec.ROUND_HALF_UP)
+        .toFixed(),
+    ),
+  )
 }
 
 /**

@@ -114,7 +114,13 @@ export function scale(amount: number, num: number, den: number): number {
 export function checked(value: number): number {
   if (!Number.isSafeInteger(value)) {
     // Each parameter is bounded when the scenario is read; their products over many systems and years can still leave the range.
-    throw new InvalidInputError('the estimate reaches amounts too large for exact arithmetic', [{value: String(value), message: `an amount of ${value} minor units is beyond ${Number.MAX_SAFE_INTEGER}`, hint: "check the scenario's money parameters, its money unit and inflation"}])
+    throw new InvalidInputError('the estimate reaches amounts too large for exact arithmetic', [
+      {
+        value: String(value),
+        message: `an amount of ${value} minor units is beyond ${Number.MAX_SAFE_INTEGER}`,
+        hint: "check the scenario's money parameters, its money unit and inflation",
+      },
+    ])
   }
   return value
 }

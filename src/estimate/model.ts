@@ -4,7 +4,10 @@ import type {ParamSpec, ParamValue} from './params.js'
 
 /** The pools in engine order; a system's costs are one number per pool, in minor units. */
 export const POOLS: readonly CostPool[] = ['hardware', 'software', 'outside-services', 'internal-labor', 'facilities-power', 'telecom', 'other']
-export const POOL_INDEX: Readonly<Record<CostPool, number>> = Object.fromEntries(POOLS.map((pool, index) => [pool, index])) as Record<CostPool, number>
+export const POOL_INDEX: Readonly<Record<CostPool, number>> = Object.fromEntries(POOLS.map((pool, index) => [pool, index])) as Record<
+  CostPool,
+  number
+>
 
 /** Register counts that may be empty (not recorded), as opposed to recorded as 0. */
 export type RegisterCount = 'physicalServers' | 'osInstances' | 'users' | 'annualHours'

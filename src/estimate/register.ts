@@ -30,7 +30,12 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
     osInstances: system.osInstances ?? 0,
     utilisation: system.utilisation === null ? null : percentRatio(system.utilisation),
     users: system.users ?? 0,
-    centiHours: system.annualHours === null ? 0 : /^\d+$/.test(system.annualHours) ? Number(system.annualHours) * 100 : new Dec(system.annualHours).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber(),
+    centiHours:
+      system.annualHours === null
+        ? 0
+        : /^\d+$/.test(system.annualHours)
+          ? Number(system.annualHours) * 100
+          : new Dec(system.annualHours).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber(),
     lastYear: system.lastYear,
     recurring: POOLS.map(() => 0),
     planned: new Map(),
@@ -47,7 +52,10 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
     const year = Number(row.fiscal_year)
     let amount: number
     if (row.currency === scenario.currency) {
-      amount = factor === 1 && /^-?\d+$/.test(row.amount) ? Number(row.amount) : new Dec(row.amount).times(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
+      amount =
+        factor === 1 && /^-?\d+$/.test(row.amount)
+          ? Number(row.amount)
+          : new Dec(row.amount).times(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
     } else {
       const rate = rates.get(rateKey(row.currency, year))
       if (!rate) {
@@ -70,20 +78,28 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
   if (missing.size > 0) {
     const issues: InputIssue[] = [...missing].map(([key, count]) => {
       const [currency, year] = key.split(':')
-      return {file: scenario.exchangeRates ?? scenario.file, column: 'exchangeRates', value: `${currency} ${year}`, message: `no exchange rate from ${currency} to ${scenario.currency} for fiscal year ${year} (${count} cost line${count === 1 ? '' : 's'})`, hint: scenario.exchangeRates ? 'add the rate to the exchange-rate file' : 'name a rate file with exchangeRates: in the scenario'}
+      return {
+        file: scenario.exchangeRates ?? scenario.file,
+        column: 'exchangeRates',
+        value: `${currency} ${year}`,
+        message: `no exchange rate from ${currency} to ${scenario.currency} for fiscal year ${year} (${count} cost line${count === 1 ? '' : 's'})`,
+        hint: scenario.exchangeRates ? 'add the rate to the exchange-rate file' : 'name a rate file with exchangeRates: in the scenario',
+      }
     })
     throw new InvalidInputError('cost lines in other currencies cannot be converted', issues)
   }
   if (baseLines === 0) {
     const years = await recurringCostYears(store)
-    throw new InvalidInputError(`the base year ${scenario.baseYear} has no recurring cost lines in the register`, [{
-      file: scenario.file,
-      line: scenario.lines?.baseYear,
-      column: 'baseYear',
-      value: String(scenario.baseYear),
-      message: 'the base year has no cost data',
-      hint: years.length ? `years with recurring costs: ${years.join(', ')}` : 'import cost lines first (kasumi inventory import costs.csv)',
-    }])
+    throw new InvalidInputError(`the base year ${scenario.baseYear} has no recurring cost lines in the register`, [
+      {
+        file: scenario.file,
+        line: scenario.lines?.baseYear,
+        column: 'baseYear',
+        value: String(scenario.baseYear),
+        message: 'the base year has no cost data',
+        hint: years.length ? `years with recurring costs: ${years.join(', ')}` : 'import cost lines first (kasumi inventory import costs.csv)',
+      },
+    ])
   }
   return inputs
 }

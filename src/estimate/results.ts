@@ -91,7 +91,11 @@ export interface EstimateResult {
   hours: {byYear: HoursRow[]; runRateSaved: string; runRateFte: string; missing?: string[]}
   energy: {byYear: Array<{year: number; kwhSaved: string}>}
   by: {dimension: Dimension | 'year'; rows: GroupRow[]}
-  effects: {rows: EffectRow[]; totals: {costReductionThousandYen: string; jointUseThousandYen: string; hoursReduction: string}; jointUseSummary: {before: string; after: string; reduction: string}}
+  effects: {
+    rows: EffectRow[]
+    totals: {costReductionThousandYen: string; jointUseThousandYen: string; hoursReduction: string}
+    jointUseSummary: {before: string; after: string; reduction: string}
+  }
   measures: Array<{id: string; type: string; systems: number}>
   warnings: string[]
 }
@@ -128,7 +132,10 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
   const from = Math.max(0, (options.from ?? years[0]) - years[0])
   const to = Math.min(Y - 1, (options.to ?? years[Y - 1]) - years[0])
   if (from > to) {
-    throw new UsageError(`the years FY${options.from ?? years[0]}–FY${options.to ?? years[Y - 1]} leave nothing of the horizon FY${years[0]}–FY${years[Y - 1]}`, {suggestion: `give --from and --to between ${years[0]} and ${years[Y - 1]}, --from not after --to`})
+    throw new UsageError(
+      `the years FY${options.from ?? years[0]}–FY${options.to ?? years[Y - 1]} leave nothing of the horizon FY${years[0]}–FY${years[Y - 1]}`,
+      {suggestion: `give --from and --to between ${years[0]} and ${years[Y - 1]}, --from not after --to`},
+    )
   }
   const draw = options.draw ?? new Map()
   const hoursPerFte = new Dec(valueOf(scenario.hoursPerFte, draw))
@@ -174,15 +181,29 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
     const rollup = ledger.rollups[options.by]
     const keys = [...rollup.keys()]
     if (options.by === 'ministry' && options.ministryOrder) keys.sort((a, b) => options.ministryOrder!.indexOf(a) - options.ministryOrder!.indexOf(b))
-    else if (options.by === 'measure') keys.sort((a, b) => scenario.measures.findIndex((m) => m.id === a) - scenario.measures.findIndex((m) => m.id === b))
+    else if (options.by === 'measure')
+      keys.sort((a, b) => scenario.measures.findIndex((m) => m.id === a) - scenario.measures.findIndex((m) => m.id === b))
     else keys.sort()
     for (const key of keys) rows.push(groupRow(key, rollup.get(key)!, from, to, Y, currency, fte, years))
   }
 
   return {
     formatVersion: ESTIMATE_FORMAT_VERSION,
-    scenario: {name: scenario.name, title: scenario.title, file: scenario.file, baseYear: scenario.baseYear, horizon: scenario.horizon, currency, moneyUnit: scenario.moneyUnit},
-    units: {money: `${currency} (decimal strings in currency units)`, thousands: `thousand ${currency} (千${currency === 'JPY' ? '円' : currency})`, hours: 'hours per year', energy: 'kWh per year'},
+    scenario: {
+      name: scenario.name,
+      title: scenario.title,
+      file: scenario.file,
+      baseYear: scenario.baseYear,
+      horizon: scenario.horizon,
+      currency,
+      moneyUnit: scenario.moneyUnit,
+    },
+    units: {
+      money: `${currency} (decimal strings in currency units)`,
+      thousands: `thousand ${currency} (千${currency === 'JPY' ? '円' : currency})`,
+      hours: 'hours per year',
+      energy: 'kWh per year',
+    },
     window: [years[from], years[to]],
     totals: {
       byYear: byYear.slice(from, to + 1),
@@ -196,7 +217,12 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
       net: money(sumRange(t, M.savings, from, to) + sumRange(t, M.avoidance, from, to) - sumRange(t, M.oneTime, from, to), currency),
       nonCash: money(sumRange(t, M.nonCash, from, to), currency),
     },
-    hours: {byYear: hoursRows.slice(from, to + 1), runRateSaved: hours(cell(t, Y - 1, M.centiHoursSaved)), runRateFte: fte(cell(t, Y - 1, M.centiHoursSaved)), ...(options.hoursRecorded === false ? {missing: ['annual_hours']} : {})},
+    hours: {
+      byYear: hoursRows.slice(from, to + 1),
+      runRateSaved: hours(cell(t, Y - 1, M.centiHoursSaved)),
+      runRateFte: fte(cell(t, Y - 1, M.centiHoursSaved)),
+      ...(options.hoursRecorded === false ? {missing: ['annual_hours']} : {}),
+    },
     energy: {byYear: years.slice(from, to + 1).map((year, index) => ({year, kwhSaved: String(cell(t, index + from, M.kwhSaved))}))},
     by: {dimension: options.by, rows},
     effects: effectsView(ledger, options.ministryOrder ?? []),
@@ -205,7 +231,16 @@ export function buildResult(scenario: Scenario, ledger: Ledger, options: ResultO
   }
 }
 
-function groupRow(key: string, cells: Float64Array, from: number, to: number, Y: number, currency: string, fte: (centi: number) => string, years?: number[]): GroupRow {
+function groupRow(
+  key: string,
+  cells: Float64Array,
+  from: number,
+  to: number,
+  Y: number,
+  currency: string,
+  fte: (centi: number) => string,
+  years?: number[],
+): GroupRow {
   const savings = sumRange(cells, M.savings, from, to)
   const avoidance = sumRange(cells, M.avoidance, from, to)
   const oneTime = sumRange(cells, M.oneTime, from, to)
@@ -226,7 +261,14 @@ function groupRow(key: string, cells: Float64Array, from: number, to: number, Y:
           const s = cell(cells, y, M.savings)
           const a = cell(cells, y, M.avoidance)
           const o = cell(cells, y, M.oneTime)
-          return {year, baseline: money(cell(cells, y, M.baseline), currency), savings: money(s, currency), avoidance: money(a, currency), oneTime: money(o, currency), net: money(s + a - o, currency)}
+          return {
+            year,
+            baseline: money(cell(cells, y, M.baseline), currency),
+            savings: money(s, currency),
+            avoidance: money(a, currency),
+            oneTime: money(o, currency),
+            net: money(s + a - o, currency),
+          }
         })
       : [],
   }
@@ -246,7 +288,7 @@ export function effectsView(ledger: Ledger, ministryOrder: string[]): EstimateRe
     const [area, ministry] = key.split('\u0000')
     return {area, ministry, cells}
   })
-  entries.sort((a, b) => (ministryOrder.indexOf(a.ministry) - ministryOrder.indexOf(b.ministry)) || a.area.localeCompare(b.area, 'ja'))
+  entries.sort((a, b) => ministryOrder.indexOf(a.ministry) - ministryOrder.indexOf(b.ministry) || a.area.localeCompare(b.area, 'ja'))
   const rows: EffectRow[] = []
   let costTotal = 0
   let hoursTotal = 0
@@ -261,7 +303,15 @@ export function effectsView(ledger: Ledger, ministryOrder: string[]): EstimateRe
     const hoursAt = reachedAt(cells, M.centiHoursSaved, Y)
     costTotal += saving
     hoursTotal += saved
-    rows.push({kind: 'area', leadMinistry: ministry, area, costReductionThousandYen: thousands(saving, currency), costYear: costAt === null ? null : years[costAt], hoursReduction: saved === 0 ? null : hours(saved), hoursYear: hoursAt === null ? null : years[hoursAt]})
+    rows.push({
+      kind: 'area',
+      leadMinistry: ministry,
+      area,
+      costReductionThousandYen: thousands(saving, currency),
+      costYear: costAt === null ? null : years[costAt],
+      hoursReduction: saved === 0 ? null : hours(saved),
+      hoursYear: hoursAt === null ? null : years[hoursAt],
+    })
   }
   let before = 0
   let after = 0
@@ -285,7 +335,9 @@ export function effectsView(ledger: Ledger, ministryOrder: string[]): EstimateRe
       after: thousands(group.after, currency),
     }
     // Under the lead ministry's row of its area (as the 2009 table's ＊ rows), else under any row of the area.
-    let position = rows.findIndex((candidate) => candidate.kind === 'area' && candidate.area === row.area && candidate.leadMinistry === row.leadMinistry)
+    let position = rows.findIndex(
+      (candidate) => candidate.kind === 'area' && candidate.area === row.area && candidate.leadMinistry === row.leadMinistry,
+    )
     if (position < 0) position = rows.findLastIndex((candidate) => candidate.kind === 'area' && candidate.area === row.area)
     while (position >= 0 && rows[position + 1]?.kind === 'joint-use') position++
     if (position >= 0) rows.splice(position + 1, 0, row)
@@ -293,7 +345,11 @@ export function effectsView(ledger: Ledger, ministryOrder: string[]): EstimateRe
   }
   return {
     rows,
-    totals: {costReductionThousandYen: thousands(costTotal, currency), jointUseThousandYen: thousands(before - after, currency), hoursReduction: hours(hoursTotal)},
+    totals: {
+      costReductionThousandYen: thousands(costTotal, currency),
+      jointUseThousandYen: thousands(before - after, currency),
+      hoursReduction: hours(hoursTotal),
+    },
     jointUseSummary: {before: thousands(before, currency), after: thousands(after, currency), reduction: thousands(before - after, currency)},
   }
 }

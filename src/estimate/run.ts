@@ -41,7 +41,14 @@ export async function estimateLoaded(store: Store, scenario: Scenario, warnings:
   const ledger = evaluate(planned, new Map(), {keepSystems: options.by === 'system'})
   for (const {measure, filter} of ledger.unused) {
     const path = scenario.measures.find((candidate) => candidate.id === measure)!.path
-    warnings.push({file: scenario.file, line: scenario.lines?.[`${path}.appliesTo`] || scenario.lines?.[path], column: `${path}.appliesTo`, value: JSON.stringify(filter), message: `measure ${measure} applies to no system in the register`, severity: 'warning'})
+    warnings.push({
+      file: scenario.file,
+      line: scenario.lines?.[`${path}.appliesTo`] || scenario.lines?.[path],
+      column: `${path}.appliesTo`,
+      value: JSON.stringify(filter),
+      message: `measure ${measure} applies to no system in the register`,
+      severity: 'warning',
+    })
   }
   const hoursRecorded = systems.some((system) => !system.unrecorded?.includes('annualHours'))
   const result = buildResult(scenario, ledger, {...options, ministryOrder, hoursRecorded})

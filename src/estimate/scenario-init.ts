@@ -40,20 +40,37 @@ export function defaultHorizon(baseYear: number): [number, number] {
 /** Reads `2010-2015` (also `2010..2015`, `2010–2015`, `2010:2015`, or one year). */
 export function parseHorizon(text: string): [number, number] {
   const match = /^\s*(\d{4})\s*(?:(?:-|–|—|\.\.|:|,)\s*(\d{4}))?\s*$/.exec(text)
-  if (!match) throw new UsageError(`--horizon ${JSON.stringify(text)} is not a range of fiscal years`, {suggestion: 'give the first and last fiscal year, e.g. --horizon 2010-2015'})
+  if (!match)
+    throw new UsageError(`--horizon ${JSON.stringify(text)} is not a range of fiscal years`, {
+      suggestion: 'give the first and last fiscal year, e.g. --horizon 2010-2015',
+    })
   const horizon: [number, number] = [Number(match[1]), Number(match[2] ?? match[1])]
-  if (horizon[1] < horizon[0]) throw new UsageError(`--horizon ${text} ends before it starts`, {suggestion: `did you mean --horizon ${horizon[1]}-${horizon[0]}?`})
+  if (horizon[1] < horizon[0])
+    throw new UsageError(`--horizon ${text} ends before it starts`, {suggestion: `did you mean --horizon ${horizon[1]}-${horizon[0]}?`})
   return horizon
 }
 
 /** Checks the answers as `scenario validate` would, before anything is written. */
 export function checkInitOptions(options: Omit<ScenarioInitOptions, 'date'>): void {
-  if (!NAME_PATTERN.test(options.name)) throw new UsageError(`--name ${JSON.stringify(options.name)} is not a scenario name`, {suggestion: 'use letters, digits, ".", "_" and "-", starting with a letter or digit, e.g. --name lan-2010'})
-  if (!CURRENCY_PATTERN.test(options.currency)) throw new UsageError(`--currency ${JSON.stringify(options.currency)} is not an ISO 4217 code`, {suggestion: 'give three capital letters, e.g. --currency JPY'})
-  if (options.baseYear > options.horizon[1]) throw new UsageError(`the base year ${options.baseYear} comes after the horizon ${options.horizon[0]}–${options.horizon[1]}`, {suggestion: 'the base year is the year whose costs are the baseline, usually the year before the horizon starts'})
+  if (!NAME_PATTERN.test(options.name))
+    throw new UsageError(`--name ${JSON.stringify(options.name)} is not a scenario name`, {
+      suggestion: 'use letters, digits, ".", "_" and "-", starting with a letter or digit, e.g. --name lan-2010',
+    })
+  if (!CURRENCY_PATTERN.test(options.currency))
+    throw new UsageError(`--currency ${JSON.stringify(options.currency)} is not an ISO 4217 code`, {
+      suggestion: 'give three capital letters, e.g. --currency JPY',
+    })
+  if (options.baseYear > options.horizon[1])
+    throw new UsageError(`the base year ${options.baseYear} comes after the horizon ${options.horizon[0]}–${options.horizon[1]}`, {
+      suggestion: 'the base year is the year whose costs are the baseline, usually the year before the horizon starts',
+    })
   const unknown = options.measures.filter((type) => !MEASURES[type])
-  if (unknown.length > 0) throw new UsageError(`unknown measure${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}`, {suggestion: `known measures: ${MEASURE_TYPES.join(', ')}`})
-  if (options.measures.length === 0) throw new UsageError('a scenario needs at least one measure', {suggestion: `pick from ${MEASURE_TYPES.join(', ')}`})
+  if (unknown.length > 0)
+    throw new UsageError(`unknown measure${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}`, {
+      suggestion: `known measures: ${MEASURE_TYPES.join(', ')}`,
+    })
+  if (options.measures.length === 0)
+    throw new UsageError('a scenario needs at least one measure', {suggestion: `pick from ${MEASURE_TYPES.join(', ')}`})
 }
 
 type Value = number | {low: number; base: number; high: number}
@@ -87,9 +104,13 @@ const STARTERS: Record<string, Starter> = {
   },
   'shared-auth': {
     label: '職員等利用者共通認証（GIMA）',
-    about: 'Staff sign in through one shared authentication service instead of each system\'s own.',
+    about: "Staff sign in through one shared authentication service instead of each system's own.",
     common: [
-      {key: 'appliesTo', value: '{category: [lan, small-scale]}', comment: 'staff-facing systems only: the users of public-facing systems are not staff'},
+      {
+        key: 'appliesTo',
+        value: '{category: [lan, small-scale]}',
+        comment: 'staff-facing systems only: the users of public-facing systems are not staff',
+      },
       {key: 'oneTime', value: '{perSystem: 1500}', comment: 'connecting one system to the shared service'},
     ],
     values: {authCostPerSystem: 1000, sharedServiceCost: 15000},
@@ -102,7 +123,8 @@ const STARTERS: Record<string, Starter> = {
   },
   facilities: {
     label: '施設・設備の一元化',
-    about: 'One data centre instead of many machine rooms: the facilities and power cost shrinks by a reduction, or (without reduction) by the energy a better PUE saves.',
+    about:
+      'One data centre instead of many machine rooms: the facilities and power cost shrinks by a reduction, or (without reduction) by the energy a better PUE saves.',
     values: {reduction: {low: 0.15, base: 0.25, high: 0.35}},
   },
   network: {
@@ -118,9 +140,14 @@ const STARTERS: Record<string, Starter> = {
   },
   'joint-use': {
     label: '共同利用',
-    about: 'Systems several ministries run for the same business become one shared system per business area: the most costly one hosts it, the others pay a yearly per-tenant charge.',
+    about:
+      'Systems several ministries run for the same business become one shared system per business area: the most costly one hosts it, the others pay a yearly per-tenant charge.',
     common: [
-      {key: 'appliesTo', value: '{area: 電子申請等受付業務}', comment: 'business areas as the register names them (see kasumi inventory list --columns id,ministry,area)'},
+      {
+        key: 'appliesTo',
+        value: '{area: 電子申請等受付業務}',
+        comment: 'business areas as the register names them (see kasumi inventory list --columns id,ministry,area)',
+      },
       {key: 'oneTime', value: '{perSystem: 10000}', comment: 'moving one system onto the shared one'},
       {key: 'parallelRunning', value: '{months: 6}', comment: 'months of paying for the new arrangement while the old one still runs'},
     ],
@@ -157,7 +184,11 @@ function specComment(spec: ParamSpec, money: string): string {
 
 /** A YAML scalar, quoted when it would not read back as the same string (also inside a flow mapping). */
 function scalar(text: string): string {
-  const plain = /^[\p{L}\p{N}_.\-–()（）・+ %/']+$/u.test(text) && !/^[\d.+\-%']/.test(text) && !/ $/.test(text) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(text)
+  const plain =
+    /^[\p{L}\p{N}_.\-–()（）・+ %/']+$/u.test(text) &&
+    !/^[\d.+\-%']/.test(text) &&
+    !/ $/.test(text) &&
+    !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(text)
   return plain ? text : `'${text.replace(/'/g, "''")}'`
 }
 
@@ -181,7 +212,8 @@ export function scenarioInitText(options: ScenarioInitOptions): string {
     '# sensitivity and simulation.',
     `# Money parameters are in ${money}: see moneyUnit below.`,
   )
-  if (currency !== 'JPY') push('# The starting values are the yen figures of the bundled kasumigaseki-cloud', `# scenario: rescale them for ${currency}.`)
+  if (currency !== 'JPY')
+    push('# The starting values are the yen figures of the bundled kasumigaseki-cloud', `# scenario: rescale them for ${currency}.`)
   push(
     '',
     '# A short name: letters, digits, ".", "_" and "-".',
@@ -201,7 +233,7 @@ export function scenarioInitText(options: ScenarioInitOptions): string {
     `currency: ${currency}`,
     '# The unit of money parameters in this file: one, thousand or million.',
     'moneyUnit: thousand',
-    '# Discounting for NPV: a fixed rate, or schedule: green-book (HM Treasury\'s',
+    "# Discounting for NPV: a fixed rate, or schedule: green-book (HM Treasury's",
     '# declining rates), or a list of yearly rates.',
     'discount: {rate: 0.035}',
     '# Annual inflation applied to every amount; 0 estimates in real terms.',
@@ -212,7 +244,9 @@ export function scenarioInitText(options: ScenarioInitOptions): string {
     '# The measures, applied in this order, each to the cost the ones before it',
     '# left. Keys every measure has:',
     '#   id               unique within the scenario; reports name the measure by it',
-    ...wrap(`one of ${MEASURE_TYPES.join(', ')}`, '#                    ').map((line, index) => (index === 0 ? line.replace(/^#\s+/, '#   type             ') : line)),
+    ...wrap(`one of ${MEASURE_TYPES.join(', ')}`, '#                    ').map((line, index) =>
+      index === 0 ? line.replace(/^#\s+/, '#   type             ') : line,
+    ),
     '#   label            a name for reports',
     '#   appliesTo        which systems: category, ministry, systems, tags, area,',
     '#                    eligibility, status (all must match; by default eligible',
@@ -222,7 +256,7 @@ export function scenarioInitText(options: ScenarioInitOptions): string {
     '#                    last share holds (default [1])',
     '#   timing           ramp, or refresh: each system moves at its next hardware',
     '#                    refresh (its last fiscal year + 1)',
-    '#   oneTime          one-time costs charged in each system\'s start year:',
+    "#   oneTime          one-time costs charged in each system's start year:",
     '#                    perSystem, perHost (per present server), fixed (shared out by cost)',
     '#   parallelRunning  {months: n}: the new arrangement is paid for while the old one runs',
     'measures:',
@@ -242,11 +276,20 @@ export function scenarioInitText(options: ScenarioInitOptions): string {
       else {
         push(`    ${param}: ${valueText(value)}`)
         const description = specComment({...spec, description: spec.description.split(' (')[0].split(';')[0], default: undefined}, money)
-        register.push({id: `${type}.${param}`, description: description.charAt(0).toUpperCase() + description.slice(1), value: assumptionValue(value)})
+        register.push({
+          id: `${type}.${param}`,
+          description: description.charAt(0).toUpperCase() + description.slice(1),
+          value: assumptionValue(value),
+        })
       }
     }
     for (const [option, spec] of Object.entries(module.options ?? {})) {
-      push(...wrap(`${spec.description}${spec.values.length ? ` (${spec.values.join(' | ')})` : ''}${spec.default ? `; default ${spec.default}` : ''}`, '    # '))
+      push(
+        ...wrap(
+          `${spec.description}${spec.values.length ? ` (${spec.values.join(' | ')})` : ''}${spec.default ? `; default ${spec.default}` : ''}`,
+          '    # ',
+        ),
+      )
       push(`    # ${option}: ${spec.default}`.trimEnd())
     }
   })
@@ -255,14 +298,16 @@ export function scenarioInitText(options: ScenarioInitOptions): string {
     '# The assumptions register: one entry for each figure above, saying what it is,',
     '# where it comes from (a publication, a rule of thumb, or "planning assumption"',
     '# when it is chosen for this scenario), who answers for it and when it was set.',
-    '# An entry\'s id is the key it documents: <measure id>.<parameter>, or a top-level key.',
+    "# An entry's id is the key it documents: <measure id>.<parameter>, or a top-level key.",
     'assumptions:',
     `  - {id: baseYear, description: ${scalar('Fiscal year whose recurring costs are the baseline')}, value: ${baseYear}, source: planning assumption, owner: ${scalar('(to be assigned)')}, date: '${options.date}'}`,
     `  - {id: horizon, description: ${scalar('First and last fiscal year of the estimate')}, value: ${scalar(`${horizon[0]}–${horizon[1]}`)}, source: planning assumption, owner: ${scalar('(to be assigned)')}, date: '${options.date}'}`,
     `  - {id: discount.rate, description: ${scalar('Real discount rate for NPV')}, value: 0.035, source: ${scalar('rule of thumb (HM Treasury Green Book rate for years 0–30)')}, owner: ${scalar('(to be assigned)')}, date: '${options.date}'}`,
   )
   for (const entry of register) {
-    push(`  - {id: ${entry.id}, description: ${scalar(entry.description)}, value: ${valueScalar(entry.value)}, source: planning assumption, owner: ${scalar('(to be assigned)')}, date: '${options.date}'}`)
+    push(
+      `  - {id: ${entry.id}, description: ${scalar(entry.description)}, value: ${valueScalar(entry.value)}, source: planning assumption, owner: ${scalar('(to be assigned)')}, date: '${options.date}'}`,
+    )
   }
   return `${lines.join('\n')}\n`
 }

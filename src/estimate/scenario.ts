@@ -71,7 +71,12 @@ async function readYaml(text: string, file: string): Promise<Source> {
     // Without prettyErrors the parser gives only offsets (pos); the line counter turns them into line and column.
     const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0])
     const deep = /call stack/i.test(error.message)
-    return {file, line: position.line, column: `col ${position.col}`, message: deep ? 'not a scenario: lists or mappings nested too deeply to read' : `not valid YAML: ${error.message.split('\n')[0]}`}
+    return {
+      file,
+      line: position.line,
+      column: `col ${position.col}`,
+      message: deep ? 'not a scenario: lists or mappings nested too deeply to read' : `not valid YAML: ${error.message.split('\n')[0]}`,
+    }
   })
   if (syntax.length > 0) throw unreadable(syntax.slice(0, SCENARIO_LIMITS.issues))
   let raw: unknown
@@ -88,12 +93,19 @@ async function readYaml(text: string, file: string): Promise<Source> {
     const aliases = error instanceof ReferenceError && /alias/i.test(error.message)
     throw unreadable([
       aliases
-        ? {file, line, message: `its YAML aliases (*name) expand beyond kasumi's limit (an alias count of ${SCENARIO_LIMITS.aliasCount}): the file would grow without bound`, hint: 'write the values out, or use fewer aliases'}
+        ? {
+            file,
+            line,
+            message: `its YAML aliases (*name) expand beyond kasumi's limit (an alias count of ${SCENARIO_LIMITS.aliasCount}): the file would grow without bound`,
+            hint: 'write the values out, or use fewer aliases',
+          }
         : {file, line, message: `not valid YAML: ${String((error as Error).message).split('\n')[0]}`},
     ])
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InvalidInputError(`${basename(file)}: the scenario is empty`, [{file, message: 'a scenario is a mapping with name, baseYear, horizon and measures'}])
+    throw new InvalidInputError(`${basename(file)}: the scenario is empty`, [
+      {file, message: 'a scenario is a mapping with name, baseYear, horizon and measures'},
+    ])
   }
   // The line of a key (where a block value would start a line later), of a list item, or of the nearest parent that has one.
   const line = (path: Path): number | undefined => {
@@ -124,7 +136,14 @@ class Issues {
     if (this.seen.has(key)) return
     this.seen.add(key)
     if (options.structural) this.structural.add(column)
-    this.list.push({file: this.source.file, line: this.source.line(path), column, value: valueText(getPath(this.source.raw, path)), message, hint: options.hint})
+    this.list.push({
+      file: this.source.file,
+      line: this.source.line(path),
+      column,
+      value: valueText(getPath(this.source.raw, path)),
+      message,
+      hint: options.hint,
+    })
   }
 
   reported(path: Path): boolean {
@@ -134,11 +153,18 @@ class Issues {
   throwIfAny(): void {
     if (this.list.length === 0) return
     const file = basename(this.source.file)
-    const sorted = this.list.map((issue, index) => ({issue, index})).sort((a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || a.index - b.index).map(({issue}) => issue)
-    throw new InvalidInputError(`${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'} in the scenario`, sorted.slice(0, SCENARIO_LIMITS.issues), {
-      totalIssues: sorted.length,
-      suggestion: 'correct the scenario (its JSON Schema is data/scenarios/schema.json) and run the command again',
-    })
+    const sorted = this.list
+      .map((issue, index) => ({issue, index}))
+      .sort((a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || a.index - b.index)
+      .map(({issue}) => issue)
+    throw new InvalidInputError(
+      `${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'} in the scenario`,
+      sorted.slice(0, SCENARIO_LIMITS.issues),
+      {
+        totalIssues: sorted.length,
+        suggestion: 'correct the scenario (its JSON Schema is data/scenarios/schema.json) and run the command again',
+      },
+    )
   }
 }
 
@@ -169,12 +195,17 @@ async function checkSchema(raw: Record<string, unknown>, issues: Issues): Promis
   const echoes = new Set(['minimum', 'maximum', 'if', 'oneOf', 'allOf'])
   for (const error of validate.errors ?? []) {
     if (echoes.has(error.keyword)) continue
-    const path: Path = error.instancePath.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~')))
+    const path: Path = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((part) => (/^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~')))
     if (issues.reported(path) && error.keyword === 'type') continue
     let message = error.message ?? 'invalid'
     let target = path
     if (error.keyword === 'unevaluatedProperties' || error.keyword === 'additionalProperties') {
-      const property = (error.params as {unevaluatedProperty?: string; additionalProperty?: string}).unevaluatedProperty ?? (error.params as {additionalProperty?: string}).additionalProperty
+      const property =
+        (error.params as {unevaluatedProperty?: string; additionalProperty?: string}).unevaluatedProperty ??
+        (error.params as {additionalProperty?: string}).additionalProperty
       target = [...path, property!]
       // Only a key directly on a measure is one of its parameters; deeper keys (appliesTo, oneTime…) are not.
       const onMeasure = path[0] === 'measures' && path.length === 2
@@ -204,7 +235,8 @@ function buildScenario(source: Source, issues: Issues, warnings: InputIssue[]): 
   const currency = textOf(raw.currency) ?? 'JPY'
   const moneyUnit = (typeof raw.moneyUnit === 'string' && raw.moneyUnit in MONEY_UNITS ? raw.moneyUnit : 'thousand') as MoneyUnit
   const moneyLimit = maxMoney(moneyUnit, currency)
-  const param = (value: unknown, path: Path, spec: ParamSpec): ParamValue | undefined => checkParam(value, path, spec.kind === 'money' ? {...spec, max: Math.min(bounds(spec).max, moneyLimit)} : spec, fail)
+  const param = (value: unknown, path: Path, spec: ParamSpec): ParamValue | undefined =>
+    checkParam(value, path, spec.kind === 'money' ? {...spec, max: Math.min(bounds(spec).max, moneyLimit)} : spec, fail)
 
   const baseYear = fiscalYear(raw.baseYear, ['baseYear'], fail)
   const horizon = checkHorizon(raw.horizon, baseYear, fail)
@@ -230,7 +262,9 @@ function buildScenario(source: Source, issues: Issues, warnings: InputIssue[]): 
     hoursPerFte: param(raw.hoursPerFte ?? 1800, ['hoursPerFte'], {kind: 'hours', description: 'hours per FTE', min: 1, max: 8760}) ?? placeholder,
     hourlyCost,
     exchangeRates: typeof raw.exchangeRates === 'string' ? resolve(dirname(file), raw.exchangeRates) : undefined,
-    assumptions: (Array.isArray(raw.assumptions) ? (raw.assumptions as Assumption[]) : []).filter(isRecord).map((assumption) => ({...assumption, value: assumption.value === undefined ? undefined : String(assumption.value)})),
+    assumptions: (Array.isArray(raw.assumptions) ? (raw.assumptions as Assumption[]) : [])
+      .filter(isRecord)
+      .map((assumption) => ({...assumption, value: assumption.value === undefined ? undefined : String(assumption.value)})),
     measures,
   }
   scenario.lines = {baseYear: source.line(['baseYear']) ?? 0, horizon: source.line(['horizon']) ?? 0}
@@ -278,10 +312,18 @@ function buildMeasure(measure: Record<string, unknown>, index: number, context: 
   const options: Record<string, string> = {}
   for (const name of Object.keys(module?.options ?? {})) if (measure[name] !== undefined) options[name] = String(measure[name])
   const start = measure.start === undefined ? first : (fiscalYear(measure.start, [...path, 'start'], fail) ?? first)
-  if (horizon && start > last) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts after the horizon and has no effect`})
-  if (horizon && start < first) warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts in FY${start}, before the horizon: its savings count from FY${first}, but its one-time costs of FY${start} fall outside the estimate`})
+  if (horizon && start > last)
+    warnings.push({file, ...where([...path, 'start']), message: `measure ${id} starts after the horizon and has no effect`})
+  if (horizon && start < first)
+    warnings.push({
+      file,
+      ...where([...path, 'start']),
+      message: `measure ${id} starts in FY${start}, before the horizon: its savings count from FY${first}, but its one-time costs of FY${start} fall outside the estimate`,
+    })
   const rampRaw = Array.isArray(measure.ramp) ? measure.ramp.slice(0, SCENARIO_LIMITS.listItems) : [1]
-  const ramp = rampRaw.map((share, position) => param(share, [...path, 'ramp', position], {kind: 'fraction', description: 'a ramp share'}) ?? placeholder)
+  const ramp = rampRaw.map(
+    (share, position) => param(share, [...path, 'ramp', position], {kind: 'fraction', description: 'a ramp share'}) ?? placeholder,
+  )
   const oneTimeRaw = isRecord(measure.oneTime) ? measure.oneTime : {}
   const parallelRaw = isRecord(measure.parallelRunning) ? measure.parallelRunning : {}
   const money: ParamSpec = {kind: 'money', description: 'a one-time cost'}
@@ -301,7 +343,10 @@ function buildMeasure(measure: Record<string, unknown>, index: number, context: 
       perHost: param(oneTimeRaw.perHost, [...path, 'oneTime', 'perHost'], money),
       fixed: param(oneTimeRaw.fixed, [...path, 'oneTime', 'fixed'], money),
     },
-    parallelRunningMonths: param(parallelRaw.months, [...path, 'parallelRunning', 'months'], {kind: 'months', description: 'months of parallel running'}),
+    parallelRunningMonths: param(parallelRaw.months, [...path, 'parallelRunning', 'months'], {
+      kind: 'months',
+      description: 'months of parallel running',
+    }),
     params,
     options,
   }
@@ -324,12 +369,18 @@ function checkParam(value: unknown, path: Path, spec: ParamSpec, fail: Fail): Pa
   } else return undefined
   const name = spec.description.split(' (')[0]
   const range = `between ${min} and ${max < Number.MAX_SAFE_INTEGER ? max : '∞'}`
-  for (const [label, text] of [['base', out.base], ['low', out.low], ['high', out.high]] as const) {
+  for (const [label, text] of [
+    ['base', out.base],
+    ['low', out.low],
+    ['high', out.high],
+  ] as const) {
     if (text === undefined) continue
     const number = Number(text)
-    if (number < min || number > max) fail(typeof value === 'number' ? path : [...path, label], `${name} ${label === 'base' ? '' : `${label} `}must be ${range}`)
+    if (number < min || number > max)
+      fail(typeof value === 'number' ? path : [...path, label], `${name} ${label === 'base' ? '' : `${label} `}must be ${range}`)
   }
-  if (out.low !== undefined && !(Number(out.low) <= Number(out.base) && Number(out.base) <= Number(out.high))) fail(path, 'an uncertain value needs low ≤ base ≤ high')
+  if (out.low !== undefined && !(Number(out.low) <= Number(out.base) && Number(out.base) <= Number(out.high)))
+    fail(path, 'an uncertain value needs low ≤ base ≤ high')
   return out
 }
 
@@ -357,7 +408,8 @@ function checkHorizon(value: unknown, baseYear: number | undefined, fail: Fail):
     return undefined
   }
   if (baseYear !== undefined && baseYear > last) fail(['baseYear'], 'the base year comes after the horizon')
-  if (baseYear !== undefined && first - baseYear > SCENARIO_LIMITS.horizonYears) fail(['baseYear'], `the base year is ${first - baseYear} years before the horizon; at most ${SCENARIO_LIMITS.horizonYears}`)
+  if (baseYear !== undefined && first - baseYear > SCENARIO_LIMITS.horizonYears)
+    fail(['baseYear'], `the base year is ${first - baseYear} years before the horizon; at most ${SCENARIO_LIMITS.horizonYears}`)
   return [first, last]
 }
 

@@ -50,7 +50,11 @@ function paramSchema(spec: ParamSpec): object {
   if (Number.isFinite(min)) limits.minimum = min
   if (Number.isFinite(max) && max < Number.MAX_SAFE_INTEGER) limits.maximum = max
   // The limits check plain numbers here (editors flag them); kasumi checks low, base and high of ranges when it loads the file.
-  return {$ref: '#/$defs/uncertain', ...limits, description: `${spec.description} (${spec.kind}, ${range}${spec.default === undefined ? '' : `, default ${spec.default}`})`}
+  return {
+    $ref: '#/$defs/uncertain',
+    ...limits,
+    description: `${spec.description} (${spec.kind}, ${range}${spec.default === undefined ? '' : `, default ${spec.default}`})`,
+  }
 }
 
 const stringList = {oneOf: [{type: 'string'}, {type: 'array', items: {type: 'string'}, maxItems: SCENARIO_LIMITS.filterValues}]}
@@ -73,19 +77,36 @@ export function scenarioSchema(): Record<string, unknown> {
         tags: stringList,
         area: stringList,
         eligibility: {oneOf: [{enum: ['eligible', 'must-stay']}, {type: 'array', items: {enum: ['eligible', 'must-stay']}}]},
-        status: {oneOf: [{enum: ['active', 'migrating', 'migrated', 'retired']}, {type: 'array', items: {enum: ['active', 'migrating', 'migrated', 'retired']}}]},
+        status: {
+          oneOf: [
+            {enum: ['active', 'migrating', 'migrated', 'retired']},
+            {type: 'array', items: {enum: ['active', 'migrating', 'migrated', 'retired']}},
+          ],
+        },
       },
     },
     start: fiscalYear('first fiscal year of the effect'),
-    ramp: {type: 'array', items: {$ref: '#/$defs/uncertain'}, minItems: 1, maxItems: SCENARIO_LIMITS.listItems, description: 'share of the full effect reached in start, start+1, … (the last share holds); default [1]'},
+    ramp: {
+      type: 'array',
+      items: {$ref: '#/$defs/uncertain'},
+      minItems: 1,
+      maxItems: SCENARIO_LIMITS.listItems,
+      description: 'share of the full effect reached in start, start+1, … (the last share holds); default [1]',
+    },
     timing: {enum: ['ramp', 'refresh'], description: 'refresh: each system moves at its next hardware refresh (last fiscal year + 1)'},
     oneTime: {
       type: 'object',
       additionalProperties: false,
       properties: {perSystem: {$ref: '#/$defs/uncertain'}, perHost: {$ref: '#/$defs/uncertain'}, fixed: {$ref: '#/$defs/uncertain'}},
-      description: 'one-time costs in the money unit, charged in each system\'s start year',
+      description: "one-time costs in the money unit, charged in each system's start year",
     },
-    parallelRunning: {type: 'object', additionalProperties: false, required: ['months'], properties: {months: {$ref: '#/$defs/uncertain'}}, description: 'months during which the new arrangement is paid for while the old one still runs'},
+    parallelRunning: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['months'],
+      properties: {months: {$ref: '#/$defs/uncertain'}},
+      description: 'months during which the new arrangement is paid for while the old one still runs',
+    },
   }
   const measureSchemas = Object.values(MEASURES).map((module) => ({
     if: {properties: {type: {const: module.type}}, required: ['type']},
@@ -93,9 +114,20 @@ export function scenarioSchema(): Record<string, unknown> {
       properties: {
         ...common,
         ...Object.fromEntries(Object.entries(module.params).map(([name, spec]) => [name, paramSchema(spec)])),
-        ...Object.fromEntries(Object.entries(module.options ?? {}).map(([name, option]) => [name, option.values.length ? {enum: [...option.values], description: option.description} : {type: 'string', description: option.description}])),
+        ...Object.fromEntries(
+          Object.entries(module.options ?? {}).map(([name, option]) => [
+            name,
+            option.values.length ? {enum: [...option.values], description: option.description} : {type: 'string', description: option.description},
+          ]),
+        ),
       },
-      required: ['id', 'type', ...Object.entries(module.params).filter(([, spec]) => spec.required).map(([name]) => name)],
+      required: [
+        'id',
+        'type',
+        ...Object.entries(module.params)
+          .filter(([, spec]) => spec.required)
+          .map(([name]) => name),
+      ],
       unevaluatedProperties: false,
     },
   }))
@@ -112,14 +144,29 @@ export function scenarioSchema(): Record<string, unknown> {
       title: {type: 'string'},
       description: {type: 'string'},
       baseYear: fiscalYear('fiscal year whose recurring costs are the baseline run-rate'),
-      horizon: {type: 'array', items: fiscalYear('a fiscal year'), minItems: 2, maxItems: 2, description: `first and last fiscal year of the estimate, at most ${SCENARIO_LIMITS.horizonYears} years`},
+      horizon: {
+        type: 'array',
+        items: fiscalYear('a fiscal year'),
+        minItems: 2,
+        maxItems: 2,
+        description: `first and last fiscal year of the estimate, at most ${SCENARIO_LIMITS.horizonYears} years`,
+      },
       currency: {type: 'string', pattern: '^[A-Z]{3}$', description: 'reporting currency (default JPY)'},
       moneyUnit: {enum: Object.keys(MONEY_UNITS), description: 'unit of money parameters in this file (default thousand, as the 2009 table)'},
       exchangeRates: {type: 'string', description: 'CSV of dated exchange rates (fiscal_year, currency, rate), relative to this file'},
       discount: {
         oneOf: [
           {type: 'object', additionalProperties: false, required: ['rate'], properties: {rate: {$ref: '#/$defs/uncertain'}}},
-          {type: 'object', additionalProperties: false, required: ['schedule'], properties: {schedule: {oneOf: [{const: 'green-book'}, {type: 'array', items: {$ref: '#/$defs/uncertain'}, minItems: 1, maxItems: SCENARIO_LIMITS.listItems}]}}},
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['schedule'],
+            properties: {
+              schedule: {
+                oneOf: [{const: 'green-book'}, {type: 'array', items: {$ref: '#/$defs/uncertain'}, minItems: 1, maxItems: SCENARIO_LIMITS.listItems}],
+              },
+            },
+          },
         ],
       },
       inflation: {$ref: '#/$defs/uncertain', description: 'annual inflation; 0 (the default) estimates in real terms'},
@@ -132,10 +179,22 @@ export function scenarioSchema(): Record<string, unknown> {
           type: 'object',
           required: ['id', 'description'],
           additionalProperties: false,
-          properties: {id: {type: 'string'}, description: {type: 'string'}, value: {type: ['string', 'number']}, source: {type: 'string'}, owner: {type: 'string'}, date: {type: 'string'}},
+          properties: {
+            id: {type: 'string'},
+            description: {type: 'string'},
+            value: {type: ['string', 'number']},
+            source: {type: 'string'},
+            owner: {type: 'string'},
+            date: {type: 'string'},
+          },
         },
       },
-      measures: {type: 'array', minItems: 1, maxItems: SCENARIO_LIMITS.measures, items: {type: 'object', required: ['id', 'type'], properties: {type: common.type}, allOf: measureSchemas}},
+      measures: {
+        type: 'array',
+        minItems: 1,
+        maxItems: SCENARIO_LIMITS.measures,
+        items: {type: 'object', required: ['id', 'type'], properties: {type: common.type}, allOf: measureSchemas},
+      },
     },
   }
 }

@@ -27,7 +27,18 @@ export function yearTable(result: EstimateResult, unit: DisplayUnit): TableData 
     amount(row.net, unit),
     amount(row.cumulative, unit),
   ])
-  const footer = [['total', '', '', amount(result.totals.savings, unit), amount(result.totals.avoidance, unit), amount(result.totals.oneTime, unit), amount(result.totals.net, unit), '']]
+  const footer = [
+    [
+      'total',
+      '',
+      '',
+      amount(result.totals.savings, unit),
+      amount(result.totals.avoidance, unit),
+      amount(result.totals.oneTime, unit),
+      amount(result.totals.net, unit),
+      '',
+    ],
+  ]
   return {
     title: `Yearly cash flow (${label})`,
     head: ['year', 'baseline', 'scenario', 'savings', 'avoidance', 'one-time', 'net', 'cumulative'],
@@ -42,9 +53,45 @@ export function groupTable(result: EstimateResult, unit: DisplayUnit, labels: Ma
   const dimension = result.by.dimension
   // Hours no system records are unknown, not 0.
   const unknown = result.hours.missing !== undefined
-  const rows = result.by.rows.map((row) => [labels.get(row.key) ?? row.key, amount(row.savings, unit), amount(row.avoidance, unit), amount(row.oneTime, unit), amount(row.net, unit), amount(row.runRateSavings, unit), unknown ? 'n/a' : groupDigits(new Dec(row.hoursSaved).toFixed(0)), unknown ? 'n/a' : row.fte])
-  const sum = (pick: (row: EstimateResult['by']['rows'][number]) => string) => result.by.rows.reduce((total, row) => total.plus(pick(row)), new Dec(0)).toFixed()
-  const footer = [['total', amount(sum((r) => r.savings), unit), amount(sum((r) => r.avoidance), unit), amount(sum((r) => r.oneTime), unit), amount(sum((r) => r.net), unit), amount(sum((r) => r.runRateSavings), unit), unknown ? 'n/a' : groupDigits(new Dec(sum((r) => r.hoursSaved)).toFixed(0)), unknown ? 'n/a' : new Dec(sum((r) => r.fte)).toFixed(1)]]
+  const rows = result.by.rows.map((row) => [
+    labels.get(row.key) ?? row.key,
+    amount(row.savings, unit),
+    amount(row.avoidance, unit),
+    amount(row.oneTime, unit),
+    amount(row.net, unit),
+    amount(row.runRateSavings, unit),
+    unknown ? 'n/a' : groupDigits(new Dec(row.hoursSaved).toFixed(0)),
+    unknown ? 'n/a' : row.fte,
+  ])
+  const sum = (pick: (row: EstimateResult['by']['rows'][number]) => string) =>
+    result.by.rows.reduce((total, row) => total.plus(pick(row)), new Dec(0)).toFixed()
+  const footer = [
+    [
+      'total',
+      amount(
+        sum((r) => r.savings),
+        unit,
+      ),
+      amount(
+        sum((r) => r.avoidance),
+        unit,
+      ),
+      amount(
+        sum((r) => r.oneTime),
+        unit,
+      ),
+      amount(
+        sum((r) => r.net),
+        unit,
+      ),
+      amount(
+        sum((r) => r.runRateSavings),
+        unit,
+      ),
+      unknown ? 'n/a' : groupDigits(new Dec(sum((r) => r.hoursSaved)).toFixed(0)),
+      unknown ? 'n/a' : new Dec(sum((r) => r.fte)).toFixed(1),
+    ],
+  ]
   return {
     title: `By ${dimension}, FY${result.window[0]}–FY${result.window[1]} (${label}; run-rate = FY${result.scenario.horizon[1]})`,
     head: [dimension, 'savings', 'avoidance', 'one-time', 'net', 'run-rate savings', 'hours saved/yr', 'FTE'],
@@ -59,13 +106,18 @@ export function effectsTable(result: EstimateResult, ministryNames: Map<string, 
   let previous = ''
   const rows = result.effects.rows.map((row) => {
     // A ＊ row sits under its area row; it names its lead (the host's ministry) only where that differs.
-    const lead = row.leadMinistry === previous ? '' : ministryNames.get(row.leadMinistry) ?? row.leadMinistry
+    const lead = row.leadMinistry === previous ? '' : (ministryNames.get(row.leadMinistry) ?? row.leadMinistry)
     previous = row.leadMinistry
-    const name = row.kind === 'joint-use' ? `＊共同利用化的效果：${row.area || '(no business area)'}（實施前 ${groupDigits(new Dec(row.before!).toFixed(0))}，實施後 ${groupDigits(new Dec(row.after!).toFixed(0))}）` : row.area || '(no business area)'
+    const name =
+      row.kind === 'joint-use'
+        ? `＊共同利用化的效果：${row.area || '(no business area)'}（實施前 ${groupDigits(new Dec(row.before!).toFixed(0))}，實施後 ${groupDigits(new Dec(row.after!).toFixed(0))}）`
+        : row.area || '(no business area)'
     return [
       lead,
       name,
-      row.costReductionThousandYen === null ? '-' : groupDigits(new Dec(row.costReductionThousandYen).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)),
+      row.costReductionThousandYen === null
+        ? '-'
+        : groupDigits(new Dec(row.costReductionThousandYen).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)),
       row.costYear === null ? '-' : String(row.costYear),
       row.hoursReduction === null ? '-' : groupDigits(new Dec(row.hoursReduction).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)),
       row.hoursYear === null ? '-' : String(row.hoursYear),
@@ -74,11 +126,32 @@ export function effectsTable(result: EstimateResult, ministryNames: Map<string, 
   const totals = result.effects.totals
   return {
     title: `Optimization effects (${result.scenario.name}), in the layout of the 2009 table`,
-    head: ['負責單位', '業務‧作業系統名稱', `削減經費 千${result.scenario.currency === 'JPY' ? '円' : result.scenario.currency}`, '年度', '業務處理時間削減 時間', '年度'],
+    head: [
+      '負責單位',
+      '業務‧作業系統名稱',
+      `削減經費 千${result.scenario.currency === 'JPY' ? '円' : result.scenario.currency}`,
+      '年度',
+      '業務處理時間削減 時間',
+      '年度',
+    ],
     rows,
     footer: [
-      ['合計（不含＊列）', '', groupDigits(new Dec(totals.costReductionThousandYen).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)), '', result.hours.missing ? 'n/a' : groupDigits(new Dec(totals.hoursReduction).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)), ''],
-      ['＊共同利用', `實施前 ${groupDigits(new Dec(result.effects.jointUseSummary.before).toFixed(0))}，實施後 ${groupDigits(new Dec(result.effects.jointUseSummary.after).toFixed(0))}`, groupDigits(new Dec(totals.jointUseThousandYen).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)), '', '', ''],
+      [
+        '合計（不含＊列）',
+        '',
+        groupDigits(new Dec(totals.costReductionThousandYen).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)),
+        '',
+        result.hours.missing ? 'n/a' : groupDigits(new Dec(totals.hoursReduction).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)),
+        '',
+      ],
+      [
+        '＊共同利用',
+        `實施前 ${groupDigits(new Dec(result.effects.jointUseSummary.before).toFixed(0))}，實施後 ${groupDigits(new Dec(result.effects.jointUseSummary.after).toFixed(0))}`,
+        groupDigits(new Dec(totals.jointUseThousandYen).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0)),
+        '',
+        '',
+        '',
+      ],
     ],
     align: ['left', 'left', 'right', 'right', 'right', 'right'],
   }
@@ -113,7 +186,13 @@ export function uncertaintyTable(summary: UncertaintySummary, currency: string, 
     head: ['', 'P10', 'P50', 'P90', 'mean'],
     rows: [
       ['NPV', amount(summary.npv.p10, unit), amount(summary.npv.p50, unit), amount(summary.npv.p90, unit), amount(summary.npv.mean, unit)],
-      ['run-rate savings/year', amount(summary.runRateSavings.p10, unit), amount(summary.runRateSavings.p50, unit), amount(summary.runRateSavings.p90, unit), amount(summary.runRateSavings.mean, unit)],
+      [
+        'run-rate savings/year',
+        amount(summary.runRateSavings.p10, unit),
+        amount(summary.runRateSavings.p50, unit),
+        amount(summary.runRateSavings.p90, unit),
+        amount(summary.runRateSavings.mean, unit),
+      ],
       ['payback year', fy(summary.paybackYear.p10), fy(summary.paybackYear.p50), fy(summary.paybackYear.p90), `never: ${share}%`],
     ],
     align: ['left', 'right', 'right', 'right', 'right'],
@@ -123,12 +202,22 @@ export function uncertaintyTable(summary: UncertaintySummary, currency: string, 
 export function sensitivityTable(rows: readonly SensitivityRow[], currency: string, unit: DisplayUnit, baseNpv: string): TableData {
   const widest = rows.reduce((max, row) => Dec.max(max, row.swing), new Dec(0))
   const BAR = 20
-  const bar = (swing: string) => (widest.isZero() ? '' : '#'.repeat(new Dec(swing).times(BAR).dividedBy(widest).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()))
+  const bar = (swing: string) =>
+    widest.isZero() ? '' : '#'.repeat(new Dec(swing).times(BAR).dividedBy(widest).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber())
   return {
     title: `Sensitivity of NPV (${unitLabel(currency, unit)}; base NPV ${amount(baseNpv, unit)}): each parameter at its low and its high, the others at base`,
     head: ['parameter', 'low', 'base', 'high', 'NPV at low', 'NPV at high', 'swing', ''],
     // A measure's parameter by the measure's id (platform.targetUtilisation); JSON keeps the key path.
-    rows: rows.map((row) => [row.measure ? `${row.measure}.${row.path.replace(/^measures\[\d+\]\./, '')}` : row.path, row.low, row.base, row.high, amount(row.npvLow, unit), amount(row.npvHigh, unit), amount(row.swing, unit), bar(row.swing)]),
+    rows: rows.map((row) => [
+      row.measure ? `${row.measure}.${row.path.replace(/^measures\[\d+\]\./, '')}` : row.path,
+      row.low,
+      row.base,
+      row.high,
+      amount(row.npvLow, unit),
+      amount(row.npvHigh, unit),
+      amount(row.swing, unit),
+      bar(row.swing),
+    ]),
     align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
   }
 }
@@ -242,7 +331,9 @@ function filterText(filter: Filter): string {
 
 export function scenarioMeasuresTable(scenario: Scenario): TableData {
   const rows = scenario.measures.map((measure, index) => {
-    const oneTime = (['perSystem', 'perHost', 'fixed'] as const).filter((key) => measure.oneTime[key]).map((key) => `${key} ${uncertain(measure.oneTime[key])}`)
+    const oneTime = (['perSystem', 'perHost', 'fixed'] as const)
+      .filter((key) => measure.oneTime[key])
+      .map((key) => `${key} ${uncertain(measure.oneTime[key])}`)
     if (measure.parallelRunningMonths) oneTime.push(`parallel running ${uncertain(measure.parallelRunningMonths)} months`)
     return [
       String(index + 1),
@@ -263,7 +354,14 @@ export function scenarioMeasuresTable(scenario: Scenario): TableData {
   }
 }
 
-const KIND_UNITS: Partial<Record<ParamKind, string>> = {fraction: 'share', percent: '%', months: 'months', hours: 'hours', count: 'count', rate: 'rate'}
+const KIND_UNITS: Partial<Record<ParamKind, string>> = {
+  fraction: 'share',
+  percent: '%',
+  months: 'months',
+  hours: 'hours',
+  count: 'count',
+  rate: 'rate',
+}
 
 export function scenarioParametersTable(scenario: Scenario, measures: readonly ShownMeasure[]): TableData {
   const rows: string[][] = []
@@ -273,17 +371,27 @@ export function scenarioParametersTable(scenario: Scenario, measures: readonly S
       rows.push([
         index === 0 ? measure.id : '',
         parameter.name,
-        parameter.kind === 'money' ? moneyUnitText(scenario) : KIND_UNITS[parameter.kind] ?? '',
+        parameter.kind === 'money' ? moneyUnitText(scenario) : (KIND_UNITS[parameter.kind] ?? ''),
         parameter.base,
         parameter.low ?? '',
         parameter.high ?? '',
-        parameter.low === undefined ? '' : parameter.distribution ?? 'pert',
+        parameter.low === undefined ? '' : (parameter.distribution ?? 'pert'),
         parameter.given ? 'file' : 'default',
         parameter.assumption ? '✓' : '',
       ])
     })
     for (const [key, value] of Object.entries(measure.options)) {
-      rows.push([measure.parameters.length === 0 ? measure.id : '', key, 'option', value === '' ? '(default)' : value, '', '', '', key in given ? 'file' : 'default', ''])
+      rows.push([
+        measure.parameters.length === 0 ? measure.id : '',
+        key,
+        'option',
+        value === '' ? '(default)' : value,
+        '',
+        '',
+        '',
+        key in given ? 'file' : 'default',
+        '',
+      ])
     }
   })
   return {
@@ -299,7 +407,9 @@ export function assumptionLines(assumptions: Assumption[]): string[] {
   const lines = [`Assumptions register (${assumptions.length}):`]
   for (const assumption of assumptions) {
     lines.push(`  ${assumption.id}${assumption.value === undefined ? '' : ` = ${assumption.value}`}`, `      ${assumption.description}`)
-    const by = [assumption.source && `source: ${assumption.source}`, assumption.owner && `owner: ${assumption.owner}`, assumption.date].filter(Boolean).join('; ')
+    const by = [assumption.source && `source: ${assumption.source}`, assumption.owner && `owner: ${assumption.owner}`, assumption.date]
+      .filter(Boolean)
+      .join('; ')
     if (by) lines.push(`      ${by}`)
   }
   return lines
@@ -315,7 +425,18 @@ export function scenarioListTable(scenarios: readonly ListedScenario[]): TableDa
       if (lines.length > 0 && lines.at(-1)!.length + type.length + 2 <= 40) lines[lines.length - 1] += `, ${type}`
       else lines.push(type)
     }
-    return [scenario.name, scenario.title ?? '', `FY${scenario.baseYear}`, `FY${scenario.horizon![0]}–FY${scenario.horizon![1]}`, `${scenario.measures!.length}: ${lines.join(',\n')}`]
+    return [
+      scenario.name,
+      scenario.title ?? '',
+      `FY${scenario.baseYear}`,
+      `FY${scenario.horizon![0]}–FY${scenario.horizon![1]}`,
+      `${scenario.measures!.length}: ${lines.join(',\n')}`,
+    ]
   })
-  return {title: `Bundled scenarios (${SCENARIO_DIR})`, head: ['name', 'title', 'base year', 'horizon', 'measures'], rows, align: ['left', 'left', 'left', 'left', 'left']}
+  return {
+    title: `Bundled scenarios (${SCENARIO_DIR})`,
+    head: ['name', 'title', 'base year', 'horizon', 'measures'],
+    rows,
+    align: ['left', 'left', 'left', 'left', 'left'],
+  }
 }

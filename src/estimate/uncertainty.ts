@@ -40,10 +40,11 @@ export interface UncertainParameter {
 export const DEFAULT_SEED = 1
 
 /** The percentile rule, in words for the JSON contract. */
-export const PERCENTILE_RULE = 'nearest rank: Pk is the value at rank ⌈k·n/100⌉ (1-based) of the n run values sorted in ascending order; a payback percentile that falls on a run that never pays back is null'
+export const PERCENTILE_RULE =
+  'nearest rank: Pk is the value at rank ⌈k·n/100⌉ (1-based) of the n run values sorted in ascending order; a payback percentile that falls on a run that never pays back is null'
 
 export const DISTRIBUTION_NOTE =
-  'Each uncertain parameter is drawn independently (no correlation between parameters) from its distribution: PERT (Beta with λ = 4 on [low, high], mode = base: α = 1 + 4(base − low)/(high − low), β = 1 + 4(high − base)/(high − low); sampled as X/(X+Y) of Marsaglia–Tsang gamma variates) or triangular (inverse distribution function), as the scenario says (default PERT). Each value is rounded half-up to 6 decimals (to whole numbers for counts) and kept within [low, high], so every run is an exact engine evaluation. Run r with seed s draws each parameter from its own sfc32 generator seeded through splitmix32 from (s, r, parameter path): the figures do not depend on the number of workers; sampling uses only IEEE-exact arithmetic, sqrt, and V8\'s fdlibm log, so they are the same on every machine.'
+  "Each uncertain parameter is drawn independently (no correlation between parameters) from its distribution: PERT (Beta with λ = 4 on [low, high], mode = base: α = 1 + 4(base − low)/(high − low), β = 1 + 4(high − base)/(high − low); sampled as X/(X+Y) of Marsaglia–Tsang gamma variates) or triangular (inverse distribution function), as the scenario says (default PERT). Each value is rounded half-up to 6 decimals (to whole numbers for counts) and kept within [low, high], so every run is an exact engine evaluation. Run r with seed s draws each parameter from its own sfc32 generator seeded through splitmix32 from (s, r, parameter path): the figures do not depend on the number of workers; sampling uses only IEEE-exact arithmetic, sqrt, and V8's fdlibm log, so they are the same on every machine."
 
 /**
  * Every uncertain parameter of a scenario, in a fixed order: inflation, hours
@@ -170,10 +171,18 @@ export interface UncertaintySummary {
 
 function amountPercentiles(values: Float64Array, currency: string): AmountPercentiles {
   const sorted = Float64Array.from(values).sort()
-  return {p10: money(nearestRank(sorted, 10), currency), p50: money(nearestRank(sorted, 50), currency), p90: money(nearestRank(sorted, 90), currency), mean: money(meanOf(values), currency)}
+  return {
+    p10: money(nearestRank(sorted, 10), currency),
+    p50: money(nearestRank(sorted, 50), currency),
+    p90: money(nearestRank(sorted, 90), currency),
+    mean: money(meanOf(values), currency),
+  }
 }
 
-export function summarise(outcomes: Outcomes, options: {currency: string; seed: number; workers: number; parameters: readonly UncertainParameter[]}): UncertaintySummary {
+export function summarise(
+  outcomes: Outcomes,
+  options: {currency: string; seed: number; workers: number; parameters: readonly UncertainParameter[]},
+): UncertaintySummary {
   const n = outcomes.npv.length
   // NaN (never) sorts after every year.
   const paybacks = Float64Array.from(outcomes.paybackYear).sort()
@@ -187,12 +196,25 @@ export function summarise(outcomes: Outcomes, options: {currency: string; seed: 
     simulations: n,
     seed: options.seed,
     workers: options.workers,
-    parameters: options.parameters.map(({path, measure, low, base, high, distribution}) => ({path, ...(measure ? {measure} : {}), low, base, high, distribution})),
+    parameters: options.parameters.map(({path, measure, low, base, high, distribution}) => ({
+      path,
+      ...(measure ? {measure} : {}),
+      low,
+      base,
+      high,
+      distribution,
+    })),
     distributionNote: DISTRIBUTION_NOTE,
     percentileRule: PERCENTILE_RULE,
     npv: amountPercentiles(outcomes.npv, options.currency),
     runRateSavings: amountPercentiles(outcomes.runRateSavings, options.currency),
-    paybackYear: {p10: year(10), p50: year(50), p90: year(90), never, neverShare: new Dec(never).dividedBy(n).toDecimalPlaces(6, Dec.ROUND_HALF_UP).toFixed()},
+    paybackYear: {
+      p10: year(10),
+      p50: year(50),
+      p90: year(90),
+      never,
+      neverShare: new Dec(never).dividedBy(n).toDecimalPlaces(6, Dec.ROUND_HALF_UP).toFixed(),
+    },
   }
 }
 
@@ -203,7 +225,11 @@ export interface SimulationOptions {
 }
 
 /** The Monte Carlo: `simulations` runs of the seed on the pool; the summary and every run's outcome. */
-export async function simulate(pool: EvaluationPool, scenario: Scenario, options: SimulationOptions): Promise<{summary: UncertaintySummary; outcomes: Outcomes}> {
+export async function simulate(
+  pool: EvaluationPool,
+  scenario: Scenario,
+  options: SimulationOptions,
+): Promise<{summary: UncertaintySummary; outcomes: Outcomes}> {
   const parameters = uncertainParameters(scenario)
   if (parameters.length === 0) throw new InternalError('simulate() needs a scenario with uncertain parameters')
   const outcomes = await pool.runs(options.seed, options.simulations, options.onProgress)
@@ -225,7 +251,11 @@ export interface AnalysisOptions {
  * pool of worker threads. `uncertainty` is null (and `sensitivity` empty) when
  * the scenario has no uncertain parameter; nothing is evaluated then.
  */
-export async function analyseUncertainty(scenario: Scenario, systems: readonly SystemInput[], options: AnalysisOptions): Promise<{uncertainty?: UncertaintySummary | null; sensitivity?: SensitivityRow[]}> {
+export async function analyseUncertainty(
+  scenario: Scenario,
+  systems: readonly SystemInput[],
+  options: AnalysisOptions,
+): Promise<{uncertainty?: UncertaintySummary | null; sensitivity?: SensitivityRow[]}> {
   const parameters = uncertainParameters(scenario)
   const out: {uncertainty?: UncertaintySummary | null; sensitivity?: SensitivityRow[]} = {}
   if (parameters.length === 0) {
@@ -238,10 +268,15 @@ export async function analyseUncertainty(scenario: Scenario, systems: readonly S
   const pool = EvaluationPool.open(scenario, systems, Math.min(options.workers ?? defaultWorkers(), evaluations))
   try {
     if (options.simulate !== undefined) {
-      const {summary} = await simulate(pool, scenario, {simulations: options.simulate, seed: options.seed ?? DEFAULT_SEED, onProgress: (done, total) => options.onProgress?.(done, total, 'runs')})
+      const {summary} = await simulate(pool, scenario, {
+        simulations: options.simulate,
+        seed: options.seed ?? DEFAULT_SEED,
+        onProgress: (done, total) => options.onProgress?.(done, total, 'runs'),
+      })
       out.uncertainty = summary
     }
-    if (options.sensitivity) out.sensitivity = await sensitivity(pool, scenario, (done, total) => options.onProgress?.(done, total, 'sensitivity cases'))
+    if (options.sensitivity)
+      out.sensitivity = await sensitivity(pool, scenario, (done, total) => options.onProgress?.(done, total, 'sensitivity cases'))
   } finally {
     await pool.close()
   }

@@ -20,13 +20,82 @@ import {currencyCode, fiscalYear, parseDecimal, text, type ParseOutcome} from '.
  */
 
 export const ACTUALS_FIELDS: readonly FieldSpec[] = [
-  {key: 'ministry', header: 'ministry', aliases: ['agency', 'department', 'ministry code', 'agency code', 'organization', '府省', '府省庁', '省庁', '部會', '部会', '機關', '機関', '負責單位']},
+  {
+    key: 'ministry',
+    header: 'ministry',
+    aliases: [
+      'agency',
+      'department',
+      'ministry code',
+      'agency code',
+      'organization',
+      '府省',
+      '府省庁',
+      '省庁',
+      '部會',
+      '部会',
+      '機關',
+      '機関',
+      '負責單位',
+    ],
+  },
   {key: 'area', header: 'business_area', aliases: ['area', 'business area', '業務', '業務分野', '業務領域', '業務名', '業務名稱']},
   {key: 'fiscalYear', header: 'fiscal_year', aliases: ['fiscal year', 'fy', 'year', '年度', '會計年度', '会計年度'], required: true},
-  {key: 'planned', header: 'planned', aliases: ['planned savings', 'planned cost reduction', 'planned reduction', 'plan', 'target savings', 'cost savings goal', '計画', '計画削減額', '削減計画額', '削減目標額', '目標削減額', '計畫削減經費', '預定削減經費', '預計削減經費'], scalable: true},
-  {key: 'achieved', header: 'achieved', aliases: ['achieved savings', 'achieved cost reduction', 'achieved reduction', 'actual', 'actual savings', 'actual cost reduction', 'realised savings', 'realized savings', '実績', '削減実績', '削減実績額', '実績削減額', '實際削減經費', '實績削減經費', '達成削減經費', '削減實績'], required: true, scalable: true},
-  {key: 'plannedHours', header: 'planned_hours', aliases: ['planned hours', 'planned hours saved', '計画削減時間', '削減時間計画', '預定削減時間', '計畫削減時間']},
-  {key: 'achievedHours', header: 'achieved_hours', aliases: ['achieved hours', 'achieved hours saved', 'actual hours saved', '実績削減時間', '削減時間実績', '實際削減時間', '實績削減時間']},
+  {
+    key: 'planned',
+    header: 'planned',
+    aliases: [
+      'planned savings',
+      'planned cost reduction',
+      'planned reduction',
+      'plan',
+      'target savings',
+      'cost savings goal',
+      '計画',
+      '計画削減額',
+      '削減計画額',
+      '削減目標額',
+      '目標削減額',
+      '計畫削減經費',
+      '預定削減經費',
+      '預計削減經費',
+    ],
+    scalable: true,
+  },
+  {
+    key: 'achieved',
+    header: 'achieved',
+    aliases: [
+      'achieved savings',
+      'achieved cost reduction',
+      'achieved reduction',
+      'actual',
+      'actual savings',
+      'actual cost reduction',
+      'realised savings',
+      'realized savings',
+      '実績',
+      '削減実績',
+      '削減実績額',
+      '実績削減額',
+      '實際削減經費',
+      '實績削減經費',
+      '達成削減經費',
+      '削減實績',
+    ],
+    required: true,
+    scalable: true,
+  },
+  {
+    key: 'plannedHours',
+    header: 'planned_hours',
+    aliases: ['planned hours', 'planned hours saved', '計画削減時間', '削減時間計画', '預定削減時間', '計畫削減時間'],
+  },
+  {
+    key: 'achievedHours',
+    header: 'achieved_hours',
+    aliases: ['achieved hours', 'achieved hours saved', 'actual hours saved', '実績削減時間', '削減時間実績', '實際削減時間', '實績削減時間'],
+  },
   {key: 'currency', header: 'currency', aliases: ['通貨', '幣別', '貨幣']},
   {key: 'note', header: 'note', aliases: ['notes', 'memo', 'comment', 'comments', '備考', '備註', '摘要']},
 ]
@@ -147,24 +216,56 @@ interface HeaderState {
 }
 
 /** The header: units taken off money headers, columns resolved, and what an actuals file must have. */
-function readHeader(file: string, raw: string[], line: number, options: ActualsReadOptions, issues: InputIssue[], warnings: InputIssue[]): HeaderState {
+function readHeader(
+  file: string,
+  raw: string[],
+  line: number,
+  options: ActualsReadOptions,
+  issues: InputIssue[],
+  warnings: InputIssue[],
+): HeaderState {
   const stripped = stripHeaderUnits(raw)
   const units = stripped.money
   const header = resolveHeader(file, line, stripped.cells, ACTUALS_FIELDS)
   issues.push(...header.issues)
-  const unknown = unknownColumnIssues(file, line, header.unknown, 'kasumi does not know this actuals column', options.allowUnknownColumns ? 'its values are not read' : `rename it to one of: ${ACTUALS_FIELDS.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`)
+  const unknown = unknownColumnIssues(
+    file,
+    line,
+    header.unknown,
+    'kasumi does not know this actuals column',
+    options.allowUnknownColumns
+      ? 'its values are not read'
+      : `rename it to one of: ${ACTUALS_FIELDS.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`,
+  )
   if (options.allowUnknownColumns) warnings.push(...unknown.map((issue) => ({...issue, severity: 'warning' as const})))
   else issues.push(...unknown)
   const columns = new Set(header.columns.keys())
   if (!columns.has('ministry') && !columns.has('area')) {
-    issues.push({file, line, message: 'the file names neither a ministry (agency) nor a business area column', hint: 'add a column ministry (or agency, 府省, 部會) or business_area (業務分野)'})
+    issues.push({
+      file,
+      line,
+      message: 'the file names neither a ministry (agency) nor a business area column',
+      hint: 'add a column ministry (or agency, 府省, 部會) or business_area (業務分野)',
+    })
   }
   if (!columns.has('planned') && !options.plannedFromEstimate) {
-    issues.push({file, line, message: 'the required column "planned" is missing', hint: `name it one of: planned, ${ACTUALS_FIELDS.find((field) => field.key === 'planned')!.aliases.slice(0, 4).join(', ')}…; or take planned figures from an estimate with --scenario`})
+    issues.push({
+      file,
+      line,
+      message: 'the required column "planned" is missing',
+      hint: `name it one of: planned, ${ACTUALS_FIELDS.find((field) => field.key === 'planned')!
+        .aliases.slice(0, 4)
+        .join(', ')}…; or take planned figures from an estimate with --scenario`,
+    })
   }
   const currencies = new Set([...units.values()].map((unit) => unit.currency).filter(Boolean))
   if (currencies.size > 1) {
-    issues.push({file, line, message: `the money columns name different currencies (${[...currencies].join(', ')})`, hint: 'give planned and achieved in one currency'})
+    issues.push({
+      file,
+      line,
+      message: `the money columns name different currencies (${[...currencies].join(', ')})`,
+      hint: 'give planned and achieved in one currency',
+    })
   }
   return {columns, units, row: new RowReader(file, header.columns, issues)}
 }
@@ -173,7 +274,13 @@ const name = text(200)
 const note = text(1000)
 
 /** One data row: its cells parsed, money scaled by the header's unit; undefined (with issues on the row) when it does not read. */
-function readRecord(header: HeaderState, cells: string[], line: number, options: ActualsReadOptions, parseYear: (raw: string) => ParseOutcome<number>): ActualsRecord | undefined {
+function readRecord(
+  header: HeaderState,
+  cells: string[],
+  line: number,
+  options: ActualsReadOptions,
+  parseYear: (raw: string) => ParseOutcome<number>,
+): ActualsRecord | undefined {
   const {columns, units} = header
   const row = header.row.reset(cells, line)
   const ministry = row.get('ministry', name)
@@ -196,17 +303,38 @@ function readRecord(header: HeaderState, cells: string[], line: number, options:
   const currencyCell = row.get('currency', currencyCode)
   const fromHeader = [...units.values()].find((unit) => unit.currency)?.currency
   if (currencyCell !== null && fromHeader !== undefined && currencyCell !== fromHeader) {
-    row.fail('currency', row.raw('currency'), `the money headers count ${fromHeader}, this row says ${currencyCell}`, 'make the currency column agree with the unit in the headers')
+    row.fail(
+      'currency',
+      row.raw('currency'),
+      `the money headers count ${fromHeader}, this row says ${currencyCell}`,
+      'make the currency column agree with the unit in the headers',
+    )
   }
   const remark = row.get('note', note)
   const keyColumn = columns.has('ministry') ? 'ministry' : 'area'
   if (columns.has('ministry') && ministry === null) row.fail('ministry', row.raw('ministry') ?? '', 'a ministry (agency) is required here')
   if (columns.has('area') && area === null && !columns.has('ministry')) row.fail('area', row.raw('area') ?? '', 'a business area is required here')
   if (achieved === null && planned === null && plannedHours === null && achievedHours === null && !row.failed) {
-    row.fail(columns.has('achieved') ? 'achieved' : keyColumn, row.raw('achieved') ?? '', 'the row has no figures', 'give at least a planned or an achieved figure')
+    row.fail(
+      columns.has('achieved') ? 'achieved' : keyColumn,
+      row.raw('achieved') ?? '',
+      'the row has no figures',
+      'give at least a planned or an achieved figure',
+    )
   }
   if (row.failed || fy === null) return undefined
-  return {line, ministry, area, fiscalYear: fy, planned, achieved, plannedHours, achievedHours, currency: currencyCell ?? fromHeader ?? options.defaultCurrency, note: remark}
+  return {
+    line,
+    ministry,
+    area,
+    fiscalYear: fy,
+    planned,
+    achieved,
+    plannedHours,
+    achievedHours,
+    currency: currencyCell ?? fromHeader ?? options.defaultCurrency,
+    note: remark,
+  }
 }
 
 /**
@@ -241,7 +369,13 @@ export async function readActuals(file: string, options: ActualsReadOptions): Pr
     {encoding: options.encoding, maxIssues},
   )
   issues.unshift(...result.issues)
-  if (issues.length > 0) throw new InvalidInputError(`${basename(file)}: ${issues.length} problem${issues.length === 1 ? '' : 's'} found`, issues.slice(0, maxIssues), {totalIssues: issues.length})
-  if (rows.length === 0) throw new InvalidInputError(`${basename(file)}: 1 problem found`, [{file, message: 'the file has a header but no rows', hint: 'add one row per ministry (or area) and fiscal year'}])
+  if (issues.length > 0)
+    throw new InvalidInputError(`${basename(file)}: ${issues.length} problem${issues.length === 1 ? '' : 's'} found`, issues.slice(0, maxIssues), {
+      totalIssues: issues.length,
+    })
+  if (rows.length === 0)
+    throw new InvalidInputError(`${basename(file)}: 1 problem found`, [
+      {file, message: 'the file has a header but no rows', hint: 'add one row per ministry (or area) and fiscal year'},
+    ])
   return {file, format: result.format, columns: header?.columns ?? new Set(), units: header?.units ?? new Map(), rows, warnings}
 }

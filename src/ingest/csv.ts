@@ -102,7 +102,8 @@ const SAVE_AS_CSV = 'kasumi reads CSV text: save the table as CSV (in Excel: Fil
 export function binaryIssue(bytes: Uint8Array): Omit<InputIssue, 'file'> | undefined {
   for (const signature of SIGNATURES) {
     if (bytes.length >= signature.bytes.length && signature.bytes.every((byte, index) => bytes[index] === byte)) {
-      const hint = signature.bytes[0] === 0x50 ? 'kasumi reads a workbook by its extension: if this is one, name the file .xlsx (or .xlsm)' : SAVE_AS_CSV
+      const hint =
+        signature.bytes[0] === 0x50 ? 'kasumi reads a workbook by its extension: if this is one, name the file .xlsx (or .xlsm)' : SAVE_AS_CSV
       return {line: 1, message: `not a text file: it looks like ${signature.what}`, hint}
     }
   }
@@ -132,13 +133,20 @@ export function binaryIssue(bytes: Uint8Array): Omit<InputIssue, 'file'> | undef
       const endian = nulOdd > nulEven ? 'little-endian' : 'big-endian'
       return {
         message: `the file looks like UTF-16 (${endian}) without a byte-order mark`,
-        hint: 'kasumi reads UTF-16 only with a byte-order mark (BOM); save the file as "CSV UTF-8 (comma delimited)", or convert it, e.g. iconv -f UTF-16' + (endian === 'little-endian' ? 'LE' : 'BE') + ' -t UTF-8',
+        hint:
+          'kasumi reads UTF-16 only with a byte-order mark (BOM); save the file as "CSV UTF-8 (comma delimited)", or convert it, e.g. iconv -f UTF-16' +
+          (endian === 'little-endian' ? 'LE' : 'BE') +
+          ' -t UTF-8',
       }
     }
     return {line: lineAt(bytes, firstNul), message: `not a text file: it holds NUL bytes (the first at byte ${firstNul + 1})`, hint: SAVE_AS_CSV}
   }
   if (controls >= 8 && controls * 100 >= bytes.length) {
-    return {line: lineAt(bytes, firstControl), message: `not a text file: it holds ${controls} control bytes in its first ${bytes.length.toLocaleString('en')} bytes (the first at byte ${firstControl + 1})`, hint: SAVE_AS_CSV}
+    return {
+      line: lineAt(bytes, firstControl),
+      message: `not a text file: it holds ${controls} control bytes in its first ${bytes.length.toLocaleString('en')} bytes (the first at byte ${firstControl + 1})`,
+      hint: SAVE_AS_CSV,
+    }
   }
   return undefined
 }
@@ -196,7 +204,13 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
     for (let index = 0; index < record.length; index++) {
       const cell = record[index]
       if (nulSeen && cell.includes('\u0000')) {
-        issues.push({file, line, column: label(index), message: 'not a text file: a NUL byte in a cell', hint: `${SAVE_AS_CSV}; if it is a CSV file, it is damaged`})
+        issues.push({
+          file,
+          line,
+          column: label(index),
+          message: 'not a text file: a NUL byte in a cell',
+          hint: `${SAVE_AS_CSV}; if it is a CSV file, it is damaged`,
+        })
         stopped = true
         return
       }
@@ -231,7 +245,13 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
       for (let index = 0; index < record.length; index++) {
         if (record[index].includes(REPLACEMENT)) {
           badBytesReported = true
-          issues.push({file, line, column: String(index + 1), message: 'bytes that are not text in this encoding', hint: encodingHint(encoding, source.encoding)})
+          issues.push({
+            file,
+            line,
+            column: String(index + 1),
+            message: 'bytes that are not text in this encoding',
+            hint: encodingHint(encoding, source.encoding),
+          })
           break
         }
       }
@@ -249,7 +269,10 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
         file,
         line,
         message: `the record has ${record.length} fields where the header has ${expectedFields}`,
-        hint: record.length < expectedFields ? 'the line may be truncated, or a quoted cell may hold a line break by mistake' : 'a cell may hold an unquoted comma',
+        hint:
+          record.length < expectedFields
+            ? 'the line may be truncated, or a quoted cell may hold a line break by mistake'
+            : 'a cell may hold an unquoted comma',
       })
       if (issues.length >= maxIssues) stopped = true
       return
@@ -344,7 +367,7 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
     if (handlers.drain) await handlers.drain()
   }
   if (!parseError && !stopped) {
-    feed(decoder ? decoder.end() ?? '' : '', true)
+    feed(decoder ? (decoder.end() ?? '') : '', true)
     if (parser) {
       parser.end()
       await ended
@@ -355,7 +378,11 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
 
   if (parseError) issues.push(csvErrorIssue(file, parseError, headerCells))
   if (bidiCells > MAX_BIDI_WARNINGS) {
-    result.warnings.push({file, message: `… and ${(bidiCells - MAX_BIDI_WARNINGS).toLocaleString('en')} more cells with Unicode bidirectional controls`, severity: 'warning'})
+    result.warnings.push({
+      file,
+      message: `… and ${(bidiCells - MAX_BIDI_WARNINGS).toLocaleString('en')} more cells with Unicode bidirectional controls`,
+      severity: 'warning',
+    })
   }
   if (!parseError && expectedFields < 0 && issues.length === 0) {
     issues.push({file, message: 'the file has no header row', hint: 'the first line must name the columns'})
@@ -376,12 +403,25 @@ function csvErrorIssue(file: string, error: CsvError, header: string[]): InputIs
   const column = index === undefined ? undefined : header[index] ? columnLabel(index, header[index]) : String(index + 1)
   switch (error.code as string) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return {file, line, column, message: 'a quoted cell is never closed: the file is truncated or a quote is missing', hint: 'check the last lines of the file, or re-export it'}
+      return {
+        file,
+        line,
+        column,
+        message: 'a quoted cell is never closed: the file is truncated or a quote is missing',
+        hint: 'check the last lines of the file, or re-export it',
+      }
     // csv-parse names this one without the CSV_ prefix.
     case 'INVALID_OPENING_QUOTE':
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return {file, line, column, value: typeof field === 'string' ? truncateText(field, ECHO_LIMIT) : undefined, message: 'a quote in the middle of a cell', hint: 'inside a quoted cell write a quote twice (""), or quote the whole cell'}
+      return {
+        file,
+        line,
+        column,
+        value: typeof field === 'string' ? truncateText(field, ECHO_LIMIT) : undefined,
+        message: 'a quote in the middle of a cell',
+        hint: 'inside a quoted cell write a quote twice (""), or quote the whole cell',
+      }
     case 'CSV_MAX_RECORD_SIZE':
       return {file, line, ...RECORD_TOO_LONG}
     default:

@@ -45,7 +45,6 @@ export interface ImportSummary {
   workbook?: WorkbookFacts
 }
 
-
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256')
   for await (const chunk of createReadStream(file, {highWaterMark: 1 << 20})) hash.update(chunk as Buffer)
@@ -58,19 +57,32 @@ function fail(file: string, options: ReadOptions, outcome: ReadOutcome): never {
   const all = [...outcome.structural, ...outcome.issues]
   const total = outcome.structural.length + outcome.issueCount
   const cap = options.maxIssues ?? 100
-  throw new InvalidInputError(`${basename(file)}: ${total} problem${total === 1 ? '' : 's'} found; nothing was written`, all.slice(0, cap), {totalIssues: total})
+  throw new InvalidInputError(`${basename(file)}: ${total} problem${total === 1 ? '' : 's'} found; nothing was written`, all.slice(0, cap), {
+    totalIssues: total,
+  })
 }
 
 /**
  * Reads and checks a file without writing anything. Uses the store's
  * ministries and systems when a store is given, the bundled ministries otherwise.
  */
-export async function validateFile(store: Store | undefined, file: string, options: ReadOptions, bundledMinistries: () => Promise<Ministry[]>): Promise<{kind: Kind; records: number; encoding: string; warnings: InputIssue[]; workbook?: WorkbookFacts}> {
+export async function validateFile(
+  store: Store | undefined,
+  file: string,
+  options: ReadOptions,
+  bundledMinistries: () => Promise<Ministry[]>,
+): Promise<{kind: Kind; records: number; encoding: string; warnings: InputIssue[]; workbook?: WorkbookFacts}> {
   const facts = await storeFacts(store, bundledMinistries)
   const outcome = isWorkbook(file) ? await readWorkbookRows(file, options, facts, {costs() {}}) : await readRows(file, options, facts, {costs() {}})
   if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, 'fail', options.maxIssues ?? 100)
   if (outcome.structural.length > 0 || outcome.issues.length > 0) fail(file, options, outcome)
-  return {kind: outcome.kind!, records: outcome.records, encoding: outcome.encoding, warnings: outcome.warnings, ...('workbook' in outcome ? {workbook: outcome.workbook as WorkbookFacts} : {})}
+  return {
+    kind: outcome.kind!,
+    records: outcome.records,
+    encoding: outcome.encoding,
+    warnings: outcome.warnings,
+    ...('workbook' in outcome ? {workbook: outcome.workbook as WorkbookFacts} : {}),
+  }
 }
 
 /**
@@ -140,7 +152,13 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       }
 
       if (outcome.kind === 'systems') {
-        await writeSystems(session, outcome.records_.map((entry) => entry.record as SystemRecord), new Set(outcome.columns), options.onConflict, summary)
+        await writeSystems(
+          session,
+          outcome.records_.map((entry) => entry.record as SystemRecord),
+          new Set(outcome.columns),
+          options.onConflict,
+          summary,
+        )
       } else if (outcome.kind === 'ministries') {
         await writeMinistries(session, outcome, options.onConflict, summary, file, facts.ministries)
         if (outcome.issues.length > 0) throw new Rollback()
@@ -180,7 +198,13 @@ function checkStoredConflicts(file: string, outcome: ReadOutcome, facts: StoreFa
   }
 }
 
-async function writeSystems(session: ImportSession, read: SystemRecord[], columns: ReadonlySet<string>, onConflict: OnConflict, summary: ImportSummary): Promise<void> {
+async function writeSystems(
+  session: ImportSession,
+  read: SystemRecord[],
+  columns: ReadonlySet<string>,
+  onConflict: OnConflict,
+  summary: ImportSummary,
+): Promise<void> {
   const existing = await session.storedSystems()
   const systems: ImportedSystem[] = []
   for (const fromFile of read) {
@@ -202,7 +226,14 @@ async function writeSystems(session: ImportSession, read: SystemRecord[], column
   summary.unchanged += written.unchanged
 }
 
-async function writeMinistries(session: ImportSession, outcome: ReadOutcome, onConflict: OnConflict, summary: ImportSummary, file: string, stored: Ministry[]): Promise<void> {
+async function writeMinistries(
+  session: ImportSession,
+  outcome: ReadOutcome,
+  onConflict: OnConflict,
+  summary: ImportSummary,
+  file: string,
+  stored: Ministry[],
+): Promise<void> {
   const existing = new Set(stored.map((ministry) => ministry.code))
   const toWrite: Array<{ministry: Ministry; existed: boolean}> = []
   for (const {line, record} of outcome.records_) {
@@ -210,7 +241,14 @@ async function writeMinistries(session: ImportSession, outcome: ReadOutcome, onC
     const existed = existing.has(ministry.code)
     if (existed) {
       if (onConflict === 'fail') {
-        outcome.issues.push({file, line, column: 'code', value: ministry.code, message: 'a ministry with this code is already in the store', hint: 'pass --on-conflict update or --on-conflict skip'})
+        outcome.issues.push({
+          file,
+          line,
+          column: 'code',
+          value: ministry.code,
+          message: 'a ministry with this code is already in the store',
+          hint: 'pass --on-conflict update or --on-conflict skip',
+        })
         outcome.issueCount++
         continue
       }
@@ -241,4 +279,3 @@ function describe(summary: ImportSummary): string {
   if (summary.skipped) parts.push(`${summary.skipped} skipped`)
   return parts.join(', ')
 }
-

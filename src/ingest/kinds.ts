@@ -16,7 +16,18 @@ import type {MinistryIndex} from '../domain/ministry-index.js'
 import {Dec, canonical} from '../domain/money.js'
 import type {FieldSpec, RowReader} from './table.js'
 import {matchKey} from '../domain/text-match.js'
-import {currencyCode, fiscalYear, isNoValue, normalizeCell, parseBoundedDecimal, parseDecimal, parseInteger, text, unneutralise, type ParseOutcome} from './values.js'
+import {
+  currencyCode,
+  fiscalYear,
+  isNoValue,
+  normalizeCell,
+  parseBoundedDecimal,
+  parseDecimal,
+  parseInteger,
+  text,
+  unneutralise,
+  type ParseOutcome,
+} from './values.js'
 
 export const KINDS = ['systems', 'costs', 'ministries'] as const
 export type Kind = (typeof KINDS)[number]
@@ -64,55 +75,157 @@ export function enumeration<T extends string>(values: readonly T[], aliases: Rec
 }
 
 export const parseCategory = enumeration(CATEGORIES, {
-  府省共通: 'common', 府省共通システム: 'common', 共通: 'common', 部門共用: 'common', 部門共用作業系統: 'common',
-  府省lan: 'lan', 'lan相關作業系統': 'lan', 'lan関連システム': 'lan',
-  電子申請: 'e-application', 電子申請後台: 'e-application', 電子申請システム: 'e-application', eapplication: 'e-application',
-  小規模: 'small-scale', 小規模システム: 'small-scale', 小規模作業系統: 'small-scale', small: 'small-scale',
+  府省共通: 'common',
+  府省共通システム: 'common',
+  共通: 'common',
+  部門共用: 'common',
+  部門共用作業系統: 'common',
+  府省lan: 'lan',
+  lan相關作業系統: 'lan',
+  lan関連システム: 'lan',
+  電子申請: 'e-application',
+  電子申請後台: 'e-application',
+  電子申請システム: 'e-application',
+  eapplication: 'e-application',
+  小規模: 'small-scale',
+  小規模システム: 'small-scale',
+  小規模作業系統: 'small-scale',
+  small: 'small-scale',
 })
-export const parseStatus = enumeration(STATUSES, {稼働中: 'active', 運用中: 'active', 移行中: 'migrating', 移行済: 'migrated', 移行済み: 'migrated', 廃止: 'retired', 廢止: 'retired'})
-export const parseEligibility = enumeration(ELIGIBILITIES, {可: 'eligible', 移行可: 'eligible', 対象: 'eligible', 不可: 'must-stay', 移行不可: 'must-stay', 対象外: 'must-stay', muststay: 'must-stay'})
+export const parseStatus = enumeration(STATUSES, {
+  稼働中: 'active',
+  運用中: 'active',
+  移行中: 'migrating',
+  移行済: 'migrated',
+  移行済み: 'migrated',
+  廃止: 'retired',
+  廢止: 'retired',
+})
+export const parseEligibility = enumeration(ELIGIBILITIES, {
+  可: 'eligible',
+  移行可: 'eligible',
+  対象: 'eligible',
+  不可: 'must-stay',
+  移行不可: 'must-stay',
+  対象外: 'must-stay',
+  muststay: 'must-stay',
+})
 export const parsePool = enumeration(COST_POOLS, {
-  ハードウェア: 'hardware', 硬體: 'hardware', 機器: 'hardware', hw: 'hardware',
-  ソフトウェア: 'software', 軟體: 'software', sw: 'software',
-  外部委託: 'outside-services', 委託: 'outside-services', 外部委託費: 'outside-services', outsideservices: 'outside-services',
-  職員人件費: 'internal-labor', 人件費: 'internal-labor', 人事費: 'internal-labor', labor: 'internal-labor', labour: 'internal-labor', 'internal-labour': 'internal-labor',
-  施設: 'facilities-power', 施設電力: 'facilities-power', 設施: 'facilities-power', 電力: 'facilities-power', facilities: 'facilities-power',
-  通信: 'telecom', 回線: 'telecom', 網路: 'telecom', network: 'telecom',
-  その他: 'other', 其他: 'other',
+  ハードウェア: 'hardware',
+  硬體: 'hardware',
+  機器: 'hardware',
+  hw: 'hardware',
+  ソフトウェア: 'software',
+  軟體: 'software',
+  sw: 'software',
+  外部委託: 'outside-services',
+  委託: 'outside-services',
+  外部委託費: 'outside-services',
+  outsideservices: 'outside-services',
+  職員人件費: 'internal-labor',
+  人件費: 'internal-labor',
+  人事費: 'internal-labor',
+  labor: 'internal-labor',
+  labour: 'internal-labor',
+  'internal-labour': 'internal-labor',
+  施設: 'facilities-power',
+  施設電力: 'facilities-power',
+  設施: 'facilities-power',
+  電力: 'facilities-power',
+  facilities: 'facilities-power',
+  通信: 'telecom',
+  回線: 'telecom',
+  網路: 'telecom',
+  network: 'telecom',
+  その他: 'other',
+  其他: 'other',
 })
-export const parseSpendType = enumeration(SPEND_TYPES, {整備経費: 'development', 整備等経費: 'development', 整備等經費: 'development', 整備經費: 'development', 整備: 'development', 開發: 'development', 運用等経費: 'operations', 運用等經費: 'operations', 運用: 'operations', 維運: 'operations', 運用経費: 'operations'})
-export const parseFrequency = enumeration(FREQUENCIES, {経常: 'recurring', 經常: 'recurring', 毎年: 'recurring', 一時: 'one-time', 一時的: 'one-time', 一次性: 'one-time', onetime: 'one-time', once: 'one-time'})
+export const parseSpendType = enumeration(SPEND_TYPES, {
+  整備経費: 'development',
+  整備等経費: 'development',
+  整備等經費: 'development',
+  整備經費: 'development',
+  整備: 'development',
+  開發: 'development',
+  運用等経費: 'operations',
+  運用等經費: 'operations',
+  運用: 'operations',
+  維運: 'operations',
+  運用経費: 'operations',
+})
+export const parseFrequency = enumeration(FREQUENCIES, {
+  経常: 'recurring',
+  經常: 'recurring',
+  毎年: 'recurring',
+  一時: 'one-time',
+  一時的: 'one-time',
+  一次性: 'one-time',
+  onetime: 'one-time',
+  once: 'one-time',
+})
 
 const count = (raw: string) => parseInteger(raw, {min: 0})
-const nonNegativeDecimal = (what: string) => (raw: string): ParseOutcome<string> => {
-  const outcome = parseDecimal(raw)
-  if (outcome.ok && outcome.value !== null && outcome.value.startsWith('-')) return {ok: false, reason: `${what} must not be negative`}
-  return outcome
-}
+const nonNegativeDecimal =
+  (what: string) =>
+  (raw: string): ParseOutcome<string> => {
+    const outcome = parseDecimal(raw)
+    if (outcome.ok && outcome.value !== null && outcome.value.startsWith('-')) return {ok: false, reason: `${what} must not be negative`}
+    return outcome
+  }
 const percent = (raw: string) => parseBoundedDecimal(raw, 0, 100, 'utilisation')
 
 function tags(raw: string): ParseOutcome<string[]> {
   if (isNoValue(raw)) return {ok: true, value: []}
-  const list = unneutralise(raw.trim()).split(/[;,、，；|]/).map((tag) => normalizeCell(tag)).filter((tag) => tag !== '')
+  const list = unneutralise(raw.trim())
+    .split(/[;,、，；|]/)
+    .map((tag) => normalizeCell(tag))
+    .filter((tag) => tag !== '')
   return {ok: true, value: [...new Set(list)]}
 }
 
 /* ---------- systems ---------- */
 
 export const SYSTEM_FIELDS: readonly FieldSpec[] = [
-  {key: 'id', header: 'id', aliases: ['system id', 'system_id', 'システムID', '情報システムID', 'システム番号', '系統編號', '系統代碼'], required: true},
-  {key: 'ministry', header: 'ministry', aliases: ['府省', '府省庁', '省庁', '組織名', '府省庁名', '部會', '部会', '機關', '負責單位', 'agency'], required: true},
-  {key: 'name', header: 'name', aliases: ['system name', 'システム名', 'システム名称', '情報システム名', '名称', '系統名稱', '作業系統名稱'], required: true},
+  {
+    key: 'id',
+    header: 'id',
+    aliases: ['system id', 'system_id', 'システムID', '情報システムID', 'システム番号', '系統編號', '系統代碼'],
+    required: true,
+  },
+  {
+    key: 'ministry',
+    header: 'ministry',
+    aliases: ['府省', '府省庁', '省庁', '組織名', '府省庁名', '部會', '部会', '機關', '負責單位', 'agency'],
+    required: true,
+  },
+  {
+    key: 'name',
+    header: 'name',
+    aliases: ['system name', 'システム名', 'システム名称', '情報システム名', '名称', '系統名稱', '作業系統名稱'],
+    required: true,
+  },
   {key: 'category', header: 'category', aliases: ['区分', '分類', '類別', 'システム区分', '系統類別'], required: true},
   {key: 'businessArea', header: 'business_area', aliases: ['business area', 'area', '業務', '業務分野', '業務領域', '業務名', '業務名稱']},
   {key: 'status', header: 'status', aliases: ['状態', '狀態', '状況']},
-  {key: 'physicalServers', header: 'physical_servers', aliases: ['physical servers', 'servers', '物理サーバ数', '物理サーバー数', 'サーバ数', '實體伺服器數', '伺服器數']},
+  {
+    key: 'physicalServers',
+    header: 'physical_servers',
+    aliases: ['physical servers', 'servers', '物理サーバ数', '物理サーバー数', 'サーバ数', '實體伺服器數', '伺服器數'],
+  },
   {key: 'virtualHosts', header: 'virtual_hosts', aliases: ['virtual hosts', '仮想ホスト数', '仮想サーバ数', '虛擬主機數']},
   {key: 'osInstances', header: 'os_instances', aliases: ['os instances', 'OSインスタンス数', 'OS数', '作業系統實例數']},
-  {key: 'utilisation', header: 'utilisation_pct', aliases: ['utilisation', 'utilization', 'utilization_pct', 'utilisation %', 'average utilisation', '平均使用率', '使用率', '利用率', 'CPU使用率']},
+  {
+    key: 'utilisation',
+    header: 'utilisation_pct',
+    aliases: ['utilisation', 'utilization', 'utilization_pct', 'utilisation %', 'average utilisation', '平均使用率', '使用率', '利用率', 'CPU使用率'],
+  },
   {key: 'storageTb', header: 'storage_tb', aliases: ['storage', 'storage tb', 'ストレージ', 'ストレージ容量', '儲存容量']},
   {key: 'users', header: 'users', aliases: ['user count', '利用者数', 'ユーザ数', 'ユーザー数', '使用者數', '使用人數']},
-  {key: 'annualHours', header: 'annual_hours', aliases: ['annual processing hours', 'processing hours', 'hours', '業務処理時間', '業務處理時間', '処理時間']},
+  {
+    key: 'annualHours',
+    header: 'annual_hours',
+    aliases: ['annual processing hours', 'processing hours', 'hours', '業務処理時間', '業務處理時間', '処理時間'],
+  },
   {key: 'firstYear', header: 'first_fy', aliases: ['first fiscal year', 'first year', 'start year', '運用開始年度', '開始年度', '起始年度']},
   {key: 'lastYear', header: 'last_fy', aliases: ['last fiscal year', 'last year', 'end year', '終了年度', '運用終了年度', '結束年度']},
   {key: 'eligibility', header: 'eligibility', aliases: ['platform eligibility', '移行可否', '適用性', '可否']},
@@ -137,7 +250,12 @@ export const systemsKind: TableKind<SystemRecord> = {
       ministry = context.ministries.find(ministryRaw)
       if (!ministry) {
         const suggestion = context.ministries.suggest(ministryRaw)
-        row.fail('ministry', ministryRaw, 'unknown ministry', suggestion ? `did you mean ${suggestion}?` : 'see `kasumi inventory list --kind ministries`, or import the ministry first')
+        row.fail(
+          'ministry',
+          ministryRaw,
+          'unknown ministry',
+          suggestion ? `did you mean ${suggestion}?` : 'see `kasumi inventory list --kind ministries`, or import the ministry first',
+        )
       }
     }
     const name = row.get('name', text(200), {required: true})
@@ -160,7 +278,12 @@ export const systemsKind: TableKind<SystemRecord> = {
     const eligibility = row.get('eligibility', parseEligibility) ?? SYSTEM_DEFAULTS.eligibility
     const eligibilityReason = row.get('eligibilityReason', text(500))
     if (eligibility === 'must-stay' && eligibilityReason === null && !row.failed) {
-      row.fail('eligibilityReason', row.raw('eligibilityReason') ?? '', 'a system that must stay off the platform needs a reason', 'fill in eligibility_reason')
+      row.fail(
+        'eligibilityReason',
+        row.raw('eligibilityReason') ?? '',
+        'a system that must stay off the platform needs a reason',
+        'fill in eligibility_reason',
+      )
     }
     const tagList = row.get('tags', tags) ?? []
     const retiredReason = row.get('retiredReason', text(500))
@@ -198,8 +321,18 @@ export const systemsKind: TableKind<SystemRecord> = {
 /* ---------- cost lines ---------- */
 
 export const COST_FIELDS: readonly FieldSpec[] = [
-  {key: 'systemId', header: 'system_id', aliases: ['system id', 'system', 'id', 'システムID', '情報システムID', 'システム番号', '系統編號', '系統代碼'], required: true},
-  {key: 'fiscalYear', header: 'fiscal_year', aliases: ['fiscal year', 'fy', 'year', '年度', '年(西暦)', '西暦', '年度(西暦)', '會計年度', '会計年度'], required: true},
+  {
+    key: 'systemId',
+    header: 'system_id',
+    aliases: ['system id', 'system', 'id', 'システムID', '情報システムID', 'システム番号', '系統編號', '系統代碼'],
+    required: true,
+  },
+  {
+    key: 'fiscalYear',
+    header: 'fiscal_year',
+    aliases: ['fiscal year', 'fy', 'year', '年度', '年(西暦)', '西暦', '年度(西暦)', '會計年度', '会計年度'],
+    required: true,
+  },
   {key: 'pool', header: 'pool', aliases: ['cost pool', '費目', '経費区分2', '費用項目', '經費項目', '成本類別'], required: true},
   {key: 'spendType', header: 'spend_type', aliases: ['spend type', '経費種別', '経費区分', '經費類別', '經費種類']},
   {key: 'frequency', header: 'frequency', aliases: ['頻度', '頻率', '発生頻度']},
@@ -245,12 +378,17 @@ export const ministriesKind: TableKind<Ministry> = {
   kind: 'ministries',
   fields: MINISTRY_FIELDS,
   build(row, context) {
-    const code = row.get('code', (raw) => {
-      const value = normalizeCell(raw).toLowerCase()
-      if (value === '') return {ok: true, value: null}
-      if (!/^[a-z][a-z0-9-]{0,31}$/.test(value)) return {ok: false, reason: 'a ministry code is lower-case letters, digits and "-"', hint: 'e.g. mic, mof, meti'}
-      return {ok: true, value}
-    }, {required: true})
+    const code = row.get(
+      'code',
+      (raw) => {
+        const value = normalizeCell(raw).toLowerCase()
+        if (value === '') return {ok: true, value: null}
+        if (!/^[a-z][a-z0-9-]{0,31}$/.test(value))
+          return {ok: false, reason: 'a ministry code is lower-case letters, digits and "-"', hint: 'e.g. mic, mof, meti'}
+        return {ok: true, value}
+      },
+      {required: true},
+    )
     const nameZh = row.get('nameZh', text(100), {required: true})
     const nameJa = row.get('nameJa', text(100))
     const nameEn = row.get('nameEn', text(200))

@@ -17,21 +17,24 @@ export async function readAll<R>(
   const issues: InputIssue[] = []
   const records: Array<{line: number; record: R}> = []
   let row: RowReader | undefined
-  const result = await readCsv({file, encoding: options.encoding ?? 'auto'}, {
-    header(cells, line) {
-      const header = resolveHeader(file, line, cells, fields)
-      issues.push(...header.issues)
-      if (!options.allowUnknownColumns) {
-        issues.push(...unknownColumnIssues(file, line, header.unknown, 'unknown column', undefined))
-      }
-      row = new RowReader(file, header.columns, issues, fields)
+  const result = await readCsv(
+    {file, encoding: options.encoding ?? 'auto'},
+    {
+      header(cells, line) {
+        const header = resolveHeader(file, line, cells, fields)
+        issues.push(...header.issues)
+        if (!options.allowUnknownColumns) {
+          issues.push(...unknownColumnIssues(file, line, header.unknown, 'unknown column', undefined))
+        }
+        row = new RowReader(file, header.columns, issues, fields)
+      },
+      record(cells, line) {
+        if (!row || issues.length > 0) return
+        const record = build(row.reset(cells, line))
+        if (record !== undefined) records.push({line, record})
+      },
     },
-    record(cells, line) {
-      if (!row || issues.length > 0) return
-      const record = build(row.reset(cells, line))
-      if (record !== undefined) records.push({line, record})
-    },
-  })
+  )
   const all = [...result.issues, ...issues]
   if (all.length > 0) throw new InvalidInputError(`${file}: ${all.length} problem${all.length === 1 ? '' : 's'} found`, all)
   return records

@@ -38,14 +38,17 @@ export async function peekKind(file: string, options: ReadOptions): Promise<Kind
   const {readCsv} = await import('./csv.js')
   let kind: Kind | undefined
   let seen = false
-  await readCsv({file, encoding: options.encoding}, {
-    header(cells) {
-      kind = guessKind(cells)
-      seen = true
+  await readCsv(
+    {file, encoding: options.encoding},
+    {
+      header(cells) {
+        kind = guessKind(cells)
+        seen = true
+      },
+      record() {},
+      shouldStop: () => seen,
     },
-    record() {},
-    shouldStop: () => seen,
-  })
+  )
   return kind
 }
 
@@ -88,7 +91,12 @@ export class ReadState {
     const requested = this.options.kind ?? 'auto'
     const kindName = requested === 'auto' ? guessKind(cells) : requested
     if (!kindName) {
-      this.issues.push({file: this.file, line, message: 'cannot tell whether this file holds systems, cost lines or ministries', hint: 'pass --kind systems, --kind costs or --kind ministries'})
+      this.issues.push({
+        file: this.file,
+        line,
+        message: 'cannot tell whether this file holds systems, cost lines or ministries',
+        hint: 'pass --kind systems, --kind costs or --kind ministries',
+      })
       this.halted = true
       return
     }
@@ -106,7 +114,9 @@ export class ReadState {
       line,
       this.header.unknown,
       `kasumi does not know this ${kindName} column`,
-      this.options.allowUnknownColumns ? 'its values are not imported' : `rename it to one of: ${this.kind.fields.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`,
+      this.options.allowUnknownColumns
+        ? 'its values are not imported'
+        : `rename it to one of: ${this.kind.fields.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`,
     )
     if (this.options.allowUnknownColumns) this.warnings.push(...unknown.map((issue) => ({...issue, severity: 'warning' as const})))
     else this.issues.push(...unknown)

@@ -51,29 +51,33 @@ export async function readRows(file: string, options: ReadOptions, facts: StoreF
   const records: Array<{line: number; record: SystemRecord | Ministry}> = []
   let batch: CostRows = []
   let count = 0
-  const result = await readCsv({file, encoding: options.encoding}, {
-    header: (cells, line) => state.onHeader(cells, line),
-    record(cells, line) {
-      const record = state.build(cells, line)
-      if (record === undefined || state.issues.length > 0) return
-      if (state.kind!.kind === 'costs') {
-        pushCostRow(batch, record as CostLine)
-        count++
-      } else {
-        records.push({line, record: record as SystemRecord | Ministry})
-      }
+  const result = await readCsv(
+    {file, encoding: options.encoding},
+    {
+      header: (cells, line) => state.onHeader(cells, line),
+      record(cells, line) {
+        const record = state.build(cells, line)
+        if (record === undefined || state.issues.length > 0) return
+        if (state.kind!.kind === 'costs') {
+          pushCostRow(batch, record as CostLine)
+          count++
+        } else {
+          records.push({line, record: record as SystemRecord | Ministry})
+        }
+      },
+      async drain() {
+        if (count >= COST_BATCH && state.issues.length === 0) {
+          const full = batch
+          const n = count
+          batch = []
+          count = 0
+          await sink.costs(full, n)
+        }
+      },
+      shouldStop: () => state.full,
     },
-    async drain() {
-      if (count >= COST_BATCH && state.issues.length === 0) {
-        const full = batch
-        const n = count
-        batch = []
-        count = 0
-        await sink.costs(full, n)
-      }
-    },
-    shouldStop: () => state.full,
-  }, {maxIssues: state.maxIssues})
+    {maxIssues: state.maxIssues},
+  )
   if (count > 0 && state.issues.length === 0 && result.issues.length === 0) await sink.costs(batch, count)
   return {
     kind: state.kind?.kind,

@@ -16,12 +16,17 @@ export async function locateScenario(nameOrFile: string): Promise<string> {
     if (existsSync(bundled)) return bundled
   }
   const names = await bundledScenarioNames()
-  throw new NotFoundError(`no scenario file or bundled scenario named ${nameOrFile}`, {suggestion: `bundled scenarios: ${names.join(', ')}; or give the path of a .yaml or .json file`})
+  throw new NotFoundError(`no scenario file or bundled scenario named ${nameOrFile}`, {
+    suggestion: `bundled scenarios: ${names.join(', ')}; or give the path of a .yaml or .json file`,
+  })
 }
 
 export async function bundledScenarioNames(): Promise<string[]> {
   const files = existsSync(SCENARIO_DIR) ? await listFolder(SCENARIO_DIR) : []
-  return files.filter((file) => /\.(ya?ml|json)$/.test(file) && file !== 'schema.json').map((file) => basename(file).replace(/\.(ya?ml|json)$/, '')).sort()
+  return files
+    .filter((file) => /\.(ya?ml|json)$/.test(file) && file !== 'schema.json')
+    .map((file) => basename(file).replace(/\.(ya?ml|json)$/, ''))
+    .sort()
 }
 
 /** The text of a scenario file (YAML or JSON): a regular file of at most maxBytes, refused before it is read. */
@@ -39,6 +44,10 @@ export async function readScenarioText(file: string, maxBytes: number): Promise<
 
 export function scenarioTooLarge(file: string, bytes: number, maxBytes: number): InvalidInputError {
   return new InvalidInputError(`${basename(file)}: the scenario is too large`, [
-    {file, message: `the file has ${bytes} bytes; a scenario may have at most ${maxBytes}`, hint: 'a scenario names measures and parameters; register data belongs in the store (kasumi inventory import)'},
+    {
+      file,
+      message: `the file has ${bytes} bytes; a scenario may have at most ${maxBytes}`,
+      hint: 'a scenario names measures and parameters; register data belongs in the store (kasumi inventory import)',
+    },
   ])
 }

@@ -77,7 +77,14 @@ export function resolveHeader(file: string, line: number, cells: string[], field
     }
     const previous = columns.get(field.key)
     if (previous) {
-      issues.push({file, line, column: columnLabel(index, name), value: truncateText(name, ECHO_LIMIT), message: `a second column for "${field.header}" (the first is column ${previous.index + 1})`, hint: 'keep one of them'})
+      issues.push({
+        file,
+        line,
+        column: columnLabel(index, name),
+        value: truncateText(name, ECHO_LIMIT),
+        message: `a second column for "${field.header}" (the first is column ${previous.index + 1})`,
+        hint: 'keep one of them',
+      })
       return
     }
     columns.set(field.key, {index, field, factor})
@@ -110,7 +117,13 @@ export const MAX_UNKNOWN_COLUMN_ISSUES = 10
  * the first few, then one that counts the rest (a sheet with ten thousand
  * stray columns gives a dozen lines, not ten thousand).
  */
-export function unknownColumnIssues(file: string, line: number, unknown: HeaderResolution['unknown'], message: string, hint: string | undefined): InputIssue[] {
+export function unknownColumnIssues(
+  file: string,
+  line: number,
+  unknown: HeaderResolution['unknown'],
+  message: string,
+  hint: string | undefined,
+): InputIssue[] {
   const issues: InputIssue[] = unknown.slice(0, MAX_UNKNOWN_COLUMN_ISSUES).map((column) => ({
     file,
     line,
@@ -122,7 +135,13 @@ export function unknownColumnIssues(file: string, line: number, unknown: HeaderR
   const rest = unknown.length - MAX_UNKNOWN_COLUMN_ISSUES
   if (rest > 0) {
     const first = unknown[MAX_UNKNOWN_COLUMN_ISSUES]
-    issues.push({file, line, column: `${first.index + 1}–${unknown.at(-1)!.index + 1}`, message: `${rest.toLocaleString('en')} more columns kasumi does not know`, hint})
+    issues.push({
+      file,
+      line,
+      column: `${first.index + 1}–${unknown.at(-1)!.index + 1}`,
+      message: `${rest.toLocaleString('en')} more columns kasumi does not know`,
+      hint,
+    })
   }
   return issues
 }
@@ -187,7 +206,7 @@ export class RowReader {
     this.issues.push({
       file: this.file,
       line: this.line,
-      column: column ? columnLabel(column.index, column.field.header) : this.fields.find((field) => field.key === key)?.header ?? key,
+      column: column ? columnLabel(column.index, column.field.header) : (this.fields.find((field) => field.key === key)?.header ?? key),
       value: value === undefined ? undefined : truncateText(value, ECHO_LIMIT),
       message,
       hint,

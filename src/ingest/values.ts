@@ -52,12 +52,19 @@ export function parseDecimal(raw: string): ParseOutcome<string> {
   } else if (text.startsWith('+')) {
     text = text.slice(1).trim()
   }
-  text = text.replace(/^[¥￥]/, '').replace(/円$/, '').trim()
+  text = text
+    .replace(/^[¥￥]/, '')
+    .replace(/円$/, '')
+    .trim()
   if (!NUMBER_BODY.test(text)) {
     if (/^\d[\d,]*(?:\.\d+)?$/.test(text)) {
       return {ok: false, reason: 'misplaced thousands separator', hint: 'group digits by three, e.g. 1,189,160'}
     }
-    return {ok: false, reason: 'not a number', hint: 'write digits, optionally grouped (1,189,160); negatives as -50,000, △50,000 or (50,000); "-" or empty for no value'}
+    return {
+      ok: false,
+      reason: 'not a number',
+      hint: 'write digits, optionally grouped (1,189,160); negatives as -50,000, △50,000 or (50,000); "-" or empty for no value',
+    }
   }
   const value = new Dec(text.replace(/,/g, ''))
   return {ok: true, value: canonical(negative ? value.negated() : value)}
@@ -114,7 +121,7 @@ export function fiscalYear(calendar: Calendar): (raw: string) => ParseOutcome<nu
   }
 }
 
-const CURRENCY_NAMES: Record<string, string> = {円: 'JPY', 日圓: 'JPY', 日幣: 'JPY', 新台幣: 'TWD', 台幣: 'TWD', NT$: 'TWD', 'US$': 'USD', $: 'USD'}
+const CURRENCY_NAMES: Record<string, string> = {円: 'JPY', 日圓: 'JPY', 日幣: 'JPY', 新台幣: 'TWD', 台幣: 'TWD', NT$: 'TWD', US$: 'USD', $: 'USD'}
 
 /** An ISO 4217 code, or a currency's common name (円, 新台幣, US$ …). */
 export function currencyCode(raw: string): ParseOutcome<string> {

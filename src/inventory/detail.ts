@@ -29,16 +29,33 @@ export async function systemDetail(store: Store, system: SystemRecord): Promise<
     json: {
       system,
       costLines: lines.map(({id: _id, ...line}) => line),
-      costByYear: [...byYear].sort(([a], [b]) => a - b).map(([year, totals]) => ({year, total: Object.fromEntries([...totals].map(([c, a]) => [c, canonical(a)]))})),
+      costByYear: [...byYear]
+        .sort(([a], [b]) => a - b)
+        .map(([year, totals]) => ({year, total: Object.fromEntries([...totals].map(([c, a]) => [c, canonical(a)]))})),
     },
   }
 }
 
 const FIELD_LABELS: Array<[keyof SystemRecord, string]> = [
-  ['id', 'id'], ['ministry', 'ministry'], ['name', 'name'], ['category', 'category'], ['businessArea', 'business area'], ['status', 'status'],
-  ['physicalServers', 'physical servers'], ['virtualHosts', 'virtual hosts'], ['osInstances', 'OS instances'], ['utilisation', 'average utilisation %'],
-  ['storageTb', 'storage TB'], ['users', 'users'], ['annualHours', 'processing hours / year'], ['firstYear', 'first fiscal year'], ['lastYear', 'last fiscal year'],
-  ['eligibility', 'platform eligibility'], ['eligibilityReason', 'eligibility reason'], ['tags', 'tags'], ['retiredReason', 'retired because'],
+  ['id', 'id'],
+  ['ministry', 'ministry'],
+  ['name', 'name'],
+  ['category', 'category'],
+  ['businessArea', 'business area'],
+  ['status', 'status'],
+  ['physicalServers', 'physical servers'],
+  ['virtualHosts', 'virtual hosts'],
+  ['osInstances', 'OS instances'],
+  ['utilisation', 'average utilisation %'],
+  ['storageTb', 'storage TB'],
+  ['users', 'users'],
+  ['annualHours', 'processing hours / year'],
+  ['firstYear', 'first fiscal year'],
+  ['lastYear', 'last fiscal year'],
+  ['eligibility', 'platform eligibility'],
+  ['eligibilityReason', 'eligibility reason'],
+  ['tags', 'tags'],
+  ['retiredReason', 'retired because'],
 ]
 
 /** The fields table and the cost table (fiscal year × pool, with totals). */
@@ -63,14 +80,27 @@ export function systemDetailTables(detail: SystemDetail, unit: DisplayUnit): Tab
     const lines = detail.lines.filter((line) => line.currency === currency)
     const years = [...new Set(lines.map((line) => line.fiscalYear))].sort((a, b) => a - b)
     const pools = COST_POOLS.filter((pool) => lines.some((line) => line.pool === pool))
-    const cell = (list: CostLine[]) => (list.length === 0 ? '-' : formatAmount(list.reduce<Dec>((sum, line) => sum.plus(line.amount), ZERO), {unitFactor: currency === 'JPY' ? factor : 1}))
+    const cell = (list: CostLine[]) =>
+      list.length === 0
+        ? '-'
+        : formatAmount(
+            list.reduce<Dec>((sum, line) => sum.plus(line.amount), ZERO),
+            {unitFactor: currency === 'JPY' ? factor : 1},
+          )
     const rows = years.map((year) => [
       `FY${year}`,
       ...pools.map((pool) => cell(lines.filter((line) => line.fiscalYear === year && line.pool === pool))),
       cell(lines.filter((line) => line.fiscalYear === year && line.frequency === 'one-time')),
       cell(lines.filter((line) => line.fiscalYear === year)),
     ])
-    const footer = [['total', ...pools.map((pool) => cell(lines.filter((line) => line.pool === pool))), cell(lines.filter((line) => line.frequency === 'one-time')), cell(lines)]]
+    const footer = [
+      [
+        'total',
+        ...pools.map((pool) => cell(lines.filter((line) => line.pool === pool))),
+        cell(lines.filter((line) => line.frequency === 'one-time')),
+        cell(lines),
+      ],
+    ]
     const unitLabel = currency === 'JPY' ? DISPLAY_UNITS[unit].label.ja : currency
     return {
       title: `Costs (${unitLabel}; rounded half-up, totals from exact sums)`,

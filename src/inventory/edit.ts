@@ -29,7 +29,12 @@ export function findSystemField(name: string): string | undefined {
  * Builds and checks a system from text values with exactly the rules of an
  * import, so that add, update and import can never disagree.
  */
-export function buildSystem(ministries: readonly Ministry[], values: Record<string, string>, source: string, existingIds: ReadonlySet<string> | null): SystemRecord {
+export function buildSystem(
+  ministries: readonly Ministry[],
+  values: Record<string, string>,
+  source: string,
+  existingIds: ReadonlySet<string> | null,
+): SystemRecord {
   const columns = new Map<string, ResolvedColumn>()
   const cells: string[] = []
   SYSTEM_FIELDS.forEach((field, index) => {
@@ -64,7 +69,8 @@ export interface EditResult {
 
 export async function addSystem(store: Store, values: Record<string, string>, options: {actor: string; dryRun?: boolean}): Promise<EditResult> {
   const system = buildSystem(await listMinistries(store), values, 'new system', null)
-  const exists = () => new ConflictError(`a system with id ${system.id} already exists`, {suggestion: `use \`kasumi inventory update ${system.id} --set field=value\``})
+  const exists = () =>
+    new ConflictError(`a system with id ${system.id} already exists`, {suggestion: `use \`kasumi inventory update ${system.id} --set field=value\``})
   const changes = (Object.keys(systemCells(system)) as Array<keyof SystemRecord>)
     .map((field) => ({field: systemFieldHeader(field), before: null, after: fieldText(system, field)}))
     .filter((change) => change.after !== null)
@@ -72,7 +78,12 @@ export async function addSystem(store: Store, values: Record<string, string>, op
     if (await findSystem(store, system.id)) throw exists()
     return {system, changes, changeSetId: null, dryRun: true}
   }
-  const written = await addSystemLogged(store, system, {actor: options.actor, command: `kasumi inventory add --id ${system.id}`, fieldLabel: systemFieldHeader, summary: `added ${system.id} ${system.name}`})
+  const written = await addSystemLogged(store, system, {
+    actor: options.actor,
+    command: `kasumi inventory add --id ${system.id}`,
+    fieldLabel: systemFieldHeader,
+    summary: `added ${system.id} ${system.name}`,
+  })
   if ('exists' in written) throw exists()
   return {system, changes, changeSetId: written.changeSetId, dryRun: false}
 }
@@ -82,10 +93,14 @@ export function parseAssignments(assignments: readonly string[]): Record<string,
   const values: Record<string, string> = {}
   for (const assignment of assignments) {
     const equals = assignment.indexOf('=')
-    if (equals <= 0) throw new UsageError(`--set takes field=value, not ${JSON.stringify(assignment)}`, {suggestion: 'e.g. --set status=migrating --set utilisation_pct=35.5'})
+    if (equals <= 0)
+      throw new UsageError(`--set takes field=value, not ${JSON.stringify(assignment)}`, {
+        suggestion: 'e.g. --set status=migrating --set utilisation_pct=35.5',
+      })
     const name = assignment.slice(0, equals).trim()
     const field = findSystemField(name)
-    if (!field) throw new UsageError(`unknown field ${JSON.stringify(name)}`, {suggestion: `fields: ${SYSTEM_FIELDS.map((f) => f.header).join(', ')}`})
+    if (!field)
+      throw new UsageError(`unknown field ${JSON.stringify(name)}`, {suggestion: `fields: ${SYSTEM_FIELDS.map((f) => f.header).join(', ')}`})
     if (field === 'id') throw new UsageError('a system id cannot be changed', {suggestion: 'add a system with the new id and retire the old one'})
     values[field] = assignment.slice(equals + 1)
   }

@@ -15,7 +15,9 @@ export async function resolveMinistries(store: Store, names: string[] | undefine
     const ministry = index.find(name)
     if (!ministry) {
       const suggestion = index.suggest(name)
-      throw new UsageError(`unknown ministry ${JSON.stringify(name)}`, {suggestion: suggestion ? `did you mean ${suggestion}?` : 'see `kasumi inventory list --kind ministries`'})
+      throw new UsageError(`unknown ministry ${JSON.stringify(name)}`, {
+        suggestion: suggestion ? `did you mean ${suggestion}?` : 'see `kasumi inventory list --kind ministries`',
+      })
     }
     return ministry.code
   })
@@ -40,7 +42,15 @@ export function costsJson(byCurrency: Map<string, import('../domain/money.js').D
 }
 
 /** `--sort` also takes the names `--columns` uses. */
-const SORT_ALIASES: Record<string, string> = {servers: 'physicalServers', hosts: 'virtualHosts', os: 'osInstances', storage: 'storageTb', hours: 'annualHours', area: 'businessArea', years: 'firstYear'}
+const SORT_ALIASES: Record<string, string> = {
+  servers: 'physicalServers',
+  hosts: 'virtualHosts',
+  os: 'osInstances',
+  storage: 'storageTb',
+  hours: 'annualHours',
+  area: 'businessArea',
+  years: 'firstYear',
+}
 
 export function sortSystems(systems: SystemRecord[], field: string, costs?: SystemCosts): SystemRecord[] {
   const descending = field.startsWith('-')
@@ -63,4 +73,22 @@ export function sortSystems(systems: SystemRecord[], field: string, costs?: Syst
   return descending ? sorted.reverse() : sorted
 }
 
-export const SORT_FIELDS = [...Object.keys(SORT_ALIASES), 'id', 'ministry', 'name', 'category', 'businessArea', 'status', 'physicalServers', 'virtualHosts', 'osInstances', 'utilisation', 'storageTb', 'users', 'annualHours', 'firstYear', 'lastYear', 'cost']
+export const SORT_FIELDS = [
+  ...Object.keys(SORT_ALIASES),
+  'id',
+  'ministry',
+  'name',
+  'category',
+  'businessArea',
+  'status',
+  'physicalServers',
+  'virtualHosts',
+  'osInstances',
+  'utilisation',
+  'storageTb',
+  'users',
+  'annualHours',
+  'firstYear',
+  'lastYear',
+  'cost',
+]

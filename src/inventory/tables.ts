@@ -37,7 +37,9 @@ export function costCell(byCurrency: Map<string, Dec> | undefined, unit: Display
   if (!byCurrency || byCurrency.size === 0) return '-'
   const factor = DISPLAY_UNITS[unit].factor
   return [...byCurrency.entries()]
-    .map(([currency, amount]) => (currency === reportingCurrency ? formatAmount(amount, {unitFactor: factor}) : `${formatAmount(amount)} ${currency}`))
+    .map(([currency, amount]) =>
+      currency === reportingCurrency ? formatAmount(amount, {unitFactor: factor}) : `${formatAmount(amount)} ${currency}`,
+    )
     .join(' + ')
 }
 
@@ -51,9 +53,7 @@ export interface ListTableOptions {
 /** The system list with a totals row; amounts rounded half-up for display, the total from the exact sum. */
 export function systemListTable(systems: readonly SystemRecord[], options: ListTableOptions): TableData {
   const unitLabel = DISPLAY_UNITS[options.unit].label.ja
-  const head = options.columns.map((column) =>
-    column === 'cost' ? `cost FY${options.year ?? '-'} (${unitLabel})` : LIST_COLUMNS[column].head,
-  )
+  const head = options.columns.map((column) => (column === 'cost' ? `cost FY${options.year ?? '-'} (${unitLabel})` : LIST_COLUMNS[column].head))
   const rows = systems.map((system) =>
     options.columns.map((column) => (column === 'cost' ? costCell(options.costs?.get(system.id), options.unit) : LIST_COLUMNS[column].value(system))),
   )
@@ -69,7 +69,17 @@ export function systemListTable(systems: readonly SystemRecord[], options: ListT
     return ''
   })
   const costColumn = options.columns.indexOf('cost')
-  const residue = costColumn >= 0 && options.costs ? residueLine(head.length, costColumn, roundingResidue(systems.map((s) => options.costs!.get(s.id)), options.unit)) : []
+  const residue =
+    costColumn >= 0 && options.costs
+      ? residueLine(
+          head.length,
+          costColumn,
+          roundingResidue(
+            systems.map((s) => options.costs!.get(s.id)),
+            options.unit,
+          ),
+        )
+      : []
   return {head, rows: [...rows, ...residue], footer: systems.length > 1 ? [footer] : [], align}
 }
 
@@ -115,7 +125,13 @@ export function mergeCosts(parts: Array<Map<string, Dec> | undefined>): Map<stri
 }
 
 /** Systems and annual cost by ministry, in display order, with totals. */
-export function ministrySummaryTable(ministries: readonly Ministry[], systems: readonly SystemRecord[], costs: SystemCosts, year: number | undefined, unit: DisplayUnit): TableData {
+export function ministrySummaryTable(
+  ministries: readonly Ministry[],
+  systems: readonly SystemRecord[],
+  costs: SystemCosts,
+  year: number | undefined,
+  unit: DisplayUnit,
+): TableData {
   const unitLabel = DISPLAY_UNITS[unit].label.ja
   const head = ['ministry', '府省', 'systems', ...CATEGORIES, 'servers', 'hours/yr', `cost FY${year ?? '-'} (${unitLabel})`]
   const byMinistry = new Map<string, SystemRecord[]>()
@@ -150,7 +166,7 @@ export function historyTable(entries: readonly HistoryEntry[]): TableData {
     entry.at.replace('T', ' ').slice(0, 19),
     entry.actor,
     entry.entity === null ? entry.kind : `${entry.action} ${entry.entity === 'system' ? '' : entry.entity}`.trim(),
-    entry.entity === null ? entry.fileName ?? entry.command : entry.field ?? (entry.fileName ? `${entry.fileName}` : ''),
+    entry.entity === null ? (entry.fileName ?? entry.command) : (entry.field ?? (entry.fileName ? `${entry.fileName}` : '')),
     entry.entity === null ? entry.summary : changeText(entry),
   ])
   return {head: ['set', 'when (UTC)', 'actor', 'change', 'field / file', 'details'], rows}

@@ -13,4 +13,3 @@ export function sourceBootstrap(source: URL): string {
   const api = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), manifest.exports['./esm/api'].import.default)).href
   return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source.href)}) })`
 }
-

@@ -116,7 +116,8 @@ const anyText = text()
 function ministries(raw: string): ParseOutcome<string[]> {
   if (raw.trim() === '') return {ok: true, value: []}
   const list = raw.split(/[;；]/).map((name) => name.trim())
-  if (list.some((name) => name === '')) return {ok: false, reason: 'an empty ministry name', hint: 'separate ministries with ";", e.g. 內閣官房;內閣府'}
+  if (list.some((name) => name === ''))
+    return {ok: false, reason: 'an empty ministry name', hint: 'separate ministries with ";", e.g. 內閣官房;內閣府'}
   return {ok: true, value: list}
 }
 
@@ -149,7 +150,8 @@ function rowBuilder(): (row: RowReader) => ReferenceRow | undefined {
           row.fail('leadMinistry', leadMinistry, `a joint-use row has the lead ministry of its area row (${lastArea.leadMinistry})`)
         }
       }
-      if (hoursReduction !== null || hoursYear !== null) row.fail('hoursReduction', row.raw('hoursReduction'), 'a joint-use row has no processing-time figures')
+      if (hoursReduction !== null || hoursYear !== null)
+        row.fail('hoursReduction', row.raw('hoursReduction'), 'a joint-use row has no processing-time figures')
     }
     if (kind === 'joint-use-summary') {
       if (costReductionThousandYen !== null || costYear !== null || hoursReduction !== null || hoursYear !== null) {
@@ -193,7 +195,10 @@ function readMetaObject(file: string, raw: string): ReferenceMeta {
   }
   const problem = (path: string, message: string, found?: unknown) =>
     issues.push({file, column: path, value: found === undefined ? undefined : JSON.stringify(found), message})
-  const at = (path: string): unknown => path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value)
+  const at = (path: string): unknown =>
+    path
+      .split('.')
+      .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value)
   const string = (path: string, optional = false) => {
     const found = at(path)
     if (found === undefined && optional) return
@@ -201,16 +206,40 @@ function readMetaObject(file: string, raw: string): ReferenceMeta {
   }
   const decimal = (path: string) => {
     const found = at(path)
-    if (typeof found !== 'string' || !/^-?\d+(\.\d+)?$/.test(found)) problem(path, 'must be a decimal string without separators, e.g. "392959"', found)
+    if (typeof found !== 'string' || !/^-?\d+(\.\d+)?$/.test(found))
+      problem(path, 'must be a decimal string without separators, e.g. "392959"', found)
   }
-  for (const path of ['id', 'data', 'title.zh-TW', 'title.ja', 'title.en', 'source.document', 'source.author', 'source.original', 'units.cost', 'units.hours']) string(path)
-  for (const path of ['label', 'footnote', 'language', 'estimateLabel', 'source.documentEn', 'source.affiliation', 'source.location', 'jointUseSummary.unit']) string(path, true)
+  for (const path of [
+    'id',
+    'data',
+    'title.zh-TW',
+    'title.ja',
+    'title.en',
+    'source.document',
+    'source.author',
+    'source.original',
+    'units.cost',
+    'units.hours',
+  ])
+    string(path)
+  for (const path of [
+    'label',
+    'footnote',
+    'language',
+    'estimateLabel',
+    'source.documentEn',
+    'source.affiliation',
+    'source.location',
+    'jointUseSummary.unit',
+  ])
+    string(path, true)
   const published = at('published')
   if (typeof published !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(published)) problem('published', 'must be an ISO date, e.g. 2009-08-31', published)
   if (typeof at('estimate') !== 'boolean') problem('estimate', 'must be true or false', at('estimate'))
   for (const path of ['jointUseSummary.before', 'jointUseSummary.after', 'jointUseSummary.reduction']) decimal(path)
   const businesses = at('jointUseSummary.businesses')
-  if (!Array.isArray(businesses) || businesses.some((name) => typeof name !== 'string')) problem('jointUseSummary.businesses', 'must be a list of names', businesses)
+  if (!Array.isArray(businesses) || businesses.some((name) => typeof name !== 'string'))
+    problem('jointUseSummary.businesses', 'must be a list of names', businesses)
   const id = at('id')
   if (typeof id === 'string' && basename(file) !== `${id}${META_SUFFIX}`) problem('id', `must match the file name (${basename(file)})`, id)
   if (issues.length > 0) throw new InvalidInputError(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'} found`, issues)
@@ -239,7 +268,9 @@ export async function loadReferenceFrom(location: string = REFERENCE_DIR): Promi
   try {
     raw = await readTextFile(metaFile)
   } catch {
-    throw new NotFoundError(`No reference table metadata at ${metaFile}.`, {suggestion: 'A reference table is a CSV file with a <id>.meta.json file beside it.'})
+    throw new NotFoundError(`No reference table metadata at ${metaFile}.`, {
+      suggestion: 'A reference table is a CSV file with a <id>.meta.json file beside it.',
+    })
   }
   const meta = readMetaObject(metaFile, raw)
   const dataFile = location.endsWith('.csv') ? location : join(dirname(metaFile), meta.data)
@@ -257,7 +288,10 @@ export async function referenceIds(folder: string = REFERENCE_DIR): Promise<stri
   } catch {
     throw new NotFoundError(`The reference folder ${folder} cannot be read.`, {suggestion: 'Check --reference-dir.'})
   }
-  return names.filter((name) => name.endsWith(META_SUFFIX)).map((name) => name.slice(0, -META_SUFFIX.length)).sort()
+  return names
+    .filter((name) => name.endsWith(META_SUFFIX))
+    .map((name) => name.slice(0, -META_SUFFIX.length))
+    .sort()
 }
 
 /** Loads a reference table by id; an unknown id is a NotFoundError naming the ids there are. */
@@ -293,15 +327,36 @@ export interface Totals {
 
 /** Which rows each total counts; echoed in `--json` so that the totals can be reproduced. */
 export const TOTALS_BASIS = {
-  costReductionThousandYen: {kinds: ['area'], column: 'cost_reduction_thousand_yen', description: 'sum of the cost reduction of area rows; joint-use rows and the joint-use summary are not counted; empty cells count as nothing'},
-  jointUseThousandYen: {kinds: ['joint-use'], column: 'cost_reduction_thousand_yen', description: 'sum of the ＊共同利用化的效果 rows only; kept apart from the area total, never added to it'},
-  hoursReduction: {kinds: ['area'], column: 'hours_reduction', description: 'sum of the processing-time reduction of area rows; empty cells count as nothing'},
+  costReductionThousandYen: {
+    kinds: ['area'],
+    column: 'cost_reduction_thousand_yen',
+    description: 'sum of the cost reduction of area rows; joint-use rows and the joint-use summary are not counted; empty cells count as nothing',
+  },
+  jointUseThousandYen: {
+    kinds: ['joint-use'],
+    column: 'cost_reduction_thousand_yen',
+    description: 'sum of the ＊共同利用化的效果 rows only; kept apart from the area total, never added to it',
+  },
+  hoursReduction: {
+    kinds: ['area'],
+    column: 'hours_reduction',
+    description: 'sum of the processing-time reduction of area rows; empty cells count as nothing',
+  },
 } as const
 
-export const TOTALS_UNITS = {costReductionThousandYen: 'thousand yen (千円)', jointUseThousandYen: 'thousand yen (千円)', hoursReduction: 'hours per year'} as const
+export const TOTALS_UNITS = {
+  costReductionThousandYen: 'thousand yen (千円)',
+  jointUseThousandYen: 'thousand yen (千円)',
+  hoursReduction: 'hours per year',
+} as const
 
 function sumOf(rows: readonly ReferenceRow[], kind: RowKind, pick: (row: ReferenceRow) => string | null): Dec {
-  return sum(rows.filter((row) => row.kind === kind).map(pick).filter((value): value is string => value !== null))
+  return sum(
+    rows
+      .filter((row) => row.kind === kind)
+      .map(pick)
+      .filter((value): value is string => value !== null),
+  )
 }
 
 export function computeTotals(rows: readonly ReferenceRow[]): Totals {
@@ -354,7 +409,9 @@ export function runChecks(meta: ReferenceMeta, rows: readonly ReferenceRow[]): R
   const summaryRows = rows.filter((row) => row.kind === 'joint-use-summary')
   const stated = summaryRows.length === 1 && summaryRows[0].note !== null ? summaryFiguresInText(summaryRows[0].note) : undefined
   const expectedText = `${summary.before}/${summary.after}/${summary.reduction}`
-  const actualText = stated ? `${stated.before}/${stated.after}/${stated.reduction}` : `${summaryRows.length} summary row(s) with readable figures: none`
+  const actualText = stated
+    ? `${stated.before}/${stated.after}/${stated.reduction}`
+    : `${summaryRows.length} summary row(s) with readable figures: none`
   checks.push({
     id: 'summary-text-matches-metadata',
     description: 'the 共同利用系統 row states the same 實施前/實施後/削減經費 as the metadata',

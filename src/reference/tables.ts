@@ -100,7 +100,14 @@ export function publishedTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG)
     lead = row.leadMinistry
     switch (row.kind) {
       case 'area':
-        return [leadCell, publishedAreaName(row), amount(row.costReductionThousandYen), year(row.costYear), amount(row.hoursReduction), year(row.hoursYear)]
+        return [
+          leadCell,
+          publishedAreaName(row),
+          amount(row.costReductionThousandYen),
+          year(row.costYear),
+          amount(row.hoursReduction),
+          year(row.hoursYear),
+        ]
       case 'joint-use':
         return [leadCell, `  ${row.area}`, amount(row.costReductionThousandYen), year(row.costYear), amount(row.hoursReduction), year(row.hoursYear)]
       case 'joint-use-summary':
@@ -119,7 +126,14 @@ export function publishedTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG)
   }
 }
 
-function groupTable(title: string, heading: string, groups: MinistryGroup[], totals: Totals, lang: Lang, label: (group: MinistryGroup) => string): TableData {
+function groupTable(
+  title: string,
+  heading: string,
+  groups: MinistryGroup[],
+  totals: Totals,
+  lang: Lang,
+  label: (group: MinistryGroup) => string,
+): TableData {
   const labels = labelsFor(lang).reference
   const count = groups.reduce((all, group) => all + group.areaRows.length, 0)
   return {
@@ -132,7 +146,9 @@ function groupTable(title: string, heading: string, groups: MinistryGroup[], tot
       zeroAsEmpty(group.totals.jointUseThousandYen),
       amount(group.totals.hoursReduction),
     ]),
-    footer: [[labels.totalArea, String(count), amount(totals.costReductionThousandYen), amount(totals.jointUseThousandYen), amount(totals.hoursReduction)]],
+    footer: [
+      [labels.totalArea, String(count), amount(totals.costReductionThousandYen), amount(totals.jointUseThousandYen), amount(totals.hoursReduction)],
+    ],
     align: ['left', 'right', 'right', 'right', 'right'],
   }
 }
@@ -145,13 +161,22 @@ function zeroAsEmpty(value: string): string {
 /** Subtotals by lead ministry (負責單位); the joint-use column is the ＊ rows of each group, not added to the cost column. */
 export function leadMinistryTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData {
   const labels = labelsFor(lang).reference
-  return groupTable(`${titleOf(table, lang)} — ${labels.byLead}`, labels.lead, byLeadMinistry(table), computeTotals(table.rows), lang, (group) => group.ministries.join(''))
+  return groupTable(`${titleOf(table, lang)} — ${labels.byLead}`, labels.lead, byLeadMinistry(table), computeTotals(table.rows), lang, (group) =>
+    group.ministries.join(''),
+  )
 }
 
 /** Subtotals by implementing ministry, for the rows that name one; the rest are one line. */
 export function implementingMinistryTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): TableData {
   const labels = labelsFor(lang).reference
-  return groupTable(`${titleOf(table, lang)} — ${labels.byImplementing}`, labels.implementing, byImplementingMinistry(table), computeTotals(table.rows), lang, (group) => ministriesLabel(group.ministries, lang))
+  return groupTable(
+    `${titleOf(table, lang)} — ${labels.byImplementing}`,
+    labels.implementing,
+    byImplementingMinistry(table),
+    computeTotals(table.rows),
+    lang,
+    (group) => ministriesLabel(group.ministries, lang),
+  )
 }
 
 /** Both ministry views, as `--by ministry` shows them. */
@@ -176,7 +201,9 @@ export function areaTable(table: ReferenceTable, lang: Lang = DEFAULT_LANG): Tab
       amount(line.hoursReduction),
       year(line.hoursYear),
     ]),
-    footer: [['', '', labels.totalArea, amount(totals.costReductionThousandYen), '', amount(totals.jointUseThousandYen), amount(totals.hoursReduction), '']],
+    footer: [
+      ['', '', labels.totalArea, amount(totals.costReductionThousandYen), '', amount(totals.jointUseThousandYen), amount(totals.hoursReduction), ''],
+    ],
     align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
   }
 }
@@ -210,10 +237,20 @@ function shownValue(value: string): string {
 
 /** The list of reference tables, for `kasumi reference list`. */
 export function listTable(tables: readonly ReferenceTable[], lang: Lang = DEFAULT_LANG): TableData {
-  const head = {'zh-TW': ['代號', '標題', '發表日期', '列數', '單位'], ja: ['ID', '表題', '公表日', '行数', '単位'], en: ['id', 'title', 'published', 'rows', 'units']}[lang]
+  const head = {
+    'zh-TW': ['代號', '標題', '發表日期', '列數', '單位'],
+    ja: ['ID', '表題', '公表日', '行数', '単位'],
+    en: ['id', 'title', 'published', 'rows', 'units'],
+  }[lang]
   return {
     head,
-    rows: tables.map((table) => [table.meta.id, table.meta.title[lang], table.meta.published, String(table.rows.length), `${table.meta.units.cost}; ${table.meta.units.hours}`]),
+    rows: tables.map((table) => [
+      table.meta.id,
+      table.meta.title[lang],
+      table.meta.published,
+      String(table.rows.length),
+      `${table.meta.units.cost}; ${table.meta.units.hours}`,
+    ]),
     align: ['left', 'left', 'left', 'right', 'left'],
   }
 }

@@ -19,7 +19,6 @@ import type {Lang} from '../domain/lang.js'
  * A pure function of the benchmark result; it computes nothing new.
  */
 
-
 type Key = keyof Labels['bench']
 const tr = (lang: Lang) => {
   const labels = labelsFor(lang).bench
@@ -101,7 +100,16 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
     ),
     rows: bench.kpis.map((id) => {
       const peer = bench.peers[id]
-      return {kpi: kpiDefinition(id).label[lang], unit: unitOf(id), n: peer.n, median: peer.median, q1: peer.q1, q3: peer.q3, iqr: peer.iqr, outliers: peer.outliers.map(name).join(', ') || null}
+      return {
+        kpi: kpiDefinition(id).label[lang],
+        unit: unitOf(id),
+        n: peer.n,
+        median: peer.median,
+        q1: peer.q1,
+        q3: peer.q3,
+        iqr: peer.iqr,
+        outliers: peer.outliers.map(name).join(', ') || null,
+      }
     }),
     note: `${METHOD.quantile}. ${METHOD.outliers}.`,
   })
@@ -122,7 +130,14 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
       ],
       rows: peer.league.map((key) => {
         const entry = byKey.get(key)!.kpis[charted]
-        return {rank: entry.rank, group: name(key), value: entry.value, percentile: entry.percentile, z: entry.z, outlier: entry.outlier ? '⚑' : entry.value === null ? entry.reason ?? t('naNote') : null}
+        return {
+          rank: entry.rank,
+          group: name(key),
+          value: entry.value,
+          percentile: entry.percentile,
+          z: entry.z,
+          outlier: entry.outlier ? '⚑' : entry.value === null ? (entry.reason ?? t('naNote')) : null,
+        }
       }),
       totals: [{rank: null, group: t('peerMedian'), value: peer.median, percentile: '50', z: null, outlier: null}],
     })
@@ -142,7 +157,10 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
   tables.push({
     id: 'bench-kpis',
     title: t('kpisByGroup'),
-    columns: [{key: 'group', label: t('group'), kind: 'text'}, ...shown.map((id): ReportColumn => ({key: id, label: `${kpiDefinition(id).label[lang]} (${unitOf(id)})`, kind: KPI_KIND[id]}))],
+    columns: [
+      {key: 'group', label: t('group'), kind: 'text'},
+      ...shown.map((id): ReportColumn => ({key: id, label: `${kpiDefinition(id).label[lang]} (${unitOf(id)})`, kind: KPI_KIND[id]})),
+    ],
     rows: bench.groups.map((group) => ({group: groupName(group, lang), ...Object.fromEntries(shown.map((id) => [id, group.kpis[id].value]))})),
     totals: [{group: t('peerMedian'), ...Object.fromEntries(shown.map((id) => [id, bench.peers[id].median]))}],
   })
@@ -159,8 +177,24 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
       ['hoursRatio', t('hoursRatio'), 'ratio'],
       ['hoursGap', t('hoursGap'), 'hours'],
     ),
-    rows: gap.rows.map((row) => ({group: name(row.key), savingsRatio: row.savingsRatio, savingsAtMedian: row.savingsAtMedian, moneyGap: row.moneyGap, hoursRatio: row.hoursRatio, hoursGap: row.hoursGap})),
-    totals: [{group: `${t('peerMedian')}`, savingsRatio: gap.savingsRatioMedian, savingsAtMedian: null, moneyGap: gap.moneyGap, hoursRatio: gap.hoursRatioMedian, hoursGap: gap.hoursGap}],
+    rows: gap.rows.map((row) => ({
+      group: name(row.key),
+      savingsRatio: row.savingsRatio,
+      savingsAtMedian: row.savingsAtMedian,
+      moneyGap: row.moneyGap,
+      hoursRatio: row.hoursRatio,
+      hoursGap: row.hoursGap,
+    })),
+    totals: [
+      {
+        group: `${t('peerMedian')}`,
+        savingsRatio: gap.savingsRatioMedian,
+        savingsAtMedian: null,
+        moneyGap: gap.moneyGap,
+        hoursRatio: gap.hoursRatioMedian,
+        hoursGap: gap.hoursGap,
+      },
+    ],
   })
 
   tables.push({
@@ -188,9 +222,20 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
   }
 
   const figures: Array<{label: string; value: string}> = [{label: t('peersN'), value: `${bench.groups.length} (${bench.by})`}]
-  if (gap.savingsRatioMedian !== null) figures.push({label: `${t('peerMedian')}: ${t('savingsRatio')}`, value: `${new Dec(gap.savingsRatioMedian).times(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)}%`})
+  if (gap.savingsRatioMedian !== null)
+    figures.push({
+      label: `${t('peerMedian')}: ${t('savingsRatio')}`,
+      value: `${new Dec(gap.savingsRatioMedian).times(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)}%`,
+    })
   figures.push({label: `${t('gap')}: ${t('moneyGap')}`, value: `${gap.moneyGap} ${currency}`})
-  if (bench.actuals) figures.push({label: t('achievement'), value: bench.actuals.total.achievement === null ? t('naNote') : `${new Dec(bench.actuals.total.achievement).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)}%`})
+  if (bench.actuals)
+    figures.push({
+      label: t('achievement'),
+      value:
+        bench.actuals.total.achievement === null
+          ? t('naNote')
+          : `${new Dec(bench.actuals.total.achievement).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)}%`,
+    })
 
   return {
     id: 'benchmark',
@@ -205,7 +250,8 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
 function referenceParts(comparison: ReferenceComparison, lang: Lang): {tables: ReportTable[]; chart: ChartSpec} {
   const t = tr(lang)
   const unit = labelsFor(lang).bench.thousandYen
-  const status = (value: 'matched' | 'reference-only' | 'estimate-only') => (value === 'reference-only' ? t('leftOut') : value === 'estimate-only' ? t('added') : null)
+  const status = (value: 'matched' | 'reference-only' | 'estimate-only') =>
+    value === 'reference-only' ? t('leftOut') : value === 'estimate-only' ? t('added') : null
   const byArea: ReportTable = {
     id: 'bench-reference-areas',
     title: `${t('reference')} (${comparison.reference.id})`,
@@ -231,7 +277,19 @@ function referenceParts(comparison: ReferenceComparison, lang: Lang): {tables: R
       hoursRatio: entry.hoursRatio,
       status: status(entry.status),
     })),
-    totals: [{referenceArea: null, area: null, estimate: comparison.totals.estimate.cost, reference: comparison.totals.reference.cost, ratio: comparison.totals.costRatio, hoursEstimate: comparison.totals.estimate.hours, hoursReference: comparison.totals.reference.hours, hoursRatio: comparison.totals.hoursRatio, status: null}],
+    totals: [
+      {
+        referenceArea: null,
+        area: null,
+        estimate: comparison.totals.estimate.cost,
+        reference: comparison.totals.reference.cost,
+        ratio: comparison.totals.costRatio,
+        hoursEstimate: comparison.totals.estimate.hours,
+        hoursReference: comparison.totals.reference.hours,
+        hoursRatio: comparison.totals.hoursRatio,
+        status: null,
+      },
+    ],
     note: comparison.notes.join(' '),
   }
   const byMinistry: ReportTable = {
@@ -248,7 +306,17 @@ function referenceParts(comparison: ReferenceComparison, lang: Lang): {tables: R
       ['hoursReference', t('hoursReference'), 'hours'],
       ['status', t('status'), 'text'],
     ),
-    rows: comparison.byMinistry.map((entry) => ({ministry: entry.label, estimate: entry.estimate.cost, reference: entry.reference.cost, ratio: entry.costRatio, jointUseEstimate: entry.estimate.jointUse, jointUseReference: entry.reference.jointUse, hoursEstimate: entry.estimate.hours, hoursReference: entry.reference.hours, status: status(entry.status)})),
+    rows: comparison.byMinistry.map((entry) => ({
+      ministry: entry.label,
+      estimate: entry.estimate.cost,
+      reference: entry.reference.cost,
+      ratio: entry.costRatio,
+      jointUseEstimate: entry.estimate.jointUse,
+      jointUseReference: entry.reference.jointUse,
+      hoursEstimate: entry.estimate.hours,
+      hoursReference: entry.reference.hours,
+      status: status(entry.status),
+    })),
   }
   const areaLabel = (entry: ReferenceComparison['byArea'][number]) => entry.areas.join('・') || entry.referenceAreas.map((row) => row.area).join('・')
   // An area without a figure on one side is in the tables as n/a; a bar of 0 would read as a figure.
@@ -283,8 +351,28 @@ function actualsParts(actuals: ActualsResult, lang: Lang): {tables: ReportTable[
       ['cumulative', t('cumulative'), 'ratio'],
       ['shortfall', t('shortfall'), 'text'],
     ),
-    rows: actuals.rows.map((row) => ({agency: row.label, year: row.fiscalYear, planned: row.planned, achieved: row.achieved, variance: row.variance, achievement: row.achievement, cumulative: row.cumulativeAchievement, shortfall: row.shortfall ? '⚑' : row.achievement === null ? row.achievementNote ?? null : null})),
-    totals: [{agency: null, year: null, planned: actuals.total.planned, achieved: actuals.total.achieved, variance: actuals.total.variance, achievement: actuals.total.achievement, cumulative: null, shortfall: actuals.total.shortfall ? '⚑' : null}],
+    rows: actuals.rows.map((row) => ({
+      agency: row.label,
+      year: row.fiscalYear,
+      planned: row.planned,
+      achieved: row.achieved,
+      variance: row.variance,
+      achievement: row.achievement,
+      cumulative: row.cumulativeAchievement,
+      shortfall: row.shortfall ? '⚑' : row.achievement === null ? (row.achievementNote ?? null) : null,
+    })),
+    totals: [
+      {
+        agency: null,
+        year: null,
+        planned: actuals.total.planned,
+        achieved: actuals.total.achieved,
+        variance: actuals.total.variance,
+        achievement: actuals.total.achievement,
+        cumulative: null,
+        shortfall: actuals.total.shortfall ? '⚑' : null,
+      },
+    ],
     note: actuals.notes.join(' '),
   }
   const byYear: ReportTable = {
@@ -297,9 +385,16 @@ function actualsParts(actuals: ActualsResult, lang: Lang): {tables: ReportTable[
       ['achievement', t('achievement'), 'ratio'],
       ['cumulative', t('cumulative'), 'ratio'],
     ),
-    rows: actuals.byYear.map((year) => ({year: year.fiscalYear, planned: year.planned, achieved: year.achieved, achievement: year.achievement, cumulative: year.cumulativeAchievement})),
+    rows: actuals.byYear.map((year) => ({
+      year: year.fiscalYear,
+      planned: year.planned,
+      achieved: year.achieved,
+      achievement: year.achievement,
+      cumulative: year.cumulativeAchievement,
+    })),
   }
-  const percent = (value: string | null) => (value === null ? t('naNote') : `${new Dec(value).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)}%`)
+  const percent = (value: string | null) =>
+    value === null ? t('naNote') : `${new Dec(value).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)}%`
   const inUnit = (value: string) => new Dec(value).dividedBy(actuals.unit.factor).toNumber()
   const chart: ChartSpec = {
     id: 'bench-actuals-by-year',

@@ -74,7 +74,14 @@ export function buildEstimateReport(input: EstimateReportInput): ReportDocument 
   const result = input.byMinistry
   const currency = result.scenario.currency
   const hoursUnknown = result.hours.missing ? `${t('notRecorded')} ${result.hours.missing.join(', ')}` : undefined
-  const c: Context = {input, t, result, unit: currency === 'JPY' ? t('thousandYen') : `thousand ${currency}`, name: (code) => input.ministryNames.get(code) ?? code, hoursUnknown}
+  const c: Context = {
+    input,
+    t,
+    result,
+    unit: currency === 'JPY' ? t('thousandYen') : `thousand ${currency}`,
+    name: (code) => input.ministryNames.get(code) ?? code,
+    hoursUnknown,
+  }
   const uncertainty = uncertaintySection(c)
   const sections: Section[] = [
     summarySection(c),
@@ -107,7 +114,10 @@ function summarySection(c: Context): Section {
     title: t('summary'),
     paragraphs: [input.scenario.description ?? ''].filter(Boolean),
     figures: [
-      {label: t('runRate'), value: `${money(result.totals.runRateSavings)} ${unit}${result.totals.runRateYear ? ` (FY${result.totals.runRateYear})` : ''}`},
+      {
+        label: t('runRate'),
+        value: `${money(result.totals.runRateSavings)} ${unit}${result.totals.runRateYear ? ` (FY${result.totals.runRateYear})` : ''}`,
+      },
       {label: t('oneTime'), value: `${money(result.totals.oneTime)} ${unit}`},
       {label: t('npv'), value: `${money(result.totals.npv)} ${unit}`},
       {label: t('payback'), value: result.totals.paybackYear ? `FY${result.totals.paybackYear}` : '—'},
@@ -139,7 +149,16 @@ function effectsSection(c: Context): Section {
       hoursReduction: row.hoursReduction,
       hoursYear: row.hoursYear,
     })),
-    totals: [{leadMinistry: t('total'), area: '', costReduction: result.effects.totals.costReductionThousandYen, costYear: null, hoursReduction: c.hoursUnknown ? null : result.effects.totals.hoursReduction, hoursYear: null}],
+    totals: [
+      {
+        leadMinistry: t('total'),
+        area: '',
+        costReduction: result.effects.totals.costReductionThousandYen,
+        costYear: null,
+        hoursReduction: c.hoursUnknown ? null : result.effects.totals.hoursReduction,
+        hoursYear: null,
+      },
+    ],
     note: `＊ ${t('jointUse')}: ${t('before')} ${wholeThousands(result.effects.jointUseSummary.before)}, ${t('after')} ${wholeThousands(result.effects.jointUseSummary.after)}, ${t('reduction')} ${wholeThousands(result.effects.jointUseSummary.reduction)} (${unit})`,
   }
   return {id: 'effects', title: t('effects'), tables: [effects]}
@@ -161,8 +180,28 @@ function cashFlowSection(c: Context): Section {
       ['net', t('net'), 'money'],
       ['cumulative', t('cumulative'), 'money'],
     ),
-    rows: result.totals.byYear.map((row) => ({year: row.year, baseline: row.baseline, scenario: row.scenario, savings: row.savings, avoidance: row.avoidance, oneTime: row.oneTime, net: row.net, cumulative: row.cumulative})),
-    totals: [{year: t('total'), baseline: null, scenario: null, savings: result.totals.savings, avoidance: result.totals.avoidance, oneTime: result.totals.oneTime, net: result.totals.net, cumulative: null}],
+    rows: result.totals.byYear.map((row) => ({
+      year: row.year,
+      baseline: row.baseline,
+      scenario: row.scenario,
+      savings: row.savings,
+      avoidance: row.avoidance,
+      oneTime: row.oneTime,
+      net: row.net,
+      cumulative: row.cumulative,
+    })),
+    totals: [
+      {
+        year: t('total'),
+        baseline: null,
+        scenario: null,
+        savings: result.totals.savings,
+        avoidance: result.totals.avoidance,
+        oneTime: result.totals.oneTime,
+        net: result.totals.net,
+        cumulative: null,
+      },
+    ],
   }
   const measureYears = input.byMeasure.totals.byYear.map((row) => String(row.year))
   const cashCharts: ChartSpec[] = [
@@ -180,7 +219,10 @@ function cashFlowSection(c: Context): Section {
       kind: 'stacked-bar',
       title: t('chartSavingsByMeasure'),
       labels: measureYears,
-      series: input.byMeasure.by.rows.map((row) => ({label: input.measureLabels?.get(row.key) ?? row.key, values: row.byYear.map((year) => thousands(year.savings))})),
+      series: input.byMeasure.by.rows.map((row) => ({
+        label: input.measureLabels?.get(row.key) ?? row.key,
+        values: row.byYear.map((year) => thousands(year.savings)),
+      })),
       yTitle: unit,
     },
   ]
@@ -188,7 +230,14 @@ function cashFlowSection(c: Context): Section {
 }
 
 /** Savings, avoidance, one-time costs, net, run-rate, hours and FTE by group, the estimate's totals at the foot. */
-function groupTable(c: Context, id: string, title: string, keyLabel: string, rows: EstimateResult['by']['rows'], labelOf: (key: string) => string): ReportTable {
+function groupTable(
+  c: Context,
+  id: string,
+  title: string,
+  keyLabel: string,
+  rows: EstimateResult['by']['rows'],
+  labelOf: (key: string) => string,
+): ReportTable {
   const {t, result} = c
   return {
     id,
@@ -203,8 +252,28 @@ function groupTable(c: Context, id: string, title: string, keyLabel: string, row
       ['hoursSaved', t('hoursSaved'), 'hours'],
       ['fte', t('fte'), 'fte'],
     ),
-    rows: rows.map((row) => ({key: labelOf(row.key), savings: row.savings, avoidance: row.avoidance, oneTime: row.oneTime, net: row.net, runRate: row.runRateSavings, hoursSaved: c.hoursUnknown ? null : row.hoursSaved, fte: c.hoursUnknown ? null : row.fte})),
-    totals: [{key: t('total'), savings: result.totals.savings, avoidance: result.totals.avoidance, oneTime: result.totals.oneTime, net: result.totals.net, runRate: result.totals.runRateSavings, hoursSaved: c.hoursUnknown ? null : result.hours.runRateSaved, fte: c.hoursUnknown ? null : result.hours.runRateFte}],
+    rows: rows.map((row) => ({
+      key: labelOf(row.key),
+      savings: row.savings,
+      avoidance: row.avoidance,
+      oneTime: row.oneTime,
+      net: row.net,
+      runRate: row.runRateSavings,
+      hoursSaved: c.hoursUnknown ? null : row.hoursSaved,
+      fte: c.hoursUnknown ? null : row.fte,
+    })),
+    totals: [
+      {
+        key: t('total'),
+        savings: result.totals.savings,
+        avoidance: result.totals.avoidance,
+        oneTime: result.totals.oneTime,
+        net: result.totals.net,
+        runRate: result.totals.runRateSavings,
+        hoursSaved: c.hoursUnknown ? null : result.hours.runRateSaved,
+        fte: c.hoursUnknown ? null : result.hours.runRateFte,
+      },
+    ],
   }
 }
 
@@ -218,7 +287,14 @@ function ministrySection(c: Context): Section {
     title: t('byMinistry'),
     tables: [groupTable(c, 'by-ministry', t('byMinistry'), t('ministry'), ministryRows, name)],
     charts: [
-      {id: 'savings-by-ministry', kind: 'horizontal-bar', title: `${t('chartSavingsByMinistry')} (${t('runRate')})`, labels: sortedBySavings.map((row) => name(row.key)), series: [{label: t('runRate'), values: sortedBySavings.map((row) => thousands(row.runRateSavings))}], xTitle: unit},
+      {
+        id: 'savings-by-ministry',
+        kind: 'horizontal-bar',
+        title: `${t('chartSavingsByMinistry')} (${t('runRate')})`,
+        labels: sortedBySavings.map((row) => name(row.key)),
+        series: [{label: t('runRate'), values: sortedBySavings.map((row) => thousands(row.runRateSavings))}],
+        xTitle: unit,
+      },
       {
         id: 'run-rate-before-after',
         kind: 'grouped-bar',
@@ -226,7 +302,10 @@ function ministrySection(c: Context): Section {
         labels: ministryRows.map((row) => name(row.key)),
         series: [
           {label: t('before'), values: ministryRows.map((row) => thousands(row.byYear.at(-1)?.baseline ?? '0'))},
-          {label: t('after'), values: ministryRows.map((row) => thousands(new Dec(row.byYear.at(-1)?.baseline ?? '0').minus(row.runRateSavings).toFixed()))},
+          {
+            label: t('after'),
+            values: ministryRows.map((row) => thousands(new Dec(row.byYear.at(-1)?.baseline ?? '0').minus(row.runRateSavings).toFixed())),
+          },
         ],
         yTitle: unit,
       },
@@ -237,21 +316,38 @@ function ministrySection(c: Context): Section {
 /** By measure. */
 function measureSection(c: Context): Section {
   const {input, t} = c
-  return {id: 'by-measure', title: t('byMeasure'), tables: [groupTable(c, 'by-measure', t('byMeasure'), t('measure'), input.byMeasure.by.rows, (key) => input.measureLabels?.get(key) ?? key)]}
+  return {
+    id: 'by-measure',
+    title: t('byMeasure'),
+    tables: [groupTable(c, 'by-measure', t('byMeasure'), t('measure'), input.byMeasure.by.rows, (key) => input.measureLabels?.get(key) ?? key)],
+  }
 }
 
 /** By business area, with the hours saved. */
 function areaSection(c: Context): Section {
   const {input, t} = c
   const areaRows = input.byArea.by.rows
-  const hoursSorted = [...areaRows].filter((row) => new Dec(row.hoursSaved).isPositive()).sort((a, b) => new Dec(b.hoursSaved).comparedTo(a.hoursSaved))
+  const hoursSorted = [...areaRows]
+    .filter((row) => new Dec(row.hoursSaved).isPositive())
+    .sort((a, b) => new Dec(b.hoursSaved).comparedTo(a.hoursSaved))
   return {
     id: 'by-area',
     title: t('byArea'),
     tables: [groupTable(c, 'by-area', t('byArea'), t('area'), areaRows, (key) => key || '—')],
     // Without recorded hours there is nothing to chart: no bars rather than bars of 0.
     ...(c.hoursUnknown ? {paragraphs: [`${t('hoursSaved')}: ${c.hoursUnknown}`]} : {}),
-    charts: c.hoursUnknown ? [] : [{id: 'hours-by-area', kind: 'horizontal-bar', title: t('chartHoursByArea'), labels: hoursSorted.map((row) => row.key || '—'), series: [{label: t('hoursSaved'), values: hoursSorted.map((row) => new Dec(row.hoursSaved).toNumber())}], xTitle: t('hours')}],
+    charts: c.hoursUnknown
+      ? []
+      : [
+          {
+            id: 'hours-by-area',
+            kind: 'horizontal-bar',
+            title: t('chartHoursByArea'),
+            labels: hoursSorted.map((row) => row.key || '—'),
+            series: [{label: t('hoursSaved'), values: hoursSorted.map((row) => new Dec(row.hoursSaved).toNumber())}],
+            xTitle: t('hours'),
+          },
+        ],
   }
 }
 
@@ -262,19 +358,35 @@ function jointUseSection(c: Context): Section {
   return {
     id: 'joint-use',
     title: t('jointUse'),
-    tables: [{
-      id: 'joint-use',
-      title: t('jointUse'),
-      columns: defineColumns(
-        ['area', t('area'), 'text'],
-        ['before', `${t('before')} (${unit})`, 'thousands'],
-        ['after', `${t('after')} (${unit})`, 'thousands'],
-        ['reduction', `${t('reduction')} (${unit})`, 'thousands'],
-        ['year', t('year'), 'year'],
-      ),
-      rows: jointRows.map((row) => ({area: row.area, before: row.before ?? null, after: row.after ?? null, reduction: row.costReductionThousandYen, year: row.costYear})),
-      totals: [{area: t('total'), before: result.effects.jointUseSummary.before, after: result.effects.jointUseSummary.after, reduction: result.effects.jointUseSummary.reduction, year: null}],
-    }],
+    tables: [
+      {
+        id: 'joint-use',
+        title: t('jointUse'),
+        columns: defineColumns(
+          ['area', t('area'), 'text'],
+          ['before', `${t('before')} (${unit})`, 'thousands'],
+          ['after', `${t('after')} (${unit})`, 'thousands'],
+          ['reduction', `${t('reduction')} (${unit})`, 'thousands'],
+          ['year', t('year'), 'year'],
+        ),
+        rows: jointRows.map((row) => ({
+          area: row.area,
+          before: row.before ?? null,
+          after: row.after ?? null,
+          reduction: row.costReductionThousandYen,
+          year: row.costYear,
+        })),
+        totals: [
+          {
+            area: t('total'),
+            before: result.effects.jointUseSummary.before,
+            after: result.effects.jointUseSummary.after,
+            reduction: result.effects.jointUseSummary.reduction,
+            year: null,
+          },
+        ],
+      },
+    ],
   }
 }
 
@@ -295,17 +407,48 @@ function uncertaintySection(c: Context): Section | undefined {
         ...(u.runRateSavings ? [{figure: t('runRate'), p10: u.runRateSavings.p10, p50: u.runRateSavings.p50, p90: u.runRateSavings.p90}] : []),
       ],
     })
-    if (u.npvRuns?.length) charts.push({id: 'npv-distribution', kind: 'histogram', title: t('chartNpvDistribution'), labels: [], series: [{label: t('npv'), values: u.npvRuns.map(thousands)}], xTitle: unit, markers: [{label: 'P10', at: thousands(u.npv.p10)}, {label: 'P50', at: thousands(u.npv.p50)}, {label: 'P90', at: thousands(u.npv.p90)}]})
+    if (u.npvRuns?.length)
+      charts.push({
+        id: 'npv-distribution',
+        kind: 'histogram',
+        title: t('chartNpvDistribution'),
+        labels: [],
+        series: [{label: t('npv'), values: u.npvRuns.map(thousands)}],
+        xTitle: unit,
+        markers: [
+          {label: 'P10', at: thousands(u.npv.p10)},
+          {label: 'P50', at: thousands(u.npv.p50)},
+          {label: 'P90', at: thousands(u.npv.p90)},
+        ],
+      })
   }
   if (input.sensitivity?.length) {
     const rows = input.sensitivity
     tables.push({
       id: 'sensitivity',
       title: t('chartTornado'),
-      columns: defineColumns(['path', t('parameter'), 'text'], ['low', 'low', 'text'], ['high', 'high', 'text'], ['npvLow', `${t('npv')} (low)`, 'money'], ['npvHigh', `${t('npv')} (high)`, 'money'], ['swing', 'swing', 'money']),
+      columns: defineColumns(
+        ['path', t('parameter'), 'text'],
+        ['low', 'low', 'text'],
+        ['high', 'high', 'text'],
+        ['npvLow', `${t('npv')} (low)`, 'money'],
+        ['npvHigh', `${t('npv')} (high)`, 'money'],
+        ['swing', 'swing', 'money'],
+      ),
       rows: rows.map((row) => ({path: row.path, low: row.low, high: row.high, npvLow: row.npvLow, npvHigh: row.npvHigh, swing: row.swing})),
     })
-    charts.push({id: 'tornado', kind: 'tornado', title: t('chartTornado'), labels: rows.map((row) => row.path), series: [{label: 'low', values: rows.map((row) => thousands(row.npvLow))}, {label: 'high', values: rows.map((row) => thousands(row.npvHigh))}], xTitle: unit, referenceLine: {label: t('npv'), value: thousands(result.totals.npv)}})
+    charts.push({
+      id: 'tornado',
+      kind: 'tornado',
+      title: t('chartTornado'),
+      labels: rows.map((row) => row.path),
+      series: [
+        {label: 'low', values: rows.map((row) => thousands(row.npvLow))},
+        {label: 'high', values: rows.map((row) => thousands(row.npvHigh))},
+      ],
+      xTitle: unit,
+      referenceLine: {label: t('npv'), value: thousands(result.totals.npv)},
+    })
   }
   return {id: 'uncertainty', title: t('uncertainty'), tables, charts}
 }
@@ -321,14 +464,40 @@ function assumptionsSection(c: Context): Section {
       {
         id: 'assumptions',
         title: t('assumptions'),
-        columns: defineColumns(['id', 'id', 'text'], ['description', t('description'), 'text'], ['value', t('value'), 'text'], ['source', t('source'), 'text'], ['owner', t('owner'), 'text'], ['date', t('date'), 'text']),
-        rows: input.scenario.assumptions.map((a) => ({id: a.id, description: a.description, value: a.value ?? null, source: a.source ?? null, owner: a.owner ?? null, date: a.date ?? null})),
+        columns: defineColumns(
+          ['id', 'id', 'text'],
+          ['description', t('description'), 'text'],
+          ['value', t('value'), 'text'],
+          ['source', t('source'), 'text'],
+          ['owner', t('owner'), 'text'],
+          ['date', t('date'), 'text'],
+        ),
+        rows: input.scenario.assumptions.map((a) => ({
+          id: a.id,
+          description: a.description,
+          value: a.value ?? null,
+          source: a.source ?? null,
+          owner: a.owner ?? null,
+          date: a.date ?? null,
+        })),
       },
       {
         id: 'parameters',
         title: t('parameter'),
-        columns: defineColumns(['path', t('parameter'), 'text'], ['base', t('value'), 'text'], ['low', 'low', 'text'], ['high', 'high', 'text'], ['distribution', 'distribution', 'text']),
-        rows: parameters.map(({path, value}) => ({path, base: value.base, low: value.low ?? null, high: value.high ?? null, distribution: value.low === undefined ? null : value.distribution ?? null})),
+        columns: defineColumns(
+          ['path', t('parameter'), 'text'],
+          ['base', t('value'), 'text'],
+          ['low', 'low', 'text'],
+          ['high', 'high', 'text'],
+          ['distribution', 'distribution', 'text'],
+        ),
+        rows: parameters.map(({path, value}) => ({
+          path,
+          base: value.base,
+          low: value.low ?? null,
+          high: value.high ?? null,
+          distribution: value.low === undefined ? null : (value.distribution ?? null),
+        })),
       },
     ],
   }
@@ -342,9 +511,9 @@ function methodSection(c: Context): Section {
     title: t('method'),
     paragraphs: [
       `Baseline: the recurring costs of fiscal ${input.scenario.baseYear} held flat${new Dec(input.scenario.inflation.base).isZero() ? ' (real terms)' : `, with inflation ${input.scenario.inflation.base}`}, plus the one-time costs already planned in later years.`,
-      'Measures apply in the order of the scenario, each to the cost left by the measures before it at full run-rate; a measure\'s saving in a year is its full saving times the share of its ramp reached that year. Savings on recurring costs are cash-releasing; planned one-time costs no longer needed are cost avoidance; hours saved and their monetised value are non-cash and never part of savings.',
-      'Money is exact: integers of the currency\'s minor unit, ratios applied with half-away-from-zero rounding per system, measure and year; every total is the exact sum of those cells. Tables round half-up to the unit shown.',
-      `Run-rate savings are the savings of the last horizon year (FY${input.scenario.horizon[1]}); the year shown is the first in which they are reached. NPV discounts each year's net ${input.scenario.discount.kind === 'rate' ? `at ${input.scenario.discount.rate.base}` : input.scenario.discount.kind === 'green-book' ? 'on the Green Book schedule (3.5% to year 30, 3.0% from year 31)' : 'on the scenario\'s schedule'} from FY${input.scenario.horizon[0]} (year 0). Payback is the first year from which the cumulative net stays at or above zero.`,
+      "Measures apply in the order of the scenario, each to the cost left by the measures before it at full run-rate; a measure's saving in a year is its full saving times the share of its ramp reached that year. Savings on recurring costs are cash-releasing; planned one-time costs no longer needed are cost avoidance; hours saved and their monetised value are non-cash and never part of savings.",
+      "Money is exact: integers of the currency's minor unit, ratios applied with half-away-from-zero rounding per system, measure and year; every total is the exact sum of those cells. Tables round half-up to the unit shown.",
+      `Run-rate savings are the savings of the last horizon year (FY${input.scenario.horizon[1]}); the year shown is the first in which they are reached. NPV discounts each year's net ${input.scenario.discount.kind === 'rate' ? `at ${input.scenario.discount.rate.base}` : input.scenario.discount.kind === 'green-book' ? 'on the Green Book schedule (3.5% to year 30, 3.0% from year 31)' : "on the scenario's schedule"} from FY${input.scenario.horizon[0]} (year 0). Payback is the first year from which the cumulative net stays at or above zero.`,
     ],
   }
 }

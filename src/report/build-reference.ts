@@ -27,7 +27,6 @@ import type {Lang} from '../domain/lang.js'
  * byLeadMinistry, byArea, the checks run on load); nothing is recomputed here.
  */
 
-
 const JOINT_USE_MARK = '＊'
 
 /** A heading of src/reference/tables.ts, on one line. */
@@ -91,7 +90,11 @@ export function buildReferenceReport(table: ReferenceTable, lang: Lang): ReportD
       jointUseSummary: meta.jointUseSummary,
       checks: table.checks,
       byLeadMinistry: leads.map((group) => ({leadMinistry: group.ministries[0], areaRows: group.areaRows, totals: group.totals})),
-      byImplementingMinistry: implementing.map((group) => ({implementingMinistries: group.ministries, areaRows: group.areaRows, totals: group.totals})),
+      byImplementingMinistry: implementing.map((group) => ({
+        implementingMinistries: group.ministries,
+        areaRows: group.areaRows,
+        totals: group.totals,
+      })),
       byArea: areas,
     },
     sections,
@@ -119,9 +122,19 @@ function publishedSection(c: Context): Section {
       row.kind === 'area'
         ? publishedAreaName(row)
         : row.kind === 'joint-use'
-          ? row.area.startsWith(JOINT_USE_MARK) ? row.area : `${JOINT_USE_MARK}${row.area}`
+          ? row.area.startsWith(JOINT_USE_MARK)
+            ? row.area
+            : `${JOINT_USE_MARK}${row.area}`
           : [row.area, row.note].filter(Boolean).join('：')
-    return {seq: row.seq, leadMinistry: leadCell, area, costReduction: row.costReductionThousandYen, costYear: row.costYear, hoursReduction: row.hoursReduction, hoursYear: row.hoursYear}
+    return {
+      seq: row.seq,
+      leadMinistry: leadCell,
+      area,
+      costReduction: row.costReductionThousandYen,
+      costYear: row.costYear,
+      hoursReduction: row.hoursReduction,
+      hoursYear: row.hoursYear,
+    }
   })
   const published: ReportTable = {
     id: 'reference-table',
@@ -129,8 +142,24 @@ function publishedSection(c: Context): Section {
     columns: layoutColumns,
     rows: layoutRows,
     totals: [
-      {seq: '', leadMinistry: '', area: labels.totalArea, costReduction: totals.costReductionThousandYen, costYear: '', hoursReduction: totals.hoursReduction, hoursYear: ''},
-      {seq: '', leadMinistry: '', area: labels.totalJointUse, costReduction: totals.jointUseThousandYen, costYear: '', hoursReduction: '', hoursYear: ''},
+      {
+        seq: '',
+        leadMinistry: '',
+        area: labels.totalArea,
+        costReduction: totals.costReductionThousandYen,
+        costYear: '',
+        hoursReduction: totals.hoursReduction,
+        hoursYear: '',
+      },
+      {
+        seq: '',
+        leadMinistry: '',
+        area: labels.totalJointUse,
+        costReduction: totals.jointUseThousandYen,
+        costYear: '',
+        hoursReduction: '',
+        hoursYear: '',
+      },
     ],
     note: referenceNotes(table, lang).join(' '),
   }
@@ -150,12 +179,26 @@ function leadMinistrySection(c: Context): Section {
       ['hoursReduction', heading(labels.hours), 'hours'],
     )
   const areaCount = rows.filter((row) => row.kind === 'area').length
-  const groupTotals = [{ministry: labels.totalArea, areas: areaCount, costReduction: totals.costReductionThousandYen, jointUse: totals.jointUseThousandYen, hoursReduction: totals.hoursReduction}]
+  const groupTotals = [
+    {
+      ministry: labels.totalArea,
+      areas: areaCount,
+      costReduction: totals.costReductionThousandYen,
+      jointUse: totals.jointUseThousandYen,
+      hoursReduction: totals.hoursReduction,
+    },
+  ]
   const leadTable: ReportTable = {
     id: 'by-lead-ministry',
     title: capitalised(labels.byLead),
     columns: groupColumns(labels.lead),
-    rows: leads.map((group) => ({ministry: group.ministries.join(''), areas: group.areaRows.length, costReduction: group.totals.costReductionThousandYen, jointUse: zeroAsNull(group.totals.jointUseThousandYen), hoursReduction: group.totals.hoursReduction})),
+    rows: leads.map((group) => ({
+      ministry: group.ministries.join(''),
+      areas: group.areaRows.length,
+      costReduction: group.totals.costReductionThousandYen,
+      jointUse: zeroAsNull(group.totals.jointUseThousandYen),
+      hoursReduction: group.totals.hoursReduction,
+    })),
     totals: groupTotals,
   }
   const implementingTable: ReportTable = {
@@ -213,7 +256,19 @@ function areaSection(c: Context): Section {
       ['hoursYear', labels.year, 'year'],
     ),
     rows: areaRows,
-    totals: [{seq: '', leadMinistry: '', implementing: '', area: labels.totalArea, costReduction: totals.costReductionThousandYen, costYear: '', jointUse: totals.jointUseThousandYen, hoursReduction: totals.hoursReduction, hoursYear: ''}],
+    totals: [
+      {
+        seq: '',
+        leadMinistry: '',
+        implementing: '',
+        area: labels.totalArea,
+        costReduction: totals.costReductionThousandYen,
+        costYear: '',
+        jointUse: totals.jointUseThousandYen,
+        hoursReduction: totals.hoursReduction,
+        hoursYear: '',
+      },
+    ],
   }
   const withHours = areas
     .filter((line) => line.hoursReduction !== null && new Dec(line.hoursReduction).greaterThan(0))
@@ -263,7 +318,13 @@ function jointUseSection(c: Context): Section {
         ),
         rows: jointRows.map((row) => {
           const owner = row.belongsTo === null ? undefined : areaBySeq.get(row.belongsTo)
-          return {seq: row.seq, leadMinistry: row.leadMinistry, area: owner ? publishedAreaName(owner) : null, costReduction: row.costReductionThousandYen, costYear: row.costYear}
+          return {
+            seq: row.seq,
+            leadMinistry: row.leadMinistry,
+            area: owner ? publishedAreaName(owner) : null,
+            costReduction: row.costReductionThousandYen,
+            costYear: row.costYear,
+          }
         }),
         totals: [{seq: '', leadMinistry: t('total'), area: '', costReduction: totals.jointUseThousandYen, costYear: ''}],
       },
@@ -288,7 +349,13 @@ function checksSection(c: Context): Section {
           ['expected', text('expected'), 'text'],
           ['actual', text('actual'), 'text'],
         ),
-        rows: table.checks.map((check) => ({result: `${check.ok ? '✓' : '✗'} ${text(check.ok ? 'passed' : 'failed')}`, id: check.id, description: check.description, expected: check.expected, actual: check.actual})),
+        rows: table.checks.map((check) => ({
+          result: `${check.ok ? '✓' : '✗'} ${text(check.ok ? 'passed' : 'failed')}`,
+          id: check.id,
+          description: check.description,
+          expected: check.expected,
+          actual: check.actual,
+        })),
       },
     ],
   }
@@ -305,7 +372,12 @@ function metadataSection(c: Context): Section {
     figures: [
       {label: text('original'), value: source.original},
       {label: text('published'), value: meta.published},
-      {label: text('citedIn'), value: [source.author, lang === 'en' ? source.documentEn ?? source.document : source.document, source.affiliation, source.location].filter(Boolean).join(', ')},
+      {
+        label: text('citedIn'),
+        value: [source.author, lang === 'en' ? (source.documentEn ?? source.document) : source.document, source.affiliation, source.location]
+          .filter(Boolean)
+          .join(', '),
+      },
       {label: text('units'), value: `${meta.units.cost}; ${meta.units.hours}`},
       {label: text('estimate'), value: meta.estimate ? `${meta.estimateLabel ?? '試算'} — ${text('estimateYes')}` : text('estimateNo')},
       {label: text('rows'), value: String(rows.length)},

@@ -18,7 +18,13 @@ export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#56B4E9', '
 function mix(colour: string, amount: number): string {
   const target = amount > 0 ? 255 : 0
   const channels = [1, 3, 5].map((start) => parseInt(colour.slice(start, start + 2), 16))
-  return `#${channels.map((channel) => Math.round(channel + (target - channel) * Math.abs(amount)).toString(16).padStart(2, '0')).join('')}`
+  return `#${channels
+    .map((channel) =>
+      Math.round(channel + (target - channel) * Math.abs(amount))
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`
 }
 
 /** The colour of the n-th series: the palette, then its lighter tints, then its darker shades. */
@@ -43,7 +49,6 @@ const GRID = '#e3e3e3'
 const AXIS_ZERO = '#888888'
 const MARKER = '#333333'
 const TARGET_BINS = 30
-
 
 export const numberFormat = new Intl.NumberFormat('en', {maximumFractionDigits: 2})
 const wholeFormat = new Intl.NumberFormat('en', {maximumFractionDigits: 0})
@@ -155,7 +160,17 @@ export function chartConfig(spec: ChartSpec, lang: Lang): KasumiChartConfig {
     case 'histogram': {
       bins = histogram(spec.series[0]?.values ?? [])
       labels = bins.labels
-      datasets = [{label: spec.series[0]?.label ?? '', data: bins.counts, backgroundColor: colour(0), borderColor: '#ffffff', borderWidth: 1, barPercentage: 1, categoryPercentage: 1}]
+      datasets = [
+        {
+          label: spec.series[0]?.label ?? '',
+          data: bins.counts,
+          backgroundColor: colour(0),
+          borderColor: '#ffffff',
+          borderWidth: 1,
+          barPercentage: 1,
+          categoryPercentage: 1,
+        },
+      ]
       break
     }
     case 'tornado': {
@@ -192,14 +207,24 @@ export function chartConfig(spec: ChartSpec, lang: Lang): KasumiChartConfig {
     stacked,
     beginAtZero: spec.kind !== 'line' && spec.kind !== 'tornado',
     grace: spec.kind === 'tornado' ? '5%' : 0,
-    title: {display: Boolean(valueTitle ?? histogramCountTitle), text: (spec.kind === 'histogram' ? histogramCountTitle : valueTitle) ?? '', color: TEXT, font: titleFont},
+    title: {
+      display: Boolean(valueTitle ?? histogramCountTitle),
+      text: (spec.kind === 'histogram' ? histogramCountTitle : valueTitle) ?? '',
+      color: TEXT,
+      font: titleFont,
+    },
     ticks: {color: TEXT, font: ticksFont, callback: (value: string | number) => numberFormat.format(Number(value))},
     grid: {color: (context: {tick?: {value: number}}) => (context.tick?.value === 0 ? AXIS_ZERO : GRID)},
   }
   const indexScale = {
     type: 'category' as const,
     stacked,
-    title: {display: Boolean(spec.kind === 'histogram' ? spec.xTitle : indexTitle), text: (spec.kind === 'histogram' ? spec.xTitle : indexTitle) ?? '', color: TEXT, font: titleFont},
+    title: {
+      display: Boolean(spec.kind === 'histogram' ? spec.xTitle : indexTitle),
+      text: (spec.kind === 'histogram' ? spec.xTitle : indexTitle) ?? '',
+      color: TEXT,
+      font: titleFont,
+    },
     ticks: {color: TEXT, font: ticksFont, autoSkip: indexAxis === 'x', maxRotation: spec.kind === 'histogram' ? 0 : 50},
     grid: {display: false},
   }
@@ -225,7 +250,10 @@ export function chartConfig(spec: ChartSpec, lang: Lang): KasumiChartConfig {
         tooltip: {
           titleFont: fontOf(lang, 12, 'bold'),
           bodyFont: fontOf(lang, 12),
-          callbacks: {label: (item: TooltipItem<'bar' | 'line'>) => `${item.dataset.label ? `${item.dataset.label}: ` : ''}${numberFormat.format(valueOf(item, indexAxis))}`},
+          callbacks: {
+            label: (item: TooltipItem<'bar' | 'line'>) =>
+              `${item.dataset.label ? `${item.dataset.label}: ` : ''}${numberFormat.format(valueOf(item, indexAxis))}`,
+          },
         },
       },
       scales,

@@ -68,7 +68,11 @@ export interface EstimateViews {
 export async function estimateViews(store: Store, scenario: Scenario, warnings: InputIssue[]): Promise<EstimateViews> {
   const run = await estimateLoaded(store, scenario, warnings, {by: 'ministry'})
   const options = {ministryOrder: run.ministryOrder, hoursRecorded: run.hoursRecorded}
-  return {run, byMeasure: buildResult(scenario, run.ledger, {...options, by: 'measure'}), byArea: buildResult(scenario, run.ledger, {...options, by: 'area'})}
+  return {
+    run,
+    byMeasure: buildResult(scenario, run.ledger, {...options, by: 'measure'}),
+    byArea: buildResult(scenario, run.ledger, {...options, by: 'area'}),
+  }
 }
 
 /** A ministry's name in a language; data falls back to the names the register has. */
@@ -124,7 +128,9 @@ export async function fileInput(role: string, file: string, rows?: number): Prom
 
 /** Data rows of a CSV file: its non-empty lines after the header. */
 export function countCsvRows(content: Buffer | string): number {
-  const lines = String(content).split(/\r?\n/).filter((line) => line.trim() !== '')
+  const lines = String(content)
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
   return Math.max(0, lines.length - 1)
 }
 
@@ -186,10 +192,17 @@ export async function runReport(request: ReportRequest, openStore: () => Promise
     ? await buildFromScenario(await openStore(), request.scenario, request.lang, progress)
     : await buildFromReference(request.reference!, request.referenceDir ?? REFERENCE_DIR, request.lang)
   const now = request.now ?? new Date()
-  const document: ReportDocument = {...built.document, provenance: {kasumi: request.kasumi, createdAt: now.toISOString(), command: request.command, inputs: built.inputs}}
+  const document: ReportDocument = {
+    ...built.document,
+    provenance: {kasumi: request.kasumi, createdAt: now.toISOString(), command: request.command, inputs: built.inputs},
+  }
   const folder = request.out ?? defaultReportFolder(document.name, now)
   assertWritable(folder, request.force)
-  const rendered = await renderDocument(document, request.formats, {templateDir: request.templateDir, bom: request.bom, onStep: (step) => progress(`Rendering ${step}…`)})
+  const rendered = await renderDocument(document, request.formats, {
+    templateDir: request.templateDir,
+    bom: request.bom,
+    onStep: (step) => progress(`Rendering ${step}…`),
+  })
   progress(`Writing ${folder}…`)
   const files = await writeReportFolder(folder, rendered, {force: request.force, kasumi: request.kasumi, createdAt: document.provenance!.createdAt})
   return {folder, files, totals: built.totals, document, warnings: built.warnings}

@@ -72,7 +72,10 @@ function unmarkedEntries(folder: string, marked: ReadonlySet<string>, limit = WA
 const SHOWN_ENTRIES = 5
 
 function describeEntries(entries: readonly string[], what = ''): string {
-  const shown = entries.slice(0, SHOWN_ENTRIES).map((entry) => JSON.stringify(entry)).join(', ')
+  const shown = entries
+    .slice(0, SHOWN_ENTRIES)
+    .map((entry) => JSON.stringify(entry))
+    .join(', ')
   const count = entries.length > WALK_LIMIT ? `more than ${WALK_LIMIT.toLocaleString('en')}` : String(entries.length)
   return `${count} entr${entries.length === 1 ? 'y' : 'ies'}${what ? ` ${what}` : ''} (${shown}${entries.length > SHOWN_ENTRIES ? ', …' : ''})`
 }
@@ -86,7 +89,8 @@ function whatIsThere(stats: Stats): string {
   return 'something other than a folder'
 }
 
-const FORCE_RULE = '--force replaces only a folder kasumi wrote (a report or an audit bundle, recognised by its .kasumi-output marker, holding only the files it lists) or an empty folder'
+const FORCE_RULE =
+  '--force replaces only a folder kasumi wrote (a report or an audit bundle, recognised by its .kasumi-output marker, holding only the files it lists) or an empty folder'
 
 /**
  * Fails (exit 5) when the output folder may not be written: it exists and
@@ -98,7 +102,9 @@ export function assertWritable(folder: string, force: boolean): void {
   const target = resolve(folder)
   const shown = folder === target ? folder : `${folder} (${target})`
   if (dirname(target) === target) {
-    throw new ConflictError(`${target} is the root of the file system, not a place for an output folder`, {suggestion: 'choose a new folder with --out, e.g. --out reports/out/mine'})
+    throw new ConflictError(`${target} is the root of the file system, not a place for an output folder`, {
+      suggestion: 'choose a new folder with --out, e.g. --out reports/out/mine',
+    })
   }
   let stats: Stats
   try {
@@ -120,7 +126,9 @@ export function assertWritable(folder: string, force: boolean): void {
     throw outputError(target, error)
   }
   if (!force) {
-    throw new ConflictError(`${shown} already exists${entries.length === 0 ? ' (an empty folder)' : ''}`, {suggestion: 'pass --force to replace it, or choose another --out'})
+    throw new ConflictError(`${shown} already exists${entries.length === 0 ? ' (an empty folder)' : ''}`, {
+      suggestion: 'pass --force to replace it, or choose another --out',
+    })
   }
   if (entries.length === 0) return
   const marked = markedFiles(target)
@@ -132,13 +140,19 @@ export function assertWritable(folder: string, force: boolean): void {
       throw outputError(target, error)
     }
     if (foreign.length === 0) return
-    throw new ConflictError(`${shown} is a folder kasumi wrote, but it now holds ${describeEntries(foreign, 'that kasumi did not write')}; it was left as it is`, {
-      suggestion: 'move those files out of it first, or choose a new folder with --out',
-    })
+    throw new ConflictError(
+      `${shown} is a folder kasumi wrote, but it now holds ${describeEntries(foreign, 'that kasumi did not write')}; it was left as it is`,
+      {
+        suggestion: 'move those files out of it first, or choose a new folder with --out',
+      },
+    )
   }
-  throw new ConflictError(`${shown} is not a folder kasumi wrote: it holds ${describeEntries(entries)} and no ${OUTPUT_MARKER} marker; it was left as it is`, {
-    suggestion: `${FORCE_RULE}: choose a new folder with --out`,
-  })
+  throw new ConflictError(
+    `${shown} is not a folder kasumi wrote: it holds ${describeEntries(entries)} and no ${OUTPUT_MARKER} marker; it was left as it is`,
+    {
+      suggestion: `${FORCE_RULE}: choose a new folder with --out`,
+    },
+  )
 }
 
 /** A file-system error while writing an output folder, as an error a person can act on (exit 5). */
@@ -161,7 +175,10 @@ export function outputError(target: string, error: unknown): Error {
     EBUSY: 'the path is in use',
   }
   if (!code || !(code in reasons)) return error as Error
-  return new ConflictError(`cannot write ${target}: ${reasons[code]} (${code})`, {suggestion: 'choose a path you may write (--out, --output)', cause: error})
+  return new ConflictError(`cannot write ${target}: ${reasons[code]} (${code})`, {
+    suggestion: 'choose a path you may write (--out, --output)',
+    cause: error,
+  })
 }
 
 /**
@@ -173,7 +190,11 @@ export function outputError(target: string, error: unknown): Error {
  * no temporary folder behind. The marker is written first. Returns every file
  * written (the marker too), sorted by path.
  */
-export async function writeFolder(folder: string, options: {force: boolean; kind: OutputKind; kasumi: string; createdAt: string}, fill: (temporary: string) => Promise<void>): Promise<WrittenFile[]> {
+export async function writeFolder(
+  folder: string,
+  options: {force: boolean; kind: OutputKind; kasumi: string; createdAt: string},
+  fill: (temporary: string) => Promise<void>,
+): Promise<WrittenFile[]> {
   const target = resolve(folder)
   assertWritable(target, options.force)
   const stamp = `${process.pid}-${Date.now().toString(36)}`
@@ -221,7 +242,11 @@ export async function writeFiles(folder: string, files: readonly RenderedFile[])
 }
 
 /** Writes a report folder atomically (see writeFolder). */
-export function writeReportFolder(folder: string, files: readonly RenderedFile[], options: {force: boolean; kasumi: string; createdAt: string}): Promise<WrittenFile[]> {
+export function writeReportFolder(
+  folder: string,
+  files: readonly RenderedFile[],
+  options: {force: boolean; kasumi: string; createdAt: string},
+): Promise<WrittenFile[]> {
   return writeFolder(folder, {...options, kind: 'report'}, (temporary) => writeFiles(temporary, files))
 }
 
@@ -255,6 +280,7 @@ export async function hashFile(file: string): Promise<{sha256: string; bytes: nu
 /** A relative path inside a folder; a path leaving it (absolute, or with ..) is refused. */
 export function safeJoin(folder: string, path: string): string {
   const normalised = normalize(path)
-  if (isAbsolute(normalised) || normalised === '..' || normalised.startsWith(`..${sep}`)) throw new UsageError(`${path} is not a path inside the folder`)
+  if (isAbsolute(normalised) || normalised === '..' || normalised.startsWith(`..${sep}`))
+    throw new UsageError(`${path} is not a path inside the folder`)
   return join(folder, normalised)
 }

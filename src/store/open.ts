@@ -2,7 +2,17 @@ import {existsSync} from 'node:fs'
 import {mkdir} from 'node:fs/promises'
 import {dirname, resolve} from 'node:path'
 
-import {Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type SchemaMetadata, type TableMetadata} from 'kysely'
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type SchemaMetadata,
+  type TableMetadata,
+} from 'kysely'
 import type BetterSqlite3 from 'better-sqlite3'
 
 import {DatabaseUnavailableError, InternalError, UsageError} from '../domain/errors.js'
@@ -65,7 +75,9 @@ export async function openStore(target: string, options: {create: boolean}): Pro
     const known = await migrator.getMigrations()
     const initialised = known.some((migration) => migration.executedAt !== undefined)
     if (!initialised && !options.create) {
-      throw new DatabaseUnavailableError(`${store.location} is not a kasumi store yet`, {suggestion: `run \`kasumi init${target === DEFAULT_DATABASE ? '' : ` --database ${store.location}`}\` first`})
+      throw new DatabaseUnavailableError(`${store.location} is not a kasumi store yet`, {
+        suggestion: `run \`kasumi init${target === DEFAULT_DATABASE ? '' : ` --database ${store.location}`}\` first`,
+      })
     }
     const pending = known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name)
     if (pending.length > 0) {
@@ -150,9 +162,12 @@ async function openPostgres(target: string): Promise<Store> {
   const unencoded = unencodedUserinfo(target)
   if (unencoded.length > 0) {
     const codes = unencoded.map((char) => `${char} as %${char.charCodeAt(0).toString(16).toUpperCase()}`).join(', ')
-    throw new UsageError(`the database URL ${redactUrl(target)} has ${unencoded.map((char) => JSON.stringify(char)).join(', ')} in its user name or password, which ends the host part of a URL`, {
-      suggestion: `percent-encode them (${codes}), or give the password in PGPASSWORD or ~/.pgpass instead of the URL`,
-    })
+    throw new UsageError(
+      `the database URL ${redactUrl(target)} has ${unencoded.map((char) => JSON.stringify(char)).join(', ')} in its user name or password, which ends the host part of a URL`,
+      {
+        suggestion: `percent-encode them (${codes}), or give the password in PGPASSWORD or ~/.pgpass instead of the URL`,
+      },
+    )
   }
   const {default: pg} = await import('pg')
   // int8 (count(*), serial sums) as JS numbers when safe; amounts are text and stay exact.

@@ -57,16 +57,25 @@ describe('kasumi audit export and verify', () => {
     expect(inputs).toEqual(['costs.csv', 'ministries.csv', 'scenario.yaml', 'systems.csv'])
     expect(readFileSync(join(bundle, 'inputs', 'scenario.yaml')).equals(readFileSync(SCENARIO_FILE))).toBe(true)
     // The register snapshot has no BOM: its bytes are what the hash vouches for.
-    expect(readFileSync(join(bundle, 'inputs', 'costs.csv')).subarray(0, 9).toString()).toBe('system_id')
+    expect(
+      readFileSync(join(bundle, 'inputs', 'costs.csv'))
+        .subarray(0, 9)
+        .toString(),
+    ).toBe('system_id')
     const outputs = manifest.outputs.map((output: {path: string}) => output.path)
-    for (const expected of ['report/report.json', 'report/report.xlsx', 'report/report.html', 'report/report.md', 'report/csv/cash-flow.csv']) expect(outputs).toContain(expected)
+    for (const expected of ['report/report.json', 'report/report.xlsx', 'report/report.html', 'report/report.md', 'report/csv/cash-flow.csv'])
+      expect(outputs).toContain(expected)
     expect(outputs.some((path: string) => /^report\/charts\/.+\.png$/.test(path))).toBe(true)
     expect([...manifest.report.formats].sort()).toEqual([...FORMATS].sort())
     expect(exported.files.map((file: {path: string}) => file.path)).toContain('manifest.json')
   })
 
   it('records the version, time, command, every input with SHA-256 and rows, every output with SHA-256 and size', () => {
-    expect(manifest).toMatchObject({formatVersion: 1, kind: 'kasumi-audit-bundle', kasumi: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version})
+    expect(manifest).toMatchObject({
+      formatVersion: 1,
+      kind: 'kasumi-audit-bundle',
+      kasumi: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
+    })
     expect(manifest.command).toBe(`kasumi audit export --scenario ${SCENARIO} --out ${bundle} --database ${database} --json`)
     expect(Date.now() - Date.parse(manifest.createdAt)).toBeLessThan(300_000)
     const byRole = Object.fromEntries(manifest.inputs.map((input: any) => [input.role, input]))
@@ -79,7 +88,9 @@ describe('kasumi audit export and verify', () => {
     }
     // The report inside names the bundled inputs as its provenance.
     const report = JSON.parse(readFileSync(join(bundle, 'report', 'report.json'), 'utf8'))
-    expect(report.provenance.inputs.map((input: any) => [input.file, input.sha256])).toEqual(manifest.inputs.map((input: any) => [input.path, input.sha256]))
+    expect(report.provenance.inputs.map((input: any) => [input.file, input.sha256])).toEqual(
+      manifest.inputs.map((input: any) => [input.path, input.sha256]),
+    )
   })
 
   it('records the estimate totals and the reconciliation checks, all holding', async () => {
@@ -88,7 +99,8 @@ describe('kasumi audit export and verify', () => {
     expect(manifest.estimate.effects).toEqual(estimate.effects.totals)
     expect(manifest.estimate.jointUse).toEqual(estimate.effects.jointUseSummary)
     const ids = manifest.checks.map((check: {id: string}) => check.id)
-    for (const id of ['by-ministry.savings', 'by-measure.net', 'by-year.savings', 'by-year.cumulative', 'joint-use.before-after']) expect(ids).toContain(id)
+    for (const id of ['by-ministry.savings', 'by-measure.net', 'by-year.savings', 'by-year.cumulative', 'joint-use.before-after'])
+      expect(ids).toContain(id)
     for (const check of manifest.checks) {
       expect(Object.keys(check).sort()).toEqual(['actual', 'description', 'expected', 'id', 'ok'])
       expect(check.ok, check.id).toBe(true)
@@ -149,7 +161,9 @@ describe('kasumi audit export and verify', () => {
     expect([...files].filter((file) => !String(file).startsWith('report/')).sort()).toEqual(['inputs/costs.csv', 'manifest.json'])
     expect([...files]).toContain('report/report.json')
     expect(json.mismatches[0]).toMatchObject({file: 'inputs/costs.csv', figure: 'sha256'})
-    const figures = json.mismatches.filter((mismatch: {file: string}) => mismatch.file === 'manifest.json').map((mismatch: {figure: string}) => mismatch.figure)
+    const figures = json.mismatches
+      .filter((mismatch: {file: string}) => mismatch.file === 'manifest.json')
+      .map((mismatch: {figure: string}) => mismatch.figure)
     expect(figures).toContain('totals.byYear[0].baseline')
     expect(figures).toContain('totals.npv')
     for (const mismatch of json.mismatches.filter((entry: {figure: string}) => entry.figure === 'totals.npv')) {
@@ -157,7 +171,11 @@ describe('kasumi audit export and verify', () => {
       expect(mismatch.actual).not.toBe(manifest.estimate.totals.npv)
     }
     // Only the cost file changed: the other inputs and every output still match.
-    expect(json.checks.filter((check: {kind: string; ok: boolean}) => (check.kind === 'input' || check.kind === 'output') && !check.ok).map((check: {name: string}) => check.name)).toEqual(['inputs/costs.csv'])
+    expect(
+      json.checks
+        .filter((check: {kind: string; ok: boolean}) => (check.kind === 'input' || check.kind === 'output') && !check.ok)
+        .map((check: {name: string}) => check.name),
+    ).toEqual(['inputs/costs.csv'])
   }, 60_000)
 
   it('fails (exit 7) naming an output file when one byte of it changes', async () => {
@@ -187,7 +205,10 @@ describe('kasumi audit export and verify', () => {
     writeFileSync(join(missing, 'report', 'extra.txt'), 'not listed')
     const result = await kasumi(['audit', 'verify', missing, '--json'])
     expect(result.exitCode).toBe(7)
-    expect(result.json.mismatches).toEqual([expect.objectContaining({file: gone, message: 'missing from the bundle'}), expect.objectContaining({file: 'report/extra.txt'})])
+    expect(result.json.mismatches).toEqual([
+      expect.objectContaining({file: gone, message: 'missing from the bundle'}),
+      expect.objectContaining({file: 'report/extra.txt'}),
+    ])
     const allowed = await kasumi(['audit', 'verify', missing, '--json', '--allow-extra'])
     expect(allowed.exitCode).toBe(7)
     expect(allowed.json.mismatches).toEqual([expect.objectContaining({file: gone, message: 'missing from the bundle'})])
@@ -199,7 +220,14 @@ describe('kasumi audit export and verify', () => {
     writeFileSync(join(edited, 'manifest.json'), JSON.stringify(altered, null, 2))
     const figure = await kasumi(['audit', 'verify', edited, '--json'])
     expect(figure.exitCode).toBe(7)
-    expect(figure.json.mismatches).toEqual([expect.objectContaining({file: 'manifest.json', figure: 'totals.npv', expected: altered.estimate.totals.npv, actual: manifest.estimate.totals.npv})])
+    expect(figure.json.mismatches).toEqual([
+      expect.objectContaining({
+        file: 'manifest.json',
+        figure: 'totals.npv',
+        expected: altered.estimate.totals.npv,
+        actual: manifest.estimate.totals.npv,
+      }),
+    ])
   }, 60_000)
 
   it('export refuses an existing folder without --force (exit 5); verify of a folder without a manifest is exit 4', async () => {
@@ -221,13 +249,16 @@ describe('kasumi audit export and verify', () => {
     await ok(['audit', 'verify', again])
   }, 120_000)
 
-  it('bundles the scenario\'s exchange rates, and the re-run converts with the bundled ones', async () => {
+  it("bundles the scenario's exchange rates, and the re-run converts with the bundled ones", async () => {
     const store = join(dir, 'usd.db')
     await ok(['init', '--database', store])
     await ok(['inventory', 'import', join(SAMPLES, 'systems.csv'), '--database', store])
     await ok(['inventory', 'import', join(SAMPLES, 'costs.csv'), '--database', store])
     const usd = join(dir, 'usd-costs.csv')
-    writeFileSync(usd, 'system_id,fiscal_year,pool,spend_type,frequency,amount,currency,note\r\nCAS-0001,2008,hardware,operations,recurring,10000.50,USD,support contract\r\n')
+    writeFileSync(
+      usd,
+      'system_id,fiscal_year,pool,spend_type,frequency,amount,currency,note\r\nCAS-0001,2008,hardware,operations,recurring,10000.50,USD,support contract\r\n',
+    )
     await ok(['inventory', 'import', usd, '--database', store])
     const scenarioDir = tempDir('kasumi-audit-rates-')
     writeFileSync(join(scenarioDir, 'rates.csv'), 'fiscal_year,currency,rate\r\n2008,USD,103.39\r\n')
@@ -238,9 +269,14 @@ describe('kasumi audit export and verify', () => {
     await ok(['audit', 'export', '--scenario', scenario, '--out', out, '--format', 'json,csv', '--database', store])
     expect(readFileSync(join(out, 'inputs', 'exchange-rates.csv'), 'utf8')).toBe(readFileSync(join(scenarioDir, 'rates.csv'), 'utf8'))
     const recorded = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
-    expect(recorded.inputs.find((input: {role: string}) => input.role === 'exchange-rates')).toMatchObject({path: 'inputs/exchange-rates.csv', rows: 1})
+    expect(recorded.inputs.find((input: {role: string}) => input.role === 'exchange-rates')).toMatchObject({
+      path: 'inputs/exchange-rates.csv',
+      rows: 1,
+    })
     // 10,000.50 USD at 103.39 yen: the base year's baseline holds it.
-    expect(new Dec(recorded.estimate.totals.byYear[0].baseline).minus(manifest.estimate.totals.byYear[0].baseline).toFixed()).toBe(new Dec('10000.50').times('103.39').toFixed(0))
+    expect(new Dec(recorded.estimate.totals.byYear[0].baseline).minus(manifest.estimate.totals.byYear[0].baseline).toFixed()).toBe(
+      new Dec('10000.50').times('103.39').toFixed(0),
+    )
     await ok(['audit', 'verify', out])
 
     const changed = join(dir, 'rates-changed')

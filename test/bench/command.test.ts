@@ -60,7 +60,10 @@ describeEachBackend('kasumi bench on a tiny register, hand-computed end to end',
   })
 
   it('compares the tiny estimate with jp-2009', async () => {
-    const reference = ((await ok(['bench', '--database', store.database, '--scenario', store.scenario, '--reference', 'jp-2009', '--kpi', 'savings', '--json'])).json as BenchResult).reference!
+    const reference = (
+      (await ok(['bench', '--database', store.database, '--scenario', store.scenario, '--reference', 'jp-2009', '--kpi', 'savings', '--json']))
+        .json as BenchResult
+    ).reference!
     const personnel = reference.byArea.find((entry) => entry.areas.includes('人事・給与等業務'))!
     // MIC-1 saves 200,000 yen = 200 thousand, and 100 hours
     expect(personnel).toMatchObject({estimate: {cost: '200', hours: '100'}, reference: {cost: '1189160'}, costRatio: '0.0002', status: 'matched'})
@@ -71,10 +74,16 @@ describeEachBackend('kasumi bench on a tiny register, hand-computed end to end',
 
   it('takes the plan from the estimate when the actuals have no planned column', async () => {
     const file = writeFile(store.dir, 'achieved.csv', csv('府省,年度,実績', '総務省,平成22年度,"540,000"', '財務省,平成23年度,"100,000"'))
-    const actuals = ((await ok(['bench', '--database', store.database, '--scenario', store.scenario, '--actuals', file, '--kpi', 'savings', '--json'])).json as BenchResult).actuals!
+    const actuals = (
+      (await ok(['bench', '--database', store.database, '--scenario', store.scenario, '--actuals', file, '--kpi', 'savings', '--json']))
+        .json as BenchResult
+    ).actuals!
     expect(actuals.plannedSource).toBe('estimate')
     // mic FY2010: 600,000 planned (full effect from the start year), 540,000 achieved = 0.9
-    expect(actuals.rows.map((row) => [row.key, row.fiscalYear, row.planned, row.achieved, row.achievement])).toEqual([['mic', 2010, '600000', '540000', '0.9000'], ['mof', 2011, '100000', '100000', '1.0000']])
+    expect(actuals.rows.map((row) => [row.key, row.fiscalYear, row.planned, row.achieved, row.achievement])).toEqual([
+      ['mic', 2010, '600000', '540000', '0.9000'],
+      ['mof', 2011, '100000', '100000', '1.0000'],
+    ])
   })
 })
 
@@ -118,7 +127,10 @@ describeEachBackend('kasumi bench on the sample register', (_backend, fresh) => 
         else expect(entry.reason).toBeTruthy()
       }
     }
-    expect(result.groups[0].kpis.availability).toMatchObject({value: null, missing: ['downtime_hours', 'planned_hours (planned hours of availability)']})
+    expect(result.groups[0].kpis.availability).toMatchObject({
+      value: null,
+      missing: ['downtime_hours', 'planned_hours (planned hours of availability)'],
+    })
     expect(result.peers['savings-ratio'].n).toBe(19)
     expect(result.method.quantile).toMatch(/type 7/)
     expect(result.atPeerMedian.rows).toHaveLength(19)
@@ -152,7 +164,8 @@ describeEachBackend('kasumi bench on the sample register', (_backend, fresh) => 
   })
 
   it('reads the sample actuals', async () => {
-    const result = (await ok(['bench', '--database', database, '--actuals', join(SAMPLES_DIR, 'actuals.csv'), '--kpi', 'savings', '--json'])).json as BenchResult
+    const result = (await ok(['bench', '--database', database, '--actuals', join(SAMPLES_DIR, 'actuals.csv'), '--kpi', 'savings', '--json']))
+      .json as BenchResult
     expect(result.actuals).toMatchObject({matching: 'register', plannedSource: 'file', unit: {label: '千円'}})
     expect(result.actuals!.rows).toHaveLength(57)
   })
@@ -160,10 +173,16 @@ describeEachBackend('kasumi bench on the sample register', (_backend, fresh) => 
   it('exits 3 on bad actuals with located messages, and writes nothing', async () => {
     const before = await changeLog(database)
     const dir = tempDir()
-    const file = writeFile(dir, 'bad.csv', csv('府省,年度,計画,実績,通貨', '総務省,平成22年度,100,90,JPY', '総務所,2010,100,90,JPY', 'mof,2010,50,40,USD', 'mof,FY2010,50,40,USD'))
+    const file = writeFile(
+      dir,
+      'bad.csv',
+      csv('府省,年度,計画,実績,通貨', '総務省,平成22年度,100,90,JPY', '総務所,2010,100,90,JPY', 'mof,2010,50,40,USD', 'mof,FY2010,50,40,USD'),
+    )
     const result = await kasumi(['bench', '--database', database, '--actuals', file])
     expect(result.exitCode).toBe(3)
-    expect(result.stderr).toContain(`${file}, line 3, column ministry: kasumi does not know this ministry (value "総務所") — did you mean 総務省 (mic)?`)
+    expect(result.stderr).toContain(
+      `${file}, line 3, column ministry: kasumi does not know this ministry (value "総務所") — did you mean 総務省 (mic)?`,
+    )
     expect(result.stderr).toContain(`${file}, line 5, column fiscal_year: a second row for 財務省 in FY2010 (line 4 has it too)`)
     expect(result.stderr).toContain('nothing was written')
     const json = await kasumi(['bench', '--database', database, '--actuals', file, '--json'])
@@ -191,12 +210,33 @@ describeEachBackend('kasumi bench on the sample register', (_backend, fresh) => 
     const section = buildBenchmarkSection(JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as BenchResult, 'ja')
     expect(section.id).toBe('benchmark')
     expect(section.title).toBe('ベンチマーク')
-    expect(section.tables!.map((table) => table.id)).toEqual(['bench-peers', 'bench-league-savings-ratio', 'bench-kpis', 'bench-peer-median-gap', 'bench-definitions', 'bench-reference-areas', 'bench-reference-ministries', 'bench-actuals', 'bench-actuals-years'])
+    expect(section.tables!.map((table) => table.id)).toEqual([
+      'bench-peers',
+      'bench-league-savings-ratio',
+      'bench-kpis',
+      'bench-peer-median-gap',
+      'bench-definitions',
+      'bench-reference-areas',
+      'bench-reference-ministries',
+      'bench-actuals',
+      'bench-actuals-years',
+    ])
     const [kpiChart, referenceChart, actualsChart] = section.charts!
-    expect(kpiChart).toMatchObject({id: 'bench-kpi-savings-ratio', kind: 'bar', referenceLine: {label: 'ピア中央値', value: Number(result.peers['savings-ratio'].median) * 100}})
+    expect(kpiChart).toMatchObject({
+      id: 'bench-kpi-savings-ratio',
+      kind: 'bar',
+      referenceLine: {label: 'ピア中央値', value: Number(result.peers['savings-ratio'].median) * 100},
+    })
     expect(kpiChart.labels).toHaveLength(19)
     expect(referenceChart).toMatchObject({kind: 'grouped-bar', series: [{label: '試算'}, {label: '参照表'}]})
-    expect(actualsChart).toMatchObject({kind: 'grouped-bar', labels: ['FY2017 (89.2%)', 'FY2018 (108.6%)', 'FY2019 (33.3%)'], series: [{label: '計画', values: [50.75, 40, 42]}, {label: '実績', values: [45.25, 43.45, 14]}]})
+    expect(actualsChart).toMatchObject({
+      kind: 'grouped-bar',
+      labels: ['FY2017 (89.2%)', 'FY2018 (108.6%)', 'FY2019 (33.3%)'],
+      series: [
+        {label: '計画', values: [50.75, 40, 42]},
+        {label: '実績', values: [45.25, 43.45, 14]},
+      ],
+    })
     const english = buildBenchmarkSection(result, 'en')
     expect(english.tables![0].title).toBe('Peer statistics (ministry)')
   })

@@ -1,7 +1,18 @@
 import {describe, expect, it} from 'vitest'
 
 import {Dec} from '../../src/domain/money.js'
-import {KPI_DEFINITIONS, KPI_IDS, aggregate, computeKpis, formatScaled, kpiColumns, kpiScaled, paybackYears, scaledQuotient, type KpiId} from '../../src/bench/kpis.js'
+import {
+  KPI_DEFINITIONS,
+  KPI_IDS,
+  aggregate,
+  computeKpis,
+  formatScaled,
+  kpiColumns,
+  kpiScaled,
+  paybackYears,
+  scaledQuotient,
+  type KpiId,
+} from '../../src/bench/kpis.js'
 import {computeBench} from '../../src/bench/compute.js'
 import {presentBench} from '../../src/bench/result.js'
 import {ledgerOf, systems} from '../fixtures/bench/helpers.js'
@@ -17,26 +28,75 @@ import {ledgerOf, systems} from '../fixtures/bench/helpers.js'
  * one-time 1,200,000 / 600,000 / 0, hours saved 0 / 200 / 400, hours before 4,000 a year; mof nothing.
  */
 const register = systems(
-  {id: 'A', ministry: 'mic', category: 'common', area: 'x', servers: 4, os: 10, utilisation: '5', users: 100, hours: 1000, recurring: {hardware: 1_000_000, software: 500_000}},
-  {id: 'B', ministry: 'mic', category: 'lan', area: 'y', servers: 6, os: 6, utilisation: '50', users: 300, hours: 3000, recurring: {'outside-services': 2_500_000}},
+  {
+    id: 'A',
+    ministry: 'mic',
+    category: 'common',
+    area: 'x',
+    servers: 4,
+    os: 10,
+    utilisation: '5',
+    users: 100,
+    hours: 1000,
+    recurring: {hardware: 1_000_000, software: 500_000},
+  },
+  {
+    id: 'B',
+    ministry: 'mic',
+    category: 'lan',
+    area: 'y',
+    servers: 6,
+    os: 6,
+    utilisation: '50',
+    users: 300,
+    hours: 3000,
+    recurring: {'outside-services': 2_500_000},
+  },
   {id: 'C', ministry: 'mic', category: 'lan', area: 'y', servers: 2, os: 2, utilisation: '1', users: 999},
   {id: 'D', ministry: 'mof', category: 'small-scale', area: 'y', recurring: {software: 800_000}},
 )
 const ledger = ledgerOf([2009, 2010, 2011], {
   ministry: {
-    mic: {savings: [0, 300_000, 1_500_000], avoidance: [0, 50_000, 0], oneTime: [1_200_000, 600_000, 0], centiHoursSaved: [0, 20_000, 40_000], centiHoursBefore: [400_000, 400_000, 400_000]},
+    mic: {
+      savings: [0, 300_000, 1_500_000],
+      avoidance: [0, 50_000, 0],
+      oneTime: [1_200_000, 600_000, 0],
+      centiHoursSaved: [0, 20_000, 40_000],
+      centiHoursBefore: [400_000, 400_000, 400_000],
+    },
     mof: {},
   },
 })
 const context = {currency: 'JPY', hoursPerFte: new Dec(150), hasEstimate: true}
 const groups = aggregate(register, ledger, 'ministry')
-const text = (values: ReturnType<typeof computeKpis>) => Object.fromEntries(Object.entries(values).map(([id, value]) => [id, value.value === null ? `n/a: ${value.reason}` : value.value.toFixed(KPI_DEFINITIONS.find((kpi) => kpi.id === id)!.decimals)]))
+const text = (values: ReturnType<typeof computeKpis>) =>
+  Object.fromEntries(
+    Object.entries(values).map(([id, value]) => [
+      id,
+      value.value === null ? `n/a: ${value.reason}` : value.value.toFixed(KPI_DEFINITIONS.find((kpi) => kpi.id === id)!.decimals),
+    ]),
+  )
 
 describe('KPIs, hand-computed on a tiny register', () => {
   it('sums the register over the systems in the baseline only', () => {
     const mic = groups.get('mic')!
-    expect(mic).toMatchObject({registered: 3, systems: 2, users: 400, physicalServers: 10, osInstances: 16, serversWithUtilisation: 10, underutilisedServers: 4, baseline: 4_000_000})
-    expect(mic.estimate).toMatchObject({savings: 1_500_000, oneTime: 1_800_000, centiHoursSaved: 40_000, centiHoursBefore: 400_000, nets: [-1_200_000, -250_000, 1_500_000]})
+    expect(mic).toMatchObject({
+      registered: 3,
+      systems: 2,
+      users: 400,
+      physicalServers: 10,
+      osInstances: 16,
+      serversWithUtilisation: 10,
+      underutilisedServers: 4,
+      baseline: 4_000_000,
+    })
+    expect(mic.estimate).toMatchObject({
+      savings: 1_500_000,
+      oneTime: 1_800_000,
+      centiHoursSaved: 40_000,
+      centiHoursBefore: 400_000,
+      nets: [-1_200_000, -250_000, 1_500_000],
+    })
   })
 
   it('gives every KPI of mic', () => {
@@ -135,7 +195,7 @@ describe('KPIs, hand-computed on a tiny register', () => {
 })
 
 describe('exact division and rounding', () => {
-  it('rounds half away from zero, once, at the KPI\'s decimals', () => {
+  it("rounds half away from zero, once, at the KPI's decimals", () => {
     expect(scaledQuotient(1, 3, 6)).toBe(333_333)
     expect(scaledQuotient(2, 3, 6)).toBe(666_667)
     expect(scaledQuotient(1, 8, 2)).toBe(13) // 0.125 → 0.13
@@ -174,7 +234,13 @@ describe('the benchmark over the groups', () => {
     const mic = view.groups[0].kpis['savings-ratio']
     // two peers: median (0.375 + 0) ÷ 2; mic: 1 below, 1 equal → (1 + ½) ÷ 2 = 75 %
     expect(mic).toEqual({value: '0.375000', unit: 'ratio', peerMedian: '0.1875', percentile: '75.00', z: '0.6745', outlier: false, rank: 1})
-    expect(view.groups[1].kpis['cost-per-user']).toMatchObject({value: null, reason: 'no system records users', missing: ['users'], percentile: null, rank: null})
+    expect(view.groups[1].kpis['cost-per-user']).toMatchObject({
+      value: null,
+      reason: 'no system records users',
+      missing: ['users'],
+      percentile: null,
+      rank: null,
+    })
     expect(Object.keys(view.groups[0].kpis)).toEqual([...KPI_IDS])
     expect(view.peers['savings-ratio']).toMatchObject({n: 2, median: '0.1875', q1: '0.09375', q3: '0.28125', iqr: '0.1875', league: ['mic', 'mof']})
     expect(view.peers.pue).toMatchObject({n: 0, median: null, excluded: ['mic', 'mof']})

@@ -5,7 +5,8 @@ import {Dec} from '../../src/domain/money.js'
 import {atPeerMedian, mad, median, peerStats, peerStatsScaled, percentileRankSorted, quantile, sorted, zText} from '../../src/bench/peers.js'
 
 const decs = (...values: Array<number | string>) => values.map((value) => new Dec(value))
-const entries = (...values: Array<number | string | null>) => values.map((value, index) => ({key: `k${index}`, value: value === null ? null : new Dec(value)}))
+const entries = (...values: Array<number | string | null>) =>
+  values.map((value, index) => ({key: `k${index}`, value: value === null ? null : new Dec(value)}))
 const text = (value: Dec | null) => (value === null ? null : value.toFixed())
 
 describe('quantiles (Hyndman & Fan type 7, as R quantile() and Excel PERCENTILE.INC)', () => {
@@ -104,11 +105,23 @@ describe('robust outliers by the median absolute deviation', () => {
 describe('league table', () => {
   it('ranks the better direction first, ties share a rank, n/a comes last', () => {
     const higher = peerStats(entries(3, 5, null, 5, 1), {better: 'higher'})
-    expect(higher.members.map((member) => [member.key, member.rank])).toEqual([['k1', 1], ['k3', 1], ['k0', 3], ['k4', 4], ['k2', null]])
+    expect(higher.members.map((member) => [member.key, member.rank])).toEqual([
+      ['k1', 1],
+      ['k3', 1],
+      ['k0', 3],
+      ['k4', 4],
+      ['k2', null],
+    ])
     expect(higher.excluded).toEqual(['k2'])
     expect(higher.n).toBe(4)
     const lower = peerStats(entries(3, 5, null, 5, 1), {better: 'lower'})
-    expect(lower.members.map((member) => [member.key, member.rank])).toEqual([['k4', 1], ['k0', 2], ['k1', 3], ['k3', 3], ['k2', null]])
+    expect(lower.members.map((member) => [member.key, member.rank])).toEqual([
+      ['k4', 1],
+      ['k0', 2],
+      ['k1', 3],
+      ['k3', 3],
+      ['k2', null],
+    ])
   })
 
   it('has no statistics without values', () => {
@@ -144,7 +157,12 @@ describe('at the peer median', () => {
 
   it('rounds half away from zero when the median has a half', () => {
     // median 0.0000005 (0.5 millionths): 0.0000005 × 3,000,000 = 1.5 → 2
-    const {rows} = atPeerMedian([{baseline: 3_000_000, savings: 0, savingsRatio: 0, centiHoursBefore: 0, centiHoursSaved: 0, hoursRatio: Number.NaN}], 0.5, Number.NaN, 6)
+    const {rows} = atPeerMedian(
+      [{baseline: 3_000_000, savings: 0, savingsRatio: 0, centiHoursBefore: 0, centiHoursSaved: 0, hoursRatio: Number.NaN}],
+      0.5,
+      Number.NaN,
+      6,
+    )
     expect(rows[0].savingsAtMedian).toBe(2)
   })
 })
@@ -196,26 +214,33 @@ describe('the numeric core agrees with the definitions', () => {
   const value = fc.oneof(fc.integer({min: -50, max: 50}), fc.integer({min: -(2 ** 40), max: 2 ** 40}), fc.constant(7))
   it('on random sets with ties, negatives, large values and n/a', () => {
     fc.assert(
-      fc.property(fc.array(fc.option(value, {freq: 6}), {minLength: 1, maxLength: 60}), fc.constantFrom<'higher' | 'lower'>('higher', 'lower'), (values, better) => {
-        const expected = naive(values, better)
-        const core = peerStatsScaled(Float64Array.from(values, (entry) => (entry === null ? Number.NaN : entry)), {better})
-        if (expected.members.length === 0) {
-          expect(core.n).toBe(0)
-          return
-        }
-        expect(new Dec(core.median).equals(expected.median)).toBe(true)
-        expect(new Dec(core.q1).equals(expected.q1)).toBe(true)
-        expect(new Dec(core.q3).equals(expected.q3)).toBe(true)
-        for (const member of expected.members) {
-          expect(new Dec(core.percentile[member.index]).dividedBy(100).toFixed()).toBe(member.percentile)
-          expect(core.rank[member.index]).toBe(member.rank)
-          expect(zText(core, member.index) === null ? null : new Dec(zText(core, member.index)!).toFixed()).toBe(member.z)
-          expect(core.outlier[member.index] === 1).toBe(member.outlier)
-        }
-        // League order: non-decreasing rank, then the n/a members.
-        const ranks = Array.from(core.order, (index) => core.rank[index]).filter((rank) => rank > 0)
-        expect(ranks).toEqual([...ranks].sort((a, b) => a - b))
-      }),
+      fc.property(
+        fc.array(fc.option(value, {freq: 6}), {minLength: 1, maxLength: 60}),
+        fc.constantFrom<'higher' | 'lower'>('higher', 'lower'),
+        (values, better) => {
+          const expected = naive(values, better)
+          const core = peerStatsScaled(
+            Float64Array.from(values, (entry) => (entry === null ? Number.NaN : entry)),
+            {better},
+          )
+          if (expected.members.length === 0) {
+            expect(core.n).toBe(0)
+            return
+          }
+          expect(new Dec(core.median).equals(expected.median)).toBe(true)
+          expect(new Dec(core.q1).equals(expected.q1)).toBe(true)
+          expect(new Dec(core.q3).equals(expected.q3)).toBe(true)
+          for (const member of expected.members) {
+            expect(new Dec(core.percentile[member.index]).dividedBy(100).toFixed()).toBe(member.percentile)
+            expect(core.rank[member.index]).toBe(member.rank)
+            expect(zText(core, member.index) === null ? null : new Dec(zText(core, member.index)!).toFixed()).toBe(member.z)
+            expect(core.outlier[member.index] === 1).toBe(member.outlier)
+          }
+          // League order: non-decreasing rank, then the n/a members.
+          const ranks = Array.from(core.order, (index) => core.rank[index]).filter((rank) => rank > 0)
+          expect(ranks).toEqual([...ranks].sort((a, b) => a - b))
+        },
+      ),
       {numRuns: 1000},
     )
   })

@@ -9,8 +9,26 @@ import {compareWithReference} from '../../src/bench/reference.js'
 import {DEFAULT_AREA_MAP, loadAreaMap, type AreaMapEntry} from '../../src/reference/area-map.js'
 import {csv, tempDir, writeFile} from '../fixtures/bench/helpers.js'
 
-const area = (leadMinistry: string, name: string, cost: string, hours: string | null = null): EffectRow => ({kind: 'area', leadMinistry, area: name, costReductionThousandYen: cost, costYear: 2012, hoursReduction: hours, hoursYear: hours === null ? null : 2012})
-const jointUse = (leadMinistry: string, name: string, cost: string): EffectRow => ({kind: 'joint-use', leadMinistry, area: name, costReductionThousandYen: cost, costYear: 2012, hoursReduction: null, hoursYear: null, before: '0', after: '0'})
+const area = (leadMinistry: string, name: string, cost: string, hours: string | null = null): EffectRow => ({
+  kind: 'area',
+  leadMinistry,
+  area: name,
+  costReductionThousandYen: cost,
+  costYear: 2012,
+  hoursReduction: hours,
+  hoursYear: hours === null ? null : 2012,
+})
+const jointUse = (leadMinistry: string, name: string, cost: string): EffectRow => ({
+  kind: 'joint-use',
+  leadMinistry,
+  area: name,
+  costReductionThousandYen: cost,
+  costYear: 2012,
+  hoursReduction: null,
+  hoursYear: null,
+  before: '0',
+  after: '0',
+})
 
 /** A known estimate (thousand yen, hours per year). */
 const effects = {
@@ -26,14 +44,26 @@ const effects = {
   jointUseSummary: {before: '0', after: '0', reduction: '30'},
 }
 
-const sumOf = (table: ReferenceTable, seqs: number[], pick: 'costReductionThousandYen' | 'hoursReduction') => table.rows.filter((row) => seqs.includes(row.seq)).reduce((total, row) => total.plus(row[pick] ?? 0), new Dec(0)).toFixed()
+const sumOf = (table: ReferenceTable, seqs: number[], pick: 'costReductionThousandYen' | 'hoursReduction') =>
+  table.rows
+    .filter((row) => seqs.includes(row.seq))
+    .reduce((total, row) => total.plus(row[pick] ?? 0), new Dec(0))
+    .toFixed()
 const range = (from: number, to: number) => Array.from({length: to - from + 1}, (_, index) => from + index)
 
 async function compare(map?: AreaMapEntry[], currency = 'JPY') {
   const table = await loadReferenceTable('jp-2009')
   return {
     table,
-    comparison: compareWithReference({effects, currency, table, map: map ?? (await loadAreaMap()), mapFile: DEFAULT_AREA_MAP, ministries: await bundledMinistries(), registerAreas: new Set(['人事・給与等業務', '府省LAN', '個別業務'])}),
+    comparison: compareWithReference({
+      effects,
+      currency,
+      table,
+      map: map ?? (await loadAreaMap()),
+      mapFile: DEFAULT_AREA_MAP,
+      ministries: await bundledMinistries(),
+      registerAreas: new Set(['人事・給与等業務', '府省LAN', '個別業務']),
+    }),
   }
 }
 
@@ -74,7 +104,14 @@ describe('the estimate against jp-2009, by business area', () => {
   it('lists what the estimate leaves out and what it adds', async () => {
     const {comparison} = await compare()
     expect(comparison.unmappedAreas).toEqual(['個別業務'])
-    expect(comparison.byArea.at(-1)).toMatchObject({referenceAreas: [], areas: ['個別業務'], estimate: {cost: '70', hours: '7'}, reference: {cost: null, jointUse: null, hours: null}, costRatio: null, status: 'estimate-only'})
+    expect(comparison.byArea.at(-1)).toMatchObject({
+      referenceAreas: [],
+      areas: ['個別業務'],
+      estimate: {cost: '70', hours: '7'},
+      reference: {cost: null, jointUse: null, hours: null},
+      costRatio: null,
+      status: 'estimate-only',
+    })
     expect(comparison.leftOut).toContain('災害管理業務')
     expect(comparison.leftOut).not.toContain('人事‧薪資等業務')
     expect(comparison.unmappedReferenceAreas).toEqual([])
@@ -103,7 +140,12 @@ describe('the estimate against jp-2009, by ministry', () => {
     const {comparison, table} = await compare()
     const byLabel = new Map(comparison.byMinistry.map((entry) => [entry.codes.join('+'), entry]))
     // 人事‧薪資等業務 is led by 人事院‧總務省 jointly: npa's and mic's effects in that area count with it.
-    expect(byLabel.get('npa+mic')).toMatchObject({label: '人事院・総務省', estimate: {cost: '1500', jointUse: '30', hours: '50'}, reference: {cost: '1189160', jointUse: '73704', hours: '10500000'}, status: 'matched'})
+    expect(byLabel.get('npa+mic')).toMatchObject({
+      label: '人事院・総務省',
+      estimate: {cost: '1500', jointUse: '30', hours: '50'},
+      reference: {cost: '1189160', jointUse: '73704', hours: '10500000'},
+      status: 'matched',
+    })
     // 內閣府LAN names 內閣官房 and 內閣府: cas's LAN counts with that row.
     expect(byLabel.get('cas+cao')).toMatchObject({label: '内閣官房・内閣府', estimate: {cost: '100'}, reference: {cost: '210000', hours: '1931'}})
     // mof: its LAN row (21) and the rows it leads without naming another ministry (36–40).
@@ -121,7 +163,15 @@ describe('the estimate against jp-2009, by ministry', () => {
   it('names table ministries the register does not have', async () => {
     const table = await loadReferenceTable('jp-2009')
     const ministries = (await bundledMinistries()).filter((ministry) => ministry.code !== 'iha')
-    const comparison = compareWithReference({effects, currency: 'JPY', table, map: await loadAreaMap(), mapFile: DEFAULT_AREA_MAP, ministries, registerAreas: new Set()})
+    const comparison = compareWithReference({
+      effects,
+      currency: 'JPY',
+      table,
+      map: await loadAreaMap(),
+      mapFile: DEFAULT_AREA_MAP,
+      ministries,
+      registerAreas: new Set(),
+    })
     expect(comparison.unmatchedMinistries).toMatchObject([{name: '宮內廳', rows: [14]}])
   })
 })
@@ -140,13 +190,25 @@ describe('bad input', () => {
     }
     expect(error).toBeInstanceOf(InvalidInputError)
     expect((error as InvalidInputError).exitCode).toBe(3)
-    expect((error as InvalidInputError).issues).toEqual([{file, line: 3, column: '1 (reference_area)', value: '災害管理業種', message: 'no area row of jp-2009 is named this', hint: 'did you mean 災害管理業務?'}])
+    expect((error as InvalidInputError).issues).toEqual([
+      {
+        file,
+        line: 3,
+        column: '1 (reference_area)',
+        value: '災害管理業種',
+        message: 'no area row of jp-2009 is named this',
+        hint: 'did you mean 災害管理業務?',
+      },
+    ])
   })
 
   it('refuses a pair given twice, and reads Japanese headers', async () => {
     const dir = tempDir()
     const file = writeFile(dir, 'map.csv', csv('参照業務,業務分野,備考', '災害管理業務,災害管理業務,', '災害管理業務,災害管理業務,again'))
-    await expect(loadAreaMap(file)).rejects.toMatchObject({exitCode: 3, issues: [{file, line: 3, value: '災害管理業務', message: 'the same pair is on line 2 already'}]})
+    await expect(loadAreaMap(file)).rejects.toMatchObject({
+      exitCode: 3,
+      issues: [{file, line: 3, value: '災害管理業務', message: 'the same pair is on line 2 already'}],
+    })
   })
 
   it('compares yen only', async () => {

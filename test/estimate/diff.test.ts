@@ -34,7 +34,14 @@ describeEachBackend('kasumi estimate diff', (_backend, fresh) => {
   it('of a scenario with itself gives all-zero differences', async () => {
     const result = await ok(['estimate', 'diff', 'kasumigaseki-cloud', 'kasumigaseki-cloud', '--database', database, '--json'])
     const diff = result.json
-    expect(diff).toMatchObject({formatVersion: 1, currency: 'JPY', by: 'ministry', a: {name: 'kasumigaseki-cloud'}, b: {name: 'kasumigaseki-cloud'}, warnings: []})
+    expect(diff).toMatchObject({
+      formatVersion: 1,
+      currency: 'JPY',
+      by: 'ministry',
+      a: {name: 'kasumigaseki-cloud'},
+      b: {name: 'kasumigaseki-cloud'},
+      warnings: [],
+    })
     expect(diff.rows).toHaveLength(19)
     for (const row of [diff.total, ...diff.rows]) {
       for (const metric of METRICS) {
@@ -67,12 +74,19 @@ describeEachBackend('kasumi estimate diff', (_backend, fresh) => {
       }
       expect(diff.total.hoursSaved).toMatchObject({a: a.hours.runRateSaved, b: b.hours.runRateSaved})
       expect(new Dec(diff.total.hoursSaved.difference).equals(new Dec(b.hours.runRateSaved).minus(a.hours.runRateSaved))).toBe(true)
-      expect(diff.total.paybackYear).toEqual({a: a.totals.paybackYear, b: b.totals.paybackYear, difference: b.totals.paybackYear - a.totals.paybackYear, changePercent: null})
+      expect(diff.total.paybackYear).toEqual({
+        a: a.totals.paybackYear,
+        b: b.totals.paybackYear,
+        difference: b.totals.paybackYear - a.totals.paybackYear,
+        changePercent: null,
+      })
     })
 
     it('gives the change in percent of A, and n/a (null) when A is 0', () => {
       const net = diff.total.net
-      expect(net.changePercent).toBe(new Dec(net.b).minus(net.a).dividedBy(new Dec(net.a).abs()).times(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2))
+      expect(net.changePercent).toBe(
+        new Dec(net.b).minus(net.a).dividedBy(new Dec(net.a).abs()).times(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2),
+      )
       // joint-use has no BPR: B's hours are 0, A's are not; from A = 0 there is no percentage.
       expect(diff.total.hoursSaved.changePercent).toBe('-100.00')
       const zeroA = diff.rows.filter((row: any) => new Dec(row.savings.a).isZero())
@@ -87,20 +101,32 @@ describeEachBackend('kasumi estimate diff', (_backend, fresh) => {
         }
       }
       for (const side of ['a', 'b'] as const) {
-        expect(sum(diff.rows.map((row: any) => row.npv[side])).plus(diff.npvRoundingResidue[side]).equals(new Dec(diff.total.npv[side])), `npv.${side}`).toBe(true)
+        expect(
+          sum(diff.rows.map((row: any) => row.npv[side]))
+            .plus(diff.npvRoundingResidue[side])
+            .equals(new Dec(diff.total.npv[side])),
+          `npv.${side}`,
+        ).toBe(true)
       }
       // The per-ministry figures of each side are the estimate's own.
       const byMinistry = new Map(a.by.rows.map((row: any) => [row.key, row]))
       for (const row of diff.rows) {
         const own: any = byMinistry.get(row.key)
-        expect({savings: row.savings.a, oneTime: row.oneTime.a, net: row.net.a, runRate: row.runRateSavings.a, hours: row.hoursSaved.a}).toEqual({savings: own.savings, oneTime: own.oneTime, net: own.net, runRate: own.runRateSavings, hours: own.hoursSaved})
+        expect({savings: row.savings.a, oneTime: row.oneTime.a, net: row.net.a, runRate: row.runRateSavings.a, hours: row.hoursSaved.a}).toEqual({
+          savings: own.savings,
+          oneTime: own.oneTime,
+          net: own.net,
+          runRate: own.runRateSavings,
+          hours: own.hoursSaved,
+        })
       }
     })
 
     it('prints the totals and a table per figure for people', async () => {
       const result = await ok(['estimate', 'diff', 'kasumigaseki-cloud', 'joint-use', '--database', database, '--unit', 'million-yen'])
       expect(result.stdout).toContain('A kasumigaseki-cloud vs B joint-use, FY2009–FY2015 (百万円; hours per year)')
-      for (const title of ['run-rate savings/yr by ministry', 'NPV by ministry', 'payback year by ministry', 'hours saved/yr by ministry']) expect(result.stdout).toContain(title)
+      for (const title of ['run-rate savings/yr by ministry', 'NPV by ministry', 'payback year by ministry', 'hours saved/yr by ministry'])
+        expect(result.stdout).toContain(title)
       expect(result.stdout).toContain('mic 総務省')
       expect(result.stdout).toContain('n/a')
       const one = await ok(['estimate', 'diff', 'kasumigaseki-cloud', 'joint-use', '--database', database, '--metric', 'npv'])
@@ -117,21 +143,29 @@ describeEachBackend('kasumi estimate diff', (_backend, fresh) => {
     const platform = diff.rows.find((row: any) => row.key === 'platform')
     expect(platform.savings.a).toBe('0')
     expect(platform.savings.changePercent).toBeNull()
-    for (const metric of ADDITIVE) expect(sum(diff.rows.map((row: any) => row[metric].difference)).equals(new Dec(diff.total[metric].difference)), metric).toBe(true)
+    for (const metric of ADDITIVE)
+      expect(sum(diff.rows.map((row: any) => row[metric].difference)).equals(new Dec(diff.total[metric].difference)), metric).toBe(true)
   })
 
   it('compares by category and by business area', async () => {
     for (const by of ['category', 'area']) {
       const diff = (await ok(['estimate', 'diff', 'lan-consolidation', 'kasumigaseki-cloud', '--by', by, '--database', database, '--json'])).json
       expect(diff.by).toBe(by)
-      for (const metric of ADDITIVE) expect(sum(diff.rows.map((row: any) => row[metric].b)).equals(new Dec(diff.total[metric].b)), `${by} ${metric}`).toBe(true)
+      for (const metric of ADDITIVE)
+        expect(sum(diff.rows.map((row: any) => row[metric].b)).equals(new Dec(diff.total[metric].b)), `${by} ${metric}`).toBe(true)
     }
   })
 
   it('refuses scenarios in different currencies (exit 3)', async () => {
     const file = join(tempDir('kasumi-diff-'), 'usd.yaml')
-    writeFileSync(file, 'name: usd\nbaseYear: 2008\nhorizon: [2009, 2015]\ncurrency: USD\nexchangeRates: rates.csv\nmeasures:\n  - {id: wan, type: network, reduction: 0.2}\n')
-    writeFileSync(join(file, '..', 'rates.csv'), 'fiscal_year,currency,rate\n2008,JPY,0.009\n2009,JPY,0.0105\n2010,JPY,0.0114\n2011,JPY,0.0125\n2012,JPY,0.012\n2013,JPY,0.0103\n2014,JPY,0.0094\n2015,JPY,0.0083\n')
+    writeFileSync(
+      file,
+      'name: usd\nbaseYear: 2008\nhorizon: [2009, 2015]\ncurrency: USD\nexchangeRates: rates.csv\nmeasures:\n  - {id: wan, type: network, reduction: 0.2}\n',
+    )
+    writeFileSync(
+      join(file, '..', 'rates.csv'),
+      'fiscal_year,currency,rate\n2008,JPY,0.009\n2009,JPY,0.0105\n2010,JPY,0.0114\n2011,JPY,0.0125\n2012,JPY,0.012\n2013,JPY,0.0103\n2014,JPY,0.0094\n2015,JPY,0.0083\n',
+    )
     const result = await kasumi(['estimate', 'diff', 'kasumigaseki-cloud', file, '--database', database, '--json'])
     expect(result.exitCode, result.stderr).toBe(3)
     expect(result.json.error.message).toContain('different currencies')

@@ -91,7 +91,7 @@ describe('kasumi estimate on the sample register', () => {
     for (const measure of json.measures) expect(measure.systems).toBeGreaterThan(0)
   })
 
-  it('the baseline is the base year\'s recurring cost lines held flat (a retired system\'s only to its last year) plus each year\'s planned one-time lines (from the CSVs)', () => {
+  it("the baseline is the base year's recurring cost lines held flat (a retired system's only to its last year) plus each year's planned one-time lines (from the CSVs)", () => {
     const json = sqlite().main
     const costs = readCsv(join(SAMPLES, 'costs.csv'))
     const systems = new Map(readCsv(join(SAMPLES, 'systems.csv')).map((system) => [system.id, system]))
@@ -101,13 +101,21 @@ describe('kasumi estimate on the sample register', () => {
       return system.status !== 'retired' || (system.last_fy !== '' && year <= Number(system.last_fy))
     }
     for (const row of json.totals.byYear) {
-      const recurring = decSum(costs.filter((line) => Number(line.fiscal_year) === baseYear && line.frequency === 'recurring' && runsIn(line.system_id, row.year)).map((line) => line.amount))
-      const planned = decSum(costs.filter((line) => Number(line.fiscal_year) === row.year && row.year > baseYear && line.frequency === 'one-time').map((line) => line.amount))
+      const recurring = decSum(
+        costs
+          .filter((line) => Number(line.fiscal_year) === baseYear && line.frequency === 'recurring' && runsIn(line.system_id, row.year))
+          .map((line) => line.amount),
+      )
+      const planned = decSum(
+        costs
+          .filter((line) => Number(line.fiscal_year) === row.year && row.year > baseYear && line.frequency === 'one-time')
+          .map((line) => line.amount),
+      )
       expect(row.baseline, `FY${row.year}`).toBe(new Dec(recurring).plus(planned).toFixed())
     }
   })
 
-  it('processing hours before are the register\'s annual hours (from systems.csv)', () => {
+  it("processing hours before are the register's annual hours (from systems.csv)", () => {
     const systems = readCsv(join(SAMPLES, 'systems.csv'))
     const total = decSum(systems.map((system) => system.annual_hours || '0'))
     for (const row of sqlite().main.hours.byYear) {
@@ -116,7 +124,7 @@ describe('kasumi estimate on the sample register', () => {
     }
   })
 
-  it('each year\'s row reconciles: net, scenario cost and the running cumulative', () => {
+  it("each year's row reconciles: net, scenario cost and the running cumulative", () => {
     let cumulative = new Dec(0)
     for (const row of sqlite().main.totals.byYear) {
       expect(row.net).toBe(new Dec(row.savings).plus(row.avoidance).minus(row.oneTime).toFixed())
@@ -131,7 +139,10 @@ describe('kasumi estimate on the sample register', () => {
     const {scenario} = await loadScenario(await locateScenario(SCENARIO))
     if (scenario.discount.kind !== 'rate') throw new Error('the bundled scenario is expected to use a flat rate')
     const rate = new Dec(scenario.discount.rate.base)
-    const npv = json.totals.byYear.reduce((total: Dec, row: {net: string}, t: number) => total.plus(new Dec(row.net).dividedBy(rate.plus(1).pow(t))), new Dec(0))
+    const npv = json.totals.byYear.reduce(
+      (total: Dec, row: {net: string}, t: number) => total.plus(new Dec(row.net).dividedBy(rate.plus(1).pow(t))),
+      new Dec(0),
+    )
     expect(json.totals.npv).toBe(npv.toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed())
     // Payback: from the first year with a non-zero net, the first year after which the cumulative never goes below zero.
     const rows = json.totals.byYear as Array<{year: number; cumulative: string}>
@@ -150,17 +161,24 @@ describe('kasumi estimate on the sample register', () => {
       expect(json.by.dimension).toBe(dimension)
       expect(json.by.rows.length, dimension).toBeGreaterThan(0)
       for (const field of ['savings', 'avoidance', 'oneTime', 'net'] as const) {
-        expect(decSum(json.by.rows.map((row: Record<string, string>) => row[field])), `${dimension} ${field}`).toBe(new Dec(json.totals[field]).toFixed())
+        expect(decSum(json.by.rows.map((row: Record<string, string>) => row[field])), `${dimension} ${field}`).toBe(
+          new Dec(json.totals[field]).toFixed(),
+        )
       }
-      if (dimension !== 'year') expect(decSum(json.by.rows.map((row: {runRateSavings: string}) => row.runRateSavings))).toBe(json.totals.runRateSavings)
+      if (dimension !== 'year')
+        expect(decSum(json.by.rows.map((row: {runRateSavings: string}) => row.runRateSavings))).toBe(json.totals.runRateSavings)
       if (dimension !== 'year' && dimension !== 'measure') {
-        expect(decSum(json.by.rows.map((row: {baseline: string}) => row.baseline))).toBe(decSum(json.totals.byYear.map((row: {baseline: string}) => row.baseline)))
+        expect(decSum(json.by.rows.map((row: {baseline: string}) => row.baseline))).toBe(
+          decSum(json.totals.byYear.map((row: {baseline: string}) => row.baseline)),
+        )
       }
       // The totals do not depend on how they are rolled up.
       expect(json.totals).toEqual(sqlite().main.totals)
     }
     expect(sqlite().by.ministry.by.rows[0].key).toBe('cas')
-    expect(sqlite().by.measure.by.rows.map((row: {key: string}) => row.key)).toEqual(sqlite().main.measures.map((measure: {id: string}) => measure.id))
+    expect(sqlite().by.measure.by.rows.map((row: {key: string}) => row.key)).toEqual(
+      sqlite().main.measures.map((measure: {id: string}) => measure.id),
+    )
     expect(sqlite().by.system.by.rows).toHaveLength(200)
   })
 
@@ -169,8 +187,10 @@ describe('kasumi estimate on the sample register', () => {
     expect(window.window).toEqual([2011, 2013])
     expect(window.totals.byYear.map((row: {year: number}) => row.year)).toEqual([2011, 2012, 2013])
     expect(window.totals.byYear).toEqual(main.totals.byYear.filter((row: {year: number}) => row.year >= 2011 && row.year <= 2013))
-    for (const field of ['savings', 'avoidance', 'oneTime', 'net', 'nonCash'] as const) expect(window.totals[field]).toBe(decSum(window.totals.byYear.map((row: Record<string, string>) => row[field])))
-    for (const field of ['savings', 'oneTime'] as const) expect(decSum(window.by.rows.map((row: Record<string, string>) => row[field]))).toBe(window.totals[field])
+    for (const field of ['savings', 'avoidance', 'oneTime', 'net', 'nonCash'] as const)
+      expect(window.totals[field]).toBe(decSum(window.totals.byYear.map((row: Record<string, string>) => row[field])))
+    for (const field of ['savings', 'oneTime'] as const)
+      expect(decSum(window.by.rows.map((row: Record<string, string>) => row[field]))).toBe(window.totals[field])
     expect(window.hours.byYear.map((row: {year: number}) => row.year)).toEqual([2011, 2012, 2013])
     expect(window.totals.npv).toBe(main.totals.npv)
     expect(window.totals.paybackYear).toBe(main.totals.paybackYear)
@@ -182,12 +202,17 @@ describe('kasumi estimate on the sample register', () => {
     const area = effects.rows.filter((row: {kind: string}) => row.kind === 'area')
     const joint = effects.rows.filter((row: {kind: string}) => row.kind === 'joint-use')
     expect(joint.length).toBeGreaterThan(0)
-    expect(decSum(area.map((row: {costReductionThousandYen: string | null}) => row.costReductionThousandYen ?? '0'))).toBe(effects.totals.costReductionThousandYen)
+    expect(decSum(area.map((row: {costReductionThousandYen: string | null}) => row.costReductionThousandYen ?? '0'))).toBe(
+      effects.totals.costReductionThousandYen,
+    )
     expect(decSum(joint.map((row: {costReductionThousandYen: string}) => row.costReductionThousandYen))).toBe(effects.totals.jointUseThousandYen)
     expect(new Dec(effects.jointUseSummary.before).minus(effects.jointUseSummary.after).toFixed()).toBe(effects.jointUseSummary.reduction)
     for (const row of joint) {
       const index = effects.rows.indexOf(row)
-      const previous = effects.rows.slice(0, index).reverse().find((candidate: {kind: string}) => candidate.kind === 'area')
+      const previous = effects.rows
+        .slice(0, index)
+        .reverse()
+        .find((candidate: {kind: string}) => candidate.kind === 'area')
       expect(previous.area).toBe(row.area)
     }
   })

@@ -42,7 +42,8 @@ describe('the effects view', () => {
       for (const column of COLUMNS) expect(Object.keys(row)).toContain(column)
       expect(typeof row.leadMinistry).toBe('string')
       expect(typeof row.area).toBe('string')
-      for (const column of ['costReductionThousandYen', 'hoursReduction'] as const) expect(row[column] === null || /^-?\d+(\.\d+)?$/.test(row[column]!)).toBe(true)
+      for (const column of ['costReductionThousandYen', 'hoursReduction'] as const)
+        expect(row[column] === null || /^-?\d+(\.\d+)?$/.test(row[column]!)).toBe(true)
       for (const column of ['costYear', 'hoursYear'] as const) expect(row[column] === null || Number.isInteger(row[column])).toBe(true)
       expect(['area', 'joint-use']).toContain(row.kind)
     }
@@ -71,7 +72,7 @@ describe('the effects view', () => {
 
   // Known defect in the engine: a joint-use group's ministries are kept in register order, and the ＊ row's lead
   // is the first of them, not the host's ministry. Expected to fail until the engine puts the host's ministry first.
-  it('the ＊ row\'s lead ministry is the host\'s, and the row follows the host ministry\'s area row', async () => {
+  it("the ＊ row's lead ministry is the host's, and the row follows the host ministry's area row", async () => {
     // B's software raised to 2 000 000: B (2 050 000 after the network measure) is the host, A (1 517 283) the tenant.
     const hostB = register(
       {id: 'A', ministry: 'mic', area: '受付', recurring: {telecom: 1_234_567, software: 900_000}},
@@ -89,7 +90,13 @@ describe('the effects view', () => {
 
   it('an area whose saving never reaches a positive run-rate has no cost year', async () => {
     // shared-auth costing more than it saves: 1 000 removed, 5 000 charged → −4 thousand, no year.
-    const {result} = estimate(await scenarioOf({measures: [{id: 'g', type: 'shared-auth', authCostPerSystem: 1000, sharedServiceCost: 5000}]}), register({id: 'A', ministry: 'mic', area: 'X', users: 1, recurring: {software: 1000}}), {ministryOrder})
-    expect(result.effects.rows).toEqual([{kind: 'area', leadMinistry: 'mic', area: 'X', costReductionThousandYen: '-4', costYear: null, hoursReduction: null, hoursYear: null}])
+    const {result} = estimate(
+      await scenarioOf({measures: [{id: 'g', type: 'shared-auth', authCostPerSystem: 1000, sharedServiceCost: 5000}]}),
+      register({id: 'A', ministry: 'mic', area: 'X', users: 1, recurring: {software: 1000}}),
+      {ministryOrder},
+    )
+    expect(result.effects.rows).toEqual([
+      {kind: 'area', leadMinistry: 'mic', area: 'X', costReductionThousandYen: '-4', costYear: null, hoursReduction: null, hoursYear: null},
+    ])
   })
 })

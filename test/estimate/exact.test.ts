@@ -89,9 +89,14 @@ describe('mul beyond 2^53', () => {
 
   it('matches BigInt arithmetic for small amounts and ratios too, on both sides of zero (property)', () => {
     fc.assert(
-      fc.property(fc.integer({min: -1_000_000_000, max: 1_000_000_000}), fc.integer({min: 1, max: 1000}), fc.integer({min: -1000, max: 1000}), (amount, den, num) => {
-        expect(BigInt(mul(amount, {num, den}))).toBe(reference(BigInt(amount), BigInt(num), BigInt(den)))
-      }),
+      fc.property(
+        fc.integer({min: -1_000_000_000, max: 1_000_000_000}),
+        fc.integer({min: 1, max: 1000}),
+        fc.integer({min: -1000, max: 1000}),
+        (amount, den, num) => {
+          expect(BigInt(mul(amount, {num, den}))).toBe(reference(BigInt(amount), BigInt(num), BigInt(den)))
+        },
+      ),
       {numRuns: 2000},
     )
   })

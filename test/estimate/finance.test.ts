@@ -29,12 +29,15 @@ describe('NPV at a flat rate', () => {
     expect(npv([-7, 3, 5], discountFactors(flat('0'), 3)).toFixed()).toBe('1')
   })
 
-  it('the estimate\'s NPV is the NPV of its yearly nets over the whole horizon, whatever the window', async () => {
+  it("the estimate's NPV is the NPV of its yearly nets over the whole horizon, whatever the window", async () => {
     // Network 50 % of telecom 10 000 from FY2010 with a fixed one-time cost of 12 000 in FY2010:
     //   nets FY2009–FY2013 = 0, −7 000, 5 000, 5 000, 5 000.
     //   NPV at 5 %: −7 000/1.05 + 5 000/1.05² + 5 000/1.05³ + 5 000/1.05⁴
     //     = −6 666.667 + 4 535.147 + 4 319.188 + 4 113.512 = 6 301.180… → 6 301
-    const scenario = await scenarioOf({discount: {rate: 0.05}, measures: [{id: 'n', type: 'network', reduction: 0.5, start: 2010, oneTime: {fixed: 12_000}}]})
+    const scenario = await scenarioOf({
+      discount: {rate: 0.05},
+      measures: [{id: 'n', type: 'network', reduction: 0.5, start: 2010, oneTime: {fixed: 12_000}}],
+    })
     const systems = register({id: 'A', recurring: {telecom: 10_000}})
     const whole = estimate(scenario, systems).result
     expect(whole.totals.byYear.map((row) => row.net)).toEqual(['0', '-7000', '5000', '5000', '5000'])
@@ -70,7 +73,11 @@ describe('the Green Book schedule', () => {
 
   it('through a scenario: 1 000 a year for 33 years', async () => {
     // NPV = Σ_{t=0..32} 1 000 × DF(t), computed here independently.
-    const scenario = await scenarioOf({horizon: [2009, 2041], discount: {schedule: 'green-book'}, measures: [{id: 'n', type: 'network', reduction: 1}]})
+    const scenario = await scenarioOf({
+      horizon: [2009, 2041],
+      discount: {schedule: 'green-book'},
+      measures: [{id: 'n', type: 'network', reduction: 1}],
+    })
     const {result} = estimate(scenario, register({id: 'A', recurring: {telecom: 1000}}))
     let factor = new Dec(1)
     let expected = new Dec(0)
@@ -89,7 +96,12 @@ describe('a per-year schedule', () => {
     // rates [0.10, 0.05, 0.02]: DF1 = 1/1.05, DF2 = DF1/1.02, DF3 = DF2/1.02 (the rate of year 0 discounts nothing).
     const discount: Discount = {kind: 'schedule', rates: ['0.10', '0.05', '0.02'].map((base, index) => ({path: `discount.schedule[${index}]`, base}))}
     const factors = discountFactors(discount, 4)
-    const expected = [new Dec(1), new Dec(1).dividedBy('1.05'), new Dec(1).dividedBy('1.05').dividedBy('1.02'), new Dec(1).dividedBy('1.05').dividedBy('1.0404')]
+    const expected = [
+      new Dec(1),
+      new Dec(1).dividedBy('1.05'),
+      new Dec(1).dividedBy('1.05').dividedBy('1.02'),
+      new Dec(1).dividedBy('1.05').dividedBy('1.0404'),
+    ]
     factors.forEach((factor, index) => expect(factor.minus(expected[index]).abs().lessThan('1e-25')).toBe(true))
     // 1 000 a year: 1 000 + 952.381 + 933.707 + 915.399 = 3 801.487 → 3 801
     expect(npv([1000, 1000, 1000, 1000], factors).toFixed()).toBe('3801')

@@ -68,7 +68,15 @@ export function register(...specs: SystemSpec[]): SystemInput[] {
  * (moneyUnit one), no discounting, no inflation.
  */
 export async function scenarioOf(fields: Record<string, unknown>): Promise<Scenario> {
-  const text = YAML.stringify({name: 'test', baseYear: 2008, horizon: [2009, 2013], currency: 'JPY', moneyUnit: 'one', discount: {rate: 0}, ...fields})
+  const text = YAML.stringify({
+    name: 'test',
+    baseYear: 2008,
+    horizon: [2009, 2013],
+    currency: 'JPY',
+    moneyUnit: 'one',
+    discount: {rate: 0},
+    ...fields,
+  })
   const {scenario} = await parseScenario(text, 'test.yaml')
   return scenario
 }
@@ -78,7 +86,11 @@ export interface Estimate {
   result: EstimateResult
 }
 
-export function estimate(scenario: Scenario, systems: SystemInput[], options: {by?: Dimension | 'year'; from?: number; to?: number; ministryOrder?: string[]} = {}): Estimate {
+export function estimate(
+  scenario: Scenario,
+  systems: SystemInput[],
+  options: {by?: Dimension | 'year'; from?: number; to?: number; ministryOrder?: string[]} = {},
+): Estimate {
   const by = options.by ?? 'measure'
   const ledger = evaluate(plan(scenario, systems), new Map(), {keepSystems: true})
   const result = buildResult(scenario, ledger, {by, from: options.from, to: options.to, ministryOrder: options.ministryOrder})

@@ -32,7 +32,12 @@ describe('virtualize', () => {
     {id: 'B', servers: 6, utilisation: '20', recurring: {hardware: 600_000, 'facilities-power': 120_000}},
     {id: 'C', servers: 4, utilisation: null, recurring: {hardware: 400_000, 'facilities-power': 100_000}},
   )
-  const scenario = () => scenarioOf({measures: [{id: 'v', type: 'virtualize', targetUtilisation: 50, assumedUtilisation: 20, platformCostPerHost: 30_000, wattsPerServer: 400, pue: 1.5}]})
+  const scenario = () =>
+    scenarioOf({
+      measures: [
+        {id: 'v', type: 'virtualize', targetUtilisation: 50, assumedUtilisation: 20, platformCostPerHost: 30_000, wattsPerServer: 400, pue: 1.5},
+      ],
+    })
 
   it('scales hardware and facilities by hosts after ÷ hosts before and charges the platform back by capacity', async () => {
     const {ledger} = estimate(await scenario(), systems)
@@ -107,8 +112,11 @@ describe('shared-auth', () => {
     {id: 'C', users: 300, recurring: {'outside-services': 1000, hardware: 7000}},
   )
 
-  it('removes each system\'s own authentication (software first, then outside services) and charges the shared service by users', async () => {
-    const {ledger} = estimate(await scenarioOf({measures: [{id: 'gima', type: 'shared-auth', authCostPerSystem: 2000, sharedServiceCost: 1000}]}), systems)
+  it("removes each system's own authentication (software first, then outside services) and charges the shared service by users", async () => {
+    const {ledger} = estimate(
+      await scenarioOf({measures: [{id: 'gima', type: 'shared-auth', authCostPerSystem: 2000, sharedServiceCost: 1000}]}),
+      systems,
+    )
     expect(runRate(ledger, 'A')).toBe(1833)
     expect(runRate(ledger, 'B')).toBe(1667)
     expect(runRate(ledger, 'C')).toBe(500)
@@ -117,7 +125,10 @@ describe('shared-auth', () => {
 
   it('allocates the shared service so that the parts sum exactly to it', async () => {
     // With no own authentication cost removed, each system's saving is minus its share; shares sum to 1 000.
-    const {ledger} = estimate(await scenarioOf({measures: [{id: 'gima', type: 'shared-auth', authCostPerSystem: 0, sharedServiceCost: 1000}]}), systems)
+    const {ledger} = estimate(
+      await scenarioOf({measures: [{id: 'gima', type: 'shared-auth', authCostPerSystem: 0, sharedServiceCost: 1000}]}),
+      systems,
+    )
     expect(['A', 'B', 'C'].map((id) => runRate(ledger, id))).toEqual([-167, -333, -500])
     expect(totalSeries(ledger, 'savings')[0]).toBe(-1000)
   })
@@ -139,7 +150,10 @@ describe('facilities', () => {
       {id: 'A', servers: 10, recurring: {'facilities-power': 1_000_000}},
       {id: 'B', servers: 10, recurring: {'facilities-power': 100_000}},
     )
-    const {ledger, result} = estimate(await scenarioOf({measures: [{id: 'f', type: 'facilities', wattsPerHost: 500, pueBefore: 2.0, pueAfter: 1.4, pricePerKwh: 20}]}), systems)
+    const {ledger, result} = estimate(
+      await scenarioOf({measures: [{id: 'f', type: 'facilities', wattsPerHost: 500, pueBefore: 2.0, pueAfter: 1.4, pricePerKwh: 20}]}),
+      systems,
+    )
     expect(runRate(ledger, 'A')).toBe(525_600)
     expect(runRate(ledger, 'B')).toBe(100_000)
     expect(systemSeries(ledger, 'A', 'kwhSaved')[0]).toBe(26_280)
@@ -152,7 +166,10 @@ describe('facilities', () => {
   it('energy form prices energy at the price per kWh as written, not rounded to whole yen first', async () => {
     // 1 host × 1 000 W × 8 760 h ÷ 1 000 × (2 − 1) = 8 760 kWh at 17.46 yen = 152 949.6 → 152 950 yen.
     const systems = register({id: 'A', servers: 1, recurring: {'facilities-power': 1_000_000}})
-    const {ledger} = estimate(await scenarioOf({measures: [{id: 'f', type: 'facilities', wattsPerHost: 1000, pueBefore: 2, pueAfter: 1, pricePerKwh: 17.46}]}), systems)
+    const {ledger} = estimate(
+      await scenarioOf({measures: [{id: 'f', type: 'facilities', wattsPerHost: 1000, pueBefore: 2, pueAfter: 1, pricePerKwh: 17.46}]}),
+      systems,
+    )
     expect(runRate(ledger, 'A')).toBe(152_950)
   })
 })
@@ -187,7 +204,7 @@ describe('joint-use', () => {
     })
   const ministryOrder = ['mic', 'mof', 'moj']
 
-  it('keeps the costliest system of each business area and replaces the others\' cost by perTenant', async () => {
+  it("keeps the costliest system of each business area and replaces the others' cost by perTenant", async () => {
     // After the network measure: A 890 000, B 490 000, C 300 000, D 390 000.
     // Joint use: B 490 000 → 50 000 (saves 440 000), C 300 000 → 50 000 (saves 250 000); A, D unchanged.
     const {ledger} = estimate(await scenario(), systems)
@@ -243,8 +260,12 @@ describe('bpr', () => {
   // FTE = 1 500.05 ÷ 1 500 h = 1.00003 → 1.0.
   // hourlyCost 3 000 yen: A 3 000 × 1 000.05 = 3 000 150; B 3 000 × 500 = 1 500 000; non-cash 4 500 150 a year.
   // Cash savings: none — the monetised time never enters savings, net or NPV.
-  const systems = register({id: 'A', hours: '10000.5', recurring: {'internal-labor': 9_000_000}}, {id: 'B', hours: '5000', recurring: {'internal-labor': 4_000_000}})
-  const scenario = (extra: Record<string, unknown> = {}) => scenarioOf({hoursPerFte: 1500, measures: [{id: 'bpr', type: 'bpr', reduction: 0.1, ...extra}]})
+  const systems = register(
+    {id: 'A', hours: '10000.5', recurring: {'internal-labor': 9_000_000}},
+    {id: 'B', hours: '5000', recurring: {'internal-labor': 4_000_000}},
+  )
+  const scenario = (extra: Record<string, unknown> = {}) =>
+    scenarioOf({hoursPerFte: 1500, measures: [{id: 'bpr', type: 'bpr', reduction: 0.1, ...extra}]})
 
   it('turns hours saved into FTE and, with an hourly cost, a non-cash benefit kept out of cash savings', async () => {
     const {ledger, result} = estimate(await scenario({hourlyCost: 3000}), systems)
@@ -263,7 +284,7 @@ describe('bpr', () => {
     expect(result.hours.runRateSaved).toBe('1500.05')
   })
 
-  it('uses the scenario\'s hourlyCost when the measure gives none', async () => {
+  it("uses the scenario's hourlyCost when the measure gives none", async () => {
     const withScenarioRate = await scenarioOf({hoursPerFte: 1500, hourlyCost: 3000, measures: [{id: 'bpr', type: 'bpr', reduction: 0.1}]})
     const {result} = estimate(withScenarioRate, systems)
     expect(result.totals.byYear[0].nonCash).toBe('4500150')
@@ -271,7 +292,12 @@ describe('bpr', () => {
 
   it('applies reductions in order to the hours left', async () => {
     // 15 000.5 h: A 10 000.5 × 0.5 = 5 000.25 → 5 000.25 left × 0.5 = 2 500.125 → centi 250 012.5 → 250 013 (half away from zero)
-    const two = await scenarioOf({measures: [{id: 'b1', type: 'bpr', reduction: 0.5}, {id: 'b2', type: 'bpr', reduction: 0.5}]})
+    const two = await scenarioOf({
+      measures: [
+        {id: 'b1', type: 'bpr', reduction: 0.5},
+        {id: 'b2', type: 'bpr', reduction: 0.5},
+      ],
+    })
     const {ledger} = estimate(two, register({id: 'A', hours: '10000.5', recurring: {other: 1}}))
     expect(measureSeries(ledger, 'b1', 'centiHoursSaved')[0]).toBe(500_025)
     expect(measureSeries(ledger, 'b2', 'centiHoursSaved')[0]).toBe(250_013)
@@ -287,7 +313,10 @@ describe('a measure is applied to the systems its filter selects', () => {
       {id: 'D', ministry: 'mic', status: 'retired', recurring: {telecom: 1000}},
     )
     const run = async (appliesTo: Record<string, unknown> | undefined) => {
-      const {ledger} = estimate(await scenarioOf({measures: [{id: 'n', type: 'network', reduction: 0.5, ...(appliesTo ? {appliesTo} : {})}]}), systems)
+      const {ledger} = estimate(
+        await scenarioOf({measures: [{id: 'n', type: 'network', reduction: 0.5, ...(appliesTo ? {appliesTo} : {})}]}),
+        systems,
+      )
       return ledger.applied.n
     }
     expect(await run(undefined)).toBe(2)
@@ -299,7 +328,10 @@ describe('a measure is applied to the systems its filter selects', () => {
   })
 
   it('a measure that selects nothing is listed as unused and changes nothing', async () => {
-    const {ledger, result} = estimate(await scenarioOf({measures: [{id: 'n', type: 'network', reduction: 0.5, appliesTo: {ministry: 'moe'}}]}), register({recurring: {telecom: 10}}))
+    const {ledger, result} = estimate(
+      await scenarioOf({measures: [{id: 'n', type: 'network', reduction: 0.5, appliesTo: {ministry: 'moe'}}]}),
+      register({recurring: {telecom: 10}}),
+    )
     expect(ledger.unused).toEqual([{measure: 'n', filter: expect.objectContaining({ministry: ['moe']})}])
     expect(result.warnings[0]).toContain('measure n applies to no system')
     expect(result.totals.savings).toBe('0')
@@ -309,7 +341,15 @@ describe('a measure is applied to the systems its filter selects', () => {
 describe('the ledger and the result agree', () => {
   it('measure rows add up to the total', async () => {
     const systems = register({id: 'A', recurring: {software: 1001, telecom: 999}}, {id: 'B', recurring: {software: 7, telecom: 3}})
-    const {result} = estimate(await scenarioOf({measures: [{id: 'p', type: 'pool-licences', reduction: 0.5}, {id: 'n', type: 'network', reduction: 0.5}]}), systems)
+    const {result} = estimate(
+      await scenarioOf({
+        measures: [
+          {id: 'p', type: 'pool-licences', reduction: 0.5},
+          {id: 'n', type: 'network', reduction: 0.5},
+        ],
+      }),
+      systems,
+    )
     sameAmount(decSum(result.by.rows.map((row) => row.savings)), result.totals.savings, 'savings')
   })
 })

@@ -22,10 +22,14 @@ const value = (path: string, base: string | number): ParamValue => ({path, base:
 
 /* ---------- generators ---------- */
 
-const decimalText = (max: number, places: number) => fc.integer({min: 0, max: max * 10 ** places}).map((n) => new Dec(n).dividedBy(10 ** places).toFixed())
+const decimalText = (max: number, places: number) =>
+  fc.integer({min: 0, max: max * 10 ** places}).map((n) => new Dec(n).dividedBy(10 ** places).toFixed())
 const fraction = decimalText(1, 3)
 
-const pools = (min: number) => fc.record(Object.fromEntries(POOLS.map((pool) => [pool, fc.integer({min, max: 2_000_000_000})])) as Record<CostPool, fc.Arbitrary<number>>, {requiredKeys: []})
+const pools = (min: number) =>
+  fc.record(Object.fromEntries(POOLS.map((pool) => [pool, fc.integer({min, max: 2_000_000_000})])) as Record<CostPool, fc.Arbitrary<number>>, {
+    requiredKeys: [],
+  })
 
 const systemSpec = (minPool: number): fc.Arbitrary<SystemSpec> =>
   fc.record({
@@ -35,7 +39,10 @@ const systemSpec = (minPool: number): fc.Arbitrary<SystemSpec> =>
     status: fc.constantFrom('active', 'active', 'active', 'migrating', 'retired'),
     eligibility: fc.constantFrom('eligible', 'eligible', 'eligible', 'must-stay'),
     servers: fc.integer({min: 0, max: 40}),
-    utilisation: fc.option(decimalText(100, 1).filter((text) => text !== '0'), {nil: null}),
+    utilisation: fc.option(
+      decimalText(100, 1).filter((text) => text !== '0'),
+      {nil: null},
+    ),
     users: fc.integer({min: 0, max: 5000}),
     hours: decimalText(100_000, 2),
     lastYear: fc.option(fc.integer({min: 2005, max: 2016}), {nil: null}),
@@ -43,7 +50,8 @@ const systemSpec = (minPool: number): fc.Arbitrary<SystemSpec> =>
     planned: fc.dictionary(fc.integer({min: FIRST, max: LAST}).map(String), pools(0), {maxKeys: 2}),
   }) as fc.Arbitrary<SystemSpec>
 
-const registerOf = (minPool: number) => fc.array(systemSpec(minPool), {minLength: 1, maxLength: 6}).map((specs) => register(...specs.map((spec, index) => ({...spec, id: `S-${index}`}))))
+const registerOf = (minPool: number) =>
+  fc.array(systemSpec(minPool), {minLength: 1, maxLength: 6}).map((specs) => register(...specs.map((spec, index) => ({...spec, id: `S-${index}`}))))
 
 interface Drawn {
   type: string
@@ -52,15 +60,32 @@ interface Drawn {
 }
 
 const measureParams: Record<string, fc.Arbitrary<Drawn>> = {
-  virtualize: fc.record({targetUtilisation: fc.integer({min: 10, max: 90}), platformCostPerHost: fc.integer({min: 0, max: 3_000_000}), wattsPerServer: fc.integer({min: 0, max: 800})}).map((params) => ({type: 'virtualize', params: stringify(params)})),
+  virtualize: fc
+    .record({
+      targetUtilisation: fc.integer({min: 10, max: 90}),
+      platformCostPerHost: fc.integer({min: 0, max: 3_000_000}),
+      wattsPerServer: fc.integer({min: 0, max: 800}),
+    })
+    .map((params) => ({type: 'virtualize', params: stringify(params)})),
   'pool-licences': fraction.map((reduction) => ({type: 'pool-licences', params: {reduction}})),
   'unified-operations': fraction.map((reduction) => ({type: 'unified-operations', params: {reduction}})),
   network: fraction.map((reduction) => ({type: 'network', params: {reduction}})),
   'security-policy': fc.record({share: fraction, reduction: fraction}).map((params) => ({type: 'security-policy', params})),
   'facilities-reduction': fraction.map((reduction) => ({type: 'facilities', params: {reduction}})),
-  'facilities-energy': fc.record({wattsPerHost: fc.integer({min: 0, max: 800}), pueBefore: decimalText(1, 2).map((x) => new Dec(x).plus(1.5).toFixed()), pueAfter: decimalText(1, 2).map((x) => new Dec(x).plus(1).toFixed()), pricePerKwh: fc.integer({min: 0, max: 40})}).map((params) => ({type: 'facilities', params: stringify(params)})),
-  'shared-auth': fc.record({authCostPerSystem: fc.integer({min: 0, max: 5_000_000}), sharedServiceCost: fc.integer({min: 0, max: 50_000_000})}).map((params) => ({type: 'shared-auth', params: stringify(params)})),
-  'joint-use': fc.record({perTenant: fc.integer({min: 0, max: 5_000_000}), groupBy: fc.constantFrom('area', 'none')}).map(({perTenant, groupBy}) => ({type: 'joint-use', params: {perTenant: String(perTenant)}, options: {groupBy}})),
+  'facilities-energy': fc
+    .record({
+      wattsPerHost: fc.integer({min: 0, max: 800}),
+      pueBefore: decimalText(1, 2).map((x) => new Dec(x).plus(1.5).toFixed()),
+      pueAfter: decimalText(1, 2).map((x) => new Dec(x).plus(1).toFixed()),
+      pricePerKwh: fc.integer({min: 0, max: 40}),
+    })
+    .map((params) => ({type: 'facilities', params: stringify(params)})),
+  'shared-auth': fc
+    .record({authCostPerSystem: fc.integer({min: 0, max: 5_000_000}), sharedServiceCost: fc.integer({min: 0, max: 50_000_000})})
+    .map((params) => ({type: 'shared-auth', params: stringify(params)})),
+  'joint-use': fc
+    .record({perTenant: fc.integer({min: 0, max: 5_000_000}), groupBy: fc.constantFrom('area', 'none')})
+    .map(({perTenant, groupBy}) => ({type: 'joint-use', params: {perTenant: String(perTenant)}, options: {groupBy}})),
   bpr: fc.record({reduction: fraction, hourlyCost: fc.integer({min: 0, max: 10_000})}).map((params) => ({type: 'bpr', params: stringify(params)})),
 }
 
@@ -131,25 +156,31 @@ const scenarioArb = (kinds: string[]) =>
     })
     .map(({draws, ...extra}) => scenarioFrom(draws, extra))
 
-const windowArb = fc.tuple(fc.integer({min: FIRST, max: LAST}), fc.integer({min: FIRST, max: LAST})).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const)
+const windowArb = fc
+  .tuple(fc.integer({min: FIRST, max: LAST}), fc.integer({min: FIRST, max: LAST}))
+  .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const)
 
 /* ---------- the laws ---------- */
 
-const same = (actual: string, expected: string, label: string) => expect(new Dec(actual).equals(expected), `${label}: ${actual} ≠ ${expected}`).toBe(true)
+const same = (actual: string, expected: string, label: string) =>
+  expect(new Dec(actual).equals(expected), `${label}: ${actual} ≠ ${expected}`).toBe(true)
 
 function checkTotals(result: EstimateResult, dimension: Dimension | 'year'): void {
   const {totals} = result
   const years = totals.byYear
   const rows = result.by.rows
   // The yearly rows in the window add up to the window's totals.
-  for (const field of ['savings', 'avoidance', 'oneTime', 'net', 'nonCash'] as const) same(decSum(years.map((row) => row[field])), totals[field], `Σ byYear.${field}`)
+  for (const field of ['savings', 'avoidance', 'oneTime', 'net', 'nonCash'] as const)
+    same(decSum(years.map((row) => row[field])), totals[field], `Σ byYear.${field}`)
   for (const row of years) {
     same(row.net, new Dec(row.savings).plus(row.avoidance).minus(row.oneTime).toFixed(), `net ${row.year}`)
     same(row.scenario, new Dec(row.baseline).minus(row.savings).minus(row.avoidance).plus(row.oneTime).toFixed(), `scenario ${row.year}`)
   }
-  for (let index = 1; index < years.length; index++) same(years[index].cumulative, new Dec(years[index - 1].cumulative).plus(years[index].net).toFixed(), `cumulative ${years[index].year}`)
+  for (let index = 1; index < years.length; index++)
+    same(years[index].cumulative, new Dec(years[index - 1].cumulative).plus(years[index].net).toFixed(), `cumulative ${years[index].year}`)
   // The groups add up to the totals, exactly.
-  for (const field of ['savings', 'avoidance', 'oneTime', 'net'] as const) same(decSum(rows.map((row) => row[field])), totals[field], `Σ by ${dimension}.${field}`)
+  for (const field of ['savings', 'avoidance', 'oneTime', 'net'] as const)
+    same(decSum(rows.map((row) => row[field])), totals[field], `Σ by ${dimension}.${field}`)
   if (dimension === 'year') {
     expect(rows.map((row) => row.key)).toEqual(years.map((row) => String(row.year)))
     rows.forEach((row, index) => same(row.baseline, years[index].baseline, `baseline ${row.key}`))
@@ -159,7 +190,9 @@ function checkTotals(result: EstimateResult, dimension: Dimension | 'year'): voi
   same(decSum(rows.map((row) => row.runRateSavings)), totals.runRateSavings, `Σ by ${dimension}.runRateSavings`)
   same(decSum(rows.map((row) => row.hoursSaved)), result.hours.runRateSaved, `Σ by ${dimension}.hoursSaved`)
   // Each group's yearly rows add up to the group.
-  for (const row of rows) for (const field of ['savings', 'avoidance', 'oneTime', 'net'] as const) same(decSum(row.byYear.map((year) => year[field])), row[field], `${row.key} Σ byYear.${field}`)
+  for (const row of rows)
+    for (const field of ['savings', 'avoidance', 'oneTime', 'net'] as const)
+      same(decSum(row.byYear.map((year) => year[field])), row[field], `${row.key} Σ byYear.${field}`)
 }
 
 function checkEffects(result: EstimateResult): void {
@@ -172,9 +205,13 @@ function checkEffects(result: EstimateResult): void {
   same(new Dec(jointUseSummary.before).minus(jointUseSummary.after).toFixed(), jointUseSummary.reduction, 'joint-use summary')
   for (const row of joint) {
     // A ＊ row follows a row of its own area (other ＊ rows between), its lead ministry's when there is one.
-    const previous = rows.slice(0, rows.indexOf(row)).reverse().find((candidate) => candidate.kind === 'area')
+    const previous = rows
+      .slice(0, rows.indexOf(row))
+      .reverse()
+      .find((candidate) => candidate.kind === 'area')
     if (area.some((candidate) => candidate.area === row.area)) expect(previous?.area).toBe(row.area)
-    if (area.some((candidate) => candidate.area === row.area && candidate.leadMinistry === row.leadMinistry)) expect(previous?.leadMinistry).toBe(row.leadMinistry)
+    if (area.some((candidate) => candidate.area === row.area && candidate.leadMinistry === row.leadMinistry))
+      expect(previous?.leadMinistry).toBe(row.leadMinistry)
   }
 }
 
@@ -226,8 +263,18 @@ describe('results are deterministic', () => {
   it('the same register and scenario give identical JSON', () => {
     fc.assert(
       fc.property(registerOf(0), scenarioArb(ALL_KINDS), (systems, scenario) => {
-        const once = (input: SystemInput[]) => JSON.stringify(buildResult(scenario, evaluate(plan(scenario, input), new Map(), {keepSystems: true}), {by: 'system', ministryOrder: ['mic', 'mof', 'moj']}))
-        const copy = systems.map((system) => ({...system, recurring: [...system.recurring], planned: new Map([...system.planned].map(([year, amounts]) => [year, [...amounts]]))}))
+        const once = (input: SystemInput[]) =>
+          JSON.stringify(
+            buildResult(scenario, evaluate(plan(scenario, input), new Map(), {keepSystems: true}), {
+              by: 'system',
+              ministryOrder: ['mic', 'mof', 'moj'],
+            }),
+          )
+        const copy = systems.map((system) => ({
+          ...system,
+          recurring: [...system.recurring],
+          planned: new Map([...system.planned].map(([year, amounts]) => [year, [...amounts]])),
+        }))
         const first = once(systems)
         expect(once(systems)).toBe(first)
         expect(once(copy)).toBe(first)

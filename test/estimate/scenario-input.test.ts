@@ -23,7 +23,11 @@ describe('kasumi estimate with a bad scenario', () => {
     url = await fresh(BACKENDS.find((backend) => backend.name === 'sqlite')!)
     await storeWith(
       url,
-      csv('id,ministry,name,category,business_area,physical_servers,users,annual_hours', 'MIC-1,mic,総務省LAN,lan,府省LAN,4,100,1000', 'MOF-1,mof,国税,common,税務,2,50,500'),
+      csv(
+        'id,ministry,name,category,business_area,physical_servers,users,annual_hours',
+        'MIC-1,mic,総務省LAN,lan,府省LAN,4,100,1000',
+        'MOF-1,mof,国税,common,税務,2,50,500',
+      ),
       csv('system_id,fiscal_year,pool,amount', 'MIC-1,2008,telecom,1000000', 'MOF-1,2008,software,500000'),
     )
   })
@@ -44,12 +48,32 @@ describe('kasumi estimate with a bad scenario', () => {
   it('an unknown measure type: the message lists the known types', async () => {
     const file = scenarioFile(...HEADER, 'measures:', '  - id: a', '    type: network', '    reduction: 0.1', '  - id: b', '    type: teleport')
     const {stderr, issues} = await rejected(file, 'measures[1].type', 'line 10', 'unknown measure type')
-    for (const type of ['virtualize', 'pool-licences', 'shared-auth', 'unified-operations', 'facilities', 'network', 'security-policy', 'joint-use', 'bpr']) expect(stderr).toContain(type)
+    for (const type of [
+      'virtualize',
+      'pool-licences',
+      'shared-auth',
+      'unified-operations',
+      'facilities',
+      'network',
+      'security-policy',
+      'joint-use',
+      'bpr',
+    ])
+      expect(stderr).toContain(type)
     expect(issues).toEqual([expect.objectContaining({line: 10, column: 'measures[1].type', value: 'teleport'})])
   })
 
   it('a reduction above 1', async () => {
-    const file = scenarioFile(...HEADER, 'measures:', '  - id: a', '    type: network', '    reduction: 0.1', '  - id: b', '    type: pool-licences', '    reduction: 1.5')
+    const file = scenarioFile(
+      ...HEADER,
+      'measures:',
+      '  - id: a',
+      '    type: network',
+      '    reduction: 0.1',
+      '  - id: b',
+      '    type: pool-licences',
+      '    reduction: 1.5',
+    )
     const {issues} = await rejected(file, 'measures[1].reduction', 'line 11', 'between 0 and 1', '1.5')
     expect(issues).toEqual([expect.objectContaining({line: 11, column: 'measures[1].reduction'})])
   })
@@ -70,7 +94,23 @@ describe('kasumi estimate with a bad scenario', () => {
       '    type: virtualize',
       '    targetUtilisation: 0', //                                line 16
     )
-    const {issues} = await rejected(file, 'hoursPerFte', 'line 5', 'measures[0].reduction', 'line 9', 'measures[0].hourlyCost', 'line 10', 'measures[0].oneTime.perSystem', 'line 11', 'measures[0].parallelRunning.months', 'line 12', 'measures[0].ramp[1]', 'line 13', 'measures[1].targetUtilisation', 'line 16')
+    const {issues} = await rejected(
+      file,
+      'hoursPerFte',
+      'line 5',
+      'measures[0].reduction',
+      'line 9',
+      'measures[0].hourlyCost',
+      'line 10',
+      'measures[0].oneTime.perSystem',
+      'line 11',
+      'measures[0].parallelRunning.months',
+      'line 12',
+      'measures[0].ramp[1]',
+      'line 13',
+      'measures[1].targetUtilisation',
+      'line 16',
+    )
     expect(issues.map((issue) => [issue.column, issue.line]).sort()).toEqual(
       [
         ['hoursPerFte', 5],
@@ -85,18 +125,43 @@ describe('kasumi estimate with a bad scenario', () => {
   })
 
   it('a horizon that ends before it starts', async () => {
-    const file = scenarioFile('name: bad', 'baseYear: 2008', 'horizon: [2012, 2009]', 'measures:', '  - id: a', '    type: network', '    reduction: 0.1')
+    const file = scenarioFile(
+      'name: bad',
+      'baseYear: 2008',
+      'horizon: [2012, 2009]',
+      'measures:',
+      '  - id: a',
+      '    type: network',
+      '    reduction: 0.1',
+    )
     await rejected(file, 'horizon', 'line 3', 'ends (2009) before it starts (2012)')
   })
 
   it('a base year with no cost data: the years that have some are suggested', async () => {
-    const file = scenarioFile('name: bad', 'horizon: [2009, 2012]', 'baseYear: 2005', 'measures:', '  - id: a', '    type: network', '    reduction: 0.1')
+    const file = scenarioFile(
+      'name: bad',
+      'horizon: [2009, 2012]',
+      'baseYear: 2005',
+      'measures:',
+      '  - id: a',
+      '    type: network',
+      '    reduction: 0.1',
+    )
     const {issues} = await rejected(file, 'baseYear', 'line 3', 'the base year 2005 has no recurring cost lines', '2008')
     expect(issues).toEqual([expect.objectContaining({line: 3, column: 'baseYear', value: '2005'})])
   })
 
   it('two measures with one id', async () => {
-    const file = scenarioFile(...HEADER, 'measures:', '  - id: wan', '    type: network', '    reduction: 0.1', '  - id: wan', '    type: network', '    reduction: 0.2')
+    const file = scenarioFile(
+      ...HEADER,
+      'measures:',
+      '  - id: wan',
+      '    type: network',
+      '    reduction: 0.1',
+      '  - id: wan',
+      '    type: network',
+      '    reduction: 0.2',
+    )
     await rejected(file, 'measures[1].id', 'line 9', 'two measures have the id wan', 'measures[0]')
   })
 
@@ -107,7 +172,16 @@ describe('kasumi estimate with a bad scenario', () => {
   })
 
   it('an unknown key, at the top, on a measure, and in a filter', async () => {
-    const file = scenarioFile(...HEADER, 'colour: blue', 'measures:', '  - id: a', '    type: network', '    reduction: 0.1', '    reductoin: 0.2', '    appliesTo: {ministri: mic}')
+    const file = scenarioFile(
+      ...HEADER,
+      'colour: blue',
+      'measures:',
+      '  - id: a',
+      '    type: network',
+      '    reduction: 0.1',
+      '    reductoin: 0.2',
+      '    appliesTo: {ministri: mic}',
+    )
     const {issues} = await rejected(file, 'colour', 'line 5', 'measures[0].reductoin', 'line 10', 'measures[0].appliesTo.ministri', 'line 11')
     const byColumn = Object.fromEntries(issues.map((issue) => [issue.column, issue]))
     expect(byColumn.colour.message).toBe('unknown key')
@@ -117,15 +191,42 @@ describe('kasumi estimate with a bad scenario', () => {
   })
 
   it('YAML that cannot be read gives the line', async () => {
-    const unclosed = scenarioFile('name: bad', 'baseYear: 2008', 'horizon: [2009, 2012', 'measures:', '  - id: a', '    type: network', '    reduction: 0.1')
+    const unclosed = scenarioFile(
+      'name: bad',
+      'baseYear: 2008',
+      'horizon: [2009, 2012',
+      'measures:',
+      '  - id: a',
+      '    type: network',
+      '    reduction: 0.1',
+    )
     const {issues} = await rejected(unclosed, 'not valid YAML', 'line 4')
     expect(issues[0].line).toBe(4)
-    const duplicate = scenarioFile('name: bad', 'baseYear: 2008', 'baseYear: 2009', 'horizon: [2009, 2012]', 'measures:', '  - id: a', '    type: network', '    reduction: 0.1')
+    const duplicate = scenarioFile(
+      'name: bad',
+      'baseYear: 2008',
+      'baseYear: 2009',
+      'horizon: [2009, 2012]',
+      'measures:',
+      '  - id: a',
+      '    type: network',
+      '    reduction: 0.1',
+    )
     await rejected(duplicate, 'not valid YAML', 'line 3', 'Map keys must be unique')
   })
 
   it('a measure whose filter selects no system is a warning naming the filter; the estimate still runs', async () => {
-    const file = scenarioFile(...HEADER, 'measures:', '  - id: wan', '    type: network', '    reduction: 0.5', '  - id: env', '    type: network', '    reduction: 0.5', '    appliesTo: {ministry: moe}')
+    const file = scenarioFile(
+      ...HEADER,
+      'measures:',
+      '  - id: wan',
+      '    type: network',
+      '    reduction: 0.5',
+      '  - id: env',
+      '    type: network',
+      '    reduction: 0.5',
+      '    appliesTo: {ministry: moe}',
+    )
     const human = await estimate(file)
     expect(human.exitCode, human.stderr).toBe(0)
     expect(human.stderr).toMatch(/Warning:.*scenario\.yaml:12 measures\[1\]\.appliesTo: measure env applies to no system in the register/)
@@ -142,7 +243,11 @@ describe('kasumi estimate with a bad scenario', () => {
 
   it('--from/--to that leave nothing of the horizon are a usage error (exit 2), not an empty estimate', async () => {
     const file = scenarioFile(...HEADER, 'measures:', '  - id: wan', '    type: network', '    reduction: 0.5')
-    for (const window of [['--from', '2020'], ['--to', '2000'], ['--from', '2012', '--to', '2010']]) {
+    for (const window of [
+      ['--from', '2020'],
+      ['--to', '2000'],
+      ['--from', '2012', '--to', '2010'],
+    ]) {
       const result = await estimate(file, ...window, '--json')
       expect(result.exitCode, window.join(' ')).toBe(2)
       expect(result.json.error.message).toContain('horizon FY2009–FY2012')

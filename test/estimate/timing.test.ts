@@ -20,7 +20,9 @@ describe('one-time costs', () => {
   )
 
   it('perSystem, perHost and fixed fall in the start year; fixed parts sum exactly to the fixed cost', async () => {
-    const scenario = await scenarioOf({measures: [{id: 'n', type: 'network', reduction: 0.1, start: 2010, oneTime: {perSystem: 1000, perHost: 200, fixed: 10_000}}]})
+    const scenario = await scenarioOf({
+      measures: [{id: 'n', type: 'network', reduction: 0.1, start: 2010, oneTime: {perSystem: 1000, perHost: 200, fixed: 10_000}}],
+    })
     const {ledger, result} = estimate(scenario, systems)
     expect(systemSeries(ledger, 'A', 'oneTime')).toEqual([0, 2829, 0, 0, 0])
     expect(systemSeries(ledger, 'B', 'oneTime')).toEqual([0, 4457, 0, 0, 0])
@@ -32,7 +34,7 @@ describe('one-time costs', () => {
     expect(result.totals.oneTime).toBe('14000')
   })
 
-  it('money parameters are in the scenario\'s money unit (thousand yen)', async () => {
+  it("money parameters are in the scenario's money unit (thousand yen)", async () => {
     const scenario = await scenarioOf({moneyUnit: 'thousand', measures: [{id: 'n', type: 'network', reduction: 0.1, oneTime: {perSystem: 1.5}}]})
     const {result} = estimate(scenario, systems)
     expect(result.totals.oneTime).toBe('4500')
@@ -42,7 +44,10 @@ describe('one-time costs', () => {
   // for perTenant 40 000 a year. The ledger counts B's new charge from its start year; with six months of
   // parallel running B also still pays its old system for those months: 500 000 × 6/12 = 250 000, in its start year.
   const jointUse = () => scenarioOf({measures: [{id: 'ju', type: 'joint-use', start: 2011, perTenant: 40_000, parallelRunning: {months: 6}}]})
-  const pair = register({id: 'A', ministry: 'mic', area: 'X', recurring: {hardware: 900_000}}, {id: 'B', ministry: 'mof', area: 'X', recurring: {hardware: 500_000}})
+  const pair = register(
+    {id: 'A', ministry: 'mic', area: 'X', recurring: {hardware: 900_000}},
+    {id: 'B', ministry: 'mof', area: 'X', recurring: {hardware: 500_000}},
+  )
   it('parallel running: a tenant pays months ÷ 12 of its old cost in its start year', async () => {
     const {ledger} = estimate(await jointUse(), pair)
     expect(systemSeries(ledger, 'B', 'oneTime')).toEqual([0, 0, 250_000, 0, 0])
@@ -89,7 +94,9 @@ describe('timing: refresh', () => {
   )
 
   it('starts each system at its next hardware refresh (last year + 1), never before the measure starts', async () => {
-    const scenario = await scenarioOf({measures: [{id: 'n', type: 'network', reduction: 0.5, start: 2010, timing: 'refresh', ramp: [0.5, 1], oneTime: {perSystem: 100}}]})
+    const scenario = await scenarioOf({
+      measures: [{id: 'n', type: 'network', reduction: 0.5, start: 2010, timing: 'refresh', ramp: [0.5, 1], oneTime: {perSystem: 100}}],
+    })
     const {ledger} = estimate(scenario, systems)
     expect(systemSeries(ledger, 'A', 'savings')).toEqual([0, 0, 0, 250, 500])
     expect(systemSeries(ledger, 'B', 'savings')).toEqual([0, 250, 500, 500, 500])
@@ -109,7 +116,12 @@ describe('timing: refresh', () => {
 describe('measures apply in order, each on the cost left by the ones before', () => {
   it('two 50 % reductions of one pool save 75 % in total', async () => {
     // software 1 000: the first saves 500, the second 50 % of the 500 left = 250.
-    const scenario = await scenarioOf({measures: [{id: 'p1', type: 'pool-licences', reduction: 0.5}, {id: 'p2', type: 'pool-licences', reduction: 0.5}]})
+    const scenario = await scenarioOf({
+      measures: [
+        {id: 'p1', type: 'pool-licences', reduction: 0.5},
+        {id: 'p2', type: 'pool-licences', reduction: 0.5},
+      ],
+    })
     const {ledger} = estimate(scenario, register({id: 'A', recurring: {software: 1000}}))
     expect(measureSeries(ledger, 'p1', 'savings')[0]).toBe(500)
     expect(measureSeries(ledger, 'p2', 'savings')[0]).toBe(250)
@@ -118,7 +130,12 @@ describe('measures apply in order, each on the cost left by the ones before', ()
 
   it('security-policy after pool-licences takes its share of the reduced software cost', async () => {
     // software 10 000 → 8 000 after 20 %; security 0.1 × 0.5 = 0.05 of 8 000 = 400 (not 500).
-    const scenario = await scenarioOf({measures: [{id: 'p', type: 'pool-licences', reduction: 0.2}, {id: 's', type: 'security-policy', share: 0.1, reduction: 0.5}]})
+    const scenario = await scenarioOf({
+      measures: [
+        {id: 'p', type: 'pool-licences', reduction: 0.2},
+        {id: 's', type: 'security-policy', share: 0.1, reduction: 0.5},
+      ],
+    })
     const {ledger} = estimate(scenario, register({id: 'A', recurring: {software: 10_000}}))
     expect(measureSeries(ledger, 's', 'savings')[0]).toBe(400)
   })
@@ -161,7 +178,12 @@ describe('cost avoidance of planned one-time costs', () => {
   it('a later measure avoids part of what is still planned after the earlier ones', async () => {
     // Two network measures of 50 % on telecom 1 000 with a planned telecom line of 400 in FY2010:
     //   the first avoids 400 × (1 − 500/1 000) = 200; the second 200 × (1 − 250/500) = 100. Total 300.
-    const scenario = await scenarioOf({measures: [{id: 'n1', type: 'network', reduction: 0.5}, {id: 'n2', type: 'network', reduction: 0.5}]})
+    const scenario = await scenarioOf({
+      measures: [
+        {id: 'n1', type: 'network', reduction: 0.5},
+        {id: 'n2', type: 'network', reduction: 0.5},
+      ],
+    })
     const {ledger} = estimate(scenario, register({id: 'A', recurring: {telecom: 1000}, planned: {2010: {telecom: 400}}}))
     expect(measureSeries(ledger, 'n1', 'avoidance')).toEqual([0, 200, 0, 0, 0])
     expect(measureSeries(ledger, 'n2', 'avoidance')).toEqual([0, 100, 0, 0, 0])
@@ -188,7 +210,10 @@ describe('inflation (nominal terms)', () => {
   // Network 50 % of telecom 1 000 = 500 → 550, 605, 665.5 → 666, 732.05 → 732, 805.255 → 805.
   // One-time fixed 100 in FY2010 → 121.
   it('inflates baseline, savings and one-time costs by (1 + rate)^(year − base year)', async () => {
-    const scenario = await scenarioOf({inflation: 0.1, measures: [{id: 'n', type: 'network', reduction: 0.5, oneTime: {fixed: 100}, start: 2010, ramp: [1]}]})
+    const scenario = await scenarioOf({
+      inflation: 0.1,
+      measures: [{id: 'n', type: 'network', reduction: 0.5, oneTime: {fixed: 100}, start: 2010, ramp: [1]}],
+    })
     const {result} = estimate(scenario, register({id: 'A', recurring: {telecom: 1000}}))
     expect(result.totals.byYear.map((row) => row.baseline)).toEqual(['1100', '1210', '1331', '1464', '1611'])
     expect(result.totals.byYear.map((row) => row.savings)).toEqual(['0', '605', '666', '732', '805'])

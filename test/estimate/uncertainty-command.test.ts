@@ -82,7 +82,19 @@ describe('kasumi estimate --simulate', () => {
 
   it('warns and exits 0 when the scenario has no uncertain parameter: "uncertainty": null, "sensitivity": []', async () => {
     const file = join(dir, 'certain.yaml')
-    writeFileSync(file, ['name: certain', 'baseYear: 2008', 'horizon: [2009, 2012]', 'measures:', '  - id: ops', '    type: unified-operations', '    reduction: 0.2', ''].join('\n'))
+    writeFileSync(
+      file,
+      [
+        'name: certain',
+        'baseYear: 2008',
+        'horizon: [2009, 2012]',
+        'measures:',
+        '  - id: ops',
+        '    type: unified-operations',
+        '    reduction: 0.2',
+        '',
+      ].join('\n'),
+    )
     const result = await ok(['estimate', '--scenario', file, '--database', database, '--simulate', '100', '--sensitivity', '--json'])
     expect(result.json.uncertainty).toBeNull()
     expect(result.json.sensitivity).toEqual([])
@@ -96,12 +108,22 @@ describe('kasumi estimate --simulate', () => {
 describe('kasumi estimate --sensitivity', () => {
   it('lists every uncertain parameter once, sorted by swing, with NPVs as decimal strings', async () => {
     const result = await ok(estimate('--sensitivity', '--json'))
-    const rows = result.json.sensitivity as Array<{path: string; low: string; base: string; high: string; npvLow: string; npvHigh: string; swing: string}>
+    const rows = result.json.sensitivity as Array<{
+      path: string
+      low: string
+      base: string
+      high: string
+      npvLow: string
+      npvHigh: string
+      swing: string
+    }>
     expect(rows.length).toBeGreaterThan(1)
     expect(new Set(rows.map((row) => row.path)).size).toBe(rows.length)
     for (const row of rows) {
       expect(Object.keys(row).filter((key) => key !== 'measure')).toEqual(['path', 'low', 'base', 'high', 'npvLow', 'npvHigh', 'swing'])
-      expect(BigInt(row.swing)).toBe(BigInt(row.npvHigh) > BigInt(row.npvLow) ? BigInt(row.npvHigh) - BigInt(row.npvLow) : BigInt(row.npvLow) - BigInt(row.npvHigh))
+      expect(BigInt(row.swing)).toBe(
+        BigInt(row.npvHigh) > BigInt(row.npvLow) ? BigInt(row.npvHigh) - BigInt(row.npvLow) : BigInt(row.npvLow) - BigInt(row.npvHigh),
+      )
     }
     for (let index = 1; index < rows.length; index++) expect(BigInt(rows[index - 1].swing) >= BigInt(rows[index].swing)).toBe(true)
     expect(result.json.uncertainty).toBeUndefined()

@@ -3,7 +3,17 @@ import {afterAll, describe, expect, it} from 'vitest'
 import type {Category} from '../../src/domain/inventory.js'
 import {evaluate, plan} from '../../src/estimate/engine.js'
 import {POOL_INDEX, POOLS, type SystemInput} from '../../src/estimate/model.js'
-import {beta, gamma, generator, pertMoments, samplePert, sampleTriangular, streamFor, triangularMoments, type Sfc32} from '../../src/estimate/random.js'
+import {
+  beta,
+  gamma,
+  generator,
+  pertMoments,
+  samplePert,
+  sampleTriangular,
+  streamFor,
+  triangularMoments,
+  type Sfc32,
+} from '../../src/estimate/random.js'
 import {buildResult} from '../../src/estimate/results.js'
 import {parseScenario} from '../../src/estimate/scenario.js'
 import {EvaluationPool} from '../../src/estimate/pool.js'
@@ -136,7 +146,12 @@ describe('seeded generator', () => {
 describe('samplers: sample means and variances near the analytic ones (fixed seed, 200,000 draws)', () => {
   const N = 200_000
   /** Mean within five standard errors (the seed is fixed, so this never flickers), variance within 2%, draws within [low, high]. */
-  const expectNearAnalytic = (sample: {mean: number; variance: number; min: number; max: number}, expected: {mean: number; variance: number}, low: number, high: number) => {
+  const expectNearAnalytic = (
+    sample: {mean: number; variance: number; min: number; max: number},
+    expected: {mean: number; variance: number},
+    low: number,
+    high: number,
+  ) => {
     const sd = Math.sqrt(expected.variance)
     expect(Math.abs(sample.mean - expected.mean)).toBeLessThan((5 * sd) / Math.sqrt(N))
     expect(sample.variance / expected.variance).toBeGreaterThan(0.98)
@@ -151,7 +166,12 @@ describe('samplers: sample means and variances near the analytic ones (fixed see
     [500, 1000, 2000],
   ])('PERT(%s, %s, %s)', (low, mode, high) => {
     const rng = generator([2, low, mode, high].map((value) => Math.round(value * 1000)))
-    expectNearAnalytic(moments(() => samplePert(rng, low, mode, high), N), pertMoments(low, mode, high), low, high)
+    expectNearAnalytic(
+      moments(() => samplePert(rng, low, mode, high), N),
+      pertMoments(low, mode, high),
+      low,
+      high,
+    )
   })
 
   it.each([
@@ -161,7 +181,12 @@ describe('samplers: sample means and variances near the analytic ones (fixed see
     [0.1, 0.3, 0.3],
   ])('triangular(%s, %s, %s)', (low, mode, high) => {
     const rng = generator([3, low, mode, high].map((value) => Math.round(value * 1000)))
-    expectNearAnalytic(moments(() => sampleTriangular(rng, low, mode, high), N), triangularMoments(low, mode, high), low, high)
+    expectNearAnalytic(
+      moments(() => sampleTriangular(rng, low, mode, high), N),
+      triangularMoments(low, mode, high),
+      low,
+      high,
+    )
   })
 
   it('gamma(k) has mean k and variance k; beta(α, β) has mean α/(α+β)', () => {
@@ -294,8 +319,26 @@ describe('sensitivity', () => {
     const scenario = await scenarioOf(TWO)
     const rows = await sensitivity(open(scenario, [system(0, {software: 10_000_000, telecom: 1_000_000})], 2), scenario)
     expect(rows).toEqual([
-      {path: 'measures[0].reduction', measure: 'licences', low: '0.1', base: '0.2', high: '0.3', npvLow: '700000', npvHigh: '2700000', swing: '2000000'},
-      {path: 'measures[1].oneTime.fixed', measure: 'wan', low: '100000', base: '500000', high: '1000000', npvLow: '2100000', npvHigh: '1200000', swing: '900000'},
+      {
+        path: 'measures[0].reduction',
+        measure: 'licences',
+        low: '0.1',
+        base: '0.2',
+        high: '0.3',
+        npvLow: '700000',
+        npvHigh: '2700000',
+        swing: '2000000',
+      },
+      {
+        path: 'measures[1].oneTime.fixed',
+        measure: 'wan',
+        low: '100000',
+        base: '500000',
+        high: '1000000',
+        npvLow: '2100000',
+        npvHigh: '1200000',
+        swing: '900000',
+      },
       {path: 'measures[1].reduction', measure: 'wan', low: '0.1', base: '0.2', high: '0.3', npvLow: '1600000', npvHigh: '1800000', swing: '200000'},
     ])
   })

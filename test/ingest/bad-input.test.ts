@@ -27,7 +27,11 @@ const BAD_INPUTS: BadInput[] = [
     what: 'an id that is already in the store (--on-conflict fail, the default)',
     file: 'systems.csv',
     content: csv(SYSTEMS_HEADER, 'NEW-1,mic,A,lan,1,1,1,2009,2012,eligible,', 'MIC-0001,mic,B,lan,1,1,1,2009,2012,eligible,'),
-    says: ['systems.csv, line 3, column 1 (id): a system with this id is already in the store (value "MIC-0001")', '--on-conflict update', '--on-conflict skip'],
+    says: [
+      'systems.csv, line 3, column 1 (id): a system with this id is already in the store (value "MIC-0001")',
+      '--on-conflict update',
+      '--on-conflict skip',
+    ],
   },
   {
     what: 'an unknown ministry, with a "did you mean"',
@@ -160,26 +164,40 @@ for (const backend of await backends()) {
     }
 
     it('reports every problem in a file, each on its own line, and writes nothing', async () => {
-      const file = writeText('systems.csv', csv(
-        SYSTEMS_HEADER,
-        'NEW-1,総務相,A,lan,1,1,1,2009,2012,eligible,',
-        'NEW-2,mic,B,lan,-1,1,1,2009,2012,eligible,',
-        'NEW-3,mic,C,lan,1,1,101,2009,2012,eligible,',
-        'NEW-4,mic,D,mainframe,1,1,1,2009,2012,eligible,',
-        'NEW-5,mic,,lan,1,1,1,2009,2012,eligible,',
-        'NEW-5,mic,F,lan,1,1,1,2012,2009,eligible,',
-      ))
+      const file = writeText(
+        'systems.csv',
+        csv(
+          SYSTEMS_HEADER,
+          'NEW-1,総務相,A,lan,1,1,1,2009,2012,eligible,',
+          'NEW-2,mic,B,lan,-1,1,1,2009,2012,eligible,',
+          'NEW-3,mic,C,lan,1,1,101,2009,2012,eligible,',
+          'NEW-4,mic,D,mainframe,1,1,1,2009,2012,eligible,',
+          'NEW-5,mic,,lan,1,1,1,2009,2012,eligible,',
+          'NEW-5,mic,F,lan,1,1,1,2012,2009,eligible,',
+        ),
+      )
       const result = await cli(['inventory', 'import', file, '--database', url])
       expect(result.exitCode).toBe(3)
       expect(result.stderr).toContain('systems.csv: 7 problems found; nothing was written')
-      for (const where of ['line 2, column 2 (ministry)', 'line 3, column 5 (physical_servers)', 'line 4, column 7 (utilisation_pct)', 'line 5, column 4 (category)', 'line 6, column 3 (name)', 'line 7, column 9 (last_fy)', 'line 7, column 1 (id)']) {
+      for (const where of [
+        'line 2, column 2 (ministry)',
+        'line 3, column 5 (physical_servers)',
+        'line 4, column 7 (utilisation_pct)',
+        'line 5, column 4 (category)',
+        'line 6, column 3 (name)',
+        'line 7, column 9 (last_fy)',
+        'line 7, column 1 (id)',
+      ]) {
         expect(result.stderr).toContain(`systems.csv, ${where}`)
       }
       expect(await contents(url)).toEqual(before)
     })
 
     it('gives every problem as data with --json: file, line, column, value, message', async () => {
-      const file = writeText('systems.csv', csv(SYSTEMS_HEADER, 'NEW-1,総務相,A,lan,1,1,1,2009,2012,eligible,', 'NEW-2,mic,B,lan,-1,1,1,2009,2012,eligible,'))
+      const file = writeText(
+        'systems.csv',
+        csv(SYSTEMS_HEADER, 'NEW-1,総務相,A,lan,1,1,1,2009,2012,eligible,', 'NEW-2,mic,B,lan,-1,1,1,2009,2012,eligible,'),
+      )
       const result = await cli(['inventory', 'import', file, '--database', url, '--json'])
       expect(result.exitCode).toBe(3)
       expect(result.json).toMatchObject({
@@ -198,7 +216,16 @@ for (const backend of await backends()) {
 
     it('lists at most --max-issues problems', async () => {
       const rows = Array.from({length: 5}, (_, index) => `NEW-${index},mic,A,lan,-1,1,1,2009,2012,eligible,`)
-      const result = await cli(['inventory', 'import', writeText('systems.csv', csv(SYSTEMS_HEADER, ...rows)), '--database', url, '--max-issues', '2', '--json'])
+      const result = await cli([
+        'inventory',
+        'import',
+        writeText('systems.csv', csv(SYSTEMS_HEADER, ...rows)),
+        '--database',
+        url,
+        '--max-issues',
+        '2',
+        '--json',
+      ])
       expect(result.exitCode).toBe(3)
       expect(result.json.error.issues).toHaveLength(2)
       expect(await contents(url)).toEqual(before)
@@ -207,17 +234,37 @@ for (const backend of await backends()) {
     // Reading stops at the cap, so the rest are never counted: the message says "2 problems found" for a file with 5.
     it('counts the problems beyond --max-issues ("… and 3 more")', async () => {
       const rows = Array.from({length: 5}, (_, index) => `NEW-${index},mic,A,lan,-1,1,1,2009,2012,eligible,`)
-      const result = await cli(['inventory', 'import', writeText('systems.csv', csv(SYSTEMS_HEADER, ...rows)), '--database', url, '--max-issues', '2'])
+      const result = await cli([
+        'inventory',
+        'import',
+        writeText('systems.csv', csv(SYSTEMS_HEADER, ...rows)),
+        '--database',
+        url,
+        '--max-issues',
+        '2',
+      ])
       expect(result.stderr).toContain('5 problems found')
       expect(result.stderr).toContain('… and 3 more')
     })
 
     it('finds the same problems with inventory validate, which never writes', async () => {
-      const systems = await cli(['inventory', 'validate', writeText('systems.csv', csv(SYSTEMS_HEADER, 'NEW-1,総務相,A,lan,-1,1,1,2009,2012,eligible,')), '--database', url])
+      const systems = await cli([
+        'inventory',
+        'validate',
+        writeText('systems.csv', csv(SYSTEMS_HEADER, 'NEW-1,総務相,A,lan,-1,1,1,2009,2012,eligible,')),
+        '--database',
+        url,
+      ])
       expect(systems.exitCode).toBe(3)
       expect(systems.stderr).toContain('systems.csv, line 2, column 2 (ministry): unknown ministry (value "総務相")')
       expect(systems.stderr).toContain('systems.csv, line 2, column 5 (physical_servers): must not be negative (value "-1")')
-      const costs = await cli(['inventory', 'validate', writeText('costs.csv', csv('system_id,fiscal_year,pool,amount', 'NOPE-1,2012,hardware,100')), '--database', url])
+      const costs = await cli([
+        'inventory',
+        'validate',
+        writeText('costs.csv', csv('system_id,fiscal_year,pool,amount', 'NOPE-1,2012,hardware,100')),
+        '--database',
+        url,
+      ])
       expect(costs.exitCode).toBe(3)
       expect(costs.stderr).toContain('costs.csv, line 2, column 1 (system_id): no system has this id (value "NOPE-1")')
       expect(await contents(url)).toEqual(before)

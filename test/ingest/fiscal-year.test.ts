@@ -58,11 +58,14 @@ describe('fiscal years', () => {
     expect(year('0', 'roc')).toMatchObject({ok: false})
   })
 
-  it.each(['1899', '2101', '0000', '明治10年', '令和83年度', '令和99年度', '民國190年', '民國290年'])('rejects %j as outside the years kasumi accepts', (raw) => {
-    const result = year(raw)
-    expect(result).toMatchObject({ok: false})
-    expect(result.ok ? '' : result.reason).toContain(`${MIN_FISCAL_YEAR}–${MAX_FISCAL_YEAR}`)
-  })
+  it.each(['1899', '2101', '0000', '明治10年', '令和83年度', '令和99年度', '民國190年', '民國290年'])(
+    'rejects %j as outside the years kasumi accepts',
+    (raw) => {
+      const result = year(raw)
+      expect(result).toMatchObject({ok: false})
+      expect(result.ok ? '' : result.reason).toContain(`${MIN_FISCAL_YEAR}–${MAX_FISCAL_YEAR}`)
+    },
+  )
 
   it.each(['abc', 'FY09', '2009-10', '平成'])('rejects %j with the accepted forms as a hint', (raw) => {
     const result = year(raw)

@@ -63,7 +63,12 @@ for (const backend of await backends()) {
       await ok(['inventory', 'import', files.costs, '--database', url])
       const after = await ok(['inventory', 'history', '--database', url, '--json'])
       expect(after.json.entries).toHaveLength(before + 2)
-      expect(after.json.entries[0]).toMatchObject({kind: 'import', fileName: basename(files.costs), fileSha256: sha256(files.costs), rows: dataRows(files.costs)})
+      expect(after.json.entries[0]).toMatchObject({
+        kind: 'import',
+        fileName: basename(files.costs),
+        fileSha256: sha256(files.costs),
+        rows: dataRows(files.costs),
+      })
     })
 
     it('--dry-run checks and counts everything, and writes nothing', async () => {
@@ -72,7 +77,14 @@ for (const backend of await backends()) {
       await ok(['inventory', 'import', files.systems, '--database', url])
       const before = await contents(url)
       const dry = await ok(['inventory', 'import', files.costs, '--database', url, '--dry-run', '--json'])
-      expect(dry.json).toMatchObject({formatVersion: 1, dryRun: true, kind: 'costs', records: dataRows(files.costs), inserted: dataRows(files.costs), changeSetId: null})
+      expect(dry.json).toMatchObject({
+        formatVersion: 1,
+        dryRun: true,
+        kind: 'costs',
+        records: dataRows(files.costs),
+        inserted: dataRows(files.costs),
+        changeSetId: null,
+      })
       expect(await contents(url)).toEqual(before)
       const human = await ok(['inventory', 'import', files.costs, '--database', url, '--dry-run'])
       expect(human.stderr).toContain(`Dry run: ${files.costs} is valid (${dataRows(files.costs).toLocaleString('en')} cost lines`)
@@ -99,7 +111,10 @@ for (const backend of await backends()) {
       expect(stored[1]).toEqual(stored[0])
       const url = await freshStore(backend)
       const bad = writeText('costs.csv', csv('system_id,fiscal_year,pool,amount', 'NOPE-1,2012,hardware,100', 'NOPE-2,平成32年度,hardware,"1,18"'))
-      const [never, always] = [await cli(['inventory', 'import', bad, '--database', url, '--parallel', 'never', '--json']), await cli(['inventory', 'import', bad, '--database', url, '--parallel', 'always', '--json'])]
+      const [never, always] = [
+        await cli(['inventory', 'import', bad, '--database', url, '--parallel', 'never', '--json']),
+        await cli(['inventory', 'import', bad, '--database', url, '--parallel', 'always', '--json']),
+      ]
       expect(always.exitCode).toBe(3)
       expect(always.json.error.issues).toHaveLength(4)
       expect(always.json.error).toEqual(never.json.error)
@@ -132,7 +147,13 @@ for (const backend of await backends()) {
         const updates = history.json.entries.filter((entry: {action: string}) => entry.action === 'update')
         expect(updates).toEqual(
           expect.arrayContaining([
-            expect.objectContaining({field: 'name', before: '内閣官房LAN', after: '内閣官房LAN（新）', fileName: 'systems-v2.csv', changeSetId: result.json.changeSetId}),
+            expect.objectContaining({
+              field: 'name',
+              before: '内閣官房LAN',
+              after: '内閣官房LAN（新）',
+              fileName: 'systems-v2.csv',
+              changeSetId: result.json.changeSetId,
+            }),
             expect.objectContaining({field: 'physical_servers', before: '12', after: '14'}),
             expect.objectContaining({field: 'utilisation_pct', before: '20.5', after: '18'}),
           ]),
@@ -155,7 +176,15 @@ for (const backend of await backends()) {
       // An update file that leaves out columns resets those fields (status back to active, counts to empty).
       it('--on-conflict update keeps the fields whose column the file does not have', async () => {
         const url = await storeWithV1()
-        await ok(['inventory', 'import', writeText('servers.csv', csv('id,ministry,name,category,physical_servers', 'MIC-0003,mic,ﾃｽﾄ用ｼｽﾃﾑ,small-scale,2')), '--database', url, '--on-conflict', 'update'])
+        await ok([
+          'inventory',
+          'import',
+          writeText('servers.csv', csv('id,ministry,name,category,physical_servers', 'MIC-0003,mic,ﾃｽﾄ用ｼｽﾃﾑ,small-scale,2')),
+          '--database',
+          url,
+          '--on-conflict',
+          'update',
+        ])
         const shown = await ok(['inventory', 'show', 'MIC-0003', '--database', url, '--json'])
         expect(shown.json.system).toMatchObject({physicalServers: 2, status: 'migrated', users: 12, firstYear: 2005})
       })

@@ -1,6 +1,15 @@
 import {describe, expect, it} from 'vitest'
 
-import {JA_COSTS, JA_COSTS_STORED, JA_SYSTEMS, JA_SYSTEMS_STORED, ZH_COSTS, ZH_COSTS_STORED, ZH_SYSTEMS, ZH_SYSTEMS_STORED} from '../fixtures/registers.js'
+import {
+  JA_COSTS,
+  JA_COSTS_STORED,
+  JA_SYSTEMS,
+  JA_SYSTEMS_STORED,
+  ZH_COSTS,
+  ZH_COSTS_STORED,
+  ZH_SYSTEMS,
+  ZH_SYSTEMS_STORED,
+} from '../fixtures/registers.js'
 import {backends, cli, contents, csv, ok, storeFactory, tempDir, writeText} from '../inventory/helpers.js'
 
 const freshStore = storeFactory()
@@ -17,7 +26,11 @@ for (const backend of await backends()) {
     describe('Japanese files', () => {
       it('reads Japanese headers and notations (era years, △, full-width digits, 千円) into exact values', async () => {
         const dir = tempDir()
-        const stored = await importBoth(await freshStore(backend), writeText('システム.csv', JA_SYSTEMS, {dir}), writeText('経費.csv', JA_COSTS, {dir}))
+        const stored = await importBoth(
+          await freshStore(backend),
+          writeText('システム.csv', JA_SYSTEMS, {dir}),
+          writeText('経費.csv', JA_COSTS, {dir}),
+        )
         expect(stored.systems).toEqual(JA_SYSTEMS_STORED)
         expect(stored.costs).toEqual(JA_COSTS_STORED)
       })
@@ -39,7 +52,9 @@ for (const backend of await backends()) {
 
       it('refuses a Shift_JIS file read as UTF-8 (--encoding auto): exit 3, the line and column, and a hint to pass --encoding', async () => {
         const url = await freshStore(backend)
-        const file = writeText('systems.csv', csv('id,ministry,name,category', 'MIC-0001,mic,LAN,lan', 'MIC-0002,mic,人事給与システム,common'), {encoding: 'shift_jis'})
+        const file = writeText('systems.csv', csv('id,ministry,name,category', 'MIC-0001,mic,LAN,lan', 'MIC-0002,mic,人事給与システム,common'), {
+          encoding: 'shift_jis',
+        })
         const result = await cli(['inventory', 'import', file, '--database', url])
         expect(result.exitCode).toBe(3)
         expect(result.stderr).toContain('systems.csv, line 3, column 3')
@@ -51,7 +66,10 @@ for (const backend of await backends()) {
     describe('Traditional Chinese files', () => {
       it('reads Chinese headers, 民國 years and 千元 into exact values (--calendar roc for 98年度)', async () => {
         const dir = tempDir()
-        const stored = await importBoth(await freshStore(backend), writeText('系統.csv', ZH_SYSTEMS, {dir}), writeText('經費.csv', ZH_COSTS, {dir}), ['--calendar', 'roc'])
+        const stored = await importBoth(await freshStore(backend), writeText('系統.csv', ZH_SYSTEMS, {dir}), writeText('經費.csv', ZH_COSTS, {dir}), [
+          '--calendar',
+          'roc',
+        ])
         expect(stored.systems).toEqual(ZH_SYSTEMS_STORED)
         expect(stored.costs).toEqual(ZH_COSTS_STORED)
       })
@@ -81,8 +99,20 @@ for (const backend of await backends()) {
       it('match without regard to case or character width', async () => {
         const url = await freshStore(backend)
         const dir = tempDir()
-        await ok(['inventory', 'import', writeText('systems.csv', csv('ＩＤ,Ministry,SYSTEM NAME,Category,Physical Servers', 'MIC-0001,ＭＩＣ,LAN,LAN,3'), {dir}), '--database', url])
-        await ok(['inventory', 'import', writeText('costs.csv', csv('ＳＹＳＴＥＭ＿ＩＤ,Fiscal_Year,POOL,Amount', 'MIC-0001,2009,Hardware,100'), {dir}), '--database', url])
+        await ok([
+          'inventory',
+          'import',
+          writeText('systems.csv', csv('ＩＤ,Ministry,SYSTEM NAME,Category,Physical Servers', 'MIC-0001,ＭＩＣ,LAN,LAN,3'), {dir}),
+          '--database',
+          url,
+        ])
+        await ok([
+          'inventory',
+          'import',
+          writeText('costs.csv', csv('ＳＹＳＴＥＭ＿ＩＤ,Fiscal_Year,POOL,Amount', 'MIC-0001,2009,Hardware,100'), {dir}),
+          '--database',
+          url,
+        ])
         const stored = await contents(url)
         expect(stored.systems).toMatchObject([{id: 'MIC-0001', ministry: 'mic', name: 'LAN', category: 'lan', physicalServers: 3}])
         expect(stored.costs).toMatchObject([{systemId: 'MIC-0001', fiscalYear: 2009, pool: 'hardware', amount: '100'}])
@@ -98,7 +128,13 @@ for (const backend of await backends()) {
       ])('scale amounts by the unit a header names: %s', async (header, written, stored) => {
         const url = await freshStore(backend)
         await ok(['inventory', 'import', writeText('systems.csv', csv('id,ministry,name,category', 'S-1,mic,S,lan')), '--database', url])
-        await ok(['inventory', 'import', writeText('costs.csv', csv(`system_id,fiscal_year,pool,"${header}"`, `S-1,2009,other,"${written}"`)), '--database', url])
+        await ok([
+          'inventory',
+          'import',
+          writeText('costs.csv', csv(`system_id,fiscal_year,pool,"${header}"`, `S-1,2009,other,"${written}"`)),
+          '--database',
+          url,
+        ])
         expect((await contents(url)).costs).toMatchObject([{amount: stored}])
       })
 
@@ -123,14 +159,28 @@ for (const backend of await backends()) {
 
       it('reports a header naming the same field twice', async () => {
         const url = await freshStore(backend)
-        const result = await cli(['inventory', 'import', writeText('systems.csv', csv('id,ministry,name,category,システム名', 'S-1,mic,S,lan,T')), '--database', url])
+        const result = await cli([
+          'inventory',
+          'import',
+          writeText('systems.csv', csv('id,ministry,name,category,システム名', 'S-1,mic,S,lan,T')),
+          '--database',
+          url,
+        ])
         expect(result.exitCode).toBe(3)
         expect(result.stderr).toContain('line 1, column 5 (システム名): a second column for "name" (the first is column 3)')
       })
 
       it('reports a missing required column with the names it may have', async () => {
         const url = await freshStore(backend)
-        const result = await cli(['inventory', 'import', writeText('systems.csv', csv('id,ministry,name', 'S-1,mic,S')), '--database', url, '--kind', 'systems'])
+        const result = await cli([
+          'inventory',
+          'import',
+          writeText('systems.csv', csv('id,ministry,name', 'S-1,mic,S')),
+          '--database',
+          url,
+          '--kind',
+          'systems',
+        ])
         expect(result.exitCode).toBe(3)
         expect(result.stderr).toContain('the required column "category" is missing')
         expect(result.stderr).toContain('区分')

@@ -1,6 +1,15 @@
 import {describe, expect, it} from 'vitest'
 
-import {cellReference, columnLetters, fiscalYearOfDate, isDateFormat, numberDisplay, numberText, parseDateText, sheetCell} from '../../src/ingest/workbook/cells.js'
+import {
+  cellReference,
+  columnLetters,
+  fiscalYearOfDate,
+  isDateFormat,
+  numberDisplay,
+  numberText,
+  parseDateText,
+  sheetCell,
+} from '../../src/ingest/workbook/cells.js'
 
 describe('workbook cells', () => {
   it('reads numbers with Excel’s 15 digits, percent formats as percent, and △ formats as negative', () => {

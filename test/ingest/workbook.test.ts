@@ -133,8 +133,21 @@ for (const backend of await backends()) {
       expect(messages).toContain('システム一覧!8:8 a totals row (合計) is not data; skipped')
       expect(messages).toContain('システム一覧!10:10 a note row is not data; skipped')
       const stored = (await contents(url)).systems as Array<Record<string, unknown>>
-      expect(stored.find((system) => system.id === 'MIC-0101')).toMatchObject({ministry: 'mic', name: '統計LAN', category: 'lan', physicalServers: 12, utilisation: '35', users: 1500})
-      expect(stored.find((system) => system.id === 'MIC-0102')).toMatchObject({ministry: 'mic', category: 'e-application', physicalServers: 4, utilisation: '12.5', users: 3000})
+      expect(stored.find((system) => system.id === 'MIC-0101')).toMatchObject({
+        ministry: 'mic',
+        name: '統計LAN',
+        category: 'lan',
+        physicalServers: 12,
+        utilisation: '35',
+        users: 1500,
+      })
+      expect(stored.find((system) => system.id === 'MIC-0102')).toMatchObject({
+        ministry: 'mic',
+        category: 'e-application',
+        physicalServers: 4,
+        utilisation: '12.5',
+        users: 3000,
+      })
     })
 
     it('imports cost lines with the unit of a title row, △ formats, cached formulas and dates as fiscal years', async () => {
@@ -146,11 +159,18 @@ for (const backend of await backends()) {
       costsSheet(books)
       const file = await save(books, 'costs.xlsx')
       const result = await ok(['inventory', 'import', file, '--database', url, '--json'])
-      expect(result.json).toMatchObject({kind: 'costs', records: 4, inserted: 4, workbook: {sheet: '経費内訳', headerRows: [4], unit: {name: 'thousand', factor: 1000, source: 'title 経費内訳!F2'}}})
+      expect(result.json).toMatchObject({
+        kind: 'costs',
+        records: 4,
+        inserted: 4,
+        workbook: {sheet: '経費内訳', headerRows: [4], unit: {name: 'thousand', factor: 1000, source: 'title 経費内訳!F2'}},
+      })
       const human = await ok(['inventory', 'import', file, '--database', url, '--dry-run'])
       expect(human.stderr).toContain('sheet 経費内訳, header row 4, amounts in thousand yen (title 経費内訳!F2)')
       const costs = (await contents(url)).costs as Array<Record<string, unknown>>
-      const mine = costs.filter((line) => String(line.systemId).startsWith('MIC-01')).map((line) => [line.systemId, line.fiscalYear, line.pool, line.spendType, line.amount])
+      const mine = costs
+        .filter((line) => String(line.systemId).startsWith('MIC-01'))
+        .map((line) => [line.systemId, line.fiscalYear, line.pool, line.spendType, line.amount])
       expect(mine).toEqual(
         expect.arrayContaining([
           ['MIC-0101', 2021, 'hardware', 'operations', '1234500'],
@@ -199,7 +219,10 @@ for (const backend of await backends()) {
       costsSheet(disagree).getCell('E4').value = '金額（百万円）'
       const second = await cli(['inventory', 'import', await save(disagree, 'units.xlsx'), '--database', url, '--json'])
       expect(second.exitCode).toBe(3)
-      expect(second.json.error.issues[0]).toMatchObject({cell: '経費内訳!F2', message: 'the title names the unit thousand but the header 経費内訳!E4 (金額（百万円）) names million'})
+      expect(second.json.error.issues[0]).toMatchObject({
+        cell: '経費内訳!F2',
+        message: 'the title names the unit thousand but the header 経費内訳!E4 (金額（百万円）) names million',
+      })
 
       const flag = await cli(['inventory', 'import', await save(disagree, 'units.xlsx'), '--database', url, '--unit', 'thousand'])
       expect(flag.exitCode).toBe(3)
@@ -279,7 +302,13 @@ for (const backend of await backends()) {
       const spend = await ok(['inventory', 'import', dashboardFile, '--database', url, '--allow-unknown-columns', '--json'])
       expect(spend.json).toMatchObject({kind: 'costs', records: 3, inserted: 3, workbook: {unit: {name: 'thousand', source: 'header 予算!D1'}}})
 
-      const costs = ((await contents(url)).costs as Array<Record<string, unknown>>).map((line) => [line.systemId, line.fiscalYear, line.pool, line.spendType, line.amount])
+      const costs = ((await contents(url)).costs as Array<Record<string, unknown>>).map((line) => [
+        line.systemId,
+        line.fiscalYear,
+        line.pool,
+        line.spendType,
+        line.amount,
+      ])
       expect(costs).toEqual(
         expect.arrayContaining([
           ['MIC-0101', 2020, 'hardware', 'operations', '100000'],
@@ -316,7 +345,12 @@ for (const backend of await backends()) {
       const read = await ok(['inventory', 'import', await save(systems, 'systems.xlsx'), '--database', url, '--ministry', 'デジタル庁', '--json'])
       expect(read.json).toMatchObject({kind: 'systems', inserted: 2})
       const stored = (await contents(url)).systems as Array<Record<string, unknown>>
-      expect(stored.filter((system) => system.ministry === 'digital').map((system) => system.id).sort()).toEqual(['MIC-0101', 'MIC-0102'])
+      expect(
+        stored
+          .filter((system) => system.ministry === 'digital')
+          .map((system) => system.id)
+          .sort(),
+      ).toEqual(['MIC-0101', 'MIC-0102'])
     })
 
     it('reads .xlsm workbooks alike, and says which rows it tried when no header is found', async () => {
@@ -336,7 +370,9 @@ for (const backend of await backends()) {
       sheet.getRow(4).values = ['1', '統計LAN', '情報政策課']
       const none = await cli(['inventory', 'import', await save(odd, 'odd.xlsx'), '--database', url])
       expect(none.exitCode).toBe(3)
-      expect(none.stderr).toContain('rows 1–4 of 一覧 were tried; none names two or more columns kasumi knows. The best candidate is row 3: it names name; kasumi does not know "番号", "担当課".')
+      expect(none.stderr).toContain(
+        'rows 1–4 of 一覧 were tried; none names two or more columns kasumi knows. The best candidate is row 3: it names name; kasumi does not know "番号", "担当課".',
+      )
       expect(await contents(url)).toEqual(before)
     })
 
@@ -359,7 +395,10 @@ for (const backend of await backends()) {
 
 describe('loading', () => {
   it('loads exceljs only to read a workbook, never for kasumi --version or a CSV file', async () => {
-    const hook = writeIn('hook.cjs', "process.on('exit', () => process.stderr.write(`exceljs modules: ${Object.keys(require.cache).filter((name) => name.includes('/exceljs/')).length}\\n`))\n")
+    const hook = writeIn(
+      'hook.cjs',
+      "process.on('exit', () => process.stderr.write(`exceljs modules: ${Object.keys(require.cache).filter((name) => name.includes('/exceljs/')).length}\\n`))\n",
+    )
     const env = {NODE_OPTIONS: `--require ${hook}`}
     expect(kasumiProcess(['--version'], {env}).stderr).toContain('exceljs modules: 0')
     const workbook = new ExcelJS.Workbook()

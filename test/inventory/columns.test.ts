@@ -32,13 +32,24 @@ function roundTrip<R>(kind: TableKind<R>, columns: ReadonlyArray<CsvColumn<R>>, 
 /** Text as kasumi stores it: trimmed, not empty, no control characters other than line breaks. */
 const storedText = (maxLength: number) =>
   fc
-    .string({unit: fc.oneof(fc.constantFrom('=', '+', '-', '@', '"', ',', ';', '\n', ' ', "'", '△', '（', '）'), fc.string({minLength: 1, maxLength: 1}), fc.constantFrom('総', '務', '省', '系', '統', 'ｶ')), minLength: 1, maxLength})
+    .string({
+      unit: fc.oneof(
+        fc.constantFrom('=', '+', '-', '@', '"', ',', ';', '\n', ' ', "'", '△', '（', '）'),
+        fc.string({minLength: 1, maxLength: 1}),
+        fc.constantFrom('総', '務', '省', '系', '統', 'ｶ'),
+      ),
+      minLength: 1,
+      maxLength,
+    })
     // A value that itself begins with an apostrophe and a formula sign does not survive (see round-trip.test.ts).
     .filter((text) => text === text.trim() && text !== '' && !/[^\P{Cc}\t\n\r\u007f-\u009f]/u.test(text) && !/^'[=+\-@\t\r]/.test(text))
 
 const id = fc.tuple(fc.constantFrom('', '=', '+', '-', '@'), fc.stringMatching(/^[A-Z]{2,5}-[0-9]{1,6}$/)).map(([sign, body]) => `${sign}${body}`)
 const tag = fc.tuple(fc.constantFrom('', '=', '+', '-', '@'), fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/)).map(([sign, body]) => `${sign}${body}`)
-const decimal = (max: number) => fc.tuple(fc.integer({min: 0, max}), fc.integer({min: 0, max: 99})).map(([whole, hundredths]) => (hundredths === 0 ? String(whole) : `${whole}.${String(hundredths).padStart(2, '0')}`.replace(/0$/, '')))
+const decimal = (max: number) =>
+  fc
+    .tuple(fc.integer({min: 0, max}), fc.integer({min: 0, max: 99}))
+    .map(([whole, hundredths]) => (hundredths === 0 ? String(whole) : `${whole}.${String(hundredths).padStart(2, '0')}`.replace(/0$/, '')))
 const count = fc.option(fc.integer({min: 0, max: 1_000_000}), {nil: null})
 
 const system: fc.Arbitrary<SystemRecord> = fc
@@ -75,9 +86,13 @@ const costLine: fc.Arbitrary<CostLine> = fc.record({
   pool: fc.constantFrom(...COST_POOLS),
   spendType: fc.constantFrom('development' as const, 'operations' as const),
   frequency: fc.constantFrom('recurring' as const, 'one-time' as const),
-  amount: fc.tuple(fc.bigInt({min: -(10n ** 24n), max: 10n ** 24n}), fc.nat(999)).map(([whole, thousandths]) =>
-    thousandths === 0 ? whole.toString() : `${whole < 0n ? '-' : ''}${(whole < 0n ? -whole : whole).toString()}.${String(thousandths).padStart(3, '0')}`.replace(/0+$/, ''),
-  ),
+  amount: fc
+    .tuple(fc.bigInt({min: -(10n ** 24n), max: 10n ** 24n}), fc.nat(999))
+    .map(([whole, thousandths]) =>
+      thousandths === 0
+        ? whole.toString()
+        : `${whole < 0n ? '-' : ''}${(whole < 0n ? -whole : whole).toString()}.${String(thousandths).padStart(3, '0')}`.replace(/0+$/, ''),
+    ),
   currency: fc.constantFrom('JPY', 'TWD', 'USD'),
   note: fc.option(storedText(1000), {nil: null}),
 })

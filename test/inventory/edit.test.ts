@@ -20,16 +20,69 @@ for (const backend of await backends()) {
       it('adds a system from flags, read with the import rules (names, era years, grouped numbers)', async () => {
         const url = await register()
         const result = await ok([
-          'inventory', 'add', '--database', url, '--no-input', '--json',
-          '--id', 'MIC-0500', '--ministry', '総務省', '--name', '会議室予約システム', '--category', '小規模',
-          '--business-area', '庁舎管理', '--status', 'active', '--physical-servers', '2', '--virtual-hosts', '1', '--os-instances', '3',
-          '--utilisation-pct', '12.5%', '--storage-tb', '0.5', '--users', '1,200', '--annual-hours', '2,000',
-          '--first-fy', '平成21年度', '--last-fy', '令和3年度', '--eligibility', 'must-stay', '--eligibility-reason', '庁舎内で完結するため', '--tags', 'facility;small',
+          'inventory',
+          'add',
+          '--database',
+          url,
+          '--no-input',
+          '--json',
+          '--id',
+          'MIC-0500',
+          '--ministry',
+          '総務省',
+          '--name',
+          '会議室予約システム',
+          '--category',
+          '小規模',
+          '--business-area',
+          '庁舎管理',
+          '--status',
+          'active',
+          '--physical-servers',
+          '2',
+          '--virtual-hosts',
+          '1',
+          '--os-instances',
+          '3',
+          '--utilisation-pct',
+          '12.5%',
+          '--storage-tb',
+          '0.5',
+          '--users',
+          '1,200',
+          '--annual-hours',
+          '2,000',
+          '--first-fy',
+          '平成21年度',
+          '--last-fy',
+          '令和3年度',
+          '--eligibility',
+          'must-stay',
+          '--eligibility-reason',
+          '庁舎内で完結するため',
+          '--tags',
+          'facility;small',
         ])
         const expected = {
-          id: 'MIC-0500', ministry: 'mic', name: '会議室予約システム', category: 'small-scale', businessArea: '庁舎管理', status: 'active',
-          physicalServers: 2, virtualHosts: 1, osInstances: 3, utilisation: '12.5', storageTb: '0.5', users: 1200, annualHours: '2000',
-          firstYear: 2009, lastYear: 2021, eligibility: 'must-stay', eligibilityReason: '庁舎内で完結するため', tags: ['facility', 'small'], retiredReason: null,
+          id: 'MIC-0500',
+          ministry: 'mic',
+          name: '会議室予約システム',
+          category: 'small-scale',
+          businessArea: '庁舎管理',
+          status: 'active',
+          physicalServers: 2,
+          virtualHosts: 1,
+          osInstances: 3,
+          utilisation: '12.5',
+          storageTb: '0.5',
+          users: 1200,
+          annualHours: '2000',
+          firstYear: 2009,
+          lastYear: 2021,
+          eligibility: 'must-stay',
+          eligibilityReason: '庁舎内で完結するため',
+          tags: ['facility', 'small'],
+          retiredReason: null,
         }
         expect(result.json).toMatchObject({formatVersion: 1, dryRun: false, system: expected})
         expect((await ok(['inventory', 'show', 'MIC-0500', '--database', url, '--json'])).json.system).toEqual(expected)
@@ -48,7 +101,25 @@ for (const backend of await backends()) {
       it('refuses invalid values (exit 3), naming each field and value, and writes nothing', async () => {
         const url = await register()
         const before = await contents(url)
-        const result = await cli(['inventory', 'add', '--database', url, '--no-input', '--id', 'MIC-0502', '--ministry', '総務相', '--name', 'X', '--category', 'lan', '--utilisation-pct', '150', '--physical-servers', '-2'])
+        const result = await cli([
+          'inventory',
+          'add',
+          '--database',
+          url,
+          '--no-input',
+          '--id',
+          'MIC-0502',
+          '--ministry',
+          '総務相',
+          '--name',
+          'X',
+          '--category',
+          'lan',
+          '--utilisation-pct',
+          '150',
+          '--physical-servers',
+          '-2',
+        ])
         expect(result.exitCode).toBe(3)
         expect(result.stderr).toContain('column ministry: unknown ministry (value "総務相") — did you mean 総務省 (mic)?')
         expect(result.stderr).toContain('column utilisation_pct: utilisation must be between 0 and 100 (value "150")')
@@ -58,7 +129,21 @@ for (const backend of await backends()) {
 
       it('refuses an id that exists (exit 5)', async () => {
         const url = await register()
-        const result = await cli(['inventory', 'add', '--database', url, '--no-input', '--id', 'MIC-0001', '--ministry', 'mic', '--name', 'X', '--category', 'lan'])
+        const result = await cli([
+          'inventory',
+          'add',
+          '--database',
+          url,
+          '--no-input',
+          '--id',
+          'MIC-0001',
+          '--ministry',
+          'mic',
+          '--name',
+          'X',
+          '--category',
+          'lan',
+        ])
         expect(result.exitCode).toBe(5)
         expect(result.stderr).toContain('a system with id MIC-0001 already exists')
       })
@@ -66,7 +151,22 @@ for (const backend of await backends()) {
       it('--dry-run checks the system and writes nothing', async () => {
         const url = await register()
         const before = await contents(url)
-        const result = await ok(['inventory', 'add', '--database', url, '--no-input', '--dry-run', '--id', 'MIC-0503', '--ministry', 'mic', '--name', 'X', '--category', 'lan'])
+        const result = await ok([
+          'inventory',
+          'add',
+          '--database',
+          url,
+          '--no-input',
+          '--dry-run',
+          '--id',
+          'MIC-0503',
+          '--ministry',
+          'mic',
+          '--name',
+          'X',
+          '--category',
+          'lan',
+        ])
         expect(result.stderr).toContain('Dry run: MIC-0503 is valid; nothing was written.')
         expect(await contents(url)).toEqual(before)
       })
@@ -79,13 +179,35 @@ for (const backend of await backends()) {
         expect(result.json.changes).toEqual([{field: 'utilisation_pct', before: '35.7', after: '40'}])
         expect((await ok(['inventory', 'show', 'MIC-0001', '--database', url, '--json'])).json.system.utilisation).toBe('40')
         expect(await history(url, 'MIC-0001')).toEqual(
-          expect.arrayContaining([expect.objectContaining({kind: 'update', action: 'update', field: 'utilisation_pct', before: '35.7', after: '40', changeSetId: result.json.changeSetId})]),
+          expect.arrayContaining([
+            expect.objectContaining({
+              kind: 'update',
+              action: 'update',
+              field: 'utilisation_pct',
+              before: '35.7',
+              after: '40',
+              changeSetId: result.json.changeSetId,
+            }),
+          ]),
         )
       })
 
       it('sets several fields at once, by English and Chinese names, and clears one with an empty value', async () => {
         const url = await register()
-        const result = await ok(['inventory', 'update', 'MIC-0002', '--set', 'status=移行中', '--set', '實體伺服器數=70', '--set', 'business_area=', '--database', url, '--json'])
+        const result = await ok([
+          'inventory',
+          'update',
+          'MIC-0002',
+          '--set',
+          'status=移行中',
+          '--set',
+          '實體伺服器數=70',
+          '--set',
+          'business_area=',
+          '--database',
+          url,
+          '--json',
+        ])
         expect(result.json.changes).toEqual([
           {field: 'business_area', before: '共通システム（霞が関WAN）', after: null},
           {field: 'status', before: 'active', after: 'migrating'},
@@ -151,12 +273,32 @@ for (const backend of await backends()) {
 
       it('with --force sets the status to retired, keeps the reason and logs it', async () => {
         const url = await register()
-        const result = await ok(['inventory', 'retire', 'MIC-0001', '--force', '--reason', '政府共通プラットフォームへ移行', '--database', url, '--json'])
+        const result = await ok([
+          'inventory',
+          'retire',
+          'MIC-0001',
+          '--force',
+          '--reason',
+          '政府共通プラットフォームへ移行',
+          '--database',
+          url,
+          '--json',
+        ])
         expect(result.json).toMatchObject({formatVersion: 1, id: 'MIC-0001', changed: true})
-        expect((await ok(['inventory', 'show', 'MIC-0001', '--database', url, '--json'])).json.system).toMatchObject({status: 'retired', retiredReason: '政府共通プラットフォームへ移行'})
+        expect((await ok(['inventory', 'show', 'MIC-0001', '--database', url, '--json'])).json.system).toMatchObject({
+          status: 'retired',
+          retiredReason: '政府共通プラットフォームへ移行',
+        })
         expect(await history(url, 'MIC-0001')).toEqual(
           expect.arrayContaining([
-            expect.objectContaining({kind: 'retire', action: 'retire', field: 'status', before: 'active', after: 'retired', changeSetId: result.json.changeSetId}),
+            expect.objectContaining({
+              kind: 'retire',
+              action: 'retire',
+              field: 'status',
+              before: 'active',
+              after: 'retired',
+              changeSetId: result.json.changeSetId,
+            }),
             expect.objectContaining({kind: 'retire', field: 'retired_reason', before: null, after: '政府共通プラットフォームへ移行'}),
           ]),
         )

@@ -79,7 +79,11 @@ export async function contents(url: string): Promise<StoreContents> {
 }
 
 /** Writes a file in a fresh temporary folder: text in the given encoding (UTF-8 by default), or bytes as they are. */
-export function writeText(name: string, text: string | Buffer, options: {encoding?: 'utf-8' | 'shift_jis' | 'big5'; bom?: boolean; dir?: string} = {}): string {
+export function writeText(
+  name: string,
+  text: string | Buffer,
+  options: {encoding?: 'utf-8' | 'shift_jis' | 'big5'; bom?: boolean; dir?: string} = {},
+): string {
   const file = join(options.dir ?? tempDir(), name)
   writeFileSync(file, typeof text === 'string' ? encodeText(text, options) : text)
   return file

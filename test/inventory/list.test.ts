@@ -42,9 +42,12 @@ for (const backend of await backends()) {
     })
 
     describe('filters', () => {
-      it.each(['mic', 'MIC', '総務省', '總務省', 'Ministry of Internal Affairs and Communications'])('--ministry %s picks the same ministry by code or name', async (ministry) => {
-        expect(ids(await run(['inventory', 'list', '--ministry', ministry, '--json']))).toEqual(['MIC-0001', 'MIC-0002', 'MIC-0003'])
-      })
+      it.each(['mic', 'MIC', '総務省', '總務省', 'Ministry of Internal Affairs and Communications'])(
+        '--ministry %s picks the same ministry by code or name',
+        async (ministry) => {
+          expect(ids(await run(['inventory', 'list', '--ministry', ministry, '--json']))).toEqual(['MIC-0001', 'MIC-0002', 'MIC-0003'])
+        },
+      )
 
       it('takes several ministries, comma-separated or repeated', async () => {
         expect(ids(await run(['inventory', 'list', '-m', 'mic,財務省', '--json']))).toEqual(['MIC-0001', 'MIC-0002', 'MIC-0003', 'MOF-0001'])
@@ -54,7 +57,9 @@ for (const backend of await backends()) {
       it('filters by category and status, and combines filters', async () => {
         expect(ids(await run(['inventory', 'list', '--category', 'lan', '--json']))).toEqual(['CAS-0001', 'MIC-0001', 'MOD-0001'])
         expect(ids(await run(['inventory', 'list', '--status', 'retired,migrated', '--json']))).toEqual(['MIC-0003', 'MOD-0001'])
-        expect(ids(await run(['inventory', 'list', '--ministry', 'mic', '--category', 'common', '--status', 'active', '--json']))).toEqual(['MIC-0002'])
+        expect(ids(await run(['inventory', 'list', '--ministry', 'mic', '--category', 'common', '--status', 'active', '--json']))).toEqual([
+          'MIC-0002',
+        ])
       })
 
       it('says so when nothing matches', async () => {
@@ -78,12 +83,31 @@ for (const backend of await backends()) {
 
     describe('sorting and columns', () => {
       it('sorts by a field, ascending by default and descending with --desc', async () => {
-        expect(ids(await run(['inventory', 'list', '--sort', 'physicalServers', '--json']))).toEqual(['MIC-0003', 'CAS-0001', 'MIC-0001', 'MOD-0001', 'MIC-0002', 'MOF-0001'])
-        expect(ids(await run(['inventory', 'list', '--sort', 'physicalServers', '--desc', '--json']))).toEqual(['MOF-0001', 'MIC-0002', 'MOD-0001', 'MIC-0001', 'CAS-0001', 'MIC-0003'])
+        expect(ids(await run(['inventory', 'list', '--sort', 'physicalServers', '--json']))).toEqual([
+          'MIC-0003',
+          'CAS-0001',
+          'MIC-0001',
+          'MOD-0001',
+          'MIC-0002',
+          'MOF-0001',
+        ])
+        expect(ids(await run(['inventory', 'list', '--sort', 'physicalServers', '--desc', '--json']))).toEqual([
+          'MOF-0001',
+          'MIC-0002',
+          'MOD-0001',
+          'MIC-0001',
+          'CAS-0001',
+          'MIC-0003',
+        ])
       })
 
       it('sorts by cost, largest first with --desc, systems without cost last', async () => {
-        expect(ids(await run(['inventory', 'list', '--sort', 'cost', '--desc', '--json'])).slice(0, 4)).toEqual(['MIC-0002', 'MOF-0001', 'CAS-0001', 'MIC-0001'])
+        expect(ids(await run(['inventory', 'list', '--sort', 'cost', '--desc', '--json'])).slice(0, 4)).toEqual([
+          'MIC-0002',
+          'MOF-0001',
+          'CAS-0001',
+          'MIC-0001',
+        ])
       })
 
       it('refuses an unknown sort field or column (exit 2), listing the choices', async () => {
@@ -98,7 +122,11 @@ for (const backend of await backends()) {
 
       it('shows the chosen columns, in the chosen order', async () => {
         const result = await run(['inventory', 'list', '--columns', 'name,id,servers,cost', '--unit', 'yen'])
-        const head = result.stdout.split('\n')[1].split('│').map((cell) => cell.trim()).filter(Boolean)
+        const head = result.stdout
+          .split('\n')[1]
+          .split('│')
+          .map((cell) => cell.trim())
+          .filter(Boolean)
         expect(head).toEqual(['name', 'id', 'servers', 'cost FY2012 (円)'])
       })
     })
@@ -108,7 +136,10 @@ for (const backend of await backends()) {
         const result = await run(['inventory', 'list', '--unit', 'yen'])
         const total = result.stdout.split('\n').find((line) => line.includes('total (6)'))
         expect(total).toBeDefined()
-        const cells = total!.split('│').map((cell) => cell.trim()).filter(Boolean)
+        const cells = total!
+          .split('│')
+          .map((cell) => cell.trim())
+          .filter(Boolean)
         // servers 12+18+68+1+1200+30, users 918+5096+45000+12+120000+2200, cost 1,200,000 + 0.3 + 12,345,678,901,234,567,891 + 2,950,000
         expect(cells).toEqual(['total (6)', '1,329', '173,226', '12,345,678,901,238,717,891'])
       })
@@ -133,7 +164,15 @@ for (const backend of await backends()) {
         expect(result.json).toMatchObject({formatVersion: 1, fiscalYear: 2012, count: 6})
         expect(result.json.costUnit).toContain('exact decimal strings')
         const system = (id: string) => result.json.systems.find((candidate: {id: string}) => candidate.id === id)
-        expect(system('MIC-0001')).toMatchObject({ministry: 'mic', name: '総務省LAN', utilisation: '35.7', storageTb: '12.4', physicalServers: 18, tags: ['gima', 'wan'], cost: {JPY: '0.3'}})
+        expect(system('MIC-0001')).toMatchObject({
+          ministry: 'mic',
+          name: '総務省LAN',
+          utilisation: '35.7',
+          storageTb: '12.4',
+          physicalServers: 18,
+          tags: ['gima', 'wan'],
+          cost: {JPY: '0.3'},
+        })
         expect(system('MIC-0002').cost).toEqual({JPY: '12345678901234567891'})
         expect(system('MOF-0001').cost).toEqual({JPY: '2950000'})
         expect(system('MOD-0001').cost).toEqual({})
@@ -148,9 +187,20 @@ for (const backend of await backends()) {
       it('summary: systems and cost by ministry, and a total that is their exact sum', async () => {
         const result = await run(['inventory', 'summary', '--json'])
         expect(result.json).toMatchObject({formatVersion: 1, fiscalYear: 2012, systems: 6, total: {JPY: '12345678901238717891.3'}})
-        expect(result.json.byMinistry.map((row: {ministry: string; systems: number}) => [row.ministry, row.systems])).toEqual([['cas', 1], ['mic', 3], ['mof', 1], ['mod', 1]])
-        expect(result.json.byMinistry.find((row: {ministry: string}) => row.ministry === 'mic')).toMatchObject({name: '総務省', cost: {JPY: '12345678901234567891.3'}})
-        const sum = result.json.byMinistry.reduce((total: InstanceType<typeof Dec>, row: {cost: {JPY?: string}}) => total.plus(row.cost.JPY ?? 0), new Dec(0))
+        expect(result.json.byMinistry.map((row: {ministry: string; systems: number}) => [row.ministry, row.systems])).toEqual([
+          ['cas', 1],
+          ['mic', 3],
+          ['mof', 1],
+          ['mod', 1],
+        ])
+        expect(result.json.byMinistry.find((row: {ministry: string}) => row.ministry === 'mic')).toMatchObject({
+          name: '総務省',
+          cost: {JPY: '12345678901234567891.3'},
+        })
+        const sum = result.json.byMinistry.reduce(
+          (total: InstanceType<typeof Dec>, row: {cost: {JPY?: string}}) => total.plus(row.cost.JPY ?? 0),
+          new Dec(0),
+        )
         expect(sum.toFixed()).toBe(result.json.total.JPY)
       })
 
@@ -160,7 +210,16 @@ for (const backend of await backends()) {
           formatVersion: 1,
           system: {id: 'MOF-0001', eligibility: 'must-stay', eligibilityReason: '機密情報を扱うため'},
           costLines: [
-            {systemId: 'MOF-0001', fiscalYear: 2012, pool: 'outside-services', spendType: 'development', frequency: 'one-time', amount: '-50000', currency: 'JPY', note: '補正, 減額'},
+            {
+              systemId: 'MOF-0001',
+              fiscalYear: 2012,
+              pool: 'outside-services',
+              spendType: 'development',
+              frequency: 'one-time',
+              amount: '-50000',
+              currency: 'JPY',
+              note: '補正, 減額',
+            },
             {systemId: 'MOF-0001', fiscalYear: 2012, pool: 'other', amount: '3000000'},
           ],
           costByYear: [{year: 2012, total: {JPY: '2950000'}}],

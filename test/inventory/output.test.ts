@@ -83,7 +83,11 @@ for (const backend of await backends()) {
         const cases: Array<[string[], number, string]> = [
           [['inventory', 'list', '--bogus', '--database', url], 2, 'UsageError'],
           [['inventory', 'list', '--sort', 'colour', '--database', url], 2, 'UsageError'],
-          [['inventory', 'import', writeText('bad.csv', csv('id,ministry,name,category', 'X-1,総務相,X,lan')), '--database', url], 3, 'InvalidInputError'],
+          [
+            ['inventory', 'import', writeText('bad.csv', csv('id,ministry,name,category', 'X-1,総務相,X,lan')), '--database', url],
+            3,
+            'InvalidInputError',
+          ],
           [['inventory', 'show', 'NOPE', '--database', url], 4, 'NotFoundError'],
           [['inventory', 'list', '--database', `${tempDir()}/none.db`], 6, 'DatabaseUnavailableError'],
         ]

@@ -19,7 +19,7 @@ const AWKWARD_SYSTEMS = csv(
 
 const AWKWARD_COSTS = csv(
   'system_id,fiscal_year,pool,amount,note',
-  'F-0001,2012,hardware,-50000,=cmd|\' /C calc\'!A0',
+  "F-0001,2012,hardware,-50000,=cmd|' /C calc'!A0",
   'F-0002,2012,software,△1.5,"note, with comma"',
   '@F-0004,2012,other,0.000001,+',
 )
@@ -37,7 +37,14 @@ async function exportAll(url: string, dir: string, flags: string[] = []) {
 
 async function register(url: string): Promise<void> {
   const dir = tempDir()
-  for (const [name, text] of [['en-systems.csv', EN_SYSTEMS], ['zh-systems.csv', ZH_SYSTEMS], ['awkward-systems.csv', AWKWARD_SYSTEMS], ['en-costs.csv', EN_COSTS], ['zh-costs.csv', ZH_COSTS], ['awkward-costs.csv', AWKWARD_COSTS]]) {
+  for (const [name, text] of [
+    ['en-systems.csv', EN_SYSTEMS],
+    ['zh-systems.csv', ZH_SYSTEMS],
+    ['awkward-systems.csv', AWKWARD_SYSTEMS],
+    ['en-costs.csv', EN_COSTS],
+    ['zh-costs.csv', ZH_COSTS],
+    ['awkward-costs.csv', AWKWARD_COSTS],
+  ]) {
     await ok(['inventory', 'import', writeText(name, text, {dir}), '--database', url, '--calendar', 'roc'])
   }
   await ok(['inventory', 'update', 'MIC-0002', '--set', 'status=migrating', '--set', '使用率=40', '--database', url])

@@ -26,7 +26,10 @@ async function lint(filePath: string, code: string): Promise<string[]> {
 
 describe('the architecture lint rule', () => {
   it('refuses a command that imports a database driver or Kysely', async () => {
-    const messages = await lint('commands/inventory/zz-probe.ts', "import Database from 'better-sqlite3'\nimport {sql} from 'kysely'\nconsole.log(Database, sql)\n")
+    const messages = await lint(
+      'commands/inventory/zz-probe.ts',
+      "import Database from 'better-sqlite3'\nimport {sql} from 'kysely'\nconsole.log(Database, sql)\n",
+    )
     expect(messages.filter((m) => m.startsWith('no-restricted-imports'))).toHaveLength(2)
     expect(messages.join('\n')).toMatch(/only store may use better-sqlite3/)
   })
@@ -49,7 +52,10 @@ describe('the architecture lint rule', () => {
   })
 
   it('accepts the allowed edges', async () => {
-    const messages = await lint('src/report/zz-probe.ts', "import {Dec} from '../domain/money.js'\nimport {DATA_DIR} from '../platform/paths.js'\nconsole.log(Dec, DATA_DIR)\n")
+    const messages = await lint(
+      'src/report/zz-probe.ts',
+      "import {Dec} from '../domain/money.js'\nimport {DATA_DIR} from '../platform/paths.js'\nconsole.log(Dec, DATA_DIR)\n",
+    )
     expect(messages).toEqual([])
   })
 

@@ -43,7 +43,14 @@ describe('kasumi reference show jp-2009 --json', async () => {
       belongsTo: null,
     })
     expect(rows[12]).toMatchObject({implementingMinistries: ['內閣官房', '內閣府'], area: '內閣府LAN'})
-    expect(rows[48]).toMatchObject({leadMinistry: '國土交通省', area: '公共事業支援系統（含官方營運業務）', costReductionThousandYen: '1931000', costYear: 2010, hoursReduction: '4056', hoursYear: 2010})
+    expect(rows[48]).toMatchObject({
+      leadMinistry: '國土交通省',
+      area: '公共事業支援系統（含官方營運業務）',
+      costReductionThousandYen: '1931000',
+      costYear: 2010,
+      hoursReduction: '4056',
+      hoursYear: 2010,
+    })
     for (const row of rows) {
       for (const key of ['costReductionThousandYen', 'hoursReduction']) {
         expect(row[key] === null || (typeof row[key] === 'string' && /^-?\d+$/.test(row[key]))).toBe(true)
@@ -54,7 +61,11 @@ describe('kasumi reference show jp-2009 --json', async () => {
   it('names the totals, their units and the rows they count', () => {
     const {totals, rows} = result.json
     expect(totals).toMatchObject({costReductionThousandYen: '19725339', jointUseThousandYen: '392959', hoursReduction: '23784770'})
-    expect(totals.units).toEqual({costReductionThousandYen: 'thousand yen (千円)', jointUseThousandYen: 'thousand yen (千円)', hoursReduction: 'hours per year'})
+    expect(totals.units).toEqual({
+      costReductionThousandYen: 'thousand yen (千円)',
+      jointUseThousandYen: 'thousand yen (千円)',
+      hoursReduction: 'hours per year',
+    })
     expect(totals.basis.costReductionThousandYen.kinds).toEqual(['area'])
     expect(totals.basis.jointUseThousandYen.kinds).toEqual(['joint-use'])
     expect(totals.basis.hoursReduction.kinds).toEqual(['area'])
@@ -83,7 +94,11 @@ describe('kasumi reference show views', () => {
       }
       expect(groups.reduce((count: number, group: any) => count + group.areaRows.length, 0)).toBe(42)
     }
-    expect(byLeadMinistry[0]).toMatchObject({leadMinistry: '人事院‧總務省', areaRows: [1], totals: {costReductionThousandYen: '1189160', jointUseThousandYen: '73704'}})
+    expect(byLeadMinistry[0]).toMatchObject({
+      leadMinistry: '人事院‧總務省',
+      areaRows: [1],
+      totals: {costReductionThousandYen: '1189160', jointUseThousandYen: '73704'},
+    })
   })
 
   it('--by ministry prints both groupings with totals', async () => {
@@ -161,7 +176,13 @@ describe('kasumi reference list', () => {
     expect(result.json).toEqual({
       formatVersion: 1,
       tables: [
-        expect.objectContaining({id: 'jp-2009', published: '2009-08-31', rows: 49, units: {cost: 'thousand yen (千円)', hours: 'hours per year'}, checksPassed: true}),
+        expect.objectContaining({
+          id: 'jp-2009',
+          published: '2009-08-31',
+          rows: 49,
+          units: {cost: 'thousand yen (千円)', hours: 'hours per year'},
+          checksPassed: true,
+        }),
       ],
     })
     const human = await kasumi(['reference:list', '--lang', 'en'])
@@ -175,7 +196,7 @@ describe('the built CLI', () => {
     const result = kasumiProcess(['reference', 'show', 'jp-2009'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout).toContain('表一、整合後（87分部）的效果一覽表')
-    expect(result.stdout).toContain('✓ joint-use rows (＊共同利用化的效果) sum to the summary\'s 削減經費 392,959')
+    expect(result.stdout).toContain("✓ joint-use rows (＊共同利用化的效果) sum to the summary's 削減經費 392,959")
     expect(result.stdout).toContain('✓ 實施前 2,475,877 − 實施後 2,082,918 = 削減經費 392,959')
     expect(result.stdout).not.toContain('\u001B[')
   })

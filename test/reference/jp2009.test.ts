@@ -57,22 +57,155 @@ const bigintSum = (kind: string, column: number) =>
 
 /** Rows checked by hand against 附表一 of the seed document. */
 const SPOT_CHECKS: Array<Partial<ReferenceRow> & {seq: number}> = [
-  {seq: 1, kind: 'area', leadMinistry: '人事院‧總務省', implementingMinistries: [], area: '人事‧薪資等業務', costReductionThousandYen: '1189160', costYear: 2013, hoursReduction: '10500000', hoursYear: 2013},
-  {seq: 2, kind: 'joint-use', leadMinistry: '人事院‧總務省', area: '＊共同利用化的效果', costReductionThousandYen: '73704', costYear: null, hoursReduction: null, hoursYear: null, belongsTo: 1},
-  {seq: 3, kind: 'area', leadMinistry: '內閣府', area: '災害管理業務', costReductionThousandYen: '-50000', costYear: 2006, hoursReduction: '0', hoursYear: null},
-  {seq: 8, kind: 'joint-use', leadMinistry: '總務省', area: '＊共同利用化的效果（當中電子政府的總合窗口（e-Gov））', costReductionThousandYen: '74046', costYear: 2013, hoursReduction: null, belongsTo: 7},
-  {seq: 10, kind: 'area', leadMinistry: '總務省', area: '共通作業系統（政府認証）', implementingMinistries: [], costReductionThousandYen: '781523', costYear: null, hoursReduction: '3046', hoursYear: 2009},
-  {seq: 13, kind: 'area', leadMinistry: '總務省', implementingMinistries: ['內閣官房', '內閣府'], area: '內閣府LAN', costReductionThousandYen: '210000', costYear: 2009, hoursReduction: '1931', hoursYear: 2008},
-  {seq: 15, kind: 'area', implementingMinistries: ['公取委'], area: '公正取締委員會內網絡', costReductionThousandYen: '4932', costYear: 2009, hoursReduction: '75', hoursYear: 2009},
-  {seq: 33, kind: 'joint-use-summary', leadMinistry: '總務省', area: '共同利用系統', costReductionThousandYen: null, costYear: null, hoursReduction: null, hoursYear: null,
-    note: '＊共同利用相關經費（實施前2,475,877，實施後2,082,918，削減經費392,959）為，1.人事費、2.電子申請‧提供、3.文書管理、4.職員認証、5.調解業務、6.旅費等業務總計'},
-  {seq: 34, kind: 'area', leadMinistry: '總務省', area: '調解業務', costReductionThousandYen: '58377', costYear: 2013, hoursReduction: '251084', hoursYear: 2012},
-  {seq: 40, kind: 'area', leadMinistry: '財務省', implementingMinistries: ['財務省'], area: '關稅業務（含國際郵件事務電算處理作業系統）', costReductionThousandYen: '2966056', costYear: 2011, hoursReduction: '570930', hoursYear: 2011},
-  {seq: 42, kind: 'area', leadMinistry: '財務省', implementingMinistries: ['厚生勞働省'], area: '檢疫業務', costReductionThousandYen: '-119543', costYear: 2010, hoursReduction: '17028', hoursYear: 2014},
-  {seq: 46, kind: 'area', leadMinistry: '文部科學省', area: '研究開發管理業務', costReductionThousandYen: '434636', costYear: 2009, hoursReduction: '278200', hoursYear: 2008},
-  {seq: 47, kind: 'area', leadMinistry: '經濟產業省', area: '物品管理業務／禮金‧各補助業務／旅費業務', costReductionThousandYen: '129414', costYear: 2013, hoursReduction: '9045536', hoursYear: 2013},
+  {
+    seq: 1,
+    kind: 'area',
+    leadMinistry: '人事院‧總務省',
+    implementingMinistries: [],
+    area: '人事‧薪資等業務',
+    costReductionThousandYen: '1189160',
+    costYear: 2013,
+    hoursReduction: '10500000',
+    hoursYear: 2013,
+  },
+  {
+    seq: 2,
+    kind: 'joint-use',
+    leadMinistry: '人事院‧總務省',
+    area: '＊共同利用化的效果',
+    costReductionThousandYen: '73704',
+    costYear: null,
+    hoursReduction: null,
+    hoursYear: null,
+    belongsTo: 1,
+  },
+  {
+    seq: 3,
+    kind: 'area',
+    leadMinistry: '內閣府',
+    area: '災害管理業務',
+    costReductionThousandYen: '-50000',
+    costYear: 2006,
+    hoursReduction: '0',
+    hoursYear: null,
+  },
+  {
+    seq: 8,
+    kind: 'joint-use',
+    leadMinistry: '總務省',
+    area: '＊共同利用化的效果（當中電子政府的總合窗口（e-Gov））',
+    costReductionThousandYen: '74046',
+    costYear: 2013,
+    hoursReduction: null,
+    belongsTo: 7,
+  },
+  {
+    seq: 10,
+    kind: 'area',
+    leadMinistry: '總務省',
+    area: '共通作業系統（政府認証）',
+    implementingMinistries: [],
+    costReductionThousandYen: '781523',
+    costYear: null,
+    hoursReduction: '3046',
+    hoursYear: 2009,
+  },
+  {
+    seq: 13,
+    kind: 'area',
+    leadMinistry: '總務省',
+    implementingMinistries: ['內閣官房', '內閣府'],
+    area: '內閣府LAN',
+    costReductionThousandYen: '210000',
+    costYear: 2009,
+    hoursReduction: '1931',
+    hoursYear: 2008,
+  },
+  {
+    seq: 15,
+    kind: 'area',
+    implementingMinistries: ['公取委'],
+    area: '公正取締委員會內網絡',
+    costReductionThousandYen: '4932',
+    costYear: 2009,
+    hoursReduction: '75',
+    hoursYear: 2009,
+  },
+  {
+    seq: 33,
+    kind: 'joint-use-summary',
+    leadMinistry: '總務省',
+    area: '共同利用系統',
+    costReductionThousandYen: null,
+    costYear: null,
+    hoursReduction: null,
+    hoursYear: null,
+    note: '＊共同利用相關經費（實施前2,475,877，實施後2,082,918，削減經費392,959）為，1.人事費、2.電子申請‧提供、3.文書管理、4.職員認証、5.調解業務、6.旅費等業務總計',
+  },
+  {
+    seq: 34,
+    kind: 'area',
+    leadMinistry: '總務省',
+    area: '調解業務',
+    costReductionThousandYen: '58377',
+    costYear: 2013,
+    hoursReduction: '251084',
+    hoursYear: 2012,
+  },
+  {
+    seq: 40,
+    kind: 'area',
+    leadMinistry: '財務省',
+    implementingMinistries: ['財務省'],
+    area: '關稅業務（含國際郵件事務電算處理作業系統）',
+    costReductionThousandYen: '2966056',
+    costYear: 2011,
+    hoursReduction: '570930',
+    hoursYear: 2011,
+  },
+  {
+    seq: 42,
+    kind: 'area',
+    leadMinistry: '財務省',
+    implementingMinistries: ['厚生勞働省'],
+    area: '檢疫業務',
+    costReductionThousandYen: '-119543',
+    costYear: 2010,
+    hoursReduction: '17028',
+    hoursYear: 2014,
+  },
+  {
+    seq: 46,
+    kind: 'area',
+    leadMinistry: '文部科學省',
+    area: '研究開發管理業務',
+    costReductionThousandYen: '434636',
+    costYear: 2009,
+    hoursReduction: '278200',
+    hoursYear: 2008,
+  },
+  {
+    seq: 47,
+    kind: 'area',
+    leadMinistry: '經濟產業省',
+    area: '物品管理業務／禮金‧各補助業務／旅費業務',
+    costReductionThousandYen: '129414',
+    costYear: 2013,
+    hoursReduction: '9045536',
+    hoursYear: 2013,
+  },
   {seq: 48, kind: 'joint-use', leadMinistry: '經濟產業省', costReductionThousandYen: '37008', belongsTo: 47},
-  {seq: 49, kind: 'area', leadMinistry: '國土交通省', implementingMinistries: [], area: '公共事業支援系統（含官方營運業務）', costReductionThousandYen: '1931000', costYear: 2010, hoursReduction: '4056', hoursYear: 2010},
+  {
+    seq: 49,
+    kind: 'area',
+    leadMinistry: '國土交通省',
+    implementingMinistries: [],
+    area: '公共事業支援系統（含官方營運業務）',
+    costReductionThousandYen: '1931000',
+    costYear: 2010,
+    hoursReduction: '4056',
+    hoursYear: 2010,
+  },
 ]
 
 function copyToTemp(edit: (csv: string) => string = (csv) => csv): string {
@@ -159,14 +292,26 @@ describe('loading jp-2009', async () => {
       expect(add((t) => t.costReductionThousandYen)).toBe(totals.costReductionThousandYen)
       expect(add((t) => t.jointUseThousandYen)).toBe(totals.jointUseThousandYen)
       expect(add((t) => t.hoursReduction)).toBe(totals.hoursReduction)
-      expect(groups.flatMap((group) => group.areaRows).sort((a, b) => a - b)).toEqual(table.rows.filter((row) => row.kind === 'area').map((row) => row.seq))
+      expect(groups.flatMap((group) => group.areaRows).sort((a, b) => a - b)).toEqual(
+        table.rows.filter((row) => row.kind === 'area').map((row) => row.seq),
+      )
     }
     const lead = byLeadMinistry(table)
-    expect(lead.map((group) => group.ministries[0])).toEqual(['人事院‧總務省', '內閣府', '總務省', '財務省', '文部科學省', '經濟產業省', '國土交通省'])
+    expect(lead.map((group) => group.ministries[0])).toEqual([
+      '人事院‧總務省',
+      '內閣府',
+      '總務省',
+      '財務省',
+      '文部科學省',
+      '經濟產業省',
+      '國土交通省',
+    ])
     expect(lead.find((group) => group.ministries[0] === '總務省')!.areaRows).toHaveLength(27)
     const implementing = byImplementingMinistry(table)
     expect(implementing.find((group) => group.ministries.join(';') === '內閣官房;內閣府')!.totals.costReductionThousandYen).toBe('210000')
-    expect(implementing.find((group) => group.ministries.join(';') === '厚生勞働省')!.totals.costReductionThousandYen).toBe(String(932_500 + 75_823 - 119_543))
+    expect(implementing.find((group) => group.ministries.join(';') === '厚生勞働省')!.totals.costReductionThousandYen).toBe(
+      String(932_500 + 75_823 - 119_543),
+    )
     expect(implementing.at(-1)!.ministries).toEqual([])
   })
 
@@ -190,7 +335,13 @@ describe('the loader', () => {
     const error = await loadReferenceFrom(folder).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(InvalidInputError)
     const issues = (error as InvalidInputError).issues
-    expect(issues[0]).toMatchObject({file: join(folder, 'jp-2009.csv'), line: 2, column: '6 (cost_reduction_thousand_yen)', value: '11,89,160', message: 'misplaced thousands separator'})
+    expect(issues[0]).toMatchObject({
+      file: join(folder, 'jp-2009.csv'),
+      line: 2,
+      column: '6 (cost_reduction_thousand_yen)',
+      value: '11,89,160',
+      message: 'misplaced thousands separator',
+    })
   })
 
   it('takes a CSV file path too, with its .meta.json beside it', async () => {
@@ -203,7 +354,11 @@ describe('the loader', () => {
     const swapped = copyToTemp((csv) => csv.replace('\n2,joint-use,', '\n7,joint-use,'))
     const outOfOrder = (await loadReferenceFrom(swapped).catch((caught: unknown) => caught)) as InvalidInputError
     expect(outOfOrder.issues[0]).toMatchObject({line: 3, column: '1 (seq)'})
-    const orphan = copyToTemp((csv) => csv.replace('\n1,area,人事院‧總務省,,人事‧薪資等業務,"1,189,160",2013,"10,500,000",2013,', '').replace(/\n(\d+),/g, (_, seq) => `\n${Number(seq) - 1},`))
+    const orphan = copyToTemp((csv) =>
+      csv
+        .replace('\n1,area,人事院‧總務省,,人事‧薪資等業務,"1,189,160",2013,"10,500,000",2013,', '')
+        .replace(/\n(\d+),/g, (_, seq) => `\n${Number(seq) - 1},`),
+    )
     const orphaned = (await loadReferenceFrom(orphan).catch((caught: unknown) => caught)) as InvalidInputError
     expect(orphaned.issues[0]).toMatchObject({line: 2, message: 'a joint-use row must follow the area row it belongs to'})
   })

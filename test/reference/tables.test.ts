@@ -23,7 +23,14 @@ describe('the published layout', () => {
   const data = publishedTable(table)
 
   it('has the published headings and one line per row', () => {
-    expect(data.head).toEqual(['負責單位', '業務‧作業系統名稱', '削減經費（試算）\n千元（日幣）', '年度', '業務處理時間削減成果（試算）\n時間', '年度'])
+    expect(data.head).toEqual([
+      '負責單位',
+      '業務‧作業系統名稱',
+      '削減經費（試算）\n千元（日幣）',
+      '年度',
+      '業務處理時間削減成果（試算）\n時間',
+      '年度',
+    ])
     expect(data.rows).toHaveLength(49)
     expect(data.title).toBe('表一、整合後（87分部）的效果一覽表－各部門共通業務作業系統及一部分關係部門業務系統（20分部）2009年8月31日發表')
   })
@@ -93,8 +100,10 @@ describe('notes, checks and the list', () => {
   })
 
   it('check lines say what passed and what was expected', () => {
-    expect(checkLines(table.checks)[0]).toBe('✓ joint-use rows (＊共同利用化的效果) sum to the summary\'s 削減經費 392,959')
-    expect(checkLines([{id: 'x', description: 'sum', expected: '392959', actual: '392960', ok: false}])).toEqual(['✗ sum: expected 392,959, found 392,960'])
+    expect(checkLines(table.checks)[0]).toBe("✓ joint-use rows (＊共同利用化的效果) sum to the summary's 削減經費 392,959")
+    expect(checkLines([{id: 'x', description: 'sum', expected: '392959', actual: '392960', ok: false}])).toEqual([
+      '✗ sum: expected 392,959, found 392,960',
+    ])
   })
 
   it('lists id, title, date, rows and units', () => {

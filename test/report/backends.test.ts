@@ -26,7 +26,12 @@ async function ok(argv: string[]): Promise<CommandResult> {
 function filesIn(folder: string): string[] {
   return readdirSync(folder, {recursive: true, withFileTypes: true})
     .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1).split('\\').join('/'))
+    .map((entry) =>
+      join(entry.parentPath, entry.name)
+        .slice(folder.length + 1)
+        .split('\\')
+        .join('/'),
+    )
     .sort()
 }
 
@@ -66,7 +71,9 @@ describe('one register on SQLite and on PostgreSQL', async () => {
   })
 
   it.skipIf(!pg)('writes the same report.json, byte for byte apart from the time, the command and the store location', () => {
-    const [sqlite, postgres] = ['sqlite', 'postgres'].map((name) => comparable(readFileSync(join(reports[name], 'report.json'), 'utf8'), stores[name].url))
+    const [sqlite, postgres] = ['sqlite', 'postgres'].map((name) =>
+      comparable(readFileSync(join(reports[name], 'report.json'), 'utf8'), stores[name].url),
+    )
     expect(postgres).toBe(sqlite)
     // The register's own hashes and row counts are among what is compared: the same rows, read from either backend.
     expect(JSON.parse(sqlite).provenance.inputs.map((input: {role: string}) => input.role)).toEqual(['scenario', 'ministries', 'systems', 'costs'])
@@ -77,7 +84,10 @@ describe('one register on SQLite and on PostgreSQL', async () => {
     const tables = filesIn(reports.sqlite).filter((path) => path.startsWith('csv/') && !path.includes('provenance'))
     expect(tables.length).toBeGreaterThan(5)
     for (const path of tables) expect(readFileSync(join(reports.postgres, path), 'utf8'), path).toBe(readFileSync(join(reports.sqlite, path), 'utf8'))
-    const markdown = (name: string) => readFileSync(join(reports[name], 'report.md'), 'utf8').split('\n## ').filter((section) => !/^(Provenance|来歴|來源)/.test(section))
+    const markdown = (name: string) =>
+      readFileSync(join(reports[name], 'report.md'), 'utf8')
+        .split('\n## ')
+        .filter((section) => !/^(Provenance|来歴|來源)/.test(section))
     expect(markdown('postgres')).toEqual(markdown('sqlite'))
   })
 
@@ -89,5 +99,4 @@ describe('one register on SQLite and on PostgreSQL', async () => {
     const manifest = (name: string) => JSON.parse(readFileSync(join(bundles[name], 'manifest.json'), 'utf8'))
     expect(manifest('postgres').totals).toEqual(manifest('sqlite').totals)
   })
-
 })

@@ -25,16 +25,27 @@ declare const window: any
 declare function getComputedStyle(element: unknown): {display: string; breakBefore: string}
 
 const CHROMIUM = '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+]
 const SCENARIO = 'kasumigaseki-cloud'
 const SAMPLES = join(ROOT, 'data', 'samples')
 
 const available = existsSync(CHROMIUM)
-if (!available && !process.env.CI) process.stderr.write(`\nThe browser check of the HTML report is SKIPPED: ${CHROMIUM} is missing. \`apt-get install chromium\` enables it.\n\n`)
+if (!available && !process.env.CI)
+  process.stderr.write(`\nThe browser check of the HTML report is SKIPPED: ${CHROMIUM} is missing. \`apt-get install chromium\` enables it.\n\n`)
 
 describe.runIf(!available && Boolean(process.env.CI))('browser check prerequisites', () => {
   it('has Chromium', () => {
-    throw new Error(`${CHROMIUM} is missing: CI must run the browser check of the HTML report. Install it with \`apt-get update && apt-get install -y chromium\` (see .ci/run).`)
+    throw new Error(
+      `${CHROMIUM} is missing: CI must run the browser check of the HTML report. Install it with \`apt-get update && apt-get install -y chromium\` (see .ci/run).`,
+    )
   })
 })
 
@@ -46,7 +57,10 @@ describe.runIf(!available && Boolean(process.env.CI))('browser check prerequisit
 async function addCjkFonts(page: import('playwright-core').Page): Promise<void> {
   const faces = fontFiles()
     .filter(({path}) => path.endsWith('-Regular.otf'))
-    .map(({family, path}) => `@font-face { font-family: "${family}"; src: url(data:font/otf;base64,${readFileSync(path).toString('base64')}) format("opentype"); }`)
+    .map(
+      ({family, path}) =>
+        `@font-face { font-family: "${family}"; src: url(data:font/otf;base64,${readFileSync(path).toString('base64')}) format("opentype"); }`,
+    )
   await page.addStyleTag({content: faces.join('\n')})
   await page.evaluate(() => document.fonts.ready)
 }
@@ -72,7 +86,11 @@ describe.runIf(available)('HTML report in a browser', () => {
 
     const {store} = await openStore(database, {create: false})
     try {
-      const [byMinistry, byMeasure, byArea] = [await runEstimate(store, SCENARIO, {by: 'ministry'}), await runEstimate(store, SCENARIO, {by: 'measure'}), await runEstimate(store, SCENARIO, {by: 'area'})]
+      const [byMinistry, byMeasure, byArea] = [
+        await runEstimate(store, SCENARIO, {by: 'ministry'}),
+        await runEstimate(store, SCENARIO, {by: 'measure'}),
+        await runEstimate(store, SCENARIO, {by: 'area'}),
+      ]
       // The estimate's JSON contract, as `kasumi estimate --json` prints it.
       estimate = JSON.parse(JSON.stringify(byMinistry.result))
       const ministries = await listMinistries(store.db)
@@ -104,7 +122,9 @@ describe.runIf(available)('HTML report in a browser', () => {
   })
 
   it('loads every chart image', async () => {
-    const images = await page.$$eval('img', (elements) => elements.map((image) => ({alt: image.alt, complete: image.complete, width: image.naturalWidth, height: image.naturalHeight})))
+    const images = await page.$$eval('img', (elements) =>
+      elements.map((image) => ({alt: image.alt, complete: image.complete, width: image.naturalWidth, height: image.naturalHeight})),
+    )
     expect(images.length).toBeGreaterThanOrEqual(5)
     for (const image of images) {
       expect(image.complete, image.alt).toBe(true)
@@ -124,9 +144,13 @@ describe.runIf(available)('HTML report in a browser', () => {
     expect(await value('#table-by-ministry tfoot td[data-key="hoursSaved"]')).toBe(estimate.hours.runRateSaved)
     expect(await value('#table-effects tfoot td[data-key="costReduction"]')).toBe(estimate.effects.totals.costReductionThousandYen)
     expect(await value('#table-effects tfoot td[data-key="hoursReduction"]')).toBe(estimate.effects.totals.hoursReduction)
-    const cumulative = await page.$$eval('#table-cash-flow tbody td[data-key="cumulative"]', (cells) => cells.map((cell) => cell.getAttribute('data-value')))
+    const cumulative = await page.$$eval('#table-cash-flow tbody td[data-key="cumulative"]', (cells) =>
+      cells.map((cell) => cell.getAttribute('data-value')),
+    )
     expect(cumulative).toEqual(totals.byYear.map((row: {cumulative: string}) => row.cumulative))
-    const ministryRows = await page.$$eval('#table-by-ministry tbody td[data-key="runRate"]', (cells) => cells.map((cell) => cell.getAttribute('data-value')))
+    const ministryRows = await page.$$eval('#table-by-ministry tbody td[data-key="runRate"]', (cells) =>
+      cells.map((cell) => cell.getAttribute('data-value')),
+    )
     expect(ministryRows).toEqual(estimate.by.rows.map((row: {runRateSavings: string}) => row.runRateSavings))
     // The NPV figure in thousands, rounded half up and grouped.
     const npv = Number(totals.npv) / 1000
@@ -138,7 +162,11 @@ describe.runIf(available)('HTML report in a browser', () => {
     const phone = await browser.newPage({viewport: {width: 390, height: 844}, isMobile: true})
     try {
       await phone.goto(pathToFileURL(reportFile).href, {waitUntil: 'load'})
-      const widths = await phone.evaluate(() => ({page: document.documentElement.scrollWidth, viewport: window.innerWidth, wide: [...document.querySelectorAll('.table-wrap')].some((frame: any) => frame.scrollWidth > frame.clientWidth)}))
+      const widths = await phone.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+        wide: [...document.querySelectorAll('.table-wrap')].some((frame: any) => frame.scrollWidth > frame.clientWidth),
+      }))
       expect(widths.page).toBeLessThanOrEqual(widths.viewport)
       expect(widths.wide).toBe(true)
       await addCjkFonts(phone)

@@ -74,13 +74,22 @@ describe('CJK fonts', () => {
   }
 
   it('shows what tofu looks like: without the fonts, different characters draw the same boxes', () => {
-    const systemHasCjk = GlobalFonts.families.some(({family}) => /CJK|Gothic|Mincho|Hei|Ming|Han/i.test(family) && family !== FAMILY_JP && family !== FAMILY_TC)
+    const systemHasCjk = GlobalFonts.families.some(
+      ({family}) => /CJK|Gothic|Mincho|Hei|Ming|Han/i.test(family) && family !== FAMILY_JP && family !== FAMILY_TC,
+    )
     if (systemHasCjk) return
     expect(pixels('總務省', NO_CJK).equals(pixels('総務省', NO_CJK))).toBe(true)
   })
 
   it('renders chart labels with the fonts: charts differing only in 總/総 differ in pixels', async () => {
-    const chart = (name: string): ChartSpec => ({id: 'cjk', kind: 'bar', title: '府省別', labels: [name, '財務省'], series: [{label: '千円', values: [10, 20]}], yTitle: '千円'})
+    const chart = (name: string): ChartSpec => ({
+      id: 'cjk',
+      kind: 'bar',
+      title: '府省別',
+      labels: [name, '財務省'],
+      series: [{label: '千円', values: [10, 20]}],
+      yTitle: '千円',
+    })
     for (const [traditional, japanese] of PAIRS) {
       for (const lang of ['ja', 'zh-TW'] as const) {
         const a = await renderChart(chart(traditional), lang)

@@ -9,11 +9,55 @@ const OKABE_ITO = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E
 const years = ['2010', '2011', '2012', '2013', '2014', '2015']
 
 const SPECS: ChartSpec[] = [
-  {id: 'bar', kind: 'bar', title: '担当府省別削減経費', labels: ['總務省', '財務省', '經濟產業省'], series: [{label: '削減経費', values: [1_200_000, 340_000, -50_000]}], xTitle: '担当府省', yTitle: '千円'},
-  {id: 'horizontal', kind: 'horizontal-bar', title: '各業務削減時間', labels: Array.from({length: 30}, (_, index) => `業務 ${index + 1}`), series: [{label: '時間', values: Array.from({length: 30}, (_, index) => 30_000 - index * 900)}], xTitle: '時間'},
-  {id: 'stacked', kind: 'stacked-bar', title: 'Savings by measure and year', labels: years, series: [{label: 'virtualize', values: [0, 10, 20, 30, 30, 30]}, {label: 'joint-use', values: [0, 5, 10, 10, 10, 10]}, {label: 'bpr', values: [0, 0, 3, 6, 9, 9]}], yTitle: 'thousand yen'},
-  {id: 'grouped', kind: 'grouped-bar', title: '府省別の実施前後の経費', labels: ['内閣官房', '総務省', '経済産業省'], series: [{label: '実施前', values: [5000, 8000, 3000]}, {label: '実施後', values: [4000, 6000, 2500]}], yTitle: '千円'},
-  {id: 'line', kind: 'line', title: '累積純キャッシュフロー', labels: years, series: [{label: '累積純効果', values: [-5000, -8000, -4000, 1000, 7000, 14000]}], yTitle: '千円', markers: [{label: '回収年度 FY2013', at: '2013'}]},
+  {
+    id: 'bar',
+    kind: 'bar',
+    title: '担当府省別削減経費',
+    labels: ['總務省', '財務省', '經濟產業省'],
+    series: [{label: '削減経費', values: [1_200_000, 340_000, -50_000]}],
+    xTitle: '担当府省',
+    yTitle: '千円',
+  },
+  {
+    id: 'horizontal',
+    kind: 'horizontal-bar',
+    title: '各業務削減時間',
+    labels: Array.from({length: 30}, (_, index) => `業務 ${index + 1}`),
+    series: [{label: '時間', values: Array.from({length: 30}, (_, index) => 30_000 - index * 900)}],
+    xTitle: '時間',
+  },
+  {
+    id: 'stacked',
+    kind: 'stacked-bar',
+    title: 'Savings by measure and year',
+    labels: years,
+    series: [
+      {label: 'virtualize', values: [0, 10, 20, 30, 30, 30]},
+      {label: 'joint-use', values: [0, 5, 10, 10, 10, 10]},
+      {label: 'bpr', values: [0, 0, 3, 6, 9, 9]},
+    ],
+    yTitle: 'thousand yen',
+  },
+  {
+    id: 'grouped',
+    kind: 'grouped-bar',
+    title: '府省別の実施前後の経費',
+    labels: ['内閣官房', '総務省', '経済産業省'],
+    series: [
+      {label: '実施前', values: [5000, 8000, 3000]},
+      {label: '実施後', values: [4000, 6000, 2500]},
+    ],
+    yTitle: '千円',
+  },
+  {
+    id: 'line',
+    kind: 'line',
+    title: '累積純キャッシュフロー',
+    labels: years,
+    series: [{label: '累積純効果', values: [-5000, -8000, -4000, 1000, 7000, 14000]}],
+    yTitle: '千円',
+    markers: [{label: '回収年度 FY2013', at: '2013'}],
+  },
   {
     id: 'histogram',
     kind: 'histogram',
@@ -21,9 +65,24 @@ const SPECS: ChartSpec[] = [
     labels: [],
     series: [{label: 'NPV', values: Array.from({length: 1000}, (_, index) => 40_000 + ((index * 7919) % 1000) * 20)}],
     xTitle: '千円',
-    markers: [{label: 'P10', at: 42_000}, {label: 'P50', at: 50_000}, {label: 'P90', at: 58_000}],
+    markers: [
+      {label: 'P10', at: 42_000},
+      {label: 'P50', at: 50_000},
+      {label: 'P90', at: 58_000},
+    ],
   },
-  {id: 'tornado', kind: 'tornado', title: 'NPVの感度（トルネード）', labels: ['measures.virtualize.ratio', 'discount.rate', 'hourlyCost'], series: [{label: 'low', values: [30_000, 45_000, 48_000]}, {label: 'high', values: [70_000, 56_000, 52_000]}], xTitle: '千円', referenceLine: {label: '正味現在価値', value: 50_000}},
+  {
+    id: 'tornado',
+    kind: 'tornado',
+    title: 'NPVの感度（トルネード）',
+    labels: ['measures.virtualize.ratio', 'discount.rate', 'hourlyCost'],
+    series: [
+      {label: 'low', values: [30_000, 45_000, 48_000]},
+      {label: 'high', values: [70_000, 56_000, 52_000]},
+    ],
+    xTitle: '千円',
+    referenceLine: {label: '正味現在価値', value: 50_000},
+  },
 ]
 
 const spec = (id: string) => SPECS.find((candidate) => candidate.id === id)!
@@ -39,10 +98,12 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 
 describe('chartConfig', () => {
   it('maps each chart kind to a chart.js type and orientation', () => {
-    const kinds = Object.fromEntries(SPECS.map((item) => {
-      const config = chartConfig(item, 'ja')
-      return [item.kind, `${config.type}/${options(config).indexAxis}`]
-    }))
+    const kinds = Object.fromEntries(
+      SPECS.map((item) => {
+        const config = chartConfig(item, 'ja')
+        return [item.kind, `${config.type}/${options(config).indexAxis}`]
+      }),
+    )
     expect(kinds).toEqual({
       bar: 'bar/x',
       'horizontal-bar': 'bar/y',
@@ -156,8 +217,16 @@ describe('chartConfig', () => {
   it('draws the tornado as bars from the base NPV to each end, with the base as a reference line', () => {
     const config = chartConfig(spec('tornado'), 'en')
     const [low, high] = config.data.datasets
-    expect(low.data).toEqual([[50_000, 30_000], [50_000, 45_000], [50_000, 48_000]])
-    expect(high.data).toEqual([[50_000, 70_000], [50_000, 56_000], [50_000, 52_000]])
+    expect(low.data).toEqual([
+      [50_000, 30_000],
+      [50_000, 45_000],
+      [50_000, 48_000],
+    ])
+    expect(high.data).toEqual([
+      [50_000, 70_000],
+      [50_000, 56_000],
+      [50_000, 52_000],
+    ])
     expect((low as {grouped?: boolean}).grouped).toBe(false)
     expect(lines(config)).toEqual([{label: '正味現在価値', axis: 'x', value: 50_000}])
   })
@@ -173,7 +242,18 @@ describe('chartConfig', () => {
 })
 
 describe('renderCharts', () => {
-  const document: ReportDocument = {name: 'sample', title: 'Sample', lang: 'ja', currency: 'JPY', data: {}, sections: [{id: 'a', title: 'A', charts: SPECS.slice(0, 4)}, {id: 'b', title: 'B'}, {id: 'c', title: 'C', charts: SPECS.slice(4)}]}
+  const document: ReportDocument = {
+    name: 'sample',
+    title: 'Sample',
+    lang: 'ja',
+    currency: 'JPY',
+    data: {},
+    sections: [
+      {id: 'a', title: 'A', charts: SPECS.slice(0, 4)},
+      {id: 'b', title: 'B'},
+      {id: 'c', title: 'C', charts: SPECS.slice(4)},
+    ],
+  }
 
   it('renders every chart of every section as a PNG of the right size', async () => {
     const charts = await renderCharts(document)
@@ -203,7 +283,9 @@ describe('renderCharts', () => {
     const sorted = [...best.values()].sort((a, b) => a - b)
     const median = sorted[Math.floor(sorted.length / 2)]
     all.sort((a, b) => a - b)
-    process.stderr.write(`chart render time after the first: median of the best of three ${median.toFixed(1)} ms (slowest chart ${sorted.at(-1)!.toFixed(1)} ms; all ${all.length} renders: median ${all[Math.floor(all.length / 2)].toFixed(1)} ms)\n`)
+    process.stderr.write(
+      `chart render time after the first: median of the best of three ${median.toFixed(1)} ms (slowest chart ${sorted.at(-1)!.toFixed(1)} ms; all ${all.length} renders: median ${all[Math.floor(all.length / 2)].toFixed(1)} ms)\n`,
+    )
     for (const item of SPECS) expect((await renderChart(item, 'ja')).equals(await renderChart(item, 'ja')), item.id).toBe(true)
   })
 

@@ -27,7 +27,12 @@ async function ok(argv: string[]): Promise<CommandResult> {
 function filesIn(folder: string): string[] {
   return readdirSync(folder, {recursive: true, withFileTypes: true})
     .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1).split('\\').join('/'))
+    .map((entry) =>
+      join(entry.parentPath, entry.name)
+        .slice(folder.length + 1)
+        .split('\\')
+        .join('/'),
+    )
     .sort()
 }
 
@@ -51,7 +56,8 @@ describe('kasumi report', () => {
     expect(json.folder).toBe(out)
     const paths = json.files.map((file: {path: string}) => file.path)
     expect(paths).toEqual(filesIn(out))
-    for (const expected of ['report.html', 'report.md', 'report.json', 'report.xlsx', 'csv/cash-flow.csv', 'csv/by-ministry.csv', 'csv/effects.csv']) expect(paths).toContain(expected)
+    for (const expected of ['report.html', 'report.md', 'report.json', 'report.xlsx', 'csv/cash-flow.csv', 'csv/by-ministry.csv', 'csv/effects.csv'])
+      expect(paths).toContain(expected)
     expect(paths.filter((path: string) => path.startsWith('charts/') && path.endsWith('.png')).length).toBeGreaterThan(0)
     for (const file of json.files) {
       expect(sha256(join(out, file.path)), file.path).toBe(file.sha256)
@@ -127,7 +133,19 @@ describe('kasumi report', () => {
     const neither = await kasumi(['report', '--format', 'json', '--out', join(dir, 'x'), '--database', database])
     expect(neither.exitCode).toBe(2)
     expect(neither.stderr).toMatch(/Exactly one of the following must be provided: --reference, --scenario/)
-    const both = await kasumi(['report', '--scenario', SCENARIO, '--reference', 'jp-2009', '--format', 'json', '--out', join(dir, 'y'), '--database', database])
+    const both = await kasumi([
+      'report',
+      '--scenario',
+      SCENARIO,
+      '--reference',
+      'jp-2009',
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'y'),
+      '--database',
+      database,
+    ])
     expect(both.exitCode).toBe(2)
     expect(existsSync(join(dir, 'x'))).toBe(false)
     expect(existsSync(join(dir, 'y'))).toBe(false)
@@ -135,12 +153,27 @@ describe('kasumi report', () => {
 
   it('refuses an unknown format (exit 2) and an unknown scenario (exit 4)', async () => {
     expect((await kasumi(['report', '--scenario', SCENARIO, '--format', 'pdf', '--out', join(dir, 'pdf'), '--database', database])).exitCode).toBe(2)
-    expect((await kasumi(['report', '--scenario', 'no-such-scenario', '--format', 'json', '--out', join(dir, 'none'), '--database', database])).exitCode).toBe(4)
+    expect(
+      (await kasumi(['report', '--scenario', 'no-such-scenario', '--format', 'json', '--out', join(dir, 'none'), '--database', database])).exitCode,
+    ).toBe(4)
   })
 
   it('reports a reference table (--reference jp-2009) without a store', async () => {
     const out = join(dir, 'reference')
-    const result = await ok(['report', '--reference', 'jp-2009', '--format', 'csv,xlsx,json', '--lang', 'ja', '--out', out, '--database', join(dir, 'no-store.db'), '--json'])
+    const result = await ok([
+      'report',
+      '--reference',
+      'jp-2009',
+      '--format',
+      'csv,xlsx,json',
+      '--lang',
+      'ja',
+      '--out',
+      out,
+      '--database',
+      join(dir, 'no-store.db'),
+      '--json',
+    ])
     expect(result.json.totals.costReductionThousandYen).toMatch(/^\d+(\.\d+)?$/)
     expect(filesIn(out)).toContain('report.xlsx')
     const {provenance} = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))

@@ -134,7 +134,15 @@ describe('CSV of an estimate report', () => {
     years.forEach((year: Record<string, string | number>, index: number) => {
       const row = rows[index]
       expect(row['Fiscal year']).toBe(String(year.year))
-      for (const [header, key] of [['Baseline (JPY)', 'baseline'], ['Scenario (JPY)', 'scenario'], ['Savings (JPY)', 'savings'], ['Cost avoidance (JPY)', 'avoidance'], ['One-time costs (JPY)', 'oneTime'], ['Net (JPY)', 'net'], ['Cumulative net (JPY)', 'cumulative']]) {
+      for (const [header, key] of [
+        ['Baseline (JPY)', 'baseline'],
+        ['Scenario (JPY)', 'scenario'],
+        ['Savings (JPY)', 'savings'],
+        ['Cost avoidance (JPY)', 'avoidance'],
+        ['One-time costs (JPY)', 'oneTime'],
+        ['Net (JPY)', 'net'],
+        ['Cumulative net (JPY)', 'cumulative'],
+      ]) {
         expect(row[header], `${year.year} ${key}`).toBe(year[key])
       }
     })

@@ -54,7 +54,16 @@ function sampleDocument(): ReportDocument {
             note: `注 ${HOSTILE}`,
           },
         ],
-        charts: [{id: 'cumulative-net', kind: 'line', title: `累積純キャッシュフロー ${HOSTILE}`, labels: ['2010', '2011'], series: [{label: '累積', values: [-1.5, -2]}], yTitle: '千円'}],
+        charts: [
+          {
+            id: 'cumulative-net',
+            kind: 'line',
+            title: `累積純キャッシュフロー ${HOSTILE}`,
+            labels: ['2010', '2011'],
+            series: [{label: '累積', values: [-1.5, -2]}],
+            yTitle: '千円',
+          },
+        ],
       },
       {
         id: 'by-ministry',
@@ -63,15 +72,35 @@ function sampleDocument(): ReportDocument {
           {
             id: 'by-ministry',
             title: '府省別',
-            columns: [{key: 'key', label: '府省', kind: 'text'}, {key: 'savings', label: '削減額', kind: 'money'}],
-            rows: [{key: HOSTILE, savings: '1000'}, {key: '總務省', savings: '234500'}],
+            columns: [
+              {key: 'key', label: '府省', kind: 'text'},
+              {key: 'savings', label: '削減額', kind: 'money'},
+            ],
+            rows: [
+              {key: HOSTILE, savings: '1000'},
+              {key: '總務省', savings: '234500'},
+            ],
             totals: [{key: '合計', savings: '235500'}],
           },
         ],
-        charts: [{id: 'savings-by-ministry', kind: 'horizontal-bar', title: '府省別削減額', labels: [HOSTILE, '總務省'], series: [{label: '削減額', values: [1, 234.5]}], xTitle: '千円'}],
+        charts: [
+          {
+            id: 'savings-by-ministry',
+            kind: 'horizontal-bar',
+            title: '府省別削減額',
+            labels: [HOSTILE, '總務省'],
+            series: [{label: '削減額', values: [1, 234.5]}],
+            xTitle: '千円',
+          },
+        ],
       },
     ],
-    provenance: {kasumi: '0.1.0', createdAt: '2025-01-01T00:00:00.000Z', command: 'kasumi report --scenario x', inputs: [{role: 'systems', file: `/tmp/${HOSTILE}.csv`, sha256: 'a'.repeat(64), rows: 1234}]},
+    provenance: {
+      kasumi: '0.1.0',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      command: 'kasumi report --scenario x',
+      inputs: [{role: 'systems', file: `/tmp/${HOSTILE}.csv`, sha256: 'a'.repeat(64), rows: 1234}],
+    },
   }
 }
 
@@ -202,7 +231,10 @@ describe('HTML report', () => {
 
   it('uses a template folder when given, and the bundled CSS for what it lacks', async () => {
     const folder = tempDir('kasumi-template-')
-    writeFileSync(join(folder, 'report.html'), '<!DOCTYPE html><html lang="{{lang}}"><head><title>{{title}}</title><style>{{styles}}</style></head><body class="custom">{{header}}{{body}}{{unknown}}</body></html>')
+    writeFileSync(
+      join(folder, 'report.html'),
+      '<!DOCTYPE html><html lang="{{lang}}"><head><title>{{title}}</title><style>{{styles}}</style></head><body class="custom">{{header}}{{body}}{{unknown}}</body></html>',
+    )
     const html = await page(undefined, {templateDir: folder, charts: new Map()})
     expect(html).toContain('<body class="custom">')
     expect(html).toContain('.table-wrap')

@@ -15,7 +15,15 @@ const document: ReportDocument = {
   currency: 'JPY',
   data: {},
   sections: [
-    {id: 'summary', title: 'Summary', paragraphs: ['Line one\nline two'], figures: [{label: 'Net present value', value: '1,235 thousand yen'}, {label: 'Payback year', value: 'FY2013'}]},
+    {
+      id: 'summary',
+      title: 'Summary',
+      paragraphs: ['Line one\nline two'],
+      figures: [
+        {label: 'Net present value', value: '1,235 thousand yen'},
+        {label: 'Payback year', value: 'FY2013'},
+      ],
+    },
     {
       id: 'by-ministry',
       title: 'By ministry',
@@ -23,21 +31,39 @@ const document: ReportDocument = {
         {
           id: 'by-ministry',
           title: 'By ministry',
-          columns: [{key: 'key', label: 'Ministry', kind: 'text'}, {key: 'savings', label: 'Savings', kind: 'money'}, {key: 'hours', label: 'Hours | per year', kind: 'hours'}, {key: 'fte', label: 'FTE', kind: 'fte'}],
-          rows: [{key: HOSTILE, savings: '1234500', hours: '10.5', fte: '0.25'}, {key: 'multi\nline', savings: null, hours: null, fte: null}],
+          columns: [
+            {key: 'key', label: 'Ministry', kind: 'text'},
+            {key: 'savings', label: 'Savings', kind: 'money'},
+            {key: 'hours', label: 'Hours | per year', kind: 'hours'},
+            {key: 'fte', label: 'FTE', kind: 'fte'},
+          ],
+          rows: [
+            {key: HOSTILE, savings: '1234500', hours: '10.5', fte: '0.25'},
+            {key: 'multi\nline', savings: null, hours: null, fte: null},
+          ],
           totals: [{key: 'Total', savings: '1234500', hours: '10.5', fte: '0.25'}],
           note: 'Note with | pipe',
         },
       ],
-      charts: [{id: 'savings-by-ministry', kind: 'horizontal-bar', title: 'Savings [by] ministry', labels: ['a'], series: [{label: 's', values: [1]}]}],
+      charts: [
+        {id: 'savings-by-ministry', kind: 'horizontal-bar', title: 'Savings [by] ministry', labels: ['a'], series: [{label: 's', values: [1]}]},
+      ],
     },
   ],
-  provenance: {kasumi: '0.1.0', createdAt: '2025-01-01T00:00:00.000Z', command: 'kasumi report', inputs: [{role: 'systems', file: 'systems|x.csv', sha256: 'f'.repeat(64), rows: 12}]},
+  provenance: {
+    kasumi: '0.1.0',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    command: 'kasumi report',
+    inputs: [{role: 'systems', file: 'systems|x.csv', sha256: 'f'.repeat(64), rows: 12}],
+  },
 }
 
 /** Cells of a table line: split on pipes that are not escaped. */
 function cells(line: string): string[] {
-  return line.replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/)
+  return line
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
 }
 
 /** Every pipe table of a Markdown text: header, rule, rows. */

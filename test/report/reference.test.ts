@@ -13,13 +13,22 @@ beforeAll(async () => {
   table = await loadReferenceTable('jp-2009')
 })
 
-const tableOf = (document: ReportDocument, id: string): ReportTable => document.sections.flatMap((section) => section.tables ?? []).find((candidate) => candidate.id === id)!
-const chartOf = (document: ReportDocument, id: string) => document.sections.flatMap((section) => section.charts ?? []).find((candidate) => candidate.id === id)!
+const tableOf = (document: ReportDocument, id: string): ReportTable =>
+  document.sections.flatMap((section) => section.tables ?? []).find((candidate) => candidate.id === id)!
+const chartOf = (document: ReportDocument, id: string) =>
+  document.sections.flatMap((section) => section.charts ?? []).find((candidate) => candidate.id === id)!
 
 describe('reference report (jp-2009)', () => {
   it('has the sections in order', () => {
     const document = buildReferenceReport(table, 'zh-TW')
-    expect(document.sections.map((section) => section.id)).toEqual(['reference-table', 'by-lead-ministry', 'by-area', 'joint-use', 'checks', 'metadata'])
+    expect(document.sections.map((section) => section.id)).toEqual([
+      'reference-table',
+      'by-lead-ministry',
+      'by-area',
+      'joint-use',
+      'checks',
+      'metadata',
+    ])
     expect(document.name).toBe('reference-jp-2009')
     expect(document.lang).toBe('zh-TW')
     expect(document.currency).toBe('JPY')

@@ -95,7 +95,24 @@ describe('renderXlsx', () => {
       lang: 'ja',
       currency: 'JPY',
       data: {},
-      sections: [{id: 's', title: 'S', tables: [{id: 'x', title: 'X', columns: [{key: 'a', label: '名前', kind: 'text'}, {key: 'b', label: '削減額', kind: 'money'}], rows: [{a: '=SUM(A1:A2)', b: '1000'}], totals: [{a: null, b: '1000'}]}]}],
+      sections: [
+        {
+          id: 's',
+          title: 'S',
+          tables: [
+            {
+              id: 'x',
+              title: 'X',
+              columns: [
+                {key: 'a', label: '名前', kind: 'text'},
+                {key: 'b', label: '削減額', kind: 'money'},
+              ],
+              rows: [{a: '=SUM(A1:A2)', b: '1000'}],
+              totals: [{a: null, b: '1000'}],
+            },
+          ],
+        },
+      ],
     }
     const [file] = await renderXlsx(document, {charts: new Map(), bom: true})
     expect(file.path).toBe('report.xlsx')
@@ -133,10 +150,28 @@ describe('XLSX of an estimate report, read back', () => {
     japanese = await workbookOf(join(dir, 'ja', 'report.xlsx'))
   }, 180_000)
 
-  it('has one sheet per table (the benchmark section\'s included), then Assumptions and Provenance; names of at most 31 characters, unique', () => {
+  it("has one sheet per table (the benchmark section's included), then Assumptions and Provenance; names of at most 31 characters, unique", () => {
     const names = workbook.worksheets.map((sheet) => sheet.name)
-    const benchmark = ['bench-peers', 'bench-league-savings-ratio', 'bench-kpis', 'bench-peer-median-gap', 'bench-definitions', 'bench-reference-areas', 'bench-reference-ministries']
-    expect(names).toEqual(['effects', 'cash-flow', 'by-ministry', 'by-measure', 'by-area', 'joint-use', ...benchmark, ASSUMPTIONS_SHEET, PROVENANCE_SHEET])
+    const benchmark = [
+      'bench-peers',
+      'bench-league-savings-ratio',
+      'bench-kpis',
+      'bench-peer-median-gap',
+      'bench-definitions',
+      'bench-reference-areas',
+      'bench-reference-ministries',
+    ]
+    expect(names).toEqual([
+      'effects',
+      'cash-flow',
+      'by-ministry',
+      'by-measure',
+      'by-area',
+      'joint-use',
+      ...benchmark,
+      ASSUMPTIONS_SHEET,
+      PROVENANCE_SHEET,
+    ])
     for (const name of names) expect(name.length).toBeLessThanOrEqual(31)
     expect(new Set(names.map((name) => name.toLowerCase())).size).toBe(names.length)
   })
@@ -155,7 +190,16 @@ describe('XLSX of an estimate report, read back', () => {
   })
 
   it('names the unit in money headers: thousand yen in English, 千円 in Japanese', () => {
-    expect(header(workbook.getWorksheet('cash-flow')!)).toEqual(['Fiscal year', 'Baseline (thousand yen)', 'Scenario (thousand yen)', 'Savings (thousand yen)', 'Cost avoidance (thousand yen)', 'One-time costs (thousand yen)', 'Net (thousand yen)', 'Cumulative net (thousand yen)'])
+    expect(header(workbook.getWorksheet('cash-flow')!)).toEqual([
+      'Fiscal year',
+      'Baseline (thousand yen)',
+      'Scenario (thousand yen)',
+      'Savings (thousand yen)',
+      'Cost avoidance (thousand yen)',
+      'One-time costs (thousand yen)',
+      'Net (thousand yen)',
+      'Cumulative net (thousand yen)',
+    ])
     const ja = header(japanese.getWorksheet('cash-flow')!)
     expect(ja[0]).toBe('年度')
     for (const cell of ja.slice(1)) expect(cell).toMatch(/（?\(?千円\)?）?$/)
@@ -253,7 +297,7 @@ describe('XLSX of an estimate report, read back', () => {
     expect(sheet.getRow(rateRow).getCell(2).value).toBe('0.035')
   })
 
-  it('the Provenance sheet is the report\'s provenance: version, time, command and every input with its SHA-256', () => {
+  it("the Provenance sheet is the report's provenance: version, time, command and every input with its SHA-256", () => {
     const sheet = workbook.getWorksheet(PROVENANCE_SHEET)!
     const pairs = new Map<string, string>()
     const inputs: string[][] = []

@@ -39,14 +39,18 @@ describe.each(BUNDLED)('bundled scenario %s', (name) => {
 
   it('documents every parameter it sets in the assumptions register, with a source, an owner and a date', async () => {
     const result = await ok(['scenario', 'show', name, '--json'])
-    const {measures, assumptions} = result.json as {measures: Array<{id: string; parameters: Array<{name: string; given: boolean; assumption?: string}>}>; assumptions: Array<Record<string, string>>}
+    const {measures, assumptions} = result.json as {
+      measures: Array<{id: string; parameters: Array<{name: string; given: boolean; assumption?: string}>}>
+      assumptions: Array<Record<string, string>>
+    }
     for (const measure of measures) {
       for (const parameter of measure.parameters.filter((candidate) => candidate.given)) {
         expect(parameter.assumption, `${name}: ${measure.id}.${parameter.name} has no assumptions entry`).toBe(`${measure.id}.${parameter.name}`)
       }
     }
     for (const assumption of assumptions) {
-      for (const key of ['id', 'description', 'value', 'source', 'owner', 'date']) expect(assumption[key], `${name}: ${assumption.id}.${key}`).toBeTruthy()
+      for (const key of ['id', 'description', 'value', 'source', 'owner', 'date'])
+        expect(assumption[key], `${name}: ${assumption.id}.${key}`).toBeTruthy()
       expect(assumption.date).toMatch(/^\d{4}-\d{2}-\d{2}$/)
     }
     expect(new Set(assumptions.map((assumption) => assumption.id)).size, 'assumption ids are unique').toBe(assumptions.length)
@@ -81,7 +85,7 @@ describe('the bundled scenarios on the sample register', () => {
     expect(result.stdout).toContain('＊共同利用化的效果')
   })
 
-  it('lan-consolidation touches only the ministries\' LANs', async () => {
+  it("lan-consolidation touches only the ministries' LANs", async () => {
     const byCategory = await ok(['estimate', '--scenario', 'lan-consolidation', '--database', database, '--by', 'category', '--json'])
     for (const row of byCategory.json.by.rows) {
       if (row.key === 'lan') expect(Number(row.savings)).toBeGreaterThan(0)
@@ -91,7 +95,9 @@ describe('the bundled scenarios on the sample register', () => {
 
   it('joint-use changes only the systems of the three shared business areas', async () => {
     const byArea = await ok(['estimate', '--scenario', 'joint-use', '--database', database, '--by', 'area', '--json'])
-    const changed = byArea.json.by.rows.filter((row: {savings: string; oneTime: string}) => row.savings !== '0' || row.oneTime !== '0').map((row: {key: string}) => row.key)
+    const changed = byArea.json.by.rows
+      .filter((row: {savings: string; oneTime: string}) => row.savings !== '0' || row.oneTime !== '0')
+      .map((row: {key: string}) => row.key)
     expect(changed.sort()).toEqual(['統計調査等業務', '行政情報の電子的提供業務', '電子申請等受付業務'].sort())
     expect(byArea.json.effects.rows.filter((row: {kind: string}) => row.kind === 'joint-use')).toHaveLength(3)
   })

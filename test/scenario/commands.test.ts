@@ -38,17 +38,38 @@ describe('kasumi scenario list', () => {
     expect(result.json.formatVersion).toBe(1)
     const byName = Object.fromEntries(result.json.scenarios.map((scenario: {name: string}) => [scenario.name, scenario]))
     expect(Object.keys(byName).sort()).toEqual(['joint-use', 'kasumigaseki-cloud', 'lan-consolidation'])
-    expect(byName['kasumigaseki-cloud']).toMatchObject({valid: true, baseYear: 2008, horizon: [2009, 2015], currency: 'JPY', file: join(SCENARIOS, 'kasumigaseki-cloud.yaml')})
+    expect(byName['kasumigaseki-cloud']).toMatchObject({
+      valid: true,
+      baseYear: 2008,
+      horizon: [2009, 2015],
+      currency: 'JPY',
+      file: join(SCENARIOS, 'kasumigaseki-cloud.yaml'),
+    })
     const types = new Set(byName['kasumigaseki-cloud'].measures.map((measure: {type: string}) => measure.type))
-    expect([...types].sort()).toEqual(['bpr', 'facilities', 'joint-use', 'network', 'pool-licences', 'security-policy', 'shared-auth', 'unified-operations', 'virtualize'])
-    expect(byName['lan-consolidation'].measures.map((measure: {type: string}) => measure.type).sort()).toEqual(['network', 'unified-operations', 'virtualize'])
+    expect([...types].sort()).toEqual([
+      'bpr',
+      'facilities',
+      'joint-use',
+      'network',
+      'pool-licences',
+      'security-policy',
+      'shared-auth',
+      'unified-operations',
+      'virtualize',
+    ])
+    expect(byName['lan-consolidation'].measures.map((measure: {type: string}) => measure.type).sort()).toEqual([
+      'network',
+      'unified-operations',
+      'virtualize',
+    ])
     expect(new Set(byName['joint-use'].measures.map((measure: {type: string}) => measure.type))).toEqual(new Set(['joint-use']))
   })
 
   it('prints a table for people', async () => {
     const result = await kasumi(['scenario', 'list'])
     expect(result.exitCode, result.stderr).toBe(0)
-    for (const text of ['kasumigaseki-cloud', 'lan-consolidation', 'joint-use', 'FY2009–FY2015', 'Government Common Platform']) expect(result.stdout).toContain(text)
+    for (const text of ['kasumigaseki-cloud', 'lan-consolidation', 'joint-use', 'FY2009–FY2015', 'Government Common Platform'])
+      expect(result.stdout).toContain(text)
   })
 })
 
@@ -62,7 +83,14 @@ describe('kasumi scenario show', () => {
     const platform = measures.find((measure: {id: string}) => measure.id === 'platform')
     expect(platform).toMatchObject({type: 'virtualize', start: 2010, timing: 'ramp'})
     expect(platform.ramp.map((share: {base: string}) => share.base)).toEqual(['0.3', '0.7', '1'])
-    expect(platform.parameters.find((parameter: {name: string}) => parameter.name === 'targetUtilisation')).toMatchObject({base: '60', low: '50', high: '70', distribution: 'pert', given: true, assumption: 'platform.targetUtilisation'})
+    expect(platform.parameters.find((parameter: {name: string}) => parameter.name === 'targetUtilisation')).toMatchObject({
+      base: '60',
+      low: '50',
+      high: '70',
+      distribution: 'pert',
+      given: true,
+      assumption: 'platform.targetUtilisation',
+    })
     const joint = measures.find((measure: {id: string}) => measure.id === 'joint-e-application')
     expect(joint.options).toEqual({groupBy: 'area', host: ''})
     expect(joint.appliesTo).toMatchObject({area: ['電子申請等受付業務']})
@@ -76,7 +104,17 @@ describe('kasumi scenario show', () => {
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.json.scenario.file).toBe(file)
     const wan = result.json.measures[0]
-    expect(wan.parameters).toEqual([expect.objectContaining({name: 'reduction', base: '0.2', low: '0.1', high: '0.3', distribution: 'triangular', given: true, assumption: 'wan.reduction'})])
+    expect(wan.parameters).toEqual([
+      expect.objectContaining({
+        name: 'reduction',
+        base: '0.2',
+        low: '0.1',
+        high: '0.3',
+        distribution: 'triangular',
+        given: true,
+        assumption: 'wan.reduction',
+      }),
+    ])
     const bpr = result.json.measures[1]
     expect(bpr.parameters.map((parameter: {name: string}) => parameter.name)).toEqual(['reduction'])
     // A measure that starts after the horizon is a warning, not an error.
@@ -107,7 +145,9 @@ describe('kasumi scenario validate', () => {
   })
 
   it('exits 3 with every schema problem, each with its key path and line', async () => {
-    const file = write('bad.yaml', `name: bad scenario
+    const file = write(
+      'bad.yaml',
+      `name: bad scenario
 baseYear: 2008
 horizon: [2009, 2012]
 measures:
@@ -119,11 +159,19 @@ measures:
     colour: red
   - id: c
     type: bpr
-`)
+`,
+    )
     const result = await kasumi(['scenario', 'validate', file, '--json'])
     expect(result.exitCode).toBe(3)
     const issues = result.json.error.issues.map((issue: {line: number; column: string}) => [issue.line, issue.column])
-    expect(issues).toEqual(expect.arrayContaining([[1, 'name'], [6, 'measures[0].type'], [10, 'measures[1].colour'], [11, 'measures[2]']]))
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        [1, 'name'],
+        [6, 'measures[0].type'],
+        [10, 'measures[1].colour'],
+        [11, 'measures[2]'],
+      ]),
+    )
     expect(result.json.error.issues).toHaveLength(4)
     const human = await kasumi(['scenario', 'validate', file])
     expect(human.exitCode).toBe(3)
@@ -132,7 +180,9 @@ measures:
   })
 
   it('exits 3 with every range and consistency problem, each with its key path and line', async () => {
-    const file = write('bad2.yaml', `name: bad2
+    const file = write(
+      'bad2.yaml',
+      `name: bad2
 baseYear: 2008
 horizon: [2012, 2010]
 measures:
@@ -142,7 +192,8 @@ measures:
   - id: b
     type: bpr
     reduction: {low: 0.3, base: 0.1, high: 0.2}
-`)
+`,
+    )
     const result = await kasumi(['scenario', 'validate', file, '--json'])
     expect(result.exitCode).toBe(3)
     expect(result.json.error.issues.map((issue: {line: number; column: string}) => [issue.line, issue.column])).toEqual([

@@ -26,25 +26,62 @@ describe('scenarioInitText', () => {
   })
 
   it('with every measure, in another currency, keeps the answers and explains each key', async () => {
-    const text = scenarioInitText({name: 'all', title: 'Everything: at once', baseYear: 2011, horizon: [2012, 2016], currency: 'USD', measures: [...MEASURE_TYPES], schema: './schema.json', date: DATE})
+    const text = scenarioInitText({
+      name: 'all',
+      title: 'Everything: at once',
+      baseYear: 2011,
+      horizon: [2012, 2016],
+      currency: 'USD',
+      measures: [...MEASURE_TYPES],
+      schema: './schema.json',
+      date: DATE,
+    })
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./schema.json')
     const {scenario} = await parseScenario(text, 'all.yaml')
-    expect(scenario).toMatchObject({name: 'all', title: 'Everything: at once', baseYear: 2011, horizon: [2012, 2016], currency: 'USD', moneyUnit: 'thousand'})
+    expect(scenario).toMatchObject({
+      name: 'all',
+      title: 'Everything: at once',
+      baseYear: 2011,
+      horizon: [2012, 2016],
+      currency: 'USD',
+      moneyUnit: 'thousand',
+    })
     expect(scenario.measures.map((measure) => measure.type)).toEqual([...MEASURE_TYPES])
     expect(scenario.assumptions.every((entry) => entry.date === DATE && entry.source)).toBe(true)
     // A comment above every top-level key, and one for each key every measure has.
     const lines = text.split('\n')
-    for (const key of ['name', 'title', 'description', 'baseYear', 'horizon', 'currency', 'moneyUnit', 'discount', 'inflation', 'hoursPerFte', 'measures', 'assumptions']) {
+    for (const key of [
+      'name',
+      'title',
+      'description',
+      'baseYear',
+      'horizon',
+      'currency',
+      'moneyUnit',
+      'discount',
+      'inflation',
+      'hoursPerFte',
+      'measures',
+      'assumptions',
+    ]) {
       const at = lines.findIndex((line) => line.startsWith(`${key}:`))
       expect(at, key).toBeGreaterThan(0)
       expect(lines[at - 1], key).toMatch(/^#/)
     }
-    for (const key of ['id', 'type', 'label', 'appliesTo', 'start', 'ramp', 'timing', 'oneTime', 'parallelRunning']) expect(text, key).toMatch(new RegExp(`^#   ${key} +\\S`, 'm'))
+    for (const key of ['id', 'type', 'label', 'appliesTo', 'start', 'ramp', 'timing', 'oneTime', 'parallelRunning'])
+      expect(text, key).toMatch(new RegExp(`^#   ${key} +\\S`, 'm'))
     expect(text).toContain('thousands of USD')
   })
 
   it('is the same text for the same answers', () => {
-    const options = {name: 'same', baseYear: 2008, horizon: [2009, 2015] as [number, number], currency: 'JPY', measures: ['network', 'bpr'], date: DATE}
+    const options = {
+      name: 'same',
+      baseYear: 2008,
+      horizon: [2009, 2015] as [number, number],
+      currency: 'JPY',
+      measures: ['network', 'bpr'],
+      date: DATE,
+    }
     expect(scenarioInitText(options)).toBe(scenarioInitText(options))
   })
 
@@ -61,9 +98,35 @@ describe('scenarioInitText', () => {
 describe('kasumi scenario init', () => {
   it('writes the file from flags under --no-input, and it validates', async () => {
     const file = join(tempDir('kasumi-init-'), 'lan.yaml')
-    const result = await kasumi(['scenario', 'init', file, '--name', 'lan-2010', '--base-year', '2009', '--horizon', '2010-2015', '--currency', 'JPY', '--measures', 'network,virtualize,unified-operations', '--no-input', '--json'])
+    const result = await kasumi([
+      'scenario',
+      'init',
+      file,
+      '--name',
+      'lan-2010',
+      '--base-year',
+      '2009',
+      '--horizon',
+      '2010-2015',
+      '--currency',
+      'JPY',
+      '--measures',
+      'network,virtualize,unified-operations',
+      '--no-input',
+      '--json',
+    ])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(result.json).toEqual({formatVersion: 1, file, name: 'lan-2010', title: 'lan-2010', baseYear: 2009, horizon: [2010, 2015], currency: 'JPY', measures: ['network', 'virtualize', 'unified-operations'], overwritten: false})
+    expect(result.json).toEqual({
+      formatVersion: 1,
+      file,
+      name: 'lan-2010',
+      title: 'lan-2010',
+      baseYear: 2009,
+      horizon: [2010, 2015],
+      currency: 'JPY',
+      measures: ['network', 'virtualize', 'unified-operations'],
+      overwritten: false,
+    })
     const text = readFileSync(file, 'utf8')
     expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*data\/scenarios\/schema\.json$/)
     const validate = await kasumi(['scenario', 'validate', file, '--json'])
@@ -94,13 +157,26 @@ describe('kasumi scenario init', () => {
     const folder = tempDir('kasumi-init-')
     const result = await kasumi(['scenario', 'init', folder, '--no-input', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(result.json).toMatchObject({file: join(folder, `${INIT_DEFAULTS.name}.yaml`), name: INIT_DEFAULTS.name, baseYear: 2008, horizon: [2009, 2015], currency: 'JPY', measures: [...MEASURE_TYPES]})
+    expect(result.json).toMatchObject({
+      file: join(folder, `${INIT_DEFAULTS.name}.yaml`),
+      name: INIT_DEFAULTS.name,
+      baseYear: 2008,
+      horizon: [2009, 2015],
+      currency: 'JPY',
+      measures: [...MEASURE_TYPES],
+    })
     expect((await kasumi(['scenario', 'validate', result.json.file])).exitCode).toBe(0)
   })
 
   it('never prompts when input is not a terminal: with no flags at all it writes <name>.yaml in the current folder', () => {
     const folder = tempDir('kasumi-init-')
-    const child = spawnSync(process.execPath, [BIN, 'scenario', 'init'], {cwd: folder, input: '', encoding: 'utf8', timeout: 30_000, env: {...process.env, NO_COLOR: '1'}})
+    const child = spawnSync(process.execPath, [BIN, 'scenario', 'init'], {
+      cwd: folder,
+      input: '',
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {...process.env, NO_COLOR: '1'},
+    })
     expect(child.error, 'the command did not finish').toBeUndefined()
     expect(child.status, child.stderr).toBe(0)
     expect(existsSync(join(folder, 'my-scenario.yaml'))).toBe(true)
@@ -109,7 +185,13 @@ describe('kasumi scenario init', () => {
 
   it('rejects answers that would not validate, before writing (exit 2)', async () => {
     const folder = tempDir('kasumi-init-')
-    for (const flags of [['--horizon', '2015-2010'], ['--base-year', '2020', '--horizon', '2011-2015'], ['--name', 'has space'], ['--currency', 'JPYY'], ['--measures', 'virtualise']]) {
+    for (const flags of [
+      ['--horizon', '2015-2010'],
+      ['--base-year', '2020', '--horizon', '2011-2015'],
+      ['--name', 'has space'],
+      ['--currency', 'JPYY'],
+      ['--measures', 'virtualise'],
+    ]) {
       const result = await kasumi(['scenario', 'init', join(folder, 'x.yaml'), '--no-input', ...flags])
       expect(result.exitCode, flags.join(' ')).toBe(2)
     }

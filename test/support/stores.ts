@@ -21,7 +21,9 @@ export function postgresAvailable(): Promise<boolean> {
     } catch (error) {
       const message = `PostgreSQL is not reachable at ${PG_BASE_URL} (${(error as Error).message}).`
       if (process.env.CI) throw new Error(`${message} CI must run the store tests on PostgreSQL: start the server (see .ci/run).`)
-      process.stderr.write(`\n!!! ${message}\n!!! The PostgreSQL half of the store tests is SKIPPED. Start the server (pg_ctlcluster … main start) to run it.\n\n`)
+      process.stderr.write(
+        `\n!!! ${message}\n!!! The PostgreSQL half of the store tests is SKIPPED. Start the server (pg_ctlcluster … main start) to run it.\n\n`,
+      )
       return false
     }
   })()

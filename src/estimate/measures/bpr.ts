@@ -11,7 +11,7 @@ export const bpr: MeasureModule = {
   summary: 'Business process re-engineering: processing hours shrink; hours become FTE and, with an hourly cost, a non-cash benefit.',
   params: {
     reduction: {kind: 'fraction', required: true, description: 'share of annual processing hours removed (0–1)'},
-    hourlyCost: {kind: 'money', description: 'cost of one staff hour, in the scenario\'s money unit (monetises hours saved as a non-cash benefit)'},
+    hourlyCost: {kind: 'money', description: "cost of one staff hour, in the scenario's money unit (monetises hours saved as a non-cash benefit)"},
   },
   apply(state, values) {
     const saved = mul(state.centiHours, values.ratio('reduction'))

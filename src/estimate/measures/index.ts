@@ -9,7 +9,10 @@ import {virtualize} from './virtualize.js'
 
 /** Every measure type, by the name scenarios use. The seed's consolidation components, one module each. */
 export const MEASURES: Record<string, MeasureModule<any>> = Object.fromEntries(
-  [virtualize, poolLicences, sharedAuth, unifiedOperations, facilities, network, securityPolicy, jointUse, bpr].map((module) => [module.type, module]),
+  [virtualize, poolLicences, sharedAuth, unifiedOperations, facilities, network, securityPolicy, jointUse, bpr].map((module) => [
+    module.type,
+    module,
+  ]),
 )
 
 export const MEASURE_TYPES = Object.keys(MEASURES)

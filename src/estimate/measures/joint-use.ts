@@ -20,7 +20,7 @@ export const jointUse: MeasureModule<Map<SystemState, Group>> = {
   type: 'joint-use',
   summary: 'Joint use (共同利用): separate systems for the same business are replaced by one host system plus a per-tenant increment.',
   params: {
-    perTenant: {kind: 'money', default: 0, description: 'annual increment the host charges for each further ministry\'s use, in the money unit'},
+    perTenant: {kind: 'money', default: 0, description: "annual increment the host charges for each further ministry's use, in the money unit"},
   },
   options: {
     groupBy: {description: 'how systems are grouped into shared systems', values: ['area', 'none'], default: 'area'},
@@ -37,7 +37,11 @@ export const jointUse: MeasureModule<Map<SystemState, Group>> = {
     const byState = new Map<SystemState, Group>()
     for (const group of groups.values()) {
       const named = options.host ? group.members.find((state) => state.input.id === options.host) : undefined
-      group.host = named ?? group.members.reduce((best, state) => (total(state) > total(best) || (total(state) === total(best) && state.input.id < best.input.id) ? state : best))
+      group.host =
+        named ??
+        group.members.reduce((best, state) =>
+          total(state) > total(best) || (total(state) === total(best) && state.input.id < best.input.id) ? state : best,
+        )
       for (const state of group.members) byState.set(state, group)
     }
     return byState

@@ -21,10 +21,18 @@ export function poolReduction(type: string, pools: readonly CostPool[], summary:
 }
 
 /** 基本ソフト・ミドルウェアの共通化: OS and DBMS licences pooled on the platform. */
-export const poolLicences = poolReduction('pool-licences', ['software'], 'Base software and middleware (OS, DBMS) pooled on the platform: the software pool shrinks.')
+export const poolLicences = poolReduction(
+  'pool-licences',
+  ['software'],
+  'Base software and middleware (OS, DBMS) pooled on the platform: the software pool shrinks.',
+)
 
 /** 運用管理の一元化: one operations and monitoring contract. */
-export const unifiedOperations = poolReduction('unified-operations', ['outside-services'], 'One operations and monitoring contract: the outside-services pool shrinks.')
+export const unifiedOperations = poolReduction(
+  'unified-operations',
+  ['outside-services'],
+  'One operations and monitoring contract: the outside-services pool shrinks.',
+)
 
 /** 外部接続の一元化 / 霞が関WAN: one WAN and unified external connections. */
 export const network = poolReduction('network', ['telecom'], 'One WAN and unified external connections (霞が関WAN): the telecom pool shrinks.')

@@ -10,7 +10,7 @@ export const securityPolicy: MeasureModule = {
   type: 'security-policy',
   summary: 'One security policy and audit: the security share of every pool shrinks.',
   params: {
-    share: {kind: 'fraction', required: true, description: 'share of a system\'s recurring cost that is security work (0–1)'},
+    share: {kind: 'fraction', required: true, description: "share of a system's recurring cost that is security work (0–1)"},
     reduction: {kind: 'fraction', required: true, description: 'share of that security cost removed by the common policy (0–1)'},
   },
   apply(state, values) {

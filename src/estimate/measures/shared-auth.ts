@@ -10,13 +10,21 @@ import {POOL_INDEX, type MeasureModule, type SystemState} from '../model.js'
  */
 export const sharedAuth: MeasureModule<Map<SystemState, number>> = {
   type: 'shared-auth',
-  summary: 'One shared staff authentication service (GIMA): each system drops its own authentication cost and pays a share of the shared one, by users.',
+  summary:
+    'One shared staff authentication service (GIMA): each system drops its own authentication cost and pays a share of the shared one, by users.',
   params: {
-    authCostPerSystem: {kind: 'money', required: true, description: 'annual cost of a system\'s own authentication, in the money unit'},
-    sharedServiceCost: {kind: 'money', default: 0, description: 'annual cost of the shared service, in the money unit; allocated to systems by users'},
+    authCostPerSystem: {kind: 'money', required: true, description: "annual cost of a system's own authentication, in the money unit"},
+    sharedServiceCost: {
+      kind: 'money',
+      default: 0,
+      description: 'annual cost of the shared service, in the money unit; allocated to systems by users',
+    },
   },
   prepare(systems, values) {
-    const shares = allocate(values.money('sharedServiceCost'), systems.map((state) => state.input.users))
+    const shares = allocate(
+      values.money('sharedServiceCost'),
+      systems.map((state) => state.input.users),
+    )
     return new Map(systems.map((state, index) => [state, shares[index]]))
   },
   apply(state, values, shares) {

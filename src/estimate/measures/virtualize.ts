@@ -30,11 +30,21 @@ function capacity(state: SystemState, assumed: Ratio): number {
  */
 export const virtualize: MeasureModule<Prepared> = {
   type: 'virtualize',
-  summary: 'Servers onto the shared platform: hardware and facilities scale with hosts after ÷ hosts before; the platform is charged back by capacity.',
+  summary:
+    'Servers onto the shared platform: hardware and facilities scale with hosts after ÷ hosts before; the platform is charged back by capacity.',
   params: {
-    targetUtilisation: {kind: 'percent', default: 60, min: 1, description: 'average utilisation of the platform\'s hosts, in percent'},
-    assumedUtilisation: {kind: 'percent', default: 20, min: 1, description: 'utilisation assumed for systems whose utilisation is unknown, in percent'},
-    platformCostPerHost: {kind: 'money', default: 0, description: 'annual cost of one platform host (hardware, facilities, licences), in the money unit; charged back by capacity'},
+    targetUtilisation: {kind: 'percent', default: 60, min: 1, description: "average utilisation of the platform's hosts, in percent"},
+    assumedUtilisation: {
+      kind: 'percent',
+      default: 20,
+      min: 1,
+      description: 'utilisation assumed for systems whose utilisation is unknown, in percent',
+    },
+    platformCostPerHost: {
+      kind: 'money',
+      default: 0,
+      description: 'annual cost of one platform host (hardware, facilities, licences), in the money unit; charged back by capacity',
+    },
     wattsPerServer: {kind: 'number', min: 0, max: 100_000, description: 'average power of a server in watts, for the energy figures'},
     pue: {kind: 'number', default: 1.8, min: 1, max: 10, description: 'power usage effectiveness of the rooms the servers are in'},
   },
@@ -63,7 +73,10 @@ export const virtualize: MeasureModule<Prepared> = {
     state.hosts = prepared.hosts.get(state) ?? state.hosts
     if (!values.has('wattsPerServer')) return
     const perHostKwh = new Dec(values.number('wattsPerServer')).times(HOURS_PER_YEAR).times(values.number('pue')).dividedBy(1000)
-    const kwhSaved = perHostKwh.times(hostsBefore - state.hosts).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
+    const kwhSaved = perHostKwh
+      .times(hostsBefore - state.hosts)
+      .toDecimalPlaces(0, Dec.ROUND_HALF_UP)
+      .toNumber()
     return {kwhSaved}
   },
 }

@@ -222,10 +222,20 @@ export function sheetCell(value: unknown, format: string | undefined, date1904 =
     if ('formula' in object || 'sharedFormula' in object) {
       const result = object.result
       if (result === undefined || result === null || (typeof result === 'number' && Number.isNaN(result))) {
-        return {text: '', display: `=${object.formula ?? ''}`, formula: true, problem: 'a formula without a cached value (the workbook was saved without calculating it, or the result is an error)'}
+        return {
+          text: '',
+          display: `=${object.formula ?? ''}`,
+          formula: true,
+          problem: 'a formula without a cached value (the workbook was saved without calculating it, or the result is an error)',
+        }
       }
       if (typeof result === 'object' && result !== null && 'error' in result) {
-        return {text: '', display: String((result as {error: string}).error), formula: true, problem: `the formula's result is an error (${String((result as {error: string}).error)})`}
+        return {
+          text: '',
+          display: String((result as {error: string}).error),
+          formula: true,
+          problem: `the formula's result is an error (${String((result as {error: string}).error)})`,
+        }
       }
       return {...sheetCell(result, format, date1904), formula: true}
     }

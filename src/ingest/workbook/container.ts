@@ -73,21 +73,42 @@ export async function inspectWorkbook(file: string): Promise<WorkbookInfo> {
       const start = Buffer.alloc(Math.min(size, 1024 * 1024))
       await handle.read(start, 0, start.length, 0)
       if (sample.includes(ENCRYPTION_INFO) || start.includes(ENCRYPTION_INFO)) {
-        refuse(file, 'the workbook is password-protected (encrypted)', 'open it in Excel, remove the password (File › Info › Protect Workbook) and save it again; kasumi never asks for passwords')
+        refuse(
+          file,
+          'the workbook is password-protected (encrypted)',
+          'open it in Excel, remove the password (File › Info › Protect Workbook) and save it again; kasumi never asks for passwords',
+        )
       }
-      refuse(file, 'this is an Excel 97–2003 (.xls) or other OLE file, not an XLSX workbook', 'save it from Excel as .xlsx (Excel Workbook), or export the sheet as CSV')
+      refuse(
+        file,
+        'this is an Excel 97–2003 (.xls) or other OLE file, not an XLSX workbook',
+        'save it from Excel as .xlsx (Excel Workbook), or export the sheet as CSV',
+      )
     }
     if (size < 22 || head[0] !== 0x50 || head[1] !== 0x4b) {
-      refuse(file, 'not a workbook: an XLSX file is a ZIP archive, and this file is not one', 'check that the file was saved as .xlsx; a CSV file must end in .csv')
+      refuse(
+        file,
+        'not a workbook: an XLSX file is a ZIP archive, and this file is not one',
+        'check that the file was saved as .xlsx; a CSV file must end in .csv',
+      )
     }
     const entries = await centralDirectory(file, handle, size)
     let total = 0
     for (const entry of entries) {
       if (entry.flags & 1) refuse(file, `the part ${entry.name} is encrypted`, 'remove the password in Excel and save the workbook again')
-      if (entry.method !== 0 && entry.method !== 8) refuse(file, `the part ${entry.name} uses a compression kasumi does not read (method ${entry.method})`, 'save the workbook again from Excel or LibreOffice')
+      if (entry.method !== 0 && entry.method !== 8)
+        refuse(
+          file,
+          `the part ${entry.name} uses a compression kasumi does not read (method ${entry.method})`,
+          'save the workbook again from Excel or LibreOffice',
+        )
       total += entry.uncompressedSize
       const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize)
-      if (entry.uncompressedSize > ZIP_LIMITS.entryBytes || total > ZIP_LIMITS.totalBytes || (entry.uncompressedSize > ZIP_LIMITS.ratioFloorBytes && ratio > ZIP_LIMITS.maxRatio)) {
+      if (
+        entry.uncompressedSize > ZIP_LIMITS.entryBytes ||
+        total > ZIP_LIMITS.totalBytes ||
+        (entry.uncompressedSize > ZIP_LIMITS.ratioFloorBytes && ratio > ZIP_LIMITS.maxRatio)
+      ) {
         refuse(
           file,
           `the archive declares ${mebibytes(entry.uncompressedSize)} for ${entry.name} (${mebibytes(total)} in all${ratio > ZIP_LIMITS.maxRatio ? `, expanded ${Math.round(ratio)} times` : ''}): refused before expanding it, as a possible zip bomb`,
@@ -98,7 +119,13 @@ export async function inspectWorkbook(file: string): Promise<WorkbookInfo> {
     const byName = new Map(entries.map((entry) => [entry.name, entry]))
     const workbookEntry = byName.get('xl/workbook.xml')
     if (!byName.has('[Content_Types].xml') || !workbookEntry) {
-      const word = byName.has('word/document.xml') ? ' (it is a Word document)' : byName.has('ppt/presentation.xml') ? ' (it is a PowerPoint file)' : byName.has('content.xml') ? ' (it looks like an OpenDocument file)' : ''
+      const word = byName.has('word/document.xml')
+        ? ' (it is a Word document)'
+        : byName.has('ppt/presentation.xml')
+          ? ' (it is a PowerPoint file)'
+          : byName.has('content.xml')
+            ? ' (it looks like an OpenDocument file)'
+            : ''
       refuse(file, `a ZIP archive that is not an Excel workbook${word}`, 'save the sheet from Excel as .xlsx, or export it as CSV')
     }
     const workbookXml = await inflateEntry(file, handle, workbookEntry)
@@ -130,7 +157,12 @@ async function readAt(handle: Handle, position: number, length: number): Promise
 }
 
 async function centralDirectory(file: string, handle: Handle, size: number): Promise<ZipEntry[]> {
-  const broken = () => refuse(file, 'the workbook is damaged: its ZIP directory cannot be read (the file may be truncated)', 'download or copy the file again, or save it again from Excel')
+  const broken = () =>
+    refuse(
+      file,
+      'the workbook is damaged: its ZIP directory cannot be read (the file may be truncated)',
+      'download or copy the file again, or save it again from Excel',
+    )
   const tailLength = Math.min(size, 65_557)
   const tail = await readAt(handle, size - tailLength, tailLength)
   let eocd = -1
@@ -199,9 +231,11 @@ async function centralDirectory(file: string, handle: Handle, size: number): Pro
 }
 
 async function inflateEntry(file: string, handle: Handle, entry: ZipEntry): Promise<string> {
-  if (entry.uncompressedSize > 32 * 1024 * 1024) refuse(file, `the workbook's ${entry.name} declares ${mebibytes(entry.uncompressedSize)}`, 'this is not a workbook kasumi reads')
+  if (entry.uncompressedSize > 32 * 1024 * 1024)
+    refuse(file, `the workbook's ${entry.name} declares ${mebibytes(entry.uncompressedSize)}`, 'this is not a workbook kasumi reads')
   const local = await readAt(handle, entry.localOffset, 30)
-  if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) refuse(file, 'the workbook is damaged: a part cannot be found where its directory says', 'save it again from Excel')
+  if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50)
+    refuse(file, 'the workbook is damaged: a part cannot be found where its directory says', 'save it again from Excel')
   const start = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
   const data = await readAt(handle, start, entry.compressedSize)
   try {
@@ -244,7 +278,10 @@ function listSheets(workbookXml: string, relsXml: string): WorkbookSheetInfo[] {
     const rId = [...attrs.entries()].find(([key]) => key.endsWith(':id'))?.[1]
     const target = rId ? targets.get(rId) : undefined
     if (target !== undefined && !/\/worksheet\s/.test(target)) continue
-    const part = target?.split(' ').at(-1)?.replace(/^\/?(xl\/)?/, '')
+    const part = target
+      ?.split(' ')
+      .at(-1)
+      ?.replace(/^\/?(xl\/)?/, '')
     sheets.push({name, position: sheets.length + 1, hidden: (attrs.get('state') ?? 'visible') !== 'visible', part})
   }
   return sheets

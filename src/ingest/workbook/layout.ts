@@ -50,7 +50,16 @@ function resolves(name: string, kind: Kind): boolean {
   return name !== '' && resolveHeader('', 0, [name], TABLE_KINDS[kind].fields).columns.size === 1
 }
 
-function evaluate(file: string, sheet: string, kind: Kind, rows: SheetRow[], names: string[], origins: string[], defaults: ReadonlySet<string>, calendar: Calendar): HeaderCandidate {
+function evaluate(
+  file: string,
+  sheet: string,
+  kind: Kind,
+  rows: SheetRow[],
+  names: string[],
+  origins: string[],
+  defaults: ReadonlySet<string>,
+  calendar: Calendar,
+): HeaderCandidate {
   const resolution = resolveHeader(file, rows[rows.length - 1].row, names, TABLE_KINDS[kind].fields)
   const wide = kind === 'costs' ? wideLayout(resolution, names, calendar) : undefined
   if (wide) {
@@ -59,15 +68,28 @@ function evaluate(file: string, sheet: string, kind: Kind, rows: SheetRow[], nam
     defaults = new Set([...defaults, 'amount', 'pool', ...(wide.across === 'years' ? ['fiscalYear'] : [])])
   }
   // A required column the options give a value for (--ministry) is not missing.
-  const defaulted = TABLE_KINDS[kind].fields.filter((field) => defaults.has(field.key)).map((field) => `the required column "${field.header}" is missing`)
+  const defaulted = TABLE_KINDS[kind].fields
+    .filter((field) => defaults.has(field.key))
+    .map((field) => `the required column "${field.header}" is missing`)
   resolution.issues = resolution.issues.filter((issue) => !defaulted.includes(issue.message))
-  const missing = TABLE_KINDS[kind].fields.filter((field) => field.required && !resolution.columns.has(field.key) && !defaults.has(field.key)).map((field) => field.header)
+  const missing = TABLE_KINDS[kind].fields
+    .filter((field) => field.required && !resolution.columns.has(field.key) && !defaults.has(field.key))
+    .map((field) => field.header)
   // Issues point at cells: the header row's cell of the column they name.
   for (const issue of resolution.issues) {
     const index = issue.column ? Number.parseInt(issue.column, 10) - 1 : Number.NaN
     if (!Number.isNaN(index)) issue.cell = origins[index] ?? cellReference(sheet, index, rows[0].row)
   }
-  return {kind, rows: rows.map((row) => row.row), names, origins, resolution, score: resolution.columns.size + (wide ? wide.columns.length : 0), missing, wide}
+  return {
+    kind,
+    rows: rows.map((row) => row.row),
+    names,
+    origins,
+    resolution,
+    score: resolution.columns.size + (wide ? wide.columns.length : 0),
+    missing,
+    wide,
+  }
 }
 
 const TOTAL_HEADERS = new Set(['合計', '計', '総計', '總計', '合計額', 'total', '小計'])
@@ -116,7 +138,14 @@ function wideLayout(resolution: HeaderResolution, names: string[], calendar: Cal
  * known columns of a kind, preferring those that have every required column.
  * Title rows, dates and blank rows above it are passed over.
  */
-export function findHeader(file: string, sheet: string, head: SheetRow[], kinds: readonly Kind[], defaults: ReadonlySet<string> = new Set(), calendar: Calendar = 'gregorian'): HeaderCandidate | undefined {
+export function findHeader(
+  file: string,
+  sheet: string,
+  head: SheetRow[],
+  kinds: readonly Kind[],
+  defaults: ReadonlySet<string> = new Set(),
+  calendar: Calendar = 'gregorian',
+): HeaderCandidate | undefined {
   let best: HeaderCandidate | undefined
   const better = (candidate: HeaderCandidate): boolean => {
     if (!best) return true
@@ -129,7 +158,16 @@ export function findHeader(file: string, sheet: string, head: SheetRow[], kinds:
     const width = row.cells.length
     for (const kind of kinds) {
       const names = Array.from({length: width}, (_, column) => cellName(row.cells[column]))
-      const single = evaluate(file, sheet, kind, [row], names, names.map((_, column) => cellReference(sheet, column, row.row)), defaults, calendar)
+      const single = evaluate(
+        file,
+        sheet,
+        kind,
+        [row],
+        names,
+        names.map((_, column) => cellReference(sheet, column, row.row)),
+        defaults,
+        calendar,
+      )
       if (single.score >= 2 && better(single)) best = single
       const next = head[index + 1]
       if (!next || next.row !== row.row + 1) continue
@@ -137,7 +175,16 @@ export function findHeader(file: string, sheet: string, head: SheetRow[], kinds:
       const joined = evaluate(file, sheet, kind, [row, next], pair.names, pair.origins, defaults, calendar)
       // Two rows are one header only when together they name more than either does alone.
       const lowerNames = Array.from({length: next.cells.length}, (_, column) => cellName(next.cells[column]))
-      const lower = evaluate(file, sheet, kind, [next], lowerNames, lowerNames.map((_, column) => cellReference(sheet, column, next.row)), defaults, calendar)
+      const lower = evaluate(
+        file,
+        sheet,
+        kind,
+        [next],
+        lowerNames,
+        lowerNames.map((_, column) => cellReference(sheet, column, next.row)),
+        defaults,
+        calendar,
+      )
       if (joined.score > Math.max(single.score, lower.score) && joined.score >= 2 && better(joined)) best = joined
     }
   }
@@ -145,12 +192,28 @@ export function findHeader(file: string, sheet: string, head: SheetRow[], kinds:
 }
 
 /** The row that names the most known columns, however few: the best candidate, for the message when no header is found. */
-export function closestRow(file: string, sheet: string, head: SheetRow[], kinds: readonly Kind[], defaults: ReadonlySet<string>, calendar: Calendar): HeaderCandidate | undefined {
+export function closestRow(
+  file: string,
+  sheet: string,
+  head: SheetRow[],
+  kinds: readonly Kind[],
+  defaults: ReadonlySet<string>,
+  calendar: Calendar,
+): HeaderCandidate | undefined {
   let best: HeaderCandidate | undefined
   for (const row of head) {
     const names = Array.from({length: row.cells.length}, (_, column) => cellName(row.cells[column]))
     for (const kind of kinds) {
-      const candidate = evaluate(file, sheet, kind, [row], names, names.map((_, column) => cellReference(sheet, column, row.row)), defaults, calendar)
+      const candidate = evaluate(
+        file,
+        sheet,
+        kind,
+        [row],
+        names,
+        names.map((_, column) => cellReference(sheet, column, row.row)),
+        defaults,
+        calendar,
+      )
       if (candidate.score > 0 && (!best || candidate.score > best.score)) best = candidate
     }
   }
@@ -188,13 +251,31 @@ export function describeCandidate(sheet: string, candidate: HeaderCandidate | un
   const known = [...candidate.resolution.columns.values()].map((column) => column.field.header)
   const rows = candidate.rows.length === 2 ? `rows ${candidate.rows[0]}–${candidate.rows[1]}` : `row ${candidate.rows[0]}`
   const missing = candidate.missing.length > 0 ? `; missing ${candidate.missing.join(', ')}` : ''
-  const unknown = candidate.resolution.unknown.length > 0 ? `; ${candidate.resolution.unknown.length} other column${candidate.resolution.unknown.length === 1 ? '' : 's'}` : ''
+  const unknown =
+    candidate.resolution.unknown.length > 0
+      ? `; ${candidate.resolution.unknown.length} other column${candidate.resolution.unknown.length === 1 ? '' : 's'}`
+      : ''
   return `${sheet}: ${what}, header at ${rows} (${known.join(', ')}${unknown}${missing})`
 }
 
 /* ---------- rows after and inside the table ---------- */
 
-const TOTAL_LABELS = new Set(['合計', '小計', '計', '總計', '総計', '总计', '合计', '小计', 'total', 'subtotal', 'grandtotal', 'totals', '総合計', '総額'])
+const TOTAL_LABELS = new Set([
+  '合計',
+  '小計',
+  '計',
+  '總計',
+  '総計',
+  '总计',
+  '合计',
+  '小计',
+  'total',
+  'subtotal',
+  'grandtotal',
+  'totals',
+  '総合計',
+  '総額',
+])
 const NOTE_START = /^(?:※|＊|\*|注\s*[\d０-９]*\s*[:：)）.．、]|注\s*$|\(注|（注|備考[:：]|note[s]?\s*[:：])/i
 
 /** A totals row (合計, 小計, 計, Total …) by its label in one of its first text cells. */
@@ -216,7 +297,6 @@ export function noteText(cells: readonly SheetCell[]): string | undefined {
 }
 
 /* ---------- money units ---------- */
-
 
 export function unitName(factor: number): string {
   return (Object.entries(UNIT_FLAG).find(([, value]) => value === factor)?.[0] ?? `×${factor}`) as string

@@ -11,7 +11,19 @@ import {Dec, canonical} from '../../domain/money.js'
 import {parseDecimal} from '../values.js'
 import {EMPTY_CELL, cellReference, fiscalYearOfDate, parseDateText, serialDate, type SheetCell} from './cells.js'
 import {inspectWorkbook, type WorkbookInfo} from './container.js'
-import {HEAD_ROWS, closestRow, describeCandidate, findHeader, headerNamesUnit, noteText, titleUnit, totalsLabel, unitName, type HeaderCandidate, type WideLayout} from './layout.js'
+import {
+  HEAD_ROWS,
+  closestRow,
+  describeCandidate,
+  findHeader,
+  headerNamesUnit,
+  noteText,
+  titleUnit,
+  totalsLabel,
+  unitName,
+  type HeaderCandidate,
+  type WideLayout,
+} from './layout.js'
 import {UNIT_FLAG} from './options.js'
 import {streamSheets, type SheetRow} from './stream.js'
 
@@ -56,7 +68,7 @@ class CellRowReader extends RowReader {
     const column = this.columns.get(key)
     delete issue.line
     issue.column = column?.field.header ?? key
-    const index = column ? this.redirect.get(column.index) ?? column.index : undefined
+    const index = column ? (this.redirect.get(column.index) ?? column.index) : undefined
     if (index !== undefined && !this.virtual.has(index)) {
       issue.cell = cellReference(this.sheet, index, this.line)
       const shown = this.sheetCells[index]?.display
@@ -73,28 +85,62 @@ function refuse(file: string, message: string, issues: InputIssue[]): never {
 }
 
 /** Picks the sheet: --sheet, else the one whose header matches; several equally good ones are an error. */
-async function chooseSheet(file: string, info: WorkbookInfo, options: ReadOptions, kinds: readonly Kind[], defaults: ReadonlySet<string>): Promise<string> {
+async function chooseSheet(
+  file: string,
+  info: WorkbookInfo,
+  options: ReadOptions,
+  kinds: readonly Kind[],
+  defaults: ReadonlySet<string>,
+): Promise<string> {
   const names = info.sheets.map((sheet) => sheet.name)
   const list = info.sheets.map((sheet) => `${sheet.position}. ${sheet.name}${sheet.hidden ? ' (hidden)' : ''}`).join(', ')
   if (options.sheet !== undefined) {
-    const byName = info.sheets.find((sheet) => sheet.name === options.sheet) ?? info.sheets.find((sheet) => sheet.name.normalize('NFKC').toLowerCase() === options.sheet!.normalize('NFKC').toLowerCase())
+    const byName =
+      info.sheets.find((sheet) => sheet.name === options.sheet) ??
+      info.sheets.find((sheet) => sheet.name.normalize('NFKC').toLowerCase() === options.sheet!.normalize('NFKC').toLowerCase())
     const byPosition = /^\d+$/.test(options.sheet) ? info.sheets[Number(options.sheet) - 1] : undefined
     const found = byName ?? byPosition
-    if (!found) refuse(file, `no sheet ${JSON.stringify(options.sheet)}`, [{file, value: options.sheet, message: 'the workbook has no sheet of this name or position', hint: `its sheets: ${list}`}])
+    if (!found)
+      refuse(file, `no sheet ${JSON.stringify(options.sheet)}`, [
+        {file, value: options.sheet, message: 'the workbook has no sheet of this name or position', hint: `its sheets: ${list}`},
+      ])
     return found.name
   }
   if (names.length === 1) return names[0]
   const heads = new Map<string, SheetRow[]>(names.map((name) => [name, []]))
-  await streamSheets(file, (name) => heads.has(name), (name, row) => {
-    const head = heads.get(name)!
-    if (head.length < HEAD_ROWS && row.cells.some((cell) => cell.text.trim() !== '')) head.push(row)
-  })
-  const found = names.map((name) => ({name, candidate: findHeader(file, name, heads.get(name) ?? [], kinds, defaults, options.calendar), tried: heads.get(name)?.length ?? 0}))
+  await streamSheets(
+    file,
+    (name) => heads.has(name),
+    (name, row) => {
+      const head = heads.get(name)!
+      if (head.length < HEAD_ROWS && row.cells.some((cell) => cell.text.trim() !== '')) head.push(row)
+    },
+  )
+  const found = names.map((name) => ({
+    name,
+    candidate: findHeader(file, name, heads.get(name) ?? [], kinds, defaults, options.calendar),
+    tried: heads.get(name)?.length ?? 0,
+  }))
   const complete = found.filter((entry) => entry.candidate && entry.candidate.missing.length === 0)
   const lines = found.map((entry) => ({file, message: describeCandidate(entry.name, entry.candidate, entry.tried)}))
   if (complete.length === 1) return complete[0].name
-  if (complete.length === 0) refuse(file, 'no sheet holds a table kasumi can read', [...lines, {file, message: 'no sheet has a header with every required column', hint: 'name the sheet with --sheet and the kind with --kind, or rename the columns (see the README, "Reading spreadsheets")'}])
-  return refuse(file, `${complete.length} sheets hold tables kasumi can read`, [...lines, {file, message: `the sheets ${complete.map((entry) => entry.name).join(', ')} all qualify`, hint: 'pass --sheet NAME (or its position) to say which one to read, or --kind'}])
+  if (complete.length === 0)
+    refuse(file, 'no sheet holds a table kasumi can read', [
+      ...lines,
+      {
+        file,
+        message: 'no sheet has a header with every required column',
+        hint: 'name the sheet with --sheet and the kind with --kind, or rename the columns (see the README, "Reading spreadsheets")',
+      },
+    ])
+  return refuse(file, `${complete.length} sheets hold tables kasumi can read`, [
+    ...lines,
+    {
+      file,
+      message: `the sheets ${complete.map((entry) => entry.name).join(', ')} all qualify`,
+      hint: 'pass --sheet NAME (or its position) to say which one to read, or --kind',
+    },
+  ])
 }
 
 /**
@@ -114,7 +160,11 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
   const issues: InputIssue[] = (context.issues = [])
   const warnings: InputIssue[] = []
   const note = (issue: InputIssue) => warnings.push({...issue, severity: 'warning'})
-  if (info.externalLinks > 0) note({file, message: `the workbook links to ${info.externalLinks} other workbook${info.externalLinks === 1 ? '' : 's'}; links are not followed, the values saved in this file are read`})
+  if (info.externalLinks > 0)
+    note({
+      file,
+      message: `the workbook links to ${info.externalLinks} other workbook${info.externalLinks === 1 ? '' : 's'}; links are not followed, the values saved in this file are read`,
+    })
   if (info.macros) note({file, message: 'the workbook carries macros; they are not run'})
 
   const outcome: WorkbookOutcome = {
@@ -173,18 +223,32 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     else wide.spend = virtual('spendType')
     if (!columns.has('pool')) {
       wide.pool = virtual('pool')
-      note({file, message: 'the sheet has no cost-pool column: every cost line is given the pool "other"', hint: 'add a 費目 column to say hardware, software, outside-services …'})
+      note({
+        file,
+        message: 'the sheet has no cost-pool column: every cost line is given the pool "other"',
+        hint: 'add a 費目 column to say hardware, software, outside-services …',
+      })
     }
     const named = layout.columns.filter((column) => column.factor !== undefined)
     if (named.length > 0) {
       const first = named[0]
       wideUnit = {factor: first.factor!, source: `header ${found.origins[first.index]}`, text: found.names[first.index]}
       for (const column of named) {
-        if (column.factor !== first.factor) issues.push({file, cell: found.origins[column.index], value: found.names[column.index], message: `the header names the unit ${unitName(column.factor!)} where ${found.origins[first.index]} names ${unitName(first.factor!)}`, hint: 'give every amount column the same unit'})
+        if (column.factor !== first.factor)
+          issues.push({
+            file,
+            cell: found.origins[column.index],
+            value: found.names[column.index],
+            message: `the header names the unit ${unitName(column.factor!)} where ${found.origins[first.index]} names ${unitName(first.factor!)}`,
+            hint: 'give every amount column the same unit',
+          })
       }
     }
     const what = layout.columns.map((column) => (column.fiscalYear !== undefined ? String(column.fiscalYear) : column.spendType)).join(', ')
-    note({file, message: `cost lines laid out across the columns (${layout.across}: ${what})${layout.total === undefined ? '' : `; the ${found.names[layout.total]} column is checked against them and not imported`}`})
+    note({
+      file,
+      message: `cost lines laid out across the columns (${layout.across}: ${what})${layout.total === undefined ? '' : `; the ${found.names[layout.total]} column is checked against them and not imported`}`,
+    })
   }
 
   const start = (): void => {
@@ -192,10 +256,19 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     if (!header) {
       const closest = closestRow(file, sheet, head, kinds, defaults, options.calendar)
       const guess = closest
-        ? ` The best candidate is row ${closest.rows[0]}: it names ${[...closest.resolution.columns.values()].map((column) => column.field.header).join(', ')}; kasumi does not know ${closest.resolution.unknown.slice(0, 8).map((column) => JSON.stringify(column.name)).join(', ') || 'its other cells'}.`
+        ? ` The best candidate is row ${closest.rows[0]}: it names ${[...closest.resolution.columns.values()].map((column) => column.field.header).join(', ')}; kasumi does not know ${
+            closest.resolution.unknown
+              .slice(0, 8)
+              .map((column) => JSON.stringify(column.name))
+              .join(', ') || 'its other cells'
+          }.`
         : ''
       refuse(file, `no header row found on the sheet ${sheet}`, [
-        {file, message: `rows ${head[0]?.row ?? 1}–${head.at(-1)?.row ?? 1} of ${sheet} were tried; none names two or more columns kasumi knows.${guess}`, hint: 'check the sheet (--sheet) and the column names (see the README, "Reading spreadsheets"), or pass --kind'},
+        {
+          file,
+          message: `rows ${head[0]?.row ?? 1}–${head.at(-1)?.row ?? 1} of ${sheet} were tried; none names two or more columns kasumi knows.${guess}`,
+          hint: 'check the sheet (--sheet) and the column names (see the README, "Reading spreadsheets"), or pass --kind',
+        },
       ])
     }
     const found = header
@@ -216,7 +289,9 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
         column: column.name,
         value: column.name,
         message: `kasumi does not know this ${found.kind} column`,
-        hint: options.allowUnknownColumns ? 'its values are not imported' : `rename it to one of: ${kind.fields.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`,
+        hint: options.allowUnknownColumns
+          ? 'its values are not imported'
+          : `rename it to one of: ${kind.fields.map((field) => field.header).join(', ')}; or pass --allow-unknown-columns to leave it out`,
       }
       if (options.allowUnknownColumns) note(issue)
       else issues.push(issue)
@@ -237,16 +312,32 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     // The money unit: the header's, a title row's, or --unit; they must agree.
     const amount = resolution.columns.get('amount')
     if (amount) {
-      const headerUnit = wideUnit ?? (headerNamesUnit(found.names[amount.index] ?? '') ? {factor: amount.factor, source: `header ${found.origins[amount.index]}`, text: found.names[amount.index]} : undefined)
+      const headerUnit =
+        wideUnit ??
+        (headerNamesUnit(found.names[amount.index] ?? '')
+          ? {factor: amount.factor, source: `header ${found.origins[amount.index]}`, text: found.names[amount.index]}
+          : undefined)
       const above = head.filter((row) => row.row < found.rows[0])
       const title = titleUnit(sheet, above)
       const flag = options.unit ? {factor: UNIT_FLAG[options.unit], source: '--unit', text: `--unit ${options.unit}`} : undefined
       if (headerUnit && title && headerUnit.factor !== title.factor) {
-        issues.push({file, cell: title.cell, value: title.text, message: `the title names the unit ${unitName(title.factor)} but the header ${headerUnit.source.replace(/^header /, '')} (${headerUnit.text}) names ${unitName(headerUnit.factor)}`, hint: 'correct the title or the header so that they name the same unit'})
+        issues.push({
+          file,
+          cell: title.cell,
+          value: title.text,
+          message: `the title names the unit ${unitName(title.factor)} but the header ${headerUnit.source.replace(/^header /, '')} (${headerUnit.text}) names ${unitName(headerUnit.factor)}`,
+          hint: 'correct the title or the header so that they name the same unit',
+        })
       }
       const named = headerUnit ?? (title ? {factor: title.factor, source: `title ${title.cell}`, text: title.text} : undefined)
       if (flag && named && flag.factor !== named.factor) {
-        issues.push({file, cell: named.source.replace(/^\w+ /, ''), value: named.text, message: `--unit ${options.unit} disagrees with the unit the sheet names (${unitName(named.factor)})`, hint: 'leave out --unit, or correct the sheet'})
+        issues.push({
+          file,
+          cell: named.source.replace(/^\w+ /, ''),
+          value: named.text,
+          message: `--unit ${options.unit} disagrees with the unit the sheet names (${unitName(named.factor)})`,
+          hint: 'leave out --unit, or correct the sheet',
+        })
       }
       const chosen = named ?? flag ?? {factor: 1, source: 'default (no unit named)', text: ''}
       amount.factor = chosen.factor
@@ -271,7 +362,14 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     if (cell.date) return String(fiscalYearOfDate(cell.date, startMonth))
     if (cell.number !== undefined && Number.isInteger(cell.number) && cell.number > 2200 && cell.number < 2_958_466) {
       serials++
-      if (serials <= MAX_NOTES) note({file, cell: cellReference(sheet, index, row), value: cell.display, message: `read as an Excel serial date (${serialDate(cell.number).toISOString().slice(0, 10)}), fiscal year ${fiscalYearOfDate(serialDate(cell.number), startMonth)}`, hint: 'format the column as dates or years to make this explicit'})
+      if (serials <= MAX_NOTES)
+        note({
+          file,
+          cell: cellReference(sheet, index, row),
+          value: cell.display,
+          message: `read as an Excel serial date (${serialDate(cell.number).toISOString().slice(0, 10)}), fiscal year ${fiscalYearOfDate(serialDate(cell.number), startMonth)}`,
+          hint: 'format the column as dates or years to make this explicit',
+        })
       return String(fiscalYearOfDate(serialDate(cell.number), startMonth))
     }
     if (cell.number === undefined) {
@@ -302,7 +400,12 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     if (remark !== undefined) return skipped(row.row, 'a note row is not data; skipped', remark)
     if (!beyond && cells.slice(width).some((cell) => cell.text.trim() !== '')) {
       beyond = true
-      note({file, cell: cellReference(sheet, width, row.row), message: 'cells to the right of the table have no header and are not read', hint: 'give them a header if they are data'})
+      note({
+        file,
+        cell: cellReference(sheet, width, row.row),
+        message: 'cells to the right of the table have no header and are not read',
+        hint: 'give them a header if they are data',
+      })
     }
     const texts: string[] = new Array<string>(width + virtualColumns.size + (wide ? 1 : 0)).fill('')
     const before = issues.length
@@ -310,7 +413,16 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       const cell = cells[index] ?? EMPTY_CELL
       if (cell.formula) formulas++
       if (cell.problem && readColumns.has(index)) {
-        issues.push({file, cell: cellReference(sheet, index, row.row), column: header!.names[index], value: cell.display, message: cell.problem, hint: cell.formula ? 'open the workbook in Excel, let it calculate, and save it again; kasumi never calculates formulas' : 'correct the cell'})
+        issues.push({
+          file,
+          cell: cellReference(sheet, index, row.row),
+          column: header!.names[index],
+          value: cell.display,
+          message: cell.problem,
+          hint: cell.formula
+            ? 'open the workbook in Excel, let it calculate, and save it again; kasumi never calculates formulas'
+            : 'correct the cell',
+        })
       }
       texts[index] = yearColumns.has(index) ? yearText(cell, index, row.row) : cell.text
     }
@@ -362,7 +474,14 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       const cell = cells[layout.total] ?? EMPTY_CELL
       const total = cell.problem ? undefined : parseDecimal(cell.text)
       if (total?.ok && total.value !== null && !new Dec(total.value).equals(sum)) {
-        const issue: InputIssue = {file, cell: cellReference(sheet, layout.total, row.row), column: header!.names[layout.total], value: cell.display, message: `the total differs from the sum of its parts (${canonical(sum)})`, hint: 'correct the total or the amounts beside it'}
+        const issue: InputIssue = {
+          file,
+          cell: cellReference(sheet, layout.total, row.row),
+          column: header!.names[layout.total],
+          value: cell.display,
+          message: `the total differs from the sum of its parts (${canonical(sum)})`,
+          hint: 'correct the total or the amounts beside it',
+        }
         issues.push(issue)
         outcome.issueCount++
         if (issues.length > maxIssues) issues.length = maxIssues
@@ -395,11 +514,21 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     },
   )
   if (!header) {
-    refuse(file, `the sheet ${sheet} is empty`, [{file, message: `the sheet ${sheet} has no rows`, hint: 'put a header row and at least one data row on it, or choose another sheet with --sheet'}])
+    refuse(file, `the sheet ${sheet} is empty`, [
+      {
+        file,
+        message: `the sheet ${sheet} has no rows`,
+        hint: 'put a header row and at least one data row on it, or choose another sheet with --sheet',
+      },
+    ])
   }
   if (count > 0 && issues.length === 0) await sink.costs(batch, count)
   outcome.issueCount = Math.max(outcome.issueCount, issues.length)
-  if (formulas > 0) note({file, message: `${formulas} formula cell${formulas === 1 ? ' was' : 's were'} read by the value saved with the workbook (formulas are never calculated)`})
+  if (formulas > 0)
+    note({
+      file,
+      message: `${formulas} formula cell${formulas === 1 ? ' was' : 's were'} read by the value saved with the workbook (formulas are never calculated)`,
+    })
   if (notes > MAX_NOTES) note({file, message: `${notes - MAX_NOTES} more totals or note rows skipped`})
   return outcome
 }

@@ -24,7 +24,13 @@ export async function streamSheets(
   onSheetEnd?: (sheet: string) => Promise<void> | void,
 ): Promise<void> {
   const ExcelJS = (await import('exceljs')).default
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore'})
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  })
   // exceljs names a worksheet from xl/workbook.xml; a package that stores that part after its sheets
   // (the zip format allows any order) would leave its model unset. The names then come from the
   // package's own directory.
@@ -65,7 +71,11 @@ export async function streamSheets(
     if (error === callbackError || error instanceof InvalidInputError) throw error
     const message = (error as Error).message ?? String(error)
     throw new InvalidInputError(`${basename(file)}: the workbook cannot be read; nothing was written`, [
-      {file, message: `the workbook is damaged or not an XLSX file (${message.slice(0, 200)})`, hint: 'open it in Excel or LibreOffice and save it again as .xlsx'},
+      {
+        file,
+        message: `the workbook is damaged or not an XLSX file (${message.slice(0, 200)})`,
+        hint: 'open it in Excel or LibreOffice and save it again as .xlsx',
+      },
     ])
   }
 }

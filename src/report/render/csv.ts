@@ -15,7 +15,10 @@ import type {Renderer} from './types.js'
  * in the first column. Text cells are neutralised against formula injection.
  */
 export const renderCsv: Renderer = async (document, context) =>
-  documentTables(document).map(({table, id}) => ({path: `csv/${fileSafe(id)}.csv`, content: `${context.bom ? UTF8_BOM : ''}${tableCsv(table, document)}`}))
+  documentTables(document).map(({table, id}) => ({
+    path: `csv/${fileSafe(id)}.csv`,
+    content: `${context.bom ? UTF8_BOM : ''}${tableCsv(table, document)}`,
+  }))
 
 export function tableCsv(table: ReportTable, document: Pick<ReportDocument, 'lang' | 'currency'>): string {
   const header = table.columns.map((column) => quoteCell(neutralise(columnHeader(column, document.currency, document.lang, 'csv'))))
@@ -79,7 +82,8 @@ export function thousandsUnit(currency: string, lang: Lang): string {
  */
 export function columnHeader(column: ReportColumn, currency: string, lang: Lang, format: 'csv' | 'xlsx'): string {
   if (column.kind === 'money') return withUnit(column.label, format === 'csv' ? currency : thousandsUnit(currency, lang))
-  if (column.kind === 'thousands') return withUnit(column.label, format === 'csv' ? `thousand ${currency}` : thousandsUnit(currency, lang), thousandsUnit(currency, lang))
+  if (column.kind === 'thousands')
+    return withUnit(column.label, format === 'csv' ? `thousand ${currency}` : thousandsUnit(currency, lang), thousandsUnit(currency, lang))
   return column.label
 }
 
@@ -98,7 +102,9 @@ export function totalsRows(table: ReportTable, lang: Lang): Array<Record<string,
   return (table.totals ?? []).map((row) => {
     const cell = row[first.key]
     if (cell !== null && cell !== undefined && String(cell) !== '') return row
-    const named = table.columns.some((column) => column.kind === 'text' && row[column.key] !== null && row[column.key] !== undefined && String(row[column.key]) !== '')
+    const named = table.columns.some(
+      (column) => column.kind === 'text' && row[column.key] !== null && row[column.key] !== undefined && String(row[column.key]) !== '',
+    )
     return named ? row : {...row, [first.key]: label('total', lang)}
   })
 }

@@ -118,7 +118,6 @@ export function pngSize(png: Buffer): {width: number; height: number} | undefine
 /** Text cells longer than this may wrap; shorter ones keep to one line. */
 const WRAP_AFTER = 24
 
-
 export function ui(key: keyof Labels['html'], lang: Lang): string {
   return labelsFor(lang).html[key]
 }
@@ -143,7 +142,11 @@ function tableHtml(table: ReportTable, document: ReportDocument, sectionTitle: s
           ...(cell === null ? ['empty'] : []),
           ...(exact === undefined && shown.length > WRAP_AFTER ? ['wrap'] : []),
         ]
-        const attributes = [...(classes.length ? [`class="${classes.join(' ')}"`] : []), `data-key="${escapeHtml(column.key)}"`, ...(exact === undefined ? [] : [`data-value="${escapeHtml(exact)}"`])]
+        const attributes = [
+          ...(classes.length ? [`class="${classes.join(' ')}"`] : []),
+          `data-key="${escapeHtml(column.key)}"`,
+          ...(exact === undefined ? [] : [`data-value="${escapeHtml(exact)}"`]),
+        ]
         return `<td ${attributes.join(' ')}>${escapeHtml(shown)}</td>`
       })
       .join('')}</tr>`
@@ -162,7 +165,8 @@ ${table.rows.map(row).join('\n')}
 
 function chartHtml(spec: ChartSpec, png: Buffer | undefined, lang: Lang): string {
   const id = escapeHtml(anchor('chart', spec.id))
-  if (!png) return `<figure class="chart chart-missing" id="${id}"><figcaption>${escapeHtml(spec.title)} — ${escapeHtml(ui('chartMissing', lang))}</figcaption></figure>`
+  if (!png)
+    return `<figure class="chart chart-missing" id="${id}"><figcaption>${escapeHtml(spec.title)} — ${escapeHtml(ui('chartMissing', lang))}</figcaption></figure>`
   const size = pngSize(png)
   const dimensions = size ? ` width="${size.width}" height="${size.height}"` : ''
   return `<figure class="chart" id="${id}">
@@ -174,7 +178,10 @@ function sectionHtml(section: Section, document: ReportDocument, context: Render
   const parts: string[] = [`<h2>${escapeHtml(section.title)}</h2>`]
   for (const paragraph of section.paragraphs ?? []) parts.push(`<p>${escapeHtml(paragraph)}</p>`)
   if (section.figures?.length) {
-    const items = section.figures.map((figure, index) => `<div class="figure" id="${figureId(section, index, document.lang)}"><dt>${escapeHtml(figure.label)}</dt><dd>${escapeHtml(figure.value)}</dd></div>`)
+    const items = section.figures.map(
+      (figure, index) =>
+        `<div class="figure" id="${figureId(section, index, document.lang)}"><dt>${escapeHtml(figure.label)}</dt><dd>${escapeHtml(figure.value)}</dd></div>`,
+    )
     parts.push(`<dl class="figures">\n${items.join('\n')}\n</dl>`)
   }
   for (const table of section.tables ?? []) parts.push(tableHtml(table, document, section.title))
@@ -209,7 +216,9 @@ ${inputs}
 }
 
 function tocHtml(document: ReportDocument): string {
-  const entries = document.sections.map((section) => `<li><a href="#${escapeHtml(anchor('section', section.id))}">${escapeHtml(section.title)}</a></li>`)
+  const entries = document.sections.map(
+    (section) => `<li><a href="#${escapeHtml(anchor('section', section.id))}">${escapeHtml(section.title)}</a></li>`,
+  )
   if (document.provenance) entries.push(`<li><a href="#section-provenance">${escapeHtml(label('provenance', document.lang))}</a></li>`)
   return `<nav class="toc" aria-label="${escapeHtml(ui('contents', document.lang))}">
 <h2>${escapeHtml(ui('contents', document.lang))}</h2>
@@ -259,4 +268,6 @@ export async function htmlPage(document: ReportDocument, context: RenderContext)
 }
 
 /** The html format: one self-contained report.html. */
-export const renderHtml: Renderer = async (document, context): Promise<RenderedFile[]> => [{path: 'report.html', content: await htmlPage(document, context)}]
+export const renderHtml: Renderer = async (document, context): Promise<RenderedFile[]> => [
+  {path: 'report.html', content: await htmlPage(document, context)},
+]

@@ -31,9 +31,15 @@ export function renderer(format: Format): Promise<Renderer> {
 
 /** Parses a list of formats ("html,csv" or repeated flags); every entry must be known. Keeps the order of FORMATS. */
 export function formatsOf(values: readonly string[]): Format[] {
-  const wanted = new Set(values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean))
+  const wanted = new Set(
+    values
+      .flatMap((value) => value.split(','))
+      .map((value) => value.trim())
+      .filter(Boolean),
+  )
   for (const value of wanted) {
-    if (!(FORMATS as readonly string[]).includes(value)) throw new UserError(`unknown report format ${value}`, {suggestion: `choose from ${FORMATS.join(', ')}`, exitCode: ExitCode.usage})
+    if (!(FORMATS as readonly string[]).includes(value))
+      throw new UserError(`unknown report format ${value}`, {suggestion: `choose from ${FORMATS.join(', ')}`, exitCode: ExitCode.usage})
   }
   return FORMATS.filter((format) => wanted.has(format))
 }

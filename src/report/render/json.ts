@@ -7,6 +7,9 @@ import type {Renderer} from './types.js'
  */
 export const renderJson: Renderer = async (document) => {
   const data = document.data
-  const body = data !== null && typeof data === 'object' && !Array.isArray(data) ? {...(data as Record<string, unknown>), provenance: document.provenance} : {data, provenance: document.provenance}
+  const body =
+    data !== null && typeof data === 'object' && !Array.isArray(data)
+      ? {...(data as Record<string, unknown>), provenance: document.provenance}
+      : {data, provenance: document.provenance}
   return [{path: 'report.json', content: `${JSON.stringify(body, null, 2)}\n`}]
 }

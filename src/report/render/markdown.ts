@@ -26,7 +26,10 @@ const BLOCK_START = /^(\s*)(?:([-+=])|(\d+)([.)]))/
  * names from the register cannot reorder or hide text in the rendered page.
  */
 export function escapeMarkdown(text: string): string {
-  return visibleText(text.trimStart().replace(MARKUP, '\\$&'), ' ').replace(BLOCK_START, (_, space: string, marker?: string, digits?: string, dot?: string) => (marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`))
+  return visibleText(text.trimStart().replace(MARKUP, '\\$&'), ' ').replace(
+    BLOCK_START,
+    (_, space: string, marker?: string, digits?: string, dot?: string) => (marker ? `${space}\\${marker}` : `${space}${digits}\\${dot}`),
+  )
 }
 
 /** A table cell: escaped as text (pipes too), every line break (CRLF, CR, LF) kept as <br>, controls shown escaped. */
@@ -54,7 +57,8 @@ function tableMarkdown(table: ReportTable, document: ReportDocument, sectionTitl
 function sectionMarkdown(section: Section, document: ReportDocument): string {
   const parts: string[] = [`## ${escapeMarkdown(section.title)}`]
   for (const paragraph of section.paragraphs ?? []) parts.push(escapeMarkdown(paragraph))
-  if (section.figures?.length) parts.push(section.figures.map((figure) => `- **${escapeMarkdown(figure.label)}**: ${escapeMarkdown(figure.value)}`).join('\n'))
+  if (section.figures?.length)
+    parts.push(section.figures.map((figure) => `- **${escapeMarkdown(figure.label)}**: ${escapeMarkdown(figure.value)}`).join('\n'))
   for (const table of section.tables ?? []) parts.push(tableMarkdown(table, document, section.title))
   for (const chart of section.charts ?? []) {
     parts.push(`![${escapeMarkdown(chart.title)}](${chartPath(chart.id)})`)
@@ -78,7 +82,10 @@ function provenanceMarkdown(document: ReportDocument): string | undefined {
     const lines = [
       `| ${[ui('role', lang), ui('file', lang), 'SHA-256', ui('rows', lang)].map(markdownCell).join(' | ')} |`,
       '| --- | --- | --- | ---: |',
-      ...provenance.inputs.map((input) => `| ${[input.role, input.file, input.sha256, input.rows === undefined ? EMPTY_CELL : groupDigits(String(input.rows))].map(markdownCell).join(' | ')} |`),
+      ...provenance.inputs.map(
+        (input) =>
+          `| ${[input.role, input.file, input.sha256, input.rows === undefined ? EMPTY_CELL : groupDigits(String(input.rows))].map(markdownCell).join(' | ')} |`,
+      ),
     ]
     parts.push(`### ${escapeMarkdown(ui('inputs', lang))}`, lines.join('\n'))
   }
@@ -106,4 +113,6 @@ export async function markdownText(document: ReportDocument, context: Pick<Rende
 }
 
 /** The md format: report.md (charts are linked, and written by the png format). */
-export const renderMarkdown: Renderer = async (document, context): Promise<RenderedFile[]> => [{path: 'report.md', content: await markdownText(document, context)}]
+export const renderMarkdown: Renderer = async (document, context): Promise<RenderedFile[]> => [
+  {path: 'report.md', content: await markdownText(document, context)},
+]

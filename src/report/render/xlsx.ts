@@ -125,10 +125,7 @@ function stackedSheet(sheet: Worksheet, tables: readonly ReportTable[], document
 function provenanceSheet(sheet: Worksheet, document: ReportDocument): void {
   const text = labelsFor(document.lang).xlsx
   const widths = new Widths(4)
-  const pairs: Array<[string, string]> = [
-    [text.report, document.title],
-    ...(document.subtitle ? [['', document.subtitle] as [string, string]] : []),
-  ]
+  const pairs: Array<[string, string]> = [[text.report, document.title], ...(document.subtitle ? [['', document.subtitle] as [string, string]] : [])]
   const provenance = document.provenance
   if (provenance) {
     pairs.push(['kasumi', provenance.kasumi], [text.created, provenance.createdAt], [text.command, provenance.command])
@@ -171,7 +168,12 @@ function styleHeader(row: ReturnType<Worksheet['addRow']>, columns: readonly Rep
   })
 }
 
-function addDataRow(sheet: Worksheet, columns: readonly ReportColumn[], record: Record<string, Cell>, widths: Widths): ReturnType<Worksheet['addRow']> {
+function addDataRow(
+  sheet: Worksheet,
+  columns: readonly ReportColumn[],
+  record: Record<string, Cell>,
+  widths: Widths,
+): ReturnType<Worksheet['addRow']> {
   const values = columns.map((column) => xlsxValue(column.kind, record[column.key]))
   const row = sheet.addRow(values)
   columns.forEach((column, index) => {
@@ -217,7 +219,11 @@ export class SheetNames {
   private readonly used = new Set<string>([ASSUMPTIONS_SHEET.toLowerCase(), PROVENANCE_SHEET.toLowerCase()])
 
   take(wanted: string): string {
-    const base = wanted.replace(/[:\\/?*[\]]/g, '-').replace(/^'+|'+$/g, '').slice(0, 31) || 'Sheet'
+    const base =
+      wanted
+        .replace(/[:\\/?*[\]]/g, '-')
+        .replace(/^'+|'+$/g, '')
+        .slice(0, 31) || 'Sheet'
     let name = base
     for (let n = 2; this.used.has(name.toLowerCase()); n++) {
       const suffix = `~${n}`
@@ -231,4 +237,3 @@ export class SheetNames {
 function escapeHeader(text: string): string {
   return text.replace(/&/g, '&&')
 }
-

@@ -137,12 +137,34 @@ export async function history(db: Kysely<Database>, options: {entityId?: string;
   const costImports = await db
     .selectFrom('cost_line')
     .innerJoin('change_set', 'change_set.id', 'cost_line.change_set_id')
-    .select(['change_set.id as changeSetId', 'change_set.at as at', 'change_set.actor as actor', 'change_set.command as command', 'change_set.kind as kind', 'change_set.file_name as fileName', 'change_set.file_sha256 as fileSha256', 'change_set.summary as summary'])
+    .select([
+      'change_set.id as changeSetId',
+      'change_set.at as at',
+      'change_set.actor as actor',
+      'change_set.command as command',
+      'change_set.kind as kind',
+      'change_set.file_name as fileName',
+      'change_set.file_sha256 as fileSha256',
+      'change_set.summary as summary',
+    ])
     .select((eb) => eb.fn.countAll().as('lines'))
     .where('cost_line.system_id', '=', options.entityId)
-    .groupBy(['change_set.id', 'change_set.at', 'change_set.actor', 'change_set.command', 'change_set.kind', 'change_set.file_name', 'change_set.file_sha256', 'change_set.summary'])
+    .groupBy([
+      'change_set.id',
+      'change_set.at',
+      'change_set.actor',
+      'change_set.command',
+      'change_set.kind',
+      'change_set.file_name',
+      'change_set.file_sha256',
+      'change_set.summary',
+    ])
     .execute()
-  const entries: HistoryEntry[] = changes.map(({changeId: _changeId, ...row}) => ({...row, changeSetId: Number(row.changeSetId), rows: Number(row.rows)}))
+  const entries: HistoryEntry[] = changes.map(({changeId: _changeId, ...row}) => ({
+    ...row,
+    changeSetId: Number(row.changeSetId),
+    rows: Number(row.rows),
+  }))
   for (const set of costImports) {
     entries.push({
       changeSetId: Number(set.changeSetId),

@@ -10,7 +10,17 @@ export const COST_LINE_INDEX = {
   create: 'CREATE INDEX cost_line_system_year_idx ON cost_line (system_id, fiscal_year)',
 }
 
-export const COST_INSERT_COLUMNS = ['system_id', 'fiscal_year', 'pool', 'spend_type', 'frequency', 'amount', 'currency', 'note', 'change_set_id'] as const
+export const COST_INSERT_COLUMNS = [
+  'system_id',
+  'fiscal_year',
+  'pool',
+  'spend_type',
+  'frequency',
+  'amount',
+  'currency',
+  'note',
+  'change_set_id',
+] as const
 
 /**
  * Inserts cost lines in bulk. On SQLite a prepared statement on the raw handle

@@ -36,7 +36,11 @@ export async function upsertMinistries(db: Kysely<Database>, ministries: readonl
     await db
       .insertInto('ministry')
       .values(row)
-      .onConflict((conflict) => conflict.column('code').doUpdateSet({name_zh: row.name_zh, name_ja: row.name_ja, name_en: row.name_en, aliases: row.aliases, display_order: row.display_order}))
+      .onConflict((conflict) =>
+        conflict
+          .column('code')
+          .doUpdateSet({name_zh: row.name_zh, name_ja: row.name_ja, name_en: row.name_en, aliases: row.aliases, display_order: row.display_order}),
+      )
       .execute()
   }
 }

@@ -120,7 +120,12 @@ export async function insertSystems(db: Kysely<Database>, systems: readonly Syst
 }
 
 /** Writes the given fields of a system (and its update time), leaving every other column as it is. */
-export async function updateSystemFields(db: Kysely<Database>, system: SystemRecord, fields: ReadonlyArray<keyof SystemRecord>, now: string): Promise<void> {
+export async function updateSystemFields(
+  db: Kysely<Database>,
+  system: SystemRecord,
+  fields: ReadonlyArray<keyof SystemRecord>,
+  now: string,
+): Promise<void> {
   if (fields.length === 0) return
   const row = systemToRow(system, now) as unknown as Record<string, unknown>
   const set: Record<string, unknown> = {updated_at: now}
