@@ -3,12 +3,12 @@
  * audit bundle figures: the backend is the store's business only. The report and audit suites run
  * their own cases on SQLite; this one runs them on both and compares.
  */
-import {readFileSync, readdirSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {kasumi, ROOT, useTempDirs, type CommandResult} from '../support/cli.js'
+import {kasumi, ROOT, useTempDirs, type CommandResult, filesIn} from '../support/cli.js'
 import {BACKENDS, postgresAvailable} from '../support/stores.js'
 
 const SAMPLES = join(ROOT, 'data', 'samples')
@@ -20,19 +20,6 @@ async function ok(argv: string[]): Promise<CommandResult> {
   const result = await kasumi(argv)
   expect(result.exitCode, `kasumi ${argv.join(' ')}\n${result.stderr}`).toBe(0)
   return result
-}
-
-/** Every file under a folder, relative, with /. */
-function filesIn(folder: string): string[] {
-  return readdirSync(folder, {recursive: true, withFileTypes: true})
-    .filter((entry) => entry.isFile())
-    .map((entry) =>
-      join(entry.parentPath, entry.name)
-        .slice(folder.length + 1)
-        .split('\\')
-        .join('/'),
-    )
-    .sort()
 }
 
 /** report.json with the three things that name the run rather than the register: the time, the command line and the store's location. */

@@ -9,7 +9,7 @@ import {join} from 'node:path'
 
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {kasumi, kasumiProcess, ROOT, tempDir, type CommandResult} from '../support/cli.js'
+import {kasumi, kasumiProcess, ROOT, tempDir, type CommandResult, filesIn} from '../support/cli.js'
 
 const SAMPLES = join(ROOT, 'data', 'samples')
 const SCENARIO = 'kasumigaseki-cloud'
@@ -21,19 +21,6 @@ async function ok(argv: string[]): Promise<CommandResult> {
   const result = await kasumi(argv)
   expect(result.exitCode, `kasumi ${argv.join(' ')}\n${result.stderr}`).toBe(0)
   return result
-}
-
-/** Every file under a folder, relative, with /. */
-function filesIn(folder: string): string[] {
-  return readdirSync(folder, {recursive: true, withFileTypes: true})
-    .filter((entry) => entry.isFile())
-    .map((entry) =>
-      join(entry.parentPath, entry.name)
-        .slice(folder.length + 1)
-        .split('\\')
-        .join('/'),
-    )
-    .sort()
 }
 
 describe('kasumi report', () => {

@@ -155,36 +155,15 @@ export function findHeader(
   }
   for (let index = 0; index < head.length; index++) {
     const row = head[index]
-    const width = row.cells.length
     for (const kind of kinds) {
-      const names = Array.from({length: width}, (_, column) => cellName(row.cells[column]))
-      const single = evaluate(
-        file,
-        sheet,
-        kind,
-        [row],
-        names,
-        names.map((_, column) => cellReference(sheet, column, row.row)),
-        defaults,
-        calendar,
-      )
+      const single = evaluateRow(file, sheet, kind, row, defaults, calendar)
       if (single.score >= 2 && better(single)) best = single
       const next = head[index + 1]
       if (!next || next.row !== row.row + 1) continue
       const pair = joinRows(sheet, row, next, kind)
       const joined = evaluate(file, sheet, kind, [row, next], pair.names, pair.origins, defaults, calendar)
       // Two rows are one header only when together they name more than either does alone.
-      const lowerNames = Array.from({length: next.cells.length}, (_, column) => cellName(next.cells[column]))
-      const lower = evaluate(
-        file,
-        sheet,
-        kind,
-        [next],
-        lowerNames,
-        lowerNames.map((_, column) => cellReference(sheet, column, next.row)),
-        defaults,
-        calendar,
-      )
+      const lower = evaluateRow(file, sheet, kind, next, defaults, calendar)
       if (joined.score > Math.max(single.score, lower.score) && joined.score >= 2 && better(joined)) best = joined
     }
   }
@@ -202,22 +181,27 @@ export function closestRow(
 ): HeaderCandidate | undefined {
   let best: HeaderCandidate | undefined
   for (const row of head) {
-    const names = Array.from({length: row.cells.length}, (_, column) => cellName(row.cells[column]))
     for (const kind of kinds) {
-      const candidate = evaluate(
-        file,
-        sheet,
-        kind,
-        [row],
-        names,
-        names.map((_, column) => cellReference(sheet, column, row.row)),
-        defaults,
-        calendar,
-      )
+      const candidate = evaluateRow(file, sheet, kind, row, defaults, calendar)
       if (candidate.score > 0 && (!best || candidate.score > best.score)) best = candidate
     }
   }
   return best
+}
+
+/** One row read as a header of a kind, each name with its cell. */
+function evaluateRow(file: string, sheet: string, kind: Kind, row: SheetRow, defaults: ReadonlySet<string>, calendar: Calendar): HeaderCandidate {
+  const names = Array.from({length: row.cells.length}, (_, column) => cellName(row.cells[column]))
+  return evaluate(
+    file,
+    sheet,
+    kind,
+    [row],
+    names,
+    names.map((_, column) => cellReference(sheet, column, row.row)),
+    defaults,
+    calendar,
+  )
 }
 
 /** Two header rows as one: a group cell (サーバ) over its columns (物理サーバ数, 利用率), other columns merged down. */
