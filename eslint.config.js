@@ -13,7 +13,7 @@ export const ROOMS = {
   commands: ['cli', 'domain', 'platform', 'format', 'ingest', 'store', 'inventory', 'reference', 'estimate', 'bench', 'report', 'audit'],
   cli: ['domain', 'platform', 'format', 'ingest', 'store'],
   audit: ['domain', 'platform', 'format', 'ingest', 'store', 'inventory', 'reference', 'estimate', 'report'],
-  report: ['domain', 'platform', 'format', 'store', 'inventory', 'reference', 'estimate', 'bench'],
+  report: ['domain', 'platform', 'format', 'ingest', 'store', 'inventory', 'reference', 'estimate', 'bench'],
   bench: ['domain', 'platform', 'ingest', 'store', 'reference', 'estimate'],
   estimate: ['domain', 'platform', 'ingest', 'store'],
   inventory: ['domain', 'platform', 'format', 'ingest', 'store', 'reference'],

@@ -1,5 +1,5 @@
 import type {KeyObject} from 'node:crypto'
-import {copyFile, mkdir, readFile, writeFile} from 'node:fs/promises'
+import {copyFile, mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import type {InputIssue} from '../domain/errors.js'
@@ -9,7 +9,8 @@ import type {Lang} from '../domain/lang.js'
 import type {ReportDocument} from '../report/model.js'
 import type {RenderedFile} from '../report/render/types.js'
 import {renderDocument, type Format} from '../report/render/index.js'
-import {REGISTER_KINDS, countCsvRows, estimateDocument, estimateViews} from '../report/run.js'
+import {csvDataRows} from '../ingest/provenance.js'
+import {REGISTER_KINDS, estimateDocument, estimateViews} from '../report/run.js'
 import {assertWritable, hashFile, listFiles, writeFiles, writeFolder, type WrittenFile} from '../report/write.js'
 import type {Store} from '../store/open.js'
 import {reconciliationChecks} from './checks.js'
@@ -121,7 +122,7 @@ export async function exportBundle(store: Store, request: BundleRequest): Promis
     await record('scenario', scenario.measures.length, scenario.file!)
     if (scenario.exchangeRates) {
       await copyFile(scenario.exchangeRates, join(folder, INPUT_PATHS['exchange-rates']))
-      await record('exchange-rates', countCsvRows(await readFile(scenario.exchangeRates)), scenario.exchangeRates)
+      await record('exchange-rates', await csvDataRows(scenario.exchangeRates), scenario.exchangeRates)
     }
 
     const rendered = await renderBundleReport(

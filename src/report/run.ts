@@ -1,5 +1,4 @@
 import {createHash} from 'node:crypto'
-import {readFile} from 'node:fs/promises'
 import {Writable} from 'node:stream'
 
 import type {InputIssue} from '../domain/errors.js'
@@ -9,6 +8,7 @@ import type {Scenario} from '../estimate/model.js'
 import {buildResult, type EstimateResult} from '../estimate/results.js'
 import {estimateLoaded, type EstimateRun} from '../estimate/run.js'
 import {loadNamedScenario} from '../estimate/scenario.js'
+import {csvDataRows, inputFileRecord} from '../ingest/provenance.js'
 import {exportTo, type ExportKind} from '../inventory/export.js'
 import {REFERENCE_DIR} from '../platform/paths.js'
 import {loadReferenceTable, totalsJson} from '../reference/jp2009.js'
@@ -120,26 +120,12 @@ export async function registerInputs(store: Store): Promise<ProvenanceInput[]> {
   return inputs
 }
 
-/** A file as provenance: SHA-256 and, when given, its row count. */
-export async function fileInput(role: string, file: string, rows?: number): Promise<ProvenanceInput> {
-  const content = await readFile(file)
-  return {role, file, sha256: createHash('sha256').update(content).digest('hex'), ...(rows === undefined ? {} : {rows})}
-}
-
-/** Data rows of a CSV file: its non-empty lines after the header. */
-export function countCsvRows(content: Buffer | string): number {
-  const lines = String(content)
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '')
-  return Math.max(0, lines.length - 1)
-}
-
 /** The scenario's own files as provenance: the scenario (rows: its measures) and its exchange rates. */
 export async function scenarioInputs(scenario: Scenario): Promise<ProvenanceInput[]> {
   const inputs: ProvenanceInput[] = []
-  if (scenario.file) inputs.push(await fileInput('scenario', scenario.file, scenario.measures.length))
+  if (scenario.file) inputs.push(await inputFileRecord('scenario', scenario.file, scenario.measures.length))
   if (scenario.exchangeRates) {
-    inputs.push(await fileInput('exchange-rates', scenario.exchangeRates, countCsvRows(await readFile(scenario.exchangeRates))))
+    inputs.push(await inputFileRecord('exchange-rates', scenario.exchangeRates, await csvDataRows(scenario.exchangeRates)))
   }
   return inputs
 }
@@ -170,7 +156,10 @@ async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, 
 async function buildFromReference(id: string, folder: string, lang: Lang): Promise<Built> {
   const table = await loadReferenceTable(id, folder)
   const document = buildReferenceReport(table, lang)
-  const inputs = [await fileInput('reference-meta', table.files.meta), await fileInput('reference-data', table.files.data, table.rows.length)]
+  const inputs = [
+    await inputFileRecord('reference-meta', table.files.meta),
+    await inputFileRecord('reference-data', table.files.data, table.rows.length),
+  ]
   return {document, totals: totalsJson(table.rows), inputs, warnings: []}
 }
 

@@ -25,7 +25,7 @@ export default function setup(): void {
   const built = existsSync(STAMP) && existsSync(join(ROOT, 'dist')) ? statSync(STAMP).mtimeMs : 0
   const changed = Math.max(...SOURCES.map((source) => newest(join(ROOT, source))))
   if (built >= changed) return
-  process.stderr.write('kasumi tests: sources changed since the last build; running `npm run build` first\n')
+  process.stderr.write(`kasumi tests: ${built === 0 ? 'no build yet' : 'sources changed since the last build'}; running \`npm run build\` first\n`)
   const result = spawnSync('npm', ['run', '--silent', 'build'], {cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit']})
   if (result.status !== 0) throw new Error('`npm run build` failed: the tests need a build of the current sources')
 }
