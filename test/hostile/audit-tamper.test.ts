@@ -148,8 +148,9 @@ for (const backend of BACKENDS) {
       )
       expect(derived.every((check: {ok: boolean}) => check.ok)).toBe(true)
       expect(derived.find((check: {name: string}) => check.name === 'report/report.html')).toMatchObject({expected: 'bytes', actual: 'bytes'})
+      // The workbook's zip records the second it was written: within the same second it matches byte for byte too.
       expect(result.json.proved.join('\n')).toMatch(
-        /re-derived from the bundled inputs .* identical to the bundled one: \d+ files byte for byte, 1 workbook cell by cell/,
+        /re-derived from the bundled inputs .* identical to the bundled one: \d+ files byte for byte(, 1 workbook cell by cell)?$/m,
       )
       expect(result.json.notes).toContain('the bundle is not signed: it proves that its files agree with each other, not who made them')
       const human = await verify(bundle)

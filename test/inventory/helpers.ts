@@ -33,10 +33,10 @@ export function cli(argv: string[], options: {env?: Record<string, string | unde
   return kasumi(argv, options)
 }
 
-/** Like cli(), but fails the test with the command's stderr unless it exits 0. */
+/** Like cli(), but fails the test with the command's stderr (and, with --json, the error it printed) unless it exits 0. */
 export async function ok(argv: string[], options: {env?: Record<string, string | undefined>} = {}): Promise<CommandResult> {
   const result = await cli(argv, options)
-  expect(result.exitCode, `kasumi ${argv.join(' ')}\n${result.stderr}`).toBe(0)
+  expect(result.exitCode, `kasumi ${argv.join(' ')}\n${result.stderr}${result.json?.error ? JSON.stringify(result.json.error) : ''}`).toBe(0)
   return result
 }
 

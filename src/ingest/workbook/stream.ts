@@ -24,6 +24,10 @@ export async function streamSheets(
   onSheetEnd?: (sheet: string) => Promise<void> | void,
 ): Promise<void> {
   const ExcelJS = (await import('exceljs')).default
+  // A workbook that expands to little is read whole: exceljs's streaming reader can meet a sheet before
+  // its shared strings when the parts come in an unusual order or timing, and then gives cells it cannot
+  // resolve. Large workbooks are streamed, so that memory does not grow with the sheet.
+  if ((await inspectWorkbook(file)).uncompressedBytes <= WHOLE_READ_BYTES) return readWhole(ExcelJS, file, wanted, onRow, onSheetEnd)
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -60,6 +64,7 @@ export async function streamSheets(
         if (!take) continue
         const cells: SheetCell[] = []
         row.eachCell({includeEmpty: false}, (cell, column) => {
+          if (isUnresolvedString(cell.value)) throw new Error('a cell refers to a shared string that was not read before its sheet')
           while (cells.length < column - 1) cells.push(EMPTY_CELL)
           cells[column - 1] = sheetCell(cell.value, cell.numFmt)
         })
@@ -77,5 +82,50 @@ export async function streamSheets(
         hint: 'open it in Excel or LibreOffice and save it again as .xlsx',
       },
     ])
+  }
+}
+
+/** Workbooks that expand to at most this many bytes are read whole rather than streamed. */
+export const WHOLE_READ_BYTES = 16 * 1024 * 1024
+
+const isUnresolvedString = (value: unknown): boolean => typeof value === 'object' && value !== null && 'sharedString' in value
+
+type ExcelModule = typeof import('exceljs')
+
+/** The rows of the wanted sheets of a small workbook, read whole; merged cells other than a merge's first are empty, as when streamed. */
+async function readWhole(
+  ExcelJS: ExcelModule,
+  file: string,
+  wanted: (name: string) => boolean,
+  onRow: (sheet: string, row: SheetRow) => Promise<void> | void,
+  onSheetEnd?: (sheet: string) => Promise<void> | void,
+): Promise<void> {
+  const workbook = new ExcelJS.Workbook()
+  try {
+    await workbook.xlsx.readFile(file)
+  } catch (error) {
+    const message = (error as Error).message ?? String(error)
+    throw new InvalidInputError(`${basename(file)}: the workbook cannot be read; nothing was written`, [
+      {
+        file,
+        message: `the workbook is damaged or not an XLSX file (${message.slice(0, 200)})`,
+        hint: 'open it in Excel or LibreOffice and save it again as .xlsx',
+      },
+    ])
+  }
+  for (const worksheet of workbook.worksheets) {
+    if (!wanted(worksheet.name)) continue
+    const rows: SheetRow[] = []
+    worksheet.eachRow({includeEmpty: false}, (row, number) => {
+      const cells: SheetCell[] = []
+      row.eachCell({includeEmpty: false}, (cell, column) => {
+        if (cell.type === ExcelJS.ValueType.Merge) return
+        while (cells.length < column - 1) cells.push(EMPTY_CELL)
+        cells[column - 1] = sheetCell(cell.value, cell.numFmt)
+      })
+      if (cells.length > 0) rows.push({row: number, cells})
+    })
+    for (const row of rows) await onRow(worksheet.name, row)
+    if (onSheetEnd) await onSheetEnd(worksheet.name)
   }
 }
