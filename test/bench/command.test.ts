@@ -16,7 +16,7 @@ async function changeLog(database: string): Promise<string> {
   return (await ok(['inventory:history', '--database', database, '--json'])).stdout
 }
 
-describeEachBackend('kasumi bench on a tiny register, hand-computed end to end', (_backend, fresh) => {
+await describeEachBackend('kasumi bench on a tiny register, hand-computed end to end', (_backend, fresh) => {
   let store: Awaited<ReturnType<typeof tinyStore>>
   let result: BenchResult
   beforeAll(async () => {
@@ -87,7 +87,7 @@ describeEachBackend('kasumi bench on a tiny register, hand-computed end to end',
   })
 })
 
-describeEachBackend('kasumi bench on the sample register', (_backend, fresh) => {
+await describeEachBackend('kasumi bench on the sample register', (_backend, fresh) => {
   let database: string
   beforeAll(async () => {
     database = await sampleStore(await fresh())

@@ -34,7 +34,7 @@ measures:
     reduction: 0.5
 `
 
-describeEachBackend('cost lines in another currency', (backend) => {
+await describeEachBackend('cost lines in another currency', (backend) => {
   const fresh = stores()
 
   it('are converted at the rate of their fiscal year', async () => {

@@ -22,7 +22,7 @@ async function ok(argv: string[]): Promise<CommandResult> {
 
 const sum = (values: string[]) => values.reduce((total, value) => total.plus(value), new Dec(0))
 
-describeEachBackend('kasumi estimate diff', (_backend, fresh) => {
+await describeEachBackend('kasumi estimate diff', (_backend, fresh) => {
   let database: string
   beforeAll(async () => {
     database = await fresh()
