@@ -7,15 +7,19 @@ import type {EncodingOption} from '../../src/ingest/csv.js'
 import {ON_CONFLICT, importFile, type OnConflict} from '../../src/ingest/import.js'
 import type {Kind} from '../../src/ingest/kinds.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
+import {importIdcFile, isIdcInput, requirePeriod} from '../../src/ingest/dcoi-import.js'
 import {workbookSource} from '../../src/cli/output.js'
 
 export default class InventoryImport extends BaseCommand {
-  static override summary = 'Import systems, cost lines or ministries from a CSV file or an Excel workbook (.xlsx, .xlsm).'
+  static override summary =
+    'Import systems, cost lines, ministries or a DCOI data-centre inventory from a CSV file or an Excel workbook (.xlsx, .xlsm).'
   static override description = `Reads the whole file, checks every row, and writes it as one transaction and one change set (with the file's SHA-256). Any problem — with its file, line, column and value — stops the import: all problems are listed, the exit code is 3 and nothing is written.
 
 Headers may be English, Japanese or Traditional Chinese (id/システムID/系統編號, ministry/府省/部會, amount/経費/經費 …); an amount header may name its unit, e.g. 経費（千円）. Numbers may use thousands separators, full-width digits and the negative forms △50,000, ▲50,000 and (50,000); "-" or an empty cell means no value. Fiscal years may be written 2009, 2009年度, FY2009, 平成21年度, 令和3年度 or 民國98年.
 
-A workbook is read from the sheet whose header matches (or --sheet); title rows above the header, two-row headers, totals (合計, 小計) and note rows (※, 注) are recognised, and problems name their cell (経費内訳!E7). Numbers, percent and △ formats, dates (by --fiscal-year-start) and the cached values of formulas are read as the sheet shows them. The money unit comes from the header (金額（千円）), a title row (（単位：千円）) or --unit. Fiscal years or spend types across the columns (令和2年度 | 令和3年度, 運用等経費 | 整備等経費 | 合計) become cost lines.`
+A workbook is read from the sheet whose header matches (or --sheet); title rows above the header, two-row headers, totals (合計, 小計) and note rows (※, 注) are recognised, and problems name their cell (経費内訳!E7). Numbers, percent and △ formats, dates (by --fiscal-year-start) and the cached values of formulas are read as the sheet shows them. The money unit comes from the header (金額（千円）), a title row (（単位：千円）) or --unit. Fiscal years or spend types across the columns (令和2年度 | 令和3年度, 運用等経費 | 整備等経費 | 合計) become cost lines.
+
+A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dcoi-idc, also recognised from its header) is checked as OMB's validate.py checks it, and more strictly; each finding names its rule. Errors stop the import (exit 3), warnings are listed and do not. Each valid record becomes a facility with its figures for --period (the quarter the file reports); importing the next quarter adds that quarter's figures and keeps the earlier ones.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
     '<%= config.bin %> <%= command.id %> data/samples/costs.csv --kind costs',
@@ -23,6 +27,7 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
     '<%= config.bin %> <%= command.id %> 系統.csv --encoding big5 --calendar roc --on-conflict update',
     '<%= config.bin %> <%= command.id %> 情報システム一覧.xlsx --ministry 総務省',
     '<%= config.bin %> <%= command.id %> 予算.xlsx --sheet 経費内訳 --unit thousand --allow-unknown-columns',
+    '<%= config.bin %> <%= command.id %> data/samples/dcoi-idc-2024q3.csv --period 2024-Q3',
   ]
 
   static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm) to import', required: true})}
@@ -36,6 +41,7 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
       options: [...ON_CONFLICT],
       default: 'fail',
     }),
+    period: Flags.string({description: 'DCOI inventory: the fiscal quarter the file reports, e.g. 2024-Q3 (or 2024q3).'}),
     'dry-run': Flags.boolean({description: 'Check and count everything, then roll back: nothing is written.'}),
     parallel: Flags.string({
       description: 'Read on a second thread while writing: auto (files of 4 MB and more), always or never.',
@@ -48,6 +54,7 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
   async run() {
     const {args, flags} = await this.parse(InventoryImport)
     await requireReadableFile(args.file)
+    if (await isIdcInput(args.file, flags.kind, flags.encoding as EncodingOption)) return this.importIdc(args.file, flags)
     const store = await this.store(flags.database)
     const progress = this.progress()
     const summary = await importFile(store, args.file, {
@@ -80,6 +87,36 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
     else
       this.success(
         `Imported ${args.file}${summary.workbook ? ` (${source})` : ''}: ${what} ${counts.join(', ')} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`,
+      )
+    return {formatVersion: JSON_FORMAT_VERSION, ...summary}
+  }
+
+  private async importIdc(
+    file: string,
+    flags: {database: string; encoding: string; period?: string; 'dry-run'?: boolean; actor: string; 'max-issues': number},
+  ) {
+    const period = requirePeriod(flags.period)
+    const store = await this.store(flags.database)
+    const summary = await importIdcFile(store, file, {
+      encoding: flags.encoding as EncodingOption,
+      maxIssues: flags['max-issues'],
+      period,
+      dryRun: Boolean(flags['dry-run']),
+      actor: flags.actor,
+      command: `kasumi inventory import ${file}`,
+    })
+    this.warnIssues(summary.warnings)
+    const counts = [`${summary.inserted} inserted`, `${summary.updated} updated`, `${summary.unchanged} unchanged`]
+    const invalid = summary.invalidRecords ? `; ${summary.invalidRecords} invalid record${summary.invalidRecords === 1 ? '' : 's'} not imported` : ''
+    const warned = summary.warnings.length ? `, ${summary.warnings.length} warning${summary.warnings.length === 1 ? '' : 's'}` : ''
+    if (summary.facilities === 0) this.note(`${file} has no valid facility records${invalid}; nothing was imported.`)
+    else if (summary.dryRun)
+      this.note(
+        `Dry run: ${file} passes (${summary.records} records${warned}); ${period} would give facilities ${counts.join(', ')}${invalid}. Nothing was written.`,
+      )
+    else
+      this.success(
+        `Imported ${file} for ${period}: facilities ${counts.join(', ')}${invalid}${warned} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`,
       )
     return {formatVersion: JSON_FORMAT_VERSION, ...summary}
   }

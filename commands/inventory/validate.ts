@@ -7,16 +7,20 @@ import {readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../sr
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {validateFile} from '../../src/ingest/import.js'
+import {isIdcInput, validateIdcFile} from '../../src/ingest/dcoi-import.js'
 import type {Kind} from '../../src/ingest/kinds.js'
 import {bundledMinistries} from '../../src/reference/ministries.js'
 
 export default class InventoryValidate extends BaseCommand {
   static override summary = 'Check a CSV file or workbook as an import would, without writing anything.'
-  static override description = `Applies every rule of \`kasumi inventory import\` and lists every problem with its file, line, column and value (exit code 3), or says the file is valid (exit 0). With a store it also checks ids against the store; without one it uses the bundled ministries, and cost lines can only be checked against systems in the store.`
+  static override description = `Applies every rule of \`kasumi inventory import\` and lists every problem with its file, line, column and value (exit code 3), or says the file is valid (exit 0). With a store it also checks ids against the store; without one it uses the bundled ministries, and cost lines can only be checked against systems in the store.
+
+A US DCOI data-centre inventory (--kind dcoi-idc, or recognised from its header) gets the errors and warnings of OMB's validate.py, row by row and field by field, and kasumi's stricter checks; --json lists each with its rule (omb.* or kasumi.*). Warnings alone: exit 0.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
     '<%= config.bin %> <%= command.id %> 経費.csv --encoding shift_jis --json',
     '<%= config.bin %> <%= command.id %> 経費.xlsx --sheet 2 --fiscal-year-start april',
+    '<%= config.bin %> <%= command.id %> data/samples/dcoi-idc-2024q3.csv --json',
   ]
 
   static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm) to check', required: true})}
@@ -25,6 +29,14 @@ export default class InventoryValidate extends BaseCommand {
   async run() {
     const {args, flags} = await this.parse(InventoryValidate)
     await requireReadableFile(args.file)
+    if (await isIdcInput(args.file, flags.kind, flags.encoding as EncodingOption)) {
+      const verdict = await validateIdcFile(args.file, {encoding: flags.encoding as EncodingOption, maxIssues: flags['max-issues']})
+      this.warnIssues(verdict.warnings)
+      this.success(
+        `${args.file} is a valid DCOI inventory: ${verdict.records} records (${verdict.facilities} valid facilities, ${verdict.invalidRecords} invalid records), ${verdict.warnings.length} warning${verdict.warnings.length === 1 ? '' : 's'}.`,
+      )
+      return {formatVersion: JSON_FORMAT_VERSION, valid: true, ...verdict}
+    }
     const store = await this.existingStore(flags.database)
     if (!store) this.note(`No store at ${flags.database}: checking against the bundled ministries only.`)
     const result = await validateFile(

@@ -45,8 +45,8 @@ export const actorFlag = {
 /** How to read a spreadsheet file. */
 export const readingFlags = {
   kind: Flags.string({
-    description: 'What the file holds (auto: guess from the header).',
-    options: ['auto', 'systems', 'costs', 'ministries'],
+    description: 'What the file holds (auto: guess from the header); dcoi-idc: a US DCOI data-centre inventory (IDC).',
+    options: ['auto', 'systems', 'costs', 'ministries', 'dcoi-idc'],
     default: 'auto',
   }),
   encoding: Flags.string({description: 'Text encoding (auto: a BOM, else UTF-8).', options: [...ENCODINGS], default: 'auto'}),

@@ -80,6 +80,8 @@ export interface InputIssue {
   message: string
   hint?: string
   severity?: 'error' | 'warning'
+  /** The id of the rule that found it, for formats whose checks are named (e.g. `omb.closing-stage-blank`). */
+  rule?: string
 }
 
 /**
@@ -101,7 +103,8 @@ function issueLine(issue: InputIssue, withHint: boolean): string {
     .join(', ')
   const value = issue.value === undefined ? '' : ` (value ${JSON.stringify(truncateText(issue.value))})`
   const hint = issue.hint && withHint ? ` — ${issue.hint}` : ''
-  return terminalText(`${where ? `${where}: ` : ''}${issue.message}${value}${hint}`)
+  const rule = issue.rule === undefined ? '' : ` [${issue.rule}]`
+  return terminalText(`${where ? `${where}: ` : ''}${issue.message}${value}${hint}${rule}`)
 }
 
 /**

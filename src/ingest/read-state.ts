@@ -95,7 +95,7 @@ export class ReadState {
         file: this.file,
         line,
         message: 'cannot tell whether this file holds systems, cost lines or ministries',
-        hint: 'pass --kind systems, --kind costs or --kind ministries',
+        hint: 'pass --kind systems, --kind costs, --kind ministries or --kind dcoi-idc',
       })
       this.halted = true
       return

@@ -1,9 +1,20 @@
 import type {Kysely} from 'kysely'
 
+import {FACILITY_FIELD_NAMES, facilityValueText, type FacilityMetrics, type FacilityRecord} from '../domain/facility.js'
 import type {Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from './open.js'
 import {addChanges, createChangeSet, finishChangeSet, type ChangeInput} from './repositories/changes.js'
 import {COST_LINE_INDEX, CostLineWriter} from './repositories/costs.js'
+import {
+  changedFacilityFields,
+  changedMetricFields,
+  insertFacilities,
+  insertMetrics,
+  listFacilities,
+  listMetrics,
+  replaceMetrics,
+  updateFacilityFields,
+} from './repositories/facilities.js'
 import {listMinistries, upsertMinistries} from './repositories/ministries.js'
 import {changedFields, fieldText, insertSystems, listSystems, updateSystemFields} from './repositories/systems.js'
 import type {Database} from './schema.js'
@@ -13,6 +24,21 @@ import {writeTransaction} from './write.js'
 export interface ImportedSystem {
   stored?: SystemRecord
   system: SystemRecord
+}
+
+/** One facility of an import with its figures for the imported period. */
+export interface ImportedFacility {
+  facility: FacilityRecord
+  metrics: FacilityMetrics
+}
+
+export interface FacilityWriteCounts {
+  inserted: number
+  updated: number
+  unchanged: number
+  /** Periods of figures added, and periods whose figures changed. */
+  periodsAdded: number
+  periodsUpdated: number
 }
 
 /** What an import writes, inside its one transaction (see writeImport). */
@@ -34,6 +60,12 @@ export interface ImportSession {
   ): Promise<{inserted: number; updated: number; unchanged: number}>
   /** Inserts or replaces ministries, logging each as an insert or an update. */
   writeMinistries(ministries: ReadonlyArray<{ministry: Ministry; existed: boolean}>): Promise<void>
+  /**
+   * Inserts new facilities and writes the changed fields of stored ones, and
+   * adds (or replaces) each one's figures for its period; logs every insert
+   * and every changed field or figure (figures named with their period).
+   */
+  writeFacilities(facilities: readonly ImportedFacility[]): Promise<FacilityWriteCounts>
   /** Records the SHA-256 of the imported file on the change set. */
   setFileHash(sha256: string): Promise<void>
   /** Sets the change set's row count and summary. */
@@ -167,6 +199,85 @@ class Session implements ImportSession {
         after: JSON.stringify(ministry),
       })),
     )
+  }
+
+  async writeFacilities(facilities: readonly ImportedFacility[]): Promise<FacilityWriteCounts> {
+    const now = new Date().toISOString()
+    const ids = facilities.map((entry) => entry.facility.id)
+    const stored = new Map<string, FacilityRecord>()
+    const storedMetrics = new Map<string, FacilityMetrics>()
+    for (let start = 0; start < ids.length; start += 500) {
+      const slice = ids.slice(start, start + 500)
+      for (const facility of await listFacilities(this.trx, {ids: slice})) stored.set(facility.id, facility)
+      for (const metrics of await listMetrics(this.trx, {facilityIds: slice}))
+        storedMetrics.set(`${metrics.facilityId}\u0000${metrics.period}`, metrics)
+    }
+    const counts: FacilityWriteCounts = {inserted: 0, updated: 0, unchanged: 0, periodsAdded: 0, periodsUpdated: 0}
+    const inserts: FacilityRecord[] = []
+    const newMetrics: FacilityMetrics[] = []
+    const changes: ChangeInput[] = []
+    for (const {facility, metrics} of facilities) {
+      const before = stored.get(facility.id)
+      let changed = false
+      if (!before) {
+        inserts.push(facility)
+        counts.inserted++
+        changes.push({entity: 'facility', entityId: facility.id, action: 'insert', after: JSON.stringify(facility)})
+      } else {
+        const fields = changedFacilityFields(before, facility)
+        if (fields.length > 0) {
+          changed = true
+          await updateFacilityFields(this.trx, facility, fields, now)
+          for (const field of fields)
+            changes.push({
+              entity: 'facility',
+              entityId: facility.id,
+              action: 'update',
+              field: FACILITY_FIELD_NAMES[field],
+              before: facilityValueText(before[field]),
+              after: facilityValueText(facility[field]),
+            })
+        }
+      }
+      const previous = storedMetrics.get(`${metrics.facilityId}\u0000${metrics.period}`)
+      if (!previous) {
+        newMetrics.push(metrics)
+        counts.periodsAdded++
+        const {facilityId: _id, ...figures} = metrics
+        changes.push({
+          entity: 'facility',
+          entityId: facility.id,
+          action: 'insert',
+          field: `figures ${metrics.period}`,
+          after: JSON.stringify(figures),
+        })
+      } else {
+        const fields = changedMetricFields(previous, metrics)
+        if (fields.length > 0) {
+          changed = true
+          counts.periodsUpdated++
+          await replaceMetrics(this.trx, metrics, this.changeSetId)
+          for (const field of fields)
+            changes.push({
+              entity: 'facility',
+              entityId: facility.id,
+              action: 'update',
+              field: `${FACILITY_FIELD_NAMES[field]} ${metrics.period}`,
+              before: facilityValueText(previous[field]),
+              after: facilityValueText(metrics[field]),
+            })
+        }
+      }
+      if (before) {
+        if (changed || !previous) counts.updated++
+        else counts.unchanged++
+      }
+    }
+    // Facilities first: their figures refer to them.
+    await insertFacilities(this.trx, inserts, now)
+    await insertMetrics(this.trx, newMetrics, this.changeSetId)
+    await addChanges(this.trx, this.changeSetId, changes)
+    return counts
   }
 
   async setFileHash(sha256: string): Promise<void> {

@@ -1,13 +1,16 @@
 import {sql} from 'kysely'
 
+import type {FacilityMetrics, FacilityRecord} from '../domain/facility.js'
 import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from './open.js'
 import {history, type HistoryEntry} from './repositories/changes.js'
 import {iterateCostLines, listCostLines as costLineRows, type CostFilter} from './repositories/costs.js'
 import {listMinistries as ministryRows} from './repositories/ministries.js'
+import {getFacility, listFacilities as facilityRows, listMetrics, type FacilityFilter} from './repositories/facilities.js'
 import {getSystem, listSystems as systemRows, type SystemFilter} from './repositories/systems.js'
 
 export type {CostFilter} from './repositories/costs.js'
+export type {FacilityFilter} from './repositories/facilities.js'
 export type {HistoryEntry} from './repositories/changes.js'
 export type {SystemFilter} from './repositories/systems.js'
 
@@ -127,12 +130,27 @@ export async function streamEstimateCostLines(store: Store, years: {baseYear: nu
   return store.sqlite.prepare(text).iterate(...parameters) as Iterable<EstimateCostLine>
 }
 
-/** The change log, newest first: of the whole store (one entry per change set) or of one system. */
-export function changeHistory(store: Store, options: {entityId?: string; limit?: number} = {}): Promise<HistoryEntry[]> {
+/** The change log, newest first: of the whole store (one entry per change set), of one system or of one facility. */
+export function changeHistory(store: Store, options: {entityId?: string; entity?: 'system' | 'facility'; limit?: number} = {}): Promise<HistoryEntry[]> {
   return history(store.db, options)
 }
 
 /** Whether the change log mentions this id (a system, ministry or cost line's system). */
 export async function hasChangesFor(store: Store, entityId: string): Promise<boolean> {
   return (await store.db.selectFrom('change').select('id').where('entity_id', '=', entityId).limit(1).executeTakeFirst()) !== undefined
+}
+
+/** The facilities that pass the filter, ordered by id. */
+export function listFacilities(store: Store, filter: FacilityFilter = {}): Promise<FacilityRecord[]> {
+  return facilityRows(store.db, filter)
+}
+
+/** One facility, or undefined when the store has none with this id. */
+export function findFacility(store: Store, id: string): Promise<FacilityRecord | undefined> {
+  return getFacility(store.db, id)
+}
+
+/** Facility figures per reporting period, ordered by facility and period; of some facilities or one period when asked. */
+export function listFacilityMetrics(store: Store, filter: {facilityIds?: string[]; period?: string} = {}): Promise<FacilityMetrics[]> {
+  return listMetrics(store.db, filter)
 }

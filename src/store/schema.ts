@@ -32,6 +32,8 @@ export interface SystemTable {
   /** JSON array of strings. */
   tags: string
   retired_reason: string | null
+  /** The facility the system runs in (added by 2026-11-29-002-facilities). */
+  facility_id?: string | null
   created_at: string
   updated_at: string
 }
@@ -72,10 +74,51 @@ export interface ChangeTable {
   after: string | null
 }
 
+export interface FacilityTable {
+  id: string
+  agency: string
+  component: string | null
+  name: string | null
+  country: string | null
+  ownership: string | null
+  shared_position: string | null
+  tier: string | null
+  /** 'yes' or 'no'. */
+  key_mission: string | null
+  key_mission_type: string | null
+  closing_stage: string | null
+  closing_fy: number | null
+  closing_quarter: number | null
+  comments: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface FacilityMetricsTable {
+  facility_id: string
+  period: string
+  gross_floor_area: string | null
+  rack_count: number | null
+  total_servers: number | null
+  mainframes: number | null
+  hpc_nodes: number | null
+  virtual_hosts: number | null
+  underutilised_servers: number | null
+  /** 'yes' or 'no'. */
+  electricity_metered: string | null
+  avg_electricity: string | null
+  avg_it_electricity: string | null
+  planned_hours: string | null
+  downtime_hours: string | null
+  change_set_id: number | null
+}
+
 export interface Database {
   ministry: MinistryTable
   system: SystemTable
   cost_line: CostLineTable
   change_set: ChangeSetTable
   change: ChangeTable
+  facility: FacilityTable
+  facility_metrics: FacilityMetricsTable
 }

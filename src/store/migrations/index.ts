@@ -1,6 +1,7 @@
 import type {Migration, MigrationProvider} from 'kysely'
 
 import {register} from './2026-11-23-001-register.js'
+import {facilities} from './2026-11-29-002-facilities.js'
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres'
@@ -9,6 +10,7 @@ export interface MigrationContext {
 /** Every migration, in order. Names are date-prefixed; the list is static so bundling and manifests never read the file system. */
 const MIGRATIONS: Record<string, (context: MigrationContext) => Migration> = {
   '2026-11-23-001-register': register,
+  '2026-11-29-002-facilities': facilities,
 }
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -14,7 +14,7 @@ export interface ChangeSetInput {
 }
 
 export interface ChangeInput {
-  entity: 'system' | 'cost_line' | 'ministry'
+  entity: 'system' | 'cost_line' | 'ministry' | 'facility'
   entityId: string
   action: 'insert' | 'update' | 'retire'
   field?: string | null
@@ -86,7 +86,10 @@ export interface HistoryEntry {
  * The change log, newest first. For one system: its own changes and the
  * imports that brought its cost lines; for the whole store: one entry per change set.
  */
-export async function history(db: Kysely<Database>, options: {entityId?: string; limit?: number} = {}): Promise<HistoryEntry[]> {
+export async function history(
+  db: Kysely<Database>,
+  options: {entityId?: string; entity?: 'system' | 'facility'; limit?: number} = {},
+): Promise<HistoryEntry[]> {
   const limit = options.limit ?? 200
   if (options.entityId === undefined) {
     const sets = await db.selectFrom('change_set').selectAll().orderBy('id', 'desc').limit(limit).execute()
@@ -129,11 +132,13 @@ export async function history(db: Kysely<Database>, options: {entityId?: string;
       'change.after as after',
       'change.id as changeId',
     ])
-    .where('change.entity', '=', 'system')
+    .where('change.entity', '=', options.entity ?? 'system')
     .where('change.entity_id', '=', options.entityId)
     .orderBy('change.id', 'desc')
     .limit(limit)
     .execute()
+  if (options.entity === 'facility')
+    return changes.map(({changeId: _changeId, ...row}) => ({...row, changeSetId: Number(row.changeSetId), rows: Number(row.rows)}))
   const costImports = await db
     .selectFrom('cost_line')
     .innerJoin('change_set', 'change_set.id', 'cost_line.change_set_id')
