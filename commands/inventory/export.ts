@@ -5,20 +5,27 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {ConflictError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
+import {entityFlag} from '../../src/cli/inventory-flags.js'
+import {requirePeriod} from '../../src/ingest/dcoi-import.js'
 import {exportTo, exportToFile, type ExportFormat, type ExportKind} from '../../src/inventory/export.js'
 import {outputError} from '../../src/report/write.js'
 
 export default class InventoryExport extends BaseCommand {
-  static override summary = 'Export systems, cost lines or ministries as CSV or JSON.'
-  static override description = `CSV is UTF-8 with a BOM (so Excel shows Japanese and Chinese text correctly; --no-bom for other tools), CRLF line ends, and English headers that \`kasumi inventory import\` reads back to the same values. Text cells starting with = + - or @ get a leading apostrophe so spreadsheets do not run them as formulas; import removes it again. A file is written to a temporary name and renamed when complete.`
+  static override summary = 'Export systems, cost lines, ministries or facilities as CSV or JSON.'
+  static override description = `CSV is UTF-8 with a BOM (so Excel shows Japanese and Chinese text correctly; --no-bom for other tools), CRLF line ends, and English headers that \`kasumi inventory import\` reads back to the same values. Text cells starting with = + - or @ get a leading apostrophe so spreadsheets do not run them as formulas; import removes it again. A file is written to a temporary name and renamed when complete.
+
+--entity facility writes the facilities in the layout of the US DCOI inventory (OMB's IDC column names), with the figures of one reporting period (--period, default the latest): \`kasumi inventory import --kind dcoi-idc --period …\` reads it back. As JSON, every facility comes with the figures of every period.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --output systems.csv',
     '<%= config.bin %> <%= command.id %> --kind costs --output costs.csv --no-bom',
     '<%= config.bin %> <%= command.id %> --kind systems --format json > systems.json',
+    '<%= config.bin %> <%= command.id %> --entity facility --period 2024-Q4 --output idc-2024q4.csv',
   ]
 
   static override flags = {
     ...storeFlags,
+    ...entityFlag,
+    period: Flags.string({description: 'Facilities: the reporting period whose figures to write, e.g. 2024-Q4 (default: the latest).'}),
     kind: Flags.string({description: 'What to export.', options: ['systems', 'costs', 'ministries'], default: 'systems'}),
     format: Flags.string({description: 'File format.', options: ['csv', 'json'], default: 'csv'}),
     output: Flags.string({char: 'o', description: 'Write to this file instead of standard output.'}),
@@ -37,13 +44,15 @@ export default class InventoryExport extends BaseCommand {
       })
     }
     const store = await this.store(flags.database)
-    const options = {kind: flags.kind as ExportKind, format: flags.format as ExportFormat, bom: flags.bom}
+    const kind = (flags.entity === 'facility' ? 'facilities' : flags.kind) as ExportKind
+    const period = flags.period === undefined ? undefined : requirePeriod(flags.period)
+    const options = {kind, format: flags.format as ExportFormat, bom: flags.bom, period}
     if (flags.output) {
       const rows = await exportToFile(store, flags.output, options).catch((error: unknown) => {
         throw outputError(flags.output!, error)
       })
-      this.success(`Wrote ${rows.toLocaleString('en')} ${flags.kind} to ${flags.output}.`)
-      return {formatVersion: JSON_FORMAT_VERSION, kind: flags.kind, format: flags.format, output: flags.output, rows}
+      this.success(`Wrote ${rows.toLocaleString('en')} ${kind} to ${flags.output}.`)
+      return {formatVersion: JSON_FORMAT_VERSION, kind, format: flags.format, output: flags.output, rows}
     }
     if (this.jsonEnabled()) {
       const chunks: string[] = []

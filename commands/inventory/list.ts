@@ -3,26 +3,31 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {UsageError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
-import {filterFlags, unitFlag, yearFlag} from '../../src/cli/inventory-flags.js'
+import {entityFlag, filterFlags, unitFlag, yearFlag} from '../../src/cli/inventory-flags.js'
+import {facilitiesWithLatest, facilityListTable} from '../../src/inventory/facilities.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
 import {SORT_FIELDS, costsJson, resolveMinistries, sortSystems, systemsWithCosts} from '../../src/inventory/query.js'
 import {DEFAULT_LIST_COLUMNS, LIST_COLUMNS, systemListTable, type ListColumn} from '../../src/inventory/tables.js'
 
 export default class InventoryList extends BaseCommand {
-  static override summary = 'List systems, with their annual cost.'
+  static override summary = 'List systems with their annual cost, or facilities with their latest figures.'
   static override description = `Shows the systems in the register with a totals row. The cost column is the sum of a fiscal year's cost lines (default: the latest year), rounded half-up to the display unit; the total is rounded from the exact sum. Sort with --sort FIELD, or --sort=-FIELD for descending.
 
 Columns: ${Object.keys(LIST_COLUMNS).join(', ')}.
-Sort fields: ${SORT_FIELDS.join(', ')}.`
+Sort fields: ${SORT_FIELDS.join(', ')}.
+
+--entity facility lists the facilities (data centres, server rooms, colocation, cloud regions) by id, with the figures of the latest reporting period each has; --ministry then filters by agency as the facility names it.`
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --ministry mic --category lan,common',
     '<%= config.bin %> <%= command.id %> --sort cost --desc --columns id,name,servers,utilisation,cost',
     '<%= config.bin %> <%= command.id %> --status active --json',
+    '<%= config.bin %> <%= command.id %> --entity facility',
   ]
 
   static override flags = {
     ...storeFlags,
+    ...entityFlag,
     ...filterFlags,
     ...yearFlag,
     ...unitFlag,
@@ -33,6 +38,22 @@ Sort fields: ${SORT_FIELDS.join(', ')}.`
 
   async run() {
     const {flags} = await this.parse(InventoryList)
+    if (flags.entity === 'facility') {
+      if (flags.category?.length || flags.status?.length)
+        throw new UsageError('--category and --status apply to systems, not facilities', {suggestion: 'leave them out, or filter facilities with --ministry'})
+      const store = await this.store(flags.database)
+      const facilities = await facilitiesWithLatest(store, flags.ministry)
+      if (!this.jsonEnabled()) {
+        if (facilities.length === 0) this.note('No facilities match.')
+        else this.table(facilityListTable(facilities))
+      }
+      return {
+        formatVersion: JSON_FORMAT_VERSION,
+        entity: 'facility',
+        count: facilities.length,
+        facilities: facilities.map(({facility, latest}) => ({...facility, latest: latest === null ? null : (({facilityId: _id, ...rest}) => rest)(latest)})),
+      }
+    }
     const columns = flags.columns.split(',').map((column) => column.trim()) as ListColumn[]
     const unknown = columns.filter((column) => !(column in LIST_COLUMNS))
     if (unknown.length)

@@ -22,7 +22,7 @@ export const MANIFEST_FORMAT_VERSION = 1
 export const INPUTS_DIR = 'inputs'
 export const REPORT_DIR = 'report'
 
-export type InputRole = ExportKind | 'scenario' | 'exchange-rates'
+export type InputRole = Exclude<ExportKind, 'facilities'> | 'scenario' | 'exchange-rates'
 
 /** Where each input is in a bundle. */
 export const INPUT_PATHS: Record<InputRole, string> = {

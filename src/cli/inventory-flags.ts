@@ -20,3 +20,15 @@ export const unitFlag = {
 export const yearFlag = {
   year: Flags.integer({description: 'Fiscal year for annual costs (default: the latest year with cost lines).'}),
 }
+
+/** The entities of the register that `inventory list|show|export|history` cover. */
+export const ENTITIES = ['system', 'facility'] as const
+export type Entity = (typeof ENTITIES)[number]
+
+export const entityFlag = {
+  entity: Flags.string({
+    description: 'What the command is about: systems (the default) or facilities (data centres, server rooms, cloud regions).',
+    options: [...ENTITIES],
+    default: 'system',
+  }),
+}

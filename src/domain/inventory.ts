@@ -62,6 +62,8 @@ export interface SystemRecord {
   eligibilityReason: string | null
   tags: string[]
   retiredReason: string | null
+  /** The facility (data centre, server room, cloud region) the system runs in. */
+  facilityId?: string | null
 }
 
 export interface CostLine {

@@ -38,6 +38,8 @@ export interface BuildContext {
   ministries: MinistryIndex
   /** System ids already in the store; null when there is no store to check against. */
   storedSystemIds: ReadonlySet<string> | null
+  /** Facility ids in the store; null or absent when there is no store to check against. */
+  storedFacilityIds?: ReadonlySet<string> | null
   /** Ids seen earlier in this file, with their line. */
   seenIds: Map<string, number>
   issues: InputIssue[]
@@ -232,6 +234,7 @@ export const SYSTEM_FIELDS: readonly FieldSpec[] = [
   {key: 'eligibilityReason', header: 'eligibility_reason', aliases: ['eligibility reason', '移行不可理由', '理由', '不適用理由']},
   {key: 'tags', header: 'tags', aliases: ['tag', 'タグ', '標籤']},
   {key: 'retiredReason', header: 'retired_reason', aliases: ['retirement reason', '廃止理由', '廢止理由']},
+  {key: 'facilityId', header: 'facility_id', aliases: ['facility', 'facility id', 'data center id', 'データセンター', '設置場所', '機房']},
 ]
 
 /** The CSV header of a system field key, as the change log and --set name it. */
@@ -287,6 +290,10 @@ export const systemsKind: TableKind<SystemRecord> = {
     }
     const tagList = row.get('tags', tags) ?? []
     const retiredReason = row.get('retiredReason', text(500))
+    const facilityId = row.get('facilityId', identifier)
+    // Checked against the store's facilities when it has any (a register kept without facilities may still name them).
+    if (facilityId !== null && context.storedFacilityIds?.size && !context.storedFacilityIds.has(facilityId))
+      row.fail('facilityId', facilityId, 'no facility has this id', 'import the facilities first (e.g. a DCOI inventory), or correct the id')
 
     if (id !== null) {
       const previous = context.seenIds.get(id)
@@ -314,6 +321,7 @@ export const systemsKind: TableKind<SystemRecord> = {
       eligibilityReason,
       tags: tagList,
       retiredReason,
+      facilityId,
     }
   },
 }

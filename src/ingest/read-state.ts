@@ -23,6 +23,8 @@ export interface StoreFacts {
   ministries: Ministry[]
   /** null when there is no store to check system ids against. */
   systemIds: string[] | null
+  /** Facility ids in the store; absent when there is no store to check against. */
+  facilityIds?: string[]
 }
 
 export async function storeFacts(store: Store | undefined, bundledMinistries: () => Promise<Ministry[]>): Promise<StoreFacts> {
@@ -58,6 +60,7 @@ export function buildContext(file: string, options: ReadOptions, facts: StoreFac
     calendar: options.calendar,
     ministries: new MinistryIndex(facts.ministries),
     storedSystemIds: facts.systemIds === null ? null : new Set(facts.systemIds),
+    storedFacilityIds: facts.facilityIds === undefined ? null : new Set(facts.facilityIds),
     seenIds: new Map(),
     issues: [],
   }

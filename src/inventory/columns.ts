@@ -22,6 +22,7 @@ export const SYSTEM_EXPORT_COLUMNS: ReadonlyArray<CsvColumn<SystemRecord>> = [
   {header: 'eligibility_reason', value: (s) => s.eligibilityReason, text: true},
   {header: 'tags', value: (s) => s.tags.join(';'), text: true},
   {header: 'retired_reason', value: (s) => s.retiredReason, text: true},
+  {header: 'facility_id', value: (s) => s.facilityId, text: true},
 ]
 
 export const COST_EXPORT_COLUMNS: ReadonlyArray<CsvColumn<CostLine>> = [

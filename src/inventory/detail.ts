@@ -56,6 +56,7 @@ const FIELD_LABELS: Array<[keyof SystemRecord, string]> = [
   ['eligibilityReason', 'eligibility reason'],
   ['tags', 'tags'],
   ['retiredReason', 'retired because'],
+  ['facilityId', 'facility'],
 ]
 
 /** The fields table and the cost table (fiscal year × pool, with totals). */

@@ -8,17 +8,20 @@ import type {Store} from '../store/open.js'
 import {listMinistries, listSystems, streamCostLines} from '../store/register.js'
 import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../format/csv.js'
 import {COST_EXPORT_COLUMNS, MINISTRY_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from './columns.js'
+import {FACILITY_EXPORT_COLUMNS, facilitiesWithAllMetrics, facilityPeriodRows, latestPeriod} from './facilities.js'
 
 /** The version of the JSON file `kasumi inventory export --format json` writes; bumped on any breaking change. */
 const EXPORT_FORMAT_VERSION = 1
 
-export type ExportKind = 'systems' | 'costs' | 'ministries'
+export type ExportKind = 'systems' | 'costs' | 'ministries' | 'facilities'
 export type ExportFormat = 'csv' | 'json'
 
 export interface ExportOptions {
   kind: ExportKind
   format: ExportFormat
   bom: boolean
+  /** Facilities in CSV: the reporting period whose figures to write (default: the latest in the store). */
+  period?: string
 }
 
 async function write(out: Writable, text: string): Promise<void> {
@@ -28,7 +31,7 @@ async function write(out: Writable, text: string): Promise<void> {
 /** Streams the register to `out` page by page; returns the number of rows. */
 export async function exportTo(store: Store, out: Writable, options: ExportOptions): Promise<number> {
   let rows = 0
-  const pages = exportPages(store, options.kind)
+  const pages = exportPages(store, options.kind, options)
   const columns = COLUMNS[options.kind] as ReadonlyArray<CsvColumn<unknown>>
   if (options.format === 'csv') {
     await write(out, `${options.bom ? UTF8_BOM : ''}${csvHeader(columns)}`)
@@ -48,7 +51,7 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
   return rows
 }
 
-const COLUMNS = {systems: SYSTEM_EXPORT_COLUMNS, costs: COST_EXPORT_COLUMNS, ministries: MINISTRY_EXPORT_COLUMNS}
+const COLUMNS = {systems: SYSTEM_EXPORT_COLUMNS, costs: COST_EXPORT_COLUMNS, ministries: MINISTRY_EXPORT_COLUMNS, facilities: FACILITY_EXPORT_COLUMNS}
 
 function stripId(row: unknown): unknown {
   if (row && typeof row === 'object' && 'systemId' in row && 'id' in row) {
@@ -58,8 +61,12 @@ function stripId(row: unknown): unknown {
   return row
 }
 
-async function* exportPages(store: Store, kind: ExportKind): AsyncGenerator<unknown[]> {
-  if (kind === 'systems') yield await listSystems(store)
+async function* exportPages(store: Store, kind: ExportKind, options: ExportOptions): AsyncGenerator<unknown[]> {
+  if (kind === 'facilities') {
+    // CSV: the IDC layout, one period; JSON: every facility with the figures of every period.
+    if (options.format === 'json') yield await facilitiesWithAllMetrics(store)
+    else yield await facilityPeriodRows(store, options.period ?? (await latestPeriod(store)))
+  } else if (kind === 'systems') yield await listSystems(store)
   else if (kind === 'ministries') yield await listMinistries(store)
   else yield* streamCostLines(store)
 }

@@ -97,7 +97,7 @@ export async function estimateDocument(store: Store, views: EstimateViews, lang:
   })
 }
 
-export const REGISTER_KINDS: readonly ExportKind[] = ['ministries', 'systems', 'costs']
+export const REGISTER_KINDS: ReadonlyArray<Exclude<ExportKind, 'facilities'>> = ['ministries', 'systems', 'costs']
 
 /**
  * The register as provenance: the SHA-256 and row count of each table's

@@ -45,7 +45,7 @@ export interface FacilityWriteCounts {
 export interface ImportSession {
   readonly changeSetId: number
   /** The ministries and the ids of the systems in the store, as this transaction sees them. */
-  facts(): Promise<{ministries: Ministry[]; systemIds: string[]}>
+  facts(): Promise<{ministries: Ministry[]; systemIds: string[]; facilityIds: string[]}>
   /** Every stored system by id, as this transaction sees them. */
   storedSystems(): Promise<Map<string, SystemRecord>>
   /** Writes cost lines given as flat values (COST_ROW_WIDTH per line). */
@@ -129,9 +129,10 @@ class Session implements ImportSession {
     private readonly bulk: boolean,
   ) {}
 
-  async facts(): Promise<{ministries: Ministry[]; systemIds: string[]}> {
+  async facts(): Promise<{ministries: Ministry[]; systemIds: string[]; facilityIds: string[]}> {
     const rows = await this.trx.selectFrom('system').select('id').execute()
-    return {ministries: await listMinistries(this.trx), systemIds: rows.map((row) => row.id)}
+    const facilities = await this.trx.selectFrom('facility').select('id').execute()
+    return {ministries: await listMinistries(this.trx), systemIds: rows.map((row) => row.id), facilityIds: facilities.map((row) => row.id)}
   }
 
   async storedSystems(): Promise<Map<string, SystemRecord>> {

@@ -30,9 +30,10 @@ export function findSystem(store: Store, id: string): Promise<SystemRecord | und
 }
 
 /** What a file reader checks against: the ministries and the ids of the systems already stored. */
-export async function readerFacts(store: Store): Promise<{ministries: Ministry[]; systemIds: string[]}> {
+export async function readerFacts(store: Store): Promise<{ministries: Ministry[]; systemIds: string[]; facilityIds: string[]}> {
   const rows = await store.db.selectFrom('system').select('id').execute()
-  return {ministries: await ministryRows(store.db), systemIds: rows.map((row) => row.id)}
+  const facilities = await store.db.selectFrom('facility').select('id').execute()
+  return {ministries: await ministryRows(store.db), systemIds: rows.map((row) => row.id), facilityIds: facilities.map((row) => row.id)}
 }
 
 /** Cost lines that pass the filter, in the order they were stored. */

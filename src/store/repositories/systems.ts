@@ -24,6 +24,7 @@ export const SYSTEM_COLUMNS = {
   eligibilityReason: 'eligibility_reason',
   tags: 'tags',
   retiredReason: 'retired_reason',
+  facilityId: 'facility_id',
 } as const satisfies Record<keyof SystemRecord, keyof SystemTable>
 
 const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value))
@@ -49,6 +50,7 @@ export function systemFromRow(row: SystemTable): SystemRecord {
     eligibilityReason: row.eligibility_reason,
     tags: JSON.parse(row.tags) as string[],
     retiredReason: row.retired_reason,
+    facilityId: row.facility_id ?? null,
   }
 }
 
@@ -73,6 +75,7 @@ export function systemToRow(system: SystemRecord, now: string): SystemTable {
     eligibility_reason: system.eligibilityReason,
     tags: JSON.stringify(system.tags),
     retired_reason: system.retiredReason,
+    facility_id: system.facilityId ?? null,
     created_at: now,
     updated_at: now,
   }
