@@ -18,7 +18,11 @@ export default class InventoryHistory extends BaseCommand {
     '<%= config.bin %> <%= command.id %> DCOI-DC-10001 --entity facility',
   ]
   static override args = {id: Args.string({description: 'system id (or facility id with --entity facility)'})}
-  static override flags = {...storeFlags, ...entityFlag, limit: Flags.integer({description: 'Show at most this many entries, newest first.', default: 200, min: 1})}
+  static override flags = {
+    ...storeFlags,
+    ...entityFlag,
+    limit: Flags.integer({description: 'Show at most this many entries, newest first.', default: 200, min: 1}),
+  }
 
   async run() {
     const {args, flags} = await this.parse(InventoryHistory)

@@ -40,7 +40,9 @@ Sort fields: ${SORT_FIELDS.join(', ')}.
     const {flags} = await this.parse(InventoryList)
     if (flags.entity === 'facility') {
       if (flags.category?.length || flags.status?.length)
-        throw new UsageError('--category and --status apply to systems, not facilities', {suggestion: 'leave them out, or filter facilities with --ministry'})
+        throw new UsageError('--category and --status apply to systems, not facilities', {
+          suggestion: 'leave them out, or filter facilities with --ministry',
+        })
       const store = await this.store(flags.database)
       const facilities = await facilitiesWithLatest(store, flags.ministry)
       if (!this.jsonEnabled()) {
@@ -51,7 +53,10 @@ Sort fields: ${SORT_FIELDS.join(', ')}.
         formatVersion: JSON_FORMAT_VERSION,
         entity: 'facility',
         count: facilities.length,
-        facilities: facilities.map(({facility, latest}) => ({...facility, latest: latest === null ? null : (({facilityId: _id, ...rest}) => rest)(latest)})),
+        facilities: facilities.map(({facility, latest}) => ({
+          ...facility,
+          latest: latest === null ? null : (({facilityId: _id, ...rest}) => rest)(latest),
+        })),
       }
     }
     const columns = flags.columns.split(',').map((column) => column.trim()) as ListColumn[]

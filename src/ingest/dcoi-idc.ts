@@ -704,7 +704,7 @@ export async function readIdcFile(file: string, options: {encoding: EncodingOpti
               message,
               hint,
               severity: 'error',
-              rule,
+              rule: `kasumi.${rule}`,
               source: 'kasumi',
             })
           if (seen.has(key))

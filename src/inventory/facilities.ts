@@ -112,7 +112,12 @@ export function facilityDetailTables(detail: FacilityDetail): TableData[] {
 
 /* ---------- export in the IDC layout ---------- */
 
-const OWNERSHIP_TEXT = {'agency-owned': 'Agency Owned', colocation: 'Colocation', outsourcing: 'Outsourcing', 'cloud-provider': 'Using Cloud Provider'}
+const OWNERSHIP_TEXT = {
+  'agency-owned': 'Agency Owned',
+  colocation: 'Colocation',
+  outsourcing: 'Outsourcing',
+  'cloud-provider': 'Using Cloud Provider',
+}
 const POSITION_TEXT = {provider: 'Provider', tenant: 'Tenant', none: 'None'}
 const COUNTRY_TEXT = {us: 'U.S.', 'outside-us': 'Outside U.S.'}
 const TIER_TEXT = {

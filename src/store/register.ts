@@ -132,7 +132,10 @@ export async function streamEstimateCostLines(store: Store, years: {baseYear: nu
 }
 
 /** The change log, newest first: of the whole store (one entry per change set), of one system or of one facility. */
-export function changeHistory(store: Store, options: {entityId?: string; entity?: 'system' | 'facility'; limit?: number} = {}): Promise<HistoryEntry[]> {
+export function changeHistory(
+  store: Store,
+  options: {entityId?: string; entity?: 'system' | 'facility'; limit?: number} = {},
+): Promise<HistoryEntry[]> {
   return history(store.db, options)
 }
 
