@@ -71,6 +71,7 @@ const system: fc.Arbitrary<SystemRecord> = fc
     mustStay: fc.option(storedText(500), {nil: null}),
     tags: fc.uniqueArray(tag, {maxLength: 4}),
     retiredReason: fc.option(storedText(500), {nil: null}),
+    facilityId: fc.option(fc.constantFrom('DCOI-DC-10001', 'NEW-0a1b2c3d4e5f'), {nil: null}),
   })
   .map(({years, mustStay, ...rest}) => ({
     ...rest,

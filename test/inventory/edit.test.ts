@@ -83,6 +83,7 @@ for (const backend of await backends()) {
           eligibilityReason: '庁舎内で完結するため',
           tags: ['facility', 'small'],
           retiredReason: null,
+          facilityId: null,
         }
         expect(result.json).toMatchObject({formatVersion: 1, dryRun: false, system: expected})
         expect((await ok(['inventory', 'show', 'MIC-0500', '--database', url, '--json'])).json.system).toEqual(expected)
