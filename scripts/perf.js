@@ -5,10 +5,15 @@
 //   npm run perf -- import       only those whose name contains "import"
 //   npm run perf -- engine       the estimate engine on 10 000 and 100 000 systems
 //   npm run perf -- carlo        the Monte Carlo (1 000 runs on 10 000 systems) with 1 and 2 workers
+//   npm run perf -- report       the full report (every format and chart) of a 100 000-system register
+//   npm run perf -- postgres     the PostgreSQL import beside `psql \copy` (KASUMI_PERF_PG_URL)
+//   npm run perf -- --national   adds the national-scale register on PostgreSQL (1 000 000 systems, 10 000 000 cost lines)
+//   npm run perf -- --compare FILE   each figure beside the same figure of an earlier run's JSON
+// Every run writes its JSON to perf-data/perf-latest.json (and prints it on stdout after the table).
 import {execFileSync, spawnSync} from 'node:child_process'
 import {copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {loadavg} from 'node:os'
-import {dirname, join} from 'node:path'
+import {cpus, loadavg} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -19,7 +24,8 @@ if (process.argv[2] === '--engine-child') {
 }
 const bin = join(root, 'bin', 'run.js')
 const work = join(root, 'perf-data')
-const filter = process.argv[2] ?? ''
+const options = parseArguments(process.argv.slice(2))
+const filter = options.filter
 const RUNS = Number(process.env.KASUMI_PERF_RUNS ?? 5)
 mkdirSync(work, {recursive: true})
 
@@ -48,18 +54,53 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
+/**
+ * The benchmark rows: what the table shows, and `figures` (numbers, for --compare).
+ * @type {Array<Record<string, unknown> & {benchmark: string, figures: Record<string, number | undefined>}>}
+ */
 const results = []
+/**
+ * Records one benchmark: medians of the subject's and the baseline's runs, their ratio, the subject's peak RSS, and
+ * whether each target (`target.seconds`, `target.ratio`, `target.rssMb`: upper bounds) is met.
+ */
 function report(name, subject, baseline, extra = {}) {
+  const {target, ...rest} = extra
+  const seconds = median(subject.map((r) => r.seconds))
+  const baselineSeconds = baseline ? median(baseline.map((r) => r.seconds)) : undefined
+  const ratio = baselineSeconds ? seconds / baselineSeconds : undefined
+  const rss = subject.map((r) => r.rssMb).filter((value) => !Number.isNaN(value))
+  const rssMb = rss.length ? Math.max(...rss) : undefined
+  const figures = {seconds, baselineSeconds, ratio, rssMb, runs: subject.length}
   const row = {
     benchmark: name,
-    subject: `${median(subject.map((r) => r.seconds)).toFixed(3)} s`,
-    baseline: baseline ? `${median(baseline.map((r) => r.seconds)).toFixed(3)} s` : '-',
-    ratio: baseline ? (median(subject.map((r) => r.seconds)) / median(baseline.map((r) => r.seconds))).toFixed(2) : '-',
-    'peak RSS': Number.isNaN(subject[0]?.rssMb) ? '-' : `${Math.max(...subject.map((r) => r.rssMb)).toFixed(0)} MB`,
-    ...extra,
+    subject: `${seconds.toFixed(3)} s`,
+    baseline: baselineSeconds === undefined ? '-' : `${baselineSeconds.toFixed(3)} s`,
+    ratio: ratio === undefined ? '-' : ratio.toFixed(2),
+    'peak RSS': rssMb === undefined ? '-' : `${rssMb.toFixed(0)} MB`,
+    target: target ? describeTarget(target) : '-',
+    met: target ? (targetMet(target, figures) ? 'yes' : 'NO') : '-',
+    ...rest,
   }
-  results.push(row)
+  results.push({...row, figures})
   console.error(JSON.stringify(row))
+}
+
+function describeTarget(target) {
+  const parts = []
+  if (target.ratio !== undefined) parts.push(`ratio ≤ ${target.ratio}`)
+  if (target.seconds !== undefined) parts.push(`≤ ${target.seconds} s`)
+  if (target.rssMb !== undefined) parts.push(`≤ ${target.rssMb} MB`)
+  if (target.identical) parts.push('identical')
+  return parts.join(', ')
+}
+
+function targetMet(target, figures) {
+  return (
+    (target.ratio === undefined || (figures.ratio ?? Infinity) <= target.ratio) &&
+    (target.seconds === undefined || figures.seconds <= target.seconds) &&
+    (target.rssMb === undefined || figures.rssMb === undefined || figures.rssMb <= target.rssMb) &&
+    (!target.identical || target.identicalResult === true)
+  )
 }
 
 const loadAtStart = loadavg().map((load) => load.toFixed(2))
@@ -111,10 +152,89 @@ bench('import 1,000,000 cost lines (validated) vs sqlite3 .import', () => {
   }
   if (!haveSqlite3) console.error('sqlite3 is not installed (apt-get install sqlite3): no baseline.')
   const seconds = median(subject.map((r) => r.seconds))
-  report('import 1M cost lines', subject, haveSqlite3 ? baseline : undefined, {
+  report('import 1M cost lines (SQLite)', subject, haveSqlite3 ? baseline : undefined, {
+    target: {ratio: 1.0, rssMb: 300},
     'rows/s': Math.round(1e6 / seconds).toLocaleString('en'),
     'MB/s': (costsMb / seconds).toFixed(1),
     'baseline rows/s': haveSqlite3 ? Math.round(1e6 / median(baseline.map((r) => r.seconds))).toLocaleString('en') : '-',
+  })
+})
+
+/* ---------------------------------------------------------------------------
+ * PostgreSQL: the same import, beside `psql \copy` of the same file
+ * ------------------------------------------------------------------------ */
+
+const PG_URL = process.env.KASUMI_PERF_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const havePsql = spawnSync('psql', ['--version']).status === 0
+
+/** A PostgreSQL client on PG_URL, or undefined (with a note) when the server does not answer. */
+async function postgresAdmin() {
+  const {default: pg} = await import('pg')
+  const client = new pg.Client({connectionString: PG_URL, connectionTimeoutMillis: 5000})
+  try {
+    await client.connect()
+    return client
+  } catch (error) {
+    console.error(`PostgreSQL is not reachable at ${PG_URL} (${error.message}); set KASUMI_PERF_PG_URL.`)
+    return undefined
+  }
+}
+
+/** PG_URL with this schema first on the search path: a kasumi store of its own (also understood by psql). */
+function schemaUrl(schema) {
+  // %20, not +: libpq does not read + as a space.
+  return `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
+}
+
+/** kasumi's cost_line table shape (columns, types, primary key and the system/year index), without the change-set link. */
+const PLAIN_COST_LINE = `CREATE TABLE cost_line (
+  id serial PRIMARY KEY, system_id text NOT NULL, fiscal_year integer NOT NULL, pool text NOT NULL, spend_type text NOT NULL,
+  frequency text NOT NULL, amount text NOT NULL, currency text NOT NULL, note text);
+CREATE INDEX cost_line_system_year_idx ON cost_line (system_id, fiscal_year)`
+
+bench('import 1,000,000 cost lines into PostgreSQL (validated) vs psql \\copy', async () => {
+  if (!havePsql) {
+    console.error('psql is not installed (apt-get install postgresql-client): skipped.')
+    return
+  }
+  const admin = await postgresAdmin()
+  if (!admin) return
+  const subject = []
+  const baseline = []
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const schema = `kasumi_perf_${process.pid}_${run}`
+      const plain = `${schema}_psql`
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`)
+      await admin.query(
+        `DROP SCHEMA IF EXISTS ${plain} CASCADE; CREATE SCHEMA ${plain}; SET search_path TO ${plain}; ${PLAIN_COST_LINE}; RESET search_path`,
+      )
+      try {
+        kasumi(['init', '--database', schemaUrl(schema)])
+        kasumi(['inventory', 'import', join(big, 'systems.csv'), '--database', schemaUrl(schema)])
+        subject.push(kasumi(['inventory', 'import', costsCsv, '--database', schemaUrl(schema), '--kind', 'costs']))
+        baseline.push(
+          measure('psql', [
+            schemaUrl(plain),
+            '-v',
+            'ON_ERROR_STOP=1',
+            '-q',
+            '-c',
+            `\\copy cost_line (system_id, fiscal_year, pool, spend_type, frequency, amount, currency, note) FROM '${costsCsv.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
+          ]),
+        )
+      } finally {
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${plain} CASCADE`)
+      }
+    }
+  } finally {
+    await admin.end()
+  }
+  const seconds = median(subject.map((r) => r.seconds))
+  report('import 1M cost lines (PostgreSQL)', subject, baseline, {
+    target: {ratio: 1.0},
+    'rows/s': Math.round(1e6 / seconds).toLocaleString('en'),
+    'baseline rows/s': Math.round(1e6 / median(baseline.map((r) => r.seconds))).toLocaleString('en'),
   })
 })
 
@@ -125,7 +245,7 @@ bench('kasumi --version vs node -e 0', () => {
     subject.push(kasumi(['--version']))
     baseline.push(measure(process.execPath, ['-e', '0']))
   }
-  report('kasumi --version', subject, baseline, {target: 'ratio ≤ 1.5'})
+  report('kasumi --version', subject, baseline, {target: {ratio: 1.5}})
 })
 
 bench('kasumi inventory list (200 systems) vs node -e 0', () => {
@@ -140,7 +260,7 @@ bench('kasumi inventory list (200 systems) vs node -e 0', () => {
     subject.push(kasumi(['inventory', 'list', '--database', db]))
     baseline.push(measure(process.execPath, ['-e', '0']))
   }
-  report('kasumi inventory list (200)', subject, baseline)
+  report('kasumi inventory list (200)', subject, baseline, {target: {ratio: 2.5}})
 })
 
 /* ---------------------------------------------------------------------------
@@ -253,7 +373,7 @@ bench('estimate engine: plan + evaluate + buildResult, 10 000 and 100 000 system
     'CPU warm': cpu(full, 'warmCpu'),
     'CPU cold ratio': (median(full.map((r) => r.coldCpu)) / median(small.map((r) => r.coldCpu))).toFixed(2),
     'warm ratio': (median(full.map((r) => r.warm)) / median(small.map((r) => r.warm))).toFixed(2),
-    target: '100k ≤ 2 s; ratio (10× systems) ≤ 11',
+    target: {seconds: 1.0, rssMb: 300},
   })
 })
 
@@ -278,7 +398,21 @@ bench('chart: one PNG after the first (chart.js on @napi-rs/canvas with CJK font
     await renderChart(spec, 'ja')
     subject.push({seconds: Number(process.hrtime.bigint() - started) / 1e9, rssMb: Number.NaN})
   }
-  report('one chart after the first', subject, undefined, {first: `${firstSeconds.toFixed(3)} s`, target: '≤ 0.150 s'})
+  report('one chart after the first', subject, undefined, {first: `${firstSeconds.toFixed(3)} s`, target: {seconds: 0.15}})
+})
+
+bench('report: every format and chart of a 100 000-system register', async () => {
+  const scenarioFile = await engineScenario()
+  const large = engineStore('100k', big, 100_000, 1_000_000)
+  const out = join(work, 'report-out')
+  const subject = []
+  for (let run = 0; run < RUNS; run++) {
+    rmSync(out, {recursive: true, force: true})
+    subject.push(kasumi(['report', '--scenario', scenarioFile, '--database', large, '--out', out, '--json']))
+  }
+  const files = JSON.parse(subject[subject.length - 1].stdout).files.length
+  rmSync(out, {recursive: true, force: true})
+  report('report, all formats and charts, 100k systems', subject, undefined, {target: {seconds: 5, rssMb: 400}, files})
 })
 
 bench('Monte Carlo: 1 000 runs on 10 000 systems, 2 workers vs 1 worker', async () => {
@@ -318,25 +452,129 @@ bench('Monte Carlo: 1 000 runs on 10 000 systems, 2 workers vs 1 worker', async 
     'per run (2 workers)': perRun(two),
     'per run (1 worker)': perRun(one),
     identical: identical ? 'yes' : 'NO',
-    target: '≤ 30 s, identical',
+    target: {seconds: 20, identical: true, identicalResult: identical},
   })
   if (!identical) process.exitCode = 1
 })
 
+/* ---------------------------------------------------------------------------
+ * National scale (opt-in: --national): 1 000 000 systems, 10 000 000 cost lines on PostgreSQL
+ * ------------------------------------------------------------------------ */
+
+if (options.national) {
+  bench('national-scale register on PostgreSQL: import once, then estimate', async () => {
+    const admin = await postgresAdmin()
+    if (!admin) return
+    const data = join(work, 'national')
+    if (!existsSync(join(data, 'costs.csv'))) {
+      console.error('Generating 1 000 000 systems and 10 000 000 cost lines…')
+      execFileSync(
+        process.execPath,
+        [join(root, 'scripts', 'generate-samples.js'), '--systems', '1000000', '--cost-lines', '10000000', '--out', data],
+        {stdio: 'inherit'},
+      )
+    }
+    // The imported register is kept in its schema (remove perf-data/national.ready to import it again).
+    const schema = 'kasumi_perf_national'
+    const ready = join(work, 'national.ready')
+    const present = (await admin.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).rowCount
+    if (!existsSync(ready) || !present) {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`)
+      kasumi(['init', '--database', schemaUrl(schema)])
+      const systems = kasumi(['inventory', 'import', join(data, 'systems.csv'), '--database', schemaUrl(schema)])
+      const costs = kasumi(['inventory', 'import', join(data, 'costs.csv'), '--database', schemaUrl(schema), '--kind', 'costs'])
+      report('national: import 1M systems (PostgreSQL, once)', [systems], undefined)
+      report('national: import 10M cost lines (PostgreSQL, once)', [costs], undefined, {
+        'rows/s': Math.round(1e7 / costs.seconds).toLocaleString('en'),
+      })
+      writeFileSync(ready, schema)
+    }
+    await admin.end()
+    const scenarioFile = await engineScenario()
+    const runs = Number(process.env.KASUMI_PERF_NATIONAL_RUNS ?? 3)
+    const subject = []
+    for (let run = 0; run < runs; run++) subject.push(kasumi(['estimate', '--scenario', scenarioFile, '--database', schemaUrl(schema), '--json']))
+    report('national: estimate, 1M systems / 10M cost lines (PostgreSQL)', subject, undefined, {target: {rssMb: 1500}})
+  })
+}
+
 await Promise.all(pending)
-console.table(results)
-console.log(
-  JSON.stringify(
-    {
-      machine: {
-        cpus: (await import('node:os')).cpus().length,
-        node: process.version,
-        loadAverage: {start: loadAtStart, end: loadavg().map((load) => load.toFixed(2))},
-      },
-      runs: RUNS,
-      results,
-    },
-    null,
-    2,
-  ),
-)
+const summary = {
+  machine: {cpus: cpus().length, node: process.version, loadAverage: {start: loadAtStart, end: loadavg().map((load) => load.toFixed(2))}},
+  at: new Date().toISOString(),
+  runs: RUNS,
+  results,
+}
+console.table(results.map(({figures, ...row}) => row))
+if (options.compare) console.table(compareWith(readPerfJson(options.compare), results))
+writeFileSync(join(work, 'perf-latest.json'), `${JSON.stringify(summary, null, 2)}\n`)
+console.log(JSON.stringify(summary, null, 2))
+
+/** `[FILTER] [--compare FILE] [--national]` */
+function parseArguments(args) {
+  const parsed = {filter: '', compare: /** @type {string | undefined} */ (undefined), national: false}
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]
+    if (arg === '--compare' || arg.startsWith('--compare=')) {
+      const file = arg === '--compare' ? args[++index] : arg.slice('--compare='.length)
+      if (!file) usage('--compare needs the JSON file of an earlier run (perf-data/perf-latest.json is the last one)')
+      parsed.compare = resolve(file)
+      if (!existsSync(parsed.compare)) usage(`no such file: ${file}`)
+    } else if (arg === '--national') parsed.national = true
+    else if (arg.startsWith('-')) usage(`unknown option ${arg}`)
+    else parsed.filter = arg
+  }
+  return parsed
+}
+
+function usage(message) {
+  console.error(`perf: ${message}\nUsage: npm run perf -- [FILTER] [--compare FILE] [--national]`)
+  process.exit(2)
+}
+
+/**
+ * An earlier run's JSON: the file perf-latest.json, or anything that ends with the JSON this script prints (the
+ * output of `npm run perf > FILE`, with npm's lines and the table before it).
+ */
+function readPerfJson(file) {
+  const text = readFileSync(file, 'utf8')
+  const start = text.startsWith('{') ? 0 : text.indexOf('\n{\n') + 1
+  try {
+    if (start === 0 && !text.startsWith('{')) throw new Error('no JSON object at the start of a line')
+    const parsed = JSON.parse(text.slice(start))
+    if (!Array.isArray(parsed.results)) throw new Error('no "results" array')
+    return parsed
+  } catch (error) {
+    usage(`${file} is not the JSON of a perf run: ${error.message}`)
+  }
+}
+
+/** The figures of a row: `figures` when the run wrote them, else read back from the table's text ("1.234 s", "251 MB"). */
+function figuresOf(row) {
+  if (row.figures) return row.figures
+  const number = (text) => (typeof text === 'string' && /^[\d.]+/.test(text) ? Number.parseFloat(text) : undefined)
+  return {seconds: number(row.subject), baselineSeconds: number(row.baseline), ratio: number(row.ratio), rssMb: number(row['peak RSS'])}
+}
+
+/** One row per figure of each benchmark of this run: the earlier value, this one, and the change. */
+function compareWith(previous, current) {
+  const labels = {seconds: ['time', 's'], baselineSeconds: ['baseline', 's'], ratio: ['ratio', ''], rssMb: ['peak RSS', 'MB']}
+  const show = (value, unit) => (value === undefined ? '-' : `${value.toFixed(unit === 'MB' ? 0 : unit === 's' ? 3 : 2)}${unit ? ` ${unit}` : ''}`)
+  const rows = []
+  for (const row of current) {
+    const earlier = previous.results.find((candidate) => candidate.benchmark === row.benchmark)
+    const before = earlier ? figuresOf(earlier) : {}
+    const now = figuresOf(row)
+    for (const [key, [label, unit]] of Object.entries(labels)) {
+      if (now[key] === undefined && before[key] === undefined) continue
+      const change =
+        now[key] !== undefined && before[key] ? `${now[key] >= before[key] ? '+' : ''}${((now[key] / before[key] - 1) * 100).toFixed(1)} %` : '-'
+      rows.push({benchmark: row.benchmark, figure: label, before: show(before[key], unit), now: show(now[key], unit), change})
+    }
+  }
+  for (const row of previous.results) {
+    if (!current.some((candidate) => candidate.benchmark === row.benchmark))
+      rows.push({benchmark: row.benchmark, figure: '(not run now)', before: show(figuresOf(row).seconds, 's'), now: '-', change: '-'})
+  }
+  return rows
+}
