@@ -35,7 +35,6 @@ export const OWNED_PACKAGES = {
   'iconv-lite': ['ingest'],
   '@oclif/core': ['commands', 'cli'],
   '@inquirer/prompts': ['commands', 'cli'],
-  'cli-table3': ['cli'],
 }
 
 const elements = [

@@ -4,7 +4,7 @@ import {Flags} from '@oclif/core'
 
 import {UsageError} from '../domain/errors.js'
 import {CALENDARS} from '../domain/fiscal-year.js'
-import {ENCODINGS} from '../ingest/csv.js'
+import {ENCODINGS} from '../ingest/encodings.js'
 import {LANGS} from '../domain/lang.js'
 import {UNIT_FLAG, monthNumber, type UnitName, type WorkbookOptions} from '../ingest/workbook/options.js'
 import {DEFAULT_DATABASE} from '../store/open.js'

@@ -10,7 +10,7 @@ import type {SensitivityRow, UncertaintySummary} from './uncertainty.js'
 
 /**
  * The terminal tables of estimates, uncertainty and diffs: pure builders of
- * rows (cli-table3 draws them). Amounts are rounded half-up per cell; totals
+ * rows (`renderTable` in src/cli draws them). Amounts are rounded half-up per cell; totals
  * are rounded from exact sums.
  */
 const amount = (value: string, unit: DisplayUnit) => formatAmount(value, {unitFactor: DISPLAY_UNITS[unit].factor})

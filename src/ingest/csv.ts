@@ -6,10 +6,10 @@ import iconv from 'iconv-lite'
 import type {InputIssue} from '../domain/errors.js'
 import {ECHO_LIMIT, bidiControlNames, hasBidiControls, truncateText} from '../domain/text-safety.js'
 import {checkInputFile} from './input-file.js'
+import type {EncodingOption} from './encodings.js'
 import {columnLabel} from './table.js'
 
-export const ENCODINGS = ['auto', 'utf-8', 'shift_jis', 'big5'] as const
-export type EncodingOption = (typeof ENCODINGS)[number]
+export {ENCODINGS, type EncodingOption} from './encodings.js'
 
 /** iconv-lite names: Shift_JIS as Windows writes it (CP932), Big5 likewise (CP950). */
 const ICONV_NAMES: Record<string, string> = {shift_jis: 'cp932', big5: 'cp950', 'utf-16le': 'utf-16le', 'utf-16be': 'utf-16be'}

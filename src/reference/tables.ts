@@ -2,6 +2,7 @@ import type {TableData} from '../domain/table.js'
 import type {Lang} from '../domain/lang.js'
 import {labelsFor} from '../domain/labels/index.js'
 import {Dec, formatAmount} from '../domain/money.js'
+import {displayWidth} from '../domain/text-width.js'
 import {
   byArea,
   byImplementingMinistry,
@@ -32,24 +33,7 @@ function year(value: number | null): string {
   return value === null ? EMPTY : String(value)
 }
 
-/** Terminal columns a string takes: East Asian wide and full-width characters count two. */
-export function displayWidth(text: string): number {
-  let width = 0
-  for (const char of text) {
-    const code = char.codePointAt(0)!
-    const wide =
-      (code >= 0x1100 && code <= 0x115f) ||
-      (code >= 0x2e80 && code <= 0xa4cf && code !== 0x303f) ||
-      (code >= 0xac00 && code <= 0xd7a3) ||
-      (code >= 0xf900 && code <= 0xfaff) ||
-      (code >= 0xfe30 && code <= 0xfe4f) ||
-      (code >= 0xff00 && code <= 0xff60) ||
-      (code >= 0xffe0 && code <= 0xffe6) ||
-      (code >= 0x20000 && code <= 0x3fffd)
-    width += wide ? 2 : 1
-  }
-  return width
-}
+export {displayWidth}
 
 const BREAK_AFTER = new Set(['，', '、', '。', '）', '；', ',', ' '])
 

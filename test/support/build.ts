@@ -6,7 +6,16 @@ import {fileURLToPath} from 'node:url'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 /** What the build reads: when any of it is newer than the manifest the build writes last, `dist/` is stale. */
-const SOURCES = ['src', 'commands', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/manifest.js', 'scripts/scenario-schema.js']
+const SOURCES = [
+  'src',
+  'commands',
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'scripts/vendor.js',
+  'scripts/manifest.js',
+  'scripts/scenario-schema.js',
+]
 const STAMP = join(ROOT, 'oclif.manifest.json')
 
 function newest(path: string): number {
