@@ -35,6 +35,9 @@ export const OWNED_PACKAGES = {
   'iconv-lite': ['ingest'],
   '@oclif/core': ['commands', 'cli'],
   '@inquirer/prompts': ['commands', 'cli'],
+  'subset-font': ['report'],
+  fontkit: ['report'],
+  pdfkit: ['report'],
 }
 
 const elements = [

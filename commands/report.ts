@@ -5,7 +5,7 @@ import {reportOutputFlags, storeFlags} from '../src/cli/flags.js'
 import {label} from '../src/report/i18n.js'
 import type {Lang} from '../src/domain/lang.js'
 import {FORMATS, formatsOf} from '../src/report/render/index.js'
-import {commandLine, runReport} from '../src/report/run.js'
+import {commandLine, runReport, type EmbeddedFonts} from '../src/report/run.js'
 
 export default class Report extends BaseCommand {
   static override summary = 'Write a report of an estimate or a reference table: HTML, Markdown, CSV, XLSX, JSON and PNG charts.'
@@ -13,7 +13,7 @@ export default class Report extends BaseCommand {
 
 The report folder (default reports/out/<name>-<YYYY-MM-DD>/ under the current directory, or --out) is written to a temporary folder beside it and renamed into place when complete, with a .kasumi-output marker file. An existing folder is refused (exit 5); --force replaces it only when it is an earlier kasumi output folder (a report or an audit bundle: it holds the marker, and no file the marker does not list) or an empty folder. Anything else there — a file, a link, a folder of other things such as a project or a home folder — is refused with exit 5 and left as it is.
 
-Formats: html and md (with the charts as PNG files), csv (one file per table, money as exact decimals in yen with the unit in the header; UTF-8 with a BOM unless --no-bom), xlsx (one sheet per table, money in thousands as numbers formatted #,##0, plus Assumptions and Provenance sheets), json (the estimate's versioned contract with the provenance) and png (the charts). Every report records its provenance: the kasumi version, the time, this command line (with any database password replaced by ***) and the SHA-256 and row count of every input.`
+Formats: html (one self-contained page: the charts, and subsets of the Noto Sans JP and TC fonts holding exactly the characters it shows, so that CJK names read on a machine without CJK fonts; what the fonts add is said on stderr and as fonts in --json), md (with the charts as PNG files), csv (one file per table, money as exact decimals in yen with the unit in the header; UTF-8 with a BOM unless --no-bom), xlsx (one sheet per table, money in thousands as numbers formatted #,##0, plus Assumptions and Provenance sheets), json (the estimate's versioned contract with the provenance) and png (the charts). Every report records its provenance: the kasumi version, the time, this command line (with any database password replaced by ***) and the SHA-256 and row count of every input.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud',
     '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud --format csv,xlsx --lang ja --out reports/out/cloud',
@@ -60,6 +60,7 @@ Formats: html and md (with the charts as PNG files), csv (one file per table, mo
     )
     progress.clear()
     this.warnIssues(outcome.warnings, {compact: true})
+    if (outcome.fonts) this.note(describeFonts(outcome.fonts))
     if (!this.jsonEnabled()) {
       const figures = outcome.document.sections.find((section) => section.figures?.length)?.figures ?? []
       const lang = flags.lang as Lang
@@ -73,6 +74,30 @@ Formats: html and md (with the charts as PNG files), csv (one file per table, mo
       this.log(`Wrote ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'} to ${outcome.folder}:`)
       for (const file of outcome.files) this.log(`  ${file.path}`)
     }
-    return {formatVersion: JSON_FORMAT_VERSION, folder: outcome.folder, files: outcome.files, totals: outcome.totals}
+    return {
+      formatVersion: JSON_FORMAT_VERSION,
+      folder: outcome.folder,
+      files: outcome.files,
+      totals: outcome.totals,
+      ...(outcome.fonts ? {fonts: outcome.fonts} : {}),
+    }
   }
+}
+
+/** One line on the fonts a report embeds: "report.html embeds font subsets of 1,234,567 bytes: Noto Sans JP (412 characters, 400 and 700) …". */
+function describeFonts(fonts: EmbeddedFonts): string {
+  const families = new Map<string, {characters: number; weights: number[]}>()
+  for (const face of fonts.faces) {
+    const family = families.get(face.family) ?? {characters: face.characters, weights: []}
+    family.weights.push(face.weight)
+    families.set(face.family, family)
+  }
+  const parts = [...families].map(
+    ([name, {characters, weights}]) =>
+      `${name} (${characters.toLocaleString('en')} character${characters === 1 ? '' : 's'}, weights ${weights.join(' and ')})`,
+  )
+  const missing = fonts.missing.length
+    ? `; ${fonts.missing.length} character${fonts.missing.length === 1 ? '' : 's'} left to the system fonts (${fonts.missing.join(' ')})`
+    : ''
+  return `${fonts.file} embeds font subsets adding ${fonts.addedBytes.toLocaleString('en')} bytes: ${parts.join(', ') || 'none'}${missing}`
 }

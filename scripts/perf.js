@@ -9,6 +9,7 @@
 //   npm run perf -- postgres     the PostgreSQL import beside `psql \copy` (KASUMI_PERF_PG_URL)
 //   npm run perf -- --national   adds the national-scale register on PostgreSQL (1 000 000 systems, 10 000 000 cost lines)
 //   npm run perf -- --compare FILE   each figure beside the same figure of an earlier run's JSON
+//   npm run perf -- fonts        the font subsets report.html embeds, for the demo report
 // Every run writes its JSON to perf-data/perf-latest.json (and prints it on stdout after the table).
 import {execFileSync, spawnSync} from 'node:child_process'
 import {copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
@@ -413,6 +414,57 @@ bench('report: every format and chart of a 100 000-system register', async () =>
   const files = JSON.parse(subject[subject.length - 1].stdout).files.length
   rmSync(out, {recursive: true, force: true})
   report('report, all formats and charts, 100k systems', subject, undefined, {target: {seconds: 5, rssMb: 400}, files})
+})
+
+/** A store holding the bundled sample register (200 systems), made once per run of this script. */
+let sampleStore
+function sampleDatabase() {
+  if (sampleStore) return sampleStore
+  sampleStore = join(work, 'sample-report.db')
+  for (const suffix of ['', '-wal', '-shm']) rmSync(sampleStore + suffix, {force: true})
+  kasumi(['init', '--database', sampleStore])
+  kasumi(['inventory', 'import', join(root, 'data', 'samples', 'systems.csv'), '--database', sampleStore])
+  kasumi(['inventory', 'import', join(root, 'data', 'samples', 'costs.csv'), '--database', sampleStore])
+  return sampleStore
+}
+
+bench('fonts: the subsets report.html embeds for the demo report (kasumi WOFF2) vs subset-font straight to WOFF2', async () => {
+  const dist = (path) => pathToFileURL(join(root, 'dist', 'src', path)).href
+  const out = join(work, 'fonts-report')
+  kasumi(['report', '--scenario', 'kasumigaseki-cloud', '--format', 'html', '--out', out, '--force', '--database', sampleDatabase()])
+  const {visibleText} = await import(dist('report/render/html.js'))
+  const {embedFonts, charactersOf, fontBytes, splitByFamily} = await import(dist('report/embed-fonts.js'))
+  const {default: subsetFont} = await import('subset-font')
+  const text = visibleText(readFileSync(join(out, 'report.html'), 'utf8'))
+  const timed = async (fn) => {
+    const started = process.hrtime.bigint()
+    const value = await fn()
+    return {seconds: Number(process.hrtime.bigint() - started) / 1e9, rssMb: Number.NaN, value}
+  }
+  // The first call pays for loading HarfBuzz and reading the fonts, as one `kasumi report` does.
+  const first = await timed(() => embedFonts(text, 'en'))
+  const faces = [
+    ['@embedpdf/fonts-jp', 'NotoSansJP-Regular.otf'],
+    ['@embedpdf/fonts-jp', 'NotoSansJP-Bold.otf'],
+  ]
+  const {first: characters} = await splitByFamily(charactersOf(text), 'en')
+  const subject = []
+  const baseline = []
+  for (let run = 0; run < RUNS; run++) {
+    subject.push(await timed(() => embedFonts(text, 'en')))
+    baseline.push(
+      await timed(async () => {
+        for (const [pkg, file] of faces) await subsetFont(await fontBytes(pkg, file), characters.join(''), {targetFormat: 'woff2'})
+      }),
+    )
+  }
+  const bytes = first.value.faces.reduce((sum, face) => sum + face.bytes, 0)
+  report('font subsets for the demo report (warm; baseline: subset-font to WOFF2, JP faces only)', subject, baseline, {
+    first: `${first.seconds.toFixed(3)} s`,
+    characters: charactersOf(text).length,
+    'WOFF2 bytes': bytes.toLocaleString('en'),
+    target: {seconds: 0.3},
+  })
 })
 
 bench('Monte Carlo: 1 000 runs on 10 000 systems, 2 workers vs 1 worker', async () => {

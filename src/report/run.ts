@@ -19,6 +19,7 @@ import {buildReferenceReport} from './build-reference.js'
 import type {Provenance, ReportDocument} from './model.js'
 import type {Lang} from '../domain/lang.js'
 import {renderDocument, type Format} from './render/index.js'
+import type {RenderedFile} from './render/types.js'
 import {assertWritable, defaultReportFolder, writeReportFolder, type WrittenFile} from './write.js'
 
 /**
@@ -56,7 +57,12 @@ export interface ReportOutcome {
   totals: unknown
   document: ReportDocument
   warnings: InputIssue[]
+  /** The font subsets report.html embeds (absent without the html format). */
+  fonts?: EmbeddedFonts
 }
+
+/** The font subsets a report file embeds and the bytes they add to it. */
+export type EmbeddedFonts = NonNullable<RenderedFile['fonts']> & {file: string}
 
 /** The estimate once by ministry, and the same ledger rolled up by measure and by business area. */
 export interface EstimateViews {
@@ -194,5 +200,7 @@ export async function runReport(request: ReportRequest, openStore: () => Promise
   })
   progress(`Writing ${folder}…`)
   const files = await writeReportFolder(folder, rendered, {force: request.force, kasumi: request.kasumi, createdAt: document.provenance!.createdAt})
-  return {folder, files, totals: built.totals, document, warnings: built.warnings}
+  const withFonts = rendered.find((file) => file.fonts)
+  const fonts = withFonts ? {file: withFonts.path, ...withFonts.fonts!} : undefined
+  return {folder, files, totals: built.totals, document, warnings: built.warnings, ...(fonts ? {fonts} : {})}
 }

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
@@ -7,16 +7,17 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {runEstimate} from '../../src/estimate/run.js'
 import {buildEstimateReport} from '../../src/report/build-estimate.js'
 import {renderCharts} from '../../src/report/charts.js'
-import {fontFiles} from '../../src/report/fonts.js'
 import {renderHtml} from '../../src/report/render/html.js'
 import {openStore} from '../../src/store/open.js'
 import {listMinistries} from '../../src/store/repositories/ministries.js'
 import {ROOT, kasumi, tempDir} from '../support/cli.js'
 
 /**
- * Opens a report made from a real estimate in headless Chromium: every chart
- * image loads, the figures in the page equal the estimate's JSON,
- * the page fits a phone's width and prints without its navigation.
+ * Opens a report made from a real estimate in headless Chromium that knows
+ * no font (an empty fontconfig): every chart image loads, the figures in the
+ * page equal the estimate's JSON, the page fits a phone's width and prints
+ * without its navigation, and its CJK names are drawn with the font subsets
+ * the page embeds. Screenshots are left in test-artefacts/.
  */
 
 // Page globals for the functions run in the browser (the project's TypeScript has no DOM library).
@@ -50,20 +51,24 @@ describe.runIf(!available && Boolean(process.env.CI))('browser check prerequisit
 })
 
 /**
- * This machine may have no CJK system font: give a page the fonts its
- * stylesheet names first, as an installed Noto would, so that screenshots
- * show the text. The figures checked do not depend on it.
+ * A fontconfig that knows no font at all: the page must bring its own glyphs,
+ * as on a server or in a container without CJK fonts.
  */
-async function addCjkFonts(page: import('playwright-core').Page): Promise<void> {
-  const faces = fontFiles()
-    .filter(({path}) => path.endsWith('-Regular.otf'))
-    .map(
-      ({family, path}) =>
-        `@font-face { font-family: "${family}"; src: url(data:font/otf;base64,${readFileSync(path).toString('base64')}) format("opentype"); }`,
-    )
-  await page.addStyleTag({content: faces.join('\n')})
-  await page.evaluate(() => document.fonts.ready)
+function fontlessFontconfig(folder: string): string {
+  const fonts = join(folder, 'no-fonts')
+  const cache = join(folder, 'fontconfig-cache')
+  mkdirSync(fonts, {recursive: true})
+  mkdirSync(cache, {recursive: true})
+  const file = join(folder, 'fonts.conf')
+  writeFileSync(
+    file,
+    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${fonts}</dir>\n  <cachedir>${cache}</cachedir>\n</fontconfig>\n`,
+  )
+  return file
 }
+
+/** Where the browser tests leave their screenshots (ignored by git). */
+const ARTEFACTS = join(ROOT, 'test-artefacts')
 
 async function ok(argv: string[]) {
   const result = await kasumi(argv)
@@ -112,7 +117,7 @@ describe.runIf(available)('HTML report in a browser', () => {
     }
 
     const {chromium} = await import('playwright-core')
-    browser = await chromium.launch({executablePath: CHROMIUM, args: ARGS})
+    browser = await chromium.launch({executablePath: CHROMIUM, args: ARGS, env: {...process.env, FONTCONFIG_FILE: fontlessFontconfig(folder)}})
     page = await browser.newPage({viewport: {width: 1280, height: 900}})
     await page.goto(pathToFileURL(reportFile).href, {waitUntil: 'load'})
   }, 180_000)
@@ -169,8 +174,9 @@ describe.runIf(available)('HTML report in a browser', () => {
       }))
       expect(widths.page).toBeLessThanOrEqual(widths.viewport)
       expect(widths.wide).toBe(true)
-      await addCjkFonts(phone)
-      await phone.screenshot({path: join(folder, 'report-phone.png')})
+      await phone.evaluate(() => Promise.all([...document.fonts].map((face: any) => face.load())))
+      mkdirSync(ARTEFACTS, {recursive: true})
+      await phone.screenshot({path: join(ARTEFACTS, 'report-phone.png')})
     } finally {
       await phone.close()
     }
@@ -185,11 +191,44 @@ describe.runIf(available)('HTML report in a browser', () => {
     await page.emulateMedia({media: 'screen'})
   })
 
-  it('saves a screenshot', async () => {
-    await addCjkFonts(page)
-    const screenshot = join(folder, 'report.png')
+  it('draws CJK names with the fonts it embeds, the machine having none', async () => {
+    await page.evaluate(() => Promise.all([...document.fonts].map((face: any) => face.load())))
+    const faces = await page.evaluate(() => [...document.fonts].map((face: any) => `${face.family} ${face.weight} ${face.status}`).sort())
+    expect(faces).toContain('Noto Sans JP 400 loaded')
+    expect(faces).toContain('Noto Sans JP 700 loaded')
+    // The fonts Chromium really drew a ministry's name with: the embedded one, for every glyph.
+    const cell = '#table-by-ministry tbody tr:first-child td[data-key="key"]'
+    const name = (await page.textContent(cell))!
+    expect(name).toMatch(/[\u4e00-\u9fff]/)
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('DOM.enable')
+    await cdp.send('CSS.enable')
+    const {root} = await cdp.send('DOM.getDocument')
+    const {nodeId} = await cdp.send('DOM.querySelector', {nodeId: root.nodeId, selector: cell})
+    const {fonts} = await cdp.send('CSS.getPlatformFontsForNode', {nodeId})
+    expect(fonts).toEqual([expect.objectContaining({postScriptName: 'NotoSansJP-Regular', isCustomFont: true, glyphCount: [...name].length})])
+    // The same name without the embedded fonts: the browser has nothing to draw it with.
+    const widths = await page.evaluate((selector: string) => {
+      const source = document.querySelector(selector)
+      const probe = (family: string) => {
+        const span = document.createElement('span')
+        span.textContent = source.textContent
+        span.style.fontFamily = family
+        span.style.fontSize = '20px'
+        document.body.appendChild(span)
+        const width = span.getBoundingClientRect().width
+        span.remove()
+        return width
+      }
+      return {embedded: probe('"Noto Sans JP"'), fallback: probe('"No Such Font", sans-serif')}
+    }, cell)
+    // Noto's ideographs are one em wide each: 20 px a character.
+    expect(widths.embedded).toBeCloseTo([...name].length * 20, 0)
+    expect(Math.abs(widths.embedded - widths.fallback)).toBeGreaterThan(1)
+    mkdirSync(ARTEFACTS, {recursive: true})
+    const screenshot = join(ARTEFACTS, 'report.png')
     await page.screenshot({path: screenshot, fullPage: true})
     expect(readFileSync(screenshot).subarray(1, 4).toString()).toBe('PNG')
-    process.stderr.write(`HTML report: ${reportFile}\nscreenshots: ${screenshot}, ${join(folder, 'report-phone.png')}\n`)
+    process.stderr.write(`HTML report: ${reportFile}\nscreenshots: ${screenshot}, ${join(ARTEFACTS, 'report-phone.png')}\n`)
   })
 })

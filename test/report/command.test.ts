@@ -55,6 +55,18 @@ describe('kasumi report', () => {
     expect(report.formatVersion).toBe(1)
     // Nothing left beside the folder: the temporary one was renamed into place.
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([])
+    // The fonts report.html embeds, and the bytes they add to it.
+    expect(json.fonts.file).toBe('report.html')
+    expect(json.fonts.faces.map((face: {family: string; weight: number}) => `${face.family} ${face.weight}`)).toContain('Noto Sans JP 700')
+    expect(json.fonts.addedBytes).toBeGreaterThan(json.fonts.faces.reduce((sum: number, face: {bytes: number}) => sum + face.bytes, 0))
+    expect(json.fonts.addedBytes).toBeLessThan(1_000_000)
+  }, 120_000)
+
+  it('says on stderr what the embedded fonts add to report.html', async () => {
+    const out = join(dir, 'fonts')
+    const result = await ok(['report', '--scenario', SCENARIO, '--format', 'html', '--lang', 'zh-TW', '--out', out, '--database', database])
+    expect(result.stderr).toMatch(/^report\.html embeds font subsets adding [\d,]+ bytes: Noto Sans TC \([\d,]+ characters, weights 400 and 700\)/m)
+    expect(result.stdout).not.toContain('embeds font subsets')
   }, 120_000)
 
   it('records the provenance: version, time, the exact command and every input with SHA-256 and rows', async () => {

@@ -1,3 +1,4 @@
+import * as fontkit from 'fontkit'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -5,7 +6,8 @@ import {describe, expect, it} from 'vitest'
 
 import {renderCharts} from '../../src/report/charts.js'
 import type {ReportDocument} from '../../src/report/model.js'
-import {columnHeading, escapeHtml, fillTemplate, formatCell, htmlPage, renderHtml} from '../../src/report/render/html.js'
+import {columnHeading, escapeHtml, fillTemplate, formatCell, htmlPage, renderHtml, visibleText} from '../../src/report/render/html.js'
+import {charactersOf} from '../../src/report/embed-fonts.js'
 import type {RenderContext} from '../../src/report/render/types.js'
 import {tempDir} from '../support/cli.js'
 
@@ -106,7 +108,7 @@ function sampleDocument(): ReportDocument {
 
 async function page(document = sampleDocument(), context: Partial<RenderContext> = {}) {
   const charts = context.charts ?? (await renderCharts(document))
-  return htmlPage(document, {charts, bom: false, ...context})
+  return (await htmlPage(document, {charts, bom: false, ...context})).page
 }
 
 /** Attributes of every element of a tag, as raw strings. */
@@ -144,7 +146,7 @@ describe('formatCell', () => {
 })
 
 describe('HTML report', () => {
-  it('is one self-contained file: no external src or href, charts as data: URIs, styles inline', async () => {
+  it('is one self-contained file: no external src or href, charts and fonts as data: URIs, styles inline', async () => {
     const document = sampleDocument()
     const charts = await renderCharts(document)
     const files = await renderHtml(document, {charts, bom: false})
@@ -153,7 +155,10 @@ describe('HTML report', () => {
     for (const value of [...html.matchAll(/\s(?:src|href|srcset|poster|data)="([^"]*)"/g)].map((match) => match[1])) {
       expect(value.startsWith('#') || value.startsWith('data:image/png;base64,'), value.slice(0, 60)).toBe(true)
     }
-    expect(html).not.toMatch(/<link\b|<script\b|@import|url\(/i)
+    // The only url() is each embedded font's, a data: URI.
+    const fontUrls = html.match(/url\(data:font\/woff2;base64,[A-Za-z0-9+/=]+\) format\("woff2"\)/g) ?? []
+    expect(fontUrls.length).toBeGreaterThanOrEqual(2)
+    expect(/<link\b|<script\b|@import|url\(/i.test(html.replace(/url\(data:font\/woff2;base64,[A-Za-z0-9+/=]+\)/g, ''))).toBe(false)
     expect(html).toMatch(/<style>[\s\S]*\.table-wrap[\s\S]*<\/style>/)
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">')
     expect(html).toContain('<html lang="ja">')
@@ -164,6 +169,37 @@ describe('HTML report', () => {
       expect(html).toContain(`data-chart="${id}"`)
     }
     expect(attributes(html, 'img', 'alt')).toEqual([escapeHtml(`累積純キャッシュフロー ${HOSTILE}`), '府省別削減額'])
+  })
+
+  it('embeds font subsets holding exactly the characters it shows, and reports the bytes they add; the same document gives the same bytes', async () => {
+    const document = sampleDocument()
+    const charts = await renderCharts(document)
+    const [file] = await renderHtml(document, {charts, bom: false})
+    const html = String(file.content)
+    const fonts = file.fonts!
+    const css = html.match(/@font-face[\s\S]*?\n(?=\/\*|[^@])/)![0]
+    expect(fonts.addedBytes).toBe(Buffer.byteLength(css))
+    expect(fonts.faces.map((face) => `${face.family} ${face.weight}`).slice(0, 2)).toEqual(['Noto Sans JP 400', 'Noto Sans JP 700'])
+    const shown = new Set(charactersOf(visibleText(html)))
+    const covered = new Set<string>()
+    const sources = [...html.matchAll(/font-family: "([^"]+)"; font-style: normal; font-weight: (\d+);[^}]*base64,([A-Za-z0-9+/=]+)/g)]
+    expect(sources).toHaveLength(fonts.faces.length)
+    for (const [index, [, family, weight, base64]] of sources.entries()) {
+      const woff2 = Buffer.from(base64, 'base64')
+      expect(`${family} ${weight} ${woff2.length}`).toBe(`${fonts.faces[index].family} ${fonts.faces[index].weight} ${fonts.faces[index].bytes}`)
+      const font = fontkit.create(woff2) as fontkit.Font
+      // U+FFFF closes every format 4 cmap; fontkit lists it.
+      const set = font.characterSet.filter((code) => code !== 0xffff).map((code) => String.fromCodePoint(code))
+      // Nothing the page does not show.
+      expect(set.filter((char) => !shown.has(char))).toEqual([])
+      for (const char of set) covered.add(char)
+    }
+    // Everything it shows, but what neither font has.
+    expect([...shown].filter((char) => !covered.has(char) && char !== ' ')).toEqual(fonts.missing)
+    expect(shown.has('総')).toBe(true)
+    expect(covered.has('総')).toBe(true)
+    const [again] = await renderHtml(document, {charts, bom: false})
+    expect(again.content === file.content).toBe(true)
   })
 
   it('escapes every text: names with <script> are shown, never run', async () => {

@@ -104,7 +104,7 @@ describe('reference report (jp-2009)', () => {
       const document = buildReferenceReport(table, lang)
       const charts = await renderCharts(document)
       expect([...charts.keys()]).toEqual(['reference-by-lead-ministry', 'reference-hours-by-area'])
-      const html = await htmlPage(document, {charts, bom: false})
+      const html = (await htmlPage(document, {charts, bom: false})).page
       expect(html).toContain(`<html lang="${lang}">`)
       expect(html).toContain('data-value="19725339">19,725,339</td>')
       expect(html).toContain('data-value="392959">392,959</td>')

@@ -249,14 +249,38 @@ export async function readTemplate(file: string, templateDir?: string): Promise<
   return readFile(join(DEFAULT_TEMPLATE_DIR, file), 'utf8')
 }
 
-/** The whole page as a string. Placeholders: {{lang}} {{title}} {{styles}} {{header}} {{toc}} {{body}}. */
-export async function htmlPage(document: ReportDocument, context: RenderContext): Promise<string> {
+/** The text a page shows: its body without markup (entities decoded), and the alternative text of its images. */
+export function visibleText(page: string): string {
+  const body = page.replace(/<head\b[\s\S]*?<\/head>/i, '').replace(/<(style|script)\b[\s\S]*?<\/\1>/gi, ' ')
+  const alternatives = [...body.matchAll(/<img\b[^>]*?\salt="([^"]*)"/gi)].map((match) => match[1])
+  return decodeEntities([body.replace(/<[^>]*>/g, ' '), ...alternatives].join(' '))
+}
+
+const NAMED_ENTITIES: Record<string, string> = {amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0'}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] !== '#') return NAMED_ENTITIES[name.toLowerCase()] ?? whole
+    const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1))
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole
+  })
+}
+
+/** The fonts a page carries, and the bytes they add to it. */
+export type PageFonts = NonNullable<RenderedFile['fonts']>
+
+/**
+ * The whole page as a string, with the subsets of the fonts for exactly the
+ * characters it shows as @font-face rules before the stylesheet.
+ * Placeholders: {{lang}} {{title}} {{styles}} {{header}} {{toc}} {{body}}.
+ */
+export async function htmlPage(document: ReportDocument, context: RenderContext): Promise<{page: string; fonts: PageFonts}> {
   const [template, styles] = await Promise.all([readTemplate('report.html', context.templateDir), readTemplate('report.css', context.templateDir)])
   const header = `<header class="report-header">
 <h1>${escapeHtml(document.title)}</h1>${document.subtitle ? `\n<p class="subtitle">${escapeHtml(document.subtitle)}</p>` : ''}
 </header>`
   const body = [...document.sections.map((section) => sectionHtml(section, document, context)), provenanceHtml(document)].filter(Boolean).join('\n\n')
-  return fillTemplate(template, {
+  const values = {
     lang: escapeHtml(document.lang),
     title: escapeHtml(document.title),
     // A stylesheet cannot close the <style> element it is placed in.
@@ -264,10 +288,19 @@ export async function htmlPage(document: ReportDocument, context: RenderContext)
     header,
     toc: tocHtml(document),
     body,
-  })
+  }
+  const {embedFonts, fontFaceCss} = await import('../embed-fonts.js')
+  const {faces, missing} = await embedFonts(visibleText(fillTemplate(template, values)), document.lang)
+  const css = fontFaceCss(faces)
+  const page = fillTemplate(template, {...values, styles: css ? `${css}\n${values.styles}` : values.styles})
+  return {
+    page,
+    fonts: {faces: faces.map(({woff2: _woff2, ...face}) => face), missing, addedBytes: Buffer.byteLength(css ? `${css}\n` : '')},
+  }
 }
 
 /** The html format: one self-contained report.html. */
-export const renderHtml: Renderer = async (document, context): Promise<RenderedFile[]> => [
-  {path: 'report.html', content: await htmlPage(document, context)},
-]
+export const renderHtml: Renderer = async (document, context): Promise<RenderedFile[]> => {
+  const {page, fonts} = await htmlPage(document, context)
+  return [{path: 'report.html', content: page, fonts}]
+}

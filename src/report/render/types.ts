@@ -13,10 +13,22 @@ export interface RenderContext {
   bom: boolean
 }
 
+/** A font subset a file carries. */
+export interface EmbeddedFontFace {
+  family: string
+  weight: number
+  /** The font file the subset was cut from. */
+  file: string
+  characters: number
+  bytes: number
+}
+
 /** A file a renderer produces, relative to the report folder. */
 export interface RenderedFile {
   path: string
   content: Buffer | string
+  /** The fonts the file embeds (report.html): the subsets, the characters no font has, and the bytes they add. */
+  fonts?: {faces: EmbeddedFontFace[]; missing: string[]; addedBytes: number}
 }
 
 export type Renderer = (document: ReportDocument, context: RenderContext) => Promise<RenderedFile[]>

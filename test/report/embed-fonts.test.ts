@@ -1,0 +1,112 @@
+import * as fontkit from 'fontkit'
+import {describe, expect, it} from 'vitest'
+
+import {charactersOf, embedFonts, fontBytes, fontFaceCss, splitByFamily} from '../../src/report/embed-fonts.js'
+import {sfntTables, toWoff2, uintBase128} from '../../src/report/woff2.js'
+
+/**
+ * The font subsets report.html carries: real subsets of the shipped Noto
+ * fonts, read back with fontkit (which decodes WOFF2 itself), so that the
+ * WOFF2 writer and the choice of characters are checked independently of
+ * the code that made them.
+ */
+
+const TEXT = '総務省 財務省 經濟產業省 審查 Total 1,234,567 千円 — FY2012 ⌊h⌋'
+
+function open(woff2: Buffer): fontkit.Font {
+  const font = fontkit.create(woff2)
+  if (!('hasGlyphForCodePoint' in font)) throw new Error('a collection')
+  return font
+}
+
+describe('WOFF2 writer', () => {
+  it('writes UIntBase128 as the recommendation does', () => {
+    expect([...uintBase128(0)]).toEqual([0])
+    expect([...uintBase128(127)]).toEqual([127])
+    expect([...uintBase128(128)]).toEqual([0x81, 0])
+    expect([...uintBase128(63_000)]).toEqual([0x83, 0xec, 0x18])
+    expect([...uintBase128(0xffffffff)]).toEqual([0x8f, 0xff, 0xff, 0xff, 0x7f])
+  })
+
+  it('keeps every table, and the same font gives the same bytes', async () => {
+    const {default: subsetFont} = await import('subset-font')
+    const sfnt = await subsetFont(await fontBytes('@embedpdf/fonts-jp', 'NotoSansJP-Regular.otf'), '総務省ABC', {targetFormat: 'sfnt'})
+    const woff2 = await toWoff2(sfnt)
+    expect(woff2.subarray(0, 4).toString('latin1')).toBe('wOF2')
+    expect(woff2.readUInt32BE(8)).toBe(woff2.length)
+    expect(woff2.length % 4).toBe(0)
+    expect(woff2.length).toBeLessThan(sfnt.length)
+    expect((await toWoff2(sfnt)).equals(woff2)).toBe(true)
+    const font = open(woff2)
+    // fontkit reads WOFF2 with its own decoder: the same tables, each as long as in the font.
+    const directory = (font as any).directory.tables as Record<string, {length: number}>
+    expect(Object.keys(directory).sort()).toEqual(
+      sfntTables(sfnt)
+        .tables.map((table) => table.tag)
+        .sort(),
+    )
+    for (const {tag, data} of sfntTables(sfnt).tables) expect(directory[tag].length, tag).toBe(data.length)
+    for (const char of '総務省ABC') expect(font.hasGlyphForCodePoint(char.codePointAt(0)!), char).toBe(true)
+    expect(font.hasGlyphForCodePoint('財'.codePointAt(0)!)).toBe(false)
+    expect(font.postscriptName).toBe('NotoSansJP-Regular')
+  })
+
+  it('refuses what is not an OpenType font', async () => {
+    await expect(toWoff2(Buffer.from('<html></html>'))).rejects.toThrow(/not an OpenType font/)
+  })
+})
+
+describe('font subsets for a report', () => {
+  it('takes each character once, without control characters', () => {
+    expect(charactersOf('b\na\tb総\u0085総')).toEqual(['a', 'b', '総'])
+  })
+
+  it('puts Japanese first for en and ja, Traditional Chinese first for zh-TW; the second family has only what the first lacks', async () => {
+    const characters = charactersOf(TEXT)
+    for (const lang of ['en', 'ja'] as const) {
+      const {first, second, missing} = await splitByFamily(characters, lang)
+      expect(first).toContain('総')
+      expect(first).toContain('經')
+      expect(second).toEqual(['查'])
+      expect(missing).toEqual(['⌊', '⌋'])
+    }
+    const {first, second, missing} = await splitByFamily(characters, 'zh-TW')
+    expect(first).toContain('查')
+    expect(first).toContain('經')
+    expect(first.length + second.length + missing.length).toBe(characters.length)
+    expect(missing).toEqual(['⌊', '⌋'])
+  })
+
+  it('embeds both weights of each family it needs, holding exactly the text’s characters; the same text gives the same bytes', async () => {
+    const embedding = await embedFonts(TEXT, 'ja')
+    expect(embedding.faces.map((face) => `${face.family} ${face.weight} ${face.file}`)).toEqual([
+      'Noto Sans JP 400 NotoSansJP-Regular.otf',
+      'Noto Sans JP 700 NotoSansJP-Bold.otf',
+      'Noto Sans TC 400 NotoSansHant-Regular.otf',
+      'Noto Sans TC 700 NotoSansHant-Bold.otf',
+    ])
+    expect(embedding.missing).toEqual(['⌊', '⌋'])
+    const [regular, , tc] = embedding.faces
+    const jp = open(regular.woff2)
+    for (const char of charactersOf(TEXT).filter((char) => !'查⌊⌋'.includes(char)))
+      expect(jp.hasGlyphForCodePoint(char.codePointAt(0)!), char).toBe(true)
+    expect(jp.hasGlyphForCodePoint('財'.codePointAt(0)!)).toBe(true)
+    expect(jp.hasGlyphForCodePoint('庁'.codePointAt(0)!)).toBe(false)
+    expect(open(tc.woff2).hasGlyphForCodePoint('查'.codePointAt(0)!)).toBe(true)
+    expect(open(tc.woff2).hasGlyphForCodePoint('総'.codePointAt(0)!)).toBe(false)
+    expect(regular.characters).toBe(charactersOf(TEXT).length - 3)
+    expect(regular.bytes).toBe(regular.woff2.length)
+
+    const again = await embedFonts(TEXT, 'ja')
+    expect(fontFaceCss(again.faces)).toBe(fontFaceCss(embedding.faces))
+    const css = fontFaceCss(embedding.faces)
+    expect(css.match(/@font-face/g)).toHaveLength(4)
+    expect(css).toContain('font-family: "Noto Sans JP"; font-style: normal; font-weight: 700;')
+    expect(css).toContain(`src: url(data:font/woff2;base64,${regular.woff2.toString('base64')}) format("woff2")`)
+  })
+
+  it('embeds nothing for a text without characters', async () => {
+    expect(await embedFonts('\n\t', 'en')).toEqual({faces: [], missing: []})
+    expect(fontFaceCss([])).toBe('')
+  })
+})
