@@ -18,7 +18,7 @@
  */
 import {once} from 'node:events'
 import {createWriteStream} from 'node:fs'
-import {mkdir, writeFile} from 'node:fs/promises'
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 import {finished} from 'node:stream/promises'
 import {fileURLToPath} from 'node:url'
@@ -1011,6 +1011,13 @@ async function main() {
   }
   await costsFile.close()
 
+  // The samples of public layouts (with their bundled mappings) are described in the same file; keep their entries.
+  let layouts
+  try {
+    layouts = JSON.parse(await readFile(join(options.out, 'metadata.json'), 'utf8')).layouts
+  } catch {
+    layouts = undefined
+  }
   const metadata = {
     title: 'kasumi sample register',
     synthetic: true,
@@ -1022,6 +1029,7 @@ async function main() {
     costLines: lineCount,
     fiscalYears: options.years,
     currency: 'JPY',
+    ...(layouts ? {layouts} : {}),
   }
   await writeFile(join(options.out, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`, 'utf8')
   process.stdout.write(`Wrote ${systemCount} systems and ${lineCount} cost lines to ${options.out}\n`)

@@ -1,13 +1,14 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
-import {actorFlag, readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
+import {actorFlag, readingFlags, storeFlags, workbookFlags, workbookOptions, mappingFlag} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {ON_CONFLICT, importFile, type OnConflict} from '../../src/ingest/import.js'
 import type {Kind} from '../../src/ingest/kinds.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
 import {importIdcFile, isIdcInput, requirePeriod} from '../../src/ingest/dcoi-import.js'
+import {loadMapping} from '../../src/ingest/mapping.js'
 import {workbookSource} from '../../src/cli/output.js'
 
 export default class InventoryImport extends BaseCommand {
@@ -19,7 +20,9 @@ Headers may be English, Japanese or Traditional Chinese (id/システムID/系�
 
 A workbook is read from the sheet whose header matches (or --sheet); title rows above the header, two-row headers, totals (合計, 小計) and note rows (※, 注) are recognised, and problems name their cell (経費内訳!E7). Numbers, percent and △ formats, dates (by --fiscal-year-start) and the cached values of formulas are read as the sheet shows them. The money unit comes from the header (金額（千円）), a title row (（単位：千円）) or --unit. Fiscal years or spend types across the columns (令和2年度 | 令和3年度, 運用等経費 | 整備等経費 | 合計) become cost lines.
 
-A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dcoi-idc, also recognised from its header) is checked as OMB's validate.py checks it, and more strictly; each finding names its rule. Errors stop the import (exit 3), warnings are listed and do not. Each valid record becomes a facility with its figures for --period (the quarter the file reports); importing the next quarter adds that quarter's figures and keeps the earlier ones.`
+A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dcoi-idc, also recognised from its header) is checked as OMB's validate.py checks it, and more strictly; each finding names its rule. Errors stop the import (exit 3), warnings are listed and do not. Each valid record becomes a facility with its figures for --period (the quarter the file reports); importing the next quarter adds that quarter's figures and keeps the earlier ones.
+
+--mapping names a saved mapping (a YAML file, or a bundled one by name) for a layout kasumi does not know by itself: which sheet and header row, which column is which field, the publisher's own labels, the money unit, defaults and columns to pass over. One mapping may feed several kinds from one file (systems and their cost lines), written in one transaction. \`kasumi inventory mapping init FILE\` proposes one.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
     '<%= config.bin %> <%= command.id %> data/samples/costs.csv --kind costs',
@@ -28,6 +31,8 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
     '<%= config.bin %> <%= command.id %> 情報システム一覧.xlsx --ministry 総務省',
     '<%= config.bin %> <%= command.id %> 予算.xlsx --sheet 経費内訳 --unit thousand --allow-unknown-columns',
     '<%= config.bin %> <%= command.id %> data/samples/dcoi-idc-2024q3.csv --period 2024-Q3',
+    '<%= config.bin %> <%= command.id %> data/samples/it-dashboard-budget.csv --mapping it-dashboard-budget',
+    '<%= config.bin %> <%= command.id %> 経費.xlsx --mapping ./mappings/総務省-経費.yaml',
   ]
 
   static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm) to import', required: true})}
@@ -36,6 +41,7 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
     ...actorFlag,
     ...readingFlags,
     ...workbookFlags,
+    ...mappingFlag,
     'on-conflict': Flags.string({
       description: 'What to do with a system id that is already in the store.',
       options: [...ON_CONFLICT],
@@ -54,7 +60,9 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
   async run() {
     const {args, flags} = await this.parse(InventoryImport)
     await requireReadableFile(args.file)
-    if (await isIdcInput(args.file, flags.kind, flags.encoding as EncodingOption)) return this.importIdc(args.file, flags)
+    if (flags.mapping === undefined && (await isIdcInput(args.file, flags.kind, flags.encoding as EncodingOption)))
+      return this.importIdc(args.file, flags)
+    const mapping = flags.mapping === undefined ? undefined : await loadMapping(flags.mapping)
     const store = await this.store(flags.database)
     const progress = this.progress()
     const summary = await importFile(store, args.file, {
@@ -64,6 +72,7 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
       allowUnknownColumns: flags['allow-unknown-columns'],
       maxIssues: flags['max-issues'],
       ...workbookOptions(flags),
+      mapping,
       onConflict: flags['on-conflict'] as OnConflict,
       dryRun: Boolean(flags['dry-run']),
       parallel: flags.parallel as 'auto' | 'always' | 'never',
@@ -73,12 +82,20 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
     })
     progress.clear()
     this.warnIssues(summary.warnings)
-    const what = summary.kind === 'costs' ? 'cost lines' : summary.kind
-    const counts = [`${summary.inserted.toLocaleString('en')} inserted`]
-    if (summary.updated) counts.push(`${summary.updated} updated`)
-    if (summary.unchanged) counts.push(`${summary.unchanged} unchanged`)
-    if (summary.skipped) counts.push(`${summary.skipped} skipped`)
-    const source = summary.workbook ? workbookSource(summary.workbook) : summary.encoding
+    const countsOf = (part: {inserted: number; updated: number; unchanged: number; skipped: number}) => {
+      const counts = [`${part.inserted.toLocaleString('en')} inserted`]
+      if (part.updated) counts.push(`${part.updated} updated`)
+      if (part.unchanged) counts.push(`${part.unchanged} unchanged`)
+      if (part.skipped) counts.push(`${part.skipped} skipped`)
+      return counts
+    }
+    const kindName = (kind: string) => (kind === 'costs' ? 'cost lines' : kind)
+    // A mapping that feeds several kinds: each kind with its counts.
+    const what = summary.parts ? summary.parts.map((part) => kindName(part.kind)).join(' and ') : kindName(summary.kind)
+    const counts = summary.parts ? summary.parts.map((part) => `${kindName(part.kind)} ${countsOf(part).join(', ')}`) : countsOf(summary)
+    const source =
+      (summary.workbook ? workbookSource(summary.workbook, summary.encoding) : summary.encoding) +
+      (summary.mapping ? `, mapping ${summary.mapping.name}` : '')
     if (summary.records === 0) this.note(`${args.file} has no data rows; nothing was imported.`)
     else if (summary.dryRun)
       this.note(
@@ -86,7 +103,7 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
       )
     else
       this.success(
-        `Imported ${args.file}${summary.workbook ? ` (${source})` : ''}: ${what} ${counts.join(', ')} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`,
+        `Imported ${args.file}${summary.workbook ? ` (${source})` : ''}: ${summary.parts ? counts.join('; ') : `${what} ${counts.join(', ')}`} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`,
       )
     return {formatVersion: JSON_FORMAT_VERSION, ...summary}
   }

@@ -2,8 +2,9 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
+import {loadMapping} from '../../src/ingest/mapping.js'
 import {workbookSource} from '../../src/cli/output.js'
-import {readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
+import {readingFlags, storeFlags, workbookFlags, workbookOptions, mappingFlag} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {validateFile} from '../../src/ingest/import.js'
@@ -21,15 +22,16 @@ A US DCOI data-centre inventory (--kind dcoi-idc, or recognised from its header)
     '<%= config.bin %> <%= command.id %> 経費.csv --encoding shift_jis --json',
     '<%= config.bin %> <%= command.id %> 経費.xlsx --sheet 2 --fiscal-year-start april',
     '<%= config.bin %> <%= command.id %> data/samples/dcoi-idc-2024q3.csv --json',
+    '<%= config.bin %> <%= command.id %> data/samples/gyosei-review-budget.xlsx --mapping gyosei-review-budget',
   ]
 
   static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm) to check', required: true})}
-  static override flags = {...storeFlags, ...readingFlags, ...workbookFlags}
+  static override flags = {...storeFlags, ...readingFlags, ...workbookFlags, ...mappingFlag}
 
   async run() {
     const {args, flags} = await this.parse(InventoryValidate)
     await requireReadableFile(args.file)
-    if (await isIdcInput(args.file, flags.kind, flags.encoding as EncodingOption)) {
+    if (flags.mapping === undefined && (await isIdcInput(args.file, flags.kind, flags.encoding as EncodingOption))) {
       const verdict = await validateIdcFile(args.file, {encoding: flags.encoding as EncodingOption, maxIssues: flags['max-issues']})
       this.warnIssues(verdict.warnings)
       this.success(
@@ -37,6 +39,7 @@ A US DCOI data-centre inventory (--kind dcoi-idc, or recognised from its header)
       )
       return {formatVersion: JSON_FORMAT_VERSION, valid: true, ...verdict}
     }
+    const mapping = flags.mapping === undefined ? undefined : await loadMapping(flags.mapping)
     const store = await this.existingStore(flags.database)
     if (!store) this.note(`No store at ${flags.database}: checking against the bundled ministries only.`)
     const result = await validateFile(
@@ -49,13 +52,24 @@ A US DCOI data-centre inventory (--kind dcoi-idc, or recognised from its header)
         allowUnknownColumns: flags['allow-unknown-columns'],
         maxIssues: flags['max-issues'],
         ...workbookOptions(flags),
+        mapping,
       },
       bundledMinistries,
     )
     this.warnIssues(result.warnings)
     this.success(
-      `${args.file} is valid: ${result.records.toLocaleString('en')} ${result.kind === 'costs' ? 'cost lines' : result.kind} (${result.workbook ? workbookSource(result.workbook) : result.encoding}).`,
+      `${args.file} is valid: ${
+        result.parts
+          ? result.parts.map((part) => `${part.records.toLocaleString('en')} ${part.kind === 'costs' ? 'cost lines' : part.kind}`).join(' and ')
+          : `${result.records.toLocaleString('en')} ${result.kind === 'costs' ? 'cost lines' : result.kind}`
+      } (${result.workbook ? workbookSource(result.workbook, result.encoding) : result.encoding}${mapping ? `, mapping ${mapping.name}` : ''}).`,
     )
-    return {formatVersion: JSON_FORMAT_VERSION, file: args.file, valid: true, ...result}
+    return {
+      formatVersion: JSON_FORMAT_VERSION,
+      file: args.file,
+      valid: true,
+      ...result,
+      ...(mapping ? {mapping: {name: mapping.name, file: mapping.file, unit: mapping.unit}} : {}),
+    }
   }
 }

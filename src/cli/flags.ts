@@ -69,6 +69,15 @@ export const workbookFlags = {
   ministry: Flags.string({description: 'The ministry of every row of a file without a ministry column (code or name).'}),
 }
 
+/** A saved mapping for a layout kasumi does not know by itself. */
+export const mappingFlag = {
+  mapping: Flags.string({
+    char: 'm',
+    description:
+      'A saved mapping (YAML) that says which columns are which fields, what the labels mean, the money unit and defaults: a file, or the name of a bundled one (it-dashboard-budget, it-dashboard-cost-reduction, gyosei-review-budget).',
+  }),
+}
+
 export function workbookOptions(flags: {sheet?: string; unit?: string; 'fiscal-year-start'?: string; ministry?: string}): WorkbookOptions {
   const month = monthNumber(flags['fiscal-year-start'] ?? '4')
   if (month === undefined)

@@ -96,8 +96,9 @@ function widthMeasure(): (text: string) => number {
 }
 
 /** Where a workbook's rows came from, for summaries: sheet, header rows, money unit. */
-export function workbookSource(facts: {sheet: string; headerRows: number[]; unit?: {name: string; source: string}}): string {
+export function workbookSource(facts: {sheet: string; headerRows: number[]; unit?: {name: string; source: string}}, encoding?: string): string {
   const rows = facts.headerRows.length === 2 ? `header rows ${facts.headerRows[0]}–${facts.headerRows[1]}` : `header row ${facts.headerRows[0]}`
   const unit = facts.unit ? `, amounts in ${facts.unit.name === 'yen' ? 'yen' : `${facts.unit.name} yen`} (${facts.unit.source})` : ''
-  return `sheet ${facts.sheet}, ${rows}${unit}`
+  // A CSV file read as a sheet (through a mapping) names its encoding instead of a sheet.
+  return `${encoding && encoding !== 'xlsx' ? encoding : `sheet ${facts.sheet}`}, ${rows}${unit}`
 }

@@ -171,7 +171,11 @@ function encodingHint(encoding: string, option: EncodingOption): string {
  * record to the handlers with its line number. Memory stays flat: nothing but
  * the current chunk is held. Structural problems are returned as issues.
  */
-export async function readCsv(source: CsvSource, handlers: CsvHandlers, options: {maxIssues?: number} = {}): Promise<CsvReadResult> {
+export async function readCsv(
+  source: CsvSource,
+  handlers: CsvHandlers,
+  options: {maxIssues?: number; ragged?: boolean} = {},
+): Promise<CsvReadResult> {
   const {file} = source
   const maxIssues = options.maxIssues ?? 100
   const issues: InputIssue[] = []
@@ -255,6 +259,12 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
           break
         }
       }
+    }
+    // A table read like a sheet (title rows above its header, notes below) has rows of any width: every row is a record.
+    if (options.ragged) {
+      result.records++
+      handlers.record(record, line)
+      return
     }
     if (expectedFields < 0) {
       expectedFields = record.length
@@ -384,7 +394,7 @@ export async function readCsv(source: CsvSource, handlers: CsvHandlers, options:
       severity: 'warning',
     })
   }
-  if (!parseError && expectedFields < 0 && issues.length === 0) {
+  if (!parseError && (options.ragged ? result.records === 0 : expectedFields < 0) && issues.length === 0) {
     issues.push({file, message: 'the file has no header row', hint: 'the first line must name the columns'})
   }
   return result

@@ -10,7 +10,7 @@ import {checkInputFile} from './input-file.js'
 import {systemFieldHeader, type Kind} from './kinds.js'
 import {peekKind, storeFacts, type ReadOptions, type StoreFacts} from './read-state.js'
 import {readRows, readRowsInWorker, shouldReadInParallel, type CostRows, type ReadOutcome} from './rows.js'
-import {isWorkbook, readWorkbookRows, type WorkbookFacts} from './workbook/read.js'
+import {isWorkbook, mappingKinds, readWorkbookRows, type WorkbookFacts} from './workbook/read.js'
 
 export type {ReadOptions} from './read-state.js'
 
@@ -43,6 +43,53 @@ export interface ImportSummary {
   warnings: InputIssue[]
   /** For a workbook: the sheet read, its header rows and the money unit of its amounts. */
   workbook?: WorkbookFacts
+  /** With a saved mapping: its name, file and money unit. */
+  mapping?: {name: string; file: string; unit: string}
+  /** With a mapping that feeds several kinds from one file: what each kind gave, in the order written. */
+  parts?: ImportPart[]
+}
+
+export interface ImportPart {
+  kind: Kind
+  records: number
+  inserted: number
+  updated: number
+  unchanged: number
+  skipped: number
+}
+
+const NO_SINK = {costs() {}}
+
+function emptyOutcome(): ReadOutcome {
+  return {encoding: '', bytes: 0, records: 0, structural: [], issues: [], issueCount: 0, warnings: [], records_: [], columns: []}
+}
+
+/** Adds one kind's reading to the file's: issues up to the cap, each warning once. */
+function mergeOutcome(into: ReadOutcome, read: ReadOutcome, cap: number): void {
+  into.kind ??= read.kind
+  into.encoding = read.encoding
+  into.bytes = read.bytes
+  into.records += read.records
+  into.structural.push(...read.structural.filter(() => into.structural.length === 0))
+  into.issues.push(...read.issues.slice(0, Math.max(0, cap - into.issues.length)))
+  into.issueCount += Math.max(read.issueCount, read.issues.length)
+  const seen = new Set(into.warnings.map((warning) => `${warning.cell ?? ''}|${warning.message}`))
+  into.warnings.push(...read.warnings.filter((warning) => !seen.has(`${warning.cell ?? ''}|${warning.message}`)))
+}
+
+const hasIssues = (outcome: ReadOutcome) => outcome.structural.length > 0 || outcome.issues.length > 0
+
+/**
+ * The facts the next kind of a mapped file is checked against: the systems and
+ * ministries read before it count as known. When the systems had problems, the
+ * cost lines are not checked against them (that would list every row again).
+ */
+function withRead(facts: StoreFacts, kind: Kind | undefined, read: ReadOutcome): StoreFacts {
+  if (kind === 'systems' && hasIssues(read)) return {...facts, systemIds: null}
+  if (kind === 'systems' && facts.systemIds !== null)
+    return {...facts, systemIds: [...facts.systemIds, ...read.records_.map((entry) => (entry.record as SystemRecord).id)]}
+  if (kind === 'ministries') return {...facts, ministries: [...facts.ministries, ...read.records_.map((entry) => entry.record as Ministry)]}
+  return facts
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -52,6 +99,21 @@ export async function sha256File(file: string): Promise<string> {
 }
 
 class Rollback extends Error {}
+
+/** The reading options a mapping sets: its sheet, unit, calendar, fiscal-year start, encoding and default ministry (flags given win). */
+export function withMapping<O extends ReadOptions>(options: O): O {
+  const mapping = options.mapping
+  if (!mapping) return options
+  return {
+    ...options,
+    sheet: options.sheet ?? mapping.sheet,
+    unit: options.unit ?? mapping.unit,
+    calendar: mapping.calendar ?? options.calendar,
+    fiscalYearStart: mapping.fiscalYearStart ?? options.fiscalYearStart,
+    encoding: options.encoding === 'auto' ? (mapping.encoding ?? 'auto') : options.encoding,
+    ministry: options.ministry ?? mapping.defaults.get('ministry'),
+  }
+}
 
 function fail(file: string, options: ReadOptions, outcome: ReadOutcome): never {
   const all = [...outcome.structural, ...outcome.issues]
@@ -71,10 +133,30 @@ export async function validateFile(
   file: string,
   options: ReadOptions,
   bundledMinistries: () => Promise<Ministry[]>,
-): Promise<{kind: Kind; records: number; encoding: string; warnings: InputIssue[]; workbook?: WorkbookFacts}> {
+): Promise<{kind: Kind; records: number; encoding: string; warnings: InputIssue[]; workbook?: WorkbookFacts; parts?: ImportPart[]}> {
+  options = withMapping(options)
   const facts = await storeFacts(store, bundledMinistries)
-  const outcome = isWorkbook(file) ? await readWorkbookRows(file, options, facts, {costs() {}}) : await readRows(file, options, facts, {costs() {}})
-  if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, 'fail', options.maxIssues ?? 100)
+  const cap = options.maxIssues ?? 100
+  if (options.mapping) {
+    // Every kind the mapping feeds is read and checked; each is checked against the ones read before it.
+    const merged = emptyOutcome()
+    const parts: ImportPart[] = []
+    let workbook: WorkbookFacts | undefined
+    let known = facts
+    for (const kind of mappingKinds(options.mapping)) {
+      const read = await readWorkbookRows(file, {...options, kind}, known, NO_SINK)
+      if (kind === 'systems') checkStoredConflicts(file, read, known, 'fail', cap)
+      if (!workbook || read.workbook.unit) workbook = read.workbook
+      mergeOutcome(merged, read, cap)
+      parts.push({kind, records: kind === 'costs' ? read.records : read.records_.length, inserted: 0, updated: 0, unchanged: 0, skipped: 0})
+      known = withRead(known, kind, read)
+    }
+    merged.records = parts.reduce((sum, part) => sum + part.records, 0)
+    if (hasIssues(merged)) fail(file, options, merged)
+    return {kind: merged.kind!, records: merged.records, encoding: merged.encoding, warnings: merged.warnings, workbook, parts}
+  }
+  const outcome = isWorkbook(file) ? await readWorkbookRows(file, options, facts, NO_SINK) : await readRows(file, options, facts, NO_SINK)
+  if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, 'fail', cap)
   if (outcome.structural.length > 0 || outcome.issues.length > 0) fail(file, options, outcome)
   return {
     kind: outcome.kind!,
@@ -86,11 +168,64 @@ export async function validateFile(
 }
 
 /**
+ * Reads a file through a saved mapping and writes every kind it feeds, in
+ * order (ministries, systems, then their cost lines), inside the import's one
+ * transaction. Each kind is checked against the ones before it; after the
+ * first problem nothing more is written, but every kind is still checked.
+ */
+async function importMapped(
+  session: ImportSession,
+  file: string,
+  options: ImportOptions,
+  facts: StoreFacts,
+  sink: {costs(rows: CostRows, count: number): Promise<void>},
+  summary: ImportSummary,
+): Promise<ReadOutcome> {
+  const cap = options.maxIssues ?? 100
+  const merged = emptyOutcome()
+  const parts: ImportPart[] = []
+  let known = facts
+  for (const kind of mappingKinds(options.mapping!)) {
+    const before = {inserted: summary.inserted, updated: summary.updated, unchanged: summary.unchanged, skipped: summary.skipped}
+    const clean = !hasIssues(merged)
+    const read = await readWorkbookRows(file, {...options, kind}, known, clean ? sink : NO_SINK)
+    // The facts of the kind with amounts (their unit) describe the file best.
+    if (!summary.workbook || read.workbook.unit) summary.workbook = read.workbook
+    if (kind === 'systems') checkStoredConflicts(file, read, known, options.onConflict, cap)
+    if (clean && !hasIssues(read)) {
+      if (kind === 'systems')
+        await writeSystems(
+          session,
+          read.records_.map((entry) => entry.record as SystemRecord),
+          new Set(read.columns),
+          options.onConflict,
+          summary,
+        )
+      else if (kind === 'ministries') await writeMinistries(session, read, options.onConflict, summary, file, known.ministries)
+    }
+    mergeOutcome(merged, read, cap)
+    parts.push({
+      kind,
+      records: kind === 'costs' ? read.records : read.records_.length,
+      inserted: summary.inserted - before.inserted,
+      updated: summary.updated - before.updated,
+      unchanged: summary.unchanged - before.unchanged,
+      skipped: summary.skipped - before.skipped,
+    })
+    known = withRead(known, kind, read)
+  }
+  summary.parts = parts
+  merged.records = parts.reduce((sum, part) => sum + part.records, 0)
+  return merged
+}
+
+/**
  * Imports a file into the store as one transaction and one change set.
  * Any problem rolls everything back: all issues are reported and nothing is written.
  * Large files are read and checked on a worker thread while this one writes.
  */
 export async function importFile(store: Store, file: string, options: ImportOptions): Promise<ImportSummary> {
+  options = withMapping(options)
   await checkInputFile(file)
   const shaPromise = sha256File(file)
   const blank = (): ImportSummary => ({
@@ -107,6 +242,7 @@ export async function importFile(store: Store, file: string, options: ImportOpti
     dryRun: options.dryRun,
     changeSetId: null,
     warnings: [],
+    ...(options.mapping ? {mapping: {name: options.mapping.name, file: options.mapping.file, unit: options.mapping.unit}} : {}),
   })
   let summary = blank()
   const now = new Date().toISOString()
@@ -131,7 +267,9 @@ export async function importFile(store: Store, file: string, options: ImportOpti
           options.onProgress?.(summary.inserted)
         },
       }
-      if (workbook) {
+      if (options.mapping) {
+        outcome = await importMapped(session, file, options, facts, sink, summary)
+      } else if (workbook) {
         const read = await readWorkbookRows(file, options, facts, sink)
         summary.workbook = read.workbook
         outcome = read
@@ -144,14 +282,16 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       summary.warnings = outcome.warnings
       if (outcome.kind) summary.kind = outcome.kind
 
-      if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, options.onConflict, options.maxIssues ?? 100)
+      if (outcome.kind === 'systems' && !options.mapping) checkStoredConflicts(file, outcome, facts, options.onConflict, options.maxIssues ?? 100)
       if (outcome.structural.length > 0 || outcome.issues.length > 0) throw new Rollback()
       if (outcome.records === 0) {
         summary.warnings.push({file, message: 'the file has a header but no data rows; nothing was imported', severity: 'warning'})
         throw new Rollback()
       }
 
-      if (outcome.kind === 'systems') {
+      if (options.mapping) {
+        // Written kind by kind while reading.
+      } else if (outcome.kind === 'systems') {
         await writeSystems(
           session,
           outcome.records_.map((entry) => entry.record as SystemRecord),

@@ -42,6 +42,12 @@ export interface BuildContext {
   storedFacilityIds?: ReadonlySet<string> | null
   /** Ids seen earlier in this file, with their line. */
   seenIds: Map<string, number>
+  /**
+   * Set when a system may stand on several rows (a file that gives a system's
+   * cost lines one year a row): a repeat with the same values is the same
+   * system; with other values it is an issue. Holds each id's values.
+   */
+  repeats?: Map<string, string>
   issues: InputIssue[]
 }
 
@@ -295,13 +301,13 @@ export const systemsKind: TableKind<SystemRecord> = {
     if (facilityId !== null && context.storedFacilityIds?.size && !context.storedFacilityIds.has(facilityId))
       row.fail('facilityId', facilityId, 'no facility has this id', 'import the facilities first (e.g. a DCOI inventory), or correct the id')
 
+    const previous = id === null ? undefined : context.seenIds.get(id)
     if (id !== null) {
-      const previous = context.seenIds.get(id)
-      if (previous !== undefined) row.fail('id', id, `duplicate id: line ${previous} has it too`, 'each system needs its own id')
-      else context.seenIds.set(id, row.line)
+      if (previous !== undefined && !context.repeats) row.fail('id', id, `duplicate id: line ${previous} has it too`, 'each system needs its own id')
+      else if (previous === undefined) context.seenIds.set(id, row.line)
     }
     if (row.failed || id === null || ministry === undefined || name === null || category === null) return undefined
-    return {
+    const record: SystemRecord = {
       id,
       ministry: ministry.code,
       name,
@@ -323,6 +329,24 @@ export const systemsKind: TableKind<SystemRecord> = {
       retiredReason,
       facilityId,
     }
+    if (context.repeats) {
+      const values = JSON.stringify(record)
+      const earlier = context.repeats.get(id)
+      if (earlier === undefined) context.repeats.set(id, values)
+      else if (earlier !== values) {
+        const differs = Object.entries(JSON.parse(earlier) as Record<string, unknown>)
+          .filter(([key, value]) => JSON.stringify(value) !== JSON.stringify((record as unknown as Record<string, unknown>)[key]))
+          .map(([key]) => systemFieldHeader(key))
+        row.fail(
+          'id',
+          id,
+          `row ${previous} gives this system other values (${differs.join(', ')})`,
+          'a system on several rows must have the same values on each',
+        )
+        return undefined
+      } else return undefined
+    }
+    return record
   },
 }
 
@@ -425,4 +449,15 @@ export function guessKind(headerCells: string[]): Kind | undefined {
   if (has(SYSTEM_FIELDS, 'category') || has(SYSTEM_FIELDS, 'name')) return 'systems'
   if (has(MINISTRY_FIELDS, 'nameZh') && has(MINISTRY_FIELDS, 'code')) return 'ministries'
   return undefined
+}
+
+/**
+ * Columns of a cost-line file that describe the system rather than the cost
+ * (its ministry, name or category, as the IT dashboard's budget files carry
+ * them): passed over with a note, since a cost line takes them from its system.
+ */
+export function systemColumnsInCosts(unknown: ReadonlyArray<{index: number; name: string}>): Array<{index: number; name: string}> {
+  const described = SYSTEM_FIELDS.filter((field) => ['ministry', 'name', 'category'].includes(field.key))
+  const names = new Set(described.flatMap((field) => [field.header, ...field.aliases].map(matchKey)))
+  return unknown.filter((column) => names.has(matchKey(column.name)))
 }

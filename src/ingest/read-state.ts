@@ -4,8 +4,9 @@ import type {Ministry} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
 import type {Store} from '../store/open.js'
 import type {EncodingOption} from './csv.js'
-import {TABLE_KINDS, guessKind, type BuildContext, type Kind, type TableKind} from './kinds.js'
+import {TABLE_KINDS, guessKind, systemColumnsInCosts, type BuildContext, type Kind, type TableKind} from './kinds.js'
 import {RowReader, resolveHeader, unknownColumnIssues, type HeaderResolution} from './table.js'
+import type {Mapping} from './mapping.js'
 import type {WorkbookOptions} from './workbook/options.js'
 
 export interface ReadOptions extends WorkbookOptions {
@@ -16,6 +17,8 @@ export interface ReadOptions extends WorkbookOptions {
   allowUnknownColumns?: boolean
   /** Stop after this many issues (the count of the rest is still reported). */
   maxIssues?: number
+  /** A saved mapping: which columns are which fields, value maps, unit and defaults. */
+  mapping?: Mapping
 }
 
 /** What a reader needs to know of the store; plain data, so it can cross to a worker thread. */
@@ -112,6 +115,19 @@ export class ReadState {
     }
     this.header = resolveHeader(this.file, line, cells, this.kind.fields)
     this.issues.push(...this.header.issues)
+    if (kindName === 'costs') {
+      const describing = systemColumnsInCosts(this.header.unknown)
+      if (describing.length > 0) {
+        this.header.unknown = this.header.unknown.filter((column) => !describing.includes(column))
+        this.warnings.push({
+          file: this.file,
+          line,
+          message: `${describing.map((column) => column.name).join(', ')} describe${describing.length === 1 ? 's' : ''} the system, not the cost line; not imported with cost lines`,
+          hint: 'import the systems from their own file, or with a mapping that feeds systems too',
+          severity: 'warning',
+        })
+      }
+    }
     const unknown = unknownColumnIssues(
       this.file,
       line,

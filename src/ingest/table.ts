@@ -184,10 +184,14 @@ export class RowReader {
     return this.columns.get(key)?.factor ?? 1
   }
 
-  /** Parses a cell; `null` for an absent column or an empty cell. */
+  /** A saved mapping's labels for some fields: the publisher's label (as a match key) → kasumi's value. */
+  values?: ReadonlyMap<string, ReadonlyMap<string, string>>
+
+  /** Parses a cell (after the mapping's value map, if any); `null` for an absent column or an empty cell. */
   get<T>(key: string, parser: (raw: string) => ParseOutcome<T>, options: {required?: boolean} = {}): T | null {
     const column = this.columns.get(key)
-    const raw = column === undefined ? '' : this.cells[column.index]
+    const cell = column === undefined ? '' : this.cells[column.index]
+    const raw = this.values?.get(key)?.get(matchKey(cell)) ?? cell
     const outcome = parser(raw)
     if (!outcome.ok) {
       this.fail(key, raw, outcome.reason, outcome.hint)

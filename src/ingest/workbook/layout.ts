@@ -2,6 +2,7 @@ import {matchKey} from '../../domain/text-match.js'
 import {parseFiscalYear, type Calendar} from '../../domain/fiscal-year.js'
 import type {SpendType} from '../../domain/inventory.js'
 import {TABLE_KINDS, parseSpendType, type Kind} from '../kinds.js'
+import {mappedFields, namesMatch, passedOver, type Mapping} from '../mapping.js'
 import {HEADER_UNITS, resolveHeader, type HeaderResolution} from '../table.js'
 import {cellReference, type SheetCell} from './cells.js'
 import {UNIT_FLAG} from './options.js'
@@ -31,12 +32,14 @@ export interface WideColumn {
   index: number
   fiscalYear?: number
   spendType?: SpendType
+  /** Values of other fields the column stands for (a mapping's amounts: pool, frequency, note), by field key. */
+  values?: Record<string, string>
   /** The unit the column's header names, e.g. 運用等経費（千円）. */
   factor?: number
 }
 
 export interface WideLayout {
-  across: 'years' | 'spend types'
+  across: 'years' | 'spend types' | 'mapped columns'
   columns: WideColumn[]
   /** A 合計 column: checked against the sum of the others, not imported. */
   total?: number
@@ -46,8 +49,8 @@ function cellName(cell: SheetCell | undefined): string {
   return cell ? cell.text.replace(/\s+/g, ' ').trim() : ''
 }
 
-function resolves(name: string, kind: Kind): boolean {
-  return name !== '' && resolveHeader('', 0, [name], TABLE_KINDS[kind].fields).columns.size === 1
+function resolves(name: string, kind: Kind, mapping: Mapping | undefined): boolean {
+  return name !== '' && resolveHeader('', 0, [name], mappedFields(kind, mapping)).columns.size === 1
 }
 
 function evaluate(
@@ -59,13 +62,19 @@ function evaluate(
   origins: string[],
   defaults: ReadonlySet<string>,
   calendar: Calendar,
+  mapping?: Mapping,
 ): HeaderCandidate {
-  const resolution = resolveHeader(file, rows[rows.length - 1].row, names, TABLE_KINDS[kind].fields)
-  const wide = kind === 'costs' ? wideLayout(resolution, names, calendar) : undefined
+  const resolution = resolveHeader(file, rows[rows.length - 1].row, names, mappedFields(kind, mapping))
+  // Columns the mapping passes over (ignored, or another kind's) are no unknown columns.
+  const over = passedOver(kind, mapping)
+  if (over.size > 0) resolution.unknown = resolution.unknown.filter((column) => !over.has(matchKey(column.name)))
+  const amounts = mapping?.kinds[kind]?.amounts
+  const wide = amounts ? mappedLayout(kind, mapping!, resolution) : kind === 'costs' ? wideLayout(resolution, names, calendar) : undefined
   if (wide) {
     const taken = new Set([...wide.columns.map((column) => column.index), ...(wide.total === undefined ? [] : [wide.total])])
     resolution.unknown = resolution.unknown.filter((column) => !taken.has(column.index))
-    defaults = new Set([...defaults, 'amount', 'pool', ...(wide.across === 'years' ? ['fiscalYear'] : [])])
+    const years = wide.columns.length > 0 && wide.columns.every((column) => column.fiscalYear !== undefined)
+    defaults = new Set([...defaults, 'amount', 'pool', ...(years ? ['fiscalYear'] : [])])
   }
   // A required column the options give a value for (--ministry) is not missing.
   const defaulted = TABLE_KINDS[kind].fields
@@ -80,6 +89,7 @@ function evaluate(
     const index = issue.column ? Number.parseInt(issue.column, 10) - 1 : Number.NaN
     if (!Number.isNaN(index)) issue.cell = origins[index] ?? cellReference(sheet, index, rows[0].row)
   }
+  if (amounts) for (const issue of resolution.issues) if (issue.message.startsWith('the mapping')) missing.push(issue.value ?? '')
   return {
     kind,
     rows: rows.map((row) => row.row),
@@ -90,6 +100,33 @@ function evaluate(
     missing,
     wide,
   }
+}
+
+/** A mapping's amounts across the columns: each named column a cost line with the values the mapping gives it. */
+function mappedLayout(kind: Kind, mapping: Mapping, resolution: HeaderResolution): WideLayout {
+  const section = mapping.kinds[kind]!
+  const columns: WideColumn[] = []
+  const find = (list: readonly string[]) =>
+    resolution.unknown.find((column) => namesMatch(withoutUnit(column.name).base, list) || namesMatch(column.name, list))
+  for (const amount of section.amounts ?? []) {
+    const column = find(amount.names)
+    if (!column) {
+      resolution.issues.push({
+        file: resolution.issues[0]?.file,
+        message: `the mapping's ${amount.path} names the column ${amount.names.join(' / ')}, which the header does not have`,
+        value: amount.names[0],
+        hint: 'check the header row (mapping header.row) or the column name in the mapping',
+      })
+      continue
+    }
+    const values: Record<string, string> = {}
+    if (amount.pool) values.pool = amount.pool
+    if (amount.frequency) values.frequency = amount.frequency
+    if (amount.note) values.note = amount.note
+    columns.push({index: column.index, fiscalYear: amount.fiscalYear, spendType: amount.spendType, factor: withoutUnit(column.name).factor, values})
+  }
+  const total = section.total ? find(section.total)?.index : undefined
+  return {across: 'mapped columns', columns, total}
 }
 
 const TOTAL_HEADERS = new Set(['合計', '計', '総計', '總計', '合計額', 'total', '小計'])
@@ -145,7 +182,9 @@ export function findHeader(
   kinds: readonly Kind[],
   defaults: ReadonlySet<string> = new Set(),
   calendar: Calendar = 'gregorian',
+  mapping?: Mapping,
 ): HeaderCandidate | undefined {
+  if (mapping?.header) return headerAt(file, sheet, head, kinds[0], mapping.header, defaults, calendar, mapping)
   let best: HeaderCandidate | undefined
   const better = (candidate: HeaderCandidate): boolean => {
     if (!best) return true
@@ -156,18 +195,39 @@ export function findHeader(
   for (let index = 0; index < head.length; index++) {
     const row = head[index]
     for (const kind of kinds) {
-      const single = evaluateRow(file, sheet, kind, row, defaults, calendar)
+      const single = evaluateRow(file, sheet, kind, row, defaults, calendar, mapping)
       if (single.score >= 2 && better(single)) best = single
       const next = head[index + 1]
       if (!next || next.row !== row.row + 1) continue
-      const pair = joinRows(sheet, row, next, kind)
-      const joined = evaluate(file, sheet, kind, [row, next], pair.names, pair.origins, defaults, calendar)
+      const pair = joinRows(sheet, row, next, kind, mapping)
+      const joined = evaluate(file, sheet, kind, [row, next], pair.names, pair.origins, defaults, calendar, mapping)
       // Two rows are one header only when together they name more than either does alone.
-      const lower = evaluateRow(file, sheet, kind, next, defaults, calendar)
+      const lower = evaluateRow(file, sheet, kind, next, defaults, calendar, mapping)
       if (joined.score > Math.max(single.score, lower.score) && joined.score >= 2 && better(joined)) best = joined
     }
   }
   return best
+}
+
+/** The header where a mapping says it is: its row, or it and the next for a two-row header. */
+function headerAt(
+  file: string,
+  sheet: string,
+  head: SheetRow[],
+  kind: Kind,
+  at: {row: number; rows: number},
+  defaults: ReadonlySet<string>,
+  calendar: Calendar,
+  mapping: Mapping,
+): HeaderCandidate | undefined {
+  const row = head.find((candidate) => candidate.row === at.row)
+  if (!row) return undefined
+  if (at.rows === 2) {
+    const next = head.find((candidate) => candidate.row === at.row + 1) ?? {row: at.row + 1, cells: []}
+    const pair = joinRows(sheet, row, next, kind, mapping)
+    return evaluate(file, sheet, kind, [row, next], pair.names, pair.origins, defaults, calendar, mapping)
+  }
+  return evaluateRow(file, sheet, kind, row, defaults, calendar, mapping)
 }
 
 /** The row that names the most known columns, however few: the best candidate, for the message when no header is found. */
@@ -178,11 +238,12 @@ export function closestRow(
   kinds: readonly Kind[],
   defaults: ReadonlySet<string>,
   calendar: Calendar,
+  mapping?: Mapping,
 ): HeaderCandidate | undefined {
   let best: HeaderCandidate | undefined
   for (const row of head) {
     for (const kind of kinds) {
-      const candidate = evaluateRow(file, sheet, kind, row, defaults, calendar)
+      const candidate = evaluateRow(file, sheet, kind, row, defaults, calendar, mapping)
       if (candidate.score > 0 && (!best || candidate.score > best.score)) best = candidate
     }
   }
@@ -190,7 +251,15 @@ export function closestRow(
 }
 
 /** One row read as a header of a kind, each name with its cell. */
-function evaluateRow(file: string, sheet: string, kind: Kind, row: SheetRow, defaults: ReadonlySet<string>, calendar: Calendar): HeaderCandidate {
+function evaluateRow(
+  file: string,
+  sheet: string,
+  kind: Kind,
+  row: SheetRow,
+  defaults: ReadonlySet<string>,
+  calendar: Calendar,
+  mapping?: Mapping,
+): HeaderCandidate {
   const names = Array.from({length: row.cells.length}, (_, column) => cellName(row.cells[column]))
   return evaluate(
     file,
@@ -201,11 +270,12 @@ function evaluateRow(file: string, sheet: string, kind: Kind, row: SheetRow, def
     names.map((_, column) => cellReference(sheet, column, row.row)),
     defaults,
     calendar,
+    mapping,
   )
 }
 
 /** Two header rows as one: a group cell (サーバ) over its columns (物理サーバ数, 利用率), other columns merged down. */
-function joinRows(sheet: string, upper: SheetRow, lower: SheetRow, kind: Kind): {names: string[]; origins: string[]} {
+function joinRows(sheet: string, upper: SheetRow, lower: SheetRow, kind: Kind, mapping?: Mapping): {names: string[]; origins: string[]} {
   const width = Math.max(upper.cells.length, lower.cells.length)
   const names: string[] = []
   const origins: string[] = []
@@ -221,7 +291,7 @@ function joinRows(sheet: string, upper: SheetRow, lower: SheetRow, kind: Kind): 
       continue
     }
     const options = [bottom, `${group}${bottom}`, `${group} ${bottom}`, top]
-    const chosen = options.find((option) => resolves(option, kind)) ?? bottom
+    const chosen = options.find((option) => resolves(option, kind, mapping)) ?? bottom
     names.push(chosen)
     origins.push(cellReference(sheet, column, chosen === top ? upper.row : lower.row))
   }

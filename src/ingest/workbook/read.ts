@@ -3,14 +3,16 @@ import {basename, extname} from 'node:path'
 
 import {InvalidInputError, type InputIssue} from '../../domain/errors.js'
 import type {CostLine, Ministry, SystemRecord} from '../../domain/inventory.js'
-import {KINDS, TABLE_KINDS, type Kind, type TableKind} from '../kinds.js'
+import {KINDS, TABLE_KINDS, systemColumnsInCosts, type Kind, type TableKind} from '../kinds.js'
 import {buildContext, type ReadOptions, type StoreFacts} from '../read-state.js'
 import {COST_BATCH, pushCostRow, type CostRows, type ReadOutcome, type RowSink} from '../rows.js'
 import {RowReader, type ResolvedColumn} from '../table.js'
 import {Dec, canonical} from '../../domain/money.js'
-import {parseDecimal} from '../values.js'
+import {isNoValue, parseDecimal} from '../values.js'
 import {EMPTY_CELL, cellReference, fiscalYearOfDate, parseDateText, serialDate, type SheetCell} from './cells.js'
-import {inspectWorkbook, type WorkbookInfo} from './container.js'
+import type {WorkbookInfo} from './container.js'
+import {openSheetSource, type SheetSource} from './source.js'
+import {MAPPING_KIND_ORDER, mappedFields, type Mapping} from '../mapping.js'
 import {
   HEAD_ROWS,
   closestRow,
@@ -25,9 +27,14 @@ import {
   type WideLayout,
 } from './layout.js'
 import {UNIT_FLAG} from './options.js'
-import {streamSheets, type SheetRow} from './stream.js'
+import type {SheetRow} from './stream.js'
 
 export const WORKBOOK_EXTENSIONS = ['.xlsx', '.xlsm'] as const
+
+/** The kinds a mapping feeds, in the order they are read. */
+export function mappingKinds(mapping: Mapping): Kind[] {
+  return MAPPING_KIND_ORDER.filter((kind) => mapping.kinds[kind] !== undefined)
+}
 
 export function isWorkbook(file: string): boolean {
   return (WORKBOOK_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase())
@@ -91,6 +98,7 @@ async function chooseSheet(
   options: ReadOptions,
   kinds: readonly Kind[],
   defaults: ReadonlySet<string>,
+  source: SheetSource,
 ): Promise<string> {
   const names = info.sheets.map((sheet) => sheet.name)
   const list = info.sheets.map((sheet) => `${sheet.position}. ${sheet.name}${sheet.hidden ? ' (hidden)' : ''}`).join(', ')
@@ -108,8 +116,7 @@ async function chooseSheet(
   }
   if (names.length === 1) return names[0]
   const heads = new Map<string, SheetRow[]>(names.map((name) => [name, []]))
-  await streamSheets(
-    file,
+  await source.stream(
     (name) => heads.has(name),
     (name, row) => {
       const head = heads.get(name)!
@@ -118,7 +125,7 @@ async function chooseSheet(
   )
   const found = names.map((name) => ({
     name,
-    candidate: findHeader(file, name, heads.get(name) ?? [], kinds, defaults, options.calendar),
+    candidate: findHeader(file, name, heads.get(name) ?? [], kinds, defaults, options.calendar, options.mapping),
     tried: heads.get(name)?.length ?? 0,
   }))
   const complete = found.filter((entry) => entry.candidate && entry.candidate.missing.length === 0)
@@ -149,14 +156,21 @@ async function chooseSheet(
  * Cost lines stream to the sink in batches while no problem has been found.
  */
 export async function readWorkbookRows(file: string, options: ReadOptions, facts: StoreFacts, sink: RowSink): Promise<WorkbookOutcome> {
-  const info = await inspectWorkbook(file)
-  const {size} = await stat(file)
-  const requested = options.kind ?? 'auto'
-  const kinds: readonly Kind[] = requested === 'auto' ? KINDS : [requested]
-  const defaults = new Set<string>(options.ministry ? ['ministry'] : [])
-  const sheet = await chooseSheet(file, info, options, kinds, defaults)
   const maxIssues = options.maxIssues ?? 100
+  const source = await openSheetSource(file, isWorkbook(file), options.encoding, maxIssues)
+  const info = source.info
+  const {size} = await stat(file)
+  const mapping = options.mapping
+  const requested = options.kind ?? 'auto'
+  const kinds: readonly Kind[] = requested !== 'auto' ? [requested] : mapping ? mappingKinds(mapping) : KINDS
+  // Values every row takes when its column is absent or its cell empty: --ministry, and the mapping's defaults.
+  const fillValues = new Map<string, string>(mapping?.defaults ?? [])
+  if (options.ministry) fillValues.set('ministry', options.ministry)
+  const defaults = new Set<string>(fillValues.keys())
+  const sheet = await chooseSheet(file, info, options, kinds, defaults, source)
   const context = buildContext(file, options, facts)
+  // A file that gives systems and their cost lines has a row per cost line: a system stands on several rows.
+  if (mapping?.kinds.systems && mapping.kinds.costs) context.repeats = new Map()
   const issues: InputIssue[] = (context.issues = [])
   const warnings: InputIssue[] = []
   const note = (issue: InputIssue) => warnings.push({...issue, severity: 'warning'})
@@ -169,7 +183,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
 
   const outcome: WorkbookOutcome = {
     kind: undefined,
-    encoding: 'xlsx',
+    encoding: source.encoding,
     bytes: size,
     records: 0,
     structural: [],
@@ -185,8 +199,10 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
   let kind: TableKind<unknown> | undefined
   let reader: CellRowReader | undefined
   let width = 0
-  let ministryColumn = -1
-  let virtualMinistry = false
+  /** Columns filled with a default value where their cell is empty (virtual columns past the sheet's own when it has none). */
+  const filled: Array<{index: number; value: string}> = []
+  /** The width of a row of texts: the sheet's columns and the virtual ones. */
+  let textWidth = 0
   let batch: CostRows = []
   let count = 0
   let formulas = 0
@@ -200,7 +216,8 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
   /** Columns whose cells are read (a formula without a value elsewhere does not matter). */
   const readColumns = new Set<number>()
 
-  let wide: {layout: WideLayout; amount: number; year?: number; spend?: number; pool?: number} | undefined
+  let wide:
+    {layout: WideLayout; amount: number; year?: number; spend?: number; pool?: number; poolValue: string; fields: Map<string, number>} | undefined
   let wideUnit: {factor: number; source: string; text: string} | undefined
 
   /** Cost lines across the columns: virtual columns for the amount, the year or spend type, and the pool. */
@@ -218,16 +235,20 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     }
     const amount = next++
     columns.set('amount', {index: amount, field: field('amount'), factor: 1})
-    wide = {layout, amount}
-    if (layout.across === 'years') wide.year = virtual('fiscalYear')
-    else wide.spend = virtual('spendType')
+    wide = {layout, amount, poolValue: fillValues.get('pool') ?? 'other', fields: new Map()}
+    if (layout.columns.some((column) => column.fiscalYear !== undefined)) wide.year = columns.get('fiscalYear')?.index ?? virtual('fiscalYear')
+    if (layout.columns.some((column) => column.spendType !== undefined)) wide.spend = columns.get('spendType')?.index ?? virtual('spendType')
+    // Other fields a mapping's amount columns give values for (pool, frequency, note).
+    for (const key of new Set(layout.columns.flatMap((column) => Object.keys(column.values ?? {}))))
+      wide.fields.set(key, columns.get(key)?.index ?? virtual(key))
     if (!columns.has('pool')) {
       wide.pool = virtual('pool')
-      note({
-        file,
-        message: 'the sheet has no cost-pool column: every cost line is given the pool "other"',
-        hint: 'add a 費目 column to say hardware, software, outside-services …',
-      })
+      if (!fillValues.has('pool') && !layout.columns.every((column) => column.values?.pool !== undefined))
+        note({
+          file,
+          message: 'the sheet has no cost-pool column: every cost line is given the pool "other"',
+          hint: 'add a 費目 column to say hardware, software, outside-services …',
+        })
     }
     const named = layout.columns.filter((column) => column.factor !== undefined)
     if (named.length > 0) {
@@ -244,7 +265,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
           })
       }
     }
-    const what = layout.columns.map((column) => (column.fiscalYear !== undefined ? String(column.fiscalYear) : column.spendType)).join(', ')
+    const what = layout.columns.map((column) => found.names[column.index]).join(', ')
     note({
       file,
       message: `cost lines laid out across the columns (${layout.across}: ${what})${layout.total === undefined ? '' : `; the ${found.names[layout.total]} column is checked against them and not imported`}`,
@@ -252,9 +273,19 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
   }
 
   const start = (): void => {
-    header = findHeader(file, sheet, head, kinds, defaults, options.calendar)
+    header = findHeader(file, sheet, head, kinds, defaults, options.calendar, mapping)
+    if (!header && mapping?.header) {
+      refuse(file, `no header at row ${mapping.header.row} of the sheet ${sheet}`, [
+        {
+          file,
+          cell: `${sheet}!${mapping.header.row}:${mapping.header.row}`,
+          message: `the mapping ${mapping.name} puts the header at row ${mapping.header.row}, and the sheet has no such row`,
+          hint: 'check the sheet (sheet: in the mapping, or --sheet) and header.row',
+        },
+      ])
+    }
     if (!header) {
-      const closest = closestRow(file, sheet, head, kinds, defaults, options.calendar)
+      const closest = closestRow(file, sheet, head, kinds, defaults, options.calendar, mapping)
       const guess = closest
         ? ` The best candidate is row ${closest.rows[0]}: it names ${[...closest.resolution.columns.values()].map((column) => column.field.header).join(', ')}; kasumi does not know ${
             closest.resolution.unknown
@@ -272,7 +303,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       ])
     }
     const found = header
-    kind = TABLE_KINDS[found.kind] as TableKind<unknown>
+    kind = {...(TABLE_KINDS[found.kind] as TableKind<unknown>), fields: mappedFields(found.kind, mapping)}
     outcome.kind = found.kind
     outcome.workbook.headerRows = found.rows
     const {resolution} = found
@@ -281,6 +312,17 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       issues.push(...resolution.issues.map((issue) => ({...issue, line: undefined, cell: issue.cell ?? cellReference(sheet, 0, found.rows.at(-1)!)})))
     } else {
       issues.push(...resolution.issues.map((issue) => ({...issue, line: undefined})))
+    }
+    if (found.kind === 'costs') {
+      const describing = systemColumnsInCosts(resolution.unknown)
+      if (describing.length > 0) {
+        resolution.unknown = resolution.unknown.filter((column) => !describing.includes(column))
+        note({
+          file,
+          message: `${describing.map((column) => column.name).join(', ')} describe${describing.length === 1 ? 's' : ''} the system, not the cost line; not imported with cost lines`,
+          hint: 'import the systems from their own file, or with a mapping that feeds systems too',
+        })
+      }
     }
     for (const column of resolution.unknown) {
       const issue: InputIssue = {
@@ -296,19 +338,23 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       if (options.allowUnknownColumns) note(issue)
       else issues.push(issue)
     }
-    // A file without a ministry column: every row takes --ministry.
-    if (options.ministry && found.kind === 'systems') {
-      const existing = resolution.columns.get('ministry')
-      if (existing) ministryColumn = existing.index
-      else {
-        const field = kind.fields.find((candidate) => candidate.key === 'ministry')!
-        ministryColumn = width
-        virtualMinistry = true
-        resolution.columns.set('ministry', {index: width, field, factor: 1})
-      }
-    }
     for (const [key, column] of resolution.columns) if (YEAR_FIELDS.has(key)) yearColumns.add(column.index)
     if (found.wide) setUpWide(found)
+    // A file without a ministry column: every row takes --ministry (and the mapping's other defaults likewise).
+    let next = Math.max(width, ...[...resolution.columns.values()].map((column) => column.index + 1))
+    for (const [key, value] of fillValues) {
+      const field = kind.fields.find((candidate) => candidate.key === key)
+      if (!field || (key === 'pool' && wide?.pool !== undefined)) continue
+      const existing = resolution.columns.get(key)
+      if (existing) filled.push({index: existing.index, value})
+      else {
+        const index = next++
+        virtualColumns.add(index)
+        resolution.columns.set(key, {index, field, factor: 1})
+        filled.push({index, value})
+      }
+    }
+    textWidth = next
     // The money unit: the header's, a title row's, or --unit; they must agree.
     const amount = resolution.columns.get('amount')
     if (amount) {
@@ -319,7 +365,14 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
           : undefined)
       const above = head.filter((row) => row.row < found.rows[0])
       const title = titleUnit(sheet, above)
-      const flag = options.unit ? {factor: UNIT_FLAG[options.unit], source: '--unit', text: `--unit ${options.unit}`} : undefined
+      const byMapping = mapping !== undefined && options.unit === mapping.unit
+      const flag = options.unit
+        ? {
+            factor: UNIT_FLAG[options.unit],
+            source: byMapping ? `mapping ${mapping.name}` : '--unit',
+            text: byMapping ? `unit: ${options.unit}` : `--unit ${options.unit}`,
+          }
+        : undefined
       if (headerUnit && title && headerUnit.factor !== title.factor) {
         issues.push({
           file,
@@ -335,8 +388,10 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
           file,
           cell: named.source.replace(/^\w+ /, ''),
           value: named.text,
-          message: `--unit ${options.unit} disagrees with the unit the sheet names (${unitName(named.factor)})`,
-          hint: 'leave out --unit, or correct the sheet',
+          message: `${byMapping ? `the mapping ${mapping.name} assumes the unit ${options.unit}, which` : `--unit ${options.unit}`} disagrees with the unit the sheet names (${unitName(named.factor)})`,
+          hint: byMapping
+            ? "this file is not in the layout the mapping was written for: check the file, or correct the mapping's unit"
+            : 'leave out --unit, or correct the sheet',
         })
       }
       const chosen = named ?? flag ?? {factor: 1, source: 'default (no unit named)', text: ''}
@@ -346,11 +401,11 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     outcome.columns = [...resolution.columns.keys()]
     const id = resolution.columns.get(found.kind === 'ministries' ? 'code' : 'id')
     outcome.idColumn = id ? `${found.names[id.index]}` : undefined
-    if (virtualMinistry) virtualColumns.add(ministryColumn)
     for (const column of resolution.columns.values()) readColumns.add(column.index)
     for (const column of found.wide?.columns ?? []) readColumns.add(column.index)
     if (found.wide?.total !== undefined) readColumns.add(found.wide.total)
     reader = new CellRowReader(file, resolution.columns, issues, kind.fields, sheet, virtualColumns)
+    reader.values = mapping?.kinds[found.kind]?.values
     if (issues.length > 0) {
       halted = true
       return
@@ -407,7 +462,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
         hint: 'give them a header if they are data',
       })
     }
-    const texts: string[] = new Array<string>(width + virtualColumns.size + (wide ? 1 : 0)).fill('')
+    const texts: string[] = new Array<string>(Math.max(textWidth, width)).fill('')
     const before = issues.length
     for (let index = 0; index < width; index++) {
       const cell = cells[index] ?? EMPTY_CELL
@@ -426,7 +481,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       }
       texts[index] = yearColumns.has(index) ? yearText(cell, index, row.row) : cell.text
     }
-    if (ministryColumn >= 0 && (texts[ministryColumn] ?? '').trim() === '') texts[ministryColumn] = options.ministry!
+    for (const {index, value} of filled) if ((texts[index] ?? '').trim() === '') texts[index] = value
     reader!.sheetCells = cells
     if (wide) {
       outcome.issueCount += issues.length - before
@@ -452,18 +507,20 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
   /** One row of a wide layout: a cost line per filled year or spend-type cell; the 合計 cell must equal their sum. */
   const wideRow = (row: SheetRow, cells: SheetCell[], texts: string[]): void => {
     const layout = wide!.layout
-    if (wide!.pool !== undefined) texts[wide!.pool] = 'other'
+    if (wide!.pool !== undefined) texts[wide!.pool] = wide!.poolValue
     let sum = new Dec(0)
     let summable = true
     for (const column of layout.columns) {
       const cell = cells[column.index] ?? EMPTY_CELL
-      if (cell.text.trim() === '' || cell.problem) continue
+      // An empty cell, or one that says "no value" (-, －, N/A), gives no cost line.
+      if (isNoValue(cell.text) || cell.problem) continue
       const parsed = parseDecimal(cell.text)
       if (parsed.ok && parsed.value !== null) sum = sum.plus(parsed.value)
       else summable = false
       texts[wide!.amount] = cell.text
-      if (wide!.year !== undefined) texts[wide!.year] = String(column.fiscalYear)
-      if (wide!.spend !== undefined) texts[wide!.spend] = column.spendType!
+      if (wide!.year !== undefined && column.fiscalYear !== undefined) texts[wide!.year] = String(column.fiscalYear)
+      if (wide!.spend !== undefined && column.spendType !== undefined) texts[wide!.spend] = column.spendType
+      for (const [key, index] of wide!.fields) texts[index] = column.values?.[key] ?? (key === 'pool' ? wide!.poolValue : '')
       reader!.redirect.set(wide!.amount, column.index)
       outcome.records++
       const start = issues.length
@@ -489,8 +546,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     }
   }
 
-  await streamSheets(
-    file,
+  await source.stream(
     (name) => name === sheet,
     async (_, row) => {
       if (!header) {
@@ -513,6 +569,12 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       if (!header) start()
     },
   )
+  if (source.structural.length > 0) {
+    outcome.structural = source.structural
+    outcome.encoding = source.encoding
+    return outcome
+  }
+  outcome.encoding = source.encoding
   if (!header) {
     refuse(file, `the sheet ${sheet} is empty`, [
       {
