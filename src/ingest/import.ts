@@ -248,7 +248,7 @@ export async function importFile(store: Store, file: string, options: ImportOpti
   const now = new Date().toISOString()
   let outcome: ReadOutcome | undefined
   const workbook = isWorkbook(file)
-  const parallel = !workbook && (await shouldReadInParallel(file, options.parallel))
+  const parallel = !workbook && !options.mapping && (await shouldReadInParallel(file, options.parallel))
   // A bulk load of cost lines: every system id is checked against the store by
   // the reader, so the store may skip its own per-row checks and index work.
   const bulkCostLoad = parallel && (await peekKind(file, options)) === 'costs'

@@ -10,7 +10,7 @@ import {MAPPING_DIR} from '../platform/paths.js'
 import {ENCODINGS, type EncodingOption} from './csv.js'
 import {listFolder, readTextFile} from './files.js'
 import {KINDS, TABLE_KINDS, type Kind} from './kinds.js'
-import type {FieldSpec} from './table.js'
+import {HEADER_UNITS, type FieldSpec} from './table.js'
 import {UNIT_FLAG, type UnitName} from './workbook/options.js'
 import {keyPathText, readYamlDocument, shortValue, valueAt, type KeyPath, type YamlSource} from './yaml.js'
 
@@ -420,9 +420,15 @@ export function mappedFields(kind: Kind, mapping: Mapping | undefined): readonly
   for (const name of section.total ?? []) taken.add(matchKey(name))
   return fields.map((field) => {
     const mapped = section.columns.get(field.key)
-    if (mapped) return {...field, aliases: mapped}
+    // A unit in a mapped amount header (経費額（千円）) is read as a unit, as in any header.
+    if (mapped) return {...field, aliases: field.scalable ? mapped.map(withoutHeaderUnit) : mapped}
     return {...field, aliases: field.aliases.filter((alias) => !taken.has(matchKey(alias)))}
   })
+}
+
+function withoutHeaderUnit(name: string): string {
+  const match = /^(.*?)\s*[(（]([^()（）]+)[)）]$/.exec(name.normalize('NFKC'))
+  return match && HEADER_UNITS[matchKey(match[2])] !== undefined ? match[1] : name
 }
 
 /** Header names the reading of one kind passes over without an issue: the mapping's ignored columns and the columns of its other kinds. */

@@ -252,3 +252,103 @@ describe('mapping files are checked like scenarios', () => {
     expect(written).toEqual(JSON.parse(JSON.stringify(mappingSchema())))
   })
 })
+
+describe('mapping init and mapping test', () => {
+  async function ministryWorkbook(): Promise<string> {
+    const workbook = new ExcelJS.Workbook()
+    const sheet = workbook.addWorksheet('経費')
+    sheet.getCell('A1').value = '令和5年度 情報システム経費（総務省）'
+    sheet.getRow(3).values = ['システムID', '年度', '費目', '経費額（千円）', '担当課']
+    sheet.getRow(4).values = ['MIC-0001', '令和4年度', 'ハードウェア', 1234.5, '情報システム室']
+    sheet.getRow(5).values = ['MIC-0001', '令和5年度', '通信', 800, '情報システム室']
+    const file = join(tempDir(), '総務省経費.xlsx')
+    await workbook.xlsx.writeFile(file)
+    return file
+  }
+
+  it('init without a terminal: known headers mapped, a fuzzy match with its score, unmatched columns ignored, each open question a TODO', async () => {
+    const file = await ministryWorkbook()
+    const output = join(tempDir(), 'mic.yaml')
+    const result = await ok(['inventory:mapping:init', file, '--kind', 'costs', '--output', output, '--name', 'mic-costs', '--no-input', '--json'])
+    expect(result.json).toMatchObject({
+      output,
+      name: 'mic-costs',
+      kind: 'costs',
+      headerRows: [3],
+      unit: {name: 'thousand', source: 'header 経費!D3'},
+      columns: [
+        {index: 1, header: 'システムID', match: 'known', field: 'system_id', score: null},
+        {index: 2, header: '年度', match: 'known', field: 'fiscal_year'},
+        {index: 3, header: '費目', match: 'known', field: 'pool'},
+        {index: 4, header: '経費額（千円）', match: 'fuzzy', field: 'amount', score: 0.83},
+        {index: 5, header: '担当課', match: 'unmatched', field: null},
+      ],
+    })
+    expect((result.json.questions as Array<{about: string}>).map((question) => question.about)).toEqual(['fuzzy', 'unmatched'])
+    const text = readFileSync(output, 'utf8')
+    expect(text).toContain('    system_id: システムID # 経費!A3, known header\n')
+    expect(text).toContain(
+      '    # TODO: 経費額（千円） (経費!D3) looks like amount (score 0.83): check it\n    amount: 経費額（千円） # 経費!D3, fuzzy match, score 0.83\n',
+    )
+    expect(text).toContain(
+      'ignore:\n  # TODO: 担当課 (経費!E3) matches no costs field: it is ignored; map it under columns if it is one\n  - 担当課\n',
+    )
+    expect(text).toContain('unit: thousand # named by the header 経費!D3\n')
+
+    // The proposal imports as it stands; amounts in thousands of yen.
+    const url = await freshStore((await backends())[0])
+    await ok(['inventory', 'import', sample('systems.csv'), '--database', url])
+    const before = (await contents(url)).costs.length
+    await ok(['inventory', 'import', file, '--mapping', output, '--database', url])
+    const lines = ((await contents(url)).costs as Row[]).filter((line) => line.fiscalYear === 2022 || line.fiscalYear === 2023)
+    expect(lines.map((line) => [line.systemId, line.fiscalYear, line.pool, line.amount])).toEqual([
+      ['MIC-0001', 2022, 'hardware', '1234500'],
+      ['MIC-0001', 2023, 'telecom', '800000'],
+    ])
+    expect((await contents(url)).costs).toHaveLength(before + 2)
+  })
+
+  it('init refuses to overwrite a file without --force, and prints the mapping without --output', async () => {
+    const file = await ministryWorkbook()
+    const output = writeMapping('name: kept\n', 'kept.yaml')
+    const refused = await cli(['inventory:mapping:init', file, '--output', output, '--no-input'])
+    expect(refused.exitCode).toBe(5)
+    expect(readFileSync(output, 'utf8')).toBe('name: kept\n')
+    const printed = await ok(['inventory:mapping:init', file, '--no-input'])
+    expect(printed.stdout).toContain('name: my-layout\n')
+    expect(printed.stdout).toContain('costs:\n  columns:\n')
+  })
+
+  it('mapping test shows the first rows of each kind as kasumi reads them, in a table and as JSON', async () => {
+    const human = await ok(['inventory:mapping:test', 'it-dashboard-budget', sample('it-dashboard-budget.csv'), '--rows', '3'])
+    expect(human.stdout).toContain('systems: 4, the first 3')
+    expect(human.stdout).toContain('cost lines: 15, the first 3')
+    expect(human.stdout).toMatch(/0900000101\s+│\s+mic\s+│\s+統計情報システム\s+│\s+small-scale/)
+    expect(human.stdout).toMatch(/0900000101\s+│\s+2022\s+│\s+other\s+│\s+operations\s+│\s+recurring\s+│\s+1204512000/)
+    const json = await ok(['inventory:mapping:test', 'gyosei-review-budget', sample('gyosei-review-budget.xlsx'), '--json'])
+    expect(json.json).toMatchObject({
+      mapping: {name: 'gyosei-review-budget', unit: 'million'},
+      workbook: {sheet: '予算額・執行額', headerRows: [4]},
+      kinds: [
+        {kind: 'systems', records: 3, columns: expect.arrayContaining(['id', 'ministry', 'name', 'category'])},
+        {kind: 'costs', records: 20},
+      ],
+    })
+    expect((json.json.kinds as Array<{rows: string[][]}>)[1].rows[0]).toEqual([
+      'R5-MIC-0021',
+      '2022',
+      'other',
+      'operations',
+      'recurring',
+      '4210500000',
+      'JPY',
+      '当初予算',
+    ])
+  })
+
+  it('mapping test lists the problems of a file that does not fit the mapping (exit 3)', async () => {
+    const result = await cli(['inventory:mapping:test', 'gyosei-review-budget', sample('it-dashboard-budget.csv')])
+    expect(result.exitCode).toBe(3)
+    expect(result.stderr).toContain('the required column "id" is missing')
+  })
+})

@@ -102,7 +102,8 @@ async function chooseSheet(
 ): Promise<string> {
   const names = info.sheets.map((sheet) => sheet.name)
   const list = info.sheets.map((sheet) => `${sheet.position}. ${sheet.name}${sheet.hidden ? ' (hidden)' : ''}`).join(', ')
-  if (options.sheet !== undefined) {
+  // A CSV file is one sheet: a sheet named by a mapping written for workbooks of the layout does not apply to it.
+  if (options.sheet !== undefined && isWorkbook(file)) {
     const byName =
       info.sheets.find((sheet) => sheet.name === options.sheet) ??
       info.sheets.find((sheet) => sheet.name.normalize('NFKC').toLowerCase() === options.sheet!.normalize('NFKC').toLowerCase())
