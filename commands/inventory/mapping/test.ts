@@ -5,7 +5,7 @@ import {readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../..
 import {workbookSource} from '../../../src/cli/output.js'
 import {InvalidInputError} from '../../../src/domain/errors.js'
 import type {Calendar} from '../../../src/domain/fiscal-year.js'
-import type {EncodingOption} from '../../../src/ingest/csv.js'
+import type {EncodingOption} from '../../../src/ingest/encodings.js'
 import {requireReadableFile} from '../../../src/ingest/files.js'
 import {withMapping} from '../../../src/ingest/import.js'
 import {loadMapping} from '../../../src/ingest/mapping.js'
