@@ -8,9 +8,13 @@ import {Dec} from '../src/domain/money.js'
 import type {EncodingOption} from '../src/ingest/csv.js'
 import {BENCH_DIMENSIONS, KPI_DEFINITIONS, KPI_IDS, type BenchDimension, type KpiId} from '../src/bench/kpis.js'
 import {DEFAULT_BENCH_SCENARIO, runBench} from '../src/bench/run.js'
+import {DCOI_METRICS} from '../src/bench/dcoi.js'
+import {requirePeriod} from '../src/ingest/dcoi-import.js'
 import {
   actualsTable,
   actualsYearTable,
+  dcoiClosuresTable,
+  dcoiMetricsTable,
   leagueTable,
   medianGapTable,
   peerSummaryTable,
@@ -33,6 +37,10 @@ const kpiHelp = KPI_DEFINITIONS.map(
     `  ${kpi.id} — ${kpi.label.en} (${kpi.unit.replaceAll('{currency}', 'currency')}; ${kpi.better === 'none' ? 'context' : `${kpi.better} is better`}). ${kpi.definition}${kpi.source === 'kasumi' ? '' : ` Source: ${kpi.source}.`}`,
 ).join('\n')
 
+const dcoiHelp = DCOI_METRICS.map(
+  (metric) => `  ${metric.id} — ${metric.label}. ${metric.definition} Target: ${metric.target}. Source: ${metric.source}.`,
+).join('\n')
+
 export default class Bench extends BaseCommand {
   static override summary = 'Benchmark ministries, categories or business areas against their peers, a reference table and actual results.'
   static override description = `KPIs per ministry, category, business area or system, with peer statistics across the groups: median, interquartile range (type-7 quantiles), each member's percentile rank (mid-rank), robust outliers (|x − median| ÷ (1.4826 × MAD) above --outlier-threshold), a league table, and what each group would save at the peer median savings ratio.
@@ -42,6 +50,9 @@ Savings KPIs need an estimate: kasumi runs --scenario on the register (default: 
 KPIs (values are exact quotients of exact sums, rounded once half-up to the decimals of the KPI; the JSON gives them as decimal strings):
 ${kpiHelp}
 
+DCOI metrics of the facilities (when the register has facilities with figures, e.g. from \`kasumi inventory import FILE --kind dcoi-idc --period 2024-Q3\`): per agency and in total, for one reporting period (--period, default the latest), over the data centres OMB's DCOI dashboard counts — open, agency-owned, Tier 1–4 — with OMB's target beside each (OMB M-16-19, August 2016, set the government-wide targets; OMB M-19-19, June 2019, defines the metrics counted per data centre since, with targets agreed per agency), and the closures: facilities closed and in migration by fiscal year, with the floor area and servers the closed ones had. With --by ministry, the energy-metering, PUE and availability KPIs of a ministry come from the facilities whose agency is its code.
+${dcoiHelp}
+
 Agencies in an actuals file: when all are ministries of the register, they are matched to it; when none is (e.g. DOC, DHS), the file is read on its own; when some are not, those are errors (exit 3), with suggestions. Planned figures from the estimate need register ministries. Bad input (unknown ministries or areas, a fiscal year twice for one agency, mixed currencies without --rates) exits 3 and nothing is written.`
 
   static override examples = [
@@ -50,6 +61,7 @@ Agencies in an actuals file: when all are ministries of the register, they are m
     '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud --reference jp-2009',
     '<%= config.bin %> <%= command.id %> --actuals data/samples/actuals.csv --threshold 0.8',
     '<%= config.bin %> <%= command.id %> --actuals test/fixtures/bench/dcoi-savings.csv --json',
+    '<%= config.bin %> <%= command.id %> --period 2024-Q3',
   ]
 
   static override flags = {
@@ -89,6 +101,7 @@ Agencies in an actuals file: when all are ministries of the register, they are m
       description: 'Exchange rates (fiscal_year, currency, rate) for an actuals file in several currencies.',
       dependsOn: ['actuals'],
     }),
+    period: Flags.string({description: "The reporting period of the facilities' DCOI metrics, e.g. 2024-Q3 (default: the latest in the store)."}),
     encoding: readingFlags.encoding,
     calendar: readingFlags.calendar,
     'allow-unknown-columns': readingFlags['allow-unknown-columns'],
@@ -107,6 +120,7 @@ Agencies in an actuals file: when all are ministries of the register, they are m
       by: flags.by as BenchDimension,
       kpis: kpis ? [...new Set(kpis)] : undefined,
       outlierThreshold: new Dec(flags['outlier-threshold']),
+      period: flags.period === undefined ? undefined : requirePeriod(flags.period),
       reference: flags.reference,
       areaMap: flags['area-map'],
       actuals: flags.actuals
@@ -144,6 +158,11 @@ Agencies in an actuals file: when all are ministries of the register, they are m
       if (result.actuals) {
         this.table(actualsTable(result.actuals))
         this.table(actualsYearTable(result.actuals))
+      }
+      if (result.facilities) {
+        this.table(dcoiMetricsTable(result.facilities))
+        if (result.facilities.closures.length) this.table(dcoiClosuresTable(result.facilities))
+        this.log(result.facilities.notes.join('\n'))
       }
       this.log(result.notes.join('\n'))
     }

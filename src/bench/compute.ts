@@ -6,6 +6,7 @@ import {money} from '../estimate/results.js'
 import type {ActualsLevel, EstimatePlan} from './actuals.js'
 import {KPI_IDS, aggregate, kpiColumns, kpiDefinition, type BenchDimension, type GroupTotals, type KpiColumn, type KpiId} from './kpis.js'
 import {atPeerMedian, peerStatsScaled, type ScaledPeerStats} from './peers.js'
+import type {DcoiTotals} from './dcoi.js'
 
 /**
  * The numbers of a benchmark: group sums, KPIs, peer statistics and the gaps
@@ -36,6 +37,8 @@ export interface ComputeOptions {
   outlierThreshold?: Dec
   /** Display order of keys (ministries); others follow sorted. */
   order?: readonly string[]
+  /** Sums of the facilities by agency, for the energy-metering, PUE and availability KPIs of ministries whose code is the agency. */
+  facilities?: ReadonlyMap<string, DcoiTotals>
 }
 
 /** The numeric result of a benchmark: exact scaled integers, before any text is made. */
@@ -64,6 +67,10 @@ export function computeBench(systems: readonly SystemInput[], ledger: Ledger | u
   if (options.by !== 'system')
     keys.sort((a, b) => (order.get(a) ?? Number.MAX_SAFE_INTEGER) - (order.get(b) ?? Number.MAX_SAFE_INTEGER) || a.localeCompare(b, 'ja'))
   const groups = keys.map((key) => totals.get(key)!)
+  if (options.by === 'ministry' && options.facilities) {
+    const byAgency = new Map([...options.facilities].map(([agency, sums]) => [agency.toLowerCase(), sums]))
+    for (const group of groups) group.facilities = byAgency.get(group.key.toLowerCase())
+  }
   const context = {currency: options.currency, hoursPerFte: options.hoursPerFte, hasEstimate: ledger !== undefined}
   // Savings ratio and hours ratio are always computed: the gaps to the peer median need them.
   const needed = [...new Set<KpiId>([...ids, 'savings-ratio', 'hours-ratio'])]

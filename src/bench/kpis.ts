@@ -3,6 +3,7 @@ import {Dec} from '../domain/money.js'
 import {M, cell, type Ledger} from '../estimate/engine.js'
 import {mul, ONE, ratio, type Ratio} from '../estimate/exact.js'
 import type {SystemInput} from '../estimate/model.js'
+import {dcoiMetricValue, type DcoiMetricId, type DcoiTotals} from './dcoi.js'
 
 /**
  * Benchmarking KPIs (標竿學習): one definition per KPI, and their values for
@@ -213,8 +214,9 @@ export const KPI_DEFINITIONS = [
     decimals: 6,
     better: 'higher',
     needs: 'register',
-    source: 'US DCOI, OMB M-16-19 / M-19-19 (share of data centres with advanced energy metering)',
-    definition: 'Data centres (or floor area) with advanced energy metering ÷ all. The register has no energy-metering field, so this is always n/a.',
+    source: 'US DCOI: OMB M-19-19 (metric: data centres with advanced energy metering); OMB M-16-19 (target: 100 %)',
+    definition:
+      "Open agency-owned Tier 1–4 data centres of the group's agency (facility agency = ministry code; --by ministry) whose electricity is metered ÷ all of them, in the latest reporting period of the facilities. n/a for a group without such facilities, naming the field.",
   },
   {
     id: 'pue',
@@ -224,7 +226,8 @@ export const KPI_DEFINITIONS = [
     better: 'lower',
     needs: 'register',
     source: 'US DCOI, OMB M-16-19 (PUE = total facility electricity ÷ IT equipment electricity; target ≤ 1.5)',
-    definition: 'Total data-centre electricity ÷ IT equipment electricity. The register records neither, so this is always n/a.',
+    definition:
+      "Σ average total electricity ÷ Σ average IT electricity of the metered open agency-owned Tier 1–4 data centres of the group's agency (--by ministry) that give both, in the latest reporting period. n/a for a group without them, naming the fields.",
   },
   {
     id: 'availability',
@@ -235,7 +238,7 @@ export const KPI_DEFINITIONS = [
     needs: 'register',
     source: 'US DCOI, OMB M-19-19 (availability = 1 − downtime ÷ planned hours of availability)',
     definition:
-      '1 − unplanned downtime hours ÷ planned hours of availability. The register records neither (its annual_hours are processing hours, not planned availability), so this is always n/a.',
+      "1 − Σ hours of downtime ÷ Σ planned hours of availability of the open agency-owned Tier 1–4 data centres of the group's agency (--by ministry) that give both, in the latest reporting period (a system's annual_hours are processing hours, not planned availability). n/a for a group without them, naming the fields.",
   },
 ] as const satisfies readonly KpiDefinition[]
 
@@ -251,11 +254,11 @@ export function kpiUnit(id: KpiId, currency: string): string {
   return kpiDefinition(id).unit.replaceAll('{currency}', currency)
 }
 
-/** Register fields the infrastructure KPIs would need and the register does not have. */
+/** Facility fields the infrastructure KPIs need (figures per reporting period of the group's facilities). */
 export const MISSING_REGISTER_FIELDS: Partial<Record<KpiId, string[]>> = {
-  'energy-metering': ['energy_metering (advanced energy metering per data centre)'],
-  pue: ['total_kwh (data-centre electricity)', 'it_kwh (IT equipment electricity)'],
-  availability: ['downtime_hours', 'planned_hours (planned hours of availability)'],
+  'energy-metering': ['facility electricity_metered'],
+  pue: ['facility avg_electricity_kwh', 'facility avg_it_electricity_kwh'],
+  availability: ['facility downtime_hours', 'facility planned_hours'],
 }
 
 /** A KPI of one group: a value, or n/a with the reason (and any register field that is missing). */
@@ -293,6 +296,8 @@ export interface GroupTotals {
   underutilisedServers: number
   /** Baseline run-rate, minor units. */
   baseline: number
+  /** Sums of the facilities of the group's agency (by ministry, when the register has facilities). */
+  facilities?: DcoiTotals
   estimate: {
     savings: number
     oneTime: number
@@ -447,9 +452,22 @@ const NO_SAVING = na('no saving at full run-rate')
 const NO_PAYBACK = na('does not pay back within the horizon')
 const NO_SERVERS = na('no physical server recorded', ['physical_servers'])
 const NO_UTILISATION = na('no system records both utilisation and physical servers', ['utilisation_pct', 'physical_servers'])
-const NO_METERING = na('the register has no energy-metering field', MISSING_REGISTER_FIELDS['energy-metering'])
-const NO_ELECTRICITY = na('the register records no electricity use', MISSING_REGISTER_FIELDS.pue)
-const NO_DOWNTIME = na('the register records no downtime or planned hours of availability', MISSING_REGISTER_FIELDS.availability)
+const NO_FACILITIES = 'no facility of the register has figures for this group (facilities count by agency = ministry code, with --by ministry)'
+const NO_METERING = na(NO_FACILITIES, MISSING_REGISTER_FIELDS['energy-metering'])
+const NO_ELECTRICITY = na(NO_FACILITIES, MISSING_REGISTER_FIELDS.pue)
+const NO_DOWNTIME = na(NO_FACILITIES, MISSING_REGISTER_FIELDS.availability)
+
+/** A DCOI metric of the group's facilities as a KPI value in units of 10^−decimals, or why it is n/a. */
+function fromFacilities(id: DcoiMetricId, group: GroupTotals, decimals: number, absent: KpiNa): number | KpiNa {
+  if (!group.facilities) return absent
+  const value = dcoiMetricValue(id, group.facilities)
+  if (value.value === null)
+    return na(
+      value.reason ?? absent.reason,
+      (value.missing ?? absent.missing)?.map((field) => (field.startsWith('facility') ? field : `facility ${field}`)),
+    )
+  return new Dec(value.value).times(POWERS[decimals]).toNumber()
+}
 
 /** Payback years from yearly nets (see the payback KPI); null when it does not pay back. */
 export function paybackYears(nets: readonly number[]): number | null {
@@ -571,11 +589,11 @@ export function kpiScaled(id: KpiId, group: GroupTotals, context: KpiContext, ft
     case 'underutilised-share':
       return group.serversWithUtilisation === 0 ? NO_UTILISATION : scaledQuotient(group.underutilisedServers, group.serversWithUtilisation, d)
     case 'energy-metering':
-      return NO_METERING
+      return fromFacilities('energy-metering', group, d, NO_METERING)
     case 'pue':
-      return NO_ELECTRICITY
+      return fromFacilities('pue', group, d, NO_ELECTRICITY)
     case 'availability':
-      return NO_DOWNTIME
+      return fromFacilities('availability', group, d, NO_DOWNTIME)
   }
 }
 

@@ -8,6 +8,7 @@ import type {BenchCore} from './compute.js'
 import {formatScaled, kpiDefinition, kpiUnit, type BenchDimension, type KpiId, type LocalText} from './kpis.js'
 import {DEFAULT_OUTLIER_THRESHOLD, QUANTILE_METHOD, unscale, zText, type SpreadBasis} from './peers.js'
 import type {ReferenceComparison} from './reference.js'
+import type {DcoiFacilities} from './dcoi.js'
 
 /**
  * The JSON contract of `kasumi bench`: its types, and the benchmark's numbers
@@ -89,6 +90,8 @@ export interface BenchResult {
   method: {quantile: string; percentile: string; outliers: string; rounding: string}
   reference?: ReferenceComparison
   actuals?: ActualsResult
+  /** The DCOI metrics of the register's facilities (when it has any with figures), per agency and in total, and the closures. */
+  facilities?: DcoiFacilities
   notes: string[]
   warnings: string[]
 }
@@ -205,11 +208,13 @@ export const METHOD = {
     'KPIs are exact quotients of exact sums (integers of the minor currency unit, hundredths of an hour, counts), rounded once half-up (away from zero) to the decimals of each KPI; peer statistics are exact on those values; tables round again, half-up, for display only',
 } as const
 
-export function benchNotes(scenario: Scenario): string[] {
+export function benchNotes(scenario: Scenario, facilityPeriod?: string): string[] {
   return [
     `Savings KPIs come from scenario ${scenario.name} (base year FY${scenario.baseYear}, run-rate year FY${scenario.horizon[1]}, ${scenario.currency}).`,
     'Per-unit KPIs count the systems in the baseline: those with a recurring cost in the base year.',
-    'The register records physical_servers, virtual_hosts, os_instances, utilisation_pct, users and annual_hours; it records no energy metering, electricity use or downtime, so energy-metering coverage, PUE and availability are n/a.',
+    facilityPeriod === undefined
+      ? 'Systems record physical_servers, virtual_hosts, os_instances, utilisation_pct, users and annual_hours; energy metering, electricity use and downtime are figures of facilities, and the register has none with figures, so energy-metering coverage, PUE and availability are n/a.'
+      : `Energy-metering coverage, PUE and availability come from the facilities of each ministry (facility agency = ministry code), reporting period ${facilityPeriod}; the DCOI metrics of every agency's facilities follow the league tables.`,
     'At the peer median: savings if the group reached the median savings ratio of the peer group (median × baseline), and hours if it reached the median share of processing hours saved; groups at or above the median have no gap.',
   ]
 }

@@ -1,4 +1,4 @@
-import type {InputIssue} from '../domain/errors.js'
+import {NotFoundError, type InputIssue} from '../domain/errors.js'
 import type {Calendar} from '../domain/fiscal-year.js'
 import {Dec} from '../domain/money.js'
 import {valueOf} from '../estimate/engine.js'
@@ -8,7 +8,8 @@ import type {EncodingOption} from '../ingest/csv.js'
 import {DEFAULT_AREA_MAP, loadAreaMap} from '../reference/area-map.js'
 import {readRates} from '../ingest/rates.js'
 import type {Store} from '../store/open.js'
-import {listMinistries} from '../store/register.js'
+import {listFacilities, listFacilityMetrics, listMinistries} from '../store/register.js'
+import {dcoiMetrics, dcoiTotals} from './dcoi.js'
 import {loadActuals, type ActualsResult} from './actuals.js'
 import {computeBench, estimatePlan, runRateFactor} from './compute.js'
 import {KPI_DEFINITIONS, KPI_IDS, kpiUnit, type BenchDimension, type KpiId} from './kpis.js'
@@ -28,6 +29,8 @@ export interface BenchOptions {
   reference?: string
   referenceDir?: string
   areaMap?: string
+  /** The reporting period of the facilities' DCOI metrics (default: the latest the store has). */
+  period?: string
   actuals?: {
     file: string
     encoding: EncodingOption
@@ -52,6 +55,18 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
   const ministries = await listMinistries(store)
   const kpis = options.kpis ?? [...KPI_IDS]
   const names = namesFor(options.by, ministries)
+  const facilityRecords = await listFacilities(store)
+  const facilityFigures = facilityRecords.length ? await listFacilityMetrics(store) : []
+  if (options.period !== undefined && !facilityFigures.some((entry) => entry.period === options.period)) {
+    const periods = [...new Set(facilityFigures.map((entry) => entry.period))].sort()
+    throw new NotFoundError(`no facility has figures for ${options.period}`, {
+      suggestion: periods.length
+        ? `the store has ${periods.join(', ')}`
+        : 'import a DCOI inventory first (kasumi inventory import FILE --kind dcoi-idc --period …)',
+    })
+  }
+  const facilitySums = dcoiTotals(facilityRecords, facilityFigures, options.period)
+  const facilities = dcoiMetrics(facilityRecords, facilityFigures, options.period)
   const core = computeBench(run.systems, run.ledger, {
     by: options.by,
     currency: scenario.currency,
@@ -60,6 +75,7 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
     kpis,
     outlierThreshold: options.outlierThreshold,
     order: options.by === 'ministry' ? ministries.map((ministry) => ministry.code) : undefined,
+    facilities: facilitySums?.byAgency,
   })
   const presented = presentBench(core, names)
 
@@ -132,7 +148,8 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
     method: METHOD,
     ...(reference ? {reference} : {}),
     ...(actuals ? {actuals} : {}),
-    notes: benchNotes(scenario),
+    ...(facilities ? {facilities} : {}),
+    notes: benchNotes(scenario, facilities?.period),
     warnings: warnings.map((warning) => warning.message),
   }
   return {result, warnings}

@@ -1,7 +1,8 @@
 import type {TableData} from '../domain/table.js'
 import {minorDigits} from '../domain/currency.js'
-import {Dec, formatAmount, groupDigits} from '../domain/money.js'
+import {Dec, ZERO, canonical, formatAmount, groupDigits} from '../domain/money.js'
 import type {ActualsResult} from './actuals.js'
+import {DCOI_METRICS, type DcoiFacilities, type DcoiMetricDefinition, type DcoiMetricId, type DcoiValue} from './dcoi.js'
 import {kpiDefinition, type KpiId} from './kpis.js'
 import type {ReferenceComparison} from './reference.js'
 import type {BenchGroup, BenchResult} from './result.js'
@@ -258,5 +259,66 @@ export function actualsYearTable(actuals: ActualsResult): TableData {
       percent(year.cumulativeAchievement),
     ]),
     align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  }
+}
+
+/* ---------- DCOI metrics from the facilities ---------- */
+
+function shown(id: DcoiMetricId, value: DcoiValue): string {
+  if (value.value === null) return 'n/a'
+  const definition = DCOI_METRICS.find((metric) => metric.id === id)! as DcoiMetricDefinition
+  const text =
+    definition.unit === 'servers'
+      ? Number(value.value).toLocaleString('en')
+      : id === 'pue'
+        ? new Dec(value.value).toFixed(2)
+        : `${new Dec(value.value).times(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)}%`
+  return value.meetsTarget === undefined ? text : `${text} ${value.meetsTarget ? '✓' : '✗'}`
+}
+
+export function dcoiMetricsTable(result: DcoiFacilities): TableData {
+  const groups = [...result.agencies, result.total]
+  return {
+    title: `DCOI metrics from the facilities, ${result.period} (${result.population}); ✓/✗ against OMB's target`,
+    head: ['metric', 'target', ...result.agencies.map((group) => group.agency), 'total'],
+    rows: [
+      ['data centres (in population)', '', ...groups.map((group) => `${group.facilities} (${group.population})`)],
+      ...DCOI_METRICS.map((definition) => [
+        definition.label,
+        definition.target.replace(/ \(.*$/, ''),
+        ...groups.map((group) => {
+          const value = group.metrics[definition.id]
+          return value.value === null ? `n/a: ${value.missing?.join(', ') ?? value.reason}` : shown(definition.id, value)
+        }),
+      ]),
+    ],
+    align: ['left', 'left', ...groups.map(() => 'right' as const)],
+  }
+}
+
+export function dcoiClosuresTable(result: DcoiFacilities): TableData {
+  const floor = (text: string) => new Dec(text).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber().toLocaleString('en')
+  return {
+    title: 'Data-centre closures by fiscal year (closed, and in migration to close)',
+    head: ['fiscal year', 'agency', 'closed', 'in migration', 'floor area removed (sq ft)', 'servers removed'],
+    rows: result.closures.map((row) => [
+      row.fiscalYear === null ? '(no year)' : `FY${row.fiscalYear}`,
+      row.agency,
+      String(row.closed),
+      String(row.inMigration),
+      floor(row.floorAreaRemoved),
+      row.serversRemoved.toLocaleString('en'),
+    ]),
+    footer: [
+      [
+        'total',
+        '',
+        String(result.closures.reduce((sum, row) => sum + row.closed, 0)),
+        String(result.closures.reduce((sum, row) => sum + row.inMigration, 0)),
+        floor(canonical(result.closures.reduce((sum, row) => sum.plus(row.floorAreaRemoved), ZERO))),
+        result.closures.reduce((sum, row) => sum + row.serversRemoved, 0).toLocaleString('en'),
+      ],
+    ],
+    align: ['left', 'left', 'right', 'right', 'right', 'right'],
   }
 }

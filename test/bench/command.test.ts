@@ -129,7 +129,7 @@ await describeEachBackend('kasumi bench on the sample register', (_backend, fres
     }
     expect(result.groups[0].kpis.availability).toMatchObject({
       value: null,
-      missing: ['downtime_hours', 'planned_hours (planned hours of availability)'],
+      missing: ['facility downtime_hours', 'facility planned_hours'],
     })
     expect(result.peers['savings-ratio'].n).toBe(19)
     expect(result.method.quantile).toMatch(/type 7/)

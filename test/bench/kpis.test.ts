@@ -116,9 +116,10 @@ describe('KPIs, hand-computed on a tiny register', () => {
       utilisation: '32.00', // (5 % × 4 + 50 % × 6) ÷ 10
       'underutilised-servers': '4', // A is below 10 %
       'underutilised-share': '0.400000', // 4 ÷ 10
-      'energy-metering': 'n/a: the register has no energy-metering field',
-      pue: 'n/a: the register records no electricity use',
-      availability: 'n/a: the register records no downtime or planned hours of availability',
+      'energy-metering':
+        'n/a: no facility of the register has figures for this group (facilities count by agency = ministry code, with --by ministry)',
+      pue: 'n/a: no facility of the register has figures for this group (facilities count by agency = ministry code, with --by ministry)',
+      availability: 'n/a: no facility of the register has figures for this group (facilities count by agency = ministry code, with --by ministry)',
     })
   })
 
@@ -142,8 +143,8 @@ describe('KPIs, hand-computed on a tiny register', () => {
     expect(mof['cost-per-user'].missing).toEqual(['users'])
     expect(mof.virtualisation.missing).toEqual(['os_instances'])
     expect(mof.fte.missing).toEqual(['annual_hours'])
-    expect(mof.pue.missing).toEqual(['total_kwh (data-centre electricity)', 'it_kwh (IT equipment electricity)'])
-    expect(mof.availability.missing).toEqual(['downtime_hours', 'planned_hours (planned hours of availability)'])
+    expect(mof.pue.missing).toEqual(['facility avg_electricity_kwh', 'facility avg_it_electricity_kwh'])
+    expect(mof.availability.missing).toEqual(['facility downtime_hours', 'facility planned_hours'])
   })
 
   it('an empty register field is not a zero: systems without it leave the KPIs that need it', () => {
