@@ -134,6 +134,23 @@ export abstract class BaseCommand extends Command {
     await super.finally(error)
   }
 
+  /**
+   * Waits until what was written to stdout and stderr has gone out. An error ends the process at once
+   * (oclif's exit), and a pipe takes a large write asynchronously: without this, `--json` errors with
+   * many issues were cut at 64 KiB when read through a pipe.
+   */
+  private async flushOutput(): Promise<void> {
+    await Promise.all(
+      [process.stdout, process.stderr].map(
+        (stream) =>
+          new Promise<void>((resolve) => {
+            if (stream.writableLength === 0 || stream.destroyed) resolve()
+            else stream.write('', () => resolve())
+          }),
+      ),
+    )
+  }
+
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
     // The reader of stdout went away (`kasumi inventory export | head`): it has what it wanted; stop quietly.
@@ -163,6 +180,7 @@ export abstract class BaseCommand extends Command {
         if (error.suggestion) lines.push(`${painter.paint('cyan', 'Try:')} ${terminalLines(error.suggestion)}`)
         process.stderr.write(`${this.redact(lines.join('\n'))}\n`)
       }
+      await this.flushOutput()
       this.exit(error.exitCode)
     }
     if (error instanceof Errors.CLIError || error.oclif?.exit !== undefined) {
@@ -172,6 +190,7 @@ export abstract class BaseCommand extends Command {
           formatVersion: JSON_FORMAT_VERSION,
           error: {name: 'UsageError', message: error.message, exitCode: error.oclif?.exit ?? ExitCode.usage},
         })
+        await this.flushOutput()
         this.exit(error.oclif?.exit ?? ExitCode.usage)
       }
       error.message = this.redact(error.message)
@@ -187,6 +206,7 @@ export abstract class BaseCommand extends Command {
         `${painter.paint('red', 'Unexpected error:')} ${terminalLines(this.redact(error.stack ?? error.message))}\n${BUG_REPORT_HINT}\n`,
       )
     }
+    await this.flushOutput()
     this.exit(ExitCode.unexpected)
   }
 }

@@ -3,6 +3,7 @@
  * whether the output is a long export or a table.
  */
 import {spawnSync} from 'node:child_process'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -38,4 +39,27 @@ describe('a closed pipe on stdout', () => {
       expect(result.stderr).toContain('kasumi exit: 0')
     })
   }
+})
+
+describe('a long error on a pipe', () => {
+  it('reaches the reader whole: a --json error with thousands of issues is not cut at 64 KiB', () => {
+    const dir = tempDir('kasumi-pipes-')
+    const file = join(dir, 'bad.csv')
+    const rows = Array.from({length: 1500}, (_, index) => `X-${index},no-such-ministry,N,lan`)
+    writeFileSync(file, ['id,ministry,name,category', ...rows, ''].join('\n'))
+    const result = spawnSync(
+      process.execPath,
+      [BIN, 'inventory', 'validate', file, '--json', '--max-issues', '5000', '--database', join(dir, 'none.db')],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        env: {...process.env, NO_COLOR: '1'},
+      },
+    )
+    expect(result.status).toBe(3)
+    expect(result.stdout.length).toBeGreaterThan(200_000)
+    const json = JSON.parse(result.stdout)
+    expect(json.error.issues).toHaveLength(1500)
+    expect(json.error.issues.at(-1)).toMatchObject({line: 1501, value: 'no-such-ministry'})
+  })
 })
