@@ -87,7 +87,9 @@ export interface ImportChangeSet {
  * back. `bulkCostLoad` prepares a large load of cost lines: on SQLite the
  * per-row foreign-key lookups are switched off (the reader checks every
  * system id against facts()) and the cost-line index is dropped on the first
- * write and rebuilt once before the commit.
+ * write and rebuilt once before the commit. On PostgreSQL every import's cost
+ * lines stream through one COPY on the transaction's connection, ended before
+ * any other statement of the session and cancelled when `work` fails.
  */
 export async function writeImport<T>(
   store: Store,
@@ -109,7 +111,14 @@ export async function writeImport<T>(
         at: changeSet.at,
       })
       const session = new Session(store, trx, changeSetId, bulk)
-      const result = await work(session)
+      let result: T
+      try {
+        result = await work(session)
+        await session.endCostLines()
+      } catch (error) {
+        await session.abortCostLines()
+        throw error
+      }
       if (session.indexDropped) store.sqlite!.exec(COST_LINE_INDEX.create)
       return result
     })
@@ -129,13 +138,24 @@ class Session implements ImportSession {
     private readonly bulk: boolean,
   ) {}
 
+  /** Ends the stream of cost lines (PostgreSQL's COPY): nothing else may run on the connection while it is open. */
+  async endCostLines(): Promise<void> {
+    await this.writer?.finish()
+  }
+
+  async abortCostLines(): Promise<void> {
+    await this.writer?.abort()
+  }
+
   async facts(): Promise<{ministries: Ministry[]; systemIds: string[]; facilityIds: string[]}> {
+    await this.endCostLines()
     const rows = await this.trx.selectFrom('system').select('id').execute()
     const facilities = await this.trx.selectFrom('facility').select('id').execute()
     return {ministries: await listMinistries(this.trx), systemIds: rows.map((row) => row.id), facilityIds: facilities.map((row) => row.id)}
   }
 
   async storedSystems(): Promise<Map<string, SystemRecord>> {
+    await this.endCostLines()
     return new Map((await listSystems(this.trx)).map((system) => [system.id, system]))
   }
 
@@ -152,6 +172,7 @@ class Session implements ImportSession {
     systems: readonly ImportedSystem[],
     fieldLabel: (field: keyof SystemRecord) => string,
   ): Promise<{inserted: number; updated: number; unchanged: number}> {
+    await this.endCostLines()
     const now = new Date().toISOString()
     const inserts: SystemRecord[] = []
     const changes: ChangeInput[] = []
@@ -186,6 +207,7 @@ class Session implements ImportSession {
   }
 
   async writeMinistries(ministries: ReadonlyArray<{ministry: Ministry; existed: boolean}>): Promise<void> {
+    await this.endCostLines()
     await upsertMinistries(
       this.trx,
       ministries.map((entry) => entry.ministry),
@@ -203,6 +225,7 @@ class Session implements ImportSession {
   }
 
   async writeFacilities(facilities: readonly ImportedFacility[]): Promise<FacilityWriteCounts> {
+    await this.endCostLines()
     const now = new Date().toISOString()
     const ids = facilities.map((entry) => entry.facility.id)
     const stored = new Map<string, FacilityRecord>()
@@ -282,10 +305,12 @@ class Session implements ImportSession {
   }
 
   async setFileHash(sha256: string): Promise<void> {
+    await this.endCostLines()
     await this.trx.updateTable('change_set').set({file_sha256: sha256}).where('id', '=', this.changeSetId).execute()
   }
 
   async finish(rows: number, summary: string): Promise<void> {
+    await this.endCostLines()
     await finishChangeSet(this.trx, this.changeSetId, rows, summary)
   }
 }

@@ -14,6 +14,7 @@ import {
   type TableMetadata,
 } from 'kysely'
 import type BetterSqlite3 from 'better-sqlite3'
+import type {PoolClient} from 'pg'
 
 import {DatabaseUnavailableError, InternalError, UsageError} from '../domain/errors.js'
 import {redactUrl, unencodedUserinfo} from '../domain/redact.js'
@@ -32,6 +33,11 @@ export interface Store {
    */
   db: Kysely<Database>
   sqlite?: BetterSqlite3.Database
+  /**
+   * On PostgreSQL, the driver's client behind a connection of `db` (such as a
+   * write transaction's), for what Kysely does not do: streaming COPY. For src/store/ only.
+   */
+  postgresClient?(connection: Kysely<Database>): Promise<PoolClient>
   close(): Promise<void>
 }
 
@@ -188,11 +194,28 @@ async function openPostgres(target: string): Promise<Store> {
       cause: error,
     })
   }
-  const db = new Kysely<Database>({dialect: new CurrentSchemaPostgresDialect({pool})})
+  // Each client the pool hands to Kysely, by its backend's process id: a connection's client is found by asking
+  // the connection for pg_backend_pid() (see postgresClient).
+  const clients = new Map<number, PoolClient>()
+  const handing = {
+    async connect(): Promise<PoolClient> {
+      const client = await pool.connect()
+      clients.set((client as unknown as {processID: number}).processID, client)
+      return client
+    },
+    end: () => pool.end(),
+  }
+  const db = new Kysely<Database>({dialect: new CurrentSchemaPostgresDialect({pool: handing})})
   return {
     db,
     dialect: 'postgres',
     location,
+    async postgresClient(connection: Kysely<Database>): Promise<PoolClient> {
+      const {rows} = await sql<{pid: number}>`select pg_backend_pid() as pid`.execute(connection)
+      const client = clients.get(Number(rows[0]?.pid))
+      if (!client) throw new InternalError('the PostgreSQL client of this connection is unknown')
+      return client
+    },
     async close() {
       await db.destroy()
     },

@@ -1,4 +1,7 @@
+import {once} from 'node:events'
+
 import type {Kysely, Selectable} from 'kysely'
+import {from as copyFrom, type CopyStreamQuery} from 'pg-copy-streams'
 
 import type {CostLine, CostPool, Frequency, SpendType} from '../../domain/inventory.js'
 import type {CostLineTable, Database} from '../schema.js'
@@ -22,18 +25,29 @@ export const COST_INSERT_COLUMNS = [
   'change_set_id',
 ] as const
 
+/** A value as a field of COPY's text format: \\N for null; backslash, tab, line feed and carriage return escaped. */
+function copyField(value: string | number | null): string {
+  if (value === null) return '\\N'
+  if (typeof value === 'number') return String(value)
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (char) => COPY_ESCAPES[char]) : value
+}
+const COPY_ESCAPES: Record<string, string> = {'\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r'}
+
 /**
  * Inserts cost lines in bulk. On SQLite a prepared statement on the raw handle
- * (inside the caller's transaction) avoids per-row query building; on
- * PostgreSQL multi-row inserts of 1,000 rows keep round trips few.
+ * (inside the caller's transaction) avoids per-row query building. On
+ * PostgreSQL the lines stream through one `COPY … FROM STDIN` on the
+ * transaction's own connection: `finish()` ends it (before anything else runs
+ * on that connection), `abort()` cancels it so that the transaction can roll back.
  */
 export class CostLineWriter {
   private static readonly ROWS_PER_STATEMENT = 50
   private readonly single?: {run(...values: unknown[]): unknown}
   private readonly multi?: {run(...values: unknown[]): unknown}
+  private copy?: {stream: CopyStreamQuery; done: Promise<void>}
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly db: Kysely<Database>,
     private readonly changeSetId: number | null,
   ) {
@@ -64,6 +78,19 @@ export class CostLineWriter {
       for (; row < count; row++) this.single.run(...rows.slice(row * width, row * width + width), this.changeSetId)
       return
     }
+    if (this.store.postgresClient) {
+      this.copy ??= await this.startCopy()
+      const suffix = `\t${copyField(this.changeSetId)}\n`
+      let text = ''
+      for (let r = 0; r < count; r++) {
+        const base = r * width
+        text += copyField(rows[base])
+        for (let c = 1; c < width; c++) text += `\t${copyField(rows[base + c])}`
+        text += suffix
+      }
+      if (!this.copy.stream.write(text)) await Promise.race([once(this.copy.stream, 'drain'), this.copy.done])
+      return
+    }
     const chunk = 1000
     for (let start = 0; start < count; start += chunk) {
       const lines = []
@@ -83,6 +110,36 @@ export class CostLineWriter {
       }
       await this.db.insertInto('cost_line').values(lines).execute()
     }
+  }
+
+  /** Ends the COPY (if one is open) and waits until PostgreSQL has taken every line; its errors are thrown here. */
+  async finish(): Promise<void> {
+    const copy = this.copy
+    if (!copy) return
+    this.copy = undefined
+    copy.stream.end()
+    await copy.done
+  }
+
+  /** Cancels an open COPY (nothing of it is kept) and waits until the connection can roll back. */
+  async abort(): Promise<void> {
+    const copy = this.copy
+    if (!copy) return
+    this.copy = undefined
+    copy.stream.destroy(new Error('the import was rolled back'))
+    await copy.done.catch(() => {})
+  }
+
+  private async startCopy(): Promise<{stream: CopyStreamQuery; done: Promise<void>}> {
+    const client = await this.store.postgresClient!(this.db)
+    const stream = client.query(copyFrom(`COPY cost_line (${COST_INSERT_COLUMNS.join(', ')}) FROM STDIN`))
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('finish', resolve)
+      stream.on('error', reject)
+    })
+    // Seen by finish() or abort(); until then an early failure must not go unhandled.
+    done.catch(() => {})
+    return {stream, done}
   }
 }
 

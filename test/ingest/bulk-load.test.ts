@@ -1,0 +1,75 @@
+import {describe, expect, it} from 'vitest'
+
+import {EN_SYSTEMS} from '../fixtures/registers.js'
+import {backends, cli, contents, csv, ok, storeFactory, writeText} from '../inventory/helpers.js'
+
+const freshStore = storeFactory()
+
+/** `count` valid cost lines over the fixture's systems, a different amount on each. */
+function costLines(count: number): string[] {
+  const ids = ['CAS-0001', 'MIC-0001', 'MIC-0002', 'MIC-0003', 'MOF-0001']
+  return Array.from({length: count}, (_, index) => `${ids[index % ids.length]},${2006 + (index % 7)},hardware,${1000 + index},JPY,`)
+}
+
+// Cost lines go to PostgreSQL through COPY … FROM STDIN and to SQLite through multi-row statements: the same rows
+// must come back on both, the awkward text included, and a failure after some lines were sent must leave nothing.
+for (const backend of await backends()) {
+  describe.runIf(backend.enabled)(`bulk load of cost lines (${backend.name})`, () => {
+    it('stores notes with tabs, backslashes, line breaks, quotes and CJK exactly as the file has them', async () => {
+      const url = await freshStore(backend)
+      await ok(['inventory', 'import', writeText('systems.csv', EN_SYSTEMS), '--database', url])
+      const notes = ['a\tb', 'back\\slash \\N', 'two\nlines', 'cr\r\nlf', 'say "hi"', '霞が関WAN 更改', '\\.', '']
+      const file = writeText(
+        'costs.csv',
+        csv(
+          'system_id,fiscal_year,pool,amount,currency,note',
+          ...notes.map((note, index) => `MIC-0001,${2010 + index},hardware,${index + 1}.5,JPY,"${note.replaceAll('"', '""')}"`),
+        ),
+      )
+      for (const parallel of ['never', 'always']) {
+        const target = parallel === 'never' ? url : await freshStore(backend)
+        if (parallel === 'always') await ok(['inventory', 'import', writeText('systems.csv', EN_SYSTEMS), '--database', target])
+        await ok(['inventory', 'import', file, '--database', target, '--parallel', parallel])
+        const stored = (await contents(target)).costs as Array<{note: string | null; amount: string; fiscalYear: number}>
+        expect(stored.map((line) => line.note ?? '')).toEqual(notes)
+        expect(stored.map((line) => line.amount)).toEqual(notes.map((_, index) => `${index + 1}.5`))
+      }
+    })
+
+    it('a bad line after thousands of good ones (some already sent to the store) leaves nothing written', async () => {
+      const url = await freshStore(backend)
+      await ok(['inventory', 'import', writeText('systems.csv', EN_SYSTEMS), '--database', url])
+      await ok([
+        'inventory',
+        'import',
+        writeText('costs.csv', csv('system_id,fiscal_year,pool,amount', ...costLines(3).map((line) => line.split(',JPY')[0]))),
+        '--database',
+        url,
+      ])
+      const before = await contents(url)
+      const lines = costLines(9000)
+      lines.push('NOPE-9,2012,hardware,1,JPY,')
+      const file = writeText('costs.csv', csv('system_id,fiscal_year,pool,amount,currency,note', ...lines))
+      for (const parallel of ['never', 'always']) {
+        const failed = await cli(['inventory', 'import', file, '--database', url, '--parallel', parallel, '--json'])
+        expect(failed.exitCode).toBe(3)
+        expect(failed.json.error.issues[0]).toMatchObject({line: 9002, value: 'NOPE-9'})
+        expect(await contents(url)).toEqual(before)
+      }
+      // The same lines without the bad one: every line, in file order, in one change set.
+      lines.pop()
+      const good = await ok([
+        'inventory',
+        'import',
+        writeText('costs.csv', csv('system_id,fiscal_year,pool,amount,currency,note', ...lines)),
+        '--database',
+        url,
+        '--json',
+      ])
+      expect(good.json).toMatchObject({inserted: 9000})
+      const after = await contents(url)
+      expect(after.changeSets).toBe(before.changeSets + 1)
+      expect((after.costs as Array<{amount: string}>).slice(3).map((line) => line.amount)).toEqual(lines.map((line) => line.split(',')[3]))
+    })
+  })
+}
