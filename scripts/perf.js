@@ -33,9 +33,12 @@ mkdirSync(work, {recursive: true})
 const haveTime = existsSync('/usr/bin/time')
 const haveSqlite3 = spawnSync('sqlite3', ['-version']).status === 0
 
-/** Runs a command once; returns wall seconds and peak RSS in MB (when /usr/bin/time is there). */
+/**
+ * Runs a command once; returns wall seconds, and (when /usr/bin/time is there) peak RSS in MB and CPU seconds (user +
+ * system, of the command and what it waits for): on a machine shared with other work, CPU time is the steadier figure.
+ */
 function measure(command, args, options = {}) {
-  const full = haveTime ? ['/usr/bin/time', ['-f', '%M', command, ...args]] : [command, args]
+  const full = haveTime ? ['/usr/bin/time', ['-f', '%M %U %S', command, ...args]] : [command, args]
   const started = process.hrtime.bigint()
   const result = spawnSync(full[0], full[1], {
     cwd: options.cwd ?? work,
@@ -45,8 +48,13 @@ function measure(command, args, options = {}) {
   })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`)
-  const rssLine = haveTime ? result.stderr.trim().split('\n').at(-1) : ''
-  return {seconds, rssMb: haveTime ? Number(rssLine) / 1024 : Number.NaN, stdout: result.stdout}
+  const [rssKb, user, system] = haveTime ? (result.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number) : []
+  return {
+    seconds,
+    rssMb: haveTime ? rssKb / 1024 : Number.NaN,
+    cpuSeconds: haveTime ? user + system : Number.NaN,
+    stdout: result.stdout,
+  }
 }
 
 const median = (values) => {
@@ -71,13 +79,22 @@ function report(name, subject, baseline, extra = {}) {
   const ratio = baselineSeconds ? seconds / baselineSeconds : undefined
   const rss = subject.map((r) => r.rssMb).filter((value) => !Number.isNaN(value))
   const rssMb = rss.length ? Math.max(...rss) : undefined
-  const figures = {seconds, baselineSeconds, ratio, rssMb, runs: subject.length}
+  const cpuOf = (runs) => {
+    const known = (runs ?? []).map((r) => r.cpuSeconds).filter((value) => value !== undefined && !Number.isNaN(value))
+    return known.length === runs?.length && known.length > 0 ? median(known) : undefined
+  }
+  const cpuSeconds = cpuOf(subject)
+  const baselineCpuSeconds = baseline ? cpuOf(baseline) : undefined
+  const cpuRatio = cpuSeconds !== undefined && baselineCpuSeconds ? cpuSeconds / baselineCpuSeconds : undefined
+  const figures = {seconds, baselineSeconds, ratio, rssMb, cpuSeconds, baselineCpuSeconds, cpuRatio, runs: subject.length}
   const row = {
     benchmark: name,
     subject: `${seconds.toFixed(3)} s`,
     baseline: baselineSeconds === undefined ? '-' : `${baselineSeconds.toFixed(3)} s`,
     ratio: ratio === undefined ? '-' : ratio.toFixed(2),
     'peak RSS': rssMb === undefined ? '-' : `${rssMb.toFixed(0)} MB`,
+    CPU: cpuSeconds === undefined ? '-' : `${cpuSeconds.toFixed(3)} s`,
+    'CPU ratio': cpuRatio === undefined ? '-' : cpuRatio.toFixed(2),
     target: target ? describeTarget(target) : '-',
     met: target ? (targetMet(target, figures) ? 'yes' : 'NO') : '-',
     ...rest,
@@ -347,7 +364,7 @@ async function engineChild(db, scenarioFile) {
 function engineRun(db, scenarioFile) {
   const run = measure(process.execPath, [fileURLToPath(import.meta.url), '--engine-child', db, scenarioFile])
   const out = JSON.parse(run.stdout)
-  return {...out, seconds: out.cold, rssMb: run.rssMb}
+  return {...out, seconds: out.cold, cpuSeconds: out.coldCpu, rssMb: run.rssMb}
 }
 
 bench('estimate engine: plan + evaluate + buildResult, 10 000 and 100 000 systems × 10 years, all measures', async () => {
@@ -610,7 +627,14 @@ function figuresOf(row) {
 
 /** One row per figure of each benchmark of this run: the earlier value, this one, and the change. */
 function compareWith(previous, current) {
-  const labels = {seconds: ['time', 's'], baselineSeconds: ['baseline', 's'], ratio: ['ratio', ''], rssMb: ['peak RSS', 'MB']}
+  const labels = {
+    seconds: ['time', 's'],
+    baselineSeconds: ['baseline', 's'],
+    ratio: ['ratio', ''],
+    rssMb: ['peak RSS', 'MB'],
+    cpuSeconds: ['CPU', 's'],
+    cpuRatio: ['CPU ratio', ''],
+  }
   const show = (value, unit) => (value === undefined ? '-' : `${value.toFixed(unit === 'MB' ? 0 : unit === 's' ? 3 : 2)}${unit ? ` ${unit}` : ''}`)
   const rows = []
   for (const row of current) {
