@@ -1,7 +1,7 @@
 import {once} from 'node:events'
 
 import type {Kysely, Selectable} from 'kysely'
-import {from as copyFrom, type CopyStreamQuery} from 'pg-copy-streams'
+import type {CopyStreamQuery} from 'pg-copy-streams'
 
 import type {CostLine, CostPool, Frequency, SpendType} from '../../domain/inventory.js'
 import type {CostLineTable, Database} from '../schema.js'
@@ -131,6 +131,8 @@ export class CostLineWriter {
   }
 
   private async startCopy(): Promise<{stream: CopyStreamQuery; done: Promise<void>}> {
+    // Loaded here, on PostgreSQL's write path only: a SQLite store or a read command never needs it.
+    const {from: copyFrom} = await import('pg-copy-streams')
     const client = await this.store.postgresClient!(this.db)
     const stream = client.query(copyFrom(`COPY cost_line (${COST_INSERT_COLUMNS.join(', ')}) FROM STDIN`))
     const done = new Promise<void>((resolve, reject) => {
