@@ -33,6 +33,7 @@ export const OWNED_PACKAGES = {
   kysely: ['store'],
   'csv-parse': ['ingest'],
   'iconv-lite': ['ingest'],
+  '@e965/xlsx': ['ingest'],
   '@oclif/core': ['commands', 'cli'],
   '@inquirer/prompts': ['commands', 'cli'],
   'subset-font': ['report'],

@@ -13,7 +13,7 @@ import {workbookSource} from '../../src/cli/output.js'
 
 export default class InventoryImport extends BaseCommand {
   static override summary =
-    'Import systems, cost lines, ministries or a DCOI data-centre inventory from a CSV file or an Excel workbook (.xlsx, .xlsm).'
+    'Import systems, cost lines, ministries or a DCOI data-centre inventory from a CSV file or a workbook (.xlsx, .xlsm, .xls, .ods).'
   static override description = `Reads the whole file, checks every row, and writes it as one transaction and one change set (with the file's SHA-256). Any problem — with its file, line, column and value — stops the import: all problems are listed, the exit code is 3 and nothing is written.
 
 Headers may be English, Japanese or Traditional Chinese (id/システムID/系統編號, ministry/府省/部會, amount/経費/經費 …); an amount header may name its unit, e.g. 経費（千円）. Numbers may use thousands separators, full-width digits and the negative forms △50,000, ▲50,000 and (50,000); "-" or an empty cell means no value. Fiscal years may be written 2009, 2009年度, FY2009, 平成21年度, 令和3年度 or 民國98年.
@@ -35,7 +35,7 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
     '<%= config.bin %> <%= command.id %> 経費.xlsx --mapping ./mappings/総務省-経費.yaml',
   ]
 
-  static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm) to import', required: true})}
+  static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm, .xls, .ods) to import', required: true})}
   static override flags = {
     ...storeFlags,
     ...actorFlag,

@@ -25,7 +25,7 @@ A US DCOI data-centre inventory (--kind dcoi-idc, or recognised from its header)
     '<%= config.bin %> <%= command.id %> data/samples/gyosei-review-budget.xlsx --mapping gyosei-review-budget',
   ]
 
-  static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm) to check', required: true})}
+  static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm, .xls, .ods) to check', required: true})}
   static override flags = {...storeFlags, ...readingFlags, ...workbookFlags, ...mappingFlag}
 
   async run() {

@@ -55,7 +55,7 @@ export const readingFlags = {
   'max-issues': Flags.integer({description: 'Report at most this many problems.', default: 100, min: 1}),
 }
 
-/** How to read a workbook (.xlsx, .xlsm). */
+/** How to read a workbook (.xlsx, .xlsm, .xls, .ods). */
 export const workbookFlags = {
   sheet: Flags.string({description: 'The sheet to read, by name or position (1 = the first); default: the sheet whose header matches.'}),
   unit: Flags.string({

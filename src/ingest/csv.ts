@@ -103,7 +103,11 @@ export function binaryIssue(bytes: Uint8Array): Omit<InputIssue, 'file'> | undef
   for (const signature of SIGNATURES) {
     if (bytes.length >= signature.bytes.length && signature.bytes.every((byte, index) => bytes[index] === byte)) {
       const hint =
-        signature.bytes[0] === 0x50 ? 'kasumi reads a workbook by its extension: if this is one, name the file .xlsx (or .xlsm)' : SAVE_AS_CSV
+        signature.bytes[0] === 0x50
+          ? 'kasumi reads a workbook by its extension: if this is one, name the file .xlsx (or .xlsm, .ods)'
+          : signature.bytes[0] === 0xd0
+            ? 'kasumi reads a workbook by its extension: if this is one, name the file .xls'
+            : SAVE_AS_CSV
       return {line: 1, message: `not a text file: it looks like ${signature.what}`, hint}
     }
   }

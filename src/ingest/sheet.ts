@@ -1,8 +1,9 @@
-import {basename, extname} from 'node:path'
+import {basename} from 'node:path'
 
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import {readCsv, type EncodingOption} from './csv.js'
 import {inspectWorkbook} from './workbook/container.js'
+import {isWorkbook} from './workbook/read.js'
 import {streamSheets} from './workbook/stream.js'
 
 /**
@@ -25,7 +26,7 @@ export interface SheetReadResult {
 }
 
 function sheetFormat(file: string): SheetFormat {
-  return ['.xlsx', '.xlsm'].includes(extname(file).toLowerCase()) ? 'xlsx' : 'csv'
+  return isWorkbook(file) ? 'xlsx' : 'csv'
 }
 
 /** Reads a CSV file (with its encoding) or the first sheet of an XLSX workbook. */

@@ -63,7 +63,7 @@ const CORRUPTIONS: Array<{what: string; make(good: string): string; message: Reg
   {
     what: 'a text file named .xlsx',
     make: () => writeIn('not.xlsx', 'システムID,府省\nMIC-1,総務省\n'),
-    message: /not a workbook: an XLSX file is a ZIP archive/,
+    message: /not a workbook: an XLSX or ODS file is a ZIP archive and an XLS file an OLE document/,
   },
   {
     what: 'a password-protected workbook (an encrypted OLE file)',

@@ -254,3 +254,38 @@ function numberCell(value: number, format: string | undefined, date1904: boolean
   }
   return {text: numberText(value, format), display: numberDisplay(value, format), number: value}
 }
+
+/** A rectangle of cells: rows 1-based, columns 0-based, both ends included. */
+export interface CellRange {
+  top: number
+  left: number
+  bottom: number
+  right: number
+}
+
+/** One row of a worksheet: its number and its cells by 0-based column. */
+export interface SheetRow {
+  row: number
+  cells: SheetCell[]
+}
+
+/** What a reader knows of a sheet before its rows: its merged cells. */
+export interface SheetStart {
+  merges: CellRange[]
+}
+
+/** A1 or A1:C3 as a range. */
+export function parseRange(ref: string): CellRange | undefined {
+  const match = /^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/.exec(ref.toUpperCase())
+  if (!match) return undefined
+  const column = (letters: string) => [...letters].reduce((sum, letter) => sum * 26 + letter.charCodeAt(0) - 64, 0) - 1
+  const left = column(match[1])
+  const top = Number(match[2])
+  return {top, left, bottom: match[4] ? Number(match[4]) : top, right: match[3] ? column(match[3]) : left}
+}
+
+/** A range as Excel writes it: A6:A7. */
+export function rangeReference(range: CellRange): string {
+  const first = `${columnLetters(range.left)}${range.top}`
+  return range.top === range.bottom && range.left === range.right ? first : `${first}:${columnLetters(range.right)}${range.bottom}`
+}

@@ -1,15 +1,19 @@
+import {createReadStream} from 'node:fs'
 import {open} from 'node:fs/promises'
 import {basename} from 'node:path'
-import {inflateRawSync} from 'node:zlib'
+import {createInflateRaw, inflateRawSync} from 'node:zlib'
 
 import {InvalidInputError, type InputIssue} from '../../domain/errors.js'
+import {parseRange, type CellRange} from './cells.js'
+import {legacySheets} from './legacy.js'
 
 /**
- * Checks an XLSX file as a ZIP container before anything is expanded: what it
- * is (a ZIP, an encrypted or legacy OLE file, something else), the sizes its
- * central directory declares (a zip bomb is refused here), and the sheets the
- * workbook lists. Only xl/workbook.xml and its relationships, both small, are
- * inflated, each with an output cap.
+ * Checks a workbook file as a container before anything is expanded: what it
+ * is (an XLSX or ODS ZIP package, an encrypted file, a legacy .xls OLE file,
+ * something else), the sizes its central directory declares (a zip bomb is
+ * refused here), and the sheets the workbook lists. Only xl/workbook.xml and
+ * its relationships, both small, are inflated, each with an output cap;
+ * `scanParts` later expands every part with a running cap before a reader does.
  */
 
 /** Limits on what a workbook may declare. A 1 000 000-row sheet is about 300 MB of XML. */
@@ -34,7 +38,12 @@ export interface WorkbookSheetInfo {
   part?: string
 }
 
+/** How the workbook is stored: Office Open XML (.xlsx, .xlsm), Excel 97–2003 (.xls) or OpenDocument (.ods). */
+export type WorkbookFormat = 'xlsx' | 'xls' | 'ods'
+
 export interface WorkbookInfo {
+  /** Absent for a CSV file read as a sheet. */
+  format?: WorkbookFormat
   sheets: WorkbookSheetInfo[]
   /** Workbooks it links to (never opened). */
   externalLinks: number
@@ -79,17 +88,14 @@ export async function inspectWorkbook(file: string): Promise<WorkbookInfo> {
           'open it in Excel, remove the password (File › Info › Protect Workbook) and save it again; kasumi never asks for passwords',
         )
       }
-      refuse(
-        file,
-        'this is an Excel 97–2003 (.xls) or other OLE file, not an XLSX workbook',
-        'save it from Excel as .xlsx (Excel Workbook), or export the sheet as CSV',
-      )
+      // An Excel 97–2003 workbook (whatever its name says): read with the legacy reader.
+      return {format: 'xls', sheets: await legacySheets(file, 'xls'), externalLinks: 0, macros: false, uncompressedBytes: size}
     }
     if (size < 22 || head[0] !== 0x50 || head[1] !== 0x4b) {
       refuse(
         file,
-        'not a workbook: an XLSX file is a ZIP archive, and this file is not one',
-        'check that the file was saved as .xlsx; a CSV file must end in .csv',
+        'not a workbook: an XLSX or ODS file is a ZIP archive and an XLS file an OLE document, and this file is neither',
+        'check that the file was saved as .xlsx, .xls or .ods; a CSV file must end in .csv',
       )
     }
     const entries = await centralDirectory(file, handle, size)
@@ -118,13 +124,27 @@ export async function inspectWorkbook(file: string): Promise<WorkbookInfo> {
     }
     const byName = new Map(entries.map((entry) => [entry.name, entry]))
     const workbookEntry = byName.get('xl/workbook.xml')
+    if (byName.has('content.xml') && byName.has('mimetype') && !workbookEntry) {
+      const mimetype = await inflateEntry(file, handle, byName.get('mimetype')!)
+      if (mimetype.trim() === 'application/vnd.oasis.opendocument.spreadsheet') {
+        // Every part is expanded with a running cap before the legacy reader parses the package whole.
+        await scanParts(file)
+        return {
+          format: 'ods',
+          sheets: await legacySheets(file, 'ods'),
+          externalLinks: 0,
+          macros: entries.some((entry) => entry.name.startsWith('Basic/') && !entry.name.endsWith('/')),
+          uncompressedBytes: total,
+        }
+      }
+    }
     if (!byName.has('[Content_Types].xml') || !workbookEntry) {
       const word = byName.has('word/document.xml')
         ? ' (it is a Word document)'
         : byName.has('ppt/presentation.xml')
           ? ' (it is a PowerPoint file)'
           : byName.has('content.xml')
-            ? ' (it looks like an OpenDocument file)'
+            ? ' (it is an OpenDocument file, but not a spreadsheet)'
             : ''
       refuse(file, `a ZIP archive that is not an Excel workbook${word}`, 'save the sheet from Excel as .xlsx, or export it as CSV')
     }
@@ -134,6 +154,7 @@ export async function inspectWorkbook(file: string): Promise<WorkbookInfo> {
     const sheets = listSheets(workbookXml, relsXml)
     if (sheets.length === 0) refuse(file, 'the workbook has no worksheet', 'put the table on a worksheet and save it again')
     return {
+      format: 'xlsx',
       sheets,
       externalLinks: entries.filter((entry) => /^xl\/externalLinks\/externalLink\d+\.xml$/.test(entry.name)).length,
       macros: byName.has('xl/vbaProject.bin'),
@@ -285,4 +306,92 @@ function listSheets(workbookXml: string, relsXml: string): WorkbookSheetInfo[] {
     sheets.push({name, position: sheets.length + 1, hidden: (attrs.get('state') ?? 'visible') !== 'visible', part})
   }
   return sheets
+}
+
+/** What expanding every part showed: the merged cells of each worksheet part (by its path in the package). */
+export interface PartScan {
+  merges: Map<string, CellRange[]>
+}
+
+const MERGE_CELL = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"/g
+
+/**
+ * Expands every part of a ZIP workbook once, with a running byte cap: the size
+ * its central directory declares. A directory that lies about sizes (a zip
+ * bomb made to pass the declared-size check) is refused as soon as a part
+ * expands past what it declared, before any reader holds it in memory; the
+ * output is counted and dropped, never kept. Worksheet parts are searched for
+ * their merged cells on the way (they follow the cell data, where a streaming
+ * reader would meet them too late).
+ */
+export async function scanParts(file: string): Promise<PartScan> {
+  const handle = await open(file, 'r')
+  const merges = new Map<string, CellRange[]>()
+  try {
+    const {size} = await handle.stat()
+    const entries = await centralDirectory(file, handle, size)
+    let total = 0
+    for (const entry of entries) {
+      if (entry.name.endsWith('/')) continue
+      const worksheet = /^xl\/worksheets\/[^/]+\.xml$/.test(entry.name)
+      const found = new Set<string>()
+      let tail = ''
+      total += await expandEntry(file, handle, entry, (chunk) => {
+        if (!worksheet) return
+        const text = tail + chunk.toString('latin1')
+        if (text.includes('mergeCell')) for (const match of text.matchAll(MERGE_CELL)) found.add(match[1])
+        tail = text.slice(-512)
+      })
+      if (total > ZIP_LIMITS.totalBytes)
+        refuse(
+          file,
+          `the archive expands to more than ${mebibytes(ZIP_LIMITS.totalBytes)}: refused as a possible zip bomb`,
+          'split the sheet, or export it as CSV',
+        )
+      if (found.size > 0)
+        merges.set(
+          entry.name,
+          [...found].map((ref) => parseRange(ref)).filter((range): range is CellRange => range !== undefined),
+        )
+    }
+  } finally {
+    await handle.close()
+  }
+  return {merges}
+}
+
+/** Expands one part, handing its bytes on chunk by chunk; refused the moment it passes its declared size. Returns its size. */
+async function expandEntry(file: string, handle: Handle, entry: ZipEntry, onChunk: (chunk: Buffer) => void): Promise<number> {
+  const local = await readAt(handle, entry.localOffset, 30)
+  if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50)
+    refuse(file, 'the workbook is damaged: a part cannot be found where its directory says', 'save it again from Excel')
+  if (entry.compressedSize === 0) return 0
+  const start = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
+  const source = createReadStream(file, {start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 16})
+  const stream = entry.method === 0 ? source : source.pipe(createInflateRaw({chunkSize: 1 << 16}))
+  let bytes = 0
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length
+      if (bytes > entry.uncompressedSize) {
+        refuse(
+          file,
+          `the archive's directory declares ${entry.uncompressedSize.toLocaleString('en')} bytes for ${entry.name}, but it expands to more (stopped at ${bytes.toLocaleString('en')}): refused as a possible zip bomb`,
+          'a workbook saved by Excel or LibreOffice declares its sizes truly; save it again, or export the sheet as CSV',
+        )
+      }
+      onChunk(chunk)
+    }
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error
+    refuse(
+      file,
+      `the workbook is damaged: ${entry.name} cannot be expanded (${String((error as Error).message ?? error).slice(0, 120)})`,
+      'save it again from Excel',
+    )
+  } finally {
+    source.destroy()
+    if (stream !== source) stream.destroy()
+  }
+  return bytes
 }

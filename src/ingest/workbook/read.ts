@@ -9,7 +9,7 @@ import {COST_BATCH, pushCostRow, type CostRows, type ReadOutcome, type RowSink} 
 import {RowReader, type ResolvedColumn} from '../table.js'
 import {Dec, canonical} from '../../domain/money.js'
 import {isNoValue, parseDecimal} from '../values.js'
-import {EMPTY_CELL, cellReference, fiscalYearOfDate, parseDateText, serialDate, type SheetCell} from './cells.js'
+import {EMPTY_CELL, cellReference, fiscalYearOfDate, parseDateText, rangeReference, serialDate, type CellRange, type SheetCell} from './cells.js'
 import type {WorkbookInfo} from './container.js'
 import {openSheetSource, type SheetSource} from './source.js'
 import {MAPPING_KIND_ORDER, mappedFields, type Mapping} from '../mapping.js'
@@ -29,7 +29,7 @@ import {
 import {UNIT_FLAG} from './options.js'
 import type {SheetRow} from './stream.js'
 
-export const WORKBOOK_EXTENSIONS = ['.xlsx', '.xlsm'] as const
+export const WORKBOOK_EXTENSIONS = ['.xlsx', '.xlsm', '.xls', '.ods'] as const
 
 /** The kinds a mapping feeds, in the order they are read. */
 export function mappingKinds(mapping: Mapping): Kind[] {
@@ -407,6 +407,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     if (found.wide?.total !== undefined) readColumns.add(found.wide.total)
     reader = new CellRowReader(file, resolution.columns, issues, kind.fields, sheet, virtualColumns)
     reader.values = mapping?.kinds[found.kind]?.values
+    indexMerges()
     if (issues.length > 0) {
       halted = true
       return
@@ -433,6 +434,37 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       if (date) return String(fiscalYearOfDate(date, startMonth))
     }
     return cell.text
+  }
+
+  /** Merged cells below the header, by each row they cover; each is reported once, at its first data row. */
+  let merges: CellRange[] = []
+  const mergedRows = new Map<number, CellRange[]>()
+  const reportedMerges = new Set<CellRange>()
+  const indexMerges = (): void => {
+    const last = header!.rows.at(-1)!
+    for (const range of merges) {
+      if (range.bottom <= last || range.left >= width) continue
+      for (let row = Math.max(range.top, last + 1); row <= range.bottom && row - range.top < 100_000; row++) {
+        const list = mergedRows.get(row)
+        if (list) list.push(range)
+        else mergedRows.set(row, [range])
+      }
+    }
+  }
+  const checkMerges = (row: SheetRow): void => {
+    for (const range of mergedRows.get(row.row) ?? []) {
+      if (reportedMerges.has(range)) continue
+      reportedMerges.add(range)
+      const first = range.top > header!.rows.at(-1)! ? row.cells[range.left]?.display : undefined
+      issues.push({
+        file,
+        cell: `${cellReference(sheet, range.left, range.top).replace(/![A-Z]+\d+$/, '')}!${rangeReference(range)}`,
+        column: header!.names[range.left],
+        value: first === undefined || first === '' ? undefined : first,
+        message: `merged cells inside the data (${rangeReference(range)}): a merged value belongs to one cell only, the rows it spans would be read without it`,
+        hint: 'unmerge the cells and fill the value into every row (in Excel: Merge & Center › Unmerge Cells, then fill down); merged cells are fine in the header',
+      })
+    }
   }
 
   const skipped = (row: number, message: string, value: string): void => {
@@ -465,6 +497,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     }
     const texts: string[] = new Array<string>(Math.max(textWidth, width)).fill('')
     const before = issues.length
+    if (mergedRows.size > 0) checkMerges(row)
     for (let index = 0; index < width; index++) {
       const cell = cells[index] ?? EMPTY_CELL
       if (cell.formula) formulas++
@@ -568,6 +601,9 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     },
     () => {
       if (!header) start()
+    },
+    (_, found) => {
+      merges = found.merges
     },
   )
   if (source.structural.length > 0) {

@@ -2,7 +2,7 @@ import {basename, extname} from 'node:path'
 
 import type {InputIssue} from '../../domain/errors.js'
 import {readCsv, type EncodingOption} from '../csv.js'
-import type {SheetCell} from './cells.js'
+import type {SheetCell, SheetStart} from './cells.js'
 import {inspectWorkbook, type WorkbookInfo} from './container.js'
 import {streamSheets, type SheetRow} from './stream.js'
 
@@ -14,7 +14,7 @@ import {streamSheets, type SheetRow} from './stream.js'
  */
 export interface SheetSource {
   info: WorkbookInfo
-  /** `xlsx`, or the text encoding of a CSV file once it has been read. */
+  /** The workbook's format (`xlsx`, `xls`, `ods`), or the text encoding of a CSV file once it has been read. */
   encoding: string
   /** Structural problems of a CSV file (quotes, bytes, emptiness). */
   structural: InputIssue[]
@@ -22,11 +22,18 @@ export interface SheetSource {
     wanted: (name: string) => boolean,
     onRow: (sheet: string, row: SheetRow) => Promise<void> | void,
     onSheetEnd?: (sheet: string) => Promise<void> | void,
+    /** Before a sheet's rows: its merged cells (a CSV file has none). */
+    onSheetStart?: (sheet: string, start: SheetStart) => void,
   ): Promise<void>
 }
 
 export function workbookSource(file: string, info: WorkbookInfo): SheetSource {
-  return {info, encoding: 'xlsx', structural: [], stream: (wanted, onRow, onSheetEnd) => streamSheets(file, wanted, onRow, onSheetEnd)}
+  return {
+    info,
+    encoding: info.format ?? 'xlsx',
+    structural: [],
+    stream: (wanted, onRow, onSheetEnd, onSheetStart) => streamSheets(file, wanted, onRow, onSheetEnd, onSheetStart),
+  }
 }
 
 /** The one sheet of a CSV file, named after the file. */

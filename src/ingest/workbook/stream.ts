@@ -1,33 +1,39 @@
 import {basename} from 'node:path'
 
 import {InvalidInputError} from '../../domain/errors.js'
-import {EMPTY_CELL, sheetCell, type SheetCell} from './cells.js'
-import {inspectWorkbook} from './container.js'
+import {EMPTY_CELL, sheetCell, type SheetCell, type SheetRow, type SheetStart} from './cells.js'
+import {inspectWorkbook, scanParts, type WorkbookInfo} from './container.js'
+import {readLegacySheets} from './legacy.js'
 
-/** One row of a worksheet: its number and its cells by 0-based column. */
-export interface SheetRow {
-  row: number
-  cells: SheetCell[]
-}
+export type {SheetRow, SheetStart} from './cells.js'
 
 /**
  * Streams the rows of the worksheets that `wanted` accepts, in order, with
  * exceljs' streaming reader: memory holds the shared strings and styles, and
  * one row at a time. Formulas are never calculated (their cached values are
  * read), links and external workbooks never opened. exceljs is loaded here,
- * on the path that needs it only.
+ * on the path that needs it only. Before a sheet's rows, `onSheetStart` learns
+ * its merged cells. Legacy workbooks (.xls, .ods) give the same rows through
+ * their own reader.
  */
 export async function streamSheets(
   file: string,
   wanted: (name: string) => boolean,
   onRow: (sheet: string, row: SheetRow) => Promise<void> | void,
   onSheetEnd?: (sheet: string) => Promise<void> | void,
+  onSheetStart?: (sheet: string, start: SheetStart) => void,
 ): Promise<void> {
+  const info = await inspectWorkbook(file)
+  if (info.format === 'xls' || info.format === 'ods') return readLegacySheets(file, info.format, wanted, onRow, onSheetEnd, onSheetStart)
+  // Every part is expanded once with a running cap (a directory that lies about sizes is refused here),
+  // which also finds each sheet's merged cells.
+  const scan = await scanParts(file)
+  const start = (name: string) => onSheetStart?.(name, {merges: mergesOf(info, scan.merges, name)})
   const ExcelJS = (await import('exceljs')).default
   // A workbook that expands to little is read whole: exceljs's streaming reader can meet a sheet before
   // its shared strings when the parts come in an unusual order or timing, and then gives cells it cannot
   // resolve. Large workbooks are streamed, so that memory does not grow with the sheet.
-  if ((await inspectWorkbook(file)).uncompressedBytes <= WHOLE_READ_BYTES) return readWhole(ExcelJS, file, wanted, onRow, onSheetEnd)
+  if (info.uncompressedBytes <= WHOLE_READ_BYTES) return readWhole(ExcelJS, file, wanted, onRow, onSheetEnd, start)
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -60,6 +66,7 @@ export async function streamSheets(
     for await (const worksheet of reader) {
       const name = await nameOf(worksheet as unknown as {name?: string; id?: string | number})
       const take = wanted(name)
+      if (take) start(name)
       for await (const row of worksheet) {
         if (!take) continue
         const cells: SheetCell[] = []
@@ -85,6 +92,11 @@ export async function streamSheets(
   }
 }
 
+function mergesOf(info: WorkbookInfo, merges: Map<string, SheetStart['merges']>, name: string): SheetStart['merges'] {
+  const part = info.sheets.find((sheet) => sheet.name === name)?.part
+  return part === undefined ? [] : (merges.get(`xl/${part}`) ?? [])
+}
+
 /** Workbooks that expand to at most this many bytes are read whole rather than streamed. */
 export const WHOLE_READ_BYTES = 16 * 1024 * 1024
 
@@ -98,7 +110,8 @@ async function readWhole(
   file: string,
   wanted: (name: string) => boolean,
   onRow: (sheet: string, row: SheetRow) => Promise<void> | void,
-  onSheetEnd?: (sheet: string) => Promise<void> | void,
+  onSheetEnd: ((sheet: string) => Promise<void> | void) | undefined,
+  start: (sheet: string) => void,
 ): Promise<void> {
   const workbook = new ExcelJS.Workbook()
   try {
@@ -115,6 +128,7 @@ async function readWhole(
   }
   for (const worksheet of workbook.worksheets) {
     if (!wanted(worksheet.name)) continue
+    start(worksheet.name)
     const rows: SheetRow[] = []
     worksheet.eachRow({includeEmpty: false}, (row, number) => {
       const cells: SheetCell[] = []
