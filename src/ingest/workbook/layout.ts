@@ -39,13 +39,16 @@ export interface WideColumn {
 }
 
 export interface WideLayout {
-  across: 'years' | 'spend types' | 'mapped columns'
+  /** Fiscal years, spend types, or both (a year over its spend types in a two-row header), or a mapping's columns. */
+  across: 'years' | 'spend types' | 'years and spend types' | 'mapped columns'
   columns: WideColumn[]
   /** A 合計 column: checked against the sum of the others, not imported. */
   total?: number
+  /** With years and spend types: each year's 合計 column, checked against that year's parts. */
+  totals?: Array<{index: number; fiscalYear: number}>
 }
 
-function cellName(cell: SheetCell | undefined): string {
+export function cellName(cell: SheetCell | undefined): string {
   return cell ? cell.text.replace(/\s+/g, ' ').trim() : ''
 }
 
@@ -71,7 +74,11 @@ function evaluate(
   const amounts = mapping?.kinds[kind]?.amounts
   const wide = amounts ? mappedLayout(kind, mapping!, resolution) : kind === 'costs' ? wideLayout(resolution, names, calendar) : undefined
   if (wide) {
-    const taken = new Set([...wide.columns.map((column) => column.index), ...(wide.total === undefined ? [] : [wide.total])])
+    const taken = new Set([
+      ...wide.columns.map((column) => column.index),
+      ...(wide.total === undefined ? [] : [wide.total]),
+      ...(wide.totals ?? []).map((total) => total.index),
+    ])
     resolution.unknown = resolution.unknown.filter((column) => !taken.has(column.index))
     const years = wide.columns.length > 0 && wide.columns.every((column) => column.fiscalYear !== undefined)
     defaults = new Set([...defaults, 'amount', 'pool', ...(years ? ['fiscalYear'] : [])])
@@ -149,9 +156,21 @@ function wideLayout(resolution: HeaderResolution, names: string[], calendar: Cal
   if (resolution.columns.has('amount')) return undefined
   const years: WideColumn[] = []
   const spends: WideColumn[] = []
+  const grid: WideColumn[] = []
+  const gridTotals: Array<{index: number; fiscalYear: number}> = []
   let total: number | undefined
+  const byYear = !resolution.columns.has('fiscalYear') && !resolution.columns.has('spendType')
   for (const {index, name} of resolution.unknown) {
     const {base, factor} = withoutUnit(name)
+    const cell = byYear ? gridCell(base, calendar) : undefined
+    if (cell?.total) {
+      gridTotals.push({index, fiscalYear: cell.fiscalYear})
+      continue
+    }
+    if (cell) {
+      grid.push({index, fiscalYear: cell.fiscalYear, spendType: cell.spendType, factor})
+      continue
+    }
     if (TOTAL_HEADERS.has(matchKey(base))) {
       total ??= index
       continue
@@ -164,9 +183,24 @@ function wideLayout(resolution: HeaderResolution, names: string[], calendar: Cal
     const spend = resolution.columns.has('spendType') ? undefined : parseSpendType(base)
     if (spend?.ok && spend.value !== null) spends.push({index, spendType: spend.value, factor})
   }
+  if (grid.length > 0) return {across: 'years and spend types', columns: grid, totals: gridTotals}
   if (years.length > 0 && years.length >= spends.length) return {across: 'years', columns: years, total}
   if (spends.length > 0) return {across: 'spend types', columns: spends, total}
   return undefined
+}
+
+/**
+ * A column of a two-row header with a fiscal year over spend types, joined as
+ * "令和2年度 運用等経費" (or "令和2年度 合計"): its year and spend type, or that it is the year's total.
+ */
+function gridCell(name: string, calendar: Calendar): {fiscalYear: number; spendType?: SpendType; total?: true} | undefined {
+  const match = /^(.+?)\s+(\S+)$/.exec(name.normalize('NFKC').trim())
+  if (!match) return undefined
+  const year = parseFiscalYear(match[1].replace(/\s+/g, ''), calendar)
+  if (!year.ok) return undefined
+  if (TOTAL_HEADERS.has(matchKey(match[2]))) return {fiscalYear: year.year, total: true}
+  const spend = parseSpendType(match[2])
+  return spend.ok && spend.value !== null ? {fiscalYear: year.year, spendType: spend.value} : undefined
 }
 
 /**
@@ -199,7 +233,8 @@ export function findHeader(
       if (single.score >= 2 && better(single)) best = single
       const next = head[index + 1]
       if (!next || next.row !== row.row + 1) continue
-      const pair = joinRows(sheet, row, next, kind, mapping)
+      // A year over its spend types ("令和2年度" over "運用等経費") joins as "令和2年度 運用等経費".
+      const pair = joinRows(sheet, row, next, (name) => resolves(name, kind, mapping) || (kind === 'costs' && gridCell(name, calendar) !== undefined))
       const joined = evaluate(file, sheet, kind, [row, next], pair.names, pair.origins, defaults, calendar, mapping)
       // Two rows are one header only when together they name more than either does alone.
       const lower = evaluateRow(file, sheet, kind, next, defaults, calendar, mapping)
@@ -224,7 +259,7 @@ function headerAt(
   if (!row) return undefined
   if (at.rows === 2) {
     const next = head.find((candidate) => candidate.row === at.row + 1) ?? {row: at.row + 1, cells: []}
-    const pair = joinRows(sheet, row, next, kind, mapping)
+    const pair = joinRows(sheet, row, next, (name) => resolves(name, kind, mapping) || (kind === 'costs' && gridCell(name, calendar) !== undefined))
     return evaluate(file, sheet, kind, [row, next], pair.names, pair.origins, defaults, calendar, mapping)
   }
   return evaluateRow(file, sheet, kind, row, defaults, calendar, mapping)
@@ -275,7 +310,7 @@ function evaluateRow(
 }
 
 /** Two header rows as one: a group cell (サーバ) over its columns (物理サーバ数, 利用率), other columns merged down. */
-function joinRows(sheet: string, upper: SheetRow, lower: SheetRow, kind: Kind, mapping?: Mapping): {names: string[]; origins: string[]} {
+export function joinRows(sheet: string, upper: SheetRow, lower: SheetRow, resolves: (name: string) => boolean): {names: string[]; origins: string[]} {
   const width = Math.max(upper.cells.length, lower.cells.length)
   const names: string[] = []
   const origins: string[] = []
@@ -291,7 +326,7 @@ function joinRows(sheet: string, upper: SheetRow, lower: SheetRow, kind: Kind, m
       continue
     }
     const options = [bottom, `${group}${bottom}`, `${group} ${bottom}`, top]
-    const chosen = options.find((option) => resolves(option, kind, mapping)) ?? bottom
+    const chosen = options.find((option) => option !== '' && resolves(option)) ?? bottom
     names.push(chosen)
     origins.push(cellReference(sheet, column, chosen === top ? upper.row : lower.row))
   }

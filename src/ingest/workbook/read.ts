@@ -267,9 +267,14 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       }
     }
     const what = layout.columns.map((column) => found.names[column.index]).join(', ')
+    const totals = [...(layout.total === undefined ? [] : [layout.total]), ...(layout.totals ?? []).map((total) => total.index)]
     note({
       file,
-      message: `cost lines laid out across the columns (${layout.across}: ${what})${layout.total === undefined ? '' : `; the ${found.names[layout.total]} column is checked against them and not imported`}`,
+      message: `cost lines laid out across the columns (${layout.across}: ${what})${
+        totals.length === 0
+          ? ''
+          : `; ${totals.map((index) => found.names[index]).join(', ')} ${totals.length === 1 ? 'is' : 'are'} checked against ${layout.totals ? "each year's parts" : 'them'} and not imported`
+      }`,
     })
   }
 
@@ -405,6 +410,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     for (const column of resolution.columns.values()) readColumns.add(column.index)
     for (const column of found.wide?.columns ?? []) readColumns.add(column.index)
     if (found.wide?.total !== undefined) readColumns.add(found.wide.total)
+    for (const total of found.wide?.totals ?? []) readColumns.add(total.index)
     reader = new CellRowReader(file, resolution.columns, issues, kind.fields, sheet, virtualColumns)
     reader.values = mapping?.kinds[found.kind]?.values
     indexMerges()
@@ -544,13 +550,22 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     if (wide!.pool !== undefined) texts[wide!.pool] = wide!.poolValue
     let sum = new Dec(0)
     let summable = true
+    /** With years and spend types: each year's sum, and whether its parts all read. */
+    const years = new Map<number, {sum: Dec; summable: boolean}>()
     for (const column of layout.columns) {
       const cell = cells[column.index] ?? EMPTY_CELL
       // An empty cell, or one that says "no value" (-, －, N/A), gives no cost line.
       if (isNoValue(cell.text) || cell.problem) continue
       const parsed = parseDecimal(cell.text)
-      if (parsed.ok && parsed.value !== null) sum = sum.plus(parsed.value)
-      else summable = false
+      const year = years.get(column.fiscalYear ?? 0) ?? {sum: new Dec(0), summable: true}
+      years.set(column.fiscalYear ?? 0, year)
+      if (parsed.ok && parsed.value !== null) {
+        sum = sum.plus(parsed.value)
+        year.sum = year.sum.plus(parsed.value)
+      } else {
+        summable = false
+        year.summable = false
+      }
       texts[wide!.amount] = cell.text
       if (wide!.year !== undefined && column.fiscalYear !== undefined) texts[wide!.year] = String(column.fiscalYear)
       if (wide!.spend !== undefined && column.spendType !== undefined) texts[wide!.spend] = column.spendType
@@ -561,16 +576,25 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       const record = kind!.build(reader!.reset(texts, row.row), context)
       accept(record, row.row, start)
     }
-    if (layout.total !== undefined && summable) {
-      const cell = cells[layout.total] ?? EMPTY_CELL
+    const checks = [
+      ...(layout.total === undefined ? [] : [{index: layout.total, sum, summable}]),
+      ...(layout.totals ?? []).map((total) => ({
+        index: total.index,
+        sum: years.get(total.fiscalYear)?.sum ?? new Dec(0),
+        summable: years.get(total.fiscalYear)?.summable ?? true,
+      })),
+    ]
+    for (const check of checks) {
+      if (!check.summable) continue
+      const cell = cells[check.index] ?? EMPTY_CELL
       const total = cell.problem ? undefined : parseDecimal(cell.text)
-      if (total?.ok && total.value !== null && !new Dec(total.value).equals(sum)) {
+      if (total?.ok && total.value !== null && !new Dec(total.value).equals(check.sum)) {
         const issue: InputIssue = {
           file,
-          cell: cellReference(sheet, layout.total, row.row),
-          column: header!.names[layout.total],
+          cell: cellReference(sheet, check.index, row.row),
+          column: header!.names[check.index],
           value: cell.display,
-          message: `the total differs from the sum of its parts (${canonical(sum)})`,
+          message: `the total differs from the sum of its parts (${canonical(check.sum)})`,
           hint: 'correct the total or the amounts beside it',
         }
         issues.push(issue)
