@@ -62,6 +62,7 @@ Agencies in an actuals file: when all are ministries of the register, they are m
     '<%= config.bin %> <%= command.id %> --actuals data/samples/actuals.csv --threshold 0.8',
     '<%= config.bin %> <%= command.id %> --actuals test/fixtures/bench/dcoi-savings.csv --json',
     '<%= config.bin %> <%= command.id %> --period 2024-Q3',
+    '<%= config.bin %> <%= command.id %> --actuals 削減実績.xlsx --sheet 実績 --rates rates.ods',
   ]
 
   static override flags = {
@@ -92,16 +93,26 @@ Agencies in an actuals file: when all are ministries of the register, they are m
       description: 'Area map for --reference (reference_area, area, note); default: the bundled data/reference/area-map.csv.',
       dependsOn: ['reference'],
     }),
-    actuals: Flags.string({description: 'CSV or XLSX of planned and achieved savings per ministry (agency) or business area and fiscal year.'}),
+    actuals: Flags.string({
+      description: 'CSV or workbook (.xlsx, .xls, .ods) of planned and achieved savings per ministry (agency) or business area and fiscal year.',
+    }),
+    sheet: Flags.string({
+      description: 'The sheet of an --actuals workbook, by name or position; default: the sheet whose header matches.',
+      dependsOn: ['actuals'],
+    }),
     threshold: decimal('--threshold', {max: 10})({
       description: 'Flag actuals whose achievement rate (achieved ÷ planned) is below this.',
       default: '0.8',
     }),
     rates: Flags.string({
-      description: 'Exchange rates (fiscal_year, currency, rate) for an actuals file in several currencies.',
+      description: 'Exchange rates (fiscal_year, currency, rate), CSV or workbook, for an actuals file in several currencies.',
       dependsOn: ['actuals'],
     }),
     period: Flags.string({description: "The reporting period of the facilities' DCOI metrics, e.g. 2024-Q3 (default: the latest in the store)."}),
+    'rates-sheet': Flags.string({
+      description: 'The sheet of a --rates workbook, by name or position; default: the sheet whose header matches.',
+      dependsOn: ['rates'],
+    }),
     encoding: readingFlags.encoding,
     calendar: readingFlags.calendar,
     'allow-unknown-columns': readingFlags['allow-unknown-columns'],
@@ -132,6 +143,8 @@ Agencies in an actuals file: when all are ministries of the register, they are m
             maxIssues: flags['max-issues'],
             threshold: new Dec(flags.threshold),
             rates: flags.rates,
+            sheet: flags.sheet,
+            ratesSheet: flags['rates-sheet'],
           }
         : undefined,
     })

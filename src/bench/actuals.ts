@@ -64,6 +64,8 @@ export interface ActualsOptions extends ActualsComparisonOptions {
   encoding: EncodingOption
   calendar: Calendar
   allowUnknownColumns?: boolean
+  /** A workbook's sheet, by name or position. */
+  sheet?: string
 }
 
 export interface ActualsRow {
@@ -101,7 +103,7 @@ export interface ActualsSummary {
 
 export interface ActualsResult {
   file: string
-  format: 'csv' | 'xlsx'
+  format: 'csv' | 'xlsx' | 'xls' | 'ods'
   level: ActualsLevel
   /** register: keys are the register's ministries / areas; external: as the file writes them. */
   matching: 'register' | 'external'
@@ -224,6 +226,7 @@ function actualsReadOptions(options: ActualsOptions) {
     maxIssues: options.maxIssues,
     plannedFromEstimate: options.plan !== undefined,
     defaultCurrency: options.plan?.currency ?? 'JPY',
+    sheet: options.sheet,
   }
 }
 

@@ -39,6 +39,9 @@ export interface BenchOptions {
     maxIssues?: number
     threshold?: Dec
     rates?: string
+    /** The sheet of a workbook of actuals, and of a workbook of rates. */
+    sheet?: string
+    ratesSheet?: string
   }
 }
 
@@ -102,7 +105,11 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
   if (options.actuals) {
     let rates: {file: string; currency: string; rates: Map<string, Dec>} | undefined
     if (options.actuals.rates) {
-      rates = {file: options.actuals.rates, currency: scenario.currency, rates: await readRates(options.actuals.rates, scenario.currency)}
+      rates = {
+        file: options.actuals.rates,
+        currency: scenario.currency,
+        rates: await readRates(options.actuals.rates, scenario.currency, {sheet: options.actuals.ratesSheet}),
+      }
     }
     actuals = await loadActuals(options.actuals.file, {
       encoding: options.actuals.encoding,
@@ -110,6 +117,7 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
       allowUnknownColumns: options.actuals.allowUnknownColumns,
       maxIssues: options.actuals.maxIssues,
       threshold: options.actuals.threshold,
+      sheet: options.actuals.sheet,
       ministries,
       areas: [...new Set(run.systems.map((system) => system.area))],
       plan: estimatePlan(scenario, run.ledger),

@@ -6,6 +6,7 @@ import {Dec} from '../domain/money.js'
 import {matchKey} from '../domain/text-match.js'
 import type {EncodingOption} from './csv.js'
 import {readSheet, type SheetFormat} from './sheet.js'
+import {locateIssues} from './workbook/field-table.js'
 import {RowReader, resolveHeader, unknownColumnIssues, type FieldSpec} from './table.js'
 import {currencyCode, fiscalYear, parseDecimal, text, type ParseOutcome} from './values.js'
 
@@ -197,6 +198,8 @@ export interface ActualsReadOptions {
   plannedFromEstimate: boolean
   /** The currency of rows whose headers and currency column name none. */
   defaultCurrency: string
+  /** A workbook's sheet, by name or position; without it the sheet whose header matches. */
+  sheet?: string
 }
 
 /** An actuals file as read: which columns it has, the units of its money headers, its rows and warnings. */
@@ -338,7 +341,8 @@ function readRecord(
 }
 
 /**
- * Reads an actuals file (CSV or the first sheet of an XLSX workbook): the
+ * Reads an actuals file (CSV, or a sheet of a workbook: the one named, else
+ * the one whose header matches, its header found below any title rows): the
  * header, then every row. All problems are collected (up to maxIssues) and
  * thrown together as one InvalidInputError (exit 3).
  */
@@ -365,10 +369,24 @@ export async function readActuals(file: string, options: ActualsReadOptions): Pr
       issue(issue) {
         issues.push(issue)
       },
+      warning(issue) {
+        warnings.push(issue)
+      },
     },
-    {encoding: options.encoding, maxIssues},
+    {
+      encoding: options.encoding,
+      maxIssues,
+      fields: ACTUALS_FIELDS,
+      names: (cells) => stripHeaderUnits(cells).cells,
+      sheet: options.sheet,
+      what: 'actuals',
+    },
   )
   issues.unshift(...result.issues)
+  if (result.workbook) {
+    locateIssues(issues, result.workbook.sheet)
+    locateIssues(warnings, result.workbook.sheet)
+  }
   if (issues.length > 0)
     throw new InvalidInputError(`${basename(file)}: ${issues.length} problem${issues.length === 1 ? '' : 's'} found`, issues.slice(0, maxIssues), {
       totalIssues: issues.length,

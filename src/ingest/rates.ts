@@ -3,8 +3,11 @@ import {Dec} from '../domain/money.js'
 import {readAll} from './read-all.js'
 import {parseDecimal, parseInteger} from './values.js'
 
-/** Reads a dated exchange-rate file (fiscal_year, currency, rate[, note]): units of `reporting` for one unit of each currency. */
-export async function readRates(file: string, reporting: string): Promise<Rates> {
+/**
+ * Reads a dated exchange-rate file (fiscal_year, currency, rate[, note]): units of `reporting` for one unit of each
+ * currency. A CSV file, or a workbook's sheet (`sheet`, else the one whose header matches).
+ */
+export async function readRates(file: string, reporting: string, options: {sheet?: string} = {}): Promise<Rates> {
   const parseCurrency = (raw: string) => {
     const value = raw.trim().toUpperCase()
     return /^[A-Z]{3}$/.test(value) ? {ok: true as const, value} : {ok: false as const, reason: 'not an ISO 4217 currency code'}
@@ -25,6 +28,7 @@ export async function readRates(file: string, reporting: string): Promise<Rates>
       if (row.failed || year === null || currency === null || rate === null) return undefined
       return {year, currency, rate}
     },
+    {sheet: options.sheet, what: 'exchange rates'},
   )
   return new Map(rows.map(({record}) => [rateKey(record.currency, record.year), new Dec(record.rate)]))
 }

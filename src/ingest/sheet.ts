@@ -1,41 +1,51 @@
-import {basename} from 'node:path'
-
-import {InvalidInputError, type InputIssue} from '../domain/errors.js'
+import type {InputIssue} from '../domain/errors.js'
 import {readCsv, type EncodingOption} from './csv.js'
-import {inspectWorkbook} from './workbook/container.js'
+import type {FieldSpec} from './table.js'
+import {readFieldTable, type FieldTableFacts} from './workbook/field-table.js'
 import {isWorkbook} from './workbook/read.js'
-import {streamSheets} from './workbook/stream.js'
 
 /**
- * One way to read a table from a file, CSV or XLSX alike: the header row, then
- * every data row, each with its line (row) number, in file order.
+ * One way to read a table from a file, CSV or workbook alike: the header row,
+ * then every data row, each with its line (row) number, in file order. In a
+ * workbook the header is found (title rows passed over, two-row headers
+ * joined) by the fields the reader knows, on the sheet asked for or the one
+ * whose header matches; totals and note rows are skipped.
  */
-export type SheetFormat = 'csv' | 'xlsx'
+export type SheetFormat = 'csv' | FieldTableFacts['format']
 
 export interface SheetHandlers {
   header(cells: string[], line: number): void
   record(cells: string[], line: number): void
-  /** A row of a workbook that does not fit the header, reported in file order. */
+  /** A problem of a workbook cell (a merge inside the data, a formula without a cached value), reported in file order. */
   issue(issue: InputIssue): void
+  /** A note on the reading: a skipped totals or note row. */
+  warning?(issue: InputIssue): void
 }
 
 export interface SheetReadResult {
   format: SheetFormat
   /** Structural problems of a CSV file (quotes, field counts, bytes, emptiness). */
   issues: InputIssue[]
+  /** For a workbook: the sheet and header rows read. */
+  workbook?: {sheet: string; headerRows: number[]}
 }
 
-function sheetFormat(file: string): SheetFormat {
-  return isWorkbook(file) ? 'xlsx' : 'csv'
+export interface SheetReadOptions {
+  encoding: EncodingOption
+  maxIssues?: number
+  /** The columns the reader knows, to find the header of a workbook by. */
+  fields: readonly FieldSpec[]
+  /** Header names as the reader resolves them. */
+  names?: (cells: string[]) => string[]
+  /** A workbook's sheet, by name or position. */
+  sheet?: string
+  /** What the table holds, for messages. */
+  what: string
 }
 
-/** Reads a CSV file (with its encoding) or the first sheet of an XLSX workbook. */
-export async function readSheet(
-  file: string,
-  handlers: SheetHandlers,
-  options: {encoding: EncodingOption; maxIssues?: number},
-): Promise<SheetReadResult> {
-  if (sheetFormat(file) === 'csv') {
+/** Reads a CSV file (with its encoding) or a sheet of a workbook. */
+export async function readSheet(file: string, handlers: SheetHandlers, options: SheetReadOptions): Promise<SheetReadResult> {
+  if (!isWorkbook(file)) {
     const result = await readCsv(
       {file, encoding: options.encoding},
       {header: handlers.header, record: handlers.record},
@@ -43,37 +53,15 @@ export async function readSheet(
     )
     return {format: 'csv', issues: result.issues}
   }
-  // The first sheet, streamed; the container is checked first (sizes, encryption, not a workbook).
-  const {sheets} = await inspectWorkbook(file)
-  const first = sheets[0].name
-  let width = -1
-  await streamSheets(
+  const facts = await readFieldTable(
     file,
-    (name) => name === first,
-    (_, row) => {
-      const cells = row.cells.map((cell) => (cell.problem ? cell.display : cell.text))
-      if (cells.every((cell) => cell.trim() === '')) return
-      if (width < 0) {
-        width = cells.length
-        handlers.header(cells, row.row)
-        return
-      }
-      const padded = cells.length < width ? [...cells, ...Array<string>(width - cells.length).fill('')] : cells
-      if (padded.length > width && padded.slice(width).some((cell) => cell.trim() !== '')) {
-        handlers.issue({
-          file,
-          line: row.row,
-          message: `the row has values beyond the ${width} columns of the header`,
-          hint: 'give every value a header',
-        })
-        return
-      }
-      handlers.record(padded.slice(0, width), row.row)
+    {fields: options.fields, names: options.names, sheet: options.sheet, what: options.what},
+    {
+      header: handlers.header,
+      record: handlers.record,
+      issue: handlers.issue,
+      warning: (issue) => handlers.warning?.({...issue, severity: 'warning'}),
     },
   )
-  if (width < 0)
-    throw new InvalidInputError(`${basename(file)}: 1 problem found`, [
-      {file, message: 'the first sheet is empty', hint: 'put a header row and at least one data row on the first sheet'},
-    ])
-  return {format: 'xlsx', issues: []}
+  return {format: facts.format, issues: [], workbook: {sheet: facts.sheet, headerRows: facts.headerRows}}
 }

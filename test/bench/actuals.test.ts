@@ -160,7 +160,7 @@ describe('a DCOI strategic-plan table (planned and achieved savings per agency, 
     expect(result.shortfalls.map((entry) => `${entry.key} ${entry.fiscalYear}`)).toEqual(['DOC 2017', 'DOC 2019', 'DHS 2019'])
   })
 
-  it('reads the same table from the first sheet of an XLSX workbook', async () => {
+  it('reads the same table from the sheet of an XLSX workbook whose header matches', async () => {
     const workbook = new ExcelJS.Workbook()
     const sheet = workbook.addWorksheet('DCOI')
     sheet.addRow(['Agency', 'Fiscal Year', 'Planned Savings ($M)', 'Achieved Savings ($M)'])
@@ -185,7 +185,7 @@ describe('a DCOI strategic-plan table (planned and achieved savings per agency, 
     expect(fromXlsx.total).toEqual(fromCsv.total)
   })
 
-  it('locates a bad cell of an XLSX sheet by its row', async () => {
+  it('locates a bad cell of an XLSX sheet by its cell', async () => {
     const workbook = new ExcelJS.Workbook()
     const sheet = workbook.addWorksheet('DCOI')
     sheet.addRow(['Agency', 'Fiscal Year', 'Planned Savings ($M)', 'Achieved Savings ($M)'])
@@ -194,9 +194,9 @@ describe('a DCOI strategic-plan table (planned and achieved savings per agency, 
     const file = join(tempDir(), 'bad.xlsx')
     await workbook.xlsx.writeFile(file)
     const issues = await issuesOf(loadActuals(file, await options()))
-    expect(issues.map((issue) => [issue.line, issue.column, issue.value])).toEqual([
-      [3, '2 (fiscal_year)', 'next year'],
-      [3, '3 (planned)', 'twelve'],
+    expect(issues.map((issue) => [issue.cell, issue.column, issue.value])).toEqual([
+      ['DCOI!B3', 'fiscal_year', 'next year'],
+      ['DCOI!C3', 'planned', 'twelve'],
     ])
   })
 })
