@@ -11,6 +11,7 @@
 //   npm run perf -- --compare FILE   each figure beside the same figure of an earlier run's JSON
 //   npm run perf -- fonts        the font subsets report.html embeds, for the demo report
 // Every run writes its JSON to perf-data/perf-latest.json (and prints it on stdout after the table).
+//   npm run perf -- workbook     100 000 cost lines imported from an XLSX sheet and from CSV
 import {execFileSync, spawnSync} from 'node:child_process'
 import {copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus, loadavg} from 'node:os'
@@ -139,18 +140,21 @@ function kasumi(args, options) {
   return measure(process.execPath, [bin, ...args], options)
 }
 
-// The benchmark data: 100 000 systems and 1 000 000 cost lines from the sample generator.
+// The benchmark data: 100 000 systems and 1 000 000 cost lines from the sample generator (made when a benchmark needs it).
 const big = join(work, 'big')
-if (!existsSync(join(big, 'costs.csv'))) {
-  console.error('Generating 100 000 systems and 1 000 000 cost lines…')
-  execFileSync(process.execPath, [join(root, 'scripts', 'generate-samples.js'), '--systems', '100000', '--cost-lines', '1000000', '--out', big], {
-    stdio: 'inherit',
-  })
-}
 const costsCsv = join(big, 'costs.csv')
-const costsMb = statSync(costsCsv).size / 1e6
+function bigData() {
+  if (!existsSync(costsCsv)) {
+    console.error('Generating 100 000 systems and 1 000 000 cost lines…')
+    execFileSync(process.execPath, [join(root, 'scripts', 'generate-samples.js'), '--systems', '100000', '--cost-lines', '1000000', '--out', big], {
+      stdio: 'inherit',
+    })
+  }
+  return statSync(costsCsv).size / 1e6
+}
 
 bench('import 1,000,000 cost lines (validated) vs sqlite3 .import', () => {
+  const costsMb = bigData()
   const template = join(work, 'template.db')
   rmSync(template, {force: true})
   kasumi(['init', '--database', template])
@@ -217,6 +221,7 @@ bench('import 1,000,000 cost lines into PostgreSQL (validated) vs psql \\copy', 
   }
   const admin = await postgresAdmin()
   if (!admin) return
+  bigData()
   const subject = []
   const baseline = []
   try {
@@ -253,6 +258,61 @@ bench('import 1,000,000 cost lines into PostgreSQL (validated) vs psql \\copy', 
     target: {ratio: 1.0},
     'rows/s': Math.round(1e6 / seconds).toLocaleString('en'),
     'baseline rows/s': Math.round(1e6 / median(baseline.map((r) => r.seconds))).toLocaleString('en'),
+  })
+})
+
+/* ---------------------------------------------------------------------------
+ * Workbooks: the same 100 000 cost lines from an XLSX sheet and from CSV
+ * ------------------------------------------------------------------------ */
+
+bench('workbook import: 100,000 cost lines from XLSX vs the same rows from CSV', async () => {
+  const data = join(work, 'workbook')
+  const csvFile = join(data, 'costs.csv')
+  const xlsxFile = join(data, 'costs.xlsx')
+  if (!existsSync(csvFile)) {
+    console.error('Generating 10 000 systems and 100 000 cost lines…')
+    execFileSync(process.execPath, [join(root, 'scripts', 'generate-samples.js'), '--systems', '10000', '--cost-lines', '100000', '--out', data], {
+      stdio: 'inherit',
+    })
+  }
+  if (!existsSync(xlsxFile)) {
+    // The same rows on a sheet as a ministry sends it: a title naming the unit, then the header and the rows, numbers as numbers.
+    const ExcelJS = (await import('exceljs')).default
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({filename: xlsxFile, useSharedStrings: true, useStyles: false})
+    const sheet = writer.addWorksheet('経費内訳')
+    sheet.addRow(['情報システム経費（単位：円）']).commit()
+    sheet.addRow([]).commit()
+    const lines = readFileSync(csvFile, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\n')
+    for (const [index, line] of lines.entries()) {
+      const cells = line.split(',')
+      sheet.addRow(index === 0 ? cells : cells.map((cell, column) => (column === 1 || column === 5 ? Number(cell) : cell))).commit()
+    }
+    sheet.commit()
+    await writer.commit()
+  }
+  const template = join(work, 'workbook-template.db')
+  rmSync(template, {force: true})
+  kasumi(['init', '--database', template])
+  kasumi(['inventory', 'import', join(data, 'systems.csv'), '--database', template])
+  const fresh = (name) => {
+    const db = join(work, name)
+    for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, {force: true})
+    copyFileSync(template, db)
+    return db
+  }
+  const subject = []
+  const baseline = []
+  for (let run = 0; run < Math.max(RUNS, 3); run++) {
+    baseline.push(kasumi(['inventory', 'import', csvFile, '--database', fresh('workbook-csv.db'), '--kind', 'costs']))
+    subject.push(kasumi(['inventory', 'import', xlsxFile, '--database', fresh('workbook-xlsx.db'), '--kind', 'costs']))
+  }
+  report('import 100k cost lines: XLSX vs CSV', subject, baseline, {
+    'CSV peak RSS': Number.isNaN(baseline[0]?.rssMb) ? '-' : `${Math.max(...baseline.map((r) => r.rssMb)).toFixed(0)} MB`,
+    'XLSX MB': (statSync(xlsxFile).size / 1e6).toFixed(1),
+    target: {ratio: 3, rssMb: 300},
   })
 })
 

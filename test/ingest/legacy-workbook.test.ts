@@ -256,6 +256,59 @@ for (const backend of await backends()) {
       expect(await contents(url)).toEqual(before)
     })
 
+    it("reads years over spend types (令和2年度 over 運用等経費 | 整備等経費 | 合計) as cost lines, each year's 合計 checked against its parts", async () => {
+      const url = await freshStore(backend)
+      await ok(['inventory', 'import', write(book({システム一覧: systemsSheet()}), 'systems.xls', 'xls'), '--database', url, '--ministry', 'mic'])
+      const workbook = new ExcelJS.Workbook()
+      const sheet = workbook.addWorksheet('予算')
+      sheet.getCell('A1').value = '情報システム予算（単位：千円）'
+      sheet.getRow(3).values = ['システムID', '費目', '令和2年度', null, null, '令和3年度', null, null]
+      sheet.getRow(4).values = [null, null, '運用等経費', '整備等経費', '合計', '運用等経費', '整備等経費', '合計']
+      sheet.mergeCells('A3:A4')
+      sheet.mergeCells('B3:B4')
+      sheet.mergeCells('C3:E3')
+      sheet.mergeCells('F3:H3')
+      sheet.getRow(5).values = ['MIC-0101', 'ハードウェア', 100, 20, {formula: 'C5+D5', result: 120}, 110, null, 110]
+      sheet.getRow(6).values = ['MIC-0102', 'ソフトウェア', 50, 0, 50, '△10', 5, -5]
+      sheet.getRow(7).values = ['合計', null, 150, 20, 170, 100, 5, 105]
+      const file = join(tempDir(), 'grid.xlsx')
+      await workbook.xlsx.writeFile(file)
+      const read = await ok(['inventory', 'import', file, '--database', url, '--json'])
+      expect(read.json).toMatchObject({kind: 'costs', records: 7, inserted: 7, workbook: {headerRows: [3, 4], unit: {name: 'thousand'}}})
+      expect(read.json.warnings.map((warning: {message: string}) => warning.message)).toContainEqual(
+        expect.stringContaining('cost lines laid out across the columns (years and spend types: 2020 operations, 2020 development, 2021 operations'),
+      )
+      const lines = ((await contents(url)).costs as Array<Record<string, unknown>>).map((line) => [
+        line.systemId,
+        line.fiscalYear,
+        line.pool,
+        line.spendType,
+        line.amount,
+      ])
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          ['MIC-0101', 2020, 'hardware', 'operations', '100000'],
+          ['MIC-0101', 2020, 'hardware', 'development', '20000'],
+          ['MIC-0101', 2021, 'hardware', 'operations', '110000'],
+          ['MIC-0102', 2020, 'software', 'operations', '50000'],
+          ['MIC-0102', 2020, 'software', 'development', '0'],
+          ['MIC-0102', 2021, 'software', 'operations', '-10000'],
+          ['MIC-0102', 2021, 'software', 'development', '5000'],
+        ]),
+      )
+      expect(lines).toHaveLength(7)
+
+      // A year's 合計 that differs from its parts: the cell, its value and the sum; nothing written.
+      const before = await contents(url)
+      sheet.getCell('H6').value = 5
+      const wrong = join(tempDir(), 'wrong.xlsx')
+      await workbook.xlsx.writeFile(wrong)
+      const result = await cli(['inventory', 'import', wrong, '--database', url, '--on-conflict', 'fail'])
+      expect(result.exitCode).toBe(3)
+      expect(result.stderr).toMatch(/予算!H6 \([^)]*合計\): the total differs from the sum of its parts \(-5\) \(value "5"\)/)
+      expect(await contents(url)).toEqual(before)
+    })
+
     it('refuses merged cells inside the data (not in the header) in .xlsx, .xls and .ods alike', async () => {
       const url = await freshStore(backend)
       await ok(['inventory', 'import', write(book({システム一覧: systemsSheet()}), 'systems.xls', 'xls'), '--database', url, '--ministry', 'mic'])
