@@ -248,10 +248,11 @@ export async function importFile(store: Store, file: string, options: ImportOpti
   const now = new Date().toISOString()
   let outcome: ReadOutcome | undefined
   const workbook = isWorkbook(file)
-  const parallel = !workbook && !options.mapping && (await shouldReadInParallel(file, options.parallel))
+  const parallel = !options.mapping && (await shouldReadInParallel(file, options.parallel, workbook))
   // A bulk load of cost lines: every system id is checked against the store by
   // the reader, so the store may skip its own per-row checks and index work.
-  const bulkCostLoad = parallel && (await peekKind(file, options)) === 'costs'
+  // (A workbook's kind is known before reading only when --kind names it.)
+  const bulkCostLoad = parallel && (workbook ? options.kind === 'costs' : (await peekKind(file, options)) === 'costs')
 
   try {
     await writeImport(store, {actor: options.actor, command: options.command, fileName: basename(file), at: now}, {bulkCostLoad}, async (session) => {
@@ -269,12 +270,16 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       }
       if (options.mapping) {
         outcome = await importMapped(session, file, options, facts, sink, summary)
+      } else if (parallel) {
+        const read = await readRowsInWorker(file, {...options, workbook}, facts, sink)
+        if ('workbook' in read) summary.workbook = read.workbook as WorkbookFacts
+        outcome = read
       } else if (workbook) {
         const read = await readWorkbookRows(file, options, facts, sink)
         summary.workbook = read.workbook
         outcome = read
       } else {
-        outcome = parallel ? await readRowsInWorker(file, options, facts, sink) : await readRows(file, options, facts, sink)
+        outcome = await readRows(file, options, facts, sink)
       }
       summary.encoding = outcome.encoding
       summary.bytes = outcome.bytes

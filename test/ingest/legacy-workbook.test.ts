@@ -309,6 +309,43 @@ for (const backend of await backends()) {
       expect(await contents(url)).toEqual(before)
     })
 
+    it('reads a workbook on the reading thread (--parallel always) as on the main one; its problems are still exit 3 with their cells', async () => {
+      const url = await freshStore(backend)
+      await ok(['inventory', 'import', write(book({システム一覧: systemsSheet()}), 'systems.xls', 'xls'), '--database', url, '--ministry', 'mic'])
+      const file = write(book({経費内訳: costsSheet()}), 'costs.ods', 'ods')
+      const threaded = await ok(['inventory', 'import', file, '--database', url, '--parallel', 'always', '--kind', 'costs', '--dry-run', '--json'])
+      const inline = await ok(['inventory', 'import', file, '--database', url, '--parallel', 'never', '--dry-run', '--json'])
+      expect(threaded.json).toMatchObject({kind: 'costs', records: 4, workbook: {sheet: '経費内訳', unit: {name: 'thousand'}}})
+      expect({...threaded.json, sha256: undefined}).toEqual({...inline.json, sha256: undefined})
+      const before = await contents(url)
+      const sheet = costsSheet()
+      sheet.E5 = {t: 's', v: '千二百'}
+      const bad = await cli([
+        'inventory',
+        'import',
+        write(book({経費内訳: sheet}), 'bad.ods', 'ods'),
+        '--database',
+        url,
+        '--parallel',
+        'always',
+        '--json',
+      ])
+      expect(bad.exitCode).toBe(3)
+      expect(bad.json.error.issues[0]).toMatchObject({cell: '経費内訳!E5', value: '千二百'})
+      const locked = await cli([
+        'inventory',
+        'import',
+        withPassword(write(book({経費内訳: costsSheet()}), 'c.xls', 'xls')),
+        '--database',
+        url,
+        '--parallel',
+        'always',
+      ])
+      expect(locked.exitCode).toBe(3)
+      expect(locked.stderr).toContain('the workbook is password-protected (encrypted)')
+      expect(await contents(url)).toEqual(before)
+    })
+
     it('refuses merged cells inside the data (not in the header) in .xlsx, .xls and .ods alike', async () => {
       const url = await freshStore(backend)
       await ok(['inventory', 'import', write(book({システム一覧: systemsSheet()}), 'systems.xls', 'xls'), '--database', url, '--ministry', 'mic'])

@@ -247,6 +247,11 @@ export function sheetCell(value: unknown, format: string | undefined, date1904 =
 }
 
 function numberCell(value: number, format: string | undefined, date1904: boolean): SheetCell {
+  // The common case, a whole number in the General format: its digits are exact as they are.
+  if (Number.isSafeInteger(value) && (format === undefined || format === 'General' || format === '')) {
+    const text = String(value)
+    return {text, display: text, number: value}
+  }
   if (!Number.isFinite(value)) return {text: '', display: String(value), problem: 'not a finite number'}
   if (isDateFormat(format)) {
     const date = serialDate(value, date1904)

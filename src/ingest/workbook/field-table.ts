@@ -147,7 +147,7 @@ async function chooseSheet(file: string, info: WorkbookInfo, spec: FieldTableSpe
 export async function readFieldTable(file: string, spec: FieldTableSpec, handlers: FieldTableHandlers): Promise<FieldTableFacts> {
   const info = await inspectWorkbook(file)
   const sheet = await chooseSheet(file, info, spec)
-  const facts: FieldTableFacts = {format: info.format, sheet, headerRows: []}
+  const facts: FieldTableFacts = {format: info.format ?? 'xlsx', sheet, headerRows: []}
   const head: SheetRow[] = []
   let header: Candidate | undefined
   let width = 0

@@ -368,9 +368,11 @@ const TOTAL_LABELS = new Set([
 const NOTE_START = /^(?:※|＊|\*|注\s*[\d０-９]*\s*[:：)）.．、]|注\s*$|\(注|（注|備考[:：]|note[s]?\s*[:：])/i
 
 /** A totals row (合計, 小計, 計, Total …) by its label in one of its first text cells. */
+const TOTAL_MARK = /[計计総總]|total|ｔｏｔａｌ/i
+
 export function totalsLabel(cells: readonly SheetCell[]): string | undefined {
   for (const cell of cells.slice(0, 6)) {
-    if (cell.text === '' || cell.number !== undefined) continue
+    if (cell.text === '' || cell.number !== undefined || cell.text.length > 24 || !TOTAL_MARK.test(cell.text)) continue
     const key = matchKey(cell.text).replace(/[()（）[\]【】]/g, '')
     if (TOTAL_LABELS.has(key)) return cell.text.trim()
   }
