@@ -50,7 +50,7 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
     period: Flags.string({description: 'DCOI inventory: the fiscal quarter the file reports, e.g. 2024-Q3 (or 2024q3).'}),
     'dry-run': Flags.boolean({description: 'Check and count everything, then roll back: nothing is written.'}),
     parallel: Flags.string({
-      description: 'Read on a second thread while writing: auto (files of 4 MB and more), always or never.',
+      description: 'Read on a second thread while writing: auto (CSV files of 4 MB and more, workbooks of 512 KB and more), always or never.',
       options: ['auto', 'always', 'never'],
       default: 'auto',
       hidden: true,
