@@ -276,7 +276,9 @@ for (const backend of await backends()) {
       const read = await ok(['inventory', 'import', file, '--database', url, '--json'])
       expect(read.json).toMatchObject({kind: 'costs', records: 7, inserted: 7, workbook: {headerRows: [3, 4], unit: {name: 'thousand'}}})
       expect(read.json.warnings.map((warning: {message: string}) => warning.message)).toContainEqual(
-        expect.stringContaining('cost lines laid out across the columns (years and spend types: 2020 operations, 2020 development, 2021 operations'),
+        expect.stringContaining(
+          'cost lines laid out across the columns (years and spend types: 令和2年度 運用等経費, 令和2年度 整備等経費, 令和3年度 運用等経費',
+        ),
       )
       const lines = ((await contents(url)).costs as Array<Record<string, unknown>>).map((line) => [
         line.systemId,
