@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
+import {UsageError} from '../../src/domain/errors.js'
 import {actorFlag, readingFlags, storeFlags, workbookFlags, workbookOptions, mappingFlag} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
@@ -10,10 +11,11 @@ import {requireReadableFile} from '../../src/ingest/files.js'
 import {importIdcFile, isIdcInput, requirePeriod} from '../../src/ingest/dcoi-import.js'
 import {loadMapping} from '../../src/ingest/mapping.js'
 import {workbookSource} from '../../src/cli/output.js'
+import {BatchInputError, batchTable, importBatch, isBatch, type BatchResult} from '../../src/ingest/batch.js'
 
 export default class InventoryImport extends BaseCommand {
   static override summary =
-    'Import systems, cost lines, ministries or a DCOI data-centre inventory from a CSV file or a workbook (.xlsx, .xlsm, .xls, .ods).'
+    'Import systems, cost lines, ministries or a DCOI data-centre inventory from CSV files or workbooks (.xlsx, .xlsm, .xls, .ods), one file or a folder.'
   static override description = `Reads the whole file, checks every row, and writes it as one transaction and one change set (with the file's SHA-256). Any problem — with its file, line, column and value — stops the import: all problems are listed, the exit code is 3 and nothing is written.
 
 Headers may be English, Japanese or Traditional Chinese (id/システムID/系統編號, ministry/府省/部會, amount/経費/經費 …); an amount header may name its unit, e.g. 経費（千円）. Numbers may use thousands separators, full-width digits and the negative forms △50,000, ▲50,000 and (50,000); "-" or an empty cell means no value. Fiscal years may be written 2009, 2009年度, FY2009, 平成21年度, 令和3年度 or 民國98年.
@@ -22,7 +24,9 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
 
 A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dcoi-idc, also recognised from its header) is checked as OMB's validate.py checks it, and more strictly; each finding names its rule. Errors stop the import (exit 3), warnings are listed and do not. Each valid record becomes a facility with its figures for --period (the quarter the file reports); importing the next quarter adds that quarter's figures and keeps the earlier ones.
 
---mapping names a saved mapping (a YAML file, or a bundled one by name) for a layout kasumi does not know by itself: which sheet and header row, which column is which field, the publisher's own labels, the money unit, defaults and columns to pass over. One mapping may feed several kinds from one file (systems and their cost lines), written in one transaction. \`kasumi inventory mapping init FILE\` proposes one.`
+--mapping names a saved mapping (a YAML file, or a bundled one by name) for a layout kasumi does not know by itself: which sheet and header row, which column is which field, the publisher's own labels, the money unit, defaults and columns to pass over. One mapping may feed several kinds from one file (systems and their cost lines), written in one transaction. \`kasumi inventory mapping init FILE\` proposes one.
+
+Several files, or a folder (its .csv, .xlsx and .xlsm files, by name; hidden files, subfolders and other files are skipped with a note, links inside it refused): every file is read and checked first, and every problem of every file is listed before anything is written. Ministries files are read and written first, then systems, then cost lines, so cost lines may name the systems of a systems file beside them. By default all files are written in one transaction, one change set per file (with its SHA-256), or none of them; --each writes every file without problems on its own and skips the others (exit code 3 when any file failed). A table gives each file's kind, rows, errors, warnings and change set; --json gives the same per file.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
     '<%= config.bin %> <%= command.id %> data/samples/costs.csv --kind costs',
@@ -33,9 +37,19 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
     '<%= config.bin %> <%= command.id %> data/samples/dcoi-idc-2024q3.csv --period 2024-Q3',
     '<%= config.bin %> <%= command.id %> data/samples/it-dashboard-budget.csv --mapping it-dashboard-budget',
     '<%= config.bin %> <%= command.id %> 経費.xlsx --mapping ./mappings/総務省-経費.yaml',
+    '<%= config.bin %> <%= command.id %> received/2024-05/',
+    '<%= config.bin %> <%= command.id %> received/2024-05/ --each --json',
+    '<%= config.bin %> <%= command.id %> ministries.csv systems.xlsx costs.csv',
   ]
 
-  static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm, .xls, .ods) to import', required: true})}
+  static override args = {
+    file: Args.string({
+      description: 'CSV file or workbook (.xlsx, .xlsm, .xls, .ods) to import, or a folder of them; several may be given',
+      required: true,
+    }),
+  }
+
+  static override strict = false
   static override flags = {
     ...storeFlags,
     ...actorFlag,
@@ -49,6 +63,9 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
     }),
     period: Flags.string({description: 'DCOI inventory: the fiscal quarter the file reports, e.g. 2024-Q3 (or 2024q3).'}),
     'dry-run': Flags.boolean({description: 'Check and count everything, then roll back: nothing is written.'}),
+    each: Flags.boolean({
+      description: 'With several files or a folder: write each file on its own; a file with problems is reported and skipped, the others land.',
+    }),
     parallel: Flags.string({
       description: 'Read on a second thread while writing: auto (CSV files of 4 MB and more, workbooks of 512 KB and more), always or never.',
       options: ['auto', 'always', 'never'],
@@ -58,7 +75,38 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
   }
 
   async run() {
-    const {args, flags} = await this.parse(InventoryImport)
+    const {args, argv, flags} = await this.parse(InventoryImport)
+    const paths = argv as string[]
+    const options = {
+      kind: flags.kind as Kind | 'auto',
+      encoding: flags.encoding as EncodingOption,
+      calendar: flags.calendar as Calendar,
+      allowUnknownColumns: flags['allow-unknown-columns'],
+      maxIssues: flags['max-issues'],
+      ...workbookOptions(flags),
+      onConflict: flags['on-conflict'] as OnConflict,
+      dryRun: Boolean(flags['dry-run']),
+      parallel: flags.parallel as 'auto' | 'always' | 'never',
+      actor: flags.actor,
+      command: `kasumi inventory import ${paths.join(' ')}`,
+    }
+    if (await isBatch(paths)) {
+      if (flags.mapping !== undefined)
+        throw new UsageError('--mapping reads one file at a time', {suggestion: 'name one file with --mapping, or leave it out for a folder'})
+      const store = await this.store(flags.database)
+      const result = await importBatch(store, paths, {...options, each: flags.each}).catch((error: unknown) => {
+        if (error instanceof BatchInputError) this.showBatch(error.batch)
+        throw error
+      })
+      this.showBatch(result)
+      const written = result.files.filter((file) => file.status === 'imported').length
+      if (result.dryRun) this.note(`Dry run: all ${result.files.length} files are valid. Nothing was written.`)
+      else
+        this.success(
+          `Imported ${written} file${written === 1 ? '' : 's'}${result.each ? ', each on its own' : ' in one transaction'} (one change set per file).`,
+        )
+      return {formatVersion: JSON_FORMAT_VERSION, ...result}
+    }
     await requireReadableFile(args.file)
     if (flags.mapping === undefined && (await isIdcInput(args.file, flags.kind, flags.encoding as EncodingOption)))
       return this.importIdc(args.file, flags)
@@ -136,5 +184,13 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
         `Imported ${file} for ${period}: facilities ${counts.join(', ')}${invalid}${warned} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`,
       )
     return {formatVersion: JSON_FORMAT_VERSION, ...summary}
+  }
+
+  /** The per-file table on stdout, the skipped entries and every file's warnings on stderr (nothing with --json). */
+  private showBatch(result: BatchResult): void {
+    if (this.jsonEnabled()) return
+    for (const entry of result.skipped) this.note(`Skipped ${entry.path}: ${entry.reason}.`)
+    for (const file of result.files) this.warnIssues(file.warningIssues)
+    this.table(batchTable(result))
   }
 }

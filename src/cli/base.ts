@@ -168,7 +168,9 @@ export abstract class BaseCommand extends Command {
             message: error.message,
             suggestion: error.suggestion,
             exitCode: error.exitCode,
-            ...(error instanceof InvalidInputError ? {issues: error.issues, totalIssues: error.totalIssues} : {details: error.details}),
+            ...(error instanceof InvalidInputError
+              ? {issues: error.issues, totalIssues: error.totalIssues, ...error.result}
+              : {details: error.details}),
           },
         })
       } else {

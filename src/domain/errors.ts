@@ -124,8 +124,10 @@ export function formatIssues(issues: readonly InputIssue[]): string[] {
 export class InvalidInputError extends UserError {
   readonly issues: InputIssue[]
   readonly totalIssues: number
+  /** More of the result, for `--json` error output beside the issues (e.g. each file of a batch). */
+  readonly result?: Record<string, unknown>
 
-  constructor(message: string, issues: InputIssue[], options: {suggestion?: string; totalIssues?: number} = {}) {
+  constructor(message: string, issues: InputIssue[], options: {suggestion?: string; totalIssues?: number; result?: Record<string, unknown>} = {}) {
     // An issue echoes at most a few hundred characters of a value, in --json too.
     issues = issues.map((issue) =>
       issue.value !== undefined && issue.value.length > ECHO_LIMIT ? {...issue, value: truncateText(issue.value, ECHO_LIMIT)} : issue,
@@ -138,6 +140,7 @@ export class InvalidInputError extends UserError {
     this.name = 'InvalidInputError'
     this.issues = issues
     this.totalIssues = options.totalIssues ?? issues.length
+    this.result = options.result
   }
 
   override toString(): string {

@@ -10,6 +10,7 @@ import {checkInputFile} from './input-file.js'
 import {systemFieldHeader, type Kind} from './kinds.js'
 import {peekKind, storeFacts, type ReadOptions, type StoreFacts} from './read-state.js'
 import {readRows, readRowsInWorker, shouldReadInParallel, type CostRows, type ReadOutcome} from './rows.js'
+import {cellReference} from './workbook/cells.js'
 import {isWorkbook, mappingKinds, readWorkbookRows, type WorkbookFacts} from './workbook/read.js'
 
 export type {ReadOptions} from './read-state.js'
@@ -98,7 +99,7 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
-class Rollback extends Error {}
+export class Rollback extends Error {}
 
 /** The reading options a mapping sets: its sheet, unit, calendar, fiscal-year start, encoding and default ministry (flags given win). */
 export function withMapping<O extends ReadOptions>(options: O): O {
@@ -115,7 +116,7 @@ export function withMapping<O extends ReadOptions>(options: O): O {
   }
 }
 
-function fail(file: string, options: ReadOptions, outcome: ReadOutcome): never {
+export function fail(file: string, options: ReadOptions, outcome: ReadOutcome): never {
   const all = [...outcome.structural, ...outcome.issues]
   const total = outcome.structural.length + outcome.issueCount
   const cap = options.maxIssues ?? 100
@@ -246,7 +247,6 @@ export async function importFile(store: Store, file: string, options: ImportOpti
   })
   let summary = blank()
   const now = new Date().toISOString()
-  let outcome: ReadOutcome | undefined
   const workbook = isWorkbook(file)
   const parallel = !options.mapping && (await shouldReadInParallel(file, options.parallel, workbook))
   // A bulk load of cost lines: every system id is checked against the store by
@@ -259,71 +259,108 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       // Everything below runs with the store's write lock held: the ids read here
       // for the conflict check stay true until the import commits.
       summary = blank()
-      outcome = undefined
-      const facts = await session.facts()
-      const sink = {
-        async costs(rows: CostRows, count: number) {
-          await session.writeCostLines(rows, count)
-          summary.inserted += count
-          options.onProgress?.(summary.inserted)
-        },
-      }
-      if (options.mapping) {
-        outcome = await importMapped(session, file, options, facts, sink, summary)
-      } else if (parallel) {
-        const read = await readRowsInWorker(file, {...options, workbook}, facts, sink)
-        if ('workbook' in read) summary.workbook = read.workbook as WorkbookFacts
-        outcome = read
-      } else if (workbook) {
-        const read = await readWorkbookRows(file, options, facts, sink)
-        summary.workbook = read.workbook
-        outcome = read
-      } else {
-        outcome = await readRows(file, options, facts, sink)
-      }
-      summary.encoding = outcome.encoding
-      summary.bytes = outcome.bytes
-      summary.records = outcome.records
-      summary.warnings = outcome.warnings
-      if (outcome.kind) summary.kind = outcome.kind
-
-      if (outcome.kind === 'systems' && !options.mapping) checkStoredConflicts(file, outcome, facts, options.onConflict, options.maxIssues ?? 100)
-      if (outcome.structural.length > 0 || outcome.issues.length > 0) throw new Rollback()
-      if (outcome.records === 0) {
-        summary.warnings.push({file, message: 'the file has a header but no data rows; nothing was imported', severity: 'warning'})
-        throw new Rollback()
-      }
-
-      if (options.mapping) {
-        // Written kind by kind while reading.
-      } else if (outcome.kind === 'systems') {
-        await writeSystems(
-          session,
-          outcome.records_.map((entry) => entry.record as SystemRecord),
-          new Set(outcome.columns),
-          options.onConflict,
-          summary,
-        )
-      } else if (outcome.kind === 'ministries') {
-        await writeMinistries(session, outcome, options.onConflict, summary, file, facts.ministries)
-        if (outcome.issues.length > 0) throw new Rollback()
-      }
-      summary.sha256 = await shaPromise
-      await session.setFileHash(summary.sha256)
-      await session.finish(summary.inserted + summary.updated, describe(summary))
-      summary.changeSetId = session.changeSetId
+      await importThrough(session, file, options, summary, {workbook, parallel}, shaPromise)
       if (options.dryRun) throw new Rollback()
     })
   } catch (error) {
+    if (error instanceof Problems) fail(file, options, error.outcome)
     if (!(error instanceof Rollback)) throw error
-    if (outcome && (outcome.structural.length > 0 || outcome.issues.length > 0)) fail(file, options, outcome)
     summary.changeSetId = null
   }
   if (!summary.sha256) summary.sha256 = await shaPromise
   return summary
 }
 
-function checkStoredConflicts(file: string, outcome: ReadOutcome, facts: StoreFacts, onConflict: OnConflict, maxIssues: number): void {
+/** An import with problems: its outcome holds them; everything is rolled back. */
+export class Problems extends Rollback {
+  constructor(readonly outcome: ReadOutcome) {
+    super('the file has problems')
+  }
+}
+
+/**
+ * Reads one file and writes it through an open session (its change set), the
+ * summary filled in as it goes. A file with problems throws Problems, an empty
+ * one Rollback; either way the caller rolls the transaction back.
+ */
+export async function importThrough(
+  session: ImportSession,
+  file: string,
+  options: ImportOptions,
+  summary: ImportSummary,
+  how: {workbook: boolean; parallel: boolean},
+  sha256: Promise<string>,
+  batch?: {origins: ReadonlyMap<string, string>},
+): Promise<ReadOutcome> {
+  const facts = await session.facts()
+  const sink = {
+    async costs(rows: CostRows, count: number) {
+      await session.writeCostLines(rows, count)
+      summary.inserted += count
+      options.onProgress?.(summary.inserted)
+    },
+  }
+  let outcome: ReadOutcome
+  if (options.mapping) {
+    outcome = await importMapped(session, file, options, facts, sink, summary)
+  } else if (how.parallel) {
+    const read = await readRowsInWorker(file, {...options, workbook: how.workbook}, facts, sink)
+    if ('workbook' in read) summary.workbook = read.workbook as WorkbookFacts
+    outcome = read
+  } else if (how.workbook) {
+    const read = await readWorkbookRows(file, options, facts, sink)
+    summary.workbook = read.workbook
+    outcome = read
+  } else {
+    outcome = await readRows(file, options, facts, sink)
+  }
+  summary.encoding = outcome.encoding
+  summary.bytes = outcome.bytes
+  summary.records = outcome.records
+  summary.warnings = outcome.warnings
+  if (outcome.kind) summary.kind = outcome.kind
+
+  if (outcome.kind === 'systems' && !options.mapping)
+    checkStoredConflicts(file, outcome, facts, options.onConflict, options.maxIssues ?? 100, batch?.origins)
+  if (outcome.structural.length > 0 || outcome.issues.length > 0) throw new Problems(outcome)
+  if (outcome.records === 0) {
+    summary.warnings.push({file, message: 'the file has a header but no data rows; nothing was imported', severity: 'warning'})
+    throw new Rollback()
+  }
+
+  if (options.mapping) {
+    // Written kind by kind while reading.
+  } else if (outcome.kind === 'systems') {
+    await writeSystems(
+      session,
+      outcome.records_.map((entry) => entry.record as SystemRecord),
+      new Set(outcome.columns),
+      options.onConflict,
+      summary,
+    )
+  } else if (outcome.kind === 'ministries') {
+    await writeMinistries(session, outcome, options.onConflict, summary, file, facts.ministries)
+    if (outcome.issues.length > 0) throw new Problems(outcome)
+  }
+  summary.sha256 = await sha256
+  await session.setFileHash(summary.sha256)
+  await session.finish(summary.inserted + summary.updated, describe(summary))
+  summary.changeSetId = session.changeSetId
+  return outcome
+}
+
+/**
+ * With --on-conflict fail, a system id already in the store (or, in a batch,
+ * in an earlier file of it: `origins` names that file) is an issue.
+ */
+export function checkStoredConflicts(
+  file: string,
+  outcome: ReadOutcome,
+  facts: StoreFacts,
+  onConflict: OnConflict,
+  maxIssues: number,
+  origins?: ReadonlyMap<string, string>,
+): void {
   if (onConflict !== 'fail' || facts.systemIds === null) return
   const stored = new Set(facts.systemIds)
   for (const {line, record} of outcome.records_) {
@@ -336,7 +373,9 @@ function checkStoredConflicts(file: string, outcome: ReadOutcome, facts: StoreFa
         line,
         column: outcome.idColumn ?? 'id',
         value: system.id,
-        message: 'a system with this id is already in the store',
+        message: origins?.has(system.id)
+          ? `a system with this id is in ${origins.get(system.id)} too`
+          : 'a system with this id is already in the store',
         hint: 'pass --on-conflict update to update it, or --on-conflict skip to keep the stored one',
       })
     }

@@ -102,15 +102,7 @@ export async function writeImport<T>(
   if (bulk) store.sqlite!.pragma('foreign_keys = OFF')
   try {
     return await writeTransaction(store, async (trx) => {
-      const changeSetId = await createChangeSet(trx, {
-        actor: changeSet.actor,
-        command: changeSet.command,
-        kind: 'import',
-        fileName: changeSet.fileName,
-        summary: 'import in progress',
-        at: changeSet.at,
-      })
-      const session = new Session(store, trx, changeSetId, bulk)
+      const session = await openSession(store, trx, changeSet, bulk)
       let result: T
       try {
         result = await work(session)
@@ -125,6 +117,44 @@ export async function writeImport<T>(
   } finally {
     if (bulk) store.sqlite!.pragma('foreign_keys = ON')
   }
+}
+
+/**
+ * Writes several imports (one file each) as one write transaction: `work`
+ * opens a change set per file with `begin`, and everything commits together
+ * or, when it throws, not at all. Each session sees what the earlier ones
+ * wrote (ministries of a ministries file, systems of a systems file).
+ */
+export async function writeImports<T>(store: Store, work: (begin: (changeSet: ImportChangeSet) => Promise<ImportSession>) => Promise<T>): Promise<T> {
+  return writeTransaction(store, async (trx) => {
+    let current: Session | undefined
+    const begin = async (changeSet: ImportChangeSet): Promise<ImportSession> => {
+      // The earlier file's cost lines are complete before the next change set is opened.
+      await current?.endCostLines()
+      current = await openSession(store, trx, changeSet, false)
+      return current
+    }
+    try {
+      const result = await work(begin)
+      await current?.endCostLines()
+      return result
+    } catch (error) {
+      await current?.abortCostLines()
+      throw error
+    }
+  })
+}
+
+async function openSession(store: Store, trx: Kysely<Database>, changeSet: ImportChangeSet, bulk: boolean): Promise<Session> {
+  const changeSetId = await createChangeSet(trx, {
+    actor: changeSet.actor,
+    command: changeSet.command,
+    kind: 'import',
+    fileName: changeSet.fileName,
+    summary: 'import in progress',
+    at: changeSet.at,
+  })
+  return new Session(store, trx, changeSetId, bulk)
 }
 
 class Session implements ImportSession {

@@ -111,12 +111,12 @@ for (const backend of await backends()) {
       await refused(await cli(['inventory', 'import', path, '--database', url]), [`${path} is a socket, not a regular file`])
     })
 
-    it('a folder: refused as invalid input, naming what to do', async () => {
+    it('a folder without input files: refused as invalid input, naming what to do', async () => {
       const folder = join(dir, 'a-folder.csv')
       mkdirSync(folder)
       await refused(await cli(['inventory', 'import', folder, '--database', url]), [
-        `${folder} is a folder, not a regular file`,
-        'name a file inside the folder',
+        `no input files in ${folder}`,
+        'put CSV files or workbooks (.csv, .xlsx, .xlsm) in the folder, or name the files',
       ])
     })
 
