@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {UsageError} from '../../src/domain/errors.js'
@@ -8,8 +8,10 @@ import {workbookSource} from '../../src/cli/output.js'
 import {readingFlags, storeFlags, workbookFlags, workbookOptions, mappingFlag} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
-import {validateFile} from '../../src/ingest/import.js'
+import {checkFile} from '../../src/ingest/import.js'
 import {isIdcInput, validateIdcFile} from '../../src/ingest/dcoi-import.js'
+import {InvalidInputError} from '../../src/domain/errors.js'
+import {LANGS, type Lang} from '../../src/domain/lang.js'
 import type {Kind} from '../../src/ingest/kinds.js'
 import {bundledMinistries} from '../../src/reference/ministries.js'
 import {BatchInputError, batchTable, isBatch, validateBatch, type BatchResult} from '../../src/ingest/batch.js'
@@ -21,7 +23,10 @@ export default class InventoryValidate extends BaseCommand {
 
 A US DCOI data-centre inventory (--kind dcoi-idc, or recognised from its header) gets the errors and warnings of OMB's validate.py, row by row and field by field, and kasumi's stricter checks; --json lists each with its rule (omb.* or kasumi.*). Warnings alone: exit 0.
 
-Several files or a folder are checked as \`kasumi inventory import\` would check them (ministries, then systems, then cost lines, each against the files before it), with a table of each file's kind, rows, errors and warnings.`
+Several files or a folder are checked as \`kasumi inventory import\` would check them (ministries, then systems, then cost lines, each against the files before it), with a table of each file's kind, rows, errors and warnings.
+
+
+--annotate OUT.xlsx writes a copy of the file to send back to whoever sent it: every problem cell filled (red for errors, yellow for warnings) with a comment giving the reason and what to do, and a first sheet that lists every problem with a link to its cell, in --lang. A CSV file becomes a workbook of one sheet; a workbook keeps its values, formats, column widths and merged cells (formulas keep their saved values and are never calculated). The checked file is only read; OUT is written whole or not at all, and an existing OUT is replaced only with --force (never a folder, a link or the checked file). The exit code stays 3 when the file has problems.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
     '<%= config.bin %> <%= command.id %> 経費.csv --encoding shift_jis --json',
@@ -29,6 +34,7 @@ Several files or a folder are checked as \`kasumi inventory import\` would check
     '<%= config.bin %> <%= command.id %> data/samples/dcoi-idc-2024q3.csv --json',
     '<%= config.bin %> <%= command.id %> data/samples/gyosei-review-budget.xlsx --mapping gyosei-review-budget',
     '<%= config.bin %> <%= command.id %> received/2024-05/ --json',
+    '<%= config.bin %> <%= command.id %> 情報システム一覧.xlsx --annotate 情報システム一覧-確認結果.xlsx --lang ja',
   ]
 
   static override args = {
@@ -39,7 +45,19 @@ Several files or a folder are checked as \`kasumi inventory import\` would check
   }
 
   static override strict = false
-  static override flags = {...storeFlags, ...readingFlags, ...workbookFlags, ...mappingFlag}
+  static override flags = {
+    ...storeFlags,
+    ...readingFlags,
+    ...workbookFlags,
+    ...mappingFlag,
+    annotate: Flags.string({description: 'Write a copy of the file with every problem marked on its cell and listed on a first sheet (.xlsx).'}),
+    lang: Flags.string({
+      description: "Language of the annotated copy's headings and labels (default en; problems themselves are in English).",
+      options: [...LANGS],
+      dependsOn: ['annotate'],
+    }),
+    force: Flags.boolean({description: 'Replace an existing --annotate file (never a folder, link or the checked file).', dependsOn: ['annotate']}),
+  }
 
   async run() {
     const {args, argv, flags} = await this.parse(InventoryValidate)
@@ -55,6 +73,8 @@ Several files or a folder are checked as \`kasumi inventory import\` would check
     if (await isBatch(paths)) {
       if (flags.mapping !== undefined)
         throw new UsageError('--mapping reads one file at a time', {suggestion: 'name one file with --mapping, or leave it out for a folder'})
+      if (flags.annotate)
+        throw new UsageError('--annotate writes the copy of one file', {suggestion: 'name one file to annotate, or leave out --annotate'})
       const store = await this.existingStore(flags.database)
       if (!store) this.note(`No store at ${flags.database}: checking against the bundled ministries only.`)
       const result = await validateBatch(paths, options, await storeFacts(store, bundledMinistries)).catch((error: unknown) => {
@@ -67,6 +87,10 @@ Several files or a folder are checked as \`kasumi inventory import\` would check
     }
     await requireReadableFile(args.file)
     if (flags.mapping === undefined && (await isIdcInput(args.file, flags.kind, flags.encoding as EncodingOption))) {
+      if (flags.annotate)
+        throw new UsageError('--annotate marks registers of systems, cost lines and ministries, not a DCOI inventory', {
+          suggestion: 'leave out --annotate: the problems are listed with their line, column and rule',
+        })
       const verdict = await validateIdcFile(args.file, {encoding: flags.encoding as EncodingOption, maxIssues: flags['max-issues']})
       this.warnIssues(verdict.warnings)
       this.success(
@@ -77,7 +101,45 @@ Several files or a folder are checked as \`kasumi inventory import\` would check
     const mapping = flags.mapping === undefined ? undefined : await loadMapping(flags.mapping)
     const store = await this.existingStore(flags.database)
     if (!store) this.note(`No store at ${flags.database}: checking against the bundled ministries only.`)
-    const result = await validateFile(store, args.file, {...options, mapping}, bundledMinistries)
+    // The output path is checked before the file is read.
+    const annotation = flags.annotate ? await import('../../src/report/annotate.js') : undefined
+    annotation?.assertAnnotationOutput(flags.annotate!, args.file, flags.force)
+    const checked = await checkFile(store, args.file, {...options, mapping}, bundledMinistries)
+    let annotated: {output: string; problems: number; cells: number; sheet: string} | undefined
+    if (flags.annotate && annotation) {
+      const {writeAnnotatedCopy} = annotation
+      const error = checked.error
+      annotated = await writeAnnotatedCopy({
+        file: args.file,
+        encoding: options.encoding,
+        issues: error?.issues ?? [],
+        warnings: checked.warnings,
+        unlisted: error ? error.totalIssues - error.issues.length : 0,
+        out: flags.annotate,
+        force: flags.force,
+        lang: (flags.lang ?? 'en') as Lang,
+      }).catch((failure: unknown) => {
+        // A workbook that cannot be opened cannot be annotated: its own problem is the answer.
+        if (error && failure instanceof InvalidInputError) {
+          this.note(`No annotated copy: ${failure.message}`)
+          return undefined
+        }
+        throw failure
+      })
+      if (annotated)
+        this.success(
+          `Wrote ${annotated.output}: ${annotated.problems} problem${annotated.problems === 1 ? '' : 's'} listed on the sheet ${annotated.sheet}, ${annotated.cells} cell${annotated.cells === 1 ? '' : 's'} marked.`,
+        )
+    }
+    if (checked.error) {
+      if (!annotated) throw checked.error
+      throw new InvalidInputError(checked.error.message, checked.error.issues, {
+        totalIssues: checked.error.totalIssues,
+        suggestion: `Send ${annotated.output} back to whoever sent the file: it marks every problem on its cell. Nothing was written.`,
+        result: {annotated},
+      })
+    }
+    const result = checked.result!
     this.warnIssues(result.warnings)
     this.success(
       `${args.file} is valid: ${
@@ -92,6 +154,7 @@ Several files or a folder are checked as \`kasumi inventory import\` would check
       valid: true,
       ...result,
       ...(mapping ? {mapping: {name: mapping.name, file: mapping.file, unit: mapping.unit}} : {}),
+      ...(annotated ? {annotated} : {}),
     }
   }
 

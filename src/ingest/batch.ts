@@ -279,8 +279,8 @@ function ministryConflicts(file: string, outcome: ReadOutcome, stored: ReadonlyS
     outcome.issueCount++
     outcome.issues.push({
       file,
-      line,
-      column: 'code',
+      ...(outcome.idCell ? {cell: outcome.idCell(line)} : {line}),
+      column: outcome.idColumn ?? 'code',
       value: code,
       message: origin === undefined ? 'a ministry with this code is already in the store' : `a ministry with this code is in ${origin} too`,
       hint: 'pass --on-conflict update or --on-conflict skip',

@@ -31,6 +31,8 @@ export interface CsvHandlers {
   drain?(): Promise<void> | void
   /** Returns true once the caller has seen enough (e.g. a bad header); reading stops. */
   shouldStop?(): boolean
+  /** Called for a record whose field count differs from the header's (an issue names it; it is not a data record). */
+  malformed?(cells: string[], line: number): void
 }
 
 export interface CsvReadResult {
@@ -279,6 +281,7 @@ export async function readCsv(
     if (record.length !== expectedFields) {
       const blank = record.length === 1 && record[0].trim() === ''
       if (blank) return
+      handlers.malformed?.(record, line)
       issues.push({
         file,
         line,

@@ -116,13 +116,28 @@ export function withMapping<O extends ReadOptions>(options: O): O {
   }
 }
 
-export function fail(file: string, options: ReadOptions, outcome: ReadOutcome): never {
+function fail(file: string, options: ReadOptions, outcome: ReadOutcome): never {
+  throw failure(file, options, outcome)
+}
+
+/** The error of a file with problems: every problem up to the cap, and their count. */
+function failure(file: string, options: ReadOptions, outcome: ReadOutcome): InvalidInputError {
   const all = [...outcome.structural, ...outcome.issues]
   const total = outcome.structural.length + outcome.issueCount
   const cap = options.maxIssues ?? 100
-  throw new InvalidInputError(`${basename(file)}: ${total} problem${total === 1 ? '' : 's'} found; nothing was written`, all.slice(0, cap), {
+  return new InvalidInputError(`${basename(file)}: ${total} problem${total === 1 ? '' : 's'} found; nothing was written`, all.slice(0, cap), {
     totalIssues: total,
   })
+}
+
+export interface ValidateResult {
+  kind: Kind
+  records: number
+  encoding: string
+  warnings: InputIssue[]
+  workbook?: WorkbookFacts
+  /** With a mapping that feeds several kinds: each kind's count. */
+  parts?: ImportPart[]
 }
 
 /**
@@ -134,37 +149,65 @@ export async function validateFile(
   file: string,
   options: ReadOptions,
   bundledMinistries: () => Promise<Ministry[]>,
-): Promise<{kind: Kind; records: number; encoding: string; warnings: InputIssue[]; workbook?: WorkbookFacts; parts?: ImportPart[]}> {
+): Promise<ValidateResult> {
+  const checked = await checkFile(store, file, options, bundledMinistries)
+  if (checked.error) throw checked.error
+  return checked.result!
+}
+
+/**
+ * Like validateFile, but a file with problems is an answer, not a failure:
+ * `error` (exit 3, every problem) with the warnings found on the way, or
+ * `result`. Anything else (a missing file, a fault) still throws.
+ */
+export async function checkFile(
+  store: Store | undefined,
+  file: string,
+  options: ReadOptions,
+  bundledMinistries: () => Promise<Ministry[]>,
+): Promise<{result?: ValidateResult; error?: InvalidInputError; warnings: InputIssue[]}> {
   options = withMapping(options)
   const facts = await storeFacts(store, bundledMinistries)
   const cap = options.maxIssues ?? 100
-  if (options.mapping) {
-    // Every kind the mapping feeds is read and checked; each is checked against the ones read before it.
-    const merged = emptyOutcome()
-    const parts: ImportPart[] = []
-    let workbook: WorkbookFacts | undefined
-    let known = facts
-    for (const kind of mappingKinds(options.mapping)) {
-      const read = await readWorkbookRows(file, {...options, kind}, known, NO_SINK)
-      if (kind === 'systems') checkStoredConflicts(file, read, known, 'fail', cap)
-      if (!workbook || read.workbook.unit) workbook = read.workbook
-      mergeOutcome(merged, read, cap)
-      parts.push({kind, records: kind === 'costs' ? read.records : read.records_.length, inserted: 0, updated: 0, unchanged: 0, skipped: 0})
-      known = withRead(known, kind, read)
+  let outcome: ReadOutcome
+  try {
+    if (options.mapping) {
+      // Every kind the mapping feeds is read and checked; each is checked against the ones read before it.
+      const merged = emptyOutcome()
+      const parts: ImportPart[] = []
+      let workbook: WorkbookFacts | undefined
+      let known = facts
+      for (const kind of mappingKinds(options.mapping)) {
+        const read = await readWorkbookRows(file, {...options, kind}, known, NO_SINK)
+        if (kind === 'systems') checkStoredConflicts(file, read, known, 'fail', cap)
+        if (!workbook || read.workbook.unit) workbook = read.workbook
+        mergeOutcome(merged, read, cap)
+        parts.push({kind, records: kind === 'costs' ? read.records : read.records_.length, inserted: 0, updated: 0, unchanged: 0, skipped: 0})
+        known = withRead(known, kind, read)
+      }
+      merged.records = parts.reduce((sum, part) => sum + part.records, 0)
+      if (hasIssues(merged)) return {error: failure(file, options, merged), warnings: merged.warnings}
+      return {
+        warnings: merged.warnings,
+        result: {kind: merged.kind!, records: merged.records, encoding: merged.encoding, warnings: merged.warnings, workbook, parts},
+      }
     }
-    merged.records = parts.reduce((sum, part) => sum + part.records, 0)
-    if (hasIssues(merged)) fail(file, options, merged)
-    return {kind: merged.kind!, records: merged.records, encoding: merged.encoding, warnings: merged.warnings, workbook, parts}
+    outcome = isWorkbook(file) ? await readWorkbookRows(file, options, facts, NO_SINK) : await readRows(file, options, facts, NO_SINK)
+  } catch (error) {
+    if (error instanceof InvalidInputError) return {error, warnings: []}
+    throw error
   }
-  const outcome = isWorkbook(file) ? await readWorkbookRows(file, options, facts, NO_SINK) : await readRows(file, options, facts, NO_SINK)
   if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, 'fail', cap)
-  if (outcome.structural.length > 0 || outcome.issues.length > 0) fail(file, options, outcome)
+  if (outcome.structural.length > 0 || outcome.issues.length > 0) return {error: failure(file, options, outcome), warnings: outcome.warnings}
   return {
-    kind: outcome.kind!,
-    records: outcome.records,
-    encoding: outcome.encoding,
     warnings: outcome.warnings,
-    ...('workbook' in outcome ? {workbook: outcome.workbook as WorkbookFacts} : {}),
+    result: {
+      kind: outcome.kind!,
+      records: outcome.records,
+      encoding: outcome.encoding,
+      warnings: outcome.warnings,
+      ...('workbook' in outcome ? {workbook: outcome.workbook as WorkbookFacts} : {}),
+    },
   }
 }
 
@@ -370,7 +413,7 @@ export function checkStoredConflicts(
     if (outcome.issues.length < maxIssues) {
       outcome.issues.push({
         file,
-        line,
+        ...(outcome.idCell ? {cell: outcome.idCell(line)} : {line}),
         column: outcome.idColumn ?? 'id',
         value: system.id,
         message: origins?.has(system.id)
@@ -427,8 +470,8 @@ async function writeMinistries(
       if (onConflict === 'fail') {
         outcome.issues.push({
           file,
-          line,
-          column: 'code',
+          ...(outcome.idCell ? {cell: outcome.idCell(line)} : {line}),
+          column: outcome.idColumn ?? 'code',
           value: ministry.code,
           message: 'a ministry with this code is already in the store',
           hint: 'pass --on-conflict update or --on-conflict skip',

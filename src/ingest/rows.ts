@@ -32,6 +32,8 @@ export interface ReadOutcome {
   columns: string[]
   /** The id column as issues name it, e.g. `1 (id)`. */
   idColumn?: string
+  /** In a workbook: the cell of the id in a row, e.g. `一覧!A7`, for issues about the id. */
+  idCell?: (row: number) => string
 }
 
 export interface RowSink {

@@ -189,6 +189,25 @@ export const en = {
     file: 'File',
     rows: 'Rows',
   },
+  /** The annotated copy of a checked file (`kasumi inventory validate --annotate`). */
+  annotate: {
+    sheet: 'Problems',
+    title: (file: string) => `Problems kasumi found in ${file}`,
+    counts: (errors: number, warnings: number) => `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+    number: 'No.',
+    severity: 'Severity',
+    where: 'Cell',
+    column: 'Column',
+    value: 'Value',
+    problem: 'Problem',
+    hint: 'What to do',
+    error: 'Error',
+    warning: 'Warning',
+    line: (line: number) => `line ${line}`,
+    wholeFile: '(whole file)',
+    more: (count: number) => `… and ${count} more not listed (raise --max-issues to list them)`,
+    none: 'No problems found.',
+  },
   /** Chart axes. */
   charts: {
     runs: 'Runs',

@@ -183,6 +183,25 @@ export const ja: Labels = {
     file: 'ファイル',
     rows: '行数',
   },
+  /** The annotated copy of a checked file (`kasumi inventory validate --annotate`). */
+  annotate: {
+    sheet: '問題点',
+    title: (file) => `kasumi が ${file} で見つけた問題`,
+    counts: (errors, warnings) => `エラー ${errors} 件、警告 ${warnings} 件`,
+    number: '番号',
+    severity: '重要度',
+    where: 'セル',
+    column: '列',
+    value: '値',
+    problem: '問題',
+    hint: '対処',
+    error: 'エラー',
+    warning: '警告',
+    line: (line) => `${line} 行目`,
+    wholeFile: '（ファイル全体）',
+    more: (count) => `ほか ${count} 件は記載していません（--max-issues で件数を増やせます）`,
+    none: '問題は見つかりませんでした。',
+  },
   /** Chart axes. */
   charts: {
     runs: '試行回数',

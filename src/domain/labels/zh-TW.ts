@@ -184,6 +184,25 @@ export const zhTW: Labels = {
     file: '檔案',
     rows: '列數',
   },
+  /** The annotated copy of a checked file (`kasumi inventory validate --annotate`). */
+  annotate: {
+    sheet: '問題清單',
+    title: (file) => `kasumi 在 ${file} 中發現的問題`,
+    counts: (errors, warnings) => `錯誤 ${errors} 筆、警告 ${warnings} 筆`,
+    number: '編號',
+    severity: '嚴重程度',
+    where: '儲存格',
+    column: '欄位',
+    value: '值',
+    problem: '問題',
+    hint: '處理方式',
+    error: '錯誤',
+    warning: '警告',
+    line: (line) => `第 ${line} 行`,
+    wholeFile: '（整個檔案）',
+    more: (count) => `另有 ${count} 筆未列出（可用 --max-issues 增加筆數）`,
+    none: '未發現問題。',
+  },
   /** Chart axes. */
   charts: {
     runs: '模擬次數',
