@@ -93,6 +93,8 @@ Several files, or a folder (its .csv, .xlsx and .xlsm files, by name; hidden fil
     if (await isBatch(paths)) {
       if (flags.mapping !== undefined)
         throw new UsageError('--mapping reads one file at a time', {suggestion: 'name one file with --mapping, or leave it out for a folder'})
+      if (flags.kind === 'dcoi-idc')
+        throw new UsageError('a DCOI data-centre inventory is read one file at a time', {suggestion: 'name one file with --kind dcoi-idc'})
       const store = await this.store(flags.database)
       const result = await importBatch(store, paths, {...options, each: flags.each}).catch((error: unknown) => {
         if (error instanceof BatchInputError) this.showBatch(error.batch)

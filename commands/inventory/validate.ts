@@ -25,7 +25,6 @@ A US DCOI data-centre inventory (--kind dcoi-idc, or recognised from its header)
 
 Several files or a folder are checked as \`kasumi inventory import\` would check them (ministries, then systems, then cost lines, each against the files before it), with a table of each file's kind, rows, errors and warnings.
 
-
 --annotate OUT.xlsx writes a copy of the file to send back to whoever sent it: every problem cell filled (red for errors, yellow for warnings) with a comment giving the reason and what to do, and a first sheet that lists every problem with a link to its cell, in --lang. A CSV file becomes a workbook of one sheet; a workbook keeps its values, formats, column widths and merged cells (formulas keep their saved values and are never calculated). The checked file is only read; OUT is written whole or not at all, and an existing OUT is replaced only with --force (never a folder, a link or the checked file). The exit code stays 3 when the file has problems.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
@@ -73,6 +72,8 @@ Several files or a folder are checked as \`kasumi inventory import\` would check
     if (await isBatch(paths)) {
       if (flags.mapping !== undefined)
         throw new UsageError('--mapping reads one file at a time', {suggestion: 'name one file with --mapping, or leave it out for a folder'})
+      if (flags.kind === 'dcoi-idc')
+        throw new UsageError('a DCOI data-centre inventory is read one file at a time', {suggestion: 'name one file with --kind dcoi-idc'})
       if (flags.annotate)
         throw new UsageError('--annotate writes the copy of one file', {suggestion: 'name one file to annotate, or leave out --annotate'})
       const store = await this.existingStore(flags.database)

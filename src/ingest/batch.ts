@@ -8,6 +8,7 @@ import type {Ministry, SystemRecord} from '../domain/inventory.js'
 import {writeImports, type ImportChangeSet, type ImportSession} from '../store/imports.js'
 import type {Store} from '../store/open.js'
 import {Problems, Rollback, checkStoredConflicts, importThrough, sha256File, type ImportOptions, type ImportSummary} from './import.js'
+import {isIdcInput} from './dcoi-import.js'
 import {checkInputFile} from './input-file.js'
 import {cellReference} from './workbook/cells.js'
 import type {Kind} from './kinds.js'
@@ -217,6 +218,19 @@ export async function checkBatch(
   for (const file of order) {
     const result = blankFile(file)
     results.set(file, result)
+    if (await isIdcInput(file, options.kind, options.encoding)) {
+      result.status = 'failed'
+      result.errors = 1
+      result.issues = [
+        {
+          file,
+          message: 'a US DCOI data-centre inventory: it is imported on its own, for the quarter it reports',
+          hint: `take it out of the batch and run kasumi inventory import ${file} --period 2024-Q3 (its quarter)`,
+        },
+      ]
+      result.sha256 = await sha256File(file)
+      continue
+    }
     let outcome: ReadOutcome
     try {
       if (isWorkbook(file)) {

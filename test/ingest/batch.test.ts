@@ -1,11 +1,12 @@
 import {createHash} from 'node:crypto'
-import {mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import ExcelJS from 'exceljs'
 import {describe, expect, it} from 'vitest'
 
 import {backends, cli, contents, csv, ok, storeFactory, tempDir} from '../inventory/helpers.js'
+import {ROOT} from '../support/cli.js'
 
 const freshStore = storeFactory()
 
@@ -221,5 +222,15 @@ describe('inventory validate of a folder', () => {
     expect(invalid.stderr).toContain(`${files.ministries}, line 2, column 1 (code): a ministry code is lower-case letters`)
     expect(invalid.stderr).toContain(`${files.systems}, line 2, column 2 (ministry): unknown ministry (value "digital")`)
     expect(invalid.stdout).toMatch(/d-systems\.xlsx\s+│ systems\s+│\s+1 │\s+1 │/)
+
+    // A DCOI inventory is imported on its own, for its quarter.
+    copyFileSync(join(ROOT, 'data', 'samples', 'dcoi-idc-2024q3.csv'), join(folder, 'e-dcoi.csv'))
+    const dcoi = await cli(['inventory', 'validate', folder, '--database', database, '--json'])
+    expect(dcoi.exitCode).toBe(3)
+    expect(dcoi.json.error.files.at(-1)).toMatchObject({
+      file: join(folder, 'e-dcoi.csv'),
+      status: 'failed',
+      issues: [{message: 'a US DCOI data-centre inventory: it is imported on its own, for the quarter it reports'}],
+    })
   })
 })
