@@ -293,7 +293,7 @@ function ministryConflicts(file: string, outcome: ReadOutcome, stored: ReadonlyS
     outcome.issueCount++
     outcome.issues.push({
       file,
-      ...(outcome.idCell ? {cell: outcome.idCell(line)} : {line}),
+      ...(outcome.idCell ? {cell: cellReference(outcome.idCell.sheet, outcome.idCell.column, line)} : {line}),
       column: outcome.idColumn ?? 'code',
       value: code,
       message: origin === undefined ? 'a ministry with this code is already in the store' : `a ministry with this code is in ${origin} too`,

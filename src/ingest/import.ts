@@ -413,7 +413,7 @@ export function checkStoredConflicts(
     if (outcome.issues.length < maxIssues) {
       outcome.issues.push({
         file,
-        ...(outcome.idCell ? {cell: outcome.idCell(line)} : {line}),
+        ...(outcome.idCell ? {cell: cellReference(outcome.idCell.sheet, outcome.idCell.column, line)} : {line}),
         column: outcome.idColumn ?? 'id',
         value: system.id,
         message: origins?.has(system.id)
@@ -470,7 +470,7 @@ async function writeMinistries(
       if (onConflict === 'fail') {
         outcome.issues.push({
           file,
-          ...(outcome.idCell ? {cell: outcome.idCell(line)} : {line}),
+          ...(outcome.idCell ? {cell: cellReference(outcome.idCell.sheet, outcome.idCell.column, line)} : {line}),
           column: outcome.idColumn ?? 'code',
           value: ministry.code,
           message: 'a ministry with this code is already in the store',

@@ -32,8 +32,8 @@ export interface ReadOutcome {
   columns: string[]
   /** The id column as issues name it, e.g. `1 (id)`. */
   idColumn?: string
-  /** In a workbook: the cell of the id in a row, e.g. `一覧!A7`, for issues about the id. */
-  idCell?: (row: number) => string
+  /** In a workbook: the sheet and column (0-based) of the id, for issues about it to name its cell (plain data: it crosses from the reading thread). */
+  idCell?: {sheet: string; column: number}
 }
 
 export interface RowSink {

@@ -407,7 +407,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
     outcome.columns = [...resolution.columns.keys()]
     const id = resolution.columns.get(found.kind === 'ministries' ? 'code' : 'id')
     outcome.idColumn = id ? `${found.names[id.index]}` : undefined
-    if (id) outcome.idCell = (row) => cellReference(sheet, id.index, row)
+    if (id) outcome.idCell = {sheet, column: id.index}
     for (const column of resolution.columns.values()) readColumns.add(column.index)
     for (const column of found.wide?.columns ?? []) readColumns.add(column.index)
     if (found.wide?.total !== undefined) readColumns.add(found.wide.total)
