@@ -116,7 +116,7 @@ for (const backend of await backends()) {
       mkdirSync(folder)
       await refused(await cli(['inventory', 'import', folder, '--database', url]), [
         `no input files in ${folder}`,
-        'put CSV files or workbooks (.csv, .xlsx, .xlsm) in the folder, or name the files',
+        'put CSV files or workbooks (.csv, .xlsx, .xlsm, .xls, .ods) in the folder, or name the files',
       ])
     })
 

@@ -107,7 +107,7 @@ for (const backend of await backends()) {
 
       const human = await ok(['inventory', 'import', folder, '--database', url, '--dry-run', '--on-conflict', 'skip'])
       expect(human.stdout).toMatch(/file\s+│ kind\s+│ rows │ errors │ warnings │ change set │ result/)
-      expect(human.stderr).toContain(`Skipped ${join(folder, 'README.txt')}: not an input file (kasumi reads .csv, .xlsx, .xlsm)`)
+      expect(human.stderr).toContain(`Skipped ${join(folder, 'README.txt')}: not an input file (kasumi reads .csv, .xlsx, .xlsm, .xls, .ods)`)
       expect(human.stderr).toContain(`Skipped ${join(folder, '.~lock.c-systems.csv#')}: a hidden file`)
     })
 
