@@ -10,6 +10,7 @@
 //   npm run perf -- --national   adds the national-scale register on PostgreSQL (1 000 000 systems, 10 000 000 cost lines)
 //   npm run perf -- --compare FILE   each figure beside the same figure of an earlier run's JSON
 //   npm run perf -- fonts        the font subsets report.html embeds, for the demo report
+//   npm run perf -- pdf          the PDF report beside the HTML one, on 100 000 systems
 // Every run writes its JSON to perf-data/perf-latest.json (and prints it on stdout after the table).
 //   npm run perf -- workbook     100 000 cost lines imported from an XLSX sheet and from CSV
 import {execFileSync, spawnSync} from 'node:child_process'
@@ -541,6 +542,26 @@ bench('fonts: the subsets report.html embeds for the demo report (kasumi WOFF2) 
     characters: charactersOf(text).length,
     'WOFF2 bytes': bytes.toLocaleString('en'),
     target: {seconds: 0.3},
+  })
+})
+
+bench('report: PDF vs HTML of the 100 000-system report (whole CLI run)', async () => {
+  const scenarioFile = await engineScenario()
+  const large = engineStore('100k', big, 100_000, 1_000_000)
+  const run = (format) =>
+    kasumi(['report', '--scenario', scenarioFile, '--database', large, '--format', format, '--out', join(work, `report-${format}`), '--force'])
+  const pdf = []
+  const html = []
+  for (let index = 0; index < RUNS; index++) {
+    html.push(run('html'))
+    pdf.push(run('pdf'))
+  }
+  const difference = median(pdf.map((r) => r.seconds)) - median(html.map((r) => r.seconds))
+  report('report --format pdf vs --format html, 100k systems', pdf, html, {
+    difference: `${difference.toFixed(3)} s`,
+    'PDF bytes': statSync(join(work, 'report-pdf', 'report.pdf')).size.toLocaleString('en'),
+    'HTML bytes': statSync(join(work, 'report-html', 'report.html')).size.toLocaleString('en'),
+    'difference target': '≤ 2 s',
   })
 })
 

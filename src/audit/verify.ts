@@ -533,7 +533,16 @@ async function compareDerived(path: string, bundled: Buffer, derived: Buffer, ch
       message: 'differs from the report re-derived from the bundled inputs',
     })
   } else {
-    mismatches.push({file: path, message: 'differs from the report re-derived from the bundled inputs'})
+    // A binary file (PDF, PNG): where the bytes first differ.
+    let at = 0
+    while (at < bundled.length && at < derived.length && bundled[at] === derived[at]) at++
+    mismatches.push({
+      file: path,
+      figure: `byte ${at}`,
+      expected: `${bundled.length} bytes`,
+      actual: `${derived.length} bytes`,
+      message: 'differs from the report re-derived from the bundled inputs',
+    })
   }
 }
 
