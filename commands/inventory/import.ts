@@ -13,7 +13,7 @@ import {workbookSource} from '../../src/cli/output.js'
 
 export default class InventoryImport extends BaseCommand {
   static override summary =
-    'Import systems, cost lines, ministries or a DCOI data-centre inventory from a CSV file or a workbook (.xlsx, .xlsm, .xls, .ods).'
+    "Import systems, cost lines, ministries, a DCOI data-centre inventory, or the citizens' side (procedures, documents, life events) from a CSV file or a workbook (.xlsx, .xlsm, .xls, .ods)."
   static override description = `Reads the whole file, checks every row, and writes it as one transaction and one change set (with the file's SHA-256). Any problem — with its file, line, column and value — stops the import: all problems are listed, the exit code is 3 and nothing is written.
 
 Headers may be English, Japanese or Traditional Chinese (id/システムID/系統編號, ministry/府省/部會, amount/経費/經費 …); an amount header may name its unit, e.g. 経費（千円）. Numbers may use thousands separators, full-width digits and the negative forms △50,000, ▲50,000 and (50,000); "-" or an empty cell means no value. Fiscal years may be written 2009, 2009年度, FY2009, 平成21年度, 令和3年度 or 民國98年.
@@ -22,7 +22,9 @@ A workbook is read from the sheet whose header matches (or --sheet); title rows 
 
 A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dcoi-idc, also recognised from its header) is checked as OMB's validate.py checks it, and more strictly; each finding names its rule. Errors stop the import (exit 3), warnings are listed and do not. Each valid record becomes a facility with its figures for --period (the quarter the file reports); importing the next quarter adds that quarter's figures and keeps the earlier ones.
 
---mapping names a saved mapping (a YAML file, or a bundled one by name) for a layout kasumi does not know by itself: which sheet and header row, which column is which field, the publisher's own labels, the money unit, defaults and columns to pass over. One mapping may feed several kinds from one file (systems and their cost lines), written in one transaction. \`kasumi inventory mapping init FILE\` proposes one.`
+--mapping names a saved mapping (a YAML file, or a bundled one by name) for a layout kasumi does not know by itself: which sheet and header row, which column is which field, the publisher's own labels, the money unit, defaults and columns to pass over. One mapping may feed several kinds from one file (systems and their cost lines), written in one transaction. \`kasumi inventory mapping init FILE\` proposes one.
+
+The citizens' side comes in three files, imported in this order: procedures (--kind procedures: id, name, agency, agency_level, annual_cases, channel, visits_per_case, travel_minutes, waiting_minutes, form_minutes, staff_minutes, fee, systems), documents (--kind documents: id, name, issuer, issuer_level, citizen_minutes, staff_minutes, fee, authentic_source) and life events (--kind life-events: one row per procedure of a life event: life_event, name_ja, name_zh_tw, name_en, procedure, documents separated by ";"). A life event naming a procedure or document the store does not have, and negative minutes, cases or fees, are problems; a document that no procedure of any life event requires is a warning.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
     '<%= config.bin %> <%= command.id %> data/samples/costs.csv --kind costs',
@@ -33,6 +35,8 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
     '<%= config.bin %> <%= command.id %> data/samples/dcoi-idc-2024q3.csv --period 2024-Q3',
     '<%= config.bin %> <%= command.id %> data/samples/it-dashboard-budget.csv --mapping it-dashboard-budget',
     '<%= config.bin %> <%= command.id %> 経費.xlsx --mapping ./mappings/総務省-経費.yaml',
+    '<%= config.bin %> <%= command.id %> data/samples/procedures.csv --kind procedures',
+    '<%= config.bin %> <%= command.id %> data/samples/life-events.csv --kind life-events',
   ]
 
   static override args = {file: Args.string({description: 'CSV file or workbook (.xlsx, .xlsm, .xls, .ods) to import', required: true})}
@@ -89,7 +93,7 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
       if (part.skipped) counts.push(`${part.skipped} skipped`)
       return counts
     }
-    const kindName = (kind: string) => (kind === 'costs' ? 'cost lines' : kind)
+    const kindName = (kind: string) => (kind === 'costs' ? 'cost lines' : kind.replace('-', ' '))
     // A mapping that feeds several kinds: each kind with its counts.
     const what = summary.parts ? summary.parts.map((part) => kindName(part.kind)).join(' and ') : kindName(summary.kind)
     const counts = summary.parts ? summary.parts.map((part) => `${kindName(part.kind)} ${countsOf(part).join(', ')}`) : countsOf(summary)

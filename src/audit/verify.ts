@@ -302,10 +302,14 @@ async function checkFile(
   return ok ? 'ok' : 'changed'
 }
 
-const IMPORT_ORDER: ReadonlyArray<{role: 'ministries' | 'systems' | 'costs'; kind: Kind}> = [
+const IMPORT_ORDER: ReadonlyArray<{role: Kind; kind: Kind}> = [
   {role: 'ministries', kind: 'ministries'},
   {role: 'systems', kind: 'systems'},
   {role: 'costs', kind: 'costs'},
+  // The citizens' side, when the bundle's scenario has service measures.
+  {role: 'procedures', kind: 'procedures'},
+  {role: 'documents', kind: 'documents'},
+  {role: 'life-events', kind: 'life-events'},
 ]
 
 async function rerun(

@@ -45,8 +45,9 @@ export const actorFlag = {
 /** How to read a spreadsheet file. */
 export const readingFlags = {
   kind: Flags.string({
-    description: 'What the file holds (auto: guess from the header); dcoi-idc: a US DCOI data-centre inventory (IDC).',
-    options: ['auto', 'systems', 'costs', 'ministries', 'dcoi-idc'],
+    description:
+      "What the file holds (auto: guess from the header); dcoi-idc: a US DCOI data-centre inventory (IDC); procedures, documents, life-events: the citizens' side.",
+    options: ['auto', 'systems', 'costs', 'ministries', 'dcoi-idc', 'procedures', 'documents', 'life-events'],
     default: 'auto',
   }),
   encoding: Flags.string({description: 'Text encoding (auto: a BOM, else UTF-8).', options: [...ENCODINGS], default: 'auto'}),

@@ -160,6 +160,8 @@ export interface Scenario {
   exchangeRates?: string
   assumptions: Assumption[]
   measures: MeasureSpec[]
+  /** The citizens' side: service measures (in the same measures list of the file) and the value of a citizen's hour. */
+  services?: {measures: import('./services-model.js').ServiceMeasureSpec[]; citizenHourValue?: ParamValue}
   /** Line of each key path in the file, for messages raised after loading. */
   lines?: Record<string, number>
 }

@@ -11,6 +11,7 @@ import {systemFieldHeader, type Kind} from './kinds.js'
 import {peekKind, storeFacts, type ReadOptions, type StoreFacts} from './read-state.js'
 import {readRows, readRowsInWorker, shouldReadInParallel, type CostRows, type ReadOutcome} from './rows.js'
 import {isWorkbook, mappingKinds, readWorkbookRows, type WorkbookFacts} from './workbook/read.js'
+import {SERVICE_KINDS, gatherLifeEvents, unrequiredDocumentWarnings, writeServiceRecords} from './service-import.js'
 
 export type {ReadOptions} from './read-state.js'
 
@@ -157,6 +158,7 @@ export async function validateFile(
   }
   const outcome = isWorkbook(file) ? await readWorkbookRows(file, options, facts, NO_SINK) : await readRows(file, options, facts, NO_SINK)
   if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, 'fail', cap)
+  if (outcome.kind === 'life-events' && outcome.issues.length === 0) gatherLifeEvents(file, outcome)
   if (outcome.structural.length > 0 || outcome.issues.length > 0) fail(file, options, outcome)
   return {
     kind: outcome.kind!,
@@ -307,6 +309,10 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       } else if (outcome.kind === 'ministries') {
         await writeMinistries(session, outcome, options.onConflict, summary, file, facts.ministries)
         if (outcome.issues.length > 0) throw new Rollback()
+      } else if (outcome.kind !== undefined && SERVICE_KINDS.has(outcome.kind)) {
+        await writeServiceRecords(session, file, outcome, options.onConflict, summary, options.maxIssues ?? 100)
+        if (outcome.issues.length > 0) throw new Rollback()
+        summary.warnings.push(...(await unrequiredDocumentWarnings(session, file)))
       }
       summary.sha256 = await shaPromise
       await session.setFileHash(summary.sha256)
@@ -418,7 +424,7 @@ function mergeColumns(stored: SystemRecord, fromFile: SystemRecord, columns: Rea
 }
 
 function describe(summary: ImportSummary): string {
-  const parts = [`${summary.inserted} ${summary.kind === 'costs' ? 'cost lines' : summary.kind} inserted`]
+  const parts = [`${summary.inserted} ${summary.kind === 'costs' ? 'cost lines' : summary.kind.replace('-', ' ')} inserted`]
   if (summary.updated) parts.push(`${summary.updated} updated`)
   if (summary.unchanged) parts.push(`${summary.unchanged} unchanged`)
   if (summary.skipped) parts.push(`${summary.skipped} skipped`)
