@@ -216,6 +216,8 @@ export interface ServicePlan {
   measures: Array<{spec: ServiceMeasureSpec; selected: {procedures: string[]; requests: string[]; lifeEvents: string[]}}>
   tariffs: Tariffs
   feeFactor: number
+  /** Minor units of the currency in one money unit of the scenario (e.g. 1 000 for 千円 of yen). */
+  moneyFactor: number
 }
 
 /**
@@ -258,6 +260,7 @@ export function planServices(scenario: Scenario, register: ServiceRegister): Ser
     measures,
     tariffs: {citizenHour: perHour(scenario.services?.citizenHourValue), staffHour: perHour(scenario.hourlyCost)},
     feeFactor,
+    moneyFactor: unit,
   }
 }
 
@@ -266,11 +269,13 @@ export function stateFor(plan: ServicePlan, year: number | 'before'): ServiceSta
   const state = initialState(plan.register, plan.feeFactor)
   const contexts = plan.measures.map(({spec, selected}) => {
     const share = year === 'before' ? ZERO : new Dec(spec.params.takeUp.base).times(rampShare(spec, year))
+    const specs = SERVICE_MEASURES[spec.type].params
     const context: ServiceContext = {
       register: plan.register,
       ...selected,
       share,
-      value: (name) => new Dec(spec.params[name].base),
+      // Money parameters are in the scenario's money unit: here in minor units of its currency.
+      value: (name) => new Dec(spec.params[name].base).times(specs[name]?.kind === 'money' ? plan.moneyFactor : 1),
       has: (name) => spec.params[name] !== undefined,
     }
     return {module: SERVICE_MEASURES[spec.type], context}
