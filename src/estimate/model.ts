@@ -1,9 +1,9 @@
-import type {Category, CostPool, Eligibility, SystemStatus} from '../domain/inventory.js'
+import {COST_POOLS, type Category, type CostPool, type Eligibility, type SystemStatus} from '../domain/inventory.js'
 import type {Ratio} from './exact.js'
 import type {ParamSpec, ParamValue} from './params.js'
 
 /** The pools in engine order; a system's costs are one number per pool, in minor units. */
-export const POOLS: readonly CostPool[] = ['hardware', 'software', 'outside-services', 'internal-labor', 'facilities-power', 'telecom', 'other']
+export const POOLS: readonly CostPool[] = COST_POOLS
 export const POOL_INDEX: Readonly<Record<CostPool, number>> = Object.fromEntries(POOLS.map((pool, index) => [pool, index])) as Record<
   CostPool,
   number

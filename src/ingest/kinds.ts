@@ -149,6 +149,12 @@ export const parsePool = enumeration(COST_POOLS, {
   回線: 'telecom',
   網路: 'telecom',
   network: 'telecom',
+  クラウド: 'cloud',
+  クラウドサービス: 'cloud',
+  クラウド利用料: 'cloud',
+  雲端: 'cloud',
+  雲端服務: 'cloud',
+  cloudservices: 'cloud',
   その他: 'other',
   其他: 'other',
 })
