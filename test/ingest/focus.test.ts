@@ -173,6 +173,25 @@ for (const backend of await backends()) {
       expect([...years]).toEqual([2025])
     })
 
+    it('feeds estimates: the cloud pool is in the baseline, dollars only through a dated rate', async () => {
+      const url = await freshStore(backend)
+      await registerWithSystems(url)
+      await ok(['inventory', 'import', SAMPLE_CSV, '--database', url, ...TAGGED])
+      const dir = tempDir()
+      const scenario = readFileSync(join(ROOT, 'data', 'scenarios', 'kasumigaseki-cloud.yaml'), 'utf8')
+        .replace(/^baseYear: 2008$/m, 'baseYear: 2025')
+        .replace(/^horizon: \[2009, 2015\]$/m, 'horizon: [2026, 2030]')
+      const withoutRates = writeText('cloud.yaml', scenario, {dir})
+      const refused = await cli(['estimate', '--scenario', withoutRates, '--database', url, '--json'])
+      expect(refused.exitCode).toBe(3)
+      expect(refused.json.error.issues[0].message).toBe('no exchange rate from USD to JPY for fiscal year 2025 (3 cost lines)')
+      writeText('rates.csv', 'fiscal_year,currency,rate\n2025,USD,150\n', {dir})
+      const file = writeText('cloud-fx.yaml', scenario.replace(/^currency: JPY$/m, 'currency: JPY\nexchangeRates: rates.csv'), {dir})
+      const estimate = await ok(['estimate', '--scenario', file, '--database', url, '--json'])
+      // FY2025 lines: 10000.375 + 12000.02 + 99.999 yen, and (10.0043 - 5.5 + 1.1) dollars × 150 = 840.645 yen: 22941.039, in whole yen.
+      expect(estimate.json.totals.byYear[0]).toMatchObject({year: 2026, baseline: '22941'})
+    })
+
     it('refuses rows that name no system, with their total, and writes nothing', async () => {
       const url = await freshStore(backend)
       await registerWithSystems(url)
