@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {actorFlag, focusFlags, focusOptions, mappingFlag, readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
+import {groupDigits} from '../../src/domain/money.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {ON_CONFLICT, importFile, type OnConflict} from '../../src/ingest/import.js'
 import type {Kind} from '../../src/ingest/kinds.js'
@@ -85,8 +86,13 @@ A FOCUS 1.0 or 1.1 cost and usage export (--kind focus, or recognised by its col
       })
       this.warnIssues(summary.warnings)
       if (summary.rows > 0) for (const table of focusTables(summary)) this.table(table)
-      if (summary.untagged.assignedTo)
-        this.note(`${summary.untagged.rows.toLocaleString('en')} rows named no system and went to ${summary.untagged.assignedTo} (--untagged).`)
+      if (summary.untagged.assignedTo) {
+        const column = summary.cost === 'billed' ? 'billedCost' : 'effectiveCost'
+        const totals = summary.untagged.currencies.map((entry) => `${entry.currency} ${groupDigits(entry[column])}`).join(', ')
+        this.note(
+          `${summary.untagged.rows.toLocaleString('en')} rows named no system (${summary.costColumn} ${totals}) and went to ${summary.untagged.assignedTo} (--untagged).`,
+        )
+      }
       const what = `${summary.rows.toLocaleString('en')} FOCUS rows (${summary.format}) into ${summary.lines.length} cost lines from ${summary.costColumn}`
       if (summary.rows === 0) this.note(`${args.file} has no data rows; nothing was imported.`)
       else if (summary.dryRun) this.note(`Dry run: ${args.file} is valid; it would give ${what}. Nothing was written.`)
