@@ -59,7 +59,7 @@ const TAGGED = ['--system-tag', 'SystemId', '--untagged', 'CAS-0003']
 
 /** The stored cost lines, as `inventory export --format json` gives them. */
 async function costsOf(url: string): Promise<Array<Record<string, any>>> {
-  return (await costsOf(url)) as Array<Record<string, any>>
+  return (await contents(url)).costs as Array<Record<string, any>>
 }
 
 for (const backend of await backends()) {

@@ -187,7 +187,7 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
           if (!tagCache.has(raw)) {
             found = tagValue(raw, options.systemTag)
             if (tagCache.size > 10_000) tagCache.clear()
-            tagCache.set(raw, found)
+            tagCache.set(detached(raw), found)
           }
         } else if (typeof raw === 'object') {
           const value = (raw as Record<string, unknown>)[options.systemTag]
@@ -370,11 +370,11 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
     let cell = cells.get(key)
     if (!cell) {
       cell = {
-        provider,
-        billingPeriodStart: times.BillingPeriodStart!,
-        billingPeriodEnd: times.BillingPeriodEnd!,
-        currency: currency!,
-        system: found.system,
+        provider: detached(provider),
+        billingPeriodStart: detached(times.BillingPeriodStart!),
+        billingPeriodEnd: detached(times.BillingPeriodEnd!),
+        currency: detached(currency!),
+        system: detached(found.system),
         source: found.source,
         fiscalYear,
         pool,
@@ -408,6 +408,14 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
     if (issues.length < maxIssues) issues.push({...issue, file: name})
   }
   return {file: name, format, rows: result.rows, ignoredColumns, issues, issueCount, cells: [...cells.values()]}
+}
+
+/**
+ * A copy of a string that does not point into the text it was cut from: a
+ * cell of a CSV chunk kept as a key would otherwise keep the whole chunk alive.
+ */
+function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8')
 }
 
 function nextDay(text: string): string {

@@ -1,10 +1,8 @@
 import {createReadStream} from 'node:fs'
 import {open, stat} from 'node:fs/promises'
-import {Writable} from 'node:stream'
-import {pipeline} from 'node:stream/promises'
+import {setFlagsFromString} from 'node:v8'
+import {runInNewContext} from 'node:vm'
 import {createGunzip} from 'node:zlib'
-
-import {parse, type CsvError} from 'csv-parse'
 
 import type {InputIssue} from '../../domain/errors.js'
 import {MAX_RECORD_SIZE} from '../csv.js'
@@ -60,81 +58,215 @@ function columnMap(columns: readonly string[]): number[] {
   return READ_COLUMNS.map((name) => trimmed.indexOf(name))
 }
 
+/** A problem with the CSV text itself, at a line. */
+export class CsvTextError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly hint?: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Splits CSV text (RFC 4180: commas, double quotes, "" inside quotes, line
+ * breaks inside quoted cells, LF or CRLF) into records, a chunk at a time.
+ * A line without a quote is split directly; a quoted line is walked cell by
+ * cell. Returns how much of `text` it used: the rest is an unfinished record.
+ */
+export class CsvSplitter {
+  /** The line the next record starts on. */
+  line = 1
+
+  constructor(private readonly onRecord: (cells: string[], line: number) => boolean) {}
+
+  feed(text: string, last: boolean): number {
+    let from = 0
+    const length = text.length
+    while (from < length) {
+      let newline = text.indexOf('\n', from)
+      if (newline < 0) {
+        if (!last) return from
+        newline = length
+      }
+      const end = newline > from && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline
+      const quote = text.indexOf('"', from)
+      if (quote < 0 || quote >= end) {
+        const startLine = this.line
+        this.line++
+        if (end > from && !this.onRecord(text.slice(from, end).split(','), startLine)) return length
+        from = newline + 1
+        continue
+      }
+      const record = this.quoted(text, from, last)
+      if (record === undefined) return from
+      if (!this.onRecord(record.cells, record.line)) return length
+      from = record.next
+    }
+    return length
+  }
+
+  /** One record that holds a quote, from `from`; undefined when the text ends inside it. */
+  private quoted(text: string, from: number, last: boolean): {cells: string[]; next: number; line: number} | undefined {
+    const cells: string[] = []
+    const startLine = this.line
+    let lines = 0
+    let at = from
+    const length = text.length
+    for (;;) {
+      if (text.charCodeAt(at) === 34) {
+        let value = ''
+        let scan = at + 1
+        for (;;) {
+          const close = text.indexOf('"', scan)
+          if (close < 0) {
+            if (last)
+              throw new CsvTextError(
+                'a quoted cell is never closed: the file is cut short or a quote is missing',
+                startLine,
+                'download the export again',
+              )
+            return undefined
+          }
+          if (close + 1 >= length && !last) return undefined
+          if (text.charCodeAt(close + 1) === 34) {
+            value += text.slice(scan, close + 1)
+            scan = close + 2
+            continue
+          }
+          value += text.slice(scan, close)
+          at = close + 1
+          break
+        }
+        lines += countLines(value)
+        cells.push(value)
+      } else {
+        let comma = text.indexOf(',', at)
+        let newline = text.indexOf('\n', at)
+        if (newline < 0) {
+          if (!last) return undefined
+          newline = length
+        }
+        if (comma < 0 || comma > newline) comma = -1
+        const stop = comma < 0 ? newline : comma
+        let cellEnd = stop
+        if (comma < 0 && cellEnd > at && text.charCodeAt(cellEnd - 1) === 13) cellEnd--
+        const cell = text.slice(at, cellEnd)
+        if (cell.includes('"'))
+          throw new CsvTextError(
+            'a quote in the middle of a cell',
+            startLine + lines,
+            'inside a quoted cell write a quote twice (""), or quote the whole cell',
+          )
+        cells.push(cell)
+        at = stop
+      }
+      const next = text.charCodeAt(at)
+      if (next === 44) {
+        at++
+        continue
+      }
+      if (at >= length) {
+        if (!last) return undefined
+        this.line += lines + 1
+        return {cells, next: length, line: startLine}
+      }
+      if (next === 13 && text.charCodeAt(at + 1) === 10) at++
+      else if (next === 13 && at + 1 >= length && !last) return undefined
+      if (text.charCodeAt(at) !== 10 && text.charCodeAt(at) !== 13)
+        throw new CsvTextError(
+          'a quote in the middle of a cell',
+          startLine + lines,
+          'a quoted cell ends at its closing quote: put the comma right after it',
+        )
+      this.line += lines + 1
+      return {cells, next: at + 1, line: startLine}
+    }
+  }
+}
+
+function countLines(text: string): number {
+  let count = 0
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++
+  return count
+}
+
 /** Reads a CSV or gzip'd CSV file record by record, streaming: memory stays flat whatever the file's size. */
 export async function readFocusCsv(file: string, gzip: boolean, sink: FocusRowSink): Promise<SourceResult> {
   const structural: InputIssue[] = []
   let header: string[] | undefined
+  let width = 0
   let map: number[] = []
   let rows = 0
   let stopped = false
   const values: unknown[] = new Array(READ_COLUMNS.length)
-  const parser = parse({
-    bom: true,
-    skip_empty_lines: true,
-    max_record_size: MAX_RECORD_SIZE,
-    on_record(record: string[], context) {
-      if (stopped) return null
-      const line = context.lines
-      if (header === undefined) {
-        header = record
-        map = columnMap(record)
-        if (!sink.header(record)) stopped = true
-        return null
-      }
-      rows++
-      for (let index = 0; index < map.length; index++) {
-        const at = map[index]
-        values[index] = at < 0 ? undefined : record[at] === '' ? null : record[at]
-      }
-      sink.row(values, {line})
-      if (sink.stop()) stopped = true
-      return null
-    },
+  const splitter = new CsvSplitter((record, line) => {
+    if (header === undefined) {
+      header = record
+      width = record.length
+      map = columnMap(record)
+      if (!sink.header(record)) stopped = true
+      return !stopped
+    }
+    if (record.length !== width) {
+      if (record.length === 1 && record[0].trim() === '') return true
+      throw new CsvTextError(
+        `the record has ${record.length} fields where the header has ${width}`,
+        line,
+        record.length < width ? 'the line may be cut short, or a quoted cell holds a line break by mistake' : 'a cell may hold an unquoted comma',
+      )
+    }
+    rows++
+    for (let index = 0; index < map.length; index++) {
+      const at = map[index]
+      values[index] = at < 0 ? undefined : record[at] === '' ? null : record[at]
+    }
+    sink.row(values, {line})
+    if (sink.stop()) stopped = true
+    return !stopped
   })
   const input = createReadStream(file, {highWaterMark: 256 * 1024})
-  const discard = new Writable({objectMode: true, write: (_chunk, _encoding, done) => done()})
+  const text = gzip ? input.pipe(createGunzip()) : input
+  text.setEncoding('utf8')
+  let carry = ''
+  let first = true
   try {
-    if (gzip) await pipeline(input, createGunzip(), parser, discard)
-    else await pipeline(input, parser, discard)
+    try {
+      for await (const chunk of text as AsyncIterable<string>) {
+        let piece = chunk
+        if (first) {
+          piece = piece.replace(/^\uFEFF/, '')
+          first = false
+        }
+        const joined = carry === '' ? piece : carry + piece
+        const used = splitter.feed(joined, false)
+        carry = joined.slice(used)
+        if (carry.length > MAX_RECORD_SIZE)
+          throw new CsvTextError('a record longer than 1 MiB: the file is not CSV, or a quote is never closed', splitter.line)
+        if (stopped) break
+      }
+      if (!stopped && carry !== '') splitter.feed(carry, true)
+    } finally {
+      input.destroy()
+    }
   } catch (error) {
-    structural.push(csvProblem(file, error as Error & {code?: string}, header ?? []))
+    if (error instanceof CsvTextError) structural.push({file, line: error.line, message: error.message, ...(error.hint ? {hint: error.hint} : {})})
+    else structural.push(streamProblem(file, error as Error & {code?: string}))
   }
   if (header === undefined && structural.length === 0)
     structural.push({file, message: 'the file is empty: no header row', hint: 'a FOCUS export starts with a header of column IDs'})
   return {rows, structural}
 }
 
-function csvProblem(file: string, error: Error & {code?: string}, header: readonly string[]): InputIssue {
-  const code = error.code ?? ''
-  if (code.startsWith('Z_') || (/unexpected end of file|incorrect header check|invalid/i.test(error.message) && !code.startsWith('CSV_')))
+function streamProblem(file: string, error: Error & {code?: string}): InputIssue {
+  if ((error.code ?? '').startsWith('Z_') || /unexpected end of file|incorrect header check/i.test(error.message))
     return {
       file,
       message: `the gzip data is damaged or cut short (${error.message})`,
       hint: 'download the export again; a .csv.gz file must be a whole gzip archive of CSV text',
     }
-  const {lines: line, index} = error as unknown as {lines?: number; index?: number}
-  const column = index === undefined ? undefined : (header[index] ?? String(index + 1))
-  switch (code as CsvError['code'] | string) {
-    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
-      return {
-        file,
-        line,
-        message: 'the record has another number of fields than the header',
-        hint: 'the line may be cut short, or a cell holds an unquoted comma',
-      }
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return {
-        file,
-        line,
-        column,
-        message: 'a quoted cell is never closed: the file is cut short or a quote is missing',
-        hint: 'download the export again',
-      }
-    case 'CSV_MAX_RECORD_SIZE':
-      return {file, line, message: 'a record longer than 1 MiB: the file is not CSV, or a quote is never closed'}
-    default:
-      return {file, line, column, message: `malformed CSV: ${error.message}`}
-  }
+  return {file, message: `the file cannot be read: ${error.message}`}
 }
 
 /* ---------- Parquet ---------- */
@@ -224,6 +356,22 @@ export async function readFocusParquet(file: string, sink: FocusRowSink): Promis
         .map((element) => element.name),
     )
     const values: unknown[] = new Array(READ_COLUMNS.length)
+    // Timestamps straight to their ISO text (no Date per cell); bills repeat a few hundred instants.
+    const instants = new Map<number, string>()
+    const instant = (millis: number): string => {
+      let text = instants.get(millis)
+      if (text === undefined) {
+        if (instants.size > 100_000) instants.clear()
+        text = `${new Date(millis).toISOString().slice(0, 19)}Z`
+        instants.set(millis, text)
+      }
+      return text
+    }
+    const parsers = {
+      timestampFromMilliseconds: (millis: bigint) => instant(Number(millis)),
+      timestampFromMicroseconds: (micros: bigint) => instant(Number(micros / 1000n)),
+      timestampFromNanoseconds: (nanos: bigint) => instant(Number(nanos / 1_000_000n)),
+    }
     let groupStart = 0
     for (const group of metadata.row_groups) {
       const count = Number(group.num_rows)
@@ -236,6 +384,7 @@ export async function readFocusParquet(file: string, sink: FocusRowSink): Promis
           rowStart: groupStart,
           rowEnd: groupStart + count,
           compressors,
+          parsers,
           onComplete(data: unknown[][]) {
             groupRows = data
           },
@@ -259,7 +408,7 @@ export async function readFocusParquet(file: string, sink: FocusRowSink): Promis
           }
           const value = data[at]
           if (value === null || value === undefined) values[column] = null
-          else if (typeof value === 'string') values[column] = value
+          else if (typeof value === 'string') values[column] = localTime.has(present[at]) ? value.replace(/Z$/, '') : value
           else if (typeof value === 'number' || typeof value === 'bigint') values[column] = numberText(value)
           else if (value instanceof Date)
             values[column] = localTime.has(present[at]) ? `${value.toISOString().slice(0, 19)}` : `${value.toISOString().slice(0, 19)}Z`
@@ -270,11 +419,28 @@ export async function readFocusParquet(file: string, sink: FocusRowSink): Promis
         if (sink.stop()) return {rows, structural}
       }
       groupStart += count
+      // A row group's decoded columns are garbage now, much of it outside the heap (page buffers),
+      // which V8 collects late: collect it before the next group so memory stays at one group.
+      collect()
     }
   } finally {
     await handle.close()
   }
   return {rows, structural}
+}
+
+let collector: (() => void) | undefined
+/** A full garbage collection, where the runtime lets one be asked for. */
+function collect(): void {
+  if (collector === undefined) {
+    try {
+      setFlagsFromString('--expose-gc')
+      collector = runInNewContext('gc') as () => void
+    } catch {
+      collector = () => {}
+    }
+  }
+  collector()
 }
 
 function descendants(elements: readonly ParquetElement[], index: number): number {
