@@ -102,8 +102,12 @@ function datetimeProblem(text: string): {reason: string; hint: string} {
 }
 
 /** The exact spelling of an allowed value when only case or spacing differs. */
+const OK = {ok: true} as const
+const ALLOWED = new Map<readonly string[], ReadonlySet<string>>()
 function allowed(values: readonly string[], text: string): {ok: true} | {ok: false; hint: string} {
-  if (values.includes(text)) return {ok: true}
+  let set = ALLOWED.get(values)
+  if (!set) ALLOWED.set(values, (set = new Set(values)))
+  if (set.has(text)) return OK
   const loose = (value: string) => value.toLowerCase().replace(/[\s_-]/g, '')
   const near = values.find((value) => loose(value) === loose(text))
   return {ok: false, hint: near ? `write it as "${near}": FOCUS values are case-sensitive` : `use one of: ${values.join(', ')}`}
@@ -126,6 +130,7 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
   let frequencyColumn = false
   const cells = new Map<string, Cell>()
   const tagCache = new Map<string, string | null | Error>()
+  const instants = new Map<string, number>()
   const pools = options.pools
 
   const at = (place: RowPlace) => (place.line !== undefined ? {line: place.line} : {cell: `row ${place.row!.toLocaleString('en')}`})
@@ -257,17 +262,22 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
         if (value === null) problem(place, column, undefined, `${column} must not be null`)
         continue
       }
-      const match = DATETIME.exec(value)
-      if (!match) {
-        const {reason, hint} = datetimeProblem(value)
-        problem(place, column, value, reason, hint)
-        continue
-      }
-      const [, year, month, day, hour, minute, second] = match.map(Number)
-      const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
-      if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-        problem(place, column, value, 'no such date or time')
-        continue
+      if (!instants.has(value)) {
+        const match = DATETIME.exec(value)
+        if (!match) {
+          const {reason, hint} = datetimeProblem(value)
+          problem(place, column, value, reason, hint)
+          continue
+        }
+        const [, year, month, day, hour, minute, second] = match.map(Number)
+        const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
+        if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+          problem(place, column, value, 'no such date or time')
+          continue
+        }
+        // A bill repeats a few thousand instants: each is checked once and remembered, with its time.
+        if (instants.size > 100_000) instants.clear()
+        instants.set(detached(value), Date.parse(value))
       }
       times[column] = value
     }
@@ -278,7 +288,7 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
       const from = times[start]
       const to = times[end]
       if (from === undefined || to === undefined) continue
-      if (Date.parse(to) <= Date.parse(from))
+      if (instants.get(to)! <= instants.get(from)!)
         problem(
           place,
           end,

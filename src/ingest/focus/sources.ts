@@ -231,6 +231,7 @@ export async function readFocusCsv(file: string, gzip: boolean, sink: FocusRowSi
   text.setEncoding('utf8')
   let carry = ''
   let first = true
+  let textSeen = 0
   try {
     try {
       for await (const chunk of text as AsyncIterable<string>) {
@@ -238,6 +239,12 @@ export async function readFocusCsv(file: string, gzip: boolean, sink: FocusRowSi
         if (first) {
           piece = piece.replace(/^\uFEFF/, '')
           first = false
+        }
+        // Collect the text already split now and then: V8 collects it late, and a bill may be gigabytes.
+        textSeen += piece.length
+        if (textSeen > 64 * 1024 * 1024) {
+          textSeen = 0
+          collect()
         }
         const joined = carry === '' ? piece : carry + piece
         const used = splitter.feed(joined, false)
