@@ -34,6 +34,8 @@ export const OWNED_PACKAGES = {
   'csv-parse': ['ingest'],
   'iconv-lite': ['ingest'],
   '@e965/xlsx': ['ingest'],
+  hyparquet: ['ingest'],
+  'hyparquet-compressors': ['ingest'],
   '@oclif/core': ['commands', 'cli'],
   '@inquirer/prompts': ['commands', 'cli'],
   'subset-font': ['report'],

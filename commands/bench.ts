@@ -10,6 +10,7 @@ import {BENCH_DIMENSIONS, KPI_DEFINITIONS, KPI_IDS, type BenchDimension, type Kp
 import {DEFAULT_BENCH_SCENARIO, runBench} from '../src/bench/run.js'
 import {DCOI_METRICS} from '../src/bench/dcoi.js'
 import {requirePeriod} from '../src/ingest/dcoi-import.js'
+import {SERVICE_KPI_DEFINITIONS} from '../src/bench/service-kpis.js'
 import {
   actualsTable,
   actualsYearTable,
@@ -20,6 +21,7 @@ import {
   peerSummaryTable,
   referenceAreaTable,
   referenceMinistryTable,
+  serviceKpiTable,
 } from '../src/bench/tables.js'
 
 const decimal = (what: string, options: {max?: number} = {}) =>
@@ -52,6 +54,9 @@ ${kpiHelp}
 
 DCOI metrics of the facilities (when the register has facilities with figures, e.g. from \`kasumi inventory import FILE --kind dcoi-idc --period 2024-Q3\`): per agency and in total, for one reporting period (--period, default the latest), over the data centres OMB's DCOI dashboard counts — open, agency-owned, Tier 1–4 — with OMB's target beside each (OMB M-16-19, August 2016, set the government-wide targets; OMB M-19-19, June 2019, defines the metrics counted per data centre since, with targets agreed per agency), and the closures: facilities closed and in migration by fiscal year, with the floor area and servers the closed ones had. With --by ministry, the energy-metering, PUE and availability KPIs of a ministry come from the facilities whose agency is its code.
 ${dcoiHelp}
+
+Service KPIs (when the scenario has service measures — e.g. --scenario citizen-services — per life event and for all procedures, before and after the measures):
+${SERVICE_KPI_DEFINITIONS.map((kpi) => `  ${kpi.id}: ${kpi.definition} Source: ${kpi.source}.`).join('\n')}
 
 Agencies in an actuals file: when all are ministries of the register, they are matched to it; when none is (e.g. DOC, DHS), the file is read on its own; when some are not, those are errors (exit 3), with suggestions. Planned figures from the estimate need register ministries. Bad input (unknown ministries or areas, a fiscal year twice for one agency, mixed currencies without --rates) exits 3 and nothing is written.`
 
@@ -177,6 +182,7 @@ Agencies in an actuals file: when all are ministries of the register, they are m
         if (result.facilities.closures.length) this.table(dcoiClosuresTable(result.facilities))
         this.log(result.facilities.notes.join('\n'))
       }
+      if (result.services) this.table(serviceKpiTable(result))
       this.log(result.notes.join('\n'))
     }
     return result

@@ -8,17 +8,18 @@ import {FORMATS, formatsOf} from '../src/report/render/index.js'
 import {commandLine, runReport, type EmbeddedFonts} from '../src/report/run.js'
 
 export default class Report extends BaseCommand {
-  static override summary = 'Write a report of an estimate or a reference table: HTML, Markdown, CSV, XLSX, JSON and PNG charts.'
+  static override summary = 'Write a report of an estimate or a reference table: HTML, PDF, Markdown, CSV, XLSX, JSON and PNG charts.'
   static override description = `With --scenario, runs the estimate once (a scenario file, or a bundled scenario by name, on the register in the store) and reports it: summary, optimization effects, yearly cash flow, ministries, measures, business areas, joint use, assumptions and method. With --reference, reports a published reference table such as jp-2009.
 
 The report folder (default reports/out/<name>-<YYYY-MM-DD>/ under the current directory, or --out) is written to a temporary folder beside it and renamed into place when complete, with a .kasumi-output marker file. An existing folder is refused (exit 5); --force replaces it only when it is an earlier kasumi output folder (a report or an audit bundle: it holds the marker, and no file the marker does not list) or an empty folder. Anything else there — a file, a link, a folder of other things such as a project or a home folder — is refused with exit 5 and left as it is.
 
-Formats: html (one self-contained page: the charts, and subsets of the Noto Sans JP and TC fonts holding exactly the characters it shows, so that CJK names read on a machine without CJK fonts; what the fonts add is said on stderr and as fonts in --json), md (with the charts as PNG files), csv (one file per table, money as exact decimals in yen with the unit in the header; UTF-8 with a BOM unless --no-bom), xlsx (one sheet per table, money in thousands as numbers formatted #,##0, plus Assumptions and Provenance sheets), json (the estimate's versioned contract with the provenance) and png (the charts). Every report records its provenance: the kasumi version, the time, this command line (with any database password replaced by ***) and the SHA-256 and row count of every input.`
+Formats: html (one self-contained page: the charts, and subsets of the Noto Sans JP and TC fonts holding exactly the characters it shows, so that CJK names read on a machine without CJK fonts; what the fonts add is said on stderr and as fonts in --json), md (with the charts as PNG files), csv (one file per table, money as exact decimals in yen with the unit in the header; UTF-8 with a BOM unless --no-bom), xlsx (one sheet per table, money in thousands as numbers formatted #,##0, plus Assumptions and Provenance sheets), json (the estimate's versioned contract with the provenance), png (the charts) and pdf (the same content as the HTML on A4 pages with the title and date in the header, page numbers, table headers repeated where a table runs over a page, and the fonts embedded as subsets; its dates are the report's time, so the same inputs give the same bytes). Every report records its provenance: the kasumi version, the time, this command line (with any database password replaced by ***) and the SHA-256 and row count of every input.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud',
     '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud --format csv,xlsx --lang ja --out reports/out/cloud',
     '<%= config.bin %> <%= command.id %> --scenario ./my-scenario.yaml --format json --json',
     '<%= config.bin %> <%= command.id %> --reference jp-2009 --lang zh-TW',
+    '<%= config.bin %> <%= command.id %> --scenario kasumigaseki-cloud --format pdf --lang ja',
   ]
 
   static override flags = {

@@ -1030,9 +1030,29 @@ async function main() {
     fiscalYears: options.years,
     currency: 'JPY',
     ...(layouts ? {layouts} : {}),
+    services: SERVICES_METADATA,
   }
   await writeFile(join(options.out, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`, 'utf8')
   process.stdout.write(`Wrote ${systemCount} systems and ${lineCount} cost lines to ${options.out}\n`)
+}
+
+/**
+ * The citizens' side of the sample (procedures.csv, documents.csv,
+ * life-events.csv) is written by hand, not by this script; its description is
+ * kept here so that regenerating the systems keeps it in metadata.json.
+ */
+const SERVICES_METADATA = {
+  synthetic: true,
+  files: ['procedures.csv', 'documents.csv', 'life-events.csv'],
+  description:
+    "Synthetic procedures, documents and life events: moving house (MOVE) and retirement (RETIRE). The procedure and document names are those of real Japanese procedures; cases, minutes, fees, channels and which documents each procedure asks for are invented. Built so that the counts reproduce the seed paper's figure 日常生活必要的大量手續 (reference jp-life-events).",
+  reproduces: 'jp-life-events',
+  lifeEvents: {
+    MOVE: {procedures: 26, agencies: 7, documents: 13},
+    RETIRE: {procedures: 10, agencies: 6, documents: 15},
+  },
+  procedures: 36,
+  documents: 24,
 }
 
 await main()

@@ -10,6 +10,8 @@
 //   npm run perf -- --national   adds the national-scale register on PostgreSQL (1 000 000 systems, 10 000 000 cost lines)
 //   npm run perf -- --compare FILE   each figure beside the same figure of an earlier run's JSON
 //   npm run perf -- fonts        the font subsets report.html embeds, for the demo report
+//   npm run perf -- pdf          the PDF report beside the HTML one, on 100 000 systems
+//   npm run perf -- focus        FOCUS import of 1 000 000 rows (CSV and Parquet) beside the same rows as cost lines
 // Every run writes its JSON to perf-data/perf-latest.json (and prints it on stdout after the table).
 //   npm run perf -- workbook     100 000 cost lines imported from an XLSX sheet and from CSV
 import {execFileSync, spawnSync} from 'node:child_process'
@@ -316,6 +318,106 @@ bench('workbook import: 100,000 cost lines from XLSX vs the same rows from CSV',
   })
 })
 
+/**
+ * A FOCUS export of `rows` rows over 1 000 systems (tagged SystemId), two
+ * providers and currencies, daily charge periods through one year, every
+ * ServiceCategory, and purchases, tax, credits and corrections among the
+ * usage; beside it the same rows as a kasumi cost-line CSV, and the systems.
+ */
+function generateFocus(dir, rows) {
+  mkdirSync(dir, {recursive: true})
+  const systems = Array.from({length: 1000}, (_, index) => `FOC-${String(index + 1).padStart(4, '0')}`)
+  writeFileSync(
+    join(dir, 'systems.csv'),
+    ['id,ministry,name,category', ...systems.map((id) => `${id},cas,クラウド利用システム ${id},common`), ''].join('\n'),
+  )
+  const categories = ['Compute', 'Storage', 'Databases', 'Networking', 'Analytics', 'AI and Machine Learning', 'Security', 'Other']
+  const header =
+    'BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ChargeClass,ChargeDescription,ChargeFrequency,ProviderName,PublisherName,InvoiceIssuerName,ServiceCategory,ServiceName,SubAccountId,ResourceId,BilledCost,EffectiveCost,ListCost,ContractedCost,PricingQuantity,PricingUnit,Tags,x_CostCenter'
+  const focus = [header]
+  const lines = ['system_id,fiscal_year,pool,spend_type,frequency,amount,currency,note']
+  let seed = 42
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+  const day = (offset) => new Date(Date.UTC(2025, 0, 1) + offset * 86_400_000).toISOString().replace('.000Z', 'Z')
+  const month = (date) => `${date.slice(0, 7)}-01T00:00:00Z`
+  const nextMonth = (date) => {
+    const [year, m] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))]
+    return new Date(Date.UTC(year, m, 1)).toISOString().replace('.000Z', 'Z')
+  }
+  for (let row = 0; row < rows; row++) {
+    const system = systems[row % systems.length]
+    const usd = row % 5 === 0
+    const offset = Math.floor(random() * 365)
+    const start = day(offset)
+    const kind = row % 1000
+    const category = kind === 1 ? 'Purchase' : kind === 2 ? 'Tax' : kind === 3 ? 'Credit' : 'Usage'
+    const correction = kind === 4
+    const frequency = category === 'Purchase' ? 'One-Time' : category === 'Tax' ? 'Recurring' : 'Usage-Based'
+    const cost = (random() * (usd ? 50 : 5000)).toFixed(usd ? 6 : 3)
+    const billed = category === 'Credit' || correction ? `-${cost}` : cost
+    const effective = category === 'Purchase' ? '0' : billed
+    const service = categories[row % categories.length]
+    const currency = usd ? 'USD' : 'JPY'
+    const provider = usd ? 'Northwind Cloud' : 'Kumo Cloud'
+    const billing = correction ? day(Math.min(364, offset + 31)) : start
+    focus.push(
+      `ba-${currency},Kasumi Digital Office,${currency},${month(billing)},${nextMonth(billing)},${start},${day(offset + 1)},${category},${correction ? 'Correction' : ''},Metered ${service},${frequency},${provider},${provider},${provider},${service},${provider} ${service},sub-${row % 40},res-${row % 5000},${billed},${effective},${billed},${billed},1,Hours,"{""SystemId"":""${system}"",""env"":""prod""}",CC-${row % 7}`,
+    )
+    const fiscalYear = Number(start.slice(5, 7)) >= 4 ? 2025 : 2024
+    lines.push(`${system},${fiscalYear},cloud,operations,recurring,${effective},${currency},`)
+  }
+  writeFileSync(join(dir, 'focus.csv'), `${focus.join('\n')}\n`)
+  writeFileSync(join(dir, 'costs.csv'), `${lines.join('\n')}\n`)
+}
+
+bench('FOCUS import of 1,000,000 rows into cost lines (CSV and Parquet) vs the same rows as a cost-line CSV', async () => {
+  const rows = Number(process.env.KASUMI_PERF_FOCUS_ROWS ?? 1_000_000)
+  const dir = join(work, `focus-${rows}`)
+  if (!existsSync(join(dir, 'focus.parquet'))) {
+    console.error(`  generating ${rows.toLocaleString('en')} FOCUS rows (CSV, then Parquet)…`)
+    generateFocus(dir, rows)
+    const {focusCsvToParquet} = await import(pathToFileURL(join(root, 'scripts', 'focus-parquet.js')).href)
+    await focusCsvToParquet(join(dir, 'focus.csv'), join(dir, 'focus.parquet'))
+  }
+  const template = join(work, 'focus-template.db')
+  rmSync(template, {force: true})
+  kasumi(['init', '--database', template])
+  kasumi(['inventory', 'import', join(dir, 'systems.csv'), '--database', template])
+  const fresh = () => {
+    const db = join(work, 'focus.db')
+    for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, {force: true})
+    copyFileSync(template, db)
+    return db
+  }
+  const focusArgs = ['--system-tag', 'SystemId', '--json']
+  const csv = []
+  const parquet = []
+  const costLines = []
+  const totals = new Set()
+  for (let run = 0; run < RUNS; run++) {
+    const fromCsv = kasumi(['inventory', 'import', join(dir, 'focus.csv'), '--database', fresh(), ...focusArgs])
+    csv.push(fromCsv)
+    const fromParquet = kasumi(['inventory', 'import', join(dir, 'focus.parquet'), '--database', fresh(), ...focusArgs])
+    parquet.push(fromParquet)
+    costLines.push(kasumi(['inventory', 'import', join(dir, 'costs.csv'), '--database', fresh(), '--kind', 'costs']))
+    for (const run of [fromCsv, fromParquet]) totals.add(JSON.stringify(JSON.parse(run.stdout).currencies))
+  }
+  const rate = (list) => Math.round(rows / median(list.map((r) => r.seconds))).toLocaleString('en')
+  const peak = (list) => `${Math.max(...list.map((r) => r.rssMb)).toFixed(0)} MB`
+  report('FOCUS CSV 1M rows → cost lines (vs cost-line CSV import)', csv, costLines, {
+    'rows/s': rate(csv),
+    'baseline rows/s': rate(costLines),
+    'baseline peak RSS': peak(costLines),
+    target: {rssMb: 300},
+  })
+  report('FOCUS Parquet 1M rows → cost lines (vs the same rows as FOCUS CSV)', parquet, csv, {
+    'rows/s': rate(parquet),
+    'baseline rows/s': rate(csv),
+    target: {ratio: 1, rssMb: 300, identical: true, identicalResult: totals.size === 1},
+  })
+  if (totals.size !== 1) process.exitCode = 1
+})
+
 bench('kasumi --version vs node -e 0', () => {
   const subject = []
   const baseline = []
@@ -541,6 +643,26 @@ bench('fonts: the subsets report.html embeds for the demo report (kasumi WOFF2) 
     characters: charactersOf(text).length,
     'WOFF2 bytes': bytes.toLocaleString('en'),
     target: {seconds: 0.3},
+  })
+})
+
+bench('report: PDF vs HTML of the 100 000-system report (whole CLI run)', async () => {
+  const scenarioFile = await engineScenario()
+  const large = engineStore('100k', big, 100_000, 1_000_000)
+  const run = (format) =>
+    kasumi(['report', '--scenario', scenarioFile, '--database', large, '--format', format, '--out', join(work, `report-${format}`), '--force'])
+  const pdf = []
+  const html = []
+  for (let index = 0; index < RUNS; index++) {
+    html.push(run('html'))
+    pdf.push(run('pdf'))
+  }
+  const difference = median(pdf.map((r) => r.seconds)) - median(html.map((r) => r.seconds))
+  report('report --format pdf vs --format html, 100k systems', pdf, html, {
+    difference: `${difference.toFixed(3)} s`,
+    'PDF bytes': statSync(join(work, 'report-pdf', 'report.pdf')).size.toLocaleString('en'),
+    'HTML bytes': statSync(join(work, 'report-html', 'report.html')).size.toLocaleString('en'),
+    'difference target': '≤ 2 s',
   })
 })
 

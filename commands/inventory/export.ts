@@ -11,15 +11,19 @@ import {exportTo, exportToFile, type ExportFormat, type ExportKind} from '../../
 import {outputError} from '../../src/report/write.js'
 
 export default class InventoryExport extends BaseCommand {
-  static override summary = 'Export systems, cost lines, ministries or facilities as CSV or JSON.'
+  static override summary =
+    "Export systems, cost lines, ministries, facilities, or the citizens' side (procedures, documents, life events) as CSV or JSON."
   static override description = `CSV is UTF-8 with a BOM (so Excel shows Japanese and Chinese text correctly; --no-bom for other tools), CRLF line ends, and English headers that \`kasumi inventory import\` reads back to the same values. Text cells starting with = + - or @ get a leading apostrophe so spreadsheets do not run them as formulas; import removes it again. A file is written to a temporary name and renamed when complete.
 
---entity facility writes the facilities in the layout of the US DCOI inventory (OMB's IDC column names), with the figures of one reporting period (--period, default the latest): \`kasumi inventory import --kind dcoi-idc --period …\` reads it back. As JSON, every facility comes with the figures of every period.`
+--entity facility writes the facilities in the layout of the US DCOI inventory (OMB's IDC column names), with the figures of one reporting period (--period, default the latest): \`kasumi inventory import --kind dcoi-idc --period …\` reads it back. As JSON, every facility comes with the figures of every period.
+
+--entity procedure, document or life-event exports the citizens' side instead (--kind is for systems); a life event is one CSV row per procedure, its names on every row, as import reads it.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --output systems.csv',
     '<%= config.bin %> <%= command.id %> --kind costs --output costs.csv --no-bom',
     '<%= config.bin %> <%= command.id %> --kind systems --format json > systems.json',
     '<%= config.bin %> <%= command.id %> --entity facility --period 2024-Q4 --output idc-2024q4.csv',
+    '<%= config.bin %> <%= command.id %> --entity life-event --output life-events.csv',
   ]
 
   static override flags = {
@@ -44,14 +48,15 @@ export default class InventoryExport extends BaseCommand {
       })
     }
     const store = await this.store(flags.database)
-    const kind = (flags.entity === 'facility' ? 'facilities' : flags.kind) as ExportKind
+    const byEntity: Record<string, ExportKind> = {facility: 'facilities', procedure: 'procedures', document: 'documents', 'life-event': 'life-events'}
+    const kind = (byEntity[flags.entity] ?? flags.kind) as ExportKind
     const period = flags.period === undefined ? undefined : requirePeriod(flags.period)
     const options = {kind, format: flags.format as ExportFormat, bom: flags.bom, period}
     if (flags.output) {
       const rows = await exportToFile(store, flags.output, options).catch((error: unknown) => {
         throw outputError(flags.output!, error)
       })
-      this.success(`Wrote ${rows.toLocaleString('en')} ${kind} to ${flags.output}.`)
+      this.success(`Wrote ${rows.toLocaleString('en')} ${kind.replace('-', ' ')} to ${flags.output}.`)
       return {formatVersion: JSON_FORMAT_VERSION, kind, format: flags.format, output: flags.output, rows}
     }
     if (this.jsonEnabled()) {

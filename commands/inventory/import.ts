@@ -2,20 +2,23 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {UsageError} from '../../src/domain/errors.js'
-import {actorFlag, readingFlags, storeFlags, workbookFlags, workbookOptions, mappingFlag} from '../../src/cli/flags.js'
+import {actorFlag, focusFlags, focusOptions, mappingFlag, readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
+import {groupDigits} from '../../src/domain/money.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {ON_CONFLICT, importFile, type OnConflict} from '../../src/ingest/import.js'
 import type {Kind} from '../../src/ingest/kinds.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
 import {importIdcFile, isIdcInput, requirePeriod} from '../../src/ingest/dcoi-import.js'
 import {loadMapping} from '../../src/ingest/mapping.js'
+import {importFocus, isFocusInput} from '../../src/ingest/focus/import.js'
+import {focusTables} from '../../src/inventory/focus-tables.js'
 import {workbookSource} from '../../src/cli/output.js'
 import {BatchInputError, batchTable, importBatch, isBatch, type BatchResult} from '../../src/ingest/batch.js'
 
 export default class InventoryImport extends BaseCommand {
   static override summary =
-    'Import systems, cost lines, ministries or a DCOI data-centre inventory from CSV files or workbooks (.xlsx, .xlsm, .xls, .ods), one file or a folder.'
+    "Import systems, cost lines, ministries, a DCOI data-centre inventory, or the citizens' side (procedures, documents, life events) from a CSV file or a workbook (.xlsx, .xlsm, .xls, .ods), or a FOCUS cloud bill (CSV, .csv.gz, Parquet) as cost lines; one file, several files or a folder."
   static override description = `Reads the whole file, checks every row, and writes it as one transaction and one change set (with the file's SHA-256). Any problem — with its file, line, column and value — stops the import: all problems are listed, the exit code is 3 and nothing is written.
 
 Headers may be English, Japanese or Traditional Chinese (id/システムID/系統編號, ministry/府省/部會, amount/経費/經費 …); an amount header may name its unit, e.g. 経費（千円）. Numbers may use thousands separators, full-width digits and the negative forms △50,000, ▲50,000 and (50,000); "-" or an empty cell means no value. Fiscal years may be written 2009, 2009年度, FY2009, 平成21年度, 令和3年度 or 民國98年.
@@ -26,7 +29,11 @@ A US DCOI data-centre inventory (OMB's Integrated Data Collection CSV, --kind dc
 
 --mapping names a saved mapping (a YAML file, or a bundled one by name) for a layout kasumi does not know by itself: which sheet and header row, which column is which field, the publisher's own labels, the money unit, defaults and columns to pass over. One mapping may feed several kinds from one file (systems and their cost lines), written in one transaction. \`kasumi inventory mapping init FILE\` proposes one.
 
-Several files, or a folder (its .csv, .xlsx, .xlsm, .xls and .ods files, by name; hidden files, subfolders and other files are skipped with a note, links inside it refused): every file is read and checked first, and every problem of every file is listed before anything is written. Ministries files are read and written first, then systems, then cost lines, so cost lines may name the systems of a systems file beside them. By default all files are written in one transaction, one change set per file (with its SHA-256), or none of them; --each writes every file without problems on its own and skips the others (exit code 3 when any file failed). A table gives each file's kind, rows, errors, warnings and change set; --json gives the same per file.`
+Several files, or a folder (its .csv, .xlsx, .xlsm, .xls and .ods files, by name; hidden files, subfolders and other files are skipped with a note, links inside it refused): every file is read and checked first, and every problem of every file is listed before anything is written. Ministries files are read and written first, then systems, then cost lines, so cost lines may name the systems of a systems file beside them. By default all files are written in one transaction, one change set per file (with its SHA-256), or none of them; --each writes every file without problems on its own and skips the others (exit code 3 when any file failed). A table gives each file's kind, rows, errors, warnings and change set; --json gives the same per file.
+
+The citizens' side comes in three files, imported in this order: procedures (--kind procedures: id, name, agency, agency_level, annual_cases, channel, visits_per_case, travel_minutes, waiting_minutes, form_minutes, staff_minutes, fee, systems), documents (--kind documents: id, name, issuer, issuer_level, citizen_minutes, staff_minutes, fee, authentic_source) and life events (--kind life-events: one row per procedure of a life event: life_event, name_ja, name_zh_tw, name_en, procedure, documents separated by ";"). A life event naming a procedure or document the store does not have, and negative minutes, cases or fees, are problems; a document that no procedure of any life event requires is a warning.
+
+A FOCUS 1.0 or 1.1 cost and usage export (--kind focus, or recognised by its column IDs, a .csv.gz or a .parquet file) is checked against the specification and summed into cost lines per system, fiscal year (of ChargePeriodStart, by --fiscal-year-start), cost pool (by ServiceCategory: cloud, or --pool-map) and currency, from EffectiveCost (or --cost billed). Systems come from a tag (--system-tag SystemId) or a ResourceId/SubAccountId map (--system-map); rows naming no system are refused unless --untagged names a shared system. Purchases, tax, credits, adjustments and corrections are kept in cost lines of their own. The summary shows the totals by provider, billing period and currency, BilledCost beside EffectiveCost.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
     '<%= config.bin %> <%= command.id %> data/samples/costs.csv --kind costs',
@@ -40,6 +47,10 @@ Several files, or a folder (its .csv, .xlsx, .xlsm, .xls and .ods files, by name
     '<%= config.bin %> <%= command.id %> received/2024-05/',
     '<%= config.bin %> <%= command.id %> received/2024-05/ --each --json',
     '<%= config.bin %> <%= command.id %> ministries.csv systems.xlsx costs.csv',
+    '<%= config.bin %> <%= command.id %> data/samples/procedures.csv --kind procedures',
+    '<%= config.bin %> <%= command.id %> data/samples/life-events.csv --kind life-events',
+    '<%= config.bin %> <%= command.id %> data/samples/focus.csv --system-tag SystemId --untagged CAS-0003',
+    '<%= config.bin %> <%= command.id %> focus-2025-04.parquet --system-map accounts.csv --cost billed --dry-run',
   ]
 
   static override args = {
@@ -56,6 +67,7 @@ Several files, or a folder (its .csv, .xlsx, .xlsm, .xls and .ods files, by name
     ...readingFlags,
     ...workbookFlags,
     ...mappingFlag,
+    ...focusFlags,
     'on-conflict': Flags.string({
       description: 'What to do with a system id that is already in the store.',
       options: [...ON_CONFLICT],
@@ -114,6 +126,29 @@ Several files, or a folder (its .csv, .xlsx, .xlsm, .xls and .ods files, by name
       return this.importIdc(args.file, flags)
     const mapping = flags.mapping === undefined ? undefined : await loadMapping(flags.mapping)
     const store = await this.store(flags.database)
+    if (mapping === undefined && (await isFocusInput(args.file, flags.kind))) {
+      const summary = await importFocus(store, args.file, {
+        ...focusOptions(flags),
+        maxIssues: flags['max-issues'],
+        dryRun: Boolean(flags['dry-run']),
+        actor: flags.actor,
+        command: `kasumi inventory import ${args.file}`,
+      })
+      this.warnIssues(summary.warnings)
+      if (summary.rows > 0) for (const table of focusTables(summary)) this.table(table)
+      if (summary.untagged.assignedTo) {
+        const column = summary.cost === 'billed' ? 'billedCost' : 'effectiveCost'
+        const totals = summary.untagged.currencies.map((entry) => `${entry.currency} ${groupDigits(entry[column])}`).join(', ')
+        this.note(
+          `${summary.untagged.rows.toLocaleString('en')} rows named no system (${summary.costColumn} ${totals}) and went to ${summary.untagged.assignedTo} (--untagged).`,
+        )
+      }
+      const what = `${summary.rows.toLocaleString('en')} FOCUS rows (${summary.format}) into ${summary.lines.length} cost lines from ${summary.costColumn}`
+      if (summary.rows === 0) this.note(`${args.file} has no data rows; nothing was imported.`)
+      else if (summary.dryRun) this.note(`Dry run: ${args.file} is valid; it would give ${what}. Nothing was written.`)
+      else this.success(`Imported ${what} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`)
+      return {formatVersion: JSON_FORMAT_VERSION, ...summary}
+    }
     const progress = this.progress()
     const summary = await importFile(store, args.file, {
       kind: flags.kind as Kind | 'auto',
@@ -139,7 +174,7 @@ Several files, or a folder (its .csv, .xlsx, .xlsm, .xls and .ods files, by name
       if (part.skipped) counts.push(`${part.skipped} skipped`)
       return counts
     }
-    const kindName = (kind: string) => (kind === 'costs' ? 'cost lines' : kind)
+    const kindName = (kind: string) => (kind === 'costs' ? 'cost lines' : kind.replace('-', ' '))
     // A mapping that feeds several kinds: each kind with its counts.
     const what = summary.parts ? summary.parts.map((part) => kindName(part.kind)).join(' and ') : kindName(summary.kind)
     const counts = summary.parts ? summary.parts.map((part) => `${kindName(part.kind)} ${countsOf(part).join(', ')}`) : countsOf(summary)

@@ -5,6 +5,8 @@ import {UsageError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {entityFlag, filterFlags, unitFlag, yearFlag} from '../../src/cli/inventory-flags.js'
 import {facilitiesWithLatest, facilityListTable} from '../../src/inventory/facilities.js'
+import {documentListTable, lifeEventCounts, lifeEventListTable, procedureListTable} from '../../src/inventory/services.js'
+import {listDocuments, listLifeEvents, listProcedures} from '../../src/store/register.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
 import {SORT_FIELDS, costsJson, resolveMinistries, sortSystems, systemsWithCosts} from '../../src/inventory/query.js'
 import {DEFAULT_LIST_COLUMNS, LIST_COLUMNS, systemListTable, type ListColumn} from '../../src/inventory/tables.js'
@@ -16,13 +18,17 @@ export default class InventoryList extends BaseCommand {
 Columns: ${Object.keys(LIST_COLUMNS).join(', ')}.
 Sort fields: ${SORT_FIELDS.join(', ')}.
 
---entity facility lists the facilities (data centres, server rooms, colocation, cloud regions) by id, with the figures of the latest reporting period each has; --ministry then filters by agency as the facility names it.`
+--entity facility lists the facilities (data centres, server rooms, colocation, cloud regions) by id, with the figures of the latest reporting period each has; --ministry then filters by agency as the facility names it.
+
+--entity procedure, document or life-event lists the citizens' side of the register. Procedures show their agency, channel, cases per year, visits, citizen minutes per case (visits × (travel + waiting) + filling in), staff minutes and fee; documents their issuer, minutes, fee and whether an authentic source could supply them; life events how many procedures, agencies and documents they involve.`
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --ministry mic --category lan,common',
     '<%= config.bin %> <%= command.id %> --sort cost --desc --columns id,name,servers,utilisation,cost',
     '<%= config.bin %> <%= command.id %> --status active --json',
     '<%= config.bin %> <%= command.id %> --entity facility',
+    '<%= config.bin %> <%= command.id %> --entity life-event',
+    '<%= config.bin %> <%= command.id %> --entity procedure --json',
   ]
 
   static override flags = {
@@ -38,6 +44,40 @@ Sort fields: ${SORT_FIELDS.join(', ')}.
 
   async run() {
     const {flags} = await this.parse(InventoryList)
+    const entity = flags.entity
+    if (entity === 'procedure' || entity === 'document' || entity === 'life-event') {
+      if (flags.ministry || flags.category || flags.status)
+        throw new UsageError('--ministry, --category and --status filter systems only', {suggestion: `leave them out with --entity ${entity}`})
+      const store = await this.store(flags.database)
+      if (entity === 'procedure') {
+        const procedures = await listProcedures(store)
+        if (!this.jsonEnabled()) {
+          if (procedures.length === 0) this.note('No procedures in the store.')
+          else this.table(procedureListTable(procedures))
+        }
+        return {formatVersion: JSON_FORMAT_VERSION, entity, count: procedures.length, procedures}
+      }
+      if (entity === 'document') {
+        const documents = await listDocuments(store)
+        if (!this.jsonEnabled()) {
+          if (documents.length === 0) this.note('No documents in the store.')
+          else this.table(documentListTable(documents))
+        }
+        return {formatVersion: JSON_FORMAT_VERSION, entity, count: documents.length, documents}
+      }
+      const [events, procedures] = [await listLifeEvents(store), await listProcedures(store)]
+      if (!this.jsonEnabled()) {
+        if (events.length === 0) this.note('No life events in the store.')
+        else this.table(lifeEventListTable(events, procedures))
+      }
+      const byId = new Map(procedures.map((procedure) => [procedure.id, procedure]))
+      return {
+        formatVersion: JSON_FORMAT_VERSION,
+        entity,
+        count: events.length,
+        lifeEvents: events.map((event) => ({...event, counts: lifeEventCounts(event, byId)})),
+      }
+    }
     if (flags.entity === 'facility') {
       if (flags.category?.length || flags.status?.length)
         throw new UsageError('--category and --status apply to systems, not facilities', {

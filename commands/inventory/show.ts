@@ -5,24 +5,40 @@ import {NotFoundError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {entityFlag, unitFlag} from '../../src/cli/inventory-flags.js'
 import {facilityDetail, facilityDetailTables} from '../../src/inventory/facilities.js'
+import {serviceDetail} from '../../src/inventory/services.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
 import {systemDetail, systemDetailTables} from '../../src/inventory/detail.js'
 import {findFacility, findSystem, listFacilities, listSystems} from '../../src/store/register.js'
 import {closest} from '../../src/domain/text-match.js'
 
 export default class InventoryShow extends BaseCommand {
-  static override summary = 'Show one system (its fields and its costs by fiscal year and pool) or one facility (its fields and figures by period).'
+  static override summary =
+    'Show one system (its fields and its costs by fiscal year and pool), one facility (its fields and figures by period), or one procedure, document or life event.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> MIC-0001',
     '<%= config.bin %> <%= command.id %> MIC-0001 --unit yen --json',
     '<%= config.bin %> <%= command.id %> DCOI-DC-10001 --entity facility',
+    '<%= config.bin %> <%= command.id %> MOVE --entity life-event',
+    '<%= config.bin %> <%= command.id %> DOC-JUMINHYO --entity document --json',
   ]
-  static override args = {id: Args.string({description: 'system id (or facility id with --entity facility)', required: true})}
+  static override args = {
+    id: Args.string({description: 'system id (or facility, procedure, document or life event id with --entity)', required: true}),
+  }
   static override flags = {...storeFlags, ...entityFlag, ...unitFlag}
 
   async run() {
     const {args, flags} = await this.parse(InventoryShow)
     const store = await this.store(flags.database)
+    const entity = flags.entity
+    if (entity === 'procedure' || entity === 'document' || entity === 'life-event') {
+      const detail = await serviceDetail(store, entity, args.id)
+      if (!this.jsonEnabled())
+        for (const [index, table] of detail.tables.entries()) {
+          if (index > 0) this.log('')
+          this.table(table)
+        }
+      return {formatVersion: JSON_FORMAT_VERSION, entity, ...detail.json}
+    }
     if (flags.entity === 'facility') {
       const facility = await findFacility(store, args.id)
       if (!facility) {

@@ -5,7 +5,9 @@ import {UsageError} from '../../src/domain/errors.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
 import {loadMapping} from '../../src/ingest/mapping.js'
 import {workbookSource} from '../../src/cli/output.js'
-import {readingFlags, storeFlags, workbookFlags, workbookOptions, mappingFlag} from '../../src/cli/flags.js'
+import {focusFlags, focusOptions, mappingFlag, readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
+import {isFocusInput, validateFocus} from '../../src/ingest/focus/import.js'
+import {focusTables} from '../../src/inventory/focus-tables.js'
 import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {checkFile} from '../../src/ingest/import.js'
@@ -25,7 +27,9 @@ A US DCOI data-centre inventory (--kind dcoi-idc, or recognised from its header)
 
 Several files or a folder are checked as \`kasumi inventory import\` would check them (ministries, then systems, then cost lines, each against the files before it), with a table of each file's kind, rows, errors and warnings.
 
---annotate OUT.xlsx writes a copy of the file to send back to whoever sent it: every problem cell filled (red for errors, yellow for warnings) with a comment giving the reason and what to do, and a first sheet that lists every problem with a link to its cell, in --lang. A CSV file becomes a workbook of one sheet; a workbook keeps its values, formats, column widths and merged cells (formulas keep their saved values and are never calculated). The checked file is only read; OUT is written whole or not at all, and an existing OUT is replaced only with --force (never a folder, a link or the checked file). The exit code stays 3 when the file has problems.`
+--annotate OUT.xlsx writes a copy of the file to send back to whoever sent it: every problem cell filled (red for errors, yellow for warnings) with a comment giving the reason and what to do, and a first sheet that lists every problem with a link to its cell, in --lang. A CSV file becomes a workbook of one sheet; a workbook keeps its values, formats, column widths and merged cells (formulas keep their saved values and are never calculated). The checked file is only read; OUT is written whole or not at all, and an existing OUT is replaced only with --force (never a folder, a link or the checked file). The exit code stays 3 when the file has problems.
+
+A FOCUS cost and usage export is checked against the FOCUS 1.0/1.1 specification and its totals shown by provider, billing period and currency; it needs no store. With a store it also checks ids against the store; without one it uses the bundled ministries, and cost lines can only be checked against systems in the store.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> data/samples/systems.csv',
     '<%= config.bin %> <%= command.id %> 経費.csv --encoding shift_jis --json',
@@ -34,6 +38,7 @@ Several files or a folder are checked as \`kasumi inventory import\` would check
     '<%= config.bin %> <%= command.id %> data/samples/gyosei-review-budget.xlsx --mapping gyosei-review-budget',
     '<%= config.bin %> <%= command.id %> received/2024-05/ --json',
     '<%= config.bin %> <%= command.id %> 情報システム一覧.xlsx --annotate 情報システム一覧-確認結果.xlsx --lang ja',
+    '<%= config.bin %> <%= command.id %> data/samples/focus.parquet --kind focus',
   ]
 
   static override args = {
@@ -49,6 +54,7 @@ Several files or a folder are checked as \`kasumi inventory import\` would check
     ...readingFlags,
     ...workbookFlags,
     ...mappingFlag,
+    ...focusFlags,
     annotate: Flags.string({description: 'Write a copy of the file with every problem marked on its cell and listed on a first sheet (.xlsx).'}),
     lang: Flags.string({
       description: "Language of the annotated copy's headings and labels (default en; problems themselves are in English).",
@@ -98,6 +104,13 @@ Several files or a folder are checked as \`kasumi inventory import\` would check
         `${args.file} is a valid DCOI inventory: ${verdict.records} records (${verdict.facilities} valid facilities, ${verdict.invalidRecords} invalid records), ${verdict.warnings.length} warning${verdict.warnings.length === 1 ? '' : 's'}.`,
       )
       return {formatVersion: JSON_FORMAT_VERSION, valid: true, ...verdict}
+    }
+    if (flags.mapping === undefined && (await isFocusInput(args.file, flags.kind))) {
+      const summary = await validateFocus(args.file, {...focusOptions(flags), maxIssues: flags['max-issues']})
+      this.warnIssues(summary.warnings)
+      if (summary.rows > 0) for (const table of focusTables(summary)) this.table(table)
+      this.success(`${args.file} is valid: ${summary.rows.toLocaleString('en')} FOCUS rows (${summary.format}).`)
+      return {formatVersion: JSON_FORMAT_VERSION, valid: true, ...summary}
     }
     const mapping = flags.mapping === undefined ? undefined : await loadMapping(flags.mapping)
     const store = await this.existingStore(flags.database)

@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {REFERENCE_DIR} from '../../src/platform/paths.js'
-import {listReferenceTables} from '../../src/reference/jp2009.js'
+import {listReferenceTables, referenceIdsByLayout} from '../../src/reference/jp2009.js'
+import {LIFE_EVENT_LAYOUT, loadLifeEventReference} from '../../src/reference/life-events.js'
 import {LANGS, type Lang} from '../../src/domain/lang.js'
 import {DEFAULT_LANG, listTable} from '../../src/reference/tables.js'
 
@@ -25,10 +26,26 @@ export default class ReferenceList extends BaseCommand {
 
   async run() {
     const {flags} = await this.parse(ReferenceList)
-    const tables = await listReferenceTables(flags['reference-dir'] ?? REFERENCE_DIR)
+    const folder = flags['reference-dir'] ?? REFERENCE_DIR
+    const tables = await listReferenceTables(folder)
+    const lifeEventTables = []
+    for (const [id, layout] of await referenceIdsByLayout(folder))
+      if (layout === LIFE_EVENT_LAYOUT) lifeEventTables.push(await loadLifeEventReference(id, folder))
+    const lang = flags.lang as Lang
     if (!this.jsonEnabled()) {
-      if (tables.length === 0) this.note(`No reference tables in ${flags['reference-dir'] ?? REFERENCE_DIR}.`)
-      else this.table(listTable(tables, flags.lang as Lang))
+      if (tables.length + lifeEventTables.length === 0) this.note(`No reference tables in ${folder}.`)
+      else {
+        const list = listTable(tables, lang)
+        for (const reference of lifeEventTables)
+          list.rows.push([
+            reference.meta.id,
+            reference.meta.title[lang],
+            '-',
+            String(reference.rows.length),
+            'procedures, agencies, kinds of documents',
+          ])
+        this.table(list)
+      }
       for (const table of tables.filter((candidate) => candidate.checks.some((check) => !check.ok))) {
         this.warning(`${table.meta.id}: a reconciliation check fails; see \`kasumi reference show ${table.meta.id}\`.`)
       }
@@ -43,6 +60,13 @@ export default class ReferenceList extends BaseCommand {
         units: table.meta.units,
         estimate: table.meta.estimate,
         checksPassed: table.checks.every((check) => check.ok),
+      })),
+      lifeEventTables: lifeEventTables.map((reference) => ({
+        id: reference.meta.id,
+        layout: LIFE_EVENT_LAYOUT,
+        title: reference.meta.title,
+        rows: reference.rows.length,
+        checksPassed: reference.checks.every((check) => check.ok),
       })),
     }
   }

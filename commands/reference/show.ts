@@ -14,6 +14,14 @@ import {
 } from '../../src/reference/jp2009.js'
 import {LANGS, type Lang} from '../../src/domain/lang.js'
 import {DEFAULT_LANG, areaTable, checkLines, ministryTables, publishedTable, referenceNotes} from '../../src/reference/tables.js'
+import {referenceIdsByLayout} from '../../src/reference/jp2009.js'
+import {
+  LIFE_EVENT_LAYOUT,
+  lifeEventFigureTable,
+  lifeEventFiguresJson,
+  lifeEventReferenceNotes,
+  loadLifeEventReference,
+} from '../../src/reference/life-events.js'
 
 const VIEWS = ['table', 'ministry', 'area'] as const
 type View = (typeof VIEWS)[number]
@@ -30,12 +38,15 @@ The cost total counts area rows only; the joint-use rows are totalled apart and 
 
 Every load checks that the joint-use rows add up to the 共同利用系統 summary's 削減經費 and that 實施前 − 實施後 gives the same figure. A failed check is printed with what was expected and found, and the exit code is 7.
 
+A table of life-event figures (jp-life-events: the closing figure 日常生活必要的大量手續 of the seed paper — moving house 搬遷: at most 26 procedures at 7 agencies with 13 kinds of documents; retirement 退職: at most 10 procedures at 6 agencies with 15 kinds of documents) is shown as one row per life event with the figure's own words, its source and what the figure cites; each load checks that the words state the row's numbers.
+
 With --json the output is the stable contract: every row in table order, amounts as exact decimal strings, units named, the totals with the rows they count, and the checks.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> jp-2009',
     '<%= config.bin %> <%= command.id %> jp-2009 --by ministry',
     '<%= config.bin %> <%= command.id %> jp-2009 --by area --lang en',
     '<%= config.bin %> <%= command.id %> jp-2009 --lang ja --json',
+    '<%= config.bin %> <%= command.id %> jp-life-events --lang en',
   ]
 
   static override args = {
@@ -63,6 +74,31 @@ With --json the output is the stable contract: every row in table order, amounts
     const {args, flags} = await this.parse(ReferenceShow)
     const view = flags.by as View
     const lang = flags.lang as Lang
+    const folder = flags['reference-dir'] ?? REFERENCE_DIR
+    if ((await referenceIdsByLayout(folder)).get(args.id) === LIFE_EVENT_LAYOUT) {
+      const reference = await loadLifeEventReference(args.id, folder)
+      if (!this.jsonEnabled()) {
+        this.table(lifeEventFigureTable(reference, lang))
+        this.log('')
+        for (const line of lifeEventReferenceNotes(reference, lang)) this.log(line)
+        this.log('')
+        for (const line of checkLines(reference.checks)) this.log(line)
+      }
+      const result = {
+        formatVersion: JSON_FORMAT_VERSION,
+        id: reference.meta.id,
+        layout: LIFE_EVENT_LAYOUT,
+        meta: reference.meta,
+        lifeEvents: lifeEventFiguresJson(reference),
+        checks: reference.checks,
+      }
+      if (reference.checks.some((check) => !check.ok)) {
+        this.warning(`a check of ${reference.files.data} failed: the figures do not match the figure's words.`)
+        if (this.jsonEnabled()) this.logJson(result)
+        this.exit(ExitCode.verificationMismatch)
+      }
+      return result
+    }
     const table = await loadReferenceTable(args.id, flags['reference-dir'] ?? REFERENCE_DIR)
     const {meta} = table
     const result = {

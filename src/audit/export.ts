@@ -10,7 +10,7 @@ import type {ReportDocument} from '../report/model.js'
 import type {RenderedFile} from '../report/render/types.js'
 import {renderDocument, type Format} from '../report/render/index.js'
 import {csvDataRows} from '../ingest/provenance.js'
-import {REGISTER_KINDS, estimateDocument, estimateViews} from '../report/run.js'
+import {estimateDocument, estimateViews, registerKinds} from '../report/run.js'
 import {assertWritable, hashFile, listFiles, writeFiles, writeFolder, type WrittenFile} from '../report/write.js'
 import type {Store} from '../store/open.js'
 import {reconciliationChecks} from './checks.js'
@@ -53,6 +53,9 @@ const ROWS_OF: Record<InputRole, string> = {
   ministries: 'ministries',
   systems: 'systems',
   costs: 'cost lines',
+  procedures: 'procedures',
+  documents: 'documents',
+  'life-events': 'procedures of life events',
   scenario: 'measures',
   'exchange-rates': 'rates',
 }
@@ -113,7 +116,7 @@ export async function exportBundle(store: Store, request: BundleRequest): Promis
       inputs.push({role, path: INPUT_PATHS[role], ...(await hashFile(join(folder, INPUT_PATHS[role]))), rows, rowsOf: ROWS_OF[role], source})
     }
     progress('Exporting the register…')
-    for (const kind of REGISTER_KINDS) {
+    for (const kind of registerKinds(scenario)) {
       // No BOM: the snapshot's bytes are what the hashes vouch for.
       const rows = await exportToFile(store, join(folder, INPUT_PATHS[kind]), {kind, format: 'csv', bom: false})
       await record(kind, rows, `${store.location}#${kind}`)

@@ -29,6 +29,9 @@ export const INPUT_PATHS: Record<InputRole, string> = {
   ministries: `${INPUTS_DIR}/ministries.csv`,
   systems: `${INPUTS_DIR}/systems.csv`,
   costs: `${INPUTS_DIR}/costs.csv`,
+  procedures: `${INPUTS_DIR}/procedures.csv`,
+  documents: `${INPUTS_DIR}/documents.csv`,
+  'life-events': `${INPUTS_DIR}/life-events.csv`,
   scenario: `${INPUTS_DIR}/scenario.yaml`,
   'exchange-rates': `${INPUTS_DIR}/exchange-rates.csv`,
 }

@@ -302,10 +302,14 @@ async function checkFile(
   return ok ? 'ok' : 'changed'
 }
 
-const IMPORT_ORDER: ReadonlyArray<{role: 'ministries' | 'systems' | 'costs'; kind: Kind}> = [
+const IMPORT_ORDER: ReadonlyArray<{role: Kind; kind: Kind}> = [
   {role: 'ministries', kind: 'ministries'},
   {role: 'systems', kind: 'systems'},
   {role: 'costs', kind: 'costs'},
+  // The citizens' side, when the bundle's scenario has service measures.
+  {role: 'procedures', kind: 'procedures'},
+  {role: 'documents', kind: 'documents'},
+  {role: 'life-events', kind: 'life-events'},
 ]
 
 async function rerun(
@@ -533,7 +537,16 @@ async function compareDerived(path: string, bundled: Buffer, derived: Buffer, ch
       message: 'differs from the report re-derived from the bundled inputs',
     })
   } else {
-    mismatches.push({file: path, message: 'differs from the report re-derived from the bundled inputs'})
+    // A binary file (PDF, PNG): where the bytes first differ.
+    let at = 0
+    while (at < bundled.length && at < derived.length && bundled[at] === derived[at]) at++
+    mismatches.push({
+      file: path,
+      figure: `byte ${at}`,
+      expected: `${bundled.length} bytes`,
+      actual: `${derived.length} bytes`,
+      message: 'differs from the report re-derived from the bundled inputs',
+    })
   }
 }
 

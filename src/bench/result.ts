@@ -92,6 +92,8 @@ export interface BenchResult {
   actuals?: ActualsResult
   /** The DCOI metrics of the register's facilities (when it has any with figures), per agency and in total, and the closures. */
   facilities?: DcoiFacilities
+  /** Service KPIs of the citizens' side (per life event and for all procedures, before and after), when the scenario has service measures. */
+  services?: {definitions: typeof import('./service-kpis.js').SERVICE_KPI_DEFINITIONS; rows: import('./service-kpis.js').ServiceKpiRow[]}
   notes: string[]
   warnings: string[]
 }
@@ -204,6 +206,8 @@ export const METHOD = {
   percentile:
     'mid-rank percentile rank: 100 × (peers below + ½ × peers equal, itself included) ÷ peers with a value; ascending whatever direction is better; rounded half-up to 2 decimals',
   outliers: `robust z = (x − median) ÷ (1.4826 × MAD), MAD = median |x − median|; outlier when |z| > threshold (default ${DEFAULT_OUTLIER_THRESHOLD.toFixed()}); when MAD = 0 the divisor is 1.253314 × mean absolute deviation; z rounded half-up to 4 decimals, the test is exact`,
+  services:
+    "service KPIs (kasumi bench with a scenario that has service measures): online availability after the EU eGovernment Benchmark's life-event method (share of procedures fully online); digital take-up and cost per transaction after the UK Government Digital Service's four performance indicators (user satisfaction and completion rate are n/a: the register holds no survey or analytics data); citizen hours per case after the Standard Cost Model; per life event and for all procedures, before and after, each an exact quotient rounded once half-up",
   rounding:
     'KPIs are exact quotients of exact sums (integers of the minor currency unit, hundredths of an hour, counts), rounded once half-up (away from zero) to the decimals of each KPI; peer statistics are exact on those values; tables round again, half-up, for display only',
 } as const

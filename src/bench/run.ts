@@ -14,6 +14,7 @@ import {loadActuals, type ActualsResult} from './actuals.js'
 import {computeBench, estimatePlan, runRateFactor} from './compute.js'
 import {KPI_DEFINITIONS, KPI_IDS, kpiUnit, type BenchDimension, type KpiId} from './kpis.js'
 import {compareWithReference, type ReferenceComparison} from './reference.js'
+import {SERVICE_KPI_DEFINITIONS, serviceKpis} from './service-kpis.js'
 import {BENCH_FORMAT_VERSION, METHOD, benchNotes, namesFor, presentBench, type BenchResult} from './result.js'
 
 /** Savings KPIs need an estimate; without --scenario kasumi runs this bundled scenario. */
@@ -157,6 +158,7 @@ export async function runBench(store: Store, options: BenchOptions): Promise<{re
     ...(reference ? {reference} : {}),
     ...(actuals ? {actuals} : {}),
     ...(facilities ? {facilities} : {}),
+    ...(run.result.services ? {services: {definitions: SERVICE_KPI_DEFINITIONS, rows: serviceKpis(run.result.services, scenario.currency)}} : {}),
     notes: benchNotes(scenario, facilities?.period),
     warnings: warnings.map((warning) => warning.message),
   }

@@ -322,3 +322,18 @@ export function dcoiClosuresTable(result: DcoiFacilities): TableData {
     align: ['left', 'left', 'right', 'right', 'right', 'right'],
   }
 }
+
+/** The service KPIs, before and after, per life event and for all procedures. */
+export function serviceKpiTable(result: BenchResult): TableData {
+  const services = result.services!
+  const shown = services.definitions.filter((kpi) => kpi.id !== 'user-satisfaction' && kpi.id !== 'completion-rate')
+  return {
+    title: "Service KPIs (the citizens' side)",
+    head: ['life event', 'when', ...shown.map((kpi) => `${kpi.label}\n${kpi.unit.replace('{currency}', result.currency)}`)],
+    rows: services.rows.flatMap((row) => [
+      [row.group, 'before', ...shown.map((kpi) => row.before[kpi.id] ?? 'n/a')],
+      ['', 'after', ...shown.map((kpi) => row.after[kpi.id] ?? 'n/a')],
+    ]),
+    align: ['left', 'left', ...shown.map(() => 'right' as const)],
+  }
+}

@@ -45,8 +45,9 @@ export const actorFlag = {
 /** How to read a spreadsheet file. */
 export const readingFlags = {
   kind: Flags.string({
-    description: 'What the file holds (auto: guess from the header); dcoi-idc: a US DCOI data-centre inventory (IDC).',
-    options: ['auto', 'systems', 'costs', 'ministries', 'dcoi-idc'],
+    description:
+      "What the file holds (auto: guess from the header); dcoi-idc: a US DCOI data-centre inventory (IDC); procedures, documents, life-events: the citizens' side; focus: a FOCUS cloud cost and usage export.",
+    options: ['auto', 'systems', 'costs', 'ministries', 'dcoi-idc', 'procedures', 'documents', 'life-events', 'focus'],
     default: 'auto',
   }),
   encoding: Flags.string({description: 'Text encoding (auto: a BOM, else UTF-8).', options: [...ENCODINGS], default: 'auto'}),
@@ -63,7 +64,7 @@ export const workbookFlags = {
     options: Object.keys(UNIT_FLAG),
   }),
   'fiscal-year-start': Flags.string({
-    description: 'Month fiscal years start in, for dates in year columns: 4 or april (Japan), 10 (US), 1 (Taiwan).',
+    description: 'Month fiscal years start in, for dates in year columns and FOCUS charge periods: 4 or april (Japan), 10 (US), 1 (Taiwan).',
     default: '4',
   }),
   ministry: Flags.string({description: 'The ministry of every row of a file without a ministry column (code or name).'}),
@@ -85,6 +86,37 @@ export function workbookOptions(flags: {sheet?: string; unit?: string; 'fiscal-y
       suggestion: 'give 1–12 or a month name, e.g. 4 or april',
     })
   return {sheet: flags.sheet, unit: flags.unit as UnitName | undefined, fiscalYearStart: month, ministry: flags.ministry}
+}
+
+/** How a FOCUS cost and usage export becomes cost lines. */
+export const focusFlags = {
+  cost: Flags.string({
+    description: 'FOCUS: the cost column cost lines take: effective (EffectiveCost, amortised) or billed (BilledCost, cash).',
+    options: ['effective', 'billed'],
+    default: 'effective',
+  }),
+  'system-tag': Flags.string({description: "FOCUS: the key in the Tags column that names a row's system, e.g. SystemId."}),
+  'system-map': Flags.string({description: 'FOCUS: a CSV mapping ResourceId or SubAccountId to system_id.'}),
+  untagged: Flags.string({description: 'FOCUS: the (shared) system that takes rows naming no system; without it such rows are refused.'}),
+  'pool-map': Flags.string({description: 'FOCUS: a CSV of ServiceCategory,pool over the default table (every category to cloud).'}),
+}
+
+export function focusOptions(flags: {
+  cost?: string
+  'system-tag'?: string
+  'system-map'?: string
+  untagged?: string
+  'pool-map'?: string
+  'fiscal-year-start'?: string
+}) {
+  return {
+    cost: (flags.cost ?? 'effective') as 'billed' | 'effective',
+    fiscalYearStart: workbookOptions(flags).fiscalYearStart!,
+    systemTag: flags['system-tag'],
+    systemMap: flags['system-map'],
+    untagged: flags.untagged,
+    poolMap: flags['pool-map'],
+  }
 }
 
 /** The formats and language of a report (`kasumi report`, `kasumi audit export`), given the report's formats. */

@@ -22,12 +22,15 @@ export const yearFlag = {
 }
 
 /** The entities of the register that `inventory list|show|export|history` cover. */
-export const ENTITIES = ['system', 'facility'] as const
+export const ENTITIES = ['system', 'facility', 'procedure', 'document', 'life-event'] as const
 export type Entity = (typeof ENTITIES)[number]
+/** The citizens' side of the register. */
+export type ServiceEntityFlag = Extract<Entity, 'procedure' | 'document' | 'life-event'>
 
 export const entityFlag = {
   entity: Flags.string({
-    description: 'What the command is about: systems (the default) or facilities (data centres, server rooms, cloud regions).',
+    description:
+      "What the command is about: systems (the default), facilities (data centres, server rooms, cloud regions), or the citizens' side: procedures, documents, life events.",
     options: [...ENTITIES],
     default: 'system',
   }),

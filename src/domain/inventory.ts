@@ -19,9 +19,20 @@ export type SystemStatus = (typeof STATUSES)[number]
 export const ELIGIBILITIES = ['eligible', 'must-stay'] as const
 export type Eligibility = (typeof ELIGIBILITIES)[number]
 
-/** TBM-style cost pools. */
-export const COST_POOLS = ['hardware', 'software', 'outside-services', 'internal-labor', 'facilities-power', 'telecom', 'other'] as const
+/** TBM-style cost pools; `cloud` is the TBM taxonomy's Cloud Services pool (IaaS, PaaS and SaaS bought from a cloud provider). */
+export const COST_POOLS = ['hardware', 'software', 'outside-services', 'internal-labor', 'facilities-power', 'telecom', 'cloud', 'other'] as const
 export type CostPool = (typeof COST_POOLS)[number]
+
+export const COST_POOL_LABELS: Record<CostPool, {en: string; ja: string; 'zh-TW': string}> = {
+  hardware: {en: 'Hardware', ja: 'ハードウェア', 'zh-TW': '硬體'},
+  software: {en: 'Software', ja: 'ソフトウェア', 'zh-TW': '軟體'},
+  'outside-services': {en: 'Outside services', ja: '外部委託', 'zh-TW': '委外服務'},
+  'internal-labor': {en: 'Internal labour', ja: '職員人件費', 'zh-TW': '人事費'},
+  'facilities-power': {en: 'Facilities and power', ja: '施設・電力', 'zh-TW': '設施與電力'},
+  telecom: {en: 'Telecom', ja: '通信', 'zh-TW': '通訊網路'},
+  cloud: {en: 'Cloud services', ja: 'クラウドサービス', 'zh-TW': '雲端服務'},
+  other: {en: 'Other', ja: 'その他', 'zh-TW': '其他'},
+}
 
 /** 整備経費 (development) and 運用等経費 (operations). */
 export const SPEND_TYPES = ['development', 'operations'] as const

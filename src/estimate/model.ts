@@ -1,9 +1,9 @@
-import type {Category, CostPool, Eligibility, SystemStatus} from '../domain/inventory.js'
+import {COST_POOLS, type Category, type CostPool, type Eligibility, type SystemStatus} from '../domain/inventory.js'
 import type {Ratio} from './exact.js'
 import type {ParamSpec, ParamValue} from './params.js'
 
 /** The pools in engine order; a system's costs are one number per pool, in minor units. */
-export const POOLS: readonly CostPool[] = ['hardware', 'software', 'outside-services', 'internal-labor', 'facilities-power', 'telecom', 'other']
+export const POOLS: readonly CostPool[] = COST_POOLS
 export const POOL_INDEX: Readonly<Record<CostPool, number>> = Object.fromEntries(POOLS.map((pool, index) => [pool, index])) as Record<
   CostPool,
   number
@@ -160,6 +160,8 @@ export interface Scenario {
   exchangeRates?: string
   assumptions: Assumption[]
   measures: MeasureSpec[]
+  /** The citizens' side: service measures (in the same measures list of the file) and the value of a citizen's hour. */
+  services?: {measures: import('./services-model.js').ServiceMeasureSpec[]; citizenHourValue?: ParamValue}
   /** Line of each key path in the file, for messages raised after loading. */
   lines?: Record<string, number>
 }

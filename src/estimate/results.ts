@@ -88,7 +88,7 @@ export interface EstimateResult {
     nonCash: string
   }
   /** `missing` names the register field when no system records it: the hour figures are then unknown, not 0. */
-  hours: {byYear: HoursRow[]; runRateSaved: string; runRateFte: string; missing?: string[]}
+  hours: {byYear: HoursRow[]; runRateSaved: string; runRateFte: string; missing?: string[]; services?: {staffHoursSaved: string; note: string}}
   energy: {byYear: Array<{year: number; kwhSaved: string}>}
   by: {dimension: Dimension | 'year'; rows: GroupRow[]}
   effects: {
@@ -98,6 +98,8 @@ export interface EstimateResult {
   }
   measures: Array<{id: string; type: string; systems: number}>
   warnings: string[]
+  /** The citizens' side (life events, procedures, documents; the Standard Cost Model), when the scenario has service measures. */
+  services?: import('./services-result.js').ServicesResult
 }
 
 function sumRange(cells: Float64Array, metric: number, from: number, to: number): number {

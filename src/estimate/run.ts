@@ -2,7 +2,10 @@ import type {Rates} from '../domain/currency.js'
 import type {InputIssue} from '../domain/errors.js'
 import {readRates} from '../ingest/rates.js'
 import type {Store} from '../store/open.js'
-import {listMinistries} from '../store/register.js'
+import {listMinistries, serviceRegister} from '../store/register.js'
+import {Dec} from '../domain/money.js'
+import {planServices} from './services.js'
+import {buildServicesResult, type ServicesResult} from './services-result.js'
 import {evaluate, plan, type Dimension, type Ledger, type Plan} from './engine.js'
 import type {Scenario, SystemInput} from './model.js'
 import {loadRegister} from './register.js'
@@ -52,5 +55,39 @@ export async function estimateLoaded(store: Store, scenario: Scenario, warnings:
   }
   const hoursRecorded = systems.some((system) => !system.unrecorded?.includes('annualHours'))
   const result = buildResult(scenario, ledger, {...options, ministryOrder, hoursRecorded})
+  if (scenario.services && scenario.services.measures.length > 0) {
+    const services = buildServicesResult(scenario, planServices(scenario, await serviceRegister(store)))
+    addStaffHours(result, services, scenario)
+    result.services = services
+  }
   return {scenario, warnings, systems, plan: planned, ledger, result, ministryOrder, hoursRecorded}
+}
+
+/**
+ * Staff hours the service measures free flow into the estimate's hours and
+ * FTE: each year's procedure and document staff hours join `before`, the
+ * hours they save join `saved`. The services block keeps them apart too.
+ */
+function addStaffHours(result: EstimateResult, services: ServicesResult, scenario: Scenario): void {
+  const hoursPerFte = new Dec(scenario.hoursPerFte.base)
+  const fte = (hours: Dec) => hours.dividedBy(hoursPerFte).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1)
+  const beforeStaff = new Dec(services.before.staffMinutes).dividedBy(60)
+  for (const row of result.hours.byYear) {
+    const year = services.byYear.find((entry) => entry.year === row.year)
+    if (!year) continue
+    const saved = new Dec(year.saved.staffMinutes).dividedBy(60).toDecimalPlaces(2, Dec.ROUND_HALF_UP)
+    const before = new Dec(row.before).plus(beforeStaff.toDecimalPlaces(2, Dec.ROUND_HALF_UP))
+    const total = new Dec(row.saved).plus(saved)
+    row.before = before.toFixed()
+    row.saved = total.toFixed()
+    row.after = before.minus(total).toFixed()
+    row.fte = fte(total)
+  }
+  const runRate = new Dec(result.hours.runRateSaved).plus(services.staffHoursSaved)
+  result.hours.runRateSaved = runRate.toFixed()
+  result.hours.runRateFte = fte(runRate)
+  result.hours.services = {
+    staffHoursSaved: services.staffHoursSaved,
+    note: 'procedure and document staff hours saved by the service measures, included above',
+  }
 }

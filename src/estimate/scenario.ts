@@ -5,6 +5,8 @@ import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import {MAX_FISCAL_YEAR, MIN_FISCAL_YEAR} from '../domain/fiscal-year.js'
 import {locateScenario, readScenarioText, scenarioTooLarge} from '../ingest/scenarios.js'
 import {MEASURES} from './measures/index.js'
+import {SERVICE_MEASURES} from './measures/services.js'
+import type {ServiceFilter, ServiceMeasureSpec} from './services-model.js'
 import {MONEY_UNITS, type Assumption, type Discount, type Filter, type MeasureSpec, type MoneyUnit, type Scenario} from './model.js'
 import {DISTRIBUTIONS, bounds, type Distribution, type ParamSpec, type ParamValue} from './params.js'
 import {SCENARIO_LIMITS, scenarioSchema} from './schema.js'
@@ -211,10 +213,11 @@ async function checkSchema(raw: Record<string, unknown>, issues: Issues): Promis
       const onMeasure = path[0] === 'measures' && path.length === 2
       const type = onMeasure ? typeOf(path[1] as number) : undefined
       message = onMeasure ? `unknown key for a ${String(type)} measure` : 'unknown key'
-      const known = typeof type === 'string' && MEASURES[type] ? Object.keys(MEASURES[type].params) : []
+      const module = typeof type === 'string' ? (MEASURES[type] ?? SERVICE_MEASURES[type]) : undefined
+      const known = module ? Object.keys(module.params) : []
       if (known.length) message += `; its parameters are ${known.join(', ')}`
     } else if (error.keyword === 'enum' && path.at(-1) === 'type' && path[0] === 'measures') {
-      message = `unknown measure type; known types: ${Object.keys(MEASURES).join(', ')}`
+      message = `unknown measure type; known types: ${[...Object.keys(MEASURES), ...Object.keys(SERVICE_MEASURES)].join(', ')}`
     } else if (error.keyword === 'required') {
       message = `${(error.params as {missingProperty: string}).missingProperty} is required here`
     } else if (error.keyword === 'enum') {
@@ -246,7 +249,14 @@ function buildScenario(source: Source, issues: Issues, warnings: InputIssue[]): 
   const hourlyCost = param(raw.hourlyCost, ['hourlyCost'], {kind: 'money', description: 'an hourly cost'})
   const context: MeasureContext = {source, fail, warnings, param, horizon, first, last, hourlyCost, ids: new Map()}
   const rawMeasures = Array.isArray(raw.measures) ? raw.measures.slice(0, SCENARIO_LIMITS.measures) : []
-  const measures = rawMeasures.flatMap((measure: unknown, index) => (isRecord(measure) ? [buildMeasure(measure, index, context)] : []))
+  const isService = (measure: Record<string, unknown>) => typeof measure.type === 'string' && SERVICE_MEASURES[measure.type] !== undefined
+  const measures = rawMeasures.flatMap((measure: unknown, index) =>
+    isRecord(measure) && !isService(measure) ? [buildMeasure(measure, index, context)] : [],
+  )
+  const serviceMeasures = rawMeasures.flatMap((measure: unknown, index) =>
+    isRecord(measure) && isService(measure) ? [buildServiceMeasure(measure, index, context)] : [],
+  )
+  const citizenHourValue = param(raw.citizenHourValue, ['citizenHourValue'], {kind: 'money', description: "a citizen's hour"})
 
   const scenario: Scenario = {
     name: textOf(raw.name) ?? '',
@@ -266,11 +276,15 @@ function buildScenario(source: Source, issues: Issues, warnings: InputIssue[]): 
       .filter(isRecord)
       .map((assumption) => ({...assumption, value: assumption.value === undefined ? undefined : String(assumption.value)})),
     measures,
+    ...(serviceMeasures.length > 0 || citizenHourValue ? {services: {measures: serviceMeasures, citizenHourValue}} : {}),
   }
   scenario.lines = {baseYear: source.line(['baseYear']) ?? 0, horizon: source.line(['horizon']) ?? 0}
-  scenario.measures.forEach((measure, index) => {
-    scenario.lines![measure.path] = source.line(['measures', index]) ?? 0
-    scenario.lines![`${measure.path}.appliesTo`] = source.line(['measures', index, 'appliesTo']) ?? 0
+  rawMeasures.forEach((_measure, index) => {
+    const path = pathText(['measures', index])
+    scenario.lines![path] = source.line(['measures', index]) ?? 0
+    scenario.lines![`${path}.appliesTo`] = source.line(['measures', index, 'appliesTo']) ?? 0
+    for (const key of ['lifeEvents', 'procedures', 'documents'])
+      scenario.lines![`${path}.appliesTo.${key}`] = source.line(['measures', index, 'appliesTo', key]) ?? 0
   })
   return scenario
 }
@@ -349,6 +363,48 @@ function buildMeasure(measure: Record<string, unknown>, index: number, context: 
     }),
     params,
     options,
+  }
+}
+
+/** One service measure: its parameters by its module's specs, what it reaches, its start and take-up ramp. */
+function buildServiceMeasure(measure: Record<string, unknown>, index: number, context: MeasureContext): ServiceMeasureSpec {
+  const {source, fail, warnings, param, horizon, first, last, ids} = context
+  const path: Path = ['measures', index]
+  const id = textOf(measure.id) ?? ''
+  if (ids.has(id)) fail([...path, 'id'], `two measures have the id ${id} (the other is measures[${ids.get(id)}])`, 'give each measure its own id')
+  else ids.set(id, index)
+  const module = SERVICE_MEASURES[measure.type as string]
+  const params: Record<string, ParamValue> = {}
+  for (const [name, spec] of Object.entries(module.params)) {
+    const value = param(measure[name], [...path, name], spec)
+    if (value) params[name] = value
+  }
+  const start = measure.start === undefined ? first : (fiscalYear(measure.start, [...path, 'start'], fail) ?? first)
+  if (horizon && start > last)
+    warnings.push({
+      file: source.file,
+      line: source.line([...path, 'start']),
+      column: pathText([...path, 'start']),
+      message: `measure ${id} starts after the horizon and has no effect`,
+    })
+  const rampRaw = Array.isArray(measure.ramp) ? measure.ramp.slice(0, SCENARIO_LIMITS.listItems) : [1]
+  const ramp = rampRaw.map(
+    (share, position) => param(share, [...path, 'ramp', position], {kind: 'fraction', description: 'a take-up ramp share'}) ?? placeholder,
+  )
+  const raw = isRecord(measure.appliesTo) ? measure.appliesTo : {}
+  const list = (value: unknown) => (value === undefined ? undefined : Array.isArray(value) ? value.map(String) : [String(value)])
+  const appliesTo: ServiceFilter = {lifeEvents: list(raw.lifeEvents), procedures: list(raw.procedures), documents: list(raw.documents)}
+  return {
+    id,
+    type: module.type,
+    label: textOf(measure.label),
+    description: textOf(measure.description),
+    source: textOf(measure.source),
+    path: pathText(path),
+    appliesTo,
+    start,
+    ramp,
+    params,
   }
 }
 

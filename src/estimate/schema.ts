@@ -1,4 +1,5 @@
 import {MEASURES} from './measures/index.js'
+import {SERVICE_MEASURES} from './measures/services.js'
 import {MONEY_UNITS} from './model.js'
 import {MAX_FISCAL_YEAR, MIN_FISCAL_YEAR} from '../domain/fiscal-year.js'
 import {DISTRIBUTIONS, bounds, type ParamSpec} from './params.js'
@@ -62,7 +63,10 @@ const stringList = {oneOf: [{type: 'string'}, {type: 'array', items: {type: 'str
 export function scenarioSchema(): Record<string, unknown> {
   const common = {
     id: {type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'unique within the scenario'},
-    type: {enum: Object.keys(MEASURES), description: 'the consolidation component'},
+    type: {
+      enum: [...Object.keys(MEASURES), ...Object.keys(SERVICE_MEASURES)],
+      description: "the consolidation component, or a measure of the citizens' side",
+    },
     label: {type: 'string'},
     description: {type: 'string'},
     source: {type: 'string', description: 'where the parameter values come from'},
@@ -131,6 +135,31 @@ export function scenarioSchema(): Record<string, unknown> {
       unevaluatedProperties: false,
     },
   }))
+  const {appliesTo: _systems, timing: _timing, oneTime: _oneTime, parallelRunning: _parallel, ...serviceCommon} = common
+  const serviceSchemas = Object.values(SERVICE_MEASURES).map((module) => ({
+    if: {properties: {type: {const: module.type}}, required: ['type']},
+    then: {
+      properties: {
+        ...serviceCommon,
+        ramp: {...common.ramp, description: 'share of the full take-up reached in start, start+1, … (the last share holds); default [1]'},
+        appliesTo: {
+          type: 'object',
+          additionalProperties: false,
+          description: `which life events, procedures and documents of the register the measure reaches (all filters must match; by default every one); it reaches ${module.reaches}`,
+          properties: {lifeEvents: stringList, procedures: stringList, documents: stringList},
+        },
+        ...Object.fromEntries(Object.entries(module.params).map(([name, spec]) => [name, paramSchema(spec)])),
+      },
+      required: [
+        'id',
+        'type',
+        ...Object.entries(module.params)
+          .filter(([, spec]) => spec.required)
+          .map(([name]) => name),
+      ],
+      unevaluatedProperties: false,
+    },
+  }))
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://kasumi.invalid/schemas/scenario.json',
@@ -172,6 +201,10 @@ export function scenarioSchema(): Record<string, unknown> {
       inflation: {$ref: '#/$defs/uncertain', description: 'annual inflation; 0 (the default) estimates in real terms'},
       hoursPerFte: {$ref: '#/$defs/uncertain', description: 'working hours of one full-time equivalent per year (default 1800)'},
       hourlyCost: {$ref: '#/$defs/uncertain', description: 'cost of one staff hour in the money unit, for measures that do not give their own'},
+      citizenHourValue: {
+        $ref: '#/$defs/uncertain',
+        description: "value of one hour of a citizen's time in the money unit (the Standard Cost Model's tariff); kept apart from cash savings",
+      },
       assumptions: {
         type: 'array',
         maxItems: SCENARIO_LIMITS.assumptions,
@@ -193,7 +226,7 @@ export function scenarioSchema(): Record<string, unknown> {
         type: 'array',
         minItems: 1,
         maxItems: SCENARIO_LIMITS.measures,
-        items: {type: 'object', required: ['id', 'type'], properties: {type: common.type}, allOf: measureSchemas},
+        items: {type: 'object', required: ['id', 'type'], properties: {type: common.type}, allOf: [...measureSchemas, ...serviceSchemas]},
       },
     },
   }

@@ -9,6 +9,8 @@ import {writeImports, type ImportChangeSet, type ImportSession} from '../store/i
 import type {Store} from '../store/open.js'
 import {Problems, Rollback, checkStoredConflicts, importThrough, sha256File, type ImportOptions, type ImportSummary} from './import.js'
 import {isIdcInput} from './dcoi-import.js'
+import {isFocusInput} from './focus/import.js'
+import {SERVICE_KINDS} from './service-import.js'
 import {checkInputFile} from './input-file.js'
 import {cellReference} from './workbook/cells.js'
 import type {Kind} from './kinds.js'
@@ -231,6 +233,19 @@ export async function checkBatch(
       result.sha256 = await sha256File(file)
       continue
     }
+    if (await isFocusInput(file, options.kind ?? 'auto')) {
+      result.status = 'failed'
+      result.errors = 1
+      result.issues = [
+        {
+          file,
+          message: 'a FOCUS cloud bill: it is imported on its own, with the options that name its systems',
+          hint: `take it out of the batch and run kasumi inventory import ${file} --system-tag KEY (or --system-map FILE)`,
+        },
+      ]
+      result.sha256 = await sha256File(file)
+      continue
+    }
     let outcome: ReadOutcome
     try {
       if (isWorkbook(file)) {
@@ -249,6 +264,20 @@ export async function checkBatch(
     if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, options.onConflict ?? 'fail', maxIssues, systemOrigins)
     if (outcome.kind === 'ministries' && (options.onConflict ?? 'fail') === 'fail')
       ministryConflicts(file, outcome, storedMinistries, ministryOrigins)
+    if (outcome.kind !== undefined && SERVICE_KINDS.has(outcome.kind)) {
+      result.kind = outcome.kind
+      result.status = 'failed'
+      result.errors = 1
+      result.issues = [
+        {
+          file,
+          message: `a file of ${outcome.kind}: the citizens' side is imported file by file, procedures, then documents, then life events`,
+          hint: `take it out of the batch and run kasumi inventory import ${file} --kind ${outcome.kind}`,
+        },
+      ]
+      result.sha256 = await sha256File(file)
+      continue
+    }
     result.kind = outcome.kind ?? null
     result.records = outcome.records
     result.encoding = outcome.encoding

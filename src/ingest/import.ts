@@ -12,6 +12,7 @@ import {peekKind, storeFacts, type ReadOptions, type StoreFacts} from './read-st
 import {readRows, readRowsInWorker, shouldReadInParallel, type CostRows, type ReadOutcome} from './rows.js'
 import {cellReference} from './workbook/cells.js'
 import {isWorkbook, mappingKinds, readWorkbookRows, type WorkbookFacts} from './workbook/read.js'
+import {SERVICE_KINDS, gatherLifeEvents, unrequiredDocumentWarnings, writeServiceRecords} from './service-import.js'
 
 export type {ReadOptions} from './read-state.js'
 
@@ -198,6 +199,7 @@ export async function checkFile(
     throw error
   }
   if (outcome.kind === 'systems') checkStoredConflicts(file, outcome, facts, 'fail', cap)
+  if (outcome.kind === 'life-events' && outcome.issues.length === 0) gatherLifeEvents(file, outcome)
   if (outcome.structural.length > 0 || outcome.issues.length > 0) return {error: failure(file, options, outcome), warnings: outcome.warnings}
   return {
     warnings: outcome.warnings,
@@ -384,6 +386,10 @@ export async function importThrough(
   } else if (outcome.kind === 'ministries') {
     await writeMinistries(session, outcome, options.onConflict, summary, file, facts.ministries)
     if (outcome.issues.length > 0) throw new Problems(outcome)
+  } else if (outcome.kind !== undefined && SERVICE_KINDS.has(outcome.kind)) {
+    await writeServiceRecords(session, file, outcome, options.onConflict, summary, options.maxIssues ?? 100)
+    if (outcome.issues.length > 0) throw new Problems(outcome)
+    summary.warnings.push(...(await unrequiredDocumentWarnings(session, file)))
   }
   summary.sha256 = await sha256
   await session.setFileHash(summary.sha256)
@@ -500,7 +506,7 @@ function mergeColumns(stored: SystemRecord, fromFile: SystemRecord, columns: Rea
 }
 
 function describe(summary: ImportSummary): string {
-  const parts = [`${summary.inserted} ${summary.kind === 'costs' ? 'cost lines' : summary.kind} inserted`]
+  const parts = [`${summary.inserted} ${summary.kind === 'costs' ? 'cost lines' : summary.kind.replace('-', ' ')} inserted`]
   if (summary.updated) parts.push(`${summary.updated} updated`)
   if (summary.unchanged) parts.push(`${summary.unchanged} unchanged`)
   if (summary.skipped) parts.push(`${summary.skipped} skipped`)

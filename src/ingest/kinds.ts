@@ -16,6 +16,7 @@ import type {MinistryIndex} from '../domain/ministry-index.js'
 import {Dec, canonical} from '../domain/money.js'
 import type {FieldSpec, RowReader} from './table.js'
 import {matchKey} from '../domain/text-match.js'
+import {DOCUMENT_FIELDS, LIFE_EVENT_FIELDS, PROCEDURE_FIELDS, documentsKind, lifeEventsKind, proceduresKind} from './services.js'
 import {
   currencyCode,
   fiscalYear,
@@ -29,7 +30,7 @@ import {
   type ParseOutcome,
 } from './values.js'
 
-export const KINDS = ['systems', 'costs', 'ministries'] as const
+export const KINDS = ['systems', 'costs', 'ministries', 'procedures', 'documents', 'life-events'] as const
 export type Kind = (typeof KINDS)[number]
 
 export interface BuildContext {
@@ -40,6 +41,9 @@ export interface BuildContext {
   storedSystemIds: ReadonlySet<string> | null
   /** Facility ids in the store; null or absent when there is no store to check against. */
   storedFacilityIds?: ReadonlySet<string> | null
+  /** Procedure and document ids already in the store; null when there is no store to check against. */
+  storedProcedureIds?: ReadonlySet<string> | null
+  storedDocumentIds?: ReadonlySet<string> | null
   /** Ids seen earlier in this file, with their line. */
   seenIds: Map<string, number>
   /**
@@ -145,6 +149,12 @@ export const parsePool = enumeration(COST_POOLS, {
   回線: 'telecom',
   網路: 'telecom',
   network: 'telecom',
+  クラウド: 'cloud',
+  クラウドサービス: 'cloud',
+  クラウド利用料: 'cloud',
+  雲端: 'cloud',
+  雲端服務: 'cloud',
+  cloudservices: 'cloud',
   その他: 'other',
   其他: 'other',
 })
@@ -436,7 +446,14 @@ export const ministriesKind: TableKind<Ministry> = {
   },
 }
 
-export const TABLE_KINDS = {systems: systemsKind, costs: costsKind, ministries: ministriesKind} as const
+export const TABLE_KINDS = {
+  systems: systemsKind,
+  costs: costsKind,
+  ministries: ministriesKind,
+  procedures: proceduresKind,
+  documents: documentsKind,
+  'life-events': lifeEventsKind,
+} as const
 
 /** Guesses a file's kind from its header: an amount column means cost lines. */
 export function guessKind(headerCells: string[]): Kind | undefined {
@@ -445,6 +462,9 @@ export function guessKind(headerCells: string[]): Kind | undefined {
     const field = fields.find((candidate) => candidate.key === key)!
     return [field.key, field.header, ...field.aliases].some((name) => keys.has(matchKey(name)))
   }
+  if (has(LIFE_EVENT_FIELDS, 'lifeEventId') && has(LIFE_EVENT_FIELDS, 'procedureId')) return 'life-events'
+  if (has(PROCEDURE_FIELDS, 'channel') || has(PROCEDURE_FIELDS, 'visitsPerCase')) return 'procedures'
+  if (has(DOCUMENT_FIELDS, 'authenticSource') || has(DOCUMENT_FIELDS, 'issuer')) return 'documents'
   if (has(COST_FIELDS, 'amount')) return 'costs'
   if (has(SYSTEM_FIELDS, 'category') || has(SYSTEM_FIELDS, 'name')) return 'systems'
   if (has(MINISTRY_FIELDS, 'nameZh') && has(MINISTRY_FIELDS, 'code')) return 'ministries'

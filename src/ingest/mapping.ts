@@ -78,6 +78,9 @@ const VALUE_FIELDS: Record<Kind, Record<string, readonly string[] | undefined>> 
   systems: {ministry: undefined, category: CATEGORIES, status: STATUSES, eligibility: ELIGIBILITIES},
   costs: {pool: COST_POOLS, spend_type: SPEND_TYPES, frequency: FREQUENCIES, currency: undefined},
   ministries: {},
+  procedures: {},
+  documents: {},
+  'life-events': {},
 }
 
 /** Fields a mapping may give a default for, by kasumi's column name. */

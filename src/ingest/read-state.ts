@@ -28,10 +28,13 @@ export interface StoreFacts {
   systemIds: string[] | null
   /** Facility ids in the store; absent when there is no store to check against. */
   facilityIds?: string[]
+  /** Procedure ids and documents of the store; null without a store. */
+  procedureIds?: string[] | null
+  documents?: Array<{id: string; authenticSource: boolean}> | null
 }
 
 export async function storeFacts(store: Store | undefined, bundledMinistries: () => Promise<Ministry[]>): Promise<StoreFacts> {
-  if (!store) return {ministries: await bundledMinistries(), systemIds: null}
+  if (!store) return {ministries: await bundledMinistries(), systemIds: null, procedureIds: null, documents: null}
   // Loaded here, not at the top: the reader's worker thread imports this module and needs no store.
   const {readerFacts} = await import('../store/register.js')
   return readerFacts(store)
@@ -64,6 +67,8 @@ export function buildContext(file: string, options: ReadOptions, facts: StoreFac
     ministries: new MinistryIndex(facts.ministries),
     storedSystemIds: facts.systemIds === null ? null : new Set(facts.systemIds),
     storedFacilityIds: facts.facilityIds === undefined ? null : new Set(facts.facilityIds),
+    storedProcedureIds: facts.procedureIds == null ? null : new Set(facts.procedureIds),
+    storedDocumentIds: facts.documents == null ? null : new Set(facts.documents.map((document) => document.id)),
     seenIds: new Map(),
     issues: [],
   }
@@ -100,8 +105,8 @@ export class ReadState {
       this.issues.push({
         file: this.file,
         line,
-        message: 'cannot tell whether this file holds systems, cost lines or ministries',
-        hint: 'pass --kind systems, --kind costs, --kind ministries or --kind dcoi-idc',
+        message: 'cannot tell whether this file holds systems, cost lines, ministries, procedures, documents or life events',
+        hint: 'pass --kind systems, --kind costs, --kind ministries, --kind procedures, --kind documents, --kind life-events or --kind dcoi-idc',
       })
       this.halted = true
       return

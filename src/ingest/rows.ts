@@ -6,6 +6,7 @@ import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
 import {sourceBootstrap} from '../platform/workers.js'
 import {readCsv} from './csv.js'
 import type {Kind} from './kinds.js'
+import type {ServiceRow} from './services.js'
 import {ReadState, buildContext, type ReadOptions, type StoreFacts} from './read-state.js'
 
 /** Values of one cost line in insert order; a batch is these, row after row. */
@@ -27,7 +28,7 @@ export interface ReadOutcome {
   issueCount: number
   warnings: InputIssue[]
   /** Systems and ministries read (costs go to the batch sink instead), with the line of each. */
-  records_: Array<{line: number; record: SystemRecord | Ministry}>
+  records_: Array<{line: number; record: SystemRecord | Ministry | ServiceRow}>
   /** Field keys the file has a column for. */
   columns: string[]
   /** The id column as issues name it, e.g. `1 (id)`. */
@@ -50,7 +51,7 @@ export const COST_BATCH = 2000
  */
 export async function readRows(file: string, options: ReadOptions, facts: StoreFacts, sink: RowSink): Promise<ReadOutcome> {
   const state = new ReadState(file, options, buildContext(file, options, facts))
-  const records: Array<{line: number; record: SystemRecord | Ministry}> = []
+  const records: Array<{line: number; record: SystemRecord | Ministry | ServiceRow}> = []
   let batch: CostRows = []
   let count = 0
   const result = await readCsv(
@@ -64,7 +65,7 @@ export async function readRows(file: string, options: ReadOptions, facts: StoreF
           pushCostRow(batch, record as CostLine)
           count++
         } else {
-          records.push({line, record: record as SystemRecord | Ministry})
+          records.push({line, record: record as SystemRecord | Ministry | ServiceRow})
         }
       },
       async drain() {

@@ -4,16 +4,18 @@ import {dirname, join, basename} from 'node:path'
 import {once} from 'node:events'
 import type {Writable} from 'node:stream'
 
+import type {LifeEventRecord} from '../domain/services.js'
 import type {Store} from '../store/open.js'
-import {listMinistries, listSystems, streamCostLines} from '../store/register.js'
+import {listDocuments, listLifeEvents, listMinistries, listProcedures, listSystems, streamCostLines} from '../store/register.js'
 import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../format/csv.js'
 import {COST_EXPORT_COLUMNS, MINISTRY_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from './columns.js'
 import {FACILITY_EXPORT_COLUMNS, facilitiesWithAllMetrics, facilityPeriodRows, latestPeriod} from './facilities.js'
+import {DOCUMENT_EXPORT_COLUMNS, LIFE_EVENT_EXPORT_COLUMNS, PROCEDURE_EXPORT_COLUMNS, lifeEventExportRows} from './services.js'
 
 /** The version of the JSON file `kasumi inventory export --format json` writes; bumped on any breaking change. */
 const EXPORT_FORMAT_VERSION = 1
 
-export type ExportKind = 'systems' | 'costs' | 'ministries' | 'facilities'
+export type ExportKind = 'systems' | 'costs' | 'ministries' | 'facilities' | 'procedures' | 'documents' | 'life-events'
 export type ExportFormat = 'csv' | 'json'
 
 export interface ExportOptions {
@@ -36,8 +38,10 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
   if (options.format === 'csv') {
     await write(out, `${options.bom ? UTF8_BOM : ''}${csvHeader(columns)}`)
     for await (const page of pages) {
-      await write(out, page.map((row) => csvRow(columns, row)).join(''))
-      rows += page.length
+      const lines = options.kind === 'life-events' ? lifeEventExportRows(page as LifeEventRecord[]) : page
+      await write(out, lines.map((row) => csvRow(columns, row)).join(''))
+      // A CSV row each: a life event has one per procedure.
+      rows += lines.length
     }
   } else {
     await write(out, `{"formatVersion":${EXPORT_FORMAT_VERSION},"kind":${JSON.stringify(options.kind)},"rows":[`)
@@ -51,7 +55,15 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
   return rows
 }
 
-const COLUMNS = {systems: SYSTEM_EXPORT_COLUMNS, costs: COST_EXPORT_COLUMNS, ministries: MINISTRY_EXPORT_COLUMNS, facilities: FACILITY_EXPORT_COLUMNS}
+const COLUMNS = {
+  facilities: FACILITY_EXPORT_COLUMNS,
+  systems: SYSTEM_EXPORT_COLUMNS,
+  costs: COST_EXPORT_COLUMNS,
+  ministries: MINISTRY_EXPORT_COLUMNS,
+  procedures: PROCEDURE_EXPORT_COLUMNS,
+  documents: DOCUMENT_EXPORT_COLUMNS,
+  'life-events': LIFE_EVENT_EXPORT_COLUMNS,
+}
 
 function stripId(row: unknown): unknown {
   if (row && typeof row === 'object' && 'systemId' in row && 'id' in row) {
@@ -68,6 +80,9 @@ async function* exportPages(store: Store, kind: ExportKind, options: ExportOptio
     else yield await facilityPeriodRows(store, options.period ?? (await latestPeriod(store)))
   } else if (kind === 'systems') yield await listSystems(store)
   else if (kind === 'ministries') yield await listMinistries(store)
+  else if (kind === 'procedures') yield await listProcedures(store)
+  else if (kind === 'documents') yield await listDocuments(store)
+  else if (kind === 'life-events') yield await listLifeEvents(store)
   else yield* streamCostLines(store)
 }
 

@@ -280,26 +280,49 @@ export async function loadReferenceFrom(location: string = REFERENCE_DIR): Promi
   return {meta, rows, checks: runChecks(meta, rows), files: {meta: metaFile, data: dataFile}}
 }
 
-/** The ids of the reference tables in a folder: one per `<id>.meta.json`. */
-export async function referenceIds(folder: string = REFERENCE_DIR): Promise<string[]> {
+/**
+ * The ids of the reference tables in a folder, one per `<id>.meta.json`, by
+ * layout: `effects` (the jp-2009 layout; metadata without a "layout") or
+ * another layout the metadata names, e.g. `life-events`.
+ */
+export async function referenceIdsByLayout(folder: string = REFERENCE_DIR): Promise<Map<string, string>> {
   let names: string[]
   try {
     names = await listFolder(folder)
   } catch {
     throw new NotFoundError(`The reference folder ${folder} cannot be read.`, {suggestion: 'Check --reference-dir.'})
   }
-  return names
-    .filter((name) => name.endsWith(META_SUFFIX))
-    .map((name) => name.slice(0, -META_SUFFIX.length))
-    .sort()
+  const layouts = new Map<string, string>()
+  for (const name of names.filter((candidate) => candidate.endsWith(META_SUFFIX)).sort()) {
+    let layout = 'effects'
+    try {
+      const parsed = JSON.parse(await readTextFile(join(folder, name))) as {layout?: unknown}
+      if (typeof parsed?.layout === 'string') layout = parsed.layout
+    } catch {
+      // Unreadable metadata is reported by the loader of the effects layout, with its file.
+    }
+    layouts.set(name.slice(0, -META_SUFFIX.length), layout)
+  }
+  return layouts
+}
+
+/** The ids of the effects tables (the jp-2009 layout) in a folder: one per `<id>.meta.json` without another layout. */
+export async function referenceIds(folder: string = REFERENCE_DIR): Promise<string[]> {
+  return [...(await referenceIdsByLayout(folder))].filter(([, layout]) => layout === 'effects').map(([id]) => id)
 }
 
 /** Loads a reference table by id; an unknown id is a NotFoundError naming the ids there are. */
 export async function loadReferenceTable(id: string, folder: string = REFERENCE_DIR): Promise<ReferenceTable> {
   const ids = await referenceIds(folder)
   if (!ids.includes(id)) {
-    const guess = closest(id, ids)
-    throw new NotFoundError(`No reference table "${id}". Available: ${ids.length > 0 ? ids.join(', ') : 'none'}.`, {
+    const all = [...(await referenceIdsByLayout(folder)).keys()]
+    if (all.includes(id))
+      throw new NotFoundError(`"${id}" is not a table of optimization effects; it holds life-event figures.`, {
+        suggestion: `See \`kasumi reference show ${id}\`.`,
+        details: {id, available: ids},
+      })
+    const guess = closest(id, all)
+    throw new NotFoundError(`No reference table "${id}". Available: ${all.length > 0 ? all.join(', ') : 'none'}.`, {
       suggestion: guess ? `Did you mean ${guess}? See \`kasumi reference list\`.` : 'See `kasumi reference list`.',
       details: {id, available: ids},
     })

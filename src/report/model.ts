@@ -1,7 +1,7 @@
 /**
  * A report as data: sections of tables, charts and text, in one language.
  * Builders make it from an estimate or a reference table; renderers (HTML,
- * Markdown, CSV, XLSX, JSON, PNG) draw it and never compute or query anything.
+ * Markdown, CSV, XLSX, JSON, PNG, PDF) draw it and never compute or query anything.
  */
 import type {Lang} from '../domain/lang.js'
 

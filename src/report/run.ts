@@ -15,6 +15,7 @@ import {loadReferenceTable, totalsJson} from '../reference/jp2009.js'
 import type {Store} from '../store/open.js'
 import {listMinistries} from '../store/register.js'
 import {buildEstimateReport} from './build-estimate.js'
+import {buildServicesSection} from './build-services.js'
 import {buildReferenceReport} from './build-reference.js'
 import type {Provenance, ReportDocument} from './model.js'
 import type {Lang} from '../domain/lang.js'
@@ -90,6 +91,17 @@ export function ministryName(ministry: Ministry, lang: Lang): string {
 
 /** The estimate report document (without provenance). */
 export async function estimateDocument(store: Store, views: EstimateViews, lang: Lang): Promise<ReportDocument> {
+  const document = await systemsDocument(store, views, lang)
+  const services = views.run.result.services
+  if (services) {
+    // The citizens' side, before the assumptions register: per life event before and after, with its charts.
+    const at = document.sections.findIndex((section) => section.id === 'assumptions')
+    document.sections.splice(at < 0 ? document.sections.length : at, 0, buildServicesSection(services, lang))
+  }
+  return document
+}
+
+async function systemsDocument(store: Store, views: EstimateViews, lang: Lang): Promise<ReportDocument> {
   const ministries = await listMinistries(store)
   const scenario = views.run.scenario
   return buildEstimateReport({
@@ -105,14 +117,19 @@ export async function estimateDocument(store: Store, views: EstimateViews, lang:
 
 export const REGISTER_KINDS: ReadonlyArray<Exclude<ExportKind, 'facilities'>> = ['ministries', 'systems', 'costs']
 
+/** The tables of the register an estimate reads: the citizens' side too when the scenario has service measures. */
+export function registerKinds(scenario: Scenario): ReadonlyArray<Exclude<ExportKind, 'facilities'>> {
+  return scenario.services?.measures.length ? [...REGISTER_KINDS, 'procedures', 'documents', 'life-events'] : REGISTER_KINDS
+}
+
 /**
  * The register as provenance: the SHA-256 and row count of each table's
  * canonical CSV export (UTF-8 without BOM, as `kasumi inventory export
  * --no-bom` writes it and an audit bundle holds it).
  */
-export async function registerInputs(store: Store): Promise<ProvenanceInput[]> {
+export async function registerInputs(store: Store, kinds: readonly ExportKind[] = REGISTER_KINDS): Promise<ProvenanceInput[]> {
   const inputs: ProvenanceInput[] = []
-  for (const kind of REGISTER_KINDS) {
+  for (const kind of kinds) {
     const hash = createHash('sha256')
     const sink = new Writable({
       write(chunk: Buffer | string, _encoding, done) {
@@ -155,7 +172,7 @@ async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, 
   const before = document.sections.findIndex((section) => section.id === 'assumptions')
   document.sections.splice(before < 0 ? document.sections.length : before, 0, buildBenchmarkSection(bench.result, lang))
   progress('Hashing the inputs…')
-  const inputs = [...(await scenarioInputs(scenario)), ...(await registerInputs(store))]
+  const inputs = [...(await scenarioInputs(scenario)), ...(await registerInputs(store, registerKinds(scenario)))]
   return {document, totals: views.run.result.totals, inputs, warnings}
 }
 

@@ -15,7 +15,10 @@ import {
   replaceMetrics,
   updateFacilityFields,
 } from './repositories/facilities.js'
-import {listMinistries, upsertMinistries} from './repositories/ministries.js'
+import {registerFacts, type RegisterFacts} from './repositories/facts.js'
+import {upsertMinistries} from './repositories/ministries.js'
+import {listDocuments, listLifeEvents, listProcedures, writeDocuments, writeLifeEvents, writeProcedures} from './repositories/services.js'
+import type {DocumentRecord, LifeEventRecord, ProcedureRecord, ServiceEntity} from '../domain/services.js'
 import {changedFields, fieldText, insertSystems, listSystems, updateSystemFields} from './repositories/systems.js'
 import type {Database} from './schema.js'
 import {writeTransaction} from './write.js'
@@ -45,7 +48,18 @@ export interface FacilityWriteCounts {
 export interface ImportSession {
   readonly changeSetId: number
   /** The ministries and the ids of the systems in the store, as this transaction sees them. */
-  facts(): Promise<{ministries: Ministry[]; systemIds: string[]; facilityIds: string[]}>
+  /** The ministries, the ids of the systems and facilities, and the citizens' side of the store, as this transaction sees them. */
+  facts(): Promise<RegisterFacts>
+  /** Every stored procedure, document or life event by id, as this transaction sees them. */
+  storedServices<E extends ServiceEntity>(entity: E): Promise<Map<string, ServiceRecordOf<E>>>
+  /**
+   * Inserts new procedures, documents or life events and replaces changed
+   * stored ones, logging each insert and each changed field.
+   */
+  writeServices<E extends ServiceEntity>(
+    entity: E,
+    items: ReadonlyArray<{stored?: ServiceRecordOf<E>; record: ServiceRecordOf<E>}>,
+  ): Promise<{inserted: number; updated: number; unchanged: number}>
   /** Every stored system by id, as this transaction sees them. */
   storedSystems(): Promise<Map<string, SystemRecord>>
   /** Writes cost lines given as flat values (COST_ROW_WIDTH per line). */
@@ -70,6 +84,19 @@ export interface ImportSession {
   setFileHash(sha256: string): Promise<void>
   /** Sets the change set's row count and summary. */
   finish(rows: number, summary: string): Promise<void>
+}
+
+export type ServiceRecordOf<E extends ServiceEntity> = E extends 'procedure'
+  ? ProcedureRecord
+  : E extends 'document'
+    ? DocumentRecord
+    : LifeEventRecord
+
+/** A field's value as the change log records it. */
+function serviceFieldText(value: unknown): string | null {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'object') return JSON.stringify(value)
+  return String(value)
 }
 
 export interface ImportChangeSet {
@@ -177,11 +204,52 @@ class Session implements ImportSession {
     await this.writer?.abort()
   }
 
-  async facts(): Promise<{ministries: Ministry[]; systemIds: string[]; facilityIds: string[]}> {
+  async facts(): Promise<RegisterFacts> {
     await this.endCostLines()
-    const rows = await this.trx.selectFrom('system').select('id').execute()
-    const facilities = await this.trx.selectFrom('facility').select('id').execute()
-    return {ministries: await listMinistries(this.trx), systemIds: rows.map((row) => row.id), facilityIds: facilities.map((row) => row.id)}
+    return registerFacts(this.trx)
+  }
+
+  async storedServices<E extends ServiceEntity>(entity: E): Promise<Map<string, ServiceRecordOf<E>>> {
+    await this.endCostLines()
+    const list =
+      entity === 'procedure' ? await listProcedures(this.trx) : entity === 'document' ? await listDocuments(this.trx) : await listLifeEvents(this.trx)
+    return new Map(list.map((record) => [record.id, record as ServiceRecordOf<E>]))
+  }
+
+  async writeServices<E extends ServiceEntity>(
+    entity: E,
+    items: ReadonlyArray<{stored?: ServiceRecordOf<E>; record: ServiceRecordOf<E>}>,
+  ): Promise<{inserted: number; updated: number; unchanged: number}> {
+    const now = new Date().toISOString()
+    const inserts: Array<ServiceRecordOf<E>> = []
+    const updates: Array<ServiceRecordOf<E>> = []
+    const changes: ChangeInput[] = []
+    for (const {stored, record} of items) {
+      if (!stored) {
+        inserts.push(record)
+        changes.push({entity, entityId: record.id, action: 'insert', after: JSON.stringify(record)})
+        continue
+      }
+      const before = stored as unknown as Record<string, unknown>
+      const after = record as unknown as Record<string, unknown>
+      const fields = Object.keys(record).filter((key) => serviceFieldText(before[key]) !== serviceFieldText(after[key]))
+      if (fields.length === 0) continue
+      updates.push(record)
+      for (const field of fields)
+        changes.push({
+          entity,
+          entityId: record.id,
+          action: 'update',
+          field,
+          before: serviceFieldText(before[field]),
+          after: serviceFieldText(after[field]),
+        })
+    }
+    if (entity === 'procedure') await writeProcedures(this.trx, inserts as ProcedureRecord[], updates as ProcedureRecord[], now)
+    else if (entity === 'document') await writeDocuments(this.trx, inserts as DocumentRecord[], updates as DocumentRecord[], now)
+    else await writeLifeEvents(this.trx, inserts as LifeEventRecord[], updates as LifeEventRecord[], now)
+    await addChanges(this.trx, this.changeSetId, changes)
+    return {inserted: inserts.length, updated: updates.length, unchanged: items.length - inserts.length - updates.length}
   }
 
   async storedSystems(): Promise<Map<string, SystemRecord>> {

@@ -1,3 +1,6 @@
+import {registerFacts, type RegisterFacts} from './repositories/facts.js'
+import {listDocuments as documentRows, listLifeEvents as lifeEventRows, listProcedures as procedureRows} from './repositories/services.js'
+import type {DocumentRecord, LifeEventRecord, ProcedureRecord, ServiceEntity} from '../domain/services.js'
 import {sql} from 'kysely'
 
 import type {FacilityMetrics, FacilityRecord} from '../domain/facility.js'
@@ -29,11 +32,9 @@ export function findSystem(store: Store, id: string): Promise<SystemRecord | und
   return getSystem(store.db, id)
 }
 
-/** What a file reader checks against: the ministries and the ids of the systems already stored. */
-export async function readerFacts(store: Store): Promise<{ministries: Ministry[]; systemIds: string[]; facilityIds: string[]}> {
-  const rows = await store.db.selectFrom('system').select('id').execute()
-  const facilities = await store.db.selectFrom('facility').select('id').execute()
-  return {ministries: await ministryRows(store.db), systemIds: rows.map((row) => row.id), facilityIds: facilities.map((row) => row.id)}
+/** What a file reader checks against: the ministries, the ids of the systems and facilities already stored, and the citizens' side. */
+export async function readerFacts(store: Store): Promise<RegisterFacts> {
+  return registerFacts(store.db)
 }
 
 /** Cost lines that pass the filter, in the order they were stored. */
@@ -134,14 +135,38 @@ export async function streamEstimateCostLines(store: Store, years: {baseYear: nu
 /** The change log, newest first: of the whole store (one entry per change set), of one system or of one facility. */
 export function changeHistory(
   store: Store,
-  options: {entityId?: string; entity?: 'system' | 'facility'; limit?: number} = {},
+  options: {entityId?: string; entity?: 'system' | 'facility' | ServiceEntity; limit?: number} = {},
 ): Promise<HistoryEntry[]> {
   return history(store.db, options)
 }
 
-/** Whether the change log mentions this id (a system, ministry or cost line's system). */
-export async function hasChangesFor(store: Store, entityId: string): Promise<boolean> {
-  return (await store.db.selectFrom('change').select('id').where('entity_id', '=', entityId).limit(1).executeTakeFirst()) !== undefined
+/** Whether the change log mentions this id (a system, ministry or cost line's system; or, with `entity`, one of that kind). */
+export async function hasChangesFor(store: Store, entityId: string, entity?: 'system' | 'facility' | ServiceEntity): Promise<boolean> {
+  let query = store.db.selectFrom('change').select('id').where('entity_id', '=', entityId)
+  if (entity !== undefined && entity !== 'system' && entity !== 'facility') query = query.where('entity', '=', entity)
+  return (await query.limit(1).executeTakeFirst()) !== undefined
+}
+
+/** Procedures (all, or these ids), ordered by id. */
+export function listProcedures(store: Store, ids?: readonly string[]): Promise<ProcedureRecord[]> {
+  return procedureRows(store.db, ids)
+}
+
+/** Documents (all, or these ids), ordered by id. */
+export function listDocuments(store: Store, ids?: readonly string[]): Promise<DocumentRecord[]> {
+  return documentRows(store.db, ids)
+}
+
+/** Life events (all, or these ids) with their procedures in order, ordered by id. */
+export function listLifeEvents(store: Store, ids?: readonly string[]): Promise<LifeEventRecord[]> {
+  return lifeEventRows(store.db, ids)
+}
+
+/** The citizens' side of the register at once: every procedure, document and life event. */
+export async function serviceRegister(
+  store: Store,
+): Promise<{procedures: ProcedureRecord[]; documents: DocumentRecord[]; lifeEvents: LifeEventRecord[]}> {
+  return {procedures: await procedureRows(store.db), documents: await documentRows(store.db), lifeEvents: await lifeEventRows(store.db)}
 }
 
 /** The facilities that pass the filter, ordered by id. */

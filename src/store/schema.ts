@@ -113,6 +113,58 @@ export interface FacilityMetricsTable {
   change_set_id: number | null
 }
 
+export interface ProcedureTable {
+  id: string
+  name: string
+  agency: string
+  agency_level: string
+  annual_cases: string
+  channel: string
+  visits_per_case: string
+  travel_minutes: string
+  waiting_minutes: string
+  form_minutes: string
+  staff_minutes: string
+  fee: string
+  currency: string
+  /** JSON array of system ids. */
+  systems: string
+  created_at: string
+  updated_at: string
+}
+
+export interface DocumentTable {
+  id: string
+  name: string
+  issuer: string
+  issuer_level: string
+  citizen_minutes: string
+  staff_minutes: string
+  fee: string
+  currency: string
+  /** 0 or 1. */
+  authentic_source: number
+  created_at: string
+  updated_at: string
+}
+
+export interface LifeEventTable {
+  id: string
+  name_ja: string
+  name_zh: string | null
+  name_en: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface LifeEventStepTable {
+  life_event_id: string
+  position: number
+  procedure_id: string
+  /** JSON array of document ids. */
+  documents: string
+}
+
 export interface Database {
   ministry: MinistryTable
   system: SystemTable
@@ -121,4 +173,8 @@ export interface Database {
   change: ChangeTable
   facility: FacilityTable
   facility_metrics: FacilityMetricsTable
+  procedure: ProcedureTable
+  document: DocumentTable
+  life_event: LifeEventTable
+  life_event_step: LifeEventStepTable
 }

@@ -15,7 +15,7 @@ import {kasumi, ROOT, tempDir, type CommandResult} from '../support/cli.js'
 const SAMPLES = join(ROOT, 'data', 'samples')
 const SCENARIO = 'kasumigaseki-cloud'
 const SCENARIO_FILE = join(ROOT, 'data', 'scenarios', `${SCENARIO}.yaml`)
-const FORMATS = ['json', 'csv', 'xlsx', 'html', 'md', 'png']
+const FORMATS = ['json', 'csv', 'xlsx', 'html', 'md', 'png', 'pdf']
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 
@@ -63,7 +63,14 @@ describe('kasumi audit export and verify', () => {
         .toString(),
     ).toBe('system_id')
     const outputs = manifest.outputs.map((output: {path: string}) => output.path)
-    for (const expected of ['report/report.json', 'report/report.xlsx', 'report/report.html', 'report/report.md', 'report/csv/cash-flow.csv'])
+    for (const expected of [
+      'report/report.json',
+      'report/report.xlsx',
+      'report/report.html',
+      'report/report.md',
+      'report/report.pdf',
+      'report/csv/cash-flow.csv',
+    ])
       expect(outputs).toContain(expected)
     expect(outputs.some((path: string) => /^report\/charts\/.+\.png$/.test(path))).toBe(true)
     expect([...manifest.report.formats].sort()).toEqual([...FORMATS].sort())

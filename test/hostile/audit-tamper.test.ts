@@ -110,7 +110,7 @@ for (const backend of BACKENDS) {
       fingerprint = (await ok(['audit', 'keygen', key, '--json'])).json.fingerprint
       await ok(['audit', 'keygen', otherKey])
       bundle = join(dir, 'bundle')
-      await ok(['audit', 'export', '--scenario', SCENARIO, '--format', 'json,csv,xlsx,html,md', '--out', bundle, '--database', database])
+      await ok(['audit', 'export', '--scenario', SCENARIO, '--format', 'json,csv,xlsx,html,md,pdf', '--out', bundle, '--database', database])
       signed = join(dir, 'signed')
       const exported = await ok([
         'audit',
@@ -142,12 +142,14 @@ for (const backend of BACKENDS) {
           'report/report.md',
           'report/report.json',
           'report/report.xlsx',
+          'report/report.pdf',
           'report/csv/cash-flow.csv',
           '.kasumi-output',
         ]),
       )
       expect(derived.every((check: {ok: boolean}) => check.ok)).toBe(true)
       expect(derived.find((check: {name: string}) => check.name === 'report/report.html')).toMatchObject({expected: 'bytes', actual: 'bytes'})
+      expect(derived.find((check: {name: string}) => check.name === 'report/report.pdf')).toMatchObject({expected: 'bytes', actual: 'bytes'})
       // The workbook's zip records the second it was written: within the same second it matches byte for byte too.
       expect(result.json.proved.join('\n')).toMatch(
         /re-derived from the bundled inputs .* identical to the bundled one: \d+ files byte for byte(, 1 workbook cell by cell)?$/m,
@@ -188,6 +190,37 @@ for (const backend of BACKENDS) {
       ).toEqual([])
       const human = await verify(tampered)
       expectRefusal(human, 7, /report\/report\.html line \d+: differs from the report re-derived from the bundled inputs/)
+    }, 60_000)
+
+    it('a changed report.pdf fails (exit 7), naming it: its hash, and with the hash rewritten the re-derivation', async ({skip}) => {
+      if (!available) skip()
+      // The document's title in its Info dictionary, changed in place.
+      const edit = (content: Buffer) => {
+        const text = content.toString('latin1')
+        const at = text.indexOf('/Title (')
+        expect(at).toBeGreaterThan(0)
+        const copy = Buffer.from(content)
+        copy[at + 8] = copy[at + 8] === 0x58 ? 0x59 : 0x58
+        return copy
+      }
+      const changed = copy(bundle, `pdf-${Date.now()}`)
+      writeFileSync(join(changed, 'report/report.pdf'), edit(readFileSync(join(changed, 'report/report.pdf'))))
+      const plain = await verify(changed)
+      expectRefusal(plain, 7, /report\/report\.pdf sha256: the content differs from the recorded SHA-256/)
+
+      const forged = copy(bundle, `pdf-forged-${Date.now()}`)
+      forge(forged, 'report/report.pdf', edit)
+      const result = await verify(forged, '--json')
+      expect(result.exitCode).toBe(7)
+      expect(result.json.mismatches).toEqual([
+        expect.objectContaining({
+          file: 'report/report.pdf',
+          figure: expect.stringMatching(/^byte \d+$/),
+          message: 'differs from the report re-derived from the bundled inputs',
+        }),
+      ])
+      const human = await verify(forged)
+      expectRefusal(human, 7, /report\/report\.pdf byte \d+: differs from the report re-derived from the bundled inputs/)
     }, 60_000)
 
     it("a figure forged in report.json, its hash and the manifest's totals fails on the re-run and the re-derivation", async ({skip}) => {

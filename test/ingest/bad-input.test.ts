@@ -136,7 +136,10 @@ const BAD_INPUTS: BadInput[] = [
     what: 'a header kasumi cannot place',
     file: 'things.csv',
     content: csv('foo,bar', '1,2'),
-    says: ['things.csv, line 1: cannot tell whether this file holds systems, cost lines or ministries', '--kind systems'],
+    says: [
+      'things.csv, line 1: cannot tell whether this file holds systems, cost lines, ministries, procedures, documents or life events',
+      '--kind systems',
+    ],
   },
 ]
 

@@ -170,7 +170,7 @@ describe('kasumi reference show, failures', () => {
 })
 
 describe('kasumi reference list', () => {
-  it('lists jp-2009 with its date, rows and units', async () => {
+  it('lists jp-2009 with its date, rows and units, and the life-event figures', async () => {
     const result = await kasumi(['reference:list', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.json).toEqual({
@@ -184,10 +184,12 @@ describe('kasumi reference list', () => {
           checksPassed: true,
         }),
       ],
+      lifeEventTables: [expect.objectContaining({id: 'jp-life-events', layout: 'life-events', rows: 2, checksPassed: true})],
     })
     const human = await kasumi(['reference:list', '--lang', 'en'])
     expect(human.stdout).toContain('jp-2009')
     expect(human.stdout).toContain('Effects of optimization (87 areas)')
+    expect(human.stdout).toContain('The many procedures daily life requires')
   })
 })
 

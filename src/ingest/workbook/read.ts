@@ -4,6 +4,7 @@ import {basename, extname} from 'node:path'
 import {InvalidInputError, type InputIssue} from '../../domain/errors.js'
 import type {CostLine, Ministry, SystemRecord} from '../../domain/inventory.js'
 import {KINDS, TABLE_KINDS, systemColumnsInCosts, type Kind, type TableKind} from '../kinds.js'
+import type {ServiceRow} from '../services.js'
 import {buildContext, type ReadOptions, type StoreFacts} from '../read-state.js'
 import {COST_BATCH, pushCostRow, type CostRows, type ReadOutcome, type RowSink} from '../rows.js'
 import {RowReader, type ResolvedColumn} from '../table.js'
@@ -541,7 +542,7 @@ export async function readWorkbookRows(file: string, options: ReadOptions, facts
       pushCostRow(batch, record as CostLine)
       count++
     } else {
-      outcome.records_.push({line, record: record as SystemRecord | Ministry})
+      outcome.records_.push({line, record: record as SystemRecord | Ministry | ServiceRow})
     }
   }
 

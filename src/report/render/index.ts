@@ -6,7 +6,7 @@ import {FORMATS, type Format, type RenderContext, type RenderedFile, type Render
  * The format → renderer registry. Every renderer is loaded only when its
  * format is asked for, so that a CSV report never loads exceljs or the chart
  * canvas. Charts are rendered once, as PNG, and shared by the formats that
- * show them (HTML and PNG).
+ * show them (HTML, PNG and PDF).
  */
 
 /** How each renderer is loaded: on first use, so that unused formats cost nothing. */
@@ -17,10 +17,11 @@ const LOADERS: Record<Format, () => Promise<Renderer>> = {
   xlsx: async () => (await import('./xlsx.js')).renderXlsx,
   json: async () => (await import('./json.js')).renderJson,
   png: async () => (await import('./png.js')).renderPng,
+  pdf: async () => (await import('./pdf.js')).renderPdf,
 }
 
 /** The formats whose files show the document's charts. */
-export const CHART_FORMATS: ReadonlySet<Format> = new Set<Format>(['html', 'png'])
+export const CHART_FORMATS: ReadonlySet<Format> = new Set<Format>(['html', 'png', 'pdf'])
 
 export {FORMATS, type Format}
 

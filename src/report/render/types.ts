@@ -1,6 +1,6 @@
 import type {ReportDocument} from '../model.js'
 
-export const FORMATS = ['html', 'md', 'csv', 'xlsx', 'json', 'png'] as const
+export const FORMATS = ['html', 'md', 'csv', 'xlsx', 'json', 'png', 'pdf'] as const
 export type Format = (typeof FORMATS)[number]
 
 /** What every renderer gets besides the document. */

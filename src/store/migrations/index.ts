@@ -2,6 +2,7 @@ import type {Migration, MigrationProvider} from 'kysely'
 
 import {register} from './2026-11-23-001-register.js'
 import {facilities} from './2026-11-29-002-facilities.js'
+import {services} from './2026-11-29-003-services.js'
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres'
@@ -11,6 +12,7 @@ export interface MigrationContext {
 const MIGRATIONS: Record<string, (context: MigrationContext) => Migration> = {
   '2026-11-23-001-register': register,
   '2026-11-29-002-facilities': facilities,
+  '2026-11-29-003-services': services,
 }
 
 export class StaticMigrationProvider implements MigrationProvider {

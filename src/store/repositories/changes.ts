@@ -14,7 +14,7 @@ export interface ChangeSetInput {
 }
 
 export interface ChangeInput {
-  entity: 'system' | 'cost_line' | 'ministry' | 'facility'
+  entity: 'system' | 'cost_line' | 'ministry' | 'facility' | 'procedure' | 'document' | 'life-event'
   entityId: string
   action: 'insert' | 'update' | 'retire'
   field?: string | null
@@ -88,11 +88,24 @@ export interface HistoryEntry {
  */
 export async function history(
   db: Kysely<Database>,
-  options: {entityId?: string; entity?: 'system' | 'facility'; limit?: number} = {},
+  options: {entityId?: string; entity?: 'system' | 'facility' | 'procedure' | 'document' | 'life-event'; limit?: number} = {},
 ): Promise<HistoryEntry[]> {
   const limit = options.limit ?? 200
+  const services = options.entity === 'procedure' || options.entity === 'document' || options.entity === 'life-event'
   if (options.entityId === undefined) {
-    const sets = await db.selectFrom('change_set').selectAll().orderBy('id', 'desc').limit(limit).execute()
+    let query = db.selectFrom('change_set').selectAll().orderBy('id', 'desc').limit(limit)
+    // For the citizens' side: only the change sets that touched one of its kind.
+    if (services)
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('change')
+            .select('change.id')
+            .whereRef('change.change_set_id', '=', 'change_set.id')
+            .where('change.entity', '=', options.entity!),
+        ),
+      )
+    const sets = await query.execute()
     return sets.map((set) => ({
       changeSetId: Number(set.id),
       at: set.at,
@@ -137,7 +150,7 @@ export async function history(
     .orderBy('change.id', 'desc')
     .limit(limit)
     .execute()
-  if (options.entity === 'facility')
+  if (options.entity === 'facility' || services)
     return changes.map(({changeId: _changeId, ...row}) => ({...row, changeSetId: Number(row.changeSetId), rows: Number(row.rows)}))
   const costImports = await db
     .selectFrom('cost_line')

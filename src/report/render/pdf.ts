@@ -1,0 +1,544 @@
+import {deflateSync} from 'node:zlib'
+
+import type {Lang} from '../../domain/lang.js'
+import {coverage, fontBytes, fontOrder} from '../embed-fonts.js'
+import {label} from '../i18n.js'
+import type {ChartSpec, ReportColumn, ReportDocument, ReportTable, Section} from '../model.js'
+import {EMPTY_CELL, formatCell, headingParts, isNumericKind, pngSize, ui} from './html.js'
+import type {RenderContext, RenderedFile, Renderer} from './types.js'
+
+/**
+ * One `report.pdf` for the archive: the same content as report.html
+ * (summary cards, every table with its totals, every chart as the PNG the
+ * chart renderer made, the assumptions register, method notes, provenance) on
+ * A4 pages with a header (the report's title and date) and page numbers.
+ * Tables break across pages and repeat their header row. Text is set in Noto
+ * Sans JP and TC, embedded as subsets: the language picks the first family,
+ * and a text the first cannot draw whole is set in the second where it must.
+ *
+ * The bytes depend only on the document and its creation time: the PDF's
+ * dates are the report's time, and its ID is derived from them.
+ */
+
+type PDFDoc = PDFKit.PDFDocument
+type Family = 'jp' | 'tc'
+
+const PAGE = {width: 595.28, height: 841.89}
+const MARGIN = {top: 62, bottom: 54, left: 42, right: 42}
+const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right
+const BOTTOM = PAGE.height - MARGIN.bottom
+
+const COLOUR = {text: '#1f2328', muted: '#57606a', rule: '#d0d7de', stripe: '#f6f8fa', accent: '#0072b2', total: '#eef4fa'}
+const SIZE = {title: 18, subtitle: 10, heading: 13, caption: 9, body: 9, table: 7.5, small: 7, header: 7.5}
+const CELL = {padX: 3.5, padY: 2.5}
+/** A text column is never narrower than this, nor (while there is room) wider. */
+const TEXT_COLUMN = {min: 42, max: 190}
+const MIN_TABLE_SIZE = 5
+const LINE_GAP = 1
+
+const FONT_FILES: Record<Family, {pkg: string; regular: string; bold: string}> = {
+  jp: {pkg: '@embedpdf/fonts-jp', regular: 'NotoSansJP-Regular.otf', bold: 'NotoSansJP-Bold.otf'},
+  tc: {pkg: '@embedpdf/fonts-tc', regular: 'NotoSansHant-Regular.otf', bold: 'NotoSansHant-Bold.otf'},
+}
+
+interface TextStyle {
+  size: number
+  bold?: boolean
+  colour?: string
+}
+
+interface Run {
+  family: Family
+  text: string
+}
+
+/** Sets text in the report's fonts, choosing the family by the text. */
+class Typesetter {
+  constructor(
+    readonly doc: PDFDoc,
+    readonly lang: Lang,
+    private readonly has: Record<Family, (codePoint: number) => boolean>,
+  ) {}
+
+  /** The text in runs of one family: the first family wherever it has the character, else the second. */
+  runs(text: string): Run[] {
+    const [first, second] = fontOrder(this.lang)
+    const runs: Run[] = []
+    for (const char of text) {
+      const code = char.codePointAt(0)!
+      const hasFirst = this.has[first](code)
+      const current = runs.at(-1)
+      // A character both families have stays in the current run (spaces, digits, Latin).
+      const family = current && this.has[current.family](code) ? current.family : hasFirst || !this.has[second](code) ? first : second
+      if (current && current.family === family) current.text += char
+      else runs.push({family, text: char})
+    }
+    return runs
+  }
+
+  use(family: Family, style: TextStyle): void {
+    this.doc
+      .font(`${family}-${style.bold ? 'bold' : 'regular'}`)
+      .fontSize(style.size)
+      .fillColor(style.colour ?? COLOUR.text)
+  }
+
+  private readonly widths = new Map<string, number>()
+
+  /** The width of a text on one line (remembered: tables repeat their figures). */
+  width(text: string, style: TextStyle): number {
+    const key = `${style.size}${style.bold ? 'b' : 'r'}${text}`
+    let width = this.widths.get(key)
+    if (width === undefined) {
+      width = 0
+      for (const run of this.runs(text)) {
+        this.use(run.family, style)
+        width += this.doc.widthOfString(run.text)
+      }
+      this.widths.set(key, width)
+    }
+    return width
+  }
+
+  /** The height of a text wrapped to a width: one line when it fits, else as PDFKit wraps it. */
+  height(text: string, style: TextStyle, width: number): number {
+    const runs = this.runs(text)
+    this.use(runs[0]?.family ?? fontOrder(this.lang)[0], style)
+    if (this.width(text, style) <= width && !text.includes('\n')) return this.doc.currentLineHeight(true) + LINE_GAP
+    return this.doc.heightOfString(text || ' ', {width, lineGap: LINE_GAP})
+  }
+
+  /** Writes a text at a place, wrapped to a width; the flow continues below it. */
+  write(text: string, x: number, y: number, style: TextStyle, options: {width: number; align?: 'left' | 'right' | 'center'}): void {
+    const runs = this.runs(text)
+    if (runs.length === 0) return
+    runs.forEach((run, index) => {
+      this.use(run.family, style)
+      const more = index < runs.length - 1
+      const settings = {width: options.width, align: runs.length === 1 ? options.align : 'left', lineGap: LINE_GAP, continued: more}
+      if (index === 0) this.doc.text(run.text, x, y, settings)
+      else this.doc.text(run.text, settings)
+    })
+  }
+}
+
+/** The whole report as PDF bytes. */
+export async function pdfBytes(document: ReportDocument, context: RenderContext): Promise<Buffer> {
+  const {default: PDFDocument} = await import('pdfkit')
+  const [first, second] = fontOrder(document.lang)
+  const has = {[first]: await coverage(first), [second]: await coverage(second)} as Record<Family, (codePoint: number) => boolean>
+  // A document without provenance has no time of its own: the epoch keeps its bytes fixed.
+  const created = new Date(document.provenance?.createdAt ?? 0)
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: MARGIN,
+    bufferPages: true,
+    autoFirstPage: true,
+    pdfVersion: '1.7',
+    lang: document.lang,
+    displayTitle: true,
+    info: {
+      Title: document.title,
+      ...(document.subtitle ? {Subject: document.subtitle} : {}),
+      Creator: document.provenance ? `kasumi ${document.provenance.kasumi}` : 'kasumi',
+      Producer: 'kasumi (PDFKit)',
+      CreationDate: created,
+      ModDate: created,
+    },
+  })
+  const chunks: Buffer[] = []
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve)
+    doc.on('error', reject)
+  })
+  for (const family of [first, second]) {
+    const files = FONT_FILES[family]
+    doc.registerFont(`${family}-regular`, await fontBytes(files.pkg, files.regular))
+    doc.registerFont(`${family}-bold`, await fontBytes(files.pkg, files.bold))
+  }
+  const type = new Typesetter(doc, document.lang, has)
+  const charts = new Map<string, Buffer>()
+  for (const [id, png] of context.charts) charts.set(id, await opaquePng(png))
+
+  titleBlock(type, document)
+  for (const section of document.sections) sectionPdf(type, section, document, charts)
+  provenancePdf(type, document)
+  decoratePages(type, document, created)
+
+  doc.end()
+  await ended
+  return Buffer.concat(chunks)
+}
+
+/** Starts a new page unless `height` more points fit on this one. */
+function ensure(type: Typesetter, height: number): void {
+  if (type.doc.y + height > BOTTOM) {
+    type.doc.addPage()
+    type.doc.y = MARGIN.top
+  }
+}
+
+function titleBlock(type: Typesetter, document: ReportDocument): void {
+  const {doc} = type
+  type.write(document.title, MARGIN.left, MARGIN.top, {size: SIZE.title, bold: true}, {width: CONTENT_WIDTH})
+  if (document.subtitle) {
+    doc.moveDown(0.2)
+    type.write(document.subtitle, MARGIN.left, doc.y, {size: SIZE.subtitle, colour: COLOUR.muted}, {width: CONTENT_WIDTH})
+  }
+  doc.y += 14
+}
+
+function headingPdf(type: Typesetter, title: string): void {
+  const {doc} = type
+  // A heading keeps with what follows it.
+  ensure(type, 110)
+  if (doc.y > MARGIN.top + 1) doc.y += 8
+  doc.outline.addItem(title)
+  type.write(title, MARGIN.left, doc.y, {size: SIZE.heading, bold: true}, {width: CONTENT_WIDTH})
+  doc.y += 2
+  doc
+    .moveTo(MARGIN.left, doc.y)
+    .lineTo(MARGIN.left + CONTENT_WIDTH, doc.y)
+    .lineWidth(1.5)
+    .strokeColor(COLOUR.accent)
+    .stroke()
+  doc.y += 8
+}
+
+function paragraphPdf(type: Typesetter, text: string, style: TextStyle = {size: SIZE.body}): void {
+  ensure(type, type.height(text, style, CONTENT_WIDTH) > 200 ? 40 : type.height(text, style, CONTENT_WIDTH))
+  type.write(text, MARGIN.left, type.doc.y, style, {width: CONTENT_WIDTH})
+  type.doc.y += 5
+}
+
+function sectionPdf(type: Typesetter, section: Section, document: ReportDocument, charts: ReadonlyMap<string, Buffer>): void {
+  headingPdf(type, section.title)
+  for (const paragraph of section.paragraphs ?? []) paragraphPdf(type, paragraph)
+  if (section.figures?.length) figuresPdf(type, section.figures)
+  for (const table of section.tables ?? []) tablePdf(type, table, document, section.title)
+  for (const chart of section.charts ?? []) chartPdf(type, chart, charts.get(chart.id), document.lang)
+}
+
+/** Key figures as cards, three to a row. */
+function figuresPdf(type: Typesetter, figures: ReadonlyArray<{label: string; value: string}>): void {
+  const {doc} = type
+  const gap = 8
+  const columns = 3
+  const width = (CONTENT_WIDTH - gap * (columns - 1)) / columns
+  const labelStyle = {size: SIZE.small, colour: COLOUR.muted}
+  const valueStyle = {size: 10.5, bold: true}
+  for (let start = 0; start < figures.length; start += columns) {
+    const row = figures.slice(start, start + columns)
+    const height =
+      Math.max(...row.map((figure) => type.height(figure.label, labelStyle, width - 16) + type.height(figure.value, valueStyle, width - 16))) + 14
+    ensure(type, height + gap)
+    const top = doc.y
+    row.forEach((figure, index) => {
+      const x = MARGIN.left + index * (width + gap)
+      doc.roundedRect(x, top, width, height, 4).lineWidth(0.6).strokeColor(COLOUR.rule).stroke()
+      type.write(figure.label, x + 8, top + 6, labelStyle, {width: width - 16})
+      type.write(figure.value, x + 8, doc.y + 1, valueStyle, {width: width - 16})
+    })
+    doc.y = top + height + gap
+  }
+  doc.y += 4
+}
+
+interface Layout {
+  widths: number[]
+  size: number
+}
+
+/** Column widths: every column as wide as its widest cell while the page allows; numbers never wrap, text and headings may. */
+function layoutTable(type: Typesetter, headings: string[], columns: readonly ReportColumn[], cells: string[][]): Layout {
+  const measure = (size: number) => {
+    const cell = (text: string, bold = false) => type.width(text, {size, bold}) + 2 * CELL.padX + 0.5
+    const natural = columns.map((_, index) => Math.max(cell(headings[index], true), ...cells.map((row) => cell(row[index], false))))
+    const least = columns.map((column, index) =>
+      isNumericKind(column.kind)
+        ? Math.max(...cells.map((row) => cell(row[index])), cell('0000', true))
+        : Math.min(natural[index], Math.max(TEXT_COLUMN.min * (size / SIZE.table), longestWord(headings[index], cell))),
+    )
+    return {natural: natural.map((width, index) => (isNumericKind(columns[index].kind) ? width : Math.min(width, TEXT_COLUMN.max))), least}
+  }
+  let size = SIZE.table
+  let {natural, least} = measure(size)
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0)
+  // Too many columns for the page even at their narrowest: a smaller type for this table.
+  if (sum(least) > CONTENT_WIDTH) {
+    size = Math.max(MIN_TABLE_SIZE, Math.floor(((size * CONTENT_WIDTH) / sum(least)) * 10) / 10)
+    ;({natural, least} = measure(size))
+  }
+  if (sum(natural) <= CONTENT_WIDTH) return {widths: natural, size}
+  const spare = Math.max(0, CONTENT_WIDTH - sum(least))
+  const wanted = natural.map((width, index) => Math.max(0, width - least[index]))
+  const total = sum(wanted) || 1
+  return {widths: least.map((width, index) => width + (spare * wanted[index]) / total), size}
+}
+
+/** The width of a heading's longest word (Latin words do not break inside; CJK text breaks anywhere). */
+function longestWord(text: string, measure: (text: string, bold?: boolean) => number): number {
+  return Math.max(
+    0,
+    ...text
+      .split(/\s+/)
+      .filter((word) => /^[\p{Script=Latin}\p{N}\p{P}]+$/u.test(word))
+      .map((word) => measure(word, true)),
+  )
+}
+
+function tablePdf(type: Typesetter, table: ReportTable, document: ReportDocument, sectionTitle: string): void {
+  const headings = table.columns.map((column) => {
+    const {label: text, unit} = headingParts(column, document)
+    return unit ? (text ? `${text} (${unit})` : unit) : text
+  })
+  const body = table.rows.map((row) => table.columns.map((column) => formatCell(row[column.key] ?? null, column.kind)))
+  const totals = (table.totals ?? []).map((row) => table.columns.map((column) => formatCell(row[column.key] ?? null, column.kind)))
+  const caption = table.title && table.title !== sectionTitle ? table.title : undefined
+  drawTable(type, {caption, headings, columns: table.columns, body, totals, note: table.note})
+}
+
+interface TableSpec {
+  caption?: string
+  headings: string[]
+  columns: readonly ReportColumn[]
+  body: string[][]
+  totals: string[][]
+  note?: string
+}
+
+/** Draws a table, starting a new page (and repeating the header row) wherever the next row does not fit. */
+function drawTable(type: Typesetter, spec: TableSpec): void {
+  const {doc} = type
+  const {widths, size} = layoutTable(type, spec.headings, spec.columns, [...spec.body, ...spec.totals])
+  const xs = widths.map((_, index) => MARGIN.left + widths.slice(0, index).reduce((sum, width) => sum + width, 0))
+  const tableWidth = widths.reduce((sum, width) => sum + width, 0)
+  const align = (index: number) => (isNumericKind(spec.columns[index].kind) ? 'right' : 'left')
+  const rowHeight = (cells: string[], bold: boolean) =>
+    Math.max(...cells.map((text, index) => type.height(text, {size, bold}, widths[index] - 2 * CELL.padX))) + 2 * CELL.padY
+
+  const headerHeight = rowHeight(spec.headings, true)
+  const drawHeader = () => {
+    const top = doc.y
+    doc.rect(MARGIN.left, top, tableWidth, headerHeight).fill(COLOUR.stripe)
+    spec.headings.forEach((text, index) =>
+      type.write(text, xs[index] + CELL.padX, top + CELL.padY, {size, bold: true}, {width: widths[index] - 2 * CELL.padX, align: align(index)}),
+    )
+    doc
+      .moveTo(MARGIN.left, top + headerHeight)
+      .lineTo(MARGIN.left + tableWidth, top + headerHeight)
+      .lineWidth(1)
+      .strokeColor(COLOUR.rule)
+      .stroke()
+    doc.y = top + headerHeight
+  }
+  const drawRow = (cells: string[], kind: 'body' | 'total', first: boolean) => {
+    const bold = kind === 'total'
+    const height = rowHeight(cells, bold)
+    if (doc.y + height > BOTTOM) {
+      doc.addPage()
+      doc.y = MARGIN.top
+      drawHeader()
+    }
+    const top = doc.y
+    if (kind === 'total') {
+      doc.rect(MARGIN.left, top, tableWidth, height).fill(COLOUR.total)
+      if (first)
+        doc
+          .moveTo(MARGIN.left, top)
+          .lineTo(MARGIN.left + tableWidth, top)
+          .lineWidth(1.2)
+          .strokeColor(COLOUR.text)
+          .stroke()
+    }
+    cells.forEach((text, index) => {
+      const colour = text === EMPTY_CELL ? COLOUR.muted : COLOUR.text
+      type.write(text, xs[index] + CELL.padX, top + CELL.padY, {size, bold, colour}, {width: widths[index] - 2 * CELL.padX, align: align(index)})
+    })
+    doc
+      .moveTo(MARGIN.left, top + height)
+      .lineTo(MARGIN.left + tableWidth, top + height)
+      .lineWidth(0.4)
+      .strokeColor(COLOUR.rule)
+      .stroke()
+    doc.y = top + height
+  }
+
+  const captionHeight = spec.caption ? type.height(spec.caption, {size: SIZE.caption, bold: true}, CONTENT_WIDTH) + 3 : 0
+  const firstRow = spec.body[0] ?? spec.totals[0]
+  // The caption, the header and the first row stay together.
+  ensure(type, captionHeight + headerHeight + (firstRow ? rowHeight(firstRow, false) : 0))
+  if (spec.caption) {
+    type.write(spec.caption, MARGIN.left, doc.y, {size: SIZE.caption, bold: true}, {width: CONTENT_WIDTH})
+    doc.y += 3
+  }
+  drawHeader()
+  for (const row of spec.body) drawRow(row, 'body', false)
+  spec.totals.forEach((row, index) => drawRow(row, 'total', index === 0))
+  doc.y += 4
+  if (spec.note) paragraphPdf(type, spec.note, {size: SIZE.small, colour: COLOUR.muted})
+  doc.y += 8
+}
+
+const CRC_TABLE = Array.from({length: 256}, (_, n) => {
+  let c = n
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+  return c >>> 0
+})
+
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff
+  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8)
+  return (c ^ 0xffffffff) >>> 0
+}
+
+function pngChunk(kind: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8)
+  head.writeUInt32BE(data.length, 0)
+  head.write(kind, 4, 'latin1')
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])))
+  return Buffer.concat([head, data, crc])
+}
+
+/**
+ * A chart as an opaque 8-bit RGB PNG (drawn on white, each row filtered
+ * "Up"). PDFKit embeds such a PNG's data as it is; one with an alpha channel
+ * it decodes and splits on the thread pool, finishing in no fixed order, and
+ * the file's bytes would then vary from run to run.
+ */
+export async function opaquePng(png: Buffer): Promise<Buffer> {
+  const {createCanvas, loadImage} = await import('@napi-rs/canvas')
+  const image = await loadImage(png)
+  const {width, height} = image
+  const canvas = createCanvas(width, height)
+  const context = canvas.getContext('2d')
+  context.fillStyle = '#ffffff'
+  context.fillRect(0, 0, width, height)
+  context.drawImage(image, 0, 0)
+  const rgba = context.getImageData(0, 0, width, height).data
+  const stride = width * 3
+  const rows = Buffer.alloc((stride + 1) * height)
+  for (let y = 0; y < height; y++) {
+    const out = y * (stride + 1)
+    rows[out] = 2 // filter: Up
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + x) * 4
+      const above = from - width * 4
+      for (let channel = 0; channel < 3; channel++) {
+        rows[out + 1 + x * 3 + channel] = (rgba[from + channel] - (y > 0 ? rgba[above + channel] : 0)) & 0xff
+      }
+    }
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header.set([8, 2, 0, 0, 0], 8) // 8 bits, RGB, deflate, adaptive filtering, not interlaced
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(rows)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+function chartPdf(type: Typesetter, spec: ChartSpec, png: Buffer | undefined, lang: Lang): void {
+  const {doc} = type
+  if (!png) {
+    paragraphPdf(type, `${spec.title} — ${ui('chartMissing', lang)}`, {size: SIZE.body, colour: COLOUR.muted})
+    return
+  }
+  const size = pngSize(png) ?? {width: 4, height: 3}
+  let width = CONTENT_WIDTH
+  let height = (width * size.height) / size.width
+  const tallest = (BOTTOM - MARGIN.top) * 0.6
+  if (height > tallest) {
+    width = (width * tallest) / height
+    height = tallest
+  }
+  ensure(type, height + 6)
+  doc.image(png, MARGIN.left + (CONTENT_WIDTH - width) / 2, doc.y, {width, height})
+  doc.y += height + 12
+}
+
+function provenancePdf(type: Typesetter, document: ReportDocument): void {
+  const provenance = document.provenance
+  if (!provenance) return
+  const lang = document.lang
+  headingPdf(type, label('provenance', lang))
+  const facts: Array<[string, string]> = [
+    [ui('version', lang), provenance.kasumi],
+    [ui('created', lang), provenance.createdAt],
+    [ui('command', lang), provenance.command],
+  ]
+  const keyWidth = 110
+  for (const [key, value] of facts) {
+    const height = Math.max(type.height(key, {size: SIZE.body}, keyWidth), type.height(value, {size: SIZE.body}, CONTENT_WIDTH - keyWidth))
+    ensure(type, height + 3)
+    const top = type.doc.y
+    type.write(key, MARGIN.left, top, {size: SIZE.body, colour: COLOUR.muted}, {width: keyWidth})
+    type.write(value, MARGIN.left + keyWidth, top, {size: SIZE.body}, {width: CONTENT_WIDTH - keyWidth})
+    type.doc.y = top + height + 3
+  }
+  if (provenance.inputs.length === 0) return
+  type.doc.y += 6
+  const columns: ReportColumn[] = [
+    {key: 'role', label: ui('role', lang), kind: 'text'},
+    {key: 'file', label: ui('file', lang), kind: 'text'},
+    {key: 'sha256', label: 'SHA-256', kind: 'text'},
+    {key: 'rows', label: ui('rows', lang), kind: 'count'},
+  ]
+  drawTable(type, {
+    caption: ui('inputs', lang),
+    headings: columns.map((column) => column.label),
+    columns,
+    body: provenance.inputs.map((input) => [
+      input.role,
+      input.file,
+      input.sha256,
+      input.rows === undefined ? EMPTY_CELL : formatCell(String(input.rows), 'count'),
+    ]),
+    totals: [],
+  })
+}
+
+/** Every page's header (the title and the report's date) and footer (page N / total). */
+function decoratePages(type: Typesetter, document: ReportDocument, created: Date): void {
+  const {doc} = type
+  const {start, count} = doc.bufferedPageRange()
+  const date = created.toISOString().slice(0, 10)
+  for (let index = start; index < start + count; index++) {
+    doc.switchToPage(index)
+    // Drawing in the margins: no automatic page break while doing so.
+    const margins = doc.page.margins
+    doc.page.margins = {top: 0, bottom: 0, left: 0, right: 0}
+    const dateWidth = type.width(date, {size: SIZE.small})
+    type.write(date, PAGE.width - MARGIN.right - dateWidth, 30, {size: SIZE.small, colour: COLOUR.muted}, {width: dateWidth + 1})
+    const titleWidth = CONTENT_WIDTH - dateWidth - 16
+    type.write(fitted(type, document.title, titleWidth), MARGIN.left, 30, {size: SIZE.small, colour: COLOUR.muted}, {width: titleWidth})
+    doc
+      .moveTo(MARGIN.left, 42)
+      .lineTo(PAGE.width - MARGIN.right, 42)
+      .lineWidth(0.5)
+      .strokeColor(COLOUR.rule)
+      .stroke()
+    const number = `${index - start + 1} / ${count}`
+    type.write(number, MARGIN.left, PAGE.height - 34, {size: SIZE.small, colour: COLOUR.muted}, {width: CONTENT_WIDTH, align: 'center'})
+    doc.page.margins = margins
+  }
+}
+
+/** A text cut to fit one line of a width, with an ellipsis when cut. */
+function fitted(type: Typesetter, text: string, width: number): string {
+  const style = {size: SIZE.small}
+  if (type.width(text, style) <= width) return text
+  const chars = [...text]
+  while (chars.length > 1 && type.width(`${chars.join('')}…`, style) > width) chars.pop()
+  return `${chars.join('')}…`
+}
+
+/** The pdf format: one report.pdf. */
+export const renderPdf: Renderer = async (document, context): Promise<RenderedFile[]> => [
+  {path: 'report.pdf', content: await pdfBytes(document, context)},
+]
