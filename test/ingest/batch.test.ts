@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import ExcelJS from 'exceljs'
@@ -232,5 +232,21 @@ describe('inventory validate of a folder', () => {
       status: 'failed',
       issues: [{message: 'a US DCOI data-centre inventory: it is imported on its own, for the quarter it reports'}],
     })
+
+    // A FOCUS bill and a file of the citizens' side are imported on their own too.
+    rmSync(join(folder, 'e-dcoi.csv'))
+    copyFileSync(join(ROOT, 'data', 'samples', 'focus.csv'), join(folder, 'f-focus.csv'))
+    copyFileSync(join(ROOT, 'data', 'samples', 'procedures.csv'), join(folder, 'g-procedures.csv'))
+    const apart = await cli(['inventory', 'validate', folder, '--database', database, '--json'])
+    expect(apart.exitCode).toBe(3)
+    const byName = new Map(
+      (apart.json.error.files as {file: string; status: string; issues: {message: string}[]}[]).map((entry) => [entry.file, entry]),
+    )
+    expect(byName.get(join(folder, 'f-focus.csv'))).toMatchObject({
+      status: 'failed',
+      issues: [{message: 'a FOCUS cloud bill: it is imported on its own, with the options that name its systems'}],
+    })
+    expect(byName.get(join(folder, 'g-procedures.csv'))?.status).toBe('failed')
+    expect(byName.get(join(folder, 'g-procedures.csv'))?.issues[0].message).toContain("the citizens' side is imported file by file")
   })
 })
