@@ -111,7 +111,10 @@ export async function listBundledScenarios(): Promise<ListedScenario[]> {
         baseYear: scenario.baseYear,
         horizon: scenario.horizon,
         currency: scenario.currency,
-        measures: scenario.measures.map((measure) => ({id: measure.id, type: measure.type})),
+        measures: [
+          ...scenario.measures.map((measure) => ({id: measure.id, type: measure.type})),
+          ...(scenario.services?.measures ?? []).map((measure) => ({id: measure.id, type: measure.type})),
+        ],
         assumptions: scenario.assumptions.length,
       })
     } catch (error) {

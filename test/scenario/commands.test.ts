@@ -37,7 +37,11 @@ describe('kasumi scenario list', () => {
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.json.formatVersion).toBe(1)
     const byName = Object.fromEntries(result.json.scenarios.map((scenario: {name: string}) => [scenario.name, scenario]))
-    expect(Object.keys(byName).sort()).toEqual(['joint-use', 'kasumigaseki-cloud', 'lan-consolidation'])
+    expect(Object.keys(byName).sort()).toEqual(['citizen-services', 'joint-use', 'kasumigaseki-cloud', 'lan-consolidation'])
+    expect(byName['citizen-services'].valid).toBe(true)
+    expect(new Set(byName['citizen-services'].measures.map((measure: {type: string}) => measure.type))).toEqual(
+      new Set(['e-post-box', 'once-only', 'one-stop', 'online-application']),
+    )
     expect(byName['kasumigaseki-cloud']).toMatchObject({
       valid: true,
       baseYear: 2008,
