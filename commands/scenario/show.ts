@@ -4,7 +4,13 @@ import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {loadScenario} from '../../src/estimate/scenario.js'
 import {locateScenario} from '../../src/ingest/scenarios.js'
 import {shownMeasures} from '../../src/estimate/scenario-view.js'
-import {assumptionLines, scenarioMeasuresTable, scenarioParametersTable, scenarioSettingsTable} from '../../src/estimate/tables.js'
+import {
+  assumptionLines,
+  scenarioMeasuresTable,
+  scenarioParametersTable,
+  scenarioSettingsTable,
+  serviceMeasuresTable,
+} from '../../src/estimate/tables.js'
 
 export default class ScenarioShow extends BaseCommand {
   static override summary = 'Show a scenario as kasumi reads it: settings, measures with their parameters, assumptions.'
@@ -31,6 +37,8 @@ Money parameters are in the scenario's money unit (千円 for moneyUnit: thousan
       this.table(scenarioSettingsTable(scenario))
       this.table(scenarioMeasuresTable(scenario))
       this.table(scenarioParametersTable(scenario, measures))
+      const services = serviceMeasuresTable(scenario)
+      if (services) this.table(services)
       for (const line of assumptionLines(scenario.assumptions)) this.log(line)
     }
     return {
@@ -51,6 +59,14 @@ Money parameters are in the scenario's money unit (千円 for moneyUnit: thousan
         exchangeRates: scenario.exchangeRates,
       },
       measures,
+      serviceMeasures: (scenario.services?.measures ?? []).map(({id, type, start, appliesTo, ramp, params}) => ({
+        id,
+        type,
+        start,
+        appliesTo,
+        ramp: ramp.map((step) => step.base),
+        parameters: Object.fromEntries(Object.entries(params).map(([name, value]) => [name, value.base])),
+      })),
       assumptions: scenario.assumptions,
       warnings,
     }

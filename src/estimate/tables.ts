@@ -402,6 +402,34 @@ export function scenarioParametersTable(scenario: Scenario, measures: readonly S
   }
 }
 
+/** The citizens' side measures of a scenario: what each reaches, from when, and its parameters (base values). */
+export function serviceMeasuresTable(scenario: Scenario): TableData | undefined {
+  const measures = scenario.services?.measures ?? []
+  if (measures.length === 0) return undefined
+  const reach = (filter: {lifeEvents?: string[]; procedures?: string[]; documents?: string[]}) =>
+    [
+      filter.lifeEvents ? `life events ${filter.lifeEvents.join(', ')}` : '',
+      filter.procedures ? `procedures ${filter.procedures.join(', ')}` : '',
+      filter.documents ? `documents ${filter.documents.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ') || 'all'
+  return {
+    title: "Citizens' side measures",
+    head: ['measure', 'type', 'from', 'reaches', 'take-up ramp', 'parameters'],
+    rows: measures.map((measure) => [
+      measure.id,
+      measure.type,
+      `FY${measure.start}`,
+      reach(measure.appliesTo),
+      measure.ramp.map((step) => step.base).join(' → '),
+      Object.entries(measure.params)
+        .map(([name, value]) => `${name} ${value.base}`)
+        .join('\n'),
+    ]),
+  }
+}
+
 export function assumptionLines(assumptions: Assumption[]): string[] {
   if (assumptions.length === 0) return ['Assumptions register: empty.']
   const lines = [`Assumptions register (${assumptions.length}):`]

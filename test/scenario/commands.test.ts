@@ -78,6 +78,23 @@ describe('kasumi scenario list', () => {
 })
 
 describe('kasumi scenario show', () => {
+  it("lists a scenario's citizens' side measures with what they reach, their ramp and parameters", async () => {
+    const result = await kasumi(['scenario', 'show', 'citizen-services', '--json'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    const online = result.json.serviceMeasures.find((measure: {id: string}) => measure.id === 'online-move')
+    expect(online).toEqual({
+      id: 'online-move',
+      type: 'online-application',
+      start: 2011,
+      appliesTo: {lifeEvents: ['MOVE']},
+      ramp: ['0.25', '0.5', '0.75', '1'],
+      parameters: {takeUp: '0.4', formFactor: '0.8', staffFactor: '0.5'},
+    })
+    const people = await kasumi(['scenario', 'show', 'citizen-services'])
+    expect(people.stdout).toContain("Citizens' side measures")
+    expect(people.stdout).toMatch(/online-move\s+│ online-application │ FY2011/)
+  })
+
   it('shows a bundled scenario as read: settings, measures with uncertain ranges and defaults, assumptions', async () => {
     const result = await kasumi(['scenario', 'show', 'kasumigaseki-cloud', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
