@@ -2,12 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {UsageError} from '../../src/domain/errors.js'
-import {actorFlag, focusFlags, focusOptions, mappingFlag, readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
-import type {Calendar} from '../../src/domain/fiscal-year.js'
+import {actorFlag, focusFlags, focusOptions, mappingFlag, readingFlags, readingOptions, storeFlags, workbookFlags} from '../../src/cli/flags.js'
 import {groupDigits} from '../../src/domain/money.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {ON_CONFLICT, importFile, type OnConflict} from '../../src/ingest/import.js'
-import type {Kind} from '../../src/ingest/kinds.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
 import {importIdcFile, isIdcInput, requirePeriod} from '../../src/ingest/dcoi-import.js'
 import {loadMapping} from '../../src/ingest/mapping.js'
@@ -90,12 +88,7 @@ A FOCUS 1.0 or 1.1 cost and usage export (--kind focus, or recognised by its col
     const {args, argv, flags} = await this.parse(InventoryImport)
     const paths = argv as string[]
     const options = {
-      kind: flags.kind as Kind | 'auto',
-      encoding: flags.encoding as EncodingOption,
-      calendar: flags.calendar as Calendar,
-      allowUnknownColumns: flags['allow-unknown-columns'],
-      maxIssues: flags['max-issues'],
-      ...workbookOptions(flags),
+      ...readingOptions(flags),
       onConflict: flags['on-conflict'] as OnConflict,
       dryRun: Boolean(flags['dry-run']),
       parallel: flags.parallel as 'auto' | 'always' | 'never',
@@ -151,18 +144,8 @@ A FOCUS 1.0 or 1.1 cost and usage export (--kind focus, or recognised by its col
     }
     const progress = this.progress()
     const summary = await importFile(store, args.file, {
-      kind: flags.kind as Kind | 'auto',
-      encoding: flags.encoding as EncodingOption,
-      calendar: flags.calendar as Calendar,
-      allowUnknownColumns: flags['allow-unknown-columns'],
-      maxIssues: flags['max-issues'],
-      ...workbookOptions(flags),
+      ...options,
       mapping,
-      onConflict: flags['on-conflict'] as OnConflict,
-      dryRun: Boolean(flags['dry-run']),
-      parallel: flags.parallel as 'auto' | 'always' | 'never',
-      actor: flags.actor,
-      command: `kasumi inventory import ${args.file}`,
       onProgress: progress.active ? (records) => progress.show(`  ${records.toLocaleString('en')} rows written…`) : undefined,
     })
     progress.clear()

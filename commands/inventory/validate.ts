@@ -5,16 +5,14 @@ import {UsageError} from '../../src/domain/errors.js'
 import {requireReadableFile} from '../../src/ingest/files.js'
 import {loadMapping} from '../../src/ingest/mapping.js'
 import {workbookSource} from '../../src/cli/output.js'
-import {focusFlags, focusOptions, mappingFlag, readingFlags, storeFlags, workbookFlags, workbookOptions} from '../../src/cli/flags.js'
+import {focusFlags, focusOptions, mappingFlag, readingFlags, readingOptions, storeFlags, workbookFlags} from '../../src/cli/flags.js'
 import {isFocusInput, validateFocus} from '../../src/ingest/focus/import.js'
 import {focusTables} from '../../src/inventory/focus-tables.js'
-import type {Calendar} from '../../src/domain/fiscal-year.js'
 import type {EncodingOption} from '../../src/ingest/csv.js'
 import {checkFile} from '../../src/ingest/import.js'
 import {isIdcInput, validateIdcFile} from '../../src/ingest/dcoi-import.js'
 import {InvalidInputError} from '../../src/domain/errors.js'
 import {LANGS, type Lang} from '../../src/domain/lang.js'
-import type {Kind} from '../../src/ingest/kinds.js'
 import {bundledMinistries} from '../../src/reference/ministries.js'
 import {BatchInputError, batchTable, isBatch, validateBatch, type BatchResult} from '../../src/ingest/batch.js'
 import {storeFacts} from '../../src/ingest/read-state.js'
@@ -67,14 +65,7 @@ A FOCUS cost and usage export is checked against the FOCUS 1.0/1.1 specification
   async run() {
     const {args, argv, flags} = await this.parse(InventoryValidate)
     const paths = argv as string[]
-    const options = {
-      kind: flags.kind as Kind | 'auto',
-      encoding: flags.encoding as EncodingOption,
-      calendar: flags.calendar as Calendar,
-      allowUnknownColumns: flags['allow-unknown-columns'],
-      maxIssues: flags['max-issues'],
-      ...workbookOptions(flags),
-    }
+    const options = readingOptions(flags)
     if (await isBatch(paths)) {
       if (flags.mapping !== undefined)
         throw new UsageError('--mapping reads one file at a time', {suggestion: 'name one file with --mapping, or leave it out for a folder'})

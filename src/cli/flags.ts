@@ -8,6 +8,9 @@ import {ENCODINGS} from '../ingest/encodings.js'
 import {LANGS} from '../domain/lang.js'
 import {UNIT_FLAG, monthNumber, type UnitName, type WorkbookOptions} from '../ingest/workbook/options.js'
 import {DEFAULT_DATABASE} from '../store/open.js'
+import type {Calendar} from '../domain/fiscal-year.js'
+import type {EncodingOption} from '../ingest/csv.js'
+import type {Kind} from '../ingest/kinds.js'
 
 function defaultActor(): string {
   try {
@@ -86,6 +89,28 @@ export function workbookOptions(flags: {sheet?: string; unit?: string; 'fiscal-y
       suggestion: 'give 1–12 or a month name, e.g. 4 or april',
     })
   return {sheet: flags.sheet, unit: flags.unit as UnitName | undefined, fiscalYearStart: month, ministry: flags.ministry}
+}
+
+/** How `inventory import` and `validate` read a file, from their shared reading and workbook flags. */
+export function readingOptions(flags: {
+  kind: string
+  encoding: string
+  calendar: string
+  'allow-unknown-columns': boolean
+  'max-issues': number
+  sheet?: string
+  unit?: string
+  'fiscal-year-start'?: string
+  ministry?: string
+}) {
+  return {
+    kind: flags.kind as Kind | 'auto',
+    encoding: flags.encoding as EncodingOption,
+    calendar: flags.calendar as Calendar,
+    allowUnknownColumns: flags['allow-unknown-columns'],
+    maxIssues: flags['max-issues'],
+    ...workbookOptions(flags),
+  }
 }
 
 /** How a FOCUS cost and usage export becomes cost lines. */

@@ -4,6 +4,7 @@ import {minorFactor} from '../domain/currency.js'
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import {MAX_FISCAL_YEAR, MIN_FISCAL_YEAR} from '../domain/fiscal-year.js'
 import {locateScenario, readScenarioText, scenarioTooLarge} from '../ingest/scenarios.js'
+import {readYamlDocument, type YamlSource} from '../ingest/yaml.js'
 import {MEASURES} from './measures/index.js'
 import {SERVICE_MEASURES} from './measures/services.js'
 import type {ServiceFilter, ServiceMeasureSpec} from './services-model.js'
@@ -51,76 +52,16 @@ export async function parseScenario(text: string, file: string): Promise<LoadedS
   return {scenario, warnings}
 }
 
-interface Source {
-  file: string
-  raw: Record<string, unknown>
-  /** The line of a key path (or of its nearest parent that has one). */
-  line(path: Path): number | undefined
-}
+type Source = YamlSource
 
-/** Step 1: YAML (or JSON) to plain data, with line numbers; syntax errors, alias bombs and over-deep nesting are input errors. */
-async function readYaml(text: string, file: string): Promise<Source> {
-  const YAML = await import('yaml')
-  const lineCounter = new YAML.LineCounter()
-  const unreadable = (issues: InputIssue[]) => new InvalidInputError(`${basename(file)}: the scenario cannot be read`, issues)
-  let document: import('yaml').Document.Parsed
-  try {
-    document = YAML.parseDocument(text, {lineCounter, prettyErrors: false})
-  } catch (error) {
-    throw unreadable([{file, message: `not valid YAML: ${String((error as Error).message).split('\n')[0]}`}])
-  }
-  const syntax = document.errors.map((error): InputIssue => {
-    // Without prettyErrors the parser gives only offsets (pos); the line counter turns them into line and column.
-    const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0])
-    const deep = /call stack/i.test(error.message)
-    return {
-      file,
-      line: position.line,
-      column: `col ${position.col}`,
-      message: deep ? 'not a scenario: lists or mappings nested too deeply to read' : `not valid YAML: ${error.message.split('\n')[0]}`,
-    }
+/** Step 1: YAML (or JSON) to plain data, with line numbers (the one YAML reader, in src/ingest/). */
+function readYaml(text: string, file: string): Promise<Source> {
+  return readYamlDocument(text, file, {
+    what: 'scenario',
+    maxAliasCount: SCENARIO_LIMITS.aliasCount,
+    maxIssues: SCENARIO_LIMITS.issues,
+    shape: 'a scenario is a mapping with name, baseYear, horizon and measures',
   })
-  if (syntax.length > 0) throw unreadable(syntax.slice(0, SCENARIO_LIMITS.issues))
-  let raw: unknown
-  try {
-    raw = document.toJS({maxAliasCount: SCENARIO_LIMITS.aliasCount})
-  } catch (error) {
-    let line: number | undefined
-    YAML.visit(document, {
-      Alias(_, node) {
-        if (node.range) line = lineCounter.linePos(node.range[0]).line
-        return YAML.visit.BREAK
-      },
-    })
-    const aliases = error instanceof ReferenceError && /alias/i.test(error.message)
-    throw unreadable([
-      aliases
-        ? {
-            file,
-            line,
-            message: `its YAML aliases (*name) expand beyond kasumi's limit (an alias count of ${SCENARIO_LIMITS.aliasCount}): the file would grow without bound`,
-            hint: 'write the values out, or use fewer aliases',
-          }
-        : {file, line, message: `not valid YAML: ${String((error as Error).message).split('\n')[0]}`},
-    ])
-  }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InvalidInputError(`${basename(file)}: the scenario is empty`, [
-      {file, message: 'a scenario is a mapping with name, baseYear, horizon and measures'},
-    ])
-  }
-  // The line of a key (where a block value would start a line later), of a list item, or of the nearest parent that has one.
-  const line = (path: Path): number | undefined => {
-    if (path.length === 0) return undefined
-    const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true)
-    const last = path.at(-1)
-    let node: unknown
-    if (YAML.isMap(parent)) node = parent.items.find((pair) => (YAML.isScalar(pair.key) ? pair.key.value : pair.key) === last)?.key
-    else if (YAML.isSeq(parent) && typeof last === 'number') node = parent.items[last]
-    const range = (node as {range?: [number, number, number]} | undefined)?.range
-    return range ? lineCounter.linePos(range[0]).line : line(path.slice(0, -1))
-  }
-  return {file, raw: raw as Record<string, unknown>, line}
 }
 
 /** The problems found so far; a path with a structural problem gets no second one from the range checks. */

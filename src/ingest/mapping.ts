@@ -239,7 +239,12 @@ export async function loadMapping(nameOrFile: string): Promise<Mapping> {
 
 /** Checks a mapping's text: YAML, then the JSON Schema, then consistency; all problems at once, with line and key path. */
 export async function parseMapping(text: string, file: string): Promise<Mapping> {
-  const source = await readYamlDocument(text, file, 'mapping', MAPPING_LIMITS.aliasCount)
+  const source = await readYamlDocument(text, file, {
+    what: 'mapping',
+    maxAliasCount: MAPPING_LIMITS.aliasCount,
+    maxIssues: 100,
+    shape: 'a mapping is a YAML mapping of keys to values',
+  })
   const issues: InputIssue[] = []
   const add = (path: KeyPath, message: string, hint?: string) =>
     issues.push({
