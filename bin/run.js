@@ -12,6 +12,10 @@ if ((flag === '--version' || flag === '-v') && rest.length === 0) {
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`kasumi/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  const {execute} = await import('@oclif/core')
+  // The build bundles oclif's core into one module (scripts/vendor.js); the compiled commands import that bundle,
+  // so the command runner must be the same copy. (A specifier held in a variable: the type check of this file
+  // does not descend into the generated bundle.)
+  const core = '../dist/vendor/oclif-core.js'
+  const {execute} = await import(core)
   await execute({dir: import.meta.url})
 }

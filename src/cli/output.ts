@@ -55,10 +55,46 @@ export function renderTable(table: TableData, painter: Painter): string {
 
 let tableClass: typeof TableConstructor | undefined
 
-/** cli-table3, loaded when the first table is drawn: commands answering with --json never load it. */
+/**
+ * cli-table3, loaded when the first table is drawn: commands answering with --json never load it.
+ *
+ * cli-table3 measures every cell several times (to size the column, to pad, to check truncation) through
+ * string-width, which strips ANSI codes and runs a large emoji pattern on each call. Before cli-table3 is
+ * loaded, its string-width is replaced in the module cache by the same function behind a printable-ASCII
+ * fast path (width = length) and a cache of the widths of other strings, so CJK text keeps its
+ * double-width measure from string-width itself.
+ */
 function loadTable(): typeof TableConstructor {
-  tableClass ??= createRequire(import.meta.url)('cli-table3') as typeof TableConstructor
+  if (tableClass) return tableClass
+  const require = createRequire(import.meta.url)
+  const tableRequire = createRequire(require.resolve('cli-table3'))
+  const widthPath = tableRequire.resolve('string-width')
+  if (!(widthPath in require.cache)) {
+    const measure = tableRequire('string-width') as (text: string) => number
+    const loaded = require.cache[widthPath]
+    const width = cachedWidth(measure)
+    if (loaded) loaded.exports = Object.assign(width, {default: width})
+  }
+  tableClass = require('cli-table3') as typeof TableConstructor
   return tableClass
+}
+
+const printableAscii = /^[\x20-\x7e]*$/
+
+/** string-width with a printable-ASCII fast path and a bounded cache for everything else. */
+function cachedWidth(measure: (text: string) => number): (text: string) => number {
+  const widths = new Map<string, number>()
+  return (text: string) => {
+    if (typeof text !== 'string') return measure(text)
+    if (printableAscii.test(text)) return text.length
+    let width = widths.get(text)
+    if (width === undefined) {
+      width = measure(text)
+      if (widths.size >= 50_000) widths.clear()
+      widths.set(text, width)
+    }
+    return width
+  }
 }
 
 /** Where a workbook's rows came from, for summaries: sheet, header rows, money unit. */
