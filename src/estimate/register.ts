@@ -3,7 +3,7 @@ import {minorFactor, rateKey, type Rates} from '../domain/currency.js'
 import type {Category, CostPool, Eligibility, SystemRecord, SystemStatus} from '../domain/inventory.js'
 import {Dec} from '../domain/money.js'
 import type {Store} from '../store/open.js'
-import {listSystems, recurringCostYears, streamEstimateCostLines} from '../store/register.js'
+import {listSystems, recurringCostYears, streamEstimateCostLines, visitEstimateCostTotals} from '../store/register.js'
 import {percentRatio} from './exact.js'
 import {POOL_INDEX, POOLS, type RegisterCount, type Scenario, type SystemInput} from './model.js'
 
@@ -46,46 +46,77 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
   const missing = new Map<string, number>()
   let baseLines = 0
 
-  for (const row of await streamEstimateCostLines(store, {baseYear: scenario.baseYear, lastYear: scenario.horizon[1]})) {
-    const input = byId.get(row.system_id)
-    if (!input) continue
-    const year = Number(row.fiscal_year)
-    let amount: number
-    if (row.currency === scenario.currency) {
-      amount =
-        factor === 1 && /^-?\d+$/.test(row.amount)
-          ? Number(row.amount)
-          : new Dec(row.amount).times(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
-    } else {
-      const rate = rates.get(rateKey(row.currency, year))
-      if (!rate) {
-        const key = rateKey(row.currency, year)
-        missing.set(key, (missing.get(key) ?? 0) + 1)
-        continue
-      }
-      amount = new Dec(row.amount).times(rate).times(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
-    }
-    const pool = POOL_INDEX[row.pool as CostPool]
-    if (row.frequency === 'recurring') {
+  const add = (input: SystemInput, year: number, pool: number, frequency: string, amount: number, lines: number) => {
+    if (frequency === 'recurring') {
       input.recurring[pool] += amount
-      baseLines++
+      baseLines += lines
     } else {
       let pools = input.planned.get(year)
       if (!pools) input.planned.set(year, (pools = POOLS.map(() => 0)))
       pools[pool] += amount
     }
   }
-  if (missing.size > 0) {
-    const issues: InputIssue[] = [...missing].map(([key, count]) => {
-      const [currency, year] = key.split(':')
-      return {
-        file: scenario.exchangeRates ?? scenario.file,
-        column: 'exchangeRates',
-        value: `${currency} ${year}`,
-        message: `no exchange rate from ${currency} to ${scenario.currency} for fiscal year ${year} (${count} cost line${count === 1 ? '' : 's'})`,
-        hint: scenario.exchangeRates ? 'add the rate to the exchange-rate file' : 'name a rate file with exchangeRates: in the scenario',
+  const years = {baseYear: scenario.baseYear, lastYear: scenario.horizon[1]}
+
+  if (store.dialect === 'postgres') {
+    // Summed in the database, line by line converted and rounded as below, and read in batches (a national
+    // register's cost lines never sit in this process at once).
+    const multipliers = [
+      {currency: scenario.currency, multiplier: String(factor)},
+      ...[...rates]
+        .map(([key, rate]) => ({key: key.split(':'), rate}))
+        .filter(({key}) => key[0] !== scenario.currency)
+        .map(({key, rate}) => ({currency: key[0], fiscalYear: Number(key[1]), multiplier: rate.times(factor).toFixed()})),
+    ]
+    await visitEstimateCostTotals(store, {...years, multipliers}, (rows) => {
+      for (const row of rows) {
+        const input = byId.get(row.system_id)
+        if (!input) continue
+        const year = Number(row.fiscal_year)
+        if (row.minor === null) {
+          const key = rateKey(row.currency, year)
+          missing.set(key, (missing.get(key) ?? 0) + Number(row.lines))
+          continue
+        }
+        add(input, year, POOL_INDEX[row.pool as CostPool], row.frequency, Number(row.minor), Number(row.lines))
       }
     })
+  } else {
+    for (const row of await streamEstimateCostLines(store, years)) {
+      const input = byId.get(row.system_id)
+      if (!input) continue
+      const year = Number(row.fiscal_year)
+      let amount: number
+      if (row.currency === scenario.currency) {
+        amount =
+          factor === 1 && /^-?\d+$/.test(row.amount)
+            ? Number(row.amount)
+            : new Dec(row.amount).times(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
+      } else {
+        const rate = rates.get(rateKey(row.currency, year))
+        if (!rate) {
+          const key = rateKey(row.currency, year)
+          missing.set(key, (missing.get(key) ?? 0) + 1)
+          continue
+        }
+        amount = new Dec(row.amount).times(rate).times(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
+      }
+      add(input, year, POOL_INDEX[row.pool as CostPool], row.frequency, amount, 1)
+    }
+  }
+  if (missing.size > 0) {
+    const issues: InputIssue[] = [...missing]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, count]) => {
+        const [currency, year] = key.split(':')
+        return {
+          file: scenario.exchangeRates ?? scenario.file,
+          column: 'exchangeRates',
+          value: `${currency} ${year}`,
+          message: `no exchange rate from ${currency} to ${scenario.currency} for fiscal year ${year} (${count} cost line${count === 1 ? '' : 's'})`,
+          hint: scenario.exchangeRates ? 'add the rate to the exchange-rate file' : 'name a rate file with exchangeRates: in the scenario',
+        }
+      })
     throw new InvalidInputError('cost lines in other currencies cannot be converted', issues)
   }
   if (baseLines === 0) {

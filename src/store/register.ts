@@ -132,6 +132,73 @@ export async function streamEstimateCostLines(store: Store, years: {baseYear: nu
   return store.sqlite.prepare(text).iterate(...parameters) as Iterable<EstimateCostLine>
 }
 
+/** Cost lines of one system, fiscal year, pool, frequency and currency, summed in minor units of the scenario's currency. */
+export interface EstimateCostTotal {
+  system_id: string
+  fiscal_year: number
+  pool: string
+  frequency: string
+  currency: string
+  /** How many cost lines the row sums. */
+  lines: number
+  /** The sum of each line's amount times its multiplier, each rounded half away from zero; null when no multiplier applies. */
+  minor: string | null
+}
+
+/** What one unit of a currency is worth in minor units of the scenario's currency (in every year, or in one). */
+export interface CostMultiplier {
+  currency: string
+  fiscalYear?: number
+  /** An exact decimal. */
+  multiplier: string
+}
+
+/**
+ * PostgreSQL only: the cost lines `streamEstimateCostLines` selects, converted line by line and summed in the
+ * database (numeric arithmetic, exact), read through a cursor in batches so that neither the server's answer nor
+ * this process holds the whole register. Each line's amount times its currency's multiplier is rounded half away
+ * from zero before it is added, as the estimate does line by line on SQLite, so both give the same sums.
+ */
+export async function visitEstimateCostTotals(
+  store: Store,
+  options: {baseYear: number; lastYear: number; multipliers: readonly CostMultiplier[]; batch?: number},
+  visit: (rows: readonly EstimateCostTotal[]) => void,
+): Promise<void> {
+  if (store.dialect !== 'postgres') throw new Error('visitEstimateCostTotals reads a PostgreSQL store')
+  const batch = options.batch ?? 50_000
+  for (const entry of options.multipliers) {
+    // Written into the SQL text (below): only a currency code and a plain decimal can be.
+    if (!/^[A-Z]{3}$/.test(entry.currency) || !/^\d+(\.\d+)?$/.test(entry.multiplier)) {
+      throw new Error(`not a currency code and multiplier: ${entry.currency} ${entry.multiplier}`)
+    }
+  }
+  const year = (value: number) => sql.lit(Math.trunc(value))
+  const factors = options.multipliers.map(
+    (entry) =>
+      sql`(${sql.lit(entry.currency)}::text, ${entry.fiscalYear === undefined ? sql`null` : year(entry.fiscalYear)}::integer, ${sql.lit(entry.multiplier)}::numeric)`,
+  )
+  const rates = factors.length ? sql`(values ${sql.join(factors)})` : sql`(select null::text, null::integer, null::numeric where false)`
+  await store.db.transaction().execute(async (trx) => {
+    // A cursor's query cannot take bind parameters: every value above is a literal (integers, and quoted text).
+    await sql`declare kasumi_estimate_costs no scroll cursor for
+      select c.system_id, c.fiscal_year, c.pool, c.frequency, c.currency, count(*)::integer as lines,
+        sum(round(c.amount::numeric * r.multiplier))::text as minor
+      from cost_line c
+      left join ${rates} as r (currency, fiscal_year, multiplier)
+        on r.currency = c.currency and (r.fiscal_year is null or r.fiscal_year = c.fiscal_year)
+      where (c.fiscal_year = ${year(options.baseYear)} and c.frequency = 'recurring')
+         or (c.fiscal_year > ${year(options.baseYear)} and c.fiscal_year <= ${year(options.lastYear)} and c.frequency = 'one-time')
+      group by c.system_id, c.fiscal_year, c.pool, c.frequency, c.currency`.execute(trx)
+    for (;;) {
+      const {rows} = await sql<EstimateCostTotal>`fetch ${sql.lit(batch)} from kasumi_estimate_costs`.execute(trx)
+      if (rows.length === 0) break
+      visit(rows)
+      if (rows.length < batch) break
+    }
+    await sql`close kasumi_estimate_costs`.execute(trx)
+  })
+}
+
 /** The change log, newest first: of the whole store (one entry per change set), of one system or of one facility. */
 export function changeHistory(
   store: Store,
