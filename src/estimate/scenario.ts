@@ -11,6 +11,7 @@ import type {ServiceFilter, ServiceMeasureSpec} from './services-model.js'
 import {MONEY_UNITS, type Assumption, type Discount, type Filter, type MeasureSpec, type MoneyUnit, type Scenario} from './model.js'
 import {DISTRIBUTIONS, bounds, type Distribution, type ParamSpec, type ParamValue} from './params.js'
 import {SCENARIO_LIMITS, scenarioSchema} from './schema.js'
+import {schemaValidator} from '../platform/schema-validators.js'
 
 type Path = Array<string | number>
 
@@ -124,9 +125,7 @@ function checkFinite(raw: unknown, issues: Issues): void {
 
 /** Step 3: the JSON Schema (types, keys, enumerations, lengths of lists). */
 async function checkSchema(raw: Record<string, unknown>, issues: Issues): Promise<void> {
-  const {default: Ajv2020} = await import('ajv/dist/2020.js')
-  const ajv = new (Ajv2020 as unknown as typeof import('ajv').default)({allErrors: true, strict: false})
-  const validate = ajv.compile(scenarioSchema())
+  const validate = await schemaValidator('scenario', scenarioSchema)
   if (validate(raw as unknown)) return
   const measures = Array.isArray(raw.measures) ? (raw.measures as unknown[]) : []
   const typeOf = (index: number) => {

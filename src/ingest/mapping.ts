@@ -13,6 +13,7 @@ import {KINDS, TABLE_KINDS, type Kind} from './kinds.js'
 import {HEADER_UNITS, type FieldSpec} from './table.js'
 import {UNIT_FLAG, type UnitName} from './workbook/options.js'
 import {keyPathText, readYamlDocument, shortValue, valueAt, type KeyPath, type YamlSource} from './yaml.js'
+import {schemaValidator} from '../platform/schema-validators.js'
 
 /**
  * Saved mappings: a YAML file that says how one publisher's layout reads as
@@ -272,9 +273,7 @@ export async function parseMapping(text: string, file: string): Promise<Mapping>
 }
 
 async function checkSchema(source: YamlSource, add: (path: KeyPath, message: string, hint?: string) => void): Promise<void> {
-  const {default: Ajv2020} = await import('ajv/dist/2020.js')
-  const ajv = new (Ajv2020 as unknown as typeof import('ajv').default)({allErrors: true, strict: false})
-  const validate = ajv.compile(mappingSchema())
+  const validate = await schemaValidator('mapping', mappingSchema)
   if (validate(source.raw as unknown)) return
   const seen = new Set<string>()
   for (const error of validate.errors ?? []) {

@@ -15,6 +15,7 @@ const SOURCES = [
   'scripts/vendor.js',
   'scripts/manifest.js',
   'scripts/scenario-schema.js',
+  'scripts/schema-validators.js',
 ]
 const STAMP = join(ROOT, 'oclif.manifest.json')
 
