@@ -1,3 +1,5 @@
+import {spawn} from 'node:child_process'
+import {once} from 'node:events'
 import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -6,6 +8,7 @@ import ExcelJS from 'exceljs'
 import {describe, expect, it} from 'vitest'
 
 import {backends, cli, contents, ok, storeFactory, tempDir} from '../inventory/helpers.js'
+import {BIN} from '../support/cli.js'
 
 const freshStore = storeFactory()
 const SAMPLES = join(import.meta.dirname, '..', '..', 'data', 'samples')
@@ -306,6 +309,48 @@ describe('mapping init and mapping test', () => {
       ['MIC-0001', 2023, 'telecom', '800000'],
     ])
     expect((await contents(url)).costs).toHaveLength(before + 2)
+  })
+
+  it('init on a terminal asks about each open question, and the answers settle them (no TODO left)', async () => {
+    const file = await ministryWorkbook()
+    const output = join(tempDir(), 'mic-asked.yaml')
+    // A terminal for the command: util-linux's script runs it on a pseudo-terminal; CI unset, as on a person's machine.
+    const command = [process.execPath, BIN, 'inventory', 'mapping', 'init', file, '--kind', 'costs', '--output', output]
+    const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', TERM: 'xterm'}
+    delete env.CI
+    const child = spawn('script', ['-qfec', command.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' '), '/dev/null'], {env})
+    let screen = ''
+    const answered = new Set<string>()
+    // Each answer is typed once its question is on the screen: Enter keeps the fuzzy match; for 担当課, four
+    // arrows down from "(ignore it)" past spend_type, frequency and currency reach note.
+    const answers: Array<[string, string]> = [
+      ['Map 経費額（千円）', '\r'],
+      ['担当課 (経費!E3) matches no costs field', '\u001B[B\u001B[B\u001B[B\u001B[B\r'],
+    ]
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString('utf8')
+      for (const [question, keys] of answers) {
+        if (!answered.has(question) && screen.includes(question)) {
+          answered.add(question)
+          setTimeout(() => child.stdin.write(keys), 200)
+        }
+      }
+    })
+    const [code] = (await once(child, 'exit')) as [number]
+    expect([...answered], screen).toEqual(answers.map(([question]) => question))
+    expect(code, screen).toBe(0)
+    const text = readFileSync(output, 'utf8')
+    expect(text).not.toContain('TODO')
+    expect(text).toContain('amount: 経費額（千円）')
+    expect(text).toContain('note: 担当課')
+    const url = await freshStore((await backends())[0])
+    await ok(['inventory', 'import', sample('systems.csv'), '--database', url])
+    await ok(['inventory', 'import', file, '--mapping', output, '--database', url])
+    const lines = ((await contents(url)).costs as Row[]).filter((line) => line.fiscalYear === 2022 || line.fiscalYear === 2023)
+    expect(lines.map((line) => [line.amount, line.note])).toEqual([
+      ['1234500', '情報システム室'],
+      ['800000', '情報システム室'],
+    ])
   })
 
   it('init refuses to overwrite a file without --force, and prints the mapping without --output', async () => {
