@@ -362,10 +362,20 @@ export async function scanParts(file: string): Promise<PartScan> {
 
 /** Expands one part, handing its bytes on chunk by chunk; refused the moment it passes its declared size. Returns its size. */
 async function expandEntry(file: string, handle: Handle, entry: ZipEntry, onChunk: (chunk: Buffer) => void): Promise<number> {
+  let bytes = 0
+  for await (const chunk of entryChunks(file, handle, entry)) {
+    bytes += chunk.length
+    onChunk(chunk)
+  }
+  return bytes
+}
+
+/** The expanded bytes of one part, chunk by chunk; refused the moment they pass its declared size. */
+async function* entryChunks(file: string, handle: Handle, entry: ZipEntry): AsyncGenerator<Buffer> {
   const local = await readAt(handle, entry.localOffset, 30)
   if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50)
     refuse(file, 'the workbook is damaged: a part cannot be found where its directory says', 'save it again from Excel')
-  if (entry.compressedSize === 0) return 0
+  if (entry.compressedSize === 0) return
   const start = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
   const source = createReadStream(file, {start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 16})
   const stream = entry.method === 0 ? source : source.pipe(createInflateRaw({chunkSize: 1 << 16}))
@@ -380,7 +390,7 @@ async function expandEntry(file: string, handle: Handle, entry: ZipEntry, onChun
           'a workbook saved by Excel or LibreOffice declares its sizes truly; save it again, or export the sheet as CSV',
         )
       }
-      onChunk(chunk)
+      yield chunk
     }
   } catch (error) {
     if (error instanceof InvalidInputError) throw error
@@ -393,5 +403,20 @@ async function expandEntry(file: string, handle: Handle, entry: ZipEntry, onChun
     source.destroy()
     if (stream !== source) stream.destroy()
   }
-  return bytes
+}
+
+/**
+ * The expanded bytes of the part `name` of a ZIP workbook, chunk by chunk, with
+ * the same running cap as `scanParts`; nothing when the package has no such
+ * part. Stopping early (a `break`) closes the file.
+ */
+export async function* partChunks(file: string, name: string): AsyncGenerator<Buffer> {
+  const handle = await open(file, 'r')
+  try {
+    const {size} = await handle.stat()
+    const entry = (await centralDirectory(file, handle, size)).find((candidate) => candidate.name === name)
+    if (entry) yield* entryChunks(file, handle, entry)
+  } finally {
+    await handle.close()
+  }
 }
