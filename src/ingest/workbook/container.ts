@@ -314,6 +314,7 @@ export interface PartScan {
 }
 
 const MERGE_CELL = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"/g
+const MERGE_CELL_NAME = Buffer.from('mergeCell')
 
 /**
  * Expands every part of a ZIP workbook once, with a running byte cap: the size
@@ -335,12 +336,16 @@ export async function scanParts(file: string): Promise<PartScan> {
       if (entry.name.endsWith('/')) continue
       const worksheet = /^xl\/worksheets\/[^/]+\.xml$/.test(entry.name)
       const found = new Set<string>()
-      let tail = ''
+      let tail = Buffer.alloc(0)
       total += await expandEntry(file, handle, entry, (chunk) => {
         if (!worksheet) return
-        const text = tail + chunk.toString('latin1')
-        if (text.includes('mergeCell')) for (const match of text.matchAll(MERGE_CELL)) found.add(match[1])
-        tail = text.slice(-512)
+        // The bytes are searched as they are; only a chunk that names a merged cell (or whose start may
+        // finish one begun in the chunk before) is read as text.
+        if (chunk.includes(MERGE_CELL_NAME) || (tail.length > 0 && Buffer.concat([tail, chunk.subarray(0, 512)]).includes(MERGE_CELL_NAME))) {
+          const text = tail.toString('latin1') + chunk.toString('latin1')
+          for (const match of text.matchAll(MERGE_CELL)) found.add(match[1])
+        }
+        tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 512)))
       })
       if (total > ZIP_LIMITS.totalBytes)
         refuse(

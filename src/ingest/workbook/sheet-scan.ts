@@ -74,8 +74,8 @@ async function readSharedStrings(file: string): Promise<string[]> {
         inItem = false
       }
     },
-    text(raw) {
-      if (inText) text += xmlDecode(raw)
+    text(raw, start, end) {
+      if (inText) text += xmlDecode(raw.slice(start, end))
     },
     cdata(content) {
       if (inText) text += content
@@ -295,9 +295,9 @@ export async function scanSheetRows(file: string, part: string, parts: WorkbookP
           break
       }
     },
-    text(raw) {
+    text(raw, start, end) {
       if (capture === undefined) return
-      const text = xmlDecode(raw)
+      const text = xmlDecode(raw.slice(start, end))
       if (capture === 'v') value += text
       else if (capture === 'f') formula += text
       else inline += text

@@ -15,8 +15,8 @@ export interface XmlHandler {
   open(name: string, tag: string, selfClosing: boolean): void
   /** An end tag, and after a self-closing tag's `open`. */
   close(name: string): void
-  /** Raw text between tags (entities still in it): the handler decodes what it keeps with `xmlDecode`. */
-  text(raw: string): void
+  /** Raw text between tags, `text.slice(start, end)` (entities still in it): the handler slices and decodes (`xmlDecode`) what it keeps. */
+  text(text: string, start: number, end: number): void
   /** CDATA content, taken as it is. */
   cdata?(text: string): void
 }
@@ -53,10 +53,10 @@ export class XmlScanner {
         // Text up to the end of the chunk: hand on all of it but a possible partial entity.
         const amp = text.lastIndexOf('&')
         const cut = amp >= at && text.indexOf(';', amp) < 0 ? amp : length
-        if (cut > at) handler.text(text.slice(at, cut))
+        if (cut > at) handler.text(text, at, cut)
         return text.slice(cut)
       }
-      if (lt > at) handler.text(text.slice(at, lt))
+      if (lt > at) handler.text(text, at, lt)
       const next = text.charCodeAt(lt + 1)
       if (Number.isNaN(next)) return text.slice(lt)
       if (next === 0x21 /* ! */) {
@@ -97,7 +97,9 @@ export class XmlScanner {
       const gt = tagEnd(text, lt + 1)
       if (gt < 0) return text.slice(lt)
       if (next === 0x2f /* / */) {
-        handler.close(localName(text.slice(lt + 2, gt).trimEnd()))
+        let end = gt
+        while (isSpace(text.charCodeAt(end - 1))) end--
+        handler.close(localName(text.slice(lt + 2, end)))
       } else {
         const selfClosing = text.charCodeAt(gt - 1) === 0x2f
         const tag = text.slice(lt + 1, selfClosing ? gt - 1 : gt)
@@ -132,11 +134,12 @@ function tagEnd(text: string, from: number): number {
   return -1
 }
 
+function isSpace(char: number): boolean {
+  return char === 0x20 || char === 0x09 || char === 0x0a || char === 0x0d
+}
+
 function tagName(tag: string): string {
-  for (let index = 0; index < tag.length; index++) {
-    const char = tag.charCodeAt(index)
-    if (char === 0x20 || char === 0x09 || char === 0x0a || char === 0x0d) return tag.slice(0, index)
-  }
+  for (let index = 0; index < tag.length; index++) if (isSpace(tag.charCodeAt(index))) return tag.slice(0, index)
   return tag
 }
 
@@ -149,8 +152,7 @@ function localName(name: string): string {
 export function eachAttribute(tag: string, each: (name: string, value: string) => void): void {
   let at = tag.length
   for (let index = 0; index < tag.length; index++) {
-    const char = tag.charCodeAt(index)
-    if (char === 0x20 || char === 0x09 || char === 0x0a || char === 0x0d) {
+    if (isSpace(tag.charCodeAt(index))) {
       at = index
       break
     }
