@@ -102,10 +102,14 @@ export class XmlScanner {
         handler.close(localName(text.slice(lt + 2, end)))
       } else {
         const selfClosing = text.charCodeAt(gt - 1) === 0x2f
-        const tag = text.slice(lt + 1, selfClosing ? gt - 1 : gt)
-        const name = localName(tagName(tag))
+        const inner = selfClosing ? gt - 1 : gt
+        let nameEnd = lt + 1
+        while (nameEnd < inner && !isSpace(text.charCodeAt(nameEnd))) nameEnd++
+        const qualified = text.slice(lt + 1, nameEnd)
+        const name = localName(qualified)
         if (name === '') throw new Error(`a tag without a name at ${JSON.stringify(text.slice(lt, lt + 12))}`)
-        handler.open(name, tag, selfClosing)
+        // Most tags of a sheet (<v>, <row>) have no attributes: their text is their name.
+        handler.open(name, nameEnd === inner ? qualified : text.slice(lt + 1, inner), selfClosing)
         if (selfClosing) handler.close(name)
       }
       at = gt + 1
@@ -136,11 +140,6 @@ function tagEnd(text: string, from: number): number {
 
 function isSpace(char: number): boolean {
   return char === 0x20 || char === 0x09 || char === 0x0a || char === 0x0d
-}
-
-function tagName(tag: string): string {
-  for (let index = 0; index < tag.length; index++) if (isSpace(tag.charCodeAt(index))) return tag.slice(0, index)
-  return tag
 }
 
 function localName(name: string): string {
