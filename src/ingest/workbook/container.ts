@@ -314,6 +314,7 @@ export interface PartScan {
 }
 
 const MERGE_CELL = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"/g
+const MERGE_CELL_NAME = Buffer.from('mergeCell')
 
 /**
  * Expands every part of a ZIP workbook once, with a running byte cap: the size
@@ -335,12 +336,16 @@ export async function scanParts(file: string): Promise<PartScan> {
       if (entry.name.endsWith('/')) continue
       const worksheet = /^xl\/worksheets\/[^/]+\.xml$/.test(entry.name)
       const found = new Set<string>()
-      let tail = ''
+      let tail = Buffer.alloc(0)
       total += await expandEntry(file, handle, entry, (chunk) => {
         if (!worksheet) return
-        const text = tail + chunk.toString('latin1')
-        if (text.includes('mergeCell')) for (const match of text.matchAll(MERGE_CELL)) found.add(match[1])
-        tail = text.slice(-512)
+        // The bytes are searched as they are; only a chunk that names a merged cell (or whose start may
+        // finish one begun in the chunk before) is read as text.
+        if (chunk.includes(MERGE_CELL_NAME) || (tail.length > 0 && Buffer.concat([tail, chunk.subarray(0, 512)]).includes(MERGE_CELL_NAME))) {
+          const text = tail.toString('latin1') + chunk.toString('latin1')
+          for (const match of text.matchAll(MERGE_CELL)) found.add(match[1])
+        }
+        tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 512)))
       })
       if (total > ZIP_LIMITS.totalBytes)
         refuse(
@@ -362,10 +367,20 @@ export async function scanParts(file: string): Promise<PartScan> {
 
 /** Expands one part, handing its bytes on chunk by chunk; refused the moment it passes its declared size. Returns its size. */
 async function expandEntry(file: string, handle: Handle, entry: ZipEntry, onChunk: (chunk: Buffer) => void): Promise<number> {
+  let bytes = 0
+  for await (const chunk of entryChunks(file, handle, entry)) {
+    bytes += chunk.length
+    onChunk(chunk)
+  }
+  return bytes
+}
+
+/** The expanded bytes of one part, chunk by chunk; refused the moment they pass its declared size. */
+async function* entryChunks(file: string, handle: Handle, entry: ZipEntry): AsyncGenerator<Buffer> {
   const local = await readAt(handle, entry.localOffset, 30)
   if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50)
     refuse(file, 'the workbook is damaged: a part cannot be found where its directory says', 'save it again from Excel')
-  if (entry.compressedSize === 0) return 0
+  if (entry.compressedSize === 0) return
   const start = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
   const source = createReadStream(file, {start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 16})
   const stream = entry.method === 0 ? source : source.pipe(createInflateRaw({chunkSize: 1 << 16}))
@@ -380,7 +395,7 @@ async function expandEntry(file: string, handle: Handle, entry: ZipEntry, onChun
           'a workbook saved by Excel or LibreOffice declares its sizes truly; save it again, or export the sheet as CSV',
         )
       }
-      onChunk(chunk)
+      yield chunk
     }
   } catch (error) {
     if (error instanceof InvalidInputError) throw error
@@ -393,5 +408,20 @@ async function expandEntry(file: string, handle: Handle, entry: ZipEntry, onChun
     source.destroy()
     if (stream !== source) stream.destroy()
   }
-  return bytes
+}
+
+/**
+ * The expanded bytes of the part `name` of a ZIP workbook, chunk by chunk, with
+ * the same running cap as `scanParts`; nothing when the package has no such
+ * part. Stopping early (a `break`) closes the file.
+ */
+export async function* partChunks(file: string, name: string): AsyncGenerator<Buffer> {
+  const handle = await open(file, 'r')
+  try {
+    const {size} = await handle.stat()
+    const entry = (await centralDirectory(file, handle, size)).find((candidate) => candidate.name === name)
+    if (entry) yield* entryChunks(file, handle, entry)
+  } finally {
+    await handle.close()
+  }
 }

@@ -4,15 +4,17 @@ import {InvalidInputError} from '../../domain/errors.js'
 import {EMPTY_CELL, sheetCell, type SheetCell, type SheetRow, type SheetStart} from './cells.js'
 import {inspectWorkbook, scanParts, type WorkbookInfo} from './container.js'
 import {readLegacySheets} from './legacy.js'
+import {readWorkbookParts, scanSheetRows, sheetPart} from './sheet-scan.js'
 
 export type {SheetRow, SheetStart} from './cells.js'
 
 /**
- * Streams the rows of the worksheets that `wanted` accepts, in order, with
- * exceljs' streaming reader: memory holds the shared strings and styles, and
- * one row at a time. Formulas are never calculated (their cached values are
- * read), links and external workbooks never opened. exceljs is loaded here,
- * on the path that needs it only. Before a sheet's rows, `onSheetStart` learns
+ * Streams the rows of the worksheets that `wanted` accepts, in order. A small
+ * workbook is read whole by exceljs (loaded here, on the path that needs it
+ * only); a large one is read from its worksheet XML as it expands
+ * (`sheet-scan.ts`): memory holds the shared strings and number formats, and
+ * one chunk of rows at a time. Formulas are never calculated (their cached
+ * values are read), links and external workbooks never opened. Before a sheet's rows, `onSheetStart` learns
  * its merged cells. Legacy workbooks (.xls, .ods) give the same rows through
  * their own reader.
  */
@@ -29,29 +31,11 @@ export async function streamSheets(
   // which also finds each sheet's merged cells.
   const scan = await scanParts(file)
   const start = (name: string) => onSheetStart?.(name, {merges: mergesOf(info, scan.merges, name)})
-  const ExcelJS = (await import('exceljs')).default
-  // A workbook that expands to little is read whole: exceljs's streaming reader can meet a sheet before
-  // its shared strings when the parts come in an unusual order or timing, and then gives cells it cannot
-  // resolve. Large workbooks are streamed, so that memory does not grow with the sheet.
-  if (info.uncompressedBytes <= WHOLE_READ_BYTES) return readWhole(ExcelJS, file, wanted, onRow, onSheetEnd, start)
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  })
-  // exceljs names a worksheet from xl/workbook.xml; a package that stores that part after its sheets
-  // (the zip format allows any order) would leave its model unset. The names then come from the
-  // package's own directory.
-  const model = reader as unknown as {model?: {sheets?: unknown[]}}
-  model.model ??= {sheets: []}
-  let partNames: Map<string, string> | undefined
-  const nameOf = async (worksheet: {name?: string; id?: string | number}): Promise<string> => {
-    // Until xl/workbook.xml is read, exceljs calls every sheet "Sheet<n>".
-    if (worksheet.name !== undefined && (model.model?.sheets?.length ?? 0) > 0) return worksheet.name
-    partNames ??= new Map((await inspectWorkbook(file)).sheets.map((sheet) => [sheet.part ?? '', sheet.name]))
-    return partNames.get(`worksheets/sheet${worksheet.id}.xml`) ?? `sheet${worksheet.id}`
+  // A workbook that expands to little is read whole by exceljs. Large workbooks are read from their XML as it
+  // expands, so that memory does not grow with the sheet.
+  if (info.uncompressedBytes <= WHOLE_READ_BYTES) {
+    const ExcelJS = (await import('exceljs')).default
+    return readWhole(ExcelJS, file, wanted, onRow, onSheetEnd, start)
   }
   let callbackError: unknown
   const call = async (work: () => Promise<void> | void) => {
@@ -63,21 +47,14 @@ export async function streamSheets(
     }
   }
   try {
-    for await (const worksheet of reader) {
-      const name = await nameOf(worksheet as unknown as {name?: string; id?: string | number})
-      const take = wanted(name)
-      if (take) start(name)
-      for await (const row of worksheet) {
-        if (!take) continue
-        const cells: SheetCell[] = []
-        row.eachCell({includeEmpty: false}, (cell, column) => {
-          if (isUnresolvedString(cell.value)) throw new Error('a cell refers to a shared string that was not read before its sheet')
-          while (cells.length < column - 1) cells.push(EMPTY_CELL)
-          cells[column - 1] = sheetCell(cell.value, cell.numFmt)
-        })
-        await call(() => onRow(name, {row: row.number, cells}))
-      }
-      if (take && onSheetEnd) await call(() => onSheetEnd(name))
+    const parts = await readWorkbookParts(file)
+    for (const sheet of info.sheets) {
+      if (!wanted(sheet.name)) continue
+      const part = sheetPart(info, sheet.name)
+      if (part === undefined) throw new Error(`the workbook does not say where sheet ${sheet.name} is stored`)
+      start(sheet.name)
+      await scanSheetRows(file, part, parts, (row) => call(() => onRow(sheet.name, row)))
+      if (onSheetEnd) await call(() => onSheetEnd(sheet.name))
     }
   } catch (error) {
     if (error === callbackError || error instanceof InvalidInputError) throw error
@@ -99,8 +76,6 @@ function mergesOf(info: WorkbookInfo, merges: Map<string, SheetStart['merges']>,
 
 /** Workbooks that expand to at most this many bytes are read whole rather than streamed. */
 export const WHOLE_READ_BYTES = 16 * 1024 * 1024
-
-const isUnresolvedString = (value: unknown): boolean => typeof value === 'object' && value !== null && 'sharedString' in value
 
 type ExcelModule = typeof import('exceljs')
 
