@@ -1,9 +1,15 @@
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import {minorFactor, rateKey, type Rates} from '../domain/currency.js'
-import type {Category, CostPool, Eligibility, SystemRecord, SystemStatus} from '../domain/inventory.js'
+import type {Category, CostPool, Eligibility, SystemStatus} from '../domain/inventory.js'
 import {Dec} from '../domain/money.js'
 import type {Store} from '../store/open.js'
-import {listSystems, recurringCostYears, streamEstimateCostLines, visitEstimateCostTotals} from '../store/register.js'
+import {
+  recurringCostYears,
+  streamEstimateCostLines,
+  visitEstimateCostTotals,
+  visitEstimateSystems,
+  type EstimateSystemRow,
+} from '../store/register.js'
 import {percentRatio} from './exact.js'
 import {POOL_INDEX, POOLS, type RegisterCount, type Scenario, type SystemInput} from './model.js'
 
@@ -15,32 +21,13 @@ import {POOL_INDEX, POOLS, type RegisterCount, type Scenario, type SystemInput} 
  * exchange-rate file); a missing rate is an error, never a guess.
  */
 export async function loadRegister(store: Store, scenario: Scenario, rates: Rates): Promise<SystemInput[]> {
-  const systems = await listSystems(store)
-  const inputs: SystemInput[] = systems.map((system, index) => ({
-    index,
-    id: system.id,
-    ministry: system.ministry,
-    category: system.category as Category,
-    area: system.businessArea ?? '',
-    status: system.status as SystemStatus,
-    eligibility: system.eligibility as Eligibility,
-    tags: system.tags,
-    physicalServers: system.physicalServers ?? 0,
-    virtualHosts: system.virtualHosts ?? 0,
-    osInstances: system.osInstances ?? 0,
-    utilisation: system.utilisation === null ? null : percentRatio(system.utilisation),
-    users: system.users ?? 0,
-    centiHours:
-      system.annualHours === null
-        ? 0
-        : /^\d+$/.test(system.annualHours)
-          ? Number(system.annualHours) * 100
-          : new Dec(system.annualHours).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber(),
-    lastYear: system.lastYear,
-    recurring: POOLS.map(() => 0),
-    planned: new Map(),
-    unrecorded: unrecorded(system),
-  }))
+  const inputs: SystemInput[] = []
+  await visitEstimateSystems(store, (rows) => {
+    for (const row of rows) inputs.push(systemInput(row))
+  })
+  // By id in code-unit order, whatever the store's collation: the ledger's rows follow this order.
+  inputs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  for (let index = 0; index < inputs.length; index++) inputs[index].index = index
   const byId = new Map(inputs.map((input) => [input.id, input]))
   const factor = minorFactor(scenario.currency)
   const missing = new Map<string, number>()
@@ -135,10 +122,39 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
   return inputs
 }
 
-const COUNTS = ['physicalServers', 'osInstances', 'users', 'annualHours'] as const satisfies readonly RegisterCount[]
+const count = (value: number | string | null): number | null => (value === null ? null : Number(value))
 
-/** The counts a system leaves empty, or undefined when it records them all. */
-function unrecorded(system: SystemRecord): RegisterCount[] | undefined {
-  const empty = COUNTS.filter((field) => system[field] === null)
-  return empty.length > 0 ? empty : undefined
+/** A system as the engine reads it: counts as numbers (0 when empty, noted in `unrecorded`), costs still to add. */
+function systemInput(row: EstimateSystemRow): SystemInput {
+  const annualHours = row.annual_hours
+  const unrecorded: RegisterCount[] = []
+  if (row.physical_servers === null) unrecorded.push('physicalServers')
+  if (row.os_instances === null) unrecorded.push('osInstances')
+  if (row.users === null) unrecorded.push('users')
+  if (annualHours === null) unrecorded.push('annualHours')
+  return {
+    index: 0,
+    id: row.id,
+    ministry: row.ministry_code,
+    category: row.category as Category,
+    area: row.business_area ?? '',
+    status: row.status as SystemStatus,
+    eligibility: row.eligibility as Eligibility,
+    tags: JSON.parse(row.tags) as string[],
+    physicalServers: count(row.physical_servers) ?? 0,
+    virtualHosts: count(row.virtual_hosts) ?? 0,
+    osInstances: count(row.os_instances) ?? 0,
+    utilisation: row.utilisation_pct === null ? null : percentRatio(row.utilisation_pct),
+    users: count(row.users) ?? 0,
+    centiHours:
+      annualHours === null
+        ? 0
+        : /^\d+$/.test(annualHours)
+          ? Number(annualHours) * 100
+          : new Dec(annualHours).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber(),
+    lastYear: count(row.last_fy),
+    recurring: POOLS.map(() => 0),
+    planned: new Map(),
+    unrecorded: unrecorded.length > 0 ? unrecorded : undefined,
+  }
 }

@@ -6,6 +6,7 @@ import {sql} from 'kysely'
 import type {FacilityMetrics, FacilityRecord} from '../domain/facility.js'
 import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from './open.js'
+import type {SystemTable} from './schema.js'
 import {history, type HistoryEntry} from './repositories/changes.js'
 import {iterateCostLines, listCostLines as costLineRows, type CostFilter} from './repositories/costs.js'
 import {listMinistries as ministryRows} from './repositories/ministries.js'
@@ -130,6 +131,56 @@ export async function streamEstimateCostLines(store: Store, years: {baseYear: nu
   if (!store.sqlite) return query.execute()
   const {sql: text, parameters} = query.compile()
   return store.sqlite.prepare(text).iterate(...parameters) as Iterable<EstimateCostLine>
+}
+
+/** The columns of a system that an estimate reads, as the store holds them. */
+export const ESTIMATE_SYSTEM_COLUMNS = [
+  'id',
+  'ministry_code',
+  'category',
+  'business_area',
+  'status',
+  'eligibility',
+  'tags',
+  'physical_servers',
+  'virtual_hosts',
+  'os_instances',
+  'utilisation_pct',
+  'users',
+  'annual_hours',
+  'last_fy',
+] as const satisfies ReadonlyArray<keyof SystemTable>
+
+export type EstimateSystemRow = Pick<SystemTable, (typeof ESTIMATE_SYSTEM_COLUMNS)[number]>
+
+/**
+ * Every system, with only the columns an estimate reads, handed over in batches: SQLite iterates one statement,
+ * PostgreSQL reads pages in id order (keyset), so that a national register is never held twice (rows and
+ * records) at once. The order of the batches is the store's; callers that need an order sort.
+ */
+export async function visitEstimateSystems(store: Store, visit: (rows: readonly EstimateSystemRow[]) => void, batch = 50_000): Promise<void> {
+  const query = store.db.selectFrom('system').select(ESTIMATE_SYSTEM_COLUMNS)
+  if (store.sqlite) {
+    const {sql: text, parameters} = query.compile()
+    let rows: EstimateSystemRow[] = []
+    for (const row of store.sqlite.prepare(text).iterate(...parameters) as Iterable<EstimateSystemRow>) {
+      rows.push(row)
+      if (rows.length === batch) {
+        visit(rows)
+        rows = []
+      }
+    }
+    if (rows.length > 0) visit(rows)
+    return
+  }
+  let after: string | undefined
+  for (;;) {
+    const page = after === undefined ? query : query.where('id', '>', after)
+    const rows = await page.orderBy('id').limit(batch).execute()
+    if (rows.length > 0) visit(rows)
+    if (rows.length < batch) return
+    after = rows[rows.length - 1].id
+  }
 }
 
 /** Cost lines of one system, fiscal year, pool, frequency and currency, summed in minor units of the scenario's currency. */
