@@ -168,6 +168,12 @@ for (const backend of await backends()) {
       const stored = await costsOf(url)
       expect(stored.find((line) => line.amount === '99.999')).toMatchObject({systemId: 'CAS-0003', pool: 'telecom'})
       expect(result.json.currencies.map((entry: {costLines: string}) => entry.costLines)).toEqual(['23100.394', '5.6043'])
+
+      // Parquet reads SubAccountId only when a map asks for it: the same lines either way.
+      const fromParquet = await freshStore(backend)
+      await registerWithSystems(fromParquet)
+      await ok(['inventory', 'import', SAMPLE_PARQUET, '--database', fromParquet, '--system-map', systems, '--pool-map', pools, '--json'])
+      expect(stripped(await costsOf(fromParquet))).toEqual(stripped(stored))
     })
 
     it('counts fiscal years from --fiscal-year-start', async () => {

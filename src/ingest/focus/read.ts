@@ -472,6 +472,12 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
     row,
     // Reading goes on past the cap so that the count of problems is whole; only a bad header stops it.
     stop: () => stopped,
+    // Tags, ResourceId and SubAccountId only name systems, and only when asked to.
+    unused: new Set<ReadColumn>([
+      ...(options.systemTag ? [] : (['Tags'] as const)),
+      ...(options.resourceSystems ? [] : (['ResourceId'] as const)),
+      ...(options.subAccountSystems ? [] : (['SubAccountId'] as const)),
+    ]),
   }
   const result = format === 'parquet' ? await readFocusParquet(file, sink) : await readFocusCsv(file, format === 'csv.gz', sink)
   for (const issue of result.structural) {
