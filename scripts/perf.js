@@ -361,7 +361,7 @@ function generateFocus(dir, rows) {
     const provider = usd ? 'Northwind Cloud' : 'Kumo Cloud'
     const billing = correction ? day(Math.min(364, offset + 31)) : start
     focus.push(
-      `ba-${currency},Kasumi Digital Office,${currency},${month(billing)},${nextMonth(billing)},${start},${day(offset + 1)},${category},${correction ? 'Correction' : ''},Metered ${service},${frequency},${provider},${provider},${provider},${service},${provider} ${service},sub-${row % 40},res-${row % 5000},${billed},${effective},${billed},${billed},1,Hours,"{""SystemId"":""${system}"",""env"":""prod""}",CC-${row % 7}`,
+      `ba-${currency},Kasumi Digital Office,${currency},${month(billing)},${nextMonth(billing)},${start},${day(offset + 1)},${category},${correction ? 'Correction' : ''},Metered ${service},${frequency},${provider},${provider},${provider},${service},${provider} ${service},sub-${row % 40},res-${row % 5000},${billed},${effective},${billed},${billed},${category === 'Tax' ? ',' : '1,Hours'},"{""SystemId"":""${system}"",""env"":""prod""}",CC-${row % 7}`,
     )
     const fiscalYear = Number(start.slice(5, 7)) >= 4 ? 2025 : 2024
     lines.push(`${system},${fiscalYear},cloud,operations,recurring,${effective},${currency},`)
@@ -372,7 +372,8 @@ function generateFocus(dir, rows) {
 
 bench('FOCUS import of 1,000,000 rows into cost lines (CSV and Parquet) vs the same rows as a cost-line CSV', async () => {
   const rows = Number(process.env.KASUMI_PERF_FOCUS_ROWS ?? 1_000_000)
-  const dir = join(work, `focus-${rows}`)
+  // focus-v2: Tax rows carry no PricingQuantity or PricingUnit, as FOCUS requires (older fixtures are regenerated).
+  const dir = join(work, `focus-v2-${rows}`)
   if (!existsSync(join(dir, 'focus.parquet'))) {
     console.error(`  generating ${rows.toLocaleString('en')} FOCUS rows (CSV, then Parquet)…`)
     generateFocus(dir, rows)

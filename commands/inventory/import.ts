@@ -136,7 +136,7 @@ A FOCUS 1.0 or 1.1 cost and usage export (--kind focus, or recognised by its col
           `${summary.untagged.rows.toLocaleString('en')} rows named no system (${summary.costColumn} ${totals}) and went to ${summary.untagged.assignedTo} (--untagged).`,
         )
       }
-      const what = `${summary.rows.toLocaleString('en')} FOCUS rows (${summary.format}) into ${summary.lines.length} cost lines from ${summary.costColumn}`
+      const what = `${summary.rows.toLocaleString('en')} FOCUS ${summary.version} rows (${summary.format}) into ${summary.lines.length} cost lines from ${summary.costColumn}`
       if (summary.rows === 0) this.note(`${args.file} has no data rows; nothing was imported.`)
       else if (summary.dryRun) this.note(`Dry run: ${args.file} is valid; it would give ${what}. Nothing was written.`)
       else this.success(`Imported ${what} (change set ${summary.changeSetId}, sha256 ${summary.sha256.slice(0, 12)}…).`)

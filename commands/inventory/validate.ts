@@ -100,7 +100,7 @@ A FOCUS cost and usage export is checked against the FOCUS 1.0/1.1 specification
       const summary = await validateFocus(args.file, {...focusOptions(flags), maxIssues: flags['max-issues']})
       this.warnIssues(summary.warnings)
       if (summary.rows > 0) for (const table of focusTables(summary)) this.table(table)
-      this.success(`${args.file} is valid: ${summary.rows.toLocaleString('en')} FOCUS rows (${summary.format}).`)
+      this.success(`${args.file} is valid: ${summary.rows.toLocaleString('en')} FOCUS ${summary.version} rows (${summary.format}).`)
       return {formatVersion: JSON_FORMAT_VERSION, valid: true, ...summary}
     }
     const mapping = flags.mapping === undefined ? undefined : await loadMapping(flags.mapping)

@@ -22,6 +22,9 @@ import {Dec, ZERO, canonical} from '../domain/money.js'
  * agency-owned data centres of Tier 1–4.
  */
 
+/** The floor area M-16-19 counts for each active rack, in square feet. */
+export const RACK_SQ_FT = 30
+
 export interface DcoiMetricDefinition {
   id: DcoiMetricId
   label: string
@@ -114,9 +117,9 @@ export const DCOI_METRICS: readonly DcoiMetricDefinition[] = [
     decimals: 6,
     target: '≥ 80 % (OMB M-16-19; dropped by M-19-19)',
     goal: {value: '0.8', meets: 'at-least'},
-    source: 'OMB M-16-19 (facility utilisation = gross floor area in active use by racks of IT equipment ÷ total gross floor area)',
-    definition:
-      'Floor area in active use by racks ÷ gross floor area. The IDC inventory gives the rack count and the gross floor area but not the floor area the racks use, so this is n/a unless that is recorded.',
+    source:
+      'OMB M-16-19 (facility utilisation = floor area in active use by IT equipment racks, each active rack counted as 30 sq ft, ÷ total gross floor area); M-19-19 dropped the metric, and the IDC still collects Rack Count and Gross Floor Area',
+    definition: `Σ (rack count × ${RACK_SQ_FT} sq ft) ÷ Σ gross floor area, over the data centres of the population that give both (IDC fields Rack Count, Gross Floor Area).`,
   },
 ]
 
@@ -142,6 +145,9 @@ export interface DcoiTotals {
   underutilisedFacilities: number
   underutilised: number
   serversWithUnderutilised: number
+  utilisationFacilities: number
+  racks: number
+  floorArea: Dec
 }
 
 const emptyTotals = (): DcoiTotals => ({
@@ -161,6 +167,9 @@ const emptyTotals = (): DcoiTotals => ({
   underutilisedFacilities: 0,
   underutilised: 0,
   serversWithUnderutilised: 0,
+  utilisationFacilities: 0,
+  racks: 0,
+  floorArea: ZERO,
 })
 
 /** Whether a facility is in the population OMB's dashboard counts: open, agency-owned, Tier 1–4. */
@@ -200,6 +209,11 @@ function add(totals: DcoiTotals, facility: FacilityRecord, metrics: FacilityMetr
     totals.underutilisedFacilities++
     totals.underutilised += metrics.underutilisedServers
     if (metrics.totalServers !== null) totals.serversWithUnderutilised += metrics.totalServers
+  }
+  if (metrics.rackCount !== null && metrics.grossFloorArea !== null) {
+    totals.utilisationFacilities++
+    totals.racks += metrics.rackCount
+    totals.floorArea = totals.floorArea.plus(metrics.grossFloorArea)
   }
 }
 
@@ -272,7 +286,14 @@ export function dcoiMetricValue(id: DcoiMetricId, totals: DcoiTotals): DcoiValue
       }
       break
     case 'facility-utilisation':
-      return na('the register records the rack count and gross floor area, not the floor area in use by racks', ['floor area in use by racks'])
+      if (totals.utilisationFacilities === 0)
+        return na('no data centre of the population gives both its rack count and its gross floor area', ['rack_count', 'gross_floor_area'])
+      if (totals.floorArea.isZero()) return na('the gross floor area of those data centres adds up to 0', undefined, totals.utilisationFacilities)
+      result = {
+        value: quotient(new Dec(totals.racks).times(RACK_SQ_FT), totals.floorArea, d),
+        facilities: totals.utilisationFacilities,
+      }
+      break
   }
   const goal = DEFINITION.get(id)!.goal
   if (goal && result.value !== null) {

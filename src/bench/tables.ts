@@ -276,6 +276,11 @@ function shown(id: DcoiMetricId, value: DcoiValue): string {
   return value.meetsTarget === undefined ? text : `${text} ${value.meetsTarget ? '✓' : '✗'}`
 }
 
+/** A DCOI metric as `kasumi bench` shows it: 75.00% ✗, 1.35 ✓, 40, or n/a naming the missing fields. */
+export function dcoiCell(id: DcoiMetricId, value: DcoiValue): string {
+  return value.value === null ? `n/a: ${value.missing?.join(', ') ?? value.reason}` : shown(id, value)
+}
+
 export function dcoiMetricsTable(result: DcoiFacilities): TableData {
   const groups = [...result.agencies, result.total]
   return {
@@ -286,10 +291,7 @@ export function dcoiMetricsTable(result: DcoiFacilities): TableData {
       ...DCOI_METRICS.map((definition) => [
         definition.label,
         definition.target.replace(/ \(.*$/, ''),
-        ...groups.map((group) => {
-          const value = group.metrics[definition.id]
-          return value.value === null ? `n/a: ${value.missing?.join(', ') ?? value.reason}` : shown(definition.id, value)
-        }),
+        ...groups.map((group) => dcoiCell(definition.id, group.metrics[definition.id])),
       ]),
     ],
     align: ['left', 'left', ...groups.map(() => 'right' as const)],

@@ -1,8 +1,10 @@
-import {Dec} from '../domain/money.js'
+import {Dec, canonical} from '../domain/money.js'
 import type {ActualsResult} from '../bench/actuals.js'
 import {kpiDefinition, type KpiId} from '../bench/kpis.js'
 import type {ReferenceComparison} from '../bench/reference.js'
+import {DCOI_METRICS, type DcoiFacilities} from '../bench/dcoi.js'
 import {METHOD, type BenchGroup, type BenchResult} from '../bench/result.js'
+import {dcoiCell} from '../bench/tables.js'
 import {labelsFor, type Labels} from '../domain/labels/index.js'
 import {label} from './i18n.js'
 import {defineColumns} from './columns.js'
@@ -210,6 +212,8 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
     rows: bench.definitions.map((kpi) => ({id: kpi.id, kpi: kpi.label[lang], unit: kpi.unit, definition: kpi.definition, source: kpi.source})),
   })
 
+  if (bench.facilities) tables.push(...dcoiParts(bench.facilities, lang))
+
   if (bench.reference) {
     const {tables: referenceTables, chart} = referenceParts(bench.reference, lang)
     tables.push(...referenceTables)
@@ -228,6 +232,14 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
       value: `${new Dec(gap.savingsRatioMedian).times(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2)}%`,
     })
   figures.push({label: `${t('gap')}: ${t('moneyGap')}`, value: `${gap.moneyGap} ${currency}`})
+  if (bench.facilities)
+    for (const id of ['energy-metering', 'pue', 'availability'] as const) {
+      const definition = DCOI_METRICS.find((metric) => metric.id === id)!
+      figures.push({
+        label: `DCOI ${bench.facilities.period}: ${definition.label}`,
+        value: `${dcoiCell(id, bench.facilities.total.metrics[id])} (${definition.target})`,
+      })
+    }
   if (bench.actuals)
     figures.push({
       label: t('achievement'),
@@ -240,11 +252,109 @@ export function buildBenchmarkSection(bench: BenchResult, lang: Lang): Section {
   return {
     id: 'benchmark',
     title: label('benchmark', lang),
-    paragraphs: [...bench.notes, `${METHOD.percentile}.`, `${METHOD.rounding}.`, ...(bench.reference?.notes ?? []), ...(bench.actuals?.notes ?? [])],
+    paragraphs: [
+      ...bench.notes,
+      `${METHOD.percentile}.`,
+      `${METHOD.rounding}.`,
+      ...(bench.facilities?.notes ?? []),
+      ...(bench.reference?.notes ?? []),
+      ...(bench.actuals?.notes ?? []),
+    ],
     figures,
     tables,
     charts,
   }
+}
+
+/**
+ * The DCOI metrics of the register's facilities as `kasumi bench` shows them:
+ * each agency and the total beside OMB's target (✓/✗ where OMB sets one
+ * figure, n/a naming the missing fields), the targets with the memorandum
+ * and definition of each, and the closures by fiscal year.
+ */
+function dcoiParts(facilities: DcoiFacilities, lang: Lang): ReportTable[] {
+  const t = tr(lang)
+  const groups = [...facilities.agencies, facilities.total]
+  const column = (index: number) => `agency${index}`
+  const metrics: ReportTable = {
+    id: 'bench-dcoi-metrics',
+    title: `${t('dcoiMetrics')}, ${facilities.period}`,
+    columns: [
+      {key: 'metric', label: t('metric'), kind: 'text'},
+      {key: 'target', label: t('target'), kind: 'text'},
+      ...facilities.agencies.map((group, index): ReportColumn => ({key: column(index), label: group.agency, kind: 'text'})),
+      {key: 'total', label: t('total'), kind: 'text'},
+    ],
+    rows: [
+      {
+        metric: t('dataCentres'),
+        target: null,
+        ...Object.fromEntries(
+          groups.map((group, index) => [index < facilities.agencies.length ? column(index) : 'total', `${group.facilities} (${group.population})`]),
+        ),
+      },
+      ...DCOI_METRICS.map((definition) => ({
+        metric: definition.label,
+        target: definition.target,
+        ...Object.fromEntries(
+          groups.map((group, index) => [
+            index < facilities.agencies.length ? column(index) : 'total',
+            dcoiCell(definition.id, group.metrics[definition.id]),
+          ]),
+        ),
+      })),
+    ],
+    note: `${facilities.population}; ✓/✗ against OMB's target where OMB sets one figure.`,
+  }
+  const definitions: ReportTable = {
+    id: 'bench-dcoi-definitions',
+    title: t('dcoiDefinitions'),
+    columns: defineColumns(
+      ['id', 'id', 'text'],
+      ['metric', t('metric'), 'text'],
+      ['target', t('target'), 'text'],
+      ['source', t('source'), 'text'],
+      ['definition', t('definition'), 'text'],
+    ),
+    rows: facilities.definitions.map((definition) => ({
+      id: definition.id,
+      metric: definition.label,
+      target: definition.target,
+      source: definition.source,
+      definition: definition.definition,
+    })),
+  }
+  const closures: ReportTable = {
+    id: 'bench-dcoi-closures',
+    title: t('dcoiClosures'),
+    columns: defineColumns(
+      ['year', t('year'), 'text'],
+      ['agency', t('agency'), 'text'],
+      ['closed', t('closed'), 'count'],
+      ['inMigration', t('inMigration'), 'count'],
+      ['floorArea', t('floorAreaRemoved'), 'count'],
+      ['servers', t('serversRemoved'), 'count'],
+    ),
+    rows: facilities.closures.map((row) => ({
+      year: row.fiscalYear === null ? t('noYear') : `FY${row.fiscalYear}`,
+      agency: row.agency,
+      closed: row.closed,
+      inMigration: row.inMigration,
+      floorArea: row.floorAreaRemoved,
+      servers: row.serversRemoved,
+    })),
+    totals: [
+      {
+        year: t('total'),
+        agency: null,
+        closed: facilities.closures.reduce((sum, row) => sum + row.closed, 0),
+        inMigration: facilities.closures.reduce((sum, row) => sum + row.inMigration, 0),
+        floorArea: canonical(facilities.closures.reduce((sum, row) => sum.plus(row.floorAreaRemoved), new Dec(0))),
+        servers: facilities.closures.reduce((sum, row) => sum + row.serversRemoved, 0),
+      },
+    ],
+  }
+  return [metrics, definitions, closures]
 }
 
 function referenceParts(comparison: ReferenceComparison, lang: Lang): {tables: ReportTable[]; chart: ChartSpec} {

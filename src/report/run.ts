@@ -172,7 +172,10 @@ async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, 
   const before = document.sections.findIndex((section) => section.id === 'assumptions')
   document.sections.splice(before < 0 ? document.sections.length : before, 0, buildBenchmarkSection(bench.result, lang))
   progress('Hashing the inputs…')
-  const inputs = [...(await scenarioInputs(scenario)), ...(await registerInputs(store, registerKinds(scenario)))]
+  const kinds: ExportKind[] = [...registerKinds(scenario), ...(bench.result.facilities ? (['facilities'] as const) : [])]
+  const inputs = [...(await scenarioInputs(scenario)), ...(await registerInputs(store, kinds))]
+  // The benchmark's DCOI metrics of the facilities, exact as `kasumi bench --json` gives them, beside the estimate.
+  if (bench.result.facilities) document.data = {...(document.data as Record<string, unknown>), benchmark: {facilities: bench.result.facilities}}
   return {document, totals: views.run.result.totals, inputs, warnings}
 }
 

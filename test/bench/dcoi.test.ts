@@ -40,7 +40,8 @@ await describeEachBackend('kasumi bench: DCOI metrics from the facilities', (_ba
     expect(value('virtualisation')).toMatchObject({value: '0.258515', facilities: 4}) // (150 + 6 + 80 + 60) ÷ (610 + 25 + 350 + 160) = 296 ÷ 1,145
     expect(value('underutilised-servers')).toMatchObject({value: '40', facilities: 3}) // 35 + 0 + 5
     expect(value('underutilised-share')).toMatchObject({value: '0.035714'}) // 40 ÷ (610 + 350 + 160)
-    expect(value('facility-utilisation')).toMatchObject({value: null, missing: ['floor area in use by racks']})
+    // (120 + 200 + 40) racks × 30 sq ft ÷ (12,000 + 20,000 + 5,000) sq ft = 10,800 ÷ 37,000 = 0.291891… (the tenant gives no floor area)
+    expect(value('facility-utilisation')).toMatchObject({value: '0.291892', facilities: 3, meetsTarget: false})
     expect(facilities.total.metrics.pue.value).toBe('1.3516')
     expect(facilities.definitions.find((metric) => metric.id === 'pue')!.target).toContain('M-16-19')
     expect(facilities.definitions.find((metric) => metric.id === 'availability')!.source).toContain('M-19-19')
@@ -61,7 +62,7 @@ await describeEachBackend('kasumi bench: DCOI metrics from the facilities', (_ba
     expect(human.stdout).toContain('Power usage effectiveness (PUE)')
     expect(human.stdout).toContain('1.35 ✓')
     expect(human.stdout).toContain('75.00% ✗')
-    expect(human.stdout).toContain('n/a: floor area in use by racks')
+    expect(human.stdout).toContain('29.19% ✗')
     expect(human.stdout).toMatch(/FY2024 +│ DOX +│ +2 │ +0 │ +3,800 │ +225/)
 
     const missing = await kasumi(['bench', '--database', database, '--period', '2023-Q1'])

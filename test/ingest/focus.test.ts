@@ -168,6 +168,12 @@ for (const backend of await backends()) {
       const stored = await costsOf(url)
       expect(stored.find((line) => line.amount === '99.999')).toMatchObject({systemId: 'CAS-0003', pool: 'telecom'})
       expect(result.json.currencies.map((entry: {costLines: string}) => entry.costLines)).toEqual(['23100.394', '5.6043'])
+
+      // Parquet reads SubAccountId only when a map asks for it: the same lines either way.
+      const fromParquet = await freshStore(backend)
+      await registerWithSystems(fromParquet)
+      await ok(['inventory', 'import', SAMPLE_PARQUET, '--database', fromParquet, '--system-map', systems, '--pool-map', pools, '--json'])
+      expect(stripped(await costsOf(fromParquet))).toEqual(stripped(stored))
     })
 
     it('counts fiscal years from --fiscal-year-start', async () => {
@@ -296,6 +302,40 @@ describe('FOCUS bad input: exit 3, a clear message, nothing written', () => {
     expect(issues[0].hint).toBe('write it as "Usage": FOCUS values are case-sensitive')
   })
 
+  it('nulls the specification ties to the charge: pricing columns, names, consumed quantity (FOCUS 1.0 and 1.1)', async () => {
+    // Usage without a PricingQuantity, a Tax row with a PricingUnit, a row without a ServiceName.
+    const text = SAMPLE_TEXT.replace(line(2), line(2).replace(',1234.5,24,Hours,', ',1234.5,,Hours,'))
+      .replace(line(3), line(3).replace(',Kumo Object Storage,', ',,'))
+      .replace(line(6), line(6).replace(',12000.02,,,', ',12000.02,,Hours,'))
+    const issues = await refused(writeText('focus.csv', text))
+    expect(issues.map((issue) => [issue.line, issue.column, issue.message])).toEqual([
+      [2, 'PricingQuantity', 'PricingQuantity must not be null for a Usage charge'],
+      [3, 'ServiceName', 'ServiceName must not be null'],
+      [6, 'PricingUnit', 'PricingUnit must be null for a Tax charge'],
+    ])
+    expect(issues[0].hint).toMatch(/^FOCUS 1\.0: PricingQuantity MUST NOT be null when ChargeCategory is "Usage" or "Purchase"/)
+
+    // ConsumedQuantity, when the file has it: null outside usage in both versions, positive for usage in 1.1.
+    const consumed = ['ConsumedQuantity', '0', '1', '', '2', '', '-4', '1', '1', '1', '3', '']
+    const withConsumed = (extra?: string) =>
+      SAMPLE_TEXT.trimEnd()
+        .split('\n')
+        .map((row, index) => `${row},${consumed[index]}${extra === undefined ? '' : `,${index === 0 ? extra : ''}`}`)
+        .join('\n')
+        .concat('\n')
+    const asOne = await refused(writeText('focus-1.0.csv', withConsumed()))
+    expect(asOne.map((issue) => [issue.line, issue.column, issue.message])).toEqual([
+      [11, 'ConsumedQuantity', 'ConsumedQuantity must be null for a Credit charge'],
+    ])
+    // SkuMeter came with FOCUS 1.1: the same rows checked as 1.1 also need a positive quantity for usage.
+    const asOneOne = await refused(writeText('focus-1.1.csv', withConsumed('SkuMeter')))
+    expect(asOneOne.map((issue) => [issue.line, issue.column, issue.value, issue.message])).toEqual([
+      [2, 'ConsumedQuantity', '0', 'ConsumedQuantity must be positive for a Usage charge'],
+      [11, 'ConsumedQuantity', '3', 'ConsumedQuantity must be null for a Credit charge'],
+    ])
+    expect(asOneOne[1].hint).toMatch(/^FOCUS 1\.1:/)
+  })
+
   it('a truncated or corrupt Parquet file, and a truncated gzip archive', async () => {
     const bytes = readFileSync(SAMPLE_PARQUET)
     const truncated = await refused(writeText('focus.parquet', bytes.subarray(0, bytes.length - 200)))
@@ -314,7 +354,7 @@ describe('FOCUS bad input: exit 3, a clear message, nothing written', () => {
 
   it('detects a FOCUS file from its column IDs and ignores custom x_ columns', async () => {
     const result = await ok(['inventory', 'validate', SAMPLE_CSV, '--json'])
-    expect(result.json).toMatchObject({valid: true, kind: 'focus', rows: 11})
+    expect(result.json).toMatchObject({valid: true, kind: 'focus', version: '1.0', rows: 11})
     expect(result.json.currencies).toEqual(FILE_TOTALS.map(({costLines: _, ...rest}) => ({...rest, costLines: '0'})))
   })
 })

@@ -55,6 +55,8 @@ export interface FocusSummary {
   file: string
   kind: 'focus'
   format: 'csv' | 'csv.gz' | 'parquet'
+  /** The FOCUS version the file was checked as (1.1 when its header has a column 1.1 introduced). */
+  version: '1.0' | '1.1'
   sha256: string
   rows: number
   /** Which cost column the cost lines take. */
@@ -352,6 +354,7 @@ async function prepare(
     file,
     kind: 'focus',
     format: read.format,
+    version: read.version,
     sha256: await shaPromise,
     rows: read.rows,
     cost: options.cost,

@@ -15,8 +15,11 @@ import {
   MANDATORY_COLUMNS,
   NULLABLE_NUMERIC_COLUMNS,
   PLACEHOLDER,
+  PRICED_COLUMNS,
   REQUIRED_STRINGS,
   SERVICE_CATEGORIES,
+  focusVersion,
+  type FocusVersion,
   type ReadColumn,
 } from './spec.js'
 
@@ -65,6 +68,8 @@ interface Cell {
 export interface FocusRead {
   file: string
   format: FocusFormat
+  /** The FOCUS version the file was checked as: 1.1 when its header has a column 1.1 introduced. */
+  version: FocusVersion
   rows: number
   /** Columns of the file that kasumi ignores: custom (x_) columns and the other FOCUS columns. */
   ignoredColumns: number
@@ -77,6 +82,8 @@ export type {Cell as FocusCell}
 
 const CATEGORY_GROUP: Record<string, ChargeGroup> = {Usage: 'usage', Purchase: 'purchase', Tax: 'tax', Credit: 'credit', Adjustment: 'adjustment'}
 const NUMBER = /^-?\d+(?:\.\d+)?$/
+const POSITIVE_HINT =
+  'FOCUS 1.1: ConsumedQuantity MUST be a valid positive decimal value when ChargeCategory is "Usage", ChargeClass is not "Correction" and CommitmentDiscountStatus is not "Unused"'
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z$/
 const CURRENCY_SIGNS = /[$€£¥￥₩₹元円]|\b(?:USD|JPY|EUR|GBP|US\$)\b/
 
@@ -128,6 +135,8 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
   let ignoredColumns = 0
   let tagColumn = false
   let frequencyColumn = false
+  let version: FocusVersion = '1.0'
+  let present: ReadonlySet<string> = new Set()
   const cells = new Map<string, Cell>()
   const tagCache = new Map<string, string | null | Error>()
   const instants = new Map<string, number>()
@@ -151,7 +160,8 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
 
   const header = (columns: string[]): boolean => {
     const names = columns.map((column) => column.trim().replace(/^\uFEFF/, ''))
-    const present = new Set(names)
+    present = new Set(names)
+    version = focusVersion(names)
     const missing = MANDATORY_COLUMNS.filter((column) => !present.has(column))
     for (const column of missing) {
       const near = names.find((candidate) => candidate.toLowerCase() === column.toLowerCase())
@@ -349,6 +359,57 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
         'ChargeClass is null or "Correction"',
         chargeClass.trim() === '' || PLACEHOLDER.test(chargeClass.trim()) ? 'leave the cell empty (null) for a regular charge' : undefined,
       )
+    if (category !== undefined && CATEGORY_GROUP[category] !== undefined) {
+      const isCorrection = chargeClass === 'Correction'
+      // pricingquantity.md, pricingunit.md, listunitprice.md, contractedunitprice.md (1.0 and 1.1)
+      for (const column of PRICED_COLUMNS) {
+        if (!present.has(column)) continue
+        const value = text(column)
+        if (category === 'Tax' && value !== null && value !== undefined)
+          problem(
+            place,
+            column,
+            value,
+            `${column} must be null for a Tax charge`,
+            `FOCUS ${version}: ${column} MUST be null when ChargeCategory is "Tax"; leave the cell empty`,
+          )
+        else if ((category === 'Usage' || category === 'Purchase') && !isCorrection && value === null)
+          problem(
+            place,
+            column,
+            undefined,
+            `${column} must not be null for a ${category} charge`,
+            `FOCUS ${version}: ${column} MUST NOT be null when ChargeCategory is "Usage" or "Purchase" and ChargeClass is not "Correction"`,
+          )
+      }
+      // consumedquantity.md: null outside usage and for unused commitments; given for other usage
+      if (present.has('ConsumedQuantity')) {
+        const consumed = text('ConsumedQuantity')
+        const unused = text('CommitmentDiscountStatus') === 'Unused'
+        if (consumed !== null && consumed !== undefined && (category !== 'Usage' || unused))
+          problem(
+            place,
+            'ConsumedQuantity',
+            consumed,
+            category !== 'Usage'
+              ? `ConsumedQuantity must be null for a ${category} charge`
+              : 'ConsumedQuantity must be null for an unused commitment (CommitmentDiscountStatus "Unused")',
+            `FOCUS ${version}: ConsumedQuantity MUST be null unless ChargeCategory is "Usage" and CommitmentDiscountStatus is not "Unused"; leave the cell empty`,
+          )
+        else if (category === 'Usage' && !unused && !isCorrection) {
+          if (consumed === null)
+            problem(
+              place,
+              'ConsumedQuantity',
+              undefined,
+              'ConsumedQuantity must not be null for a Usage charge',
+              `FOCUS ${version}: ConsumedQuantity MUST NOT be null when ChargeCategory is "Usage", ChargeClass is not "Correction" and CommitmentDiscountStatus is not "Unused"`,
+            )
+          else if (version === '1.1' && consumed !== undefined && NUMBER.test(consumed) && (consumed.startsWith('-') || !/[1-9]/.test(consumed)))
+            problem(place, 'ConsumedQuantity', consumed, 'ConsumedQuantity must be positive for a Usage charge', POSITIVE_HINT)
+        }
+      }
+    }
     let frequency: string | null | undefined
     if (frequencyColumn) {
       frequency = text('ChargeFrequency')
@@ -411,13 +472,19 @@ export async function readFocus(file: string, options: FocusOptions): Promise<Fo
     row,
     // Reading goes on past the cap so that the count of problems is whole; only a bad header stops it.
     stop: () => stopped,
+    // Tags, ResourceId and SubAccountId only name systems, and only when asked to.
+    unused: new Set<ReadColumn>([
+      ...(options.systemTag ? [] : (['Tags'] as const)),
+      ...(options.resourceSystems ? [] : (['ResourceId'] as const)),
+      ...(options.subAccountSystems ? [] : (['SubAccountId'] as const)),
+    ]),
   }
   const result = format === 'parquet' ? await readFocusParquet(file, sink) : await readFocusCsv(file, format === 'csv.gz', sink)
   for (const issue of result.structural) {
     issueCount++
     if (issues.length < maxIssues) issues.push({...issue, file: name})
   }
-  return {file: name, format, rows: result.rows, ignoredColumns, issues, issueCount, cells: [...cells.values()]}
+  return {file: name, format, version, rows: result.rows, ignoredColumns, issues, issueCount, cells: [...cells.values()]}
 }
 
 /**

@@ -44,6 +44,8 @@ export interface FocusRowSink {
   row(values: unknown[], place: RowPlace): void
   /** True once reading should stop. */
   stop(): boolean
+  /** Columns the rows are not read for (they stay undefined): a columnar reader need not decode them. */
+  unused?: ReadonlySet<ReadColumn>
 }
 
 export interface SourceResult {
@@ -290,7 +292,7 @@ interface ParquetElement {
 function numberText(value: number | bigint): string {
   if (typeof value === 'bigint') return value.toString()
   const text = String(value)
-  if (!/e/i.test(text)) return text
+  if (!text.includes('e')) return text
   // 1e-7 → 0.0000001: the shortest decimal that reads back as the same double, written out.
   const [mantissa, exponentText] = text.split(/e/i)
   const exponent = Number(exponentText)
@@ -355,12 +357,12 @@ export async function readFocusParquet(file: string, sink: FocusRowSink): Promis
     const names = top.map((element) => element.name)
     if (!sink.header(names)) return {rows, structural}
 
-    const present = READ_COLUMNS.filter((name) => names.includes(name))
-    const positions = READ_COLUMNS.map((name) => present.indexOf(name as ReadColumn))
-    const localTime = new Set(
-      top
-        .filter((element) => element.logical_type?.type === 'TIMESTAMP' && element.logical_type.isAdjustedToUTC === false)
-        .map((element) => element.name),
+    const present = READ_COLUMNS.filter((name) => names.includes(name) && !sink.unused?.has(name))
+    // Where each column read goes in the values handed over (READ_COLUMNS order).
+    const targets = present.map((name) => READ_COLUMNS.indexOf(name))
+    const slot = new Map<string, number>(present.map((name, index) => [name, index]))
+    const localTime = present.map((name) =>
+      top.some((element) => element.name === name && element.logical_type?.type === 'TIMESTAMP' && element.logical_type.isAdjustedToUTC === false),
     )
     const values: unknown[] = new Array(READ_COLUMNS.length)
     // Timestamps straight to their ISO text (no Date per cell); bills repeat a few hundred instants.
@@ -379,50 +381,60 @@ export async function readFocusParquet(file: string, sink: FocusRowSink): Promis
       timestampFromMicroseconds: (micros: bigint) => instant(Number(micros / 1000n)),
       timestampFromNanoseconds: (nanos: bigint) => instant(Number(nanos / 1_000_000n)),
     }
+    const cell = (value: unknown, local: boolean): unknown => {
+      if (value === null || value === undefined) return null
+      if (typeof value === 'string') return local ? value.replace(/Z$/, '') : value
+      if (typeof value === 'number' || typeof value === 'bigint') return numberText(value)
+      if (value instanceof Date) return local ? `${value.toISOString().slice(0, 19)}` : `${value.toISOString().slice(0, 19)}Z`
+      return value
+    }
     let groupStart = 0
     for (const group of metadata.row_groups) {
       const count = Number(group.num_rows)
-      let groupRows: unknown[][] = []
+      const groupEnd = groupStart + count
+      // The decoded columns of the group, as hyparquet hands them over (one or more chunks per column):
+      // rows are read from them in place, with no row objects built in between.
+      const chunks: Array<Array<{data: ArrayLike<unknown>; start: number; end: number}>> = present.map(() => [])
       try {
         await parquetRead({
           file: buffer,
           metadata,
           columns: present,
           rowStart: groupStart,
-          rowEnd: groupStart + count,
+          rowEnd: groupEnd,
           compressors,
           parsers,
-          onComplete(data: unknown[][]) {
-            groupRows = data
+          onChunk({columnName, columnData, rowStart, rowEnd}) {
+            const at = slot.get(columnName)
+            if (at !== undefined) chunks[at].push({data: columnData as ArrayLike<unknown>, start: rowStart, end: rowEnd})
           },
         })
+        for (const list of chunks) {
+          list.sort((a, b) => a.start - b.start)
+          let covered = groupStart
+          for (const chunk of list) if (chunk.start <= covered) covered = Math.max(covered, chunk.end)
+          if (covered < groupEnd) throw new Error(`a column ends at row ${covered.toLocaleString('en')} of ${groupEnd.toLocaleString('en')}`)
+        }
       } catch (error) {
         structural.push({
           file,
-          cell: `rows ${(groupStart + 1).toLocaleString('en')}–${(groupStart + count).toLocaleString('en')}`,
+          cell: `rows ${(groupStart + 1).toLocaleString('en')}–${groupEnd.toLocaleString('en')}`,
           message: `a row group cannot be read: ${(error as Error).message}`,
           hint: 'the file is damaged or cut short; download the export again',
         })
         return {rows, structural}
       }
-      for (let index = 0; index < groupRows.length; index++) {
-        const data = groupRows[index]
-        for (let column = 0; column < positions.length; column++) {
-          const at = positions[column]
-          if (at < 0) {
-            values[column] = undefined
-            continue
-          }
-          const value = data[at]
-          if (value === null || value === undefined) values[column] = null
-          else if (typeof value === 'string') values[column] = localTime.has(present[at]) ? value.replace(/Z$/, '') : value
-          else if (typeof value === 'number' || typeof value === 'bigint') values[column] = numberText(value)
-          else if (value instanceof Date)
-            values[column] = localTime.has(present[at]) ? `${value.toISOString().slice(0, 19)}` : `${value.toISOString().slice(0, 19)}Z`
-          else values[column] = value
+      // A cursor per column read: the chunk holding the current row. Columns not read stay undefined.
+      const which = present.map(() => 0)
+      for (let row = groupStart; row < groupEnd; row++) {
+        for (let at = 0; at < present.length; at++) {
+          const list = chunks[at]
+          let chunk = list[which[at]]
+          while (row >= chunk.end) chunk = list[++which[at]]
+          values[targets[at]] = cell(chunk.data[row - chunk.start], localTime[at])
         }
         rows++
-        sink.row(values, {row: groupStart + index + 1})
+        sink.row(values, {row: row + 1})
         if (sink.stop()) return {rows, structural}
       }
       groupStart += count

@@ -77,11 +77,59 @@ export const NULLABLE_NUMERIC_COLUMNS = ['PricingQuantity', 'ConsumedQuantity', 
 /** Date/time columns (attributes/datetime_format.md); each period's end is exclusive (columns/chargeperiodend.md, billingperiodend.md). */
 export const DATETIME_COLUMNS = ['BillingPeriodStart', 'BillingPeriodEnd', 'ChargePeriodStart', 'ChargePeriodEnd'] as const
 
-/** String columns kasumi reads that MUST NOT be null. */
-export const REQUIRED_STRINGS = ['BillingAccountId', 'BillingCurrency', 'ChargeCategory', 'ServiceCategory', 'ProviderName'] as const
+/**
+ * String columns kasumi reads that MUST NOT be null in 1.0 and 1.1
+ * (billingaccountid.md, billingcurrency.md, chargecategory.md,
+ * servicecategory.md, provider.md, servicename.md, publisher.md, invoiceissuer.md).
+ */
+export const REQUIRED_STRINGS = [
+  'BillingAccountId',
+  'BillingCurrency',
+  'ChargeCategory',
+  'ServiceCategory',
+  'ProviderName',
+  'ServiceName',
+  'PublisherName',
+  'InvoiceIssuerName',
+] as const
+
+/**
+ * Columns whose nullability follows the charge (pricingquantity.md, pricingunit.md,
+ * listunitprice.md, contractedunitprice.md, 1.0 and 1.1 alike): MUST NOT be null
+ * when ChargeCategory is "Usage" or "Purchase" and ChargeClass is not
+ * "Correction", MUST be null when ChargeCategory is "Tax", MAY be null otherwise.
+ * PricingQuantity and PricingUnit are mandatory; the unit prices are checked when present.
+ */
+export const PRICED_COLUMNS = ['PricingQuantity', 'PricingUnit', 'ListUnitPrice', 'ContractedUnitPrice'] as const
 
 /** Columns kasumi reads when the file has them. */
-export const OPTIONAL_COLUMNS = ['ChargeFrequency', 'SubAccountId', 'ResourceId', 'Tags'] as const
+export const OPTIONAL_COLUMNS = ['ChargeFrequency', 'SubAccountId', 'ResourceId', 'Tags', 'CommitmentDiscountStatus'] as const
+
+/** The FOCUS versions kasumi checks against. */
+export type FocusVersion = '1.0' | '1.1'
+
+/**
+ * Columns introduced in FOCUS 1.1 ("Introduced (version): 1.1" in their
+ * columns/*.md). A file with any of them is checked as 1.1; a file with none as 1.0,
+ * whose rules the two versions share except where noted.
+ */
+export const FOCUS_1_1_COLUMNS = [
+  'BillingAccountType',
+  'SubAccountType',
+  'CapacityReservationId',
+  'CapacityReservationStatus',
+  'CommitmentDiscountQuantity',
+  'CommitmentDiscountUnit',
+  'ServiceSubcategory',
+  'SkuMeter',
+  'SkuPriceDetails',
+] as const
+
+/** The version a header is checked as. */
+export function focusVersion(header: readonly string[]): FocusVersion {
+  const names = new Set(header.map((cell) => cell.trim().replace(/^\uFEFF/, '')))
+  return FOCUS_1_1_COLUMNS.some((name) => names.has(name)) ? '1.1' : '1.0'
+}
 
 /** Custom columns carry this prefix (attributes/column_naming_and_ordering.md) and are ignored. */
 export const CUSTOM_PREFIX = 'x_'
@@ -93,6 +141,7 @@ export const READ_COLUMNS = [
   ...DATETIME_COLUMNS,
   ...REQUIRED_STRINGS,
   'ChargeClass',
+  'PricingUnit',
   ...OPTIONAL_COLUMNS,
 ] as const
 export type ReadColumn = (typeof READ_COLUMNS)[number]
