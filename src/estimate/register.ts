@@ -22,8 +22,22 @@ import {POOL_INDEX, POOLS, type RegisterCount, type Scenario, type SystemInput} 
  */
 export async function loadRegister(store: Store, scenario: Scenario, rates: Rates): Promise<SystemInput[]> {
   const inputs: SystemInput[] = []
+  // The same ministry, category, status, area or tag list comes on many rows as a new string: one copy each.
+  const shared = new Map<string, string>()
+  const intern = (text: string) => {
+    const known = shared.get(text)
+    if (known !== undefined) return known
+    shared.set(text, text)
+    return text
+  }
+  const tagLists = new Map<string, readonly string[]>()
+  const tags = (json: string) => {
+    let list = tagLists.get(json)
+    if (!list) tagLists.set(json, (list = Object.freeze((JSON.parse(json) as string[]).map(intern))))
+    return list
+  }
   await visitEstimateSystems(store, (rows) => {
-    for (const row of rows) inputs.push(systemInput(row))
+    for (const row of rows) inputs.push(systemInput(row, intern, tags))
   })
   // By id in code-unit order, whatever the store's collation: the ledger's rows follow this order.
   inputs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -39,7 +53,10 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
       baseLines += lines
     } else {
       let pools = input.planned.get(year)
-      if (!pools) input.planned.set(year, (pools = POOLS.map(() => 0)))
+      if (!pools) {
+        if (input.planned === NO_PLANNED_COSTS) input.planned = new Map()
+        input.planned.set(year, (pools = POOLS.map(() => 0)))
+      }
       pools[pool] += amount
     }
   }
@@ -122,10 +139,13 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
   return inputs
 }
 
+/** The planned costs of every system that has none, shared (a map each would weigh on a national register); never written to. */
+const NO_PLANNED_COSTS: Map<number, number[]> = new Map()
+
 const count = (value: number | string | null): number | null => (value === null ? null : Number(value))
 
 /** A system as the engine reads it: counts as numbers (0 when empty, noted in `unrecorded`), costs still to add. */
-function systemInput(row: EstimateSystemRow): SystemInput {
+function systemInput(row: EstimateSystemRow, intern: (text: string) => string, tags: (json: string) => readonly string[]): SystemInput {
   const annualHours = row.annual_hours
   const unrecorded: RegisterCount[] = []
   if (row.physical_servers === null) unrecorded.push('physicalServers')
@@ -135,12 +155,12 @@ function systemInput(row: EstimateSystemRow): SystemInput {
   return {
     index: 0,
     id: row.id,
-    ministry: row.ministry_code,
-    category: row.category as Category,
-    area: row.business_area ?? '',
-    status: row.status as SystemStatus,
-    eligibility: row.eligibility as Eligibility,
-    tags: JSON.parse(row.tags) as string[],
+    ministry: intern(row.ministry_code),
+    category: intern(row.category) as Category,
+    area: intern(row.business_area ?? ''),
+    status: intern(row.status) as SystemStatus,
+    eligibility: intern(row.eligibility) as Eligibility,
+    tags: tags(row.tags),
     physicalServers: count(row.physical_servers) ?? 0,
     virtualHosts: count(row.virtual_hosts) ?? 0,
     osInstances: count(row.os_instances) ?? 0,
@@ -154,7 +174,7 @@ function systemInput(row: EstimateSystemRow): SystemInput {
           : new Dec(annualHours).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber(),
     lastYear: count(row.last_fy),
     recurring: POOLS.map(() => 0),
-    planned: new Map(),
+    planned: NO_PLANNED_COSTS,
     unrecorded: unrecorded.length > 0 ? unrecorded : undefined,
   }
 }
