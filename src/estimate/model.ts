@@ -121,8 +121,11 @@ export interface MeasureModule<Prepared = unknown> {
    * any apply: pooled platform costs, joint-use groups, allocations.
    */
   prepare?(systems: readonly SystemState[], values: Resolved, options: Record<string, string>): Prepared
-  /** Changes one system's state to its state after the measure, at full run-rate. */
-  apply(system: SystemState, values: Resolved, prepared: Prepared): Effect | void
+  /**
+   * Changes one system's state to its state after the measure, at full run-rate.
+   * `position` is the system's place in the list `prepare` was given.
+   */
+  apply(system: SystemState, values: Resolved, prepared: Prepared, position: number): Effect | void
 }
 
 export const MONEY_UNITS = {one: 1, thousand: 1000, million: 1_000_000} as const

@@ -109,7 +109,7 @@ export interface Outcome {
 }
 
 /** NPV, run-rate savings and payback year of a ledger, by the same rules as the estimate's totals (results.ts). */
-export function outcomeOf(scenario: Scenario, ledger: Ledger, draw: Draw): Outcome {
+export function outcomeOf(scenario: Scenario, ledger: Pick<Ledger, 'years' | 'total'>, draw: Draw): Outcome {
   const {years, total} = ledger
   const Y = years.length
   const nets: number[] = []
