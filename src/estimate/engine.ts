@@ -95,6 +95,16 @@ export function plan(scenario: Scenario, systems: readonly SystemInput[]): Plan 
   return {scenario, systems, selections}
 }
 
+/** Every system's working state before the measures: its pools in one block of POOLS.length numbers per system. */
+export function systemStates(systems: readonly SystemInput[]): SystemState[] {
+  const P = POOLS.length
+  const block = new Float64Array(systems.length * P)
+  return systems.map((input, index) => {
+    block.set(input.recurring, index * P)
+    return {input, pools: block.subarray(index * P, (index + 1) * P), hosts: input.physicalServers, centiHours: input.centiHours}
+  })
+}
+
 /** The fiscal years of the scenario's horizon, first to last. */
 export function horizonYears(scenario: Scenario): number[] {
   const years: number[] = []
@@ -171,7 +181,11 @@ export function measureCosts(scenario: Scenario, measure: MeasureSpec, draw: Dra
         ? undefined
         : allocate(
             fixed,
-            selected.map((state) => state.pools.reduce((a, b) => a + b, 0)),
+            selected.map((state) => {
+              let sum = 0
+              for (let pool = 0; pool < POOLS.length; pool++) sum += state.pools[pool]
+              return sum
+            }),
           ),
     parallelMonths: measure.parallelRunningMonths
       ? ratioOf(Math.round(Number(valueOf(measure.parallelRunningMonths, draw)) * 1000), 12_000)
@@ -216,12 +230,7 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
   const years = horizonYears(scenario)
   const Y = years.length
 
-  const states: SystemState[] = systems.map((input) => ({
-    input,
-    pools: [...input.recurring],
-    hosts: input.physicalServers,
-    centiHours: input.centiHours,
-  }))
+  const states = systemStates(systems)
   /** Planned one-time costs still to be paid, after avoidance by the measures so far (full rate). */
   const plannedLeft = systems.map((input) =>
     input.planned.size === 0 ? undefined : new Map([...input.planned].map(([year, pools]) => [year, [...pools]])),
@@ -235,7 +244,7 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
   const unused: Ledger['unused'] = []
   const applied: Record<string, number> = {}
   /** One system's pools before the measure being applied (reused from system to system). */
-  const before = new Array<number>(POOLS.length).fill(0)
+  const before = new Float64Array(POOLS.length)
 
   scenario.measures.forEach((measure, measureIndex) => {
     const module = MEASURES[measure.type]

@@ -147,10 +147,11 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   const magnitude = Math.abs(total)
   const parts = new Array<number>(n)
   let assigned = 0
-  let remainderOf: (index: number) => number | bigint
+  // Each remainder is below the denominator: exact in a double whenever the denominator is a safe integer.
+  const numeric = Number.isSafeInteger(denominator * n)
+  const remainders = numeric ? new Float64Array(n) : new Array<bigint>(n)
   if (Number.isSafeInteger(denominator) && Number.isSafeInteger(magnitude * Math.max(1, largest))) {
     // Every product is a safe integer: the same division in doubles, the quotient corrected to the exact floor.
-    const remainders = new Float64Array(n)
     for (let index = 0; index < n; index++) {
       const product = magnitude * weightOf(index)
       let share = Math.floor(product / denominator)
@@ -165,11 +166,9 @@ export function allocate(total: number, weights: readonly number[]): number[] {
       }
       parts[index] = share
       assigned += share
-      remainders[index] = remainder
+      remainders[index] = numeric ? remainder : BigInt(remainder)
     }
-    remainderOf = (index) => remainders[index]
   } else {
-    const remainders = new Array<bigint>(n)
     const bigTotal = BigInt(magnitude)
     const bigDen = BigInt(denominator)
     for (let index = 0; index < n; index++) {
@@ -177,25 +176,25 @@ export function allocate(total: number, weights: readonly number[]): number[] {
       const share = product / bigDen
       parts[index] = Number(share)
       assigned += parts[index]
-      remainders[index] = product - share * bigDen
+      const remainder = product - share * bigDen
+      remainders[index] = numeric ? Number(remainder) : remainder
     }
-    remainderOf = (index) => remainders[index]
   }
   const left = magnitude - assigned
   if (left > 0) {
     // The largest remainders get one more each; ties go to the earlier weight.
-    if (typeof remainderOf(0) === 'number' && left < n && Number.isSafeInteger(denominator * n)) {
+    if (numeric && left < n) {
       // remainder × n + (n − 1 − index) orders by remainder, then earlier index first, as one safe integer (all distinct):
       // the `left` largest keys are those at or above the (n − left)-th smallest.
       const keys = new Float64Array(n)
-      for (let index = 0; index < n; index++) keys[index] = (remainderOf(index) as number) * n + (n - 1 - index)
+      for (let index = 0; index < n; index++) keys[index] = (remainders[index] as number) * n + (n - 1 - index)
       const threshold = select(keys.slice(), n - left)
       for (let index = 0; index < n; index++) if (keys[index] >= threshold) parts[index]++
     } else {
       const order = Array.from({length: n}, (_, index) => index)
       order.sort((a, b) => {
-        const ra = remainderOf(a)
-        const rb = remainderOf(b)
+        const ra = remainders[a]
+        const rb = remainders[b]
         return ra === rb ? a - b : ra > rb ? -1 : 1
       })
       for (let k = 0; k < left; k++) parts[order[k % n]]++

@@ -78,8 +78,11 @@ export interface MeasureSpec {
 /** The working state of one system while the measures are applied in order. */
 export interface SystemState {
   input: SystemInput
-  /** Recurring cost per pool after the measures applied so far (full run-rate), minor units. */
-  pools: number[]
+  /**
+   * Recurring cost per pool after the measures applied so far (full run-rate), minor units (safe integers, so
+   * exact in a double). A view on one block that holds every system's pools side by side.
+   */
+  pools: Float64Array
   /** Servers (hosts) after the measures so far. */
   hosts: number
   /** Hundredths of an hour per year after the measures so far. */

@@ -12,6 +12,7 @@ import {
   resolver,
   shareAt,
   startOf,
+  systemStates,
   type Ledger,
   type Plan,
 } from './engine.js'
@@ -62,12 +63,10 @@ export function totalsEvaluator(planned: Plan): TotalsEvaluator {
   const last = years[Y - 1]
   const P = POOLS.length
 
-  const states: SystemState[] = systems.map((input) => ({
-    input,
-    pools: [...input.recurring],
-    hosts: input.physicalServers,
-    centiHours: input.centiHours,
-  }))
+  const states = systemStates(systems)
+  // The pools of every system side by side (states' views share one block), and their base-year values to reset them from.
+  const block = states.length === 0 ? new Float64Array(0) : new Float64Array(states[0].pools.buffer, 0, systems.length * P)
+  const recurring = block.slice()
   const withPlanned = systems.filter((input) => input.planned.size > 0).map((input) => input.index)
   const plannedLeft = systems.map((input) =>
     input.planned.size === 0 ? undefined : new Map([...input.planned].map(([year, pools]) => [year, [...pools]])),
@@ -100,12 +99,11 @@ export function totalsEvaluator(planned: Plan): TotalsEvaluator {
     for (let y = 0; y < Y; y++) realBaseline[y] += baselineOf(input, years[y])
   }
 
-  const before = new Array<number>(P).fill(0)
+  const before = new Float64Array(P)
 
   function reset(): void {
+    block.set(recurring)
     for (const state of states) {
-      const {recurring} = state.input
-      for (let pool = 0; pool < P; pool++) state.pools[pool] = recurring[pool]
       state.hosts = state.input.physicalServers
       state.centiHours = state.input.centiHours
     }

@@ -6,7 +6,11 @@ interface Group {
   members: SystemState[]
 }
 
-const total = (state: SystemState) => state.pools.reduce((a, b) => a + b, 0)
+function total(state: SystemState): number {
+  let sum = 0
+  for (let pool = 0; pool < POOLS.length; pool++) sum += state.pools[pool]
+  return sum
+}
 
 /**
  * 共同利用: the same business run by several ministries' separate systems is
