@@ -71,6 +71,8 @@ export interface Plan {
 }
 
 const DEFAULT_ELIGIBILITY = ['eligible']
+/** What a measure that reports nothing beyond its pools returns. */
+export const NO_EFFECT: Effect = Object.freeze({})
 const EXCLUDED_STATUSES = new Set(['retired', 'migrated'])
 
 export function matches(system: SystemInput, filter: Filter): boolean {
@@ -93,12 +95,34 @@ export function plan(scenario: Scenario, systems: readonly SystemInput[]): Plan 
   return {scenario, systems, selections}
 }
 
+/** Every system's working state before the measures: its pools in one block of POOLS.length numbers per system. */
+export function systemStates(systems: readonly SystemInput[]): SystemState[] {
+  const P = POOLS.length
+  const block = new Float64Array(systems.length * P)
+  return systems.map((input, index) => {
+    block.set(input.recurring, index * P)
+    return {input, pools: block.subarray(index * P, (index + 1) * P), hosts: input.physicalServers, centiHours: input.centiHours}
+  })
+}
+
+/** The fiscal years of the scenario's horizon, first to last. */
+export function horizonYears(scenario: Scenario): number[] {
+  const years: number[] = []
+  for (let year = scenario.horizon[0]; year <= scenario.horizon[1]; year++) years.push(year)
+  return years
+}
+
+/** A measure's start year for one system: its own start, or for `timing: refresh` the year after the system's last year if later. */
+export function startOf(measure: MeasureSpec, input: SystemInput): number {
+  return measure.timing === 'refresh' && input.lastYear !== null ? Math.max(measure.start, input.lastYear + 1) : measure.start
+}
+
 /** The value of a parameter in this evaluation: the draw's, or the base value. */
 export function valueOf(param: ParamValue, draw: Draw): string {
   return draw.get(param.path) ?? param.base
 }
 
-function resolver(scenario: Scenario, measure: MeasureSpec, draw: Draw): Resolved {
+export function resolver(scenario: Scenario, measure: MeasureSpec, draw: Draw): Resolved {
   const moneyFactor = MONEY_UNITS[scenario.moneyUnit] * minorFactor(scenario.currency)
   const module = MEASURES[measure.type]
   const get = (name: string): string => {
@@ -129,14 +153,66 @@ function resolver(scenario: Scenario, measure: MeasureSpec, draw: Draw): Resolve
   }
 }
 
-function moneyValue(scenario: Scenario, param: ParamValue | undefined, draw: Draw): number {
+export function moneyValue(scenario: Scenario, param: ParamValue | undefined, draw: Draw): number {
   if (!param) return 0
   const factor = MONEY_UNITS[scenario.moneyUnit] * minorFactor(scenario.currency)
   return checked(new Dec(valueOf(param, draw)).times(factor).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber())
 }
 
+/** A measure's ramp and one-time costs in one evaluation. */
+export interface MeasureCosts {
+  ramp: Ratio[]
+  perSystemCost: number
+  perHostCost: number
+  /** The fixed one-time cost split over the systems (by position), by their recurring cost before the measure. */
+  fixedParts?: number[]
+  /** Months of parallel running as a share of a year. */
+  parallelMonths?: Ratio
+}
+
+export function measureCosts(scenario: Scenario, measure: MeasureSpec, draw: Draw, selected: readonly SystemState[]): MeasureCosts {
+  const fixed = moneyValue(scenario, measure.oneTime.fixed, draw)
+  return {
+    ramp: measure.ramp.map((param) => ratio(valueOf(param, draw))),
+    perSystemCost: moneyValue(scenario, measure.oneTime.perSystem, draw),
+    perHostCost: moneyValue(scenario, measure.oneTime.perHost, draw),
+    fixedParts:
+      fixed === 0
+        ? undefined
+        : allocate(
+            fixed,
+            selected.map((state) => {
+              let sum = 0
+              for (let pool = 0; pool < POOLS.length; pool++) sum += state.pools[pool]
+              return sum
+            }),
+          ),
+    parallelMonths: measure.parallelRunningMonths
+      ? ratioOf(Math.round(Number(valueOf(measure.parallelRunningMonths, draw)) * 1000), 12_000)
+      : undefined,
+  }
+}
+
+/** A measure's non-numeric settings: the module's defaults, then the scenario's. */
+export function measureOptions(measure: MeasureSpec): Record<string, string> {
+  const module = MEASURES[measure.type]
+  return {...Object.fromEntries(Object.entries(module.options ?? {}).map(([key, spec]) => [key, spec.default])), ...measure.options}
+}
+
+/** One system's one-time cost of a measure at full rate, paid in its start year; `before` is its pools before the measure. */
+export function oneTimeCost(costs: MeasureCosts, state: SystemState, before: ArrayLike<number>, hostsBefore: number, position: number): number {
+  let oneTime = costs.perSystemCost + checked(costs.perHostCost * hostsBefore) + (costs.fixedParts?.[position] ?? 0)
+  if (costs.parallelMonths) {
+    // During parallel running the old arrangement is paid as well: the pools the measure changes, at their cost before it.
+    let changed = 0
+    for (let pool = 0; pool < POOLS.length; pool++) if (state.pools[pool] !== before[pool]) changed += before[pool]
+    oneTime += mul(changed, costs.parallelMonths)
+  }
+  return oneTime
+}
+
 /** The share of a measure's full effect reached `offset` years after it starts. */
-function shareAt(ramp: readonly Ratio[], offset: number): Ratio {
+export function shareAt(ramp: readonly Ratio[], offset: number): Ratio {
   if (offset < 0) return {num: 0, den: 1}
   return ramp[Math.min(offset, ramp.length - 1)] ?? ONE
 }
@@ -151,16 +227,10 @@ function shareAt(ramp: readonly Ratio[], offset: number): Ratio {
 export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSystems?: boolean} = {}): Ledger {
   const {scenario, systems, selections} = planned
   const first = scenario.horizon[0]
-  const years: number[] = []
-  for (let year = first; year <= scenario.horizon[1]; year++) years.push(year)
+  const years = horizonYears(scenario)
   const Y = years.length
 
-  const states: SystemState[] = systems.map((input) => ({
-    input,
-    pools: [...input.recurring],
-    hosts: input.physicalServers,
-    centiHours: input.centiHours,
-  }))
+  const states = systemStates(systems)
   /** Planned one-time costs still to be paid, after avoidance by the measures so far (full rate). */
   const plannedLeft = systems.map((input) =>
     input.planned.size === 0 ? undefined : new Map([...input.planned].map(([year, pools]) => [year, [...pools]])),
@@ -173,6 +243,8 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
   const jointUse: JointUseGroup[] = []
   const unused: Ledger['unused'] = []
   const applied: Record<string, number> = {}
+  /** One system's pools before the measure being applied (reused from system to system). */
+  const before = new Float64Array(POOLS.length)
 
   scenario.measures.forEach((measure, measureIndex) => {
     const module = MEASURES[measure.type]
@@ -183,22 +255,9 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
       unused.push({measure: measure.id, filter: measure.appliesTo})
       return
     }
-    const ramp = measure.ramp.map((param) => ratio(valueOf(param, draw)))
-    const perSystemCost = moneyValue(scenario, measure.oneTime.perSystem, draw)
-    const perHostCost = moneyValue(scenario, measure.oneTime.perHost, draw)
-    const fixed = moneyValue(scenario, measure.oneTime.fixed, draw)
-    const fixedParts =
-      fixed === 0
-        ? undefined
-        : allocate(
-            fixed,
-            selected.map((state) => state.pools.reduce((a, b) => a + b, 0)),
-          )
-    const parallelMonths = measure.parallelRunningMonths
-      ? ratioOf(Math.round(Number(valueOf(measure.parallelRunningMonths, draw)) * 1000), 12_000)
-      : undefined
-    const options = {...Object.fromEntries(Object.entries(module.options ?? {}).map(([key, spec]) => [key, spec.default])), ...measure.options}
-    const prepared = module.prepare?.(selected, values, options)
+    const costs = measureCosts(scenario, measure, draw, selected)
+    const {ramp} = costs
+    const prepared = module.prepare?.(selected, values, measureOptions(measure))
     const measureRollup = rollups.measure
     let measureCells = measureRollup.get(measure.id)
     if (!measureCells) measureRollup.set(measure.id, (measureCells = new Float64Array(Y * WIDTH)))
@@ -207,20 +266,14 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
 
     selected.forEach((state, position) => {
       const input = state.input
-      const before = [...state.pools]
+      for (let pool = 0; pool < POOLS.length; pool++) before[pool] = state.pools[pool]
       const hostsBefore = state.hosts
-      const effect: Effect = module.apply(state, values, prepared) ?? {}
+      const effect: Effect = module.apply(state, values, prepared, position) ?? NO_EFFECT
       let fullSaving = 0
       for (let pool = 0; pool < POOLS.length; pool++) fullSaving += before[pool] - state.pools[pool]
-      const start = measure.timing === 'refresh' && input.lastYear !== null ? Math.max(measure.start, input.lastYear + 1) : measure.start
+      const start = startOf(measure, input)
 
-      let oneTime = perSystemCost + checked(perHostCost * hostsBefore) + (fixedParts?.[position] ?? 0)
-      if (parallelMonths) {
-        // During parallel running the old arrangement is paid as well: the pools the measure changes, at their cost before it.
-        let changed = 0
-        for (let pool = 0; pool < POOLS.length; pool++) if (state.pools[pool] !== before[pool]) changed += before[pool]
-        oneTime += mul(changed, parallelMonths)
-      }
+      const oneTime = oneTimeCost(costs, state, before, hostsBefore, position)
 
       if (effect.jointUse) {
         const key = effect.jointUse.group
@@ -335,7 +388,7 @@ function addTo(rollup: Rollup, key: string, row: Float64Array, years: number): v
 }
 
 /** (1 + inflation)^(year − base year) per horizon year, as exact ratios (12 decimals); ONE in real terms. */
-function inflationFactors(scenario: Scenario, draw: Draw, years: number[]): Ratio[] {
+export function inflationFactors(scenario: Scenario, draw: Draw, years: number[]): Ratio[] {
   const rate = new Dec(valueOf(scenario.inflation, draw))
   if (rate.isZero()) return years.map(() => ONE)
   return years.map((year) =>

@@ -136,24 +136,95 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   const n = weights.length
   if (n === 0) return []
   let sumWeights = 0
-  for (const weight of weights) sumWeights += Math.max(0, weight)
-  const effective = sumWeights > 0 ? weights.map((weight) => Math.max(0, weight)) : weights.map(() => 1)
-  const denominator = sumWeights > 0 ? sumWeights : n
-  const sign = total < 0 ? -1 : 1
+  let largest = 0
+  for (const weight of weights) {
+    if (weight > 0) sumWeights += weight
+    if (weight > largest) largest = weight
+  }
+  const weighted = sumWeights > 0
+  const weightOf = (index: number) => (weighted ? Math.max(0, weights[index]) : 1)
+  const denominator = weighted ? sumWeights : n
   const magnitude = Math.abs(total)
   const parts = new Array<number>(n)
-  const remainders: Array<{index: number; big: bigint}> = []
   let assigned = 0
-  const bigTotal = BigInt(magnitude)
-  const bigDen = BigInt(denominator)
-  for (let index = 0; index < n; index++) {
-    const product = bigTotal * BigInt(effective[index])
-    const share = product / bigDen
-    parts[index] = Number(share)
-    assigned += parts[index]
-    remainders.push({index, big: product - share * bigDen})
+  // Each remainder is below the denominator: exact in a double whenever the denominator is a safe integer.
+  const numeric = Number.isSafeInteger(denominator * n)
+  const remainders = numeric ? new Float64Array(n) : new Array<bigint>(n)
+  if (Number.isSafeInteger(denominator) && Number.isSafeInteger(magnitude * Math.max(1, largest))) {
+    // Every product is a safe integer: the same division in doubles, the quotient corrected to the exact floor.
+    for (let index = 0; index < n; index++) {
+      const product = magnitude * weightOf(index)
+      let share = Math.floor(product / denominator)
+      let remainder = product - share * denominator
+      while (remainder < 0) {
+        share--
+        remainder += denominator
+      }
+      while (remainder >= denominator) {
+        share++
+        remainder -= denominator
+      }
+      parts[index] = share
+      assigned += share
+      remainders[index] = numeric ? remainder : BigInt(remainder)
+    }
+  } else {
+    const bigTotal = BigInt(magnitude)
+    const bigDen = BigInt(denominator)
+    for (let index = 0; index < n; index++) {
+      const product = bigTotal * BigInt(weightOf(index))
+      const share = product / bigDen
+      parts[index] = Number(share)
+      assigned += parts[index]
+      const remainder = product - share * bigDen
+      remainders[index] = numeric ? Number(remainder) : remainder
+    }
   }
-  remainders.sort((a, b) => (a.big === b.big ? a.index - b.index : a.big > b.big ? -1 : 1))
-  for (let k = 0; k < magnitude - assigned; k++) parts[remainders[k % n].index]++
-  return parts.map((part) => sign * part)
+  const left = magnitude - assigned
+  if (left > 0) {
+    // The largest remainders get one more each; ties go to the earlier weight.
+    if (numeric && left < n) {
+      // remainder × n + (n − 1 − index) orders by remainder, then earlier index first, as one safe integer (all distinct):
+      // the `left` largest keys are those at or above the (n − left)-th smallest.
+      const keys = new Float64Array(n)
+      for (let index = 0; index < n; index++) keys[index] = (remainders[index] as number) * n + (n - 1 - index)
+      const threshold = select(keys.slice(), n - left)
+      for (let index = 0; index < n; index++) if (keys[index] >= threshold) parts[index]++
+    } else {
+      const order = Array.from({length: n}, (_, index) => index)
+      order.sort((a, b) => {
+        const ra = remainders[a]
+        const rb = remainders[b]
+        return ra === rb ? a - b : ra > rb ? -1 : 1
+      })
+      for (let k = 0; k < left; k++) parts[order[k % n]]++
+    }
+  }
+  if (total < 0) for (let index = 0; index < n; index++) parts[index] = -parts[index]
+  return parts
+}
+
+/** The k-th smallest (0-based) of distinct values, reordering them in place (Wirth's selection). */
+function select(values: Float64Array, k: number): number {
+  let low = 0
+  let high = values.length - 1
+  while (low < high) {
+    const pivot = values[k]
+    let i = low
+    let j = high
+    do {
+      while (values[i] < pivot) i++
+      while (pivot < values[j]) j--
+      if (i <= j) {
+        const swap = values[i]
+        values[i] = values[j]
+        values[j] = swap
+        i++
+        j--
+      }
+    } while (i <= j)
+    if (j < k) low = i
+    if (k < i) high = j
+  }
+  return values[k]
 }

@@ -78,8 +78,11 @@ export interface MeasureSpec {
 /** The working state of one system while the measures are applied in order. */
 export interface SystemState {
   input: SystemInput
-  /** Recurring cost per pool after the measures applied so far (full run-rate), minor units. */
-  pools: number[]
+  /**
+   * Recurring cost per pool after the measures applied so far (full run-rate), minor units (safe integers, so
+   * exact in a double). A view on one block that holds every system's pools side by side.
+   */
+  pools: Float64Array
   /** Servers (hosts) after the measures so far. */
   hosts: number
   /** Hundredths of an hour per year after the measures so far. */
@@ -121,8 +124,11 @@ export interface MeasureModule<Prepared = unknown> {
    * any apply: pooled platform costs, joint-use groups, allocations.
    */
   prepare?(systems: readonly SystemState[], values: Resolved, options: Record<string, string>): Prepared
-  /** Changes one system's state to its state after the measure, at full run-rate. */
-  apply(system: SystemState, values: Resolved, prepared: Prepared): Effect | void
+  /**
+   * Changes one system's state to its state after the measure, at full run-rate.
+   * `position` is the system's place in the list `prepare` was given.
+   */
+  apply(system: SystemState, values: Resolved, prepared: Prepared, position: number): Effect | void
 }
 
 export const MONEY_UNITS = {one: 1, thousand: 1000, million: 1_000_000} as const

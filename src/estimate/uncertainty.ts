@@ -14,7 +14,8 @@ import {money} from './results.js'
  * Uncertainty of an estimate: a seeded Monte Carlo over the scenario's
  * uncertain parameters (`{low, base, high}`), and a tornado ranking of them.
  *
- * Every evaluation is the exact engine: a draw is a set of decimal strings
+ * Every evaluation is the exact engine (its totals-only path, totals.ts, whose
+ * totals equal the full ledger's to the minor unit): a draw is a set of decimal strings
  * (each sampled value rounded half-up to RATIO_DECIMALS = 6 places by the
  * engine's `quantise`), so each run is as exact and reproducible as the
  * deterministic estimate. Runs are spread over the worker threads of
@@ -109,7 +110,7 @@ export interface Outcome {
 }
 
 /** NPV, run-rate savings and payback year of a ledger, by the same rules as the estimate's totals (results.ts). */
-export function outcomeOf(scenario: Scenario, ledger: Ledger, draw: Draw): Outcome {
+export function outcomeOf(scenario: Scenario, ledger: Pick<Ledger, 'years' | 'total'>, draw: Draw): Outcome {
   const {years, total} = ledger
   const Y = years.length
   const nets: number[] = []

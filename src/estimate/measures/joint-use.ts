@@ -6,7 +6,11 @@ interface Group {
   members: SystemState[]
 }
 
-const total = (state: SystemState) => state.pools.reduce((a, b) => a + b, 0)
+function total(state: SystemState): number {
+  let sum = 0
+  for (let pool = 0; pool < POOLS.length; pool++) sum += state.pools[pool]
+  return sum
+}
 
 /**
  * 共同利用: the same business run by several ministries' separate systems is
@@ -16,7 +20,7 @@ const total = (state: SystemState) => state.pools.reduce((a, b) => a + b, 0)
  * other system's cost is replaced by the per-tenant increment. The effect is
  * reported like the ＊ rows of the 2009 table: before, after and reduction per group.
  */
-export const jointUse: MeasureModule<Map<SystemState, Group>> = {
+export const jointUse: MeasureModule<Group[]> = {
   type: 'joint-use',
   summary: 'Joint use (共同利用): separate systems for the same business are replaced by one host system plus a per-tenant increment.',
   params: {
@@ -28,13 +32,15 @@ export const jointUse: MeasureModule<Map<SystemState, Group>> = {
   },
   prepare(systems, _values, options) {
     const groups = new Map<string, Group>()
+    // Each system's group, by its position among the systems.
+    const byPosition: Group[] = []
     for (const state of systems) {
       const key = options.groupBy === 'none' ? 'all' : state.input.area
-      const group = groups.get(key)
+      let group = groups.get(key)
       if (group) group.members.push(state)
-      else groups.set(key, {key, host: state, members: [state]})
+      else groups.set(key, (group = {key, host: state, members: [state]}))
+      byPosition.push(group)
     }
-    const byState = new Map<SystemState, Group>()
     for (const group of groups.values()) {
       const named = options.host ? group.members.find((state) => state.input.id === options.host) : undefined
       group.host =
@@ -42,12 +48,11 @@ export const jointUse: MeasureModule<Map<SystemState, Group>> = {
         group.members.reduce((best, state) =>
           total(state) > total(best) || (total(state) === total(best) && state.input.id < best.input.id) ? state : best,
         )
-      for (const state of group.members) byState.set(state, group)
     }
-    return byState
+    return byPosition
   },
-  apply(state, values, groups) {
-    const group = groups.get(state)!
+  apply(state, values, groups, position) {
+    const group = groups[position]
     const before = total(state)
     if (group.members.length < 2 || group.host === state) {
       return {jointUse: {group: group.key, before, after: before, host: group.host === state}}

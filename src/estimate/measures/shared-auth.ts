@@ -1,5 +1,5 @@
 import {allocate} from '../exact.js'
-import {POOL_INDEX, type MeasureModule, type SystemState} from '../model.js'
+import {POOL_INDEX, type MeasureModule} from '../model.js'
 
 /**
  * 職員等利用者共通認証 (GIMA): one shared staff authentication service
@@ -8,7 +8,7 @@ import {POOL_INDEX, type MeasureModule, type SystemState} from '../model.js'
  * of the shared service's annual cost, allocated by users. Integration is a
  * one-time cost per system (oneTime.perSystem).
  */
-export const sharedAuth: MeasureModule<Map<SystemState, number>> = {
+export const sharedAuth: MeasureModule<number[]> = {
   type: 'shared-auth',
   summary:
     'One shared staff authentication service (GIMA): each system drops its own authentication cost and pays a share of the shared one, by users.',
@@ -21,19 +21,19 @@ export const sharedAuth: MeasureModule<Map<SystemState, number>> = {
     },
   },
   prepare(systems, values) {
-    const shares = allocate(
+    // Each system's share, by its position among the systems.
+    return allocate(
       values.money('sharedServiceCost'),
       systems.map((state) => state.input.users),
     )
-    return new Map(systems.map((state, index) => [state, shares[index]]))
   },
-  apply(state, values, shares) {
+  apply(state, values, shares, position) {
     let remove = values.money('authCostPerSystem')
     for (const pool of [POOL_INDEX.software, POOL_INDEX['outside-services']]) {
       const taken = Math.min(remove, Math.max(0, state.pools[pool]))
       state.pools[pool] -= taken
       remove -= taken
     }
-    state.pools[POOL_INDEX['outside-services']] += shares.get(state) ?? 0
+    state.pools[POOL_INDEX['outside-services']] += shares[position] ?? 0
   },
 }

@@ -5,15 +5,27 @@ import {POOL_INDEX, type MeasureModule, type SystemState} from '../model.js'
 /** Capacity is counted in ten-thousandths of a fully used server. */
 const CAPACITY_SCALE = 10_000
 const HOURS_PER_YEAR = 8760
+const HARDWARE = POOL_INDEX.hardware
+const FACILITIES = POOL_INDEX['facilities-power']
 
 interface Prepared {
   hostsBefore: number
   hostsAfter: number
-  /** Hosts after, per system (in the order of the systems given), allocated by capacity. */
-  hosts: Map<SystemState, number>
-  /** Platform cost charged back to each system, by the capacity it uses (minor units per year). */
-  chargeback: Map<SystemState, number>
+  /** Hosts after, per system (by its position among the systems given), allocated by capacity. */
+  hosts: number[]
+  /** Platform cost charged back to each system (by position), by the capacity it uses (minor units per year). */
+  chargeback: number[]
   scale: Ratio
+  /** kWh a year of one server, with the rooms' PUE; undefined without wattsPerServer. */
+  perHostKwh?: Dec
+  /** The same as an exact ratio, when it has at most 12 decimals (as it has for any figures a scenario holds). */
+  perHostKwhRatio?: Ratio
+}
+
+function exactRatio(value: Dec): Ratio | undefined {
+  const places = value.decimalPlaces()
+  if (places > 12 || !Number.isSafeInteger(value.times(10 ** places).toNumber())) return undefined
+  return ratio(value.toFixed())
 }
 
 function capacity(state: SystemState, assumed: Ratio): number {
@@ -58,25 +70,32 @@ export const virtualize: MeasureModule<Prepared> = {
     const perSystemHosts = allocate(hostsAfter, capacities)
     const platformCost = hostsAfter * values.money('platformCostPerHost')
     const charges = allocate(platformCost, capacities)
+    const perHostKwh = values.has('wattsPerServer')
+      ? new Dec(values.number('wattsPerServer')).times(HOURS_PER_YEAR).times(values.number('pue')).dividedBy(1000)
+      : undefined
     return {
       hostsBefore,
       hostsAfter,
-      hosts: new Map(systems.map((state, index) => [state, perSystemHosts[index]])),
-      chargeback: new Map(systems.map((state, index) => [state, charges[index]])),
+      hosts: perSystemHosts,
+      chargeback: charges,
       scale: hostsBefore === 0 ? ratioOf(1, 1) : ratioOf(hostsAfter, hostsBefore),
+      perHostKwh,
+      perHostKwhRatio: perHostKwh && exactRatio(perHostKwh),
     }
   },
-  apply(state, values, prepared) {
-    for (const pool of [POOL_INDEX.hardware, POOL_INDEX['facilities-power']]) state.pools[pool] = mul(state.pools[pool], prepared.scale)
-    state.pools[POOL_INDEX.hardware] += prepared.chargeback.get(state) ?? 0
+  apply(state, _values, prepared, position) {
+    state.pools[HARDWARE] = mul(state.pools[HARDWARE], prepared.scale)
+    state.pools[FACILITIES] = mul(state.pools[FACILITIES], prepared.scale)
+    state.pools[HARDWARE] += prepared.chargeback[position] ?? 0
     const hostsBefore = state.hosts
-    state.hosts = prepared.hosts.get(state) ?? state.hosts
-    if (!values.has('wattsPerServer')) return
-    const perHostKwh = new Dec(values.number('wattsPerServer')).times(HOURS_PER_YEAR).times(values.number('pue')).dividedBy(1000)
-    const kwhSaved = perHostKwh
-      .times(hostsBefore - state.hosts)
-      .toDecimalPlaces(0, Dec.ROUND_HALF_UP)
-      .toNumber()
+    state.hosts = prepared.hosts[position] ?? state.hosts
+    if (!prepared.perHostKwh) return
+    const hostsSaved = hostsBefore - state.hosts
+    if (hostsSaved === 0) return {kwhSaved: 0}
+    // Rounded half away from zero to the kWh either way; the ratio spares a decimal product per system.
+    const kwhSaved = prepared.perHostKwhRatio
+      ? mul(hostsSaved, prepared.perHostKwhRatio)
+      : prepared.perHostKwh.times(hostsSaved).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber()
     return {kwhSaved}
   },
 }
