@@ -238,7 +238,27 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
 
   const rollups = Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, new Map()])) as Record<Dimension, Rollup>
   const total = new Float64Array(Y * WIDTH)
-  const perSystem = new Float64Array(systems.length * Y * WIDTH)
+  // Roll-up groups, fixed before any measure applies: systems of the same ministry, category and business area
+  // add into one row (every figure is a whole number of minor units, so the order of the sums changes nothing).
+  // With keepSystems each system has a row of its own, which also feeds the by-system roll-up.
+  const groupOf = new Int32Array(systems.length)
+  const groupFirst: SystemInput[] = []
+  if (options.keepSystems) {
+    for (const input of systems) groupFirst.push(input)
+    for (let index = 0; index < systems.length; index++) groupOf[index] = index
+  } else {
+    const groupIndex = new Map<string, number>()
+    for (const input of systems) {
+      const key = `${input.ministry}\u0000${input.category}\u0000${input.area}`
+      let group = groupIndex.get(key)
+      if (group === undefined) {
+        groupIndex.set(key, (group = groupFirst.length))
+        groupFirst.push(input)
+      }
+      groupOf[input.index] = group
+    }
+  }
+  const perGroup = new Float64Array(groupFirst.length * Y * WIDTH)
   const inflation = inflationFactors(scenario, draw, years)
   const jointUse: JointUseGroup[] = []
   const unused: Ledger['unused'] = []
@@ -297,7 +317,7 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
       }
 
       const left = plannedLeft[input.index]
-      const base = input.index * Y * WIDTH
+      const base = groupOf[input.index] * Y * WIDTH
       // Before its start year a measure changes nothing: begin there.
       for (let y = Math.max(0, start - first); y < Y; y++) {
         const year = years[y]
@@ -335,24 +355,24 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
         measureCells![cell + M.centiHoursSaved] += hoursSaved
         measureCells![cell + M.kwhSaved] += kwh
         measureCells![cell + M.nonCash] += nonCash
-        perSystem[base + cell + M.savings] += savings
-        perSystem[base + cell + M.avoidance] += avoidance
-        perSystem[base + cell + M.oneTime] += cost
-        perSystem[base + cell + M.centiHoursSaved] += hoursSaved
-        perSystem[base + cell + M.kwhSaved] += kwh
-        perSystem[base + cell + M.nonCash] += nonCash
+        perGroup[base + cell + M.savings] += savings
+        perGroup[base + cell + M.avoidance] += avoidance
+        perGroup[base + cell + M.oneTime] += cost
+        perGroup[base + cell + M.centiHoursSaved] += hoursSaved
+        perGroup[base + cell + M.kwhSaved] += kwh
+        perGroup[base + cell + M.nonCash] += nonCash
         if (isJointUse) {
           measureCells![cell + M.jointUseSavings] += savings
-          perSystem[base + cell + M.jointUseSavings] += savings
+          perGroup[base + cell + M.jointUseSavings] += savings
         }
       }
     })
     jointUse.push(...groups.values())
   })
 
-  // Baselines, and every system's row into the roll-ups.
+  // Baselines, into each system's group row.
   for (const input of systems) {
-    const base = input.index * Y * WIDTH
+    const base = groupOf[input.index] * Y * WIDTH
     let recurring = 0
     for (const amount of input.recurring) recurring += amount
     // A retired system costs nothing after its last fiscal year (nothing at all when that is unknown).
@@ -362,17 +382,20 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
       const plannedYear = input.planned.get(years[y])
       if (plannedYear) for (const amount of plannedYear) baseline += amount
       if (inflation[y] !== ONE) baseline = mul(baseline, inflation[y])
-      perSystem[base + y * WIDTH + M.baseline] = baseline
-      perSystem[base + y * WIDTH + M.centiHoursBefore] = input.centiHours
+      perGroup[base + y * WIDTH + M.baseline] += baseline
+      perGroup[base + y * WIDTH + M.centiHoursBefore] += input.centiHours
     }
-    const row = perSystem.subarray(base, base + Y * WIDTH)
+  }
+  // Every group's row into the roll-ups, in the order of the groups' first systems (the roll-ups' key order).
+  groupFirst.forEach((input, group) => {
+    const row = perGroup.subarray(group * Y * WIDTH, (group + 1) * Y * WIDTH)
     add(total, row)
     addTo(rollups.ministry, input.ministry, row, Y)
     addTo(rollups.category, input.category, row, Y)
     addTo(rollups.area, input.area, row, Y)
     addTo(rollups.areaMinistry, `${input.area}\u0000${input.ministry}`, row, Y)
     if (options.keepSystems) addTo(rollups.system, input.id, row, Y)
-  }
+  })
   for (let index = 0; index < total.length; index++) checked(total[index])
   return {years, currency: scenario.currency, total, rollups, jointUse, unused, applied}
 }
