@@ -120,6 +120,12 @@ describe('kasumi report --format pdf', () => {
     expect(new Set(header.map((line) => line.page)).size).toBeGreaterThan(1)
   })
 
+  it('sets the floor brackets of the method notes, which neither Noto Sans CJK form has, in DejaVu Sans', () => {
+    const text = read.lines.map((line) => line.cells.join('')).join('\n')
+    expect(text).toContain('⌊h⌋')
+    expect(bytes.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans\b/)
+  })
+
   it('draws every chart and ends with the provenance', () => {
     const images = bytes.toString('latin1').match(/\/Subtype \/Image/g) ?? []
     expect(images.length).toBeGreaterThanOrEqual(5)
