@@ -9,7 +9,7 @@ import type {Lang} from '../domain/lang.js'
 import {cacheDir} from '../platform/paths.js'
 import {characterRanges, covers} from './cmap.js'
 import {FALLBACK_PACKAGE, FAMILY_FALLBACK, FAMILY_JP, FAMILY_TC, fontPath} from './fonts.js'
-import {toWoff2, WOFF2_QUALITY} from './woff2.js'
+import {sfntTables, toWoff2, WOFF2_QUALITY} from './woff2.js'
 
 /**
  * The fonts a self-contained report carries: subsets of Noto Sans JP and
@@ -228,9 +228,13 @@ async function readCached(file: string): Promise<FontEmbedding | undefined> {
   }
 }
 
-/** Keeps an embedding in the cache: written beside its place and renamed into it, so that a reader sees all or nothing. */
+/** Keeps an embedding in the cache. */
 async function writeCached(file: string, embedding: FontEmbedding): Promise<void> {
-  const entry = {faces: embedding.faces.map((face) => ({...face, woff2: face.woff2.toString('base64')})), missing: embedding.missing}
+  await writeEntry(file, {faces: embedding.faces.map((face) => ({...face, woff2: face.woff2.toString('base64')})), missing: embedding.missing})
+}
+
+/** Writes a cache entry beside its place and renames it into place, so that a reader sees all or nothing; failures are left. */
+async function writeEntry(file: string, entry: unknown): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`
   try {
     await mkdir(join(file, '..'), {recursive: true})
@@ -239,6 +243,62 @@ async function writeCached(file: string, embedding: FontEmbedding): Promise<void
   } catch {
     await rm(temporary, {force: true}).catch(() => undefined)
   }
+}
+
+/** Printable ASCII. */
+const ASCII = Array.from({length: 0x7f - 0x20}, (_, index) => String.fromCharCode(0x20 + index))
+
+export interface FamilySubset {
+  family: Family
+  /** The characters the subsets hold. */
+  characters: string[]
+  /** The regular and bold subsets, as OpenType fonts. */
+  regular: Buffer
+  bold: Buffer
+}
+
+/**
+ * OpenType subsets (both weights) of each family a text needs, for a PDF:
+ * the first family always, the others when the text has characters only
+ * they have; each with the printable ASCII it has besides, so that spaces,
+ * digits and Latin letters can stay in the run they are in. Kept in the
+ * cache like the HTML's subsets. Deterministic.
+ */
+export async function fontSubsets(text: string, lang: Lang): Promise<FamilySubset[]> {
+  const characters = charactersOf(text)
+  const folder = cacheDir()
+  const file = folder ? join(folder, 'fonts', `${cacheKey(characters, lang)}-otf.json`) : undefined
+  if (file) {
+    try {
+      const entry = JSON.parse(await readFile(file, 'utf8')) as Array<{family: Family; characters: string[]; regular: string; bold: string}>
+      const subsets = entry.map((subset) => ({...subset, regular: Buffer.from(subset.regular, 'base64'), bold: Buffer.from(subset.bold, 'base64')}))
+      // An entry that does not read back as fonts is cut again.
+      for (const subset of subsets) for (const font of [subset.regular, subset.bold]) sfntTables(font)
+      return subsets
+    } catch {
+      // Not cached, or not whole.
+    }
+  }
+  const {first, second, fallback} = await splitByFamily(characters, lang)
+  const [firstFamily, secondFamily] = fontOrder(lang)
+  const subsets: FamilySubset[] = []
+  for (const [family, own] of [
+    [firstFamily, first],
+    [secondFamily, second],
+    ['fallback', fallback],
+  ] as const) {
+    if (own.length === 0 && family !== firstFamily) continue
+    const has = await coverage(family)
+    const all = [...new Set([...own, ...ASCII.filter((char) => has(char.codePointAt(0)!))])].sort()
+    const [regular, bold] = SOURCES[family]
+    subsets.push({family, characters: all, regular: await subsetOf(regular, all), bold: await subsetOf(bold, all)})
+  }
+  if (file)
+    await writeEntry(
+      file,
+      subsets.map((subset) => ({...subset, regular: subset.regular.toString('base64'), bold: subset.bold.toString('base64')})),
+    )
+  return subsets
 }
 
 /** Cuts the subsets of every family the characters need, both weights. */

@@ -1,7 +1,7 @@
 import {deflateSync} from 'node:zlib'
 
 import type {Lang} from '../../domain/lang.js'
-import {coverage, type Family, fontBytes, fontOrder, SOURCES} from '../embed-fonts.js'
+import {coverage, type Family, fontBytes, fontOrder, fontSubsets, SOURCES} from '../embed-fonts.js'
 import {label} from '../i18n.js'
 import type {ChartSpec, ReportColumn, ReportDocument, ReportTable, Section} from '../model.js'
 import {EMPTY_CELL, formatCell, headingParts, isNumericKind, ui} from './html.js'
@@ -16,7 +16,11 @@ import type {RenderContext, RenderedFile, Renderer} from './types.js'
  * Sans JP and TC, embedded as subsets: the language picks the first family,
  * and a text the first cannot draw whole is set in the second where it must,
  * and in DejaVu Sans where neither has a character (the floor brackets ⌊ ⌋
- * of the method notes).
+ * of the method notes). PDFKit is handed HarfBuzz subsets of the fonts for
+ * the document's characters (kept in kasumi's cache, as the HTML's are), not
+ * the whole fonts: text is measured and laid out the same, and PDFKit's own
+ * subsetting for the file no longer parses a whole CJK font's CFF table. A
+ * character the subsets lack is still drawn, from the whole font.
  *
  * The bytes depend only on the document and its creation time: the PDF's
  * dates are the report's time, and its ID is derived from them.
@@ -43,8 +47,11 @@ interface TextStyle {
   colour?: string
 }
 
+/** A font PDFKit knows: a family's subset, or (for a character the subset lacks) the whole font. */
+type FontKey = Family | `${Family}-whole`
+
 interface Run {
-  family: Family
+  family: FontKey
   text: string
 }
 
@@ -55,8 +62,15 @@ class Typesetter {
   constructor(
     readonly doc: PDFDoc,
     readonly lang: Lang,
-    private readonly has: Record<Family, Has>,
+    /** The characters of each family's subset. */
+    private readonly subset: Record<Family, Has>,
+    /** The characters of each family's whole font. */
+    private readonly whole: Record<Family, Has>,
   ) {}
+
+  private has(family: FontKey, code: number): boolean {
+    return family.endsWith('-whole') ? this.whole[family.slice(0, -'-whole'.length) as Family](code) : this.subset[family as Family](code)
+  }
 
   /** The text in runs of one family: the first family wherever it has the character, else the second, else the fallback. */
   runs(text: string): Run[] {
@@ -66,17 +80,18 @@ class Typesetter {
       const code = char.codePointAt(0)!
       const current = runs.at(-1)
       // A character several families have stays in the current run (spaces, digits, Latin); one none has is set in the first.
-      const family =
-        current && this.has[current.family](code)
-          ? current.family
-          : (([first, second, 'fallback'] as const).find((each) => this.has[each](code)) ?? first)
+      const order = [first, second, 'fallback'] as const
+      const inSubset = order.find((each) => this.subset[each](code))
+      const inWhole = order.find((each) => this.whole[each](code))
+      const family: FontKey =
+        current && this.has(current.family, code) ? current.family : (inSubset ?? (inWhole ? (`${inWhole}-whole` as const) : first))
       if (current && current.family === family) current.text += char
       else runs.push({family, text: char})
     }
     return runs
   }
 
-  use(family: Family, style: TextStyle): void {
+  use(family: FontKey, style: TextStyle): void {
     this.doc
       .font(`${family}-${style.bold ? 'bold' : 'regular'}`)
       .fontSize(style.size)
@@ -143,7 +158,8 @@ class Typesetter {
 export async function pdfBytes(document: ReportDocument, context: RenderContext): Promise<Buffer> {
   const {default: PDFDocument} = await import('pdfkit')
   const [first, second] = fontOrder(document.lang)
-  const has = {[first]: await coverage(first), [second]: await coverage(second), fallback: await coverage('fallback')} as Record<Family, Has>
+  const whole = {[first]: await coverage(first), [second]: await coverage(second), fallback: await coverage('fallback')} as Record<Family, Has>
+  const subsets = await fontSubsets(documentText(document), document.lang)
   // A document without provenance has no time of its own: the epoch keeps its bytes fixed.
   const created = new Date(document.provenance?.createdAt ?? 0)
   const doc = new PDFDocument({
@@ -170,12 +186,20 @@ export async function pdfBytes(document: ReportDocument, context: RenderContext)
     doc.on('error', reject)
   })
   // PDFKit reads and embeds a font only when text is set in it.
+  const subset = {} as Record<Family, Has>
   for (const family of [first, second, 'fallback'] as const) {
     const [regular, bold] = SOURCES[family]
-    doc.registerFont(`${family}-regular`, await fontBytes(regular.pkg, regular.file))
-    doc.registerFont(`${family}-bold`, await fontBytes(bold.pkg, bold.file))
+    const cut = subsets.find((each) => each.family === family)
+    const codes = new Set(cut?.characters.map((char) => char.codePointAt(0)!))
+    subset[family] = (code) => codes.has(code)
+    if (cut) {
+      doc.registerFont(`${family}-regular`, cut.regular)
+      doc.registerFont(`${family}-bold`, cut.bold)
+    }
+    doc.registerFont(`${family}-whole-regular`, await fontBytes(regular.pkg, regular.file))
+    doc.registerFont(`${family}-whole-bold`, await fontBytes(bold.pkg, bold.file))
   }
-  const type = new Typesetter(doc, document.lang, has)
+  const type = new Typesetter(doc, document.lang, subset, whole)
   const charts = new Map<string, ChartXObject>()
   for (const [id, png] of context.charts) {
     const image = await chartImage(png)
@@ -190,6 +214,29 @@ export async function pdfBytes(document: ReportDocument, context: RenderContext)
   doc.end()
   await ended
   return Buffer.concat(chunks)
+}
+
+/** Every text the PDF draws (a character more does no harm; one missed is drawn from the whole font). */
+export function documentText(document: ReportDocument): string {
+  const {lang} = document
+  const parts: string[] = ['…', EMPTY_CELL, document.title, document.subtitle ?? '', ui('chartMissing', lang)]
+  for (const section of document.sections) {
+    parts.push(section.title, ...(section.paragraphs ?? []))
+    for (const figure of section.figures ?? []) parts.push(figure.label, figure.value)
+    for (const table of section.tables ?? []) {
+      parts.push(table.title, table.note ?? '', ...tableHeadings(table, document))
+      for (const row of [...table.rows, ...(table.totals ?? [])])
+        for (const column of table.columns) parts.push(formatCell(row[column.key] ?? null, column.kind))
+    }
+    for (const chart of section.charts ?? []) parts.push(chart.title)
+  }
+  const provenance = document.provenance
+  if (provenance) {
+    parts.push(label('provenance', lang), provenance.kasumi, provenance.createdAt, provenance.command)
+    parts.push(...(['version', 'created', 'command', 'inputs', 'role', 'file', 'rows'] as const).map((key) => ui(key, lang)))
+    for (const input of provenance.inputs) parts.push(input.role, input.file, input.sha256)
+  }
+  return parts.join('\n')
 }
 
 /** Starts a new page unless `height` more points fit on this one. */
