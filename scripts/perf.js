@@ -621,6 +621,9 @@ bench('fonts: the subsets report.html embeds for the demo report (kasumi WOFF2) 
     const value = await fn()
     return {seconds: Number(process.hrtime.bigint() - started) / 1e9, rssMb: Number.NaN, value}
   }
+  // In this process the subsets are cut every time (no cache), to time the cutting itself.
+  const cacheSetting = process.env.KASUMI_CACHE_DIR
+  process.env.KASUMI_CACHE_DIR = ''
   // The first call pays for loading HarfBuzz and reading the fonts, as one `kasumi report` does.
   const first = await timed(() => embedFonts(text, 'en'))
   const faces = [
@@ -638,11 +641,49 @@ bench('fonts: the subsets report.html embeds for the demo report (kasumi WOFF2) 
       }),
     )
   }
+  if (cacheSetting === undefined) delete process.env.KASUMI_CACHE_DIR
+  else process.env.KASUMI_CACHE_DIR = cacheSetting
   const bytes = first.value.faces.reduce((sum, face) => sum + face.bytes, 0)
   report('font subsets for the demo report (warm; baseline: subset-font to WOFF2, JP faces only)', subject, baseline, {
     first: `${first.seconds.toFixed(3)} s`,
     characters: charactersOf(text).length,
     'WOFF2 bytes': bytes.toLocaleString('en'),
+  })
+  // Cold: each run a fresh process (loading HarfBuzz, reading the fonts), as one `kasumi report --format html` pays;
+  // timed from the call of embedFonts to its end (wall, and CPU of every thread of the process).
+  const textFile = join(work, 'fonts-report-text.txt')
+  writeFileSync(textFile, text)
+  const child = `const {embedFonts} = await import(${JSON.stringify(dist('report/embed-fonts.js'))})
+const text = (await import('node:fs')).readFileSync(${JSON.stringify(textFile)}, 'utf8')
+const cpu = process.cpuUsage(), started = process.hrtime.bigint()
+await embedFonts(text, 'en')
+const used = process.cpuUsage(cpu)
+console.log(JSON.stringify({seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (used.user + used.system) / 1e6}))`
+  const coldRun = (cache) => {
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', child], {
+      cwd: root,
+      encoding: 'utf8',
+      env: {...process.env, KASUMI_CACHE_DIR: cache},
+    })
+    if (result.status !== 0) throw new Error(`the cold font subsetting run failed:\n${result.stderr}`)
+    return {...JSON.parse(result.stdout), rssMb: Number.NaN}
+  }
+  // Without the cache (KASUMI_CACHE_DIR empty): cut every time. With it: a folder of this script's, filled by a first run.
+  const cache = join(work, 'font-cache')
+  rmSync(cache, {recursive: true, force: true})
+  const firstCached = coldRun(cache)
+  const uncached = []
+  const cached = []
+  for (let run = 0; run < RUNS; run++) {
+    uncached.push(coldRun(''))
+    cached.push(coldRun(cache))
+  }
+  report('font subsets for the demo report, cold (a fresh process each run), cut (no cache)', uncached, undefined, {
+    'WOFF2 bytes': bytes.toLocaleString('en'),
+    target: {seconds: 0.3},
+  })
+  report('font subsets for the demo report, cold, from the cache (the first run cut them)', cached, undefined, {
+    first: `${firstCached.seconds.toFixed(3)} s`,
     target: {seconds: 0.3},
   })
 })
@@ -659,8 +700,10 @@ bench('report: PDF vs HTML of the 100 000-system report (whole CLI run)', async 
     pdf.push(run('pdf'))
   }
   const difference = median(pdf.map((r) => r.seconds)) - median(html.map((r) => r.seconds))
+  const cpuDifference = median(pdf.map((r) => r.cpuSeconds)) - median(html.map((r) => r.cpuSeconds))
   report('report --format pdf vs --format html, 100k systems', pdf, html, {
     difference: `${difference.toFixed(3)} s`,
+    'CPU difference': `${cpuDifference.toFixed(3)} s`,
     'PDF bytes': statSync(join(work, 'report-pdf', 'report.pdf')).size.toLocaleString('en'),
     'HTML bytes': statSync(join(work, 'report-html', 'report.html')).size.toLocaleString('en'),
     'difference target': '≤ 2 s',

@@ -1,8 +1,15 @@
-import {readFile} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
+import {statSync} from 'node:fs'
+import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {createRequire} from 'node:module'
+import {extname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import type {Lang} from '../domain/lang.js'
-import {FAMILY_JP, FAMILY_TC, fontPath} from './fonts.js'
-import {toWoff2} from './woff2.js'
+import {cacheDir} from '../platform/paths.js'
+import {characterRanges, covers} from './cmap.js'
+import {FALLBACK_PACKAGE, FAMILY_FALLBACK, FAMILY_JP, FAMILY_TC, fontPath} from './fonts.js'
+import {sfntTables, toWoff2, WOFF2_QUALITY} from './woff2.js'
 
 /**
  * The fonts a self-contained report carries: subsets of Noto Sans JP and
@@ -10,9 +17,26 @@ import {toWoff2} from './woff2.js'
  * characters the report shows, so that names read the same on a machine
  * without CJK fonts. The document's language picks the first family
  * (Traditional Chinese forms for zh-TW, Japanese otherwise); the text picks
- * the second: it holds only the characters the first lacks. Both weights the
- * stylesheet uses (400 and 700) are embedded. Characters neither font has are
+ * the second: it holds only the characters the first lacks. Characters
+ * neither has (the floor brackets of the method notes, say) come from the
+ * fallback family, DejaVu Sans, when it has them. Both weights the
+ * stylesheet uses (400 and 700) are embedded. Characters no font has are
  * left to the system fonts.
+ *
+ * The subsets keep the OpenType features a browser applies to horizontal
+ * text by default (and the glyphs they reach), not the alternates that only
+ * a stylesheet's font-feature-settings would ask for: the report asks for
+ * none, and the full closure (vertical, proportional, traditional and
+ * expert forms) would make the subsets some 60 % larger and slower to cut.
+ *
+ * Cutting them takes about a second in a fresh process (HarfBuzz's
+ * WebAssembly runs slowly until V8 has optimised it), so the subsets of a
+ * text are kept in kasumi's cache folder (see `cacheDir`), under a key made
+ * of everything they are made from: the characters, the language, the size
+ * and time of each font file and of the subsetter, and the recipe. The same
+ * inputs give the same bytes with or without the cache; an entry that does
+ * not read back whole is made again, and a cache that cannot be written is
+ * left alone.
  */
 
 export interface FontFace {
@@ -29,18 +53,21 @@ export interface FontFace {
 
 export interface FontEmbedding {
   faces: FontFace[]
-  /** Characters of the text that neither font has (drawn by the system's fonts). */
+  /** Characters of the text that no font has (drawn by the system's fonts). */
   missing: string[]
 }
 
-interface Source {
+/** The report's font families: the two Noto Sans CJK forms, and the fallback for what neither has. */
+export type Family = 'jp' | 'tc' | 'fallback'
+
+export interface Source {
   family: string
   weight: 400 | 700
   pkg: string
   file: string
 }
 
-const SOURCES: Record<'jp' | 'tc', readonly Source[]> = {
+export const SOURCES: Record<Family, readonly [Source, Source]> = {
   jp: [
     {family: FAMILY_JP, weight: 400, pkg: '@embedpdf/fonts-jp', file: 'NotoSansJP-Regular.otf'},
     {family: FAMILY_JP, weight: 700, pkg: '@embedpdf/fonts-jp', file: 'NotoSansJP-Bold.otf'},
@@ -49,9 +76,16 @@ const SOURCES: Record<'jp' | 'tc', readonly Source[]> = {
     {family: FAMILY_TC, weight: 400, pkg: '@embedpdf/fonts-tc', file: 'NotoSansHant-Regular.otf'},
     {family: FAMILY_TC, weight: 700, pkg: '@embedpdf/fonts-tc', file: 'NotoSansHant-Bold.otf'},
   ],
+  fallback: [
+    {family: FAMILY_FALLBACK, weight: 400, pkg: FALLBACK_PACKAGE, file: 'DejaVuSans.ttf'},
+    {family: FAMILY_FALLBACK, weight: 700, pkg: FALLBACK_PACKAGE, file: 'DejaVuSans-Bold.ttf'},
+  ],
 }
 
-/** Which family comes first for a language. */
+/** The OpenType features browsers apply to horizontal text unless a stylesheet says otherwise. */
+const DEFAULT_FEATURES = ['ccmp', 'locl', 'mark', 'mkmk', 'kern', 'liga', 'clig', 'calt', 'rlig', 'rvrn']
+
+/** Which family comes first for a language (the fallback always comes last). */
 export function fontOrder(lang: Lang): ['jp', 'tc'] | ['tc', 'jp'] {
   return lang === 'zh-TW' ? ['tc', 'jp'] : ['jp', 'tc']
 }
@@ -71,18 +105,16 @@ export function fontBytes(pkg: string, file: string): Promise<Buffer> {
 }
 
 type Coverage = (codePoint: number) => boolean
-const coverages = new Map<string, Promise<Coverage>>()
+const coverages = new Map<Family, Promise<Coverage>>()
 
 /** Whether a family's regular font has a glyph for a character (both weights cover the same characters). */
-export function coverage(family: 'jp' | 'tc'): Promise<Coverage> {
+export function coverage(family: Family): Promise<Coverage> {
   let found = coverages.get(family)
   if (!found) {
     found = (async () => {
       const {pkg, file} = SOURCES[family][0]
-      const fontkit = await import('fontkit')
-      const font = fontkit.create(await fontBytes(pkg, file))
-      if (!('hasGlyphForCodePoint' in font)) throw new Error(`${file} is a font collection, not a font`)
-      return (codePoint: number) => font.hasGlyphForCodePoint(codePoint)
+      const ranges = characterRanges(await fontBytes(pkg, file))
+      return (codePoint: number) => covers(ranges, codePoint)
     })()
     found.catch(() => coverages.delete(family))
     coverages.set(family, found)
@@ -101,36 +133,192 @@ export function charactersOf(text: string): string[] {
   return [...seen].sort((a, b) => a - b).map((code) => String.fromCodePoint(code))
 }
 
-/** Splits characters between the language's first family, the second, and neither. */
-export async function splitByFamily(characters: readonly string[], lang: Lang): Promise<{first: string[]; second: string[]; missing: string[]}> {
+/**
+ * Splits characters between the language's first family, the second, the
+ * fallback, and none. A family's font is read only when the ones before it
+ * leave characters over.
+ */
+export async function splitByFamily(
+  characters: readonly string[],
+  lang: Lang,
+): Promise<{first: string[]; second: string[]; fallback: string[]; missing: string[]}> {
   const [firstFamily, secondFamily] = fontOrder(lang)
-  const [hasFirst, hasSecond] = await Promise.all([coverage(firstFamily), coverage(secondFamily)])
-  const first: string[] = []
-  const second: string[] = []
-  const missing: string[] = []
-  for (const char of characters) {
-    const code = char.codePointAt(0)!
-    if (hasFirst(code)) first.push(char)
-    else if (hasSecond(code)) second.push(char)
-    else missing.push(char)
+  const parts: string[][] = []
+  let rest = [...characters]
+  for (const family of [firstFamily, secondFamily, 'fallback'] as const) {
+    const has = rest.length > 0 ? await coverage(family) : () => false
+    const taken: string[] = []
+    const left: string[] = []
+    for (const char of rest) (has(char.codePointAt(0)!) ? taken : left).push(char)
+    parts.push(taken)
+    rest = left
   }
-  return {first, second, missing}
+  return {first: parts[0], second: parts[1], fallback: parts[2], missing: rest}
 }
 
-/** Cuts the subsets of both families, both weights, for the characters of a text. Deterministic. */
-export async function embedFonts(text: string, lang: Lang): Promise<FontEmbedding> {
-  const {first, second, missing} = await splitByFamily(charactersOf(text), lang)
-  const [firstFamily, secondFamily] = fontOrder(lang)
+/**
+ * A subset of one font holding the characters (OpenType with the font's own
+ * outlines, CFF or TrueType), keeping the features browsers apply by default.
+ * Deterministic.
+ */
+export async function subsetOf(source: Source, characters: readonly string[]): Promise<Buffer> {
   const {default: subsetFont} = await import('subset-font')
-  const faces: Array<Promise<FontFace>> = []
-  for (const [family, characters] of [
+  return subsetFont(await fontBytes(source.pkg, source.file), characters.join(''), {targetFormat: 'sfnt', keepFeatures: DEFAULT_FEATURES})
+}
+
+/** The subsets of every family the text needs, both weights, for its characters: from the cache, or cut. Deterministic. */
+export async function embedFonts(text: string, lang: Lang): Promise<FontEmbedding> {
+  const characters = charactersOf(text)
+  if (characters.length === 0) return {faces: [], missing: []}
+  const folder = cacheDir()
+  const file = folder ? join(folder, 'fonts', `${cacheKey(characters, lang)}.json`) : undefined
+  const cached = file ? await readCached(file) : undefined
+  if (cached) return cached
+  const embedding = await cutFonts(characters, lang)
+  if (file) await writeCached(file, embedding)
+  return embedding
+}
+
+const CACHE_FORMAT = 1
+
+/** What a text's subsets are made from (each file by its name, size and time), as a SHA-256. */
+function cacheKey(characters: readonly string[], lang: Lang): string {
+  const require = createRequire(import.meta.url)
+  const identity = (path: string) => {
+    const stat = statSync(path)
+    return [path.split(/[/\\]/).pop(), stat.size, stat.mtimeMs]
+  }
+  const inputs = {
+    format: CACHE_FORMAT,
+    features: DEFAULT_FEATURES,
+    quality: WOFF2_QUALITY,
+    lang,
+    fonts: Object.values(SOURCES).flatMap((sources) => sources.map((source) => identity(fontPath(source.pkg, source.file)))),
+    // The subsetter, and this code and the WOFF2 writer's (a new build makes new entries).
+    code: [
+      identity(require.resolve('subset-font')),
+      identity(require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm')),
+      identity(fileURLToPath(import.meta.url)),
+      identity(fileURLToPath(new URL(`./woff2${extname(fileURLToPath(import.meta.url))}`, import.meta.url))),
+    ],
+    characters: characters.join(''),
+  }
+  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex')
+}
+
+interface CachedFace extends Omit<FontFace, 'woff2'> {
+  woff2: string
+}
+
+/** A cached embedding, or undefined when there is none or it does not read back whole. */
+async function readCached(file: string): Promise<FontEmbedding | undefined> {
+  try {
+    const entry = JSON.parse(await readFile(file, 'utf8')) as {faces: CachedFace[]; missing: string[]}
+    const faces = entry.faces.map((face) => ({...face, woff2: Buffer.from(face.woff2, 'base64')}))
+    const whole = faces.every(
+      (face) =>
+        face.woff2.length === face.bytes &&
+        face.woff2.length >= 48 &&
+        face.woff2.readUInt32BE(0) === 0x774f4632 &&
+        face.woff2.readUInt32BE(8) === face.bytes,
+    )
+    return whole && Array.isArray(entry.missing) ? {faces, missing: entry.missing} : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Keeps an embedding in the cache. */
+async function writeCached(file: string, embedding: FontEmbedding): Promise<void> {
+  await writeEntry(file, {faces: embedding.faces.map((face) => ({...face, woff2: face.woff2.toString('base64')})), missing: embedding.missing})
+}
+
+/** Writes a cache entry beside its place and renames it into place, so that a reader sees all or nothing; failures are left. */
+async function writeEntry(file: string, entry: unknown): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`
+  try {
+    await mkdir(join(file, '..'), {recursive: true})
+    await writeFile(temporary, JSON.stringify(entry))
+    await rename(temporary, file)
+  } catch {
+    await rm(temporary, {force: true}).catch(() => undefined)
+  }
+}
+
+/** Printable ASCII. */
+const ASCII = Array.from({length: 0x7f - 0x20}, (_, index) => String.fromCharCode(0x20 + index))
+
+export interface FamilySubset {
+  family: Family
+  /** The characters the subsets hold. */
+  characters: string[]
+  /** The regular and bold subsets, as OpenType fonts. */
+  regular: Buffer
+  bold: Buffer
+}
+
+/**
+ * OpenType subsets (both weights) of each family a text needs, for a PDF:
+ * the first family always, the others when the text has characters only
+ * they have; each with the printable ASCII it has besides, so that spaces,
+ * digits and Latin letters can stay in the run they are in. Kept in the
+ * cache like the HTML's subsets. Deterministic.
+ */
+export async function fontSubsets(text: string, lang: Lang): Promise<FamilySubset[]> {
+  const characters = charactersOf(text)
+  const folder = cacheDir()
+  const file = folder ? join(folder, 'fonts', `${cacheKey(characters, lang)}-otf.json`) : undefined
+  if (file) {
+    try {
+      const entry = JSON.parse(await readFile(file, 'utf8')) as Array<{family: Family; characters: string[]; regular: string; bold: string}>
+      const subsets = entry.map((subset) => ({...subset, regular: Buffer.from(subset.regular, 'base64'), bold: Buffer.from(subset.bold, 'base64')}))
+      // An entry that does not read back as fonts is cut again.
+      for (const subset of subsets) for (const font of [subset.regular, subset.bold]) sfntTables(font)
+      return subsets
+    } catch {
+      // Not cached, or not whole.
+    }
+  }
+  const {first, second, fallback} = await splitByFamily(characters, lang)
+  const [firstFamily, secondFamily] = fontOrder(lang)
+  const subsets: FamilySubset[] = []
+  for (const [family, own] of [
     [firstFamily, first],
     [secondFamily, second],
+    ['fallback', fallback],
   ] as const) {
-    if (characters.length === 0) continue
+    if (own.length === 0 && family !== firstFamily) continue
+    const has = await coverage(family)
+    const all = [...new Set([...own, ...ASCII.filter((char) => has(char.codePointAt(0)!))])].sort()
+    const [regular, bold] = SOURCES[family]
+    subsets.push({family, characters: all, regular: await subsetOf(regular, all), bold: await subsetOf(bold, all)})
+  }
+  if (file)
+    await writeEntry(
+      file,
+      subsets.map((subset) => ({...subset, regular: subset.regular.toString('base64'), bold: subset.bold.toString('base64')})),
+    )
+  return subsets
+}
+
+/** Cuts the subsets of every family the characters need, both weights. */
+async function cutFonts(characters: readonly string[], lang: Lang): Promise<FontEmbedding> {
+  const {first, second, fallback, missing} = await splitByFamily(characters, lang)
+  const [firstFamily, secondFamily] = fontOrder(lang)
+  const wanted = (
+    [
+      [firstFamily, first],
+      [secondFamily, second],
+      ['fallback', fallback],
+    ] as const
+  ).filter(([, characters]) => characters.length > 0)
+  // Every font file needed is read on the thread pool meanwhile.
+  for (const [family] of wanted) for (const source of SOURCES[family]) void fontBytes(source.pkg, source.file).catch(() => undefined)
+  const faces: Array<Promise<FontFace>> = []
+  for (const [family, characters] of wanted) {
     for (const source of SOURCES[family]) {
       // HarfBuzz cuts one subset at a time; each is compressed on the thread pool while the next is cut.
-      const sfnt = await subsetFont(await fontBytes(source.pkg, source.file), characters.join(''), {targetFormat: 'sfnt'})
+      const sfnt = await subsetOf(source, characters)
       faces.push(
         toWoff2(sfnt).then((woff2) => ({
           family: source.family,

@@ -14,6 +14,14 @@ import type {Lang} from '../domain/lang.js'
 
 export const FAMILY_JP = 'Noto Sans JP'
 export const FAMILY_TC = 'Noto Sans TC'
+/**
+ * The fallback for characters neither Noto Sans CJK form has (the floor
+ * brackets ⌊ ⌋ of the method notes, other mathematical and technical
+ * symbols): DejaVu Sans, from the npm package that ships its TrueType files.
+ * Reports embed it (HTML) or set text in it (PDF); charts do not use it.
+ */
+export const FAMILY_FALLBACK = 'DejaVu Sans'
+export const FALLBACK_PACKAGE = 'dejavu-fonts-ttf'
 const GENERIC = 'sans-serif'
 
 interface FontFile {
@@ -37,13 +45,15 @@ export function fontFamily(lang: Lang): string {
 }
 
 /**
- * Where a font file is. The packages export only their JavaScript entry
+ * Where a font file is. The Noto packages export only their JavaScript entry
  * (not `package.json`), so the entry is resolved and the `fonts/` folder
- * found beside its `dist/` folder.
+ * found beside its `dist/` folder; DejaVu's package has no entry, and its
+ * files lie in the `ttf/` folder beside its `package.json`.
  */
 export function fontPath(pkg: string, file: string): string {
-  const entry = createRequire(import.meta.url).resolve(pkg)
-  return join(dirname(entry), '..', 'fonts', file)
+  const require = createRequire(import.meta.url)
+  if (pkg === FALLBACK_PACKAGE) return join(dirname(require.resolve(`${pkg}/package.json`)), 'ttf', file)
+  return join(dirname(require.resolve(pkg)), '..', 'fonts', file)
 }
 
 /** The font files kasumi registers, with their family names. */

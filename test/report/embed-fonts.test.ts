@@ -1,3 +1,7 @@
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import * as fontkit from 'fontkit'
 import {describe, expect, it} from 'vitest'
 
@@ -61,20 +65,39 @@ describe('font subsets for a report', () => {
     expect(charactersOf('b\na\tb総\u0085総')).toEqual(['a', 'b', '総'])
   })
 
-  it('puts Japanese first for en and ja, Traditional Chinese first for zh-TW; the second family has only what the first lacks', async () => {
-    const characters = charactersOf(TEXT)
+  it('puts Japanese first for en and ja, Traditional Chinese first for zh-TW; the second family has only what the first lacks, the fallback what neither has', async () => {
+    const characters = charactersOf(`${TEXT}\u{10FFFD}`)
     for (const lang of ['en', 'ja'] as const) {
-      const {first, second, missing} = await splitByFamily(characters, lang)
+      const {first, second, fallback, missing} = await splitByFamily(characters, lang)
       expect(first).toContain('総')
       expect(first).toContain('經')
       expect(second).toEqual(['查'])
-      expect(missing).toEqual(['⌊', '⌋'])
+      expect(fallback).toEqual(['⌊', '⌋'])
+      expect(missing).toEqual(['\u{10FFFD}'])
     }
-    const {first, second, missing} = await splitByFamily(characters, 'zh-TW')
+    const {first, second, fallback, missing} = await splitByFamily(characters, 'zh-TW')
     expect(first).toContain('查')
     expect(first).toContain('經')
-    expect(first.length + second.length + missing.length).toBe(characters.length)
-    expect(missing).toEqual(['⌊', '⌋'])
+    expect(first.length + second.length + fallback.length + missing.length).toBe(characters.length)
+    expect(fallback).toEqual(['⌊', '⌋'])
+  })
+
+  it('reads which characters a font has from its cmap (format 12 for Noto Sans CJK, format 4 for DejaVu Sans), as fontkit does', async () => {
+    const {characterRanges, covers} = await import('../../src/report/cmap.js')
+    for (const [pkg, file] of [
+      ['@embedpdf/fonts-tc', 'NotoSansHant-Regular.otf'],
+      ['dejavu-fonts-ttf', 'DejaVuSans.ttf'],
+    ] as const) {
+      const bytes = await fontBytes(pkg, file)
+      const ranges = characterRanges(bytes)
+      const font = open(bytes)
+      const expected = new Set(font.characterSet)
+      let count = 0
+      for (let index = 0; index < ranges.starts.length; index++) count += ranges.ends[index] - ranges.starts[index] + 1
+      expect(count, file).toBe(expected.size)
+      for (const code of [0x20, 0x41, 0x230a, 0x67e5, 0x7dcf, 0x1f600, 0x10fffd])
+        expect(covers(ranges, code), `${file} U+${code.toString(16)}`).toBe(expected.has(code))
+    }
   })
 
   it('embeds both weights of each family it needs, holding exactly the text’s characters; the same text gives the same bytes', async () => {
@@ -84,8 +107,10 @@ describe('font subsets for a report', () => {
       'Noto Sans JP 700 NotoSansJP-Bold.otf',
       'Noto Sans TC 400 NotoSansHant-Regular.otf',
       'Noto Sans TC 700 NotoSansHant-Bold.otf',
+      'DejaVu Sans 400 DejaVuSans.ttf',
+      'DejaVu Sans 700 DejaVuSans-Bold.ttf',
     ])
-    expect(embedding.missing).toEqual(['⌊', '⌋'])
+    expect(embedding.missing).toEqual([])
     const [regular, , tc] = embedding.faces
     const jp = open(regular.woff2)
     for (const char of charactersOf(TEXT).filter((char) => !'查⌊⌋'.includes(char)))
@@ -94,15 +119,46 @@ describe('font subsets for a report', () => {
     expect(jp.hasGlyphForCodePoint('庁'.codePointAt(0)!)).toBe(false)
     expect(open(tc.woff2).hasGlyphForCodePoint('查'.codePointAt(0)!)).toBe(true)
     expect(open(tc.woff2).hasGlyphForCodePoint('総'.codePointAt(0)!)).toBe(false)
+    // The fallback's subset (TrueType outlines, WOFF2 with glyf and loca untransformed) has the floor brackets.
+    const fallback = open(embedding.faces[4].woff2)
+    for (const char of '⌊⌋') expect(fallback.hasGlyphForCodePoint(char.codePointAt(0)!), char).toBe(true)
+    expect(fallback.getGlyph(fallback.glyphForCodePoint(0x230a).id).path.commands.length).toBeGreaterThan(0)
     expect(regular.characters).toBe(charactersOf(TEXT).length - 3)
     expect(regular.bytes).toBe(regular.woff2.length)
 
     const again = await embedFonts(TEXT, 'ja')
     expect(fontFaceCss(again.faces)).toBe(fontFaceCss(embedding.faces))
     const css = fontFaceCss(embedding.faces)
-    expect(css.match(/@font-face/g)).toHaveLength(4)
+    expect(css.match(/@font-face/g)).toHaveLength(6)
     expect(css).toContain('font-family: "Noto Sans JP"; font-style: normal; font-weight: 700;')
     expect(css).toContain(`src: url(data:font/woff2;base64,${regular.woff2.toString('base64')}) format("woff2")`)
+  })
+
+  it('keeps a text’s subsets in the cache folder and reads them back as cut; an entry that does not read back whole is cut again', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'kasumi-font-cache-'))
+    const before = process.env.KASUMI_CACHE_DIR
+    process.env.KASUMI_CACHE_DIR = folder
+    try {
+      const cut = await embedFonts('合計 ⌊h⌋ 總務省', 'ja')
+      const entries = readdirSync(join(folder, 'fonts'))
+      expect(entries).toHaveLength(1)
+      expect(entries[0]).toMatch(/^[0-9a-f]{64}\.json$/)
+      const read = await embedFonts('合計 ⌊h⌋ 總務省', 'ja')
+      expect(fontFaceCss(read.faces)).toBe(fontFaceCss(cut.faces))
+      expect(read).toEqual(cut)
+      // Another language orders the families differently: another entry.
+      await embedFonts('合計 ⌊h⌋ 總務省', 'zh-TW')
+      expect(readdirSync(join(folder, 'fonts'))).toHaveLength(2)
+      // A cut-short entry is cut again, to the same bytes, and written whole.
+      const entry = join(folder, 'fonts', entries[0])
+      writeFileSync(entry, readFileSync(entry, 'utf8').slice(0, 500))
+      expect(fontFaceCss((await embedFonts('合計 ⌊h⌋ 總務省', 'ja')).faces)).toBe(fontFaceCss(cut.faces))
+      expect(JSON.parse(readFileSync(entry, 'utf8')).faces).toHaveLength(cut.faces.length)
+    } finally {
+      if (before === undefined) delete process.env.KASUMI_CACHE_DIR
+      else process.env.KASUMI_CACHE_DIR = before
+      rmSync(folder, {recursive: true, force: true})
+    }
   })
 
   it('embeds nothing for a text without characters', async () => {

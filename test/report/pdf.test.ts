@@ -85,6 +85,12 @@ describe('kasumi report --format pdf', () => {
     const fonts = new Set([...bytes.toString('latin1').matchAll(/\/BaseFont \/([A-Z]{6})\+(NotoSans[\w-]+)/g)].map((match) => match[2]))
     expect([...fonts].sort()).toEqual(expect.arrayContaining(['NotoSansJP-Bold', 'NotoSansJP-Regular']))
     expect(bytes.toString('latin1')).toContain('/FontFile3')
+    // Every character was in the subsets the PDF was set from: no font is embedded twice (once more from the whole font).
+    const names = [...bytes.toString('latin1').matchAll(/\/Type \/Font\s*\/Subtype \/Type0\s*\/BaseFont \/[A-Z]{6}\+([\w-]+)/g)].map(
+      (match) => match[1],
+    )
+    expect(names.length).toBeGreaterThan(0)
+    expect(new Set(names).size).toBe(names.length)
   })
 
   it('holds the ministries’ names and the totals of the JSON', () => {
@@ -118,6 +124,12 @@ describe('kasumi report --format pdf', () => {
     // The optimization effects table runs over pages: its header row is on each of them.
     const header = read.lines.filter((line) => line.cells[0] === '担当府省' && line.cells.includes('業務・システム名'))
     expect(new Set(header.map((line) => line.page)).size).toBeGreaterThan(1)
+  })
+
+  it('sets the floor brackets of the method notes, which neither Noto Sans CJK form has, in DejaVu Sans', () => {
+    const text = read.lines.map((line) => line.cells.join('')).join('\n')
+    expect(text).toContain('⌊h⌋')
+    expect(bytes.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans\b/)
   })
 
   it('draws every chart and ends with the provenance', () => {

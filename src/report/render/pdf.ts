@@ -1,10 +1,10 @@
 import {deflateSync} from 'node:zlib'
 
 import type {Lang} from '../../domain/lang.js'
-import {coverage, fontBytes, fontOrder} from '../embed-fonts.js'
+import {coverage, type Family, fontBytes, fontOrder, fontSubsets, SOURCES} from '../embed-fonts.js'
 import {label} from '../i18n.js'
 import type {ChartSpec, ReportColumn, ReportDocument, ReportTable, Section} from '../model.js'
-import {EMPTY_CELL, formatCell, headingParts, isNumericKind, pngSize, ui} from './html.js'
+import {EMPTY_CELL, formatCell, headingParts, isNumericKind, ui} from './html.js'
 import type {RenderContext, RenderedFile, Renderer} from './types.js'
 
 /**
@@ -14,14 +14,19 @@ import type {RenderContext, RenderedFile, Renderer} from './types.js'
  * A4 pages with a header (the report's title and date) and page numbers.
  * Tables break across pages and repeat their header row. Text is set in Noto
  * Sans JP and TC, embedded as subsets: the language picks the first family,
- * and a text the first cannot draw whole is set in the second where it must.
+ * and a text the first cannot draw whole is set in the second where it must,
+ * and in DejaVu Sans where neither has a character (the floor brackets ⌊ ⌋
+ * of the method notes). PDFKit is handed HarfBuzz subsets of the fonts for
+ * the document's characters (kept in kasumi's cache, as the HTML's are), not
+ * the whole fonts: text is measured and laid out the same, and PDFKit's own
+ * subsetting for the file no longer parses a whole CJK font's CFF table. A
+ * character the subsets lack is still drawn, from the whole font.
  *
  * The bytes depend only on the document and its creation time: the PDF's
  * dates are the report's time, and its ID is derived from them.
  */
 
 type PDFDoc = PDFKit.PDFDocument
-type Family = 'jp' | 'tc'
 
 const PAGE = {width: 595.28, height: 841.89}
 const MARGIN = {top: 62, bottom: 54, left: 42, right: 42}
@@ -36,47 +41,57 @@ const TEXT_COLUMN = {min: 42, max: 190}
 const MIN_TABLE_SIZE = 5
 const LINE_GAP = 1
 
-const FONT_FILES: Record<Family, {pkg: string; regular: string; bold: string}> = {
-  jp: {pkg: '@embedpdf/fonts-jp', regular: 'NotoSansJP-Regular.otf', bold: 'NotoSansJP-Bold.otf'},
-  tc: {pkg: '@embedpdf/fonts-tc', regular: 'NotoSansHant-Regular.otf', bold: 'NotoSansHant-Bold.otf'},
-}
-
 interface TextStyle {
   size: number
   bold?: boolean
   colour?: string
 }
 
+/** A font PDFKit knows: a family's subset, or (for a character the subset lacks) the whole font. */
+type FontKey = Family | `${Family}-whole`
+
 interface Run {
-  family: Family
+  family: FontKey
   text: string
 }
+
+type Has = (codePoint: number) => boolean
 
 /** Sets text in the report's fonts, choosing the family by the text. */
 class Typesetter {
   constructor(
     readonly doc: PDFDoc,
     readonly lang: Lang,
-    private readonly has: Record<Family, (codePoint: number) => boolean>,
+    /** The characters of each family's subset. */
+    private readonly subset: Record<Family, Has>,
+    /** The characters of each family's whole font. */
+    private readonly whole: Record<Family, Has>,
   ) {}
 
-  /** The text in runs of one family: the first family wherever it has the character, else the second. */
+  private has(family: FontKey, code: number): boolean {
+    return family.endsWith('-whole') ? this.whole[family.slice(0, -'-whole'.length) as Family](code) : this.subset[family as Family](code)
+  }
+
+  /** The text in runs of one family: the first family wherever it has the character, else the second, else the fallback. */
   runs(text: string): Run[] {
     const [first, second] = fontOrder(this.lang)
     const runs: Run[] = []
     for (const char of text) {
       const code = char.codePointAt(0)!
-      const hasFirst = this.has[first](code)
       const current = runs.at(-1)
-      // A character both families have stays in the current run (spaces, digits, Latin).
-      const family = current && this.has[current.family](code) ? current.family : hasFirst || !this.has[second](code) ? first : second
+      // A character several families have stays in the current run (spaces, digits, Latin); one none has is set in the first.
+      const order = [first, second, 'fallback'] as const
+      const inSubset = order.find((each) => this.subset[each](code))
+      const inWhole = order.find((each) => this.whole[each](code))
+      const family: FontKey =
+        current && this.has(current.family, code) ? current.family : (inSubset ?? (inWhole ? (`${inWhole}-whole` as const) : first))
       if (current && current.family === family) current.text += char
       else runs.push({family, text: char})
     }
     return runs
   }
 
-  use(family: Family, style: TextStyle): void {
+  use(family: FontKey, style: TextStyle): void {
     this.doc
       .font(`${family}-${style.bold ? 'bold' : 'regular'}`)
       .fontSize(style.size)
@@ -112,6 +127,23 @@ class Typesetter {
   write(text: string, x: number, y: number, style: TextStyle, options: {width: number; align?: 'left' | 'right' | 'center'}): void {
     const runs = this.runs(text)
     if (runs.length === 0) return
+    const width = this.width(text, style)
+    if (width <= options.width && !text.includes('\n')) {
+      // One line that fits (most table cells): each run set where it goes, without PDFKit's line wrapper, which
+      // would measure the text word by word again.
+      this.use(runs[0].family, style)
+      const lineHeight = this.doc.currentLineHeight(true)
+      let at = options.align === 'right' ? x + options.width - width : options.align === 'center' ? x + (options.width - width) / 2 : x
+      for (const run of runs) {
+        this.use(run.family, style)
+        // Without a width, PDFKit sets the text on one line and moves x past it.
+        this.doc.text(run.text, at, y, {lineBreak: false})
+        at = this.doc.x
+      }
+      this.doc.x = x
+      this.doc.y = y + lineHeight + LINE_GAP
+      return
+    }
     runs.forEach((run, index) => {
       this.use(run.family, style)
       const more = index < runs.length - 1
@@ -126,7 +158,8 @@ class Typesetter {
 export async function pdfBytes(document: ReportDocument, context: RenderContext): Promise<Buffer> {
   const {default: PDFDocument} = await import('pdfkit')
   const [first, second] = fontOrder(document.lang)
-  const has = {[first]: await coverage(first), [second]: await coverage(second)} as Record<Family, (codePoint: number) => boolean>
+  const whole = {[first]: await coverage(first), [second]: await coverage(second), fallback: await coverage('fallback')} as Record<Family, Has>
+  const subsets = await fontSubsets(documentText(document), document.lang)
   // A document without provenance has no time of its own: the epoch keeps its bytes fixed.
   const created = new Date(document.provenance?.createdAt ?? 0)
   const doc = new PDFDocument({
@@ -152,14 +185,26 @@ export async function pdfBytes(document: ReportDocument, context: RenderContext)
     doc.on('end', resolve)
     doc.on('error', reject)
   })
-  for (const family of [first, second]) {
-    const files = FONT_FILES[family]
-    doc.registerFont(`${family}-regular`, await fontBytes(files.pkg, files.regular))
-    doc.registerFont(`${family}-bold`, await fontBytes(files.pkg, files.bold))
+  // PDFKit reads and embeds a font only when text is set in it.
+  const subset = {} as Record<Family, Has>
+  for (const family of [first, second, 'fallback'] as const) {
+    const [regular, bold] = SOURCES[family]
+    const cut = subsets.find((each) => each.family === family)
+    const codes = new Set(cut?.characters.map((char) => char.codePointAt(0)!))
+    subset[family] = (code) => codes.has(code)
+    if (cut) {
+      doc.registerFont(`${family}-regular`, cut.regular)
+      doc.registerFont(`${family}-bold`, cut.bold)
+    }
+    doc.registerFont(`${family}-whole-regular`, await fontBytes(regular.pkg, regular.file))
+    doc.registerFont(`${family}-whole-bold`, await fontBytes(bold.pkg, bold.file))
   }
-  const type = new Typesetter(doc, document.lang, has)
-  const charts = new Map<string, Buffer>()
-  for (const [id, png] of context.charts) charts.set(id, await opaquePng(png))
+  const type = new Typesetter(doc, document.lang, subset, whole)
+  const charts = new Map<string, ChartXObject>()
+  for (const [id, png] of context.charts) {
+    const image = await chartImage(png)
+    charts.set(id, new ChartXObject(`Chart${charts.size + 1}`, image.width, image.height, image.data))
+  }
 
   titleBlock(type, document)
   for (const section of document.sections) sectionPdf(type, section, document, charts)
@@ -169,6 +214,29 @@ export async function pdfBytes(document: ReportDocument, context: RenderContext)
   doc.end()
   await ended
   return Buffer.concat(chunks)
+}
+
+/** Every text the PDF draws (a character more does no harm; one missed is drawn from the whole font). */
+export function documentText(document: ReportDocument): string {
+  const {lang} = document
+  const parts: string[] = ['…', EMPTY_CELL, document.title, document.subtitle ?? '', ui('chartMissing', lang)]
+  for (const section of document.sections) {
+    parts.push(section.title, ...(section.paragraphs ?? []))
+    for (const figure of section.figures ?? []) parts.push(figure.label, figure.value)
+    for (const table of section.tables ?? []) {
+      parts.push(table.title, table.note ?? '', ...tableHeadings(table, document))
+      for (const row of [...table.rows, ...(table.totals ?? [])])
+        for (const column of table.columns) parts.push(formatCell(row[column.key] ?? null, column.kind))
+    }
+    for (const chart of section.charts ?? []) parts.push(chart.title)
+  }
+  const provenance = document.provenance
+  if (provenance) {
+    parts.push(label('provenance', lang), provenance.kasumi, provenance.createdAt, provenance.command)
+    parts.push(...(['version', 'created', 'command', 'inputs', 'role', 'file', 'rows'] as const).map((key) => ui(key, lang)))
+    for (const input of provenance.inputs) parts.push(input.role, input.file, input.sha256)
+  }
+  return parts.join('\n')
 }
 
 /** Starts a new page unless `height` more points fit on this one. */
@@ -212,7 +280,7 @@ function paragraphPdf(type: Typesetter, text: string, style: TextStyle = {size: 
   type.doc.y += 5
 }
 
-function sectionPdf(type: Typesetter, section: Section, document: ReportDocument, charts: ReadonlyMap<string, Buffer>): void {
+function sectionPdf(type: Typesetter, section: Section, document: ReportDocument, charts: ReadonlyMap<string, ChartXObject>): void {
   headingPdf(type, section.title)
   for (const paragraph of section.paragraphs ?? []) paragraphPdf(type, paragraph)
   if (section.figures?.length) figuresPdf(type, section.figures)
@@ -288,11 +356,15 @@ function longestWord(text: string, measure: (text: string, bold?: boolean) => nu
   )
 }
 
-function tablePdf(type: Typesetter, table: ReportTable, document: ReportDocument, sectionTitle: string): void {
-  const headings = table.columns.map((column) => {
+function tableHeadings(table: ReportTable, document: ReportDocument): string[] {
+  return table.columns.map((column) => {
     const {label: text, unit} = headingParts(column, document)
     return unit ? (text ? `${text} (${unit})` : unit) : text
   })
+}
+
+function tablePdf(type: Typesetter, table: ReportTable, document: ReportDocument, sectionTitle: string): void {
+  const headings = tableHeadings(table, document)
   const body = table.rows.map((row) => table.columns.map((column) => formatCell(row[column.key] ?? null, column.kind)))
   const totals = (table.totals ?? []).map((row) => table.columns.map((column) => formatCell(row[column.key] ?? null, column.kind)))
   const caption = table.title && table.title !== sectionTitle ? table.title : undefined
@@ -381,34 +453,23 @@ function drawTable(type: Typesetter, spec: TableSpec): void {
   doc.y += 8
 }
 
-const CRC_TABLE = Array.from({length: 256}, (_, n) => {
-  let c = n
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-  return c >>> 0
-})
-
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
-}
-
-function pngChunk(kind: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8)
-  head.writeUInt32BE(data.length, 0)
-  head.write(kind, 4, 'latin1')
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])))
-  return Buffer.concat([head, data, crc])
+/** A chart as a PDF image: 8-bit RGB on white, its rows PNG-filtered ("Up") and deflated. */
+interface ChartImage {
+  width: number
+  height: number
+  /** The rows as the image's FlateDecode stream with the PNG predictors (DecodeParms /Predictor 15). */
+  data: Buffer
 }
 
 /**
- * A chart as an opaque 8-bit RGB PNG (drawn on white, each row filtered
- * "Up"). PDFKit embeds such a PNG's data as it is; one with an alpha channel
- * it decodes and splits on the thread pool, finishing in no fixed order, and
- * the file's bytes would then vary from run to run.
+ * A chart's PNG as an opaque RGB image (drawn on white). The PDF gets the
+ * deflated rows as they are, as an image XObject kasumi writes itself:
+ * PDFKit's own PNG path reads the file byte by byte (0.3 s or more for a
+ * report's charts) and, for a PNG with an alpha channel, splits it on the
+ * thread pool, finishing in no fixed order, so that the file's bytes would
+ * vary from run to run.
  */
-export async function opaquePng(png: Buffer): Promise<Buffer> {
+export async function chartImage(png: Buffer): Promise<ChartImage> {
   const {createCanvas, loadImage} = await import('@napi-rs/canvas')
   const image = await loadImage(png)
   const {width, height} = image
@@ -431,34 +492,51 @@ export async function opaquePng(png: Buffer): Promise<Buffer> {
       }
     }
   }
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(width, 0)
-  header.writeUInt32BE(height, 4)
-  header.set([8, 2, 0, 0, 0], 8) // 8 bits, RGB, deflate, adaptive filtering, not interlaced
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(rows)),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ])
+  return {width, height, data: deflateSync(rows)}
 }
 
-function chartPdf(type: Typesetter, spec: ChartSpec, png: Buffer | undefined, lang: Lang): void {
+/** What PDFKit's image() takes in place of a file: an image that writes its own XObject, once. */
+class ChartXObject {
+  obj?: PDFKit.PDFKitReference
+  constructor(
+    readonly label: string,
+    readonly width: number,
+    readonly height: number,
+    private readonly data: Buffer,
+  ) {}
+
+  embed(doc: PDFDoc): void {
+    const obj = doc.ref({
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: this.width,
+      Height: this.height,
+      BitsPerComponent: 8,
+      ColorSpace: 'DeviceRGB',
+      Filter: 'FlateDecode',
+      DecodeParms: {Predictor: 15, Colors: 3, BitsPerComponent: 8, Columns: this.width},
+    })
+    obj.end(this.data)
+    this.obj = obj
+  }
+}
+
+function chartPdf(type: Typesetter, spec: ChartSpec, image: ChartXObject | undefined, lang: Lang): void {
   const {doc} = type
-  if (!png) {
+  if (!image) {
     paragraphPdf(type, `${spec.title} — ${ui('chartMissing', lang)}`, {size: SIZE.body, colour: COLOUR.muted})
     return
   }
-  const size = pngSize(png) ?? {width: 4, height: 3}
   let width = CONTENT_WIDTH
-  let height = (width * size.height) / size.width
+  let height = (width * image.height) / image.width
   const tallest = (BOTTOM - MARGIN.top) * 0.6
   if (height > tallest) {
     width = (width * tallest) / height
     height = tallest
   }
   ensure(type, height + 6)
-  doc.image(png, MARGIN.left + (CONTENT_WIDTH - width) / 2, doc.y, {width, height})
+  // PDFKit takes an object with a width, a height and embed() as an image of its own.
+  doc.image(image as unknown as Buffer, MARGIN.left + (CONTENT_WIDTH - width) / 2, doc.y, {width, height})
   doc.y += height + 12
 }
 
