@@ -12,6 +12,10 @@ if ((flag === '--version' || flag === '-v') && rest.length === 0) {
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`kasumi/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
+  // Node.js 22.1 and later keep the compiled code of kasumi's modules between runs (in the system's temporary
+  // folder); Node.js 20 has no such cache and compiles them at each start.
+  const {enableCompileCache} = /** @type {{enableCompileCache?: () => unknown}} */ (await import('node:module'))
+  enableCompileCache?.()
   // The build bundles oclif's core into one module (scripts/vendor.js); the compiled commands import that bundle,
   // so the command runner must be the same copy. (A specifier held in a variable: the type check of this file
   // does not descend into the generated bundle.)
