@@ -105,6 +105,23 @@ export function systemStates(systems: readonly SystemInput[]): SystemState[] {
   })
 }
 
+/**
+ * Planned one-time costs of one year avoided by a measure: in each pool the measure shrinks (from `before` to
+ * `after`), the planned cost still to be paid is avoided in the same proportion, times the ramp's share. The
+ * avoided amounts are taken off `plannedYear`; their sum is returned.
+ */
+export function avoidPlanned(plannedYear: number[], after: ArrayLike<number>, before: ArrayLike<number>, share: Ratio): number {
+  let avoidance = 0
+  for (let pool = 0; pool < plannedYear.length; pool++) {
+    if (plannedYear[pool] <= 0 || after[pool] >= before[pool]) continue
+    const kept = before[pool] === 0 ? 0 : mul(plannedYear[pool], ratioOf(after[pool], before[pool]))
+    const avoided = mul(plannedYear[pool] - kept, share)
+    avoidance += avoided
+    plannedYear[pool] -= avoided
+  }
+  return avoidance
+}
+
 /** The fiscal years of the scenario's horizon, first to last. */
 export function horizonYears(scenario: Scenario): number[] {
   const years: number[] = []
@@ -323,20 +340,8 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
         const year = years[y]
         const share = shareAt(ramp, year - start)
         let savings = share.num === 0 ? 0 : mul(fullSaving, share)
-        let avoidance = 0
-        if (left && share.num !== 0) {
-          const plannedYear = left.get(year)
-          if (plannedYear) {
-            for (let pool = 0; pool < POOLS.length; pool++) {
-              // Planned one-time costs of a pool the measure shrinks are avoided in the same proportion.
-              if (plannedYear[pool] <= 0 || state.pools[pool] >= before[pool]) continue
-              const kept = before[pool] === 0 ? 0 : mul(plannedYear[pool], ratioOf(state.pools[pool], before[pool]))
-              const avoided = mul(plannedYear[pool] - kept, share)
-              avoidance += avoided
-              plannedYear[pool] -= avoided
-            }
-          }
-        }
+        const plannedYear = left && share.num !== 0 ? left.get(year) : undefined
+        let avoidance = plannedYear ? avoidPlanned(plannedYear, state.pools, before, share) : 0
         let cost = year === start ? oneTime : 0
         let nonCash = effect.nonCash && share.num !== 0 ? mul(effect.nonCash, share) : 0
         const factor = inflation[y]

@@ -1,9 +1,10 @@
-import {checked, mul, ONE, ratioOf, type Ratio} from './exact.js'
+import {checked, mul, ONE, type Ratio} from './exact.js'
 import {MEASURES} from './measures/index.js'
 import {
   M,
   NO_EFFECT,
   WIDTH,
+  avoidPlanned,
   horizonYears,
   inflationFactors,
   measureCosts,
@@ -176,19 +177,8 @@ export function totalsEvaluator(planned: Plan): TotalsEvaluator {
           const year = years[y]
           const share = shareAt(costs.ramp, year - start)
           let saving = share.num === 0 ? 0 : mul(fullSaving, share)
-          let avoidance = 0
-          if (left && share.num !== 0) {
-            const plannedYear = left.get(year)
-            if (plannedYear) {
-              for (let pool = 0; pool < P; pool++) {
-                if (plannedYear[pool] <= 0 || state.pools[pool] >= before[pool]) continue
-                const kept = before[pool] === 0 ? 0 : mul(plannedYear[pool], ratioOf(state.pools[pool], before[pool]))
-                const avoided = mul(plannedYear[pool] - kept, share)
-                avoidance += avoided
-                plannedYear[pool] -= avoided
-              }
-            }
-          }
+          const plannedYear = left && share.num !== 0 ? left.get(year) : undefined
+          let avoidance = plannedYear ? avoidPlanned(plannedYear, state.pools, before, share) : 0
           let cost = year === start ? oneTime : 0
           let benefit = effect.nonCash && share.num !== 0 ? mul(effect.nonCash, share) : 0
           const factor = inflation[y]
