@@ -122,6 +122,38 @@ export function avoidPlanned(plannedYear: number[], after: ArrayLike<number>, be
   return avoidance
 }
 
+/**
+ * A measure's money for one system in one year, into `out`: the saving at the ramp's share, the planned one-time
+ * costs it avoids (taken off `plannedYear`, see avoidPlanned), the one-time cost and the non-cash benefit, each
+ * then at the year's inflation factor.
+ */
+export function yearMoney(
+  out: Float64Array,
+  fullSaving: number,
+  share: Ratio,
+  plannedYear: number[] | undefined,
+  after: ArrayLike<number>,
+  before: ArrayLike<number>,
+  cost: number,
+  nonCash: number | undefined,
+  factor: Ratio,
+): void {
+  const reached = share.num !== 0
+  let savings = reached ? mul(fullSaving, share) : 0
+  let avoidance = reached && plannedYear ? avoidPlanned(plannedYear, after, before, share) : 0
+  let benefit = nonCash && reached ? mul(nonCash, share) : 0
+  if (factor !== ONE) {
+    savings = mul(savings, factor)
+    avoidance = mul(avoidance, factor)
+    cost = mul(cost, factor)
+    benefit = mul(benefit, factor)
+  }
+  out[0] = savings
+  out[1] = avoidance
+  out[2] = cost
+  out[3] = benefit
+}
+
 /** The fiscal years of the scenario's horizon, first to last. */
 export function horizonYears(scenario: Scenario): number[] {
   const years: number[] = []
@@ -282,6 +314,8 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
   const applied: Record<string, number> = {}
   /** One system's pools before the measure being applied (reused from system to system). */
   const before = new Float64Array(POOLS.length)
+  /** One system's money in one year (reused): savings, avoided planned costs, one-time cost, non-cash benefit. */
+  const money = new Float64Array(4)
 
   scenario.measures.forEach((measure, measureIndex) => {
     const module = MEASURES[measure.type]
@@ -339,18 +373,11 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
       for (let y = Math.max(0, start - first); y < Y; y++) {
         const year = years[y]
         const share = shareAt(ramp, year - start)
-        let savings = share.num === 0 ? 0 : mul(fullSaving, share)
-        const plannedYear = left && share.num !== 0 ? left.get(year) : undefined
-        let avoidance = plannedYear ? avoidPlanned(plannedYear, state.pools, before, share) : 0
-        let cost = year === start ? oneTime : 0
-        let nonCash = effect.nonCash && share.num !== 0 ? mul(effect.nonCash, share) : 0
-        const factor = inflation[y]
-        if (factor !== ONE) {
-          savings = mul(savings, factor)
-          avoidance = mul(avoidance, factor)
-          cost = mul(cost, factor)
-          nonCash = mul(nonCash, factor)
-        }
+        yearMoney(money, fullSaving, share, left?.get(year), state.pools, before, year === start ? oneTime : 0, effect.nonCash, inflation[y])
+        const savings = money[0]
+        const avoidance = money[1]
+        const cost = money[2]
+        const nonCash = money[3]
         const hoursSaved = effect.centiHoursSaved && share.num !== 0 ? mul(effect.centiHoursSaved, share) : 0
         const kwh = effect.kwhSaved && share.num !== 0 ? mul(effect.kwhSaved, share) : 0
         const cell = y * WIDTH

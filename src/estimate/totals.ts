@@ -4,7 +4,7 @@ import {
   M,
   NO_EFFECT,
   WIDTH,
-  avoidPlanned,
+  yearMoney,
   horizonYears,
   inflationFactors,
   measureCosts,
@@ -101,6 +101,8 @@ export function totalsEvaluator(planned: Plan): TotalsEvaluator {
   }
 
   const before = new Float64Array(P)
+  /** One system's money in one year (reused): savings, avoided planned costs, one-time cost, non-cash benefit. */
+  const money = new Float64Array(4)
 
   function reset(): void {
     block.set(recurring)
@@ -176,18 +178,11 @@ export function totalsEvaluator(planned: Plan): TotalsEvaluator {
         for (let y = Math.max(0, start - first); y < Y; y++) {
           const year = years[y]
           const share = shareAt(costs.ramp, year - start)
-          let saving = share.num === 0 ? 0 : mul(fullSaving, share)
-          const plannedYear = left && share.num !== 0 ? left.get(year) : undefined
-          let avoidance = plannedYear ? avoidPlanned(plannedYear, state.pools, before, share) : 0
-          let cost = year === start ? oneTime : 0
-          let benefit = effect.nonCash && share.num !== 0 ? mul(effect.nonCash, share) : 0
-          const factor = inflation[y]
-          if (factor !== ONE) {
-            saving = mul(saving, factor)
-            avoidance = mul(avoidance, factor)
-            cost = mul(cost, factor)
-            benefit = mul(benefit, factor)
-          }
+          yearMoney(money, fullSaving, share, left?.get(year), state.pools, before, year === start ? oneTime : 0, effect.nonCash, inflation[y])
+          const saving = money[0]
+          const avoidance = money[1]
+          const cost = money[2]
+          const benefit = money[3]
           const cell = y * WIDTH
           out[cell + M.savings] += saving
           out[cell + M.avoidance] += avoidance

@@ -7,7 +7,7 @@ import type {TableData} from '../domain/table.js'
 import type {Ministry, SystemRecord} from '../domain/inventory.js'
 import {writeImports, type ImportChangeSet, type ImportSession} from '../store/imports.js'
 import type {Store} from '../store/open.js'
-import {Problems, Rollback, checkStoredConflicts, importThrough, sha256File, type ImportOptions, type ImportSummary} from './import.js'
+import {Problems, Rollback, blankSummary, checkStoredConflicts, importThrough, sha256File, type ImportOptions, type ImportSummary} from './import.js'
 import {isIdcInput} from './dcoi-import.js'
 import {isFocusInput} from './focus/import.js'
 import {SERVICE_KINDS} from './service-import.js'
@@ -449,24 +449,6 @@ export async function importBatch(store: Store, paths: readonly string[], option
     )
   }
   return result
-}
-
-function blankSummary(file: string, dryRun: boolean): ImportSummary {
-  return {
-    file,
-    kind: 'systems',
-    encoding: '',
-    sha256: '',
-    bytes: 0,
-    records: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    skipped: 0,
-    dryRun,
-    changeSetId: null,
-    warnings: [],
-  }
 }
 
 const STATUS_WORDS: Record<BatchStatus, string> = {

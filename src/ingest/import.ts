@@ -275,19 +275,7 @@ export async function importFile(store: Store, file: string, options: ImportOpti
   await checkInputFile(file)
   const shaPromise = sha256File(file)
   const blank = (): ImportSummary => ({
-    file,
-    kind: 'systems',
-    encoding: '',
-    sha256: '',
-    bytes: 0,
-    records: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    skipped: 0,
-    dryRun: options.dryRun,
-    changeSetId: null,
-    warnings: [],
+    ...blankSummary(file, options.dryRun),
     ...(options.mapping ? {mapping: {name: options.mapping.name, file: options.mapping.file, unit: options.mapping.unit}} : {}),
   })
   let summary = blank()
@@ -511,4 +499,23 @@ function describe(summary: ImportSummary): string {
   if (summary.unchanged) parts.push(`${summary.unchanged} unchanged`)
   if (summary.skipped) parts.push(`${summary.skipped} skipped`)
   return parts.join(', ')
+}
+
+/** The summary of an import before anything is read: nothing counted, no change set. */
+export function blankSummary(file: string, dryRun: boolean): ImportSummary {
+  return {
+    file,
+    kind: 'systems',
+    encoding: '',
+    sha256: '',
+    bytes: 0,
+    records: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    dryRun,
+    changeSetId: null,
+    warnings: [],
+  }
 }
