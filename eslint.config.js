@@ -38,7 +38,7 @@ export const OWNED_PACKAGES = {
   'hyparquet-compressors': ['ingest'],
   '@oclif/core': ['commands', 'cli'],
   '@inquirer/prompts': ['commands', 'cli'],
-  'subset-font': ['report'],
+  harfbuzzjs: ['report'],
   fontkit: ['report'],
   pdfkit: ['report'],
 }

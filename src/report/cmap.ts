@@ -50,25 +50,48 @@ export function characterRanges(font: Buffer): CharacterRanges {
     if (format === 12) format12 ??= offset
     else if (format === 4) format4 ??= offset
   }
-  const ranges: Array<[number, number]> = []
-  if (format12 !== undefined) {
-    const groups = cmap.readUInt32BE(format12 + 12)
-    for (let group = 0; group < groups; group++) {
-      const at = format12 + 16 + 12 * group
-      const start = cmap.readUInt32BE(at)
-      const end = cmap.readUInt32BE(at + 4)
-      const glyph = cmap.readUInt32BE(at + 8)
-      // A group that starts at glyph 0 maps its first character to .notdef.
-      if (glyph === 0) {
-        if (end > start) ranges.push([start + 1, end])
-      } else ranges.push([start, end])
+  if (format12 !== undefined) return format12Ranges(cmap, format12)
+  if (format4 !== undefined) return merged(format4Ranges(cmap, format4))
+  throw new Error('the font has no Unicode cmap subtable of format 4 or 12')
+}
+
+/**
+ * The covered ranges of a format 12 subtable (segmented coverage). Its groups
+ * come sorted by their first character (the specification requires it), so
+ * neighbours are joined as they are read; a table out of order is sorted.
+ */
+function format12Ranges(cmap: Buffer, offset: number): CharacterRanges {
+  const groups = Math.min(cmap.readUInt32BE(offset + 12), Math.max(0, Math.floor((cmap.length - offset - 16) / 12)))
+  const view = new DataView(cmap.buffer, cmap.byteOffset, cmap.byteLength)
+  const starts = new Uint32Array(groups)
+  const ends = new Uint32Array(groups)
+  let count = 0
+  for (let group = 0; group < groups; group++) {
+    const at = offset + 16 + 12 * group
+    let start = view.getUint32(at)
+    const end = view.getUint32(at + 4)
+    // A group that starts at glyph 0 maps its first character to .notdef.
+    if (view.getUint32(at + 8) === 0) start++
+    if (start > end) continue
+    if (count > 0 && start <= ends[count - 1] + 1 && start >= starts[count - 1]) {
+      if (end > ends[count - 1]) ends[count - 1] = end
+    } else if (count > 0 && start < starts[count - 1]) {
+      // Out of order: sort and join the whole table instead.
+      const ranges: Array<[number, number]> = []
+      for (let index = 0; index < groups; index++) {
+        const entry = offset + 16 + 12 * index
+        const first = view.getUint32(entry) + (view.getUint32(entry + 8) === 0 ? 1 : 0)
+        const last = view.getUint32(entry + 4)
+        if (first <= last) ranges.push([first, last])
+      }
+      return merged(ranges)
+    } else {
+      starts[count] = start
+      ends[count] = end
+      count++
     }
-  } else if (format4 !== undefined) {
-    ranges.push(...format4Ranges(cmap, format4))
-  } else {
-    throw new Error('the font has no Unicode cmap subtable of format 4 or 12')
   }
-  return merged(ranges)
+  return {starts: starts.slice(0, count), ends: ends.slice(0, count)}
 }
 
 /** The covered ranges of a format 4 subtable (segment mapping to delta values). */

@@ -29,7 +29,7 @@ import {sfntTables, toWoff2, WOFF2_QUALITY} from './woff2.js'
  * none, and the full closure (vertical, proportional, traditional and
  * expert forms) would make the subsets some 60 % larger and slower to cut.
  *
- * Cutting them takes about a second in a fresh process (HarfBuzz's
+ * Cutting them takes a few tenths of a second in a fresh process (HarfBuzz's
  * WebAssembly runs slowly until V8 has optimised it), so the subsets of a
  * text are kept in kasumi's cache folder (see `cacheDir`), under a key made
  * of everything they are made from: the characters, the language, the size
@@ -162,8 +162,9 @@ export async function splitByFamily(
  * Deterministic.
  */
 export async function subsetOf(source: Source, characters: readonly string[]): Promise<Buffer> {
-  const {default: subsetFont} = await import('subset-font')
-  return subsetFont(await fontBytes(source.pkg, source.file), characters.join(''), {targetFormat: 'sfnt', keepFeatures: DEFAULT_FEATURES})
+  const {subsetFont} = await import('./harfbuzz.js')
+  const codePoints = characters.map((char) => char.codePointAt(0)!)
+  return subsetFont(await fontBytes(source.pkg, source.file), codePoints, DEFAULT_FEATURES)
 }
 
 /** The subsets of every family the text needs, both weights, for its characters: from the cache, or cut. Deterministic. */
@@ -196,10 +197,11 @@ function cacheKey(characters: readonly string[], lang: Lang): string {
     fonts: Object.values(SOURCES).flatMap((sources) => sources.map((source) => identity(fontPath(source.pkg, source.file)))),
     // The subsetter, and this code and the WOFF2 writer's (a new build makes new entries).
     code: [
-      identity(require.resolve('subset-font')),
       identity(require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm')),
       identity(fileURLToPath(import.meta.url)),
-      identity(fileURLToPath(new URL(`./woff2${extname(fileURLToPath(import.meta.url))}`, import.meta.url))),
+      ...['harfbuzz', 'woff2'].map((name) =>
+        identity(fileURLToPath(new URL(`./${name}${extname(fileURLToPath(import.meta.url))}`, import.meta.url))),
+      ),
     ],
     characters: characters.join(''),
   }
@@ -279,6 +281,8 @@ export async function fontSubsets(text: string, lang: Lang): Promise<FamilySubse
       // Not cached, or not whole.
     }
   }
+  const {prepareSubsetter} = await import('./harfbuzz.js')
+  void prepareSubsetter().catch(() => undefined)
   const {first, second, fallback} = await splitByFamily(characters, lang)
   const [firstFamily, secondFamily] = fontOrder(lang)
   const subsets: FamilySubset[] = []
@@ -303,8 +307,12 @@ export async function fontSubsets(text: string, lang: Lang): Promise<FamilySubse
 
 /** Cuts the subsets of every family the characters need, both weights. */
 async function cutFonts(characters: readonly string[], lang: Lang): Promise<FontEmbedding> {
-  const {first, second, fallback, missing} = await splitByFamily(characters, lang)
+  // HarfBuzz compiles while the fonts are read and their character maps parsed; the first family is always read.
+  const {prepareSubsetter} = await import('./harfbuzz.js')
+  void prepareSubsetter().catch(() => undefined)
   const [firstFamily, secondFamily] = fontOrder(lang)
+  for (const source of SOURCES[firstFamily]) void fontBytes(source.pkg, source.file).catch(() => undefined)
+  const {first, second, fallback, missing} = await splitByFamily(characters, lang)
   const wanted = (
     [
       [firstFamily, first],

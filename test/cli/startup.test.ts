@@ -62,7 +62,7 @@ describe('start-up of a read command', () => {
       'chartjs-node-canvas',
       'exceljs',
       'pdfkit',
-      'subset-font',
+      'harfbuzzjs',
       'csv-parse',
       'semver',
     ]) {

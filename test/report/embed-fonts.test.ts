@@ -6,6 +6,7 @@ import * as fontkit from 'fontkit'
 import {describe, expect, it} from 'vitest'
 
 import {charactersOf, embedFonts, fontBytes, fontFaceCss, splitByFamily} from '../../src/report/embed-fonts.js'
+import {subsetFont} from '../../src/report/harfbuzz.js'
 import {sfntTables, toWoff2, uintBase128} from '../../src/report/woff2.js'
 
 /**
@@ -16,6 +17,9 @@ import {sfntTables, toWoff2, uintBase128} from '../../src/report/woff2.js'
  */
 
 const TEXT = '総務省 財務省 經濟產業省 審查 Total 1,234,567 千円 — FY2012 ⌊h⌋'
+
+const FEATURES = ['ccmp', 'locl', 'kern', 'liga', 'calt']
+const codePoints = (text: string) => [...text].map((char) => char.codePointAt(0)!)
 
 function open(woff2: Buffer): fontkit.Font {
   const font = fontkit.create(woff2)
@@ -33,8 +37,7 @@ describe('WOFF2 writer', () => {
   })
 
   it('keeps every table, and the same font gives the same bytes', async () => {
-    const {default: subsetFont} = await import('subset-font')
-    const sfnt = await subsetFont(await fontBytes('@embedpdf/fonts-jp', 'NotoSansJP-Regular.otf'), '総務省ABC', {targetFormat: 'sfnt'})
+    const sfnt = await subsetFont(await fontBytes('@embedpdf/fonts-jp', 'NotoSansJP-Regular.otf'), codePoints('総務省ABC'), FEATURES)
     const woff2 = await toWoff2(sfnt)
     expect(woff2.subarray(0, 4).toString('latin1')).toBe('wOF2')
     expect(woff2.readUInt32BE(8)).toBe(woff2.length)
@@ -53,6 +56,24 @@ describe('WOFF2 writer', () => {
     for (const char of '総務省ABC') expect(font.hasGlyphForCodePoint(char.codePointAt(0)!), char).toBe(true)
     expect(font.hasGlyphForCodePoint('財'.codePointAt(0)!)).toBe(false)
     expect(font.postscriptName).toBe('NotoSansJP-Regular')
+  })
+
+  it('cuts the same subsets as subset-font, which makes the same HarfBuzz calls through its own wrapper', async () => {
+    const {default: reference} = await import('subset-font')
+    for (const [pkg, file] of [
+      ['@embedpdf/fonts-jp', 'NotoSansJP-Bold.otf'],
+      ['dejavu-fonts-ttf', 'DejaVuSans.ttf'],
+    ]) {
+      const font = await fontBytes(pkg, file)
+      const ours = await subsetFont(font, codePoints(TEXT), FEATURES)
+      const theirs = await reference(font, TEXT, {targetFormat: 'sfnt', keepFeatures: FEATURES})
+      expect(ours.equals(theirs), file).toBe(true)
+    }
+  })
+
+  it('refuses a damaged font with an error instead of a subset', async () => {
+    const font = Buffer.from(await fontBytes('dejavu-fonts-ttf', 'DejaVuSans.ttf'))
+    await expect(subsetFont(font.subarray(0, 64), codePoints('ABC'), FEATURES)).rejects.toThrow(/HarfBuzz/)
   })
 
   it('refuses what is not an OpenType font', async () => {
@@ -98,6 +119,48 @@ describe('font subsets for a report', () => {
       for (const code of [0x20, 0x41, 0x230a, 0x67e5, 0x7dcf, 0x1f600, 0x10fffd])
         expect(covers(ranges, code), `${file} U+${code.toString(16)}`).toBe(expected.has(code))
     }
+  })
+
+  it('joins a format 12 cmap’s groups into sorted, disjoint ranges, whether or not the font lists them in order', async () => {
+    const {characterRanges} = await import('../../src/report/cmap.js')
+    // A font with only a cmap table: one Windows full-repertoire subtable of format 12 with the given groups.
+    const fontWith = (groups: Array<[number, number, number]>) => {
+      const subtable = Buffer.alloc(16 + 12 * groups.length)
+      subtable.writeUInt16BE(12, 0)
+      subtable.writeUInt32BE(subtable.length, 4)
+      subtable.writeUInt32BE(groups.length, 12)
+      groups.forEach(([start, end, glyph], index) => {
+        subtable.writeUInt32BE(start, 16 + 12 * index)
+        subtable.writeUInt32BE(end, 20 + 12 * index)
+        subtable.writeUInt32BE(glyph, 24 + 12 * index)
+      })
+      const cmap = Buffer.concat([Buffer.from([0, 0, 0, 1, 0, 3, 0, 10, 0, 0, 0, 12]), subtable])
+      const header = Buffer.alloc(12 + 16)
+      header.writeUInt32BE(0x00010000, 0)
+      header.writeUInt16BE(1, 4)
+      header.write('cmap', 12, 'latin1')
+      header.writeUInt32BE(28, 20)
+      header.writeUInt32BE(cmap.length, 24)
+      return Buffer.concat([header, cmap])
+    }
+    const ranges = (groups: Array<[number, number, number]>) => {
+      const found = characterRanges(fontWith(groups))
+      return [...found.starts].map((start, index) => [start, found.ends[index]])
+    }
+    const inOrder: Array<[number, number, number]> = [
+      [0x20, 0x20, 0],
+      [0x41, 0x42, 5],
+      [0x43, 0x43, 9],
+      [0x45, 0x46, 10],
+      [0x4e00, 0x4e00, 20],
+    ]
+    // The group at glyph 0 covers nothing (its only character maps to .notdef); neighbours are joined.
+    expect(ranges(inOrder)).toEqual([
+      [0x41, 0x43],
+      [0x45, 0x46],
+      [0x4e00, 0x4e00],
+    ])
+    expect(ranges([inOrder[4], inOrder[2], inOrder[0], inOrder[3], inOrder[1]])).toEqual(ranges(inOrder))
   })
 
   it('embeds both weights of each family it needs, holding exactly the text’s characters; the same text gives the same bytes', async () => {
