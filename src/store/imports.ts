@@ -1,4 +1,4 @@
-import type {Kysely} from 'kysely'
+import {sql, type Kysely} from 'kysely'
 
 import {FACILITY_FIELD_NAMES, facilityValueText, type FacilityMetrics, type FacilityRecord} from '../domain/facility.js'
 import type {Ministry, SystemRecord} from '../domain/inventory.js'
@@ -111,12 +111,17 @@ export interface ImportChangeSet {
  * with the store's write lock held (see writeTransaction), so what it reads
  * through the session (stored ids for the conflict check, stored systems)
  * stays true until the import commits; anything it throws rolls everything
- * back. `bulkCostLoad` prepares a large load of cost lines: on SQLite the
- * per-row foreign-key lookups are switched off (the reader checks every
- * system id against facts()) and the cost-line index is dropped on the first
- * write and rebuilt once before the commit. On PostgreSQL every import's cost
- * lines stream through one COPY on the transaction's connection, ended before
- * any other statement of the session and cancelled when `work` fails.
+ * back. `bulkCostLoad` prepares a large load of cost lines (the reader checks
+ * every system id against facts()): on the first write the cost-line index is
+ * dropped, to be built once before the commit, and the store's per-row
+ * foreign-key checks are taken off. On SQLite the checks are switched off for
+ * the connection; on PostgreSQL cost_line's foreign keys are dropped and added
+ * back as they were before the commit, which checks every row in one query
+ * (and fails the import if one is wrong). Meanwhile the transaction holds
+ * cost_line exclusively, so readers of cost lines wait until it commits. On
+ * PostgreSQL every import's cost lines stream through one COPY on the
+ * transaction's connection, ended before any other statement of the session
+ * and cancelled when `work` fails.
  */
 export async function writeImport<T>(
   store: Store,
@@ -124,9 +129,9 @@ export async function writeImport<T>(
   options: {bulkCostLoad: boolean},
   work: (session: ImportSession) => Promise<T>,
 ): Promise<T> {
-  const bulk = options.bulkCostLoad && store.sqlite !== undefined
+  const bulk = options.bulkCostLoad
   // Outside any transaction: SQLite ignores this pragma inside one.
-  if (bulk) store.sqlite!.pragma('foreign_keys = OFF')
+  if (bulk && store.sqlite) store.sqlite.pragma('foreign_keys = OFF')
   try {
     return await writeTransaction(store, async (trx) => {
       const session = await openSession(store, trx, changeSet, bulk)
@@ -138,11 +143,11 @@ export async function writeImport<T>(
         await session.abortCostLines()
         throw error
       }
-      if (session.indexDropped) store.sqlite!.exec(COST_LINE_INDEX.create)
+      await session.restoreCostLineChecks()
       return result
     })
   } finally {
-    if (bulk) store.sqlite!.pragma('foreign_keys = ON')
+    if (bulk && store.sqlite) store.sqlite.pragma('foreign_keys = ON')
   }
 }
 
@@ -185,7 +190,8 @@ async function openSession(store: Store, trx: Kysely<Database>, changeSet: Impor
 }
 
 class Session implements ImportSession {
-  indexDropped = false
+  /** What a bulk load took off cost_line, to be put back before the commit (statements, in order); undefined until then. */
+  private restore?: string[]
   private writer?: CostLineWriter
 
   constructor(
@@ -202,6 +208,48 @@ class Session implements ImportSession {
 
   async abortCostLines(): Promise<void> {
     await this.writer?.abort()
+  }
+
+  /**
+   * Drops the cost-line index and, on PostgreSQL, cost_line's foreign keys;
+   * returns the statements that put them back as they were.
+   */
+  private async takeOffCostLineChecks(): Promise<string[]> {
+    // The index is made again from its own definition, as the store holds it.
+    if (this.store.sqlite) {
+      const index = this.store.sqlite.prepare(`select sql from sqlite_master where type = 'index' and name = ?`).get(COST_LINE_INDEX.name) as
+        {sql: string} | undefined
+      if (!index) return []
+      this.store.sqlite.exec(`DROP INDEX ${COST_LINE_INDEX.name}`)
+      return [index.sql]
+    }
+    const {rows: indexes} = await sql<{definition: string}>`
+      select indexdef as definition from pg_indexes
+      where schemaname = current_schema() and tablename = 'cost_line' and indexname = ${COST_LINE_INDEX.name}`.execute(this.trx)
+    const {rows: keys} = await sql<{name: string; definition: string}>`
+      select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
+      where conrelid = 'cost_line'::regclass and contype = 'f' order by conname`.execute(this.trx)
+    const restore: string[] = []
+    if (indexes.length > 0) {
+      await sql`drop index ${sql.id(COST_LINE_INDEX.name)}`.execute(this.trx)
+      restore.push(indexes[0].definition)
+    }
+    for (const {name, definition} of keys) {
+      await sql`alter table cost_line drop constraint ${sql.id(name)}`.execute(this.trx)
+      restore.push(`ALTER TABLE cost_line ADD CONSTRAINT "${name.replaceAll('"', '""')}" ${definition}`)
+    }
+    return restore
+  }
+
+  /** Puts back what a bulk load took off cost_line (the index, built once; the foreign keys, each checked in one query). */
+  async restoreCostLineChecks(): Promise<void> {
+    const restore = this.restore
+    if (!restore) return
+    this.restore = undefined
+    for (const statement of restore) {
+      if (this.store.sqlite) this.store.sqlite.exec(statement)
+      else await sql.raw(statement).execute(this.trx)
+    }
   }
 
   async facts(): Promise<RegisterFacts> {
@@ -258,10 +306,7 @@ class Session implements ImportSession {
   }
 
   async writeCostLines(rows: ReadonlyArray<string | number | null>, count: number): Promise<void> {
-    if (this.bulk && !this.indexDropped) {
-      this.store.sqlite!.exec(`DROP INDEX ${COST_LINE_INDEX.name}`)
-      this.indexDropped = true
-    }
+    if (this.bulk && !this.restore) this.restore = await this.takeOffCostLineChecks()
     this.writer ??= new CostLineWriter(this.store, this.trx, this.changeSetId)
     await this.writer.write(rows, count)
   }

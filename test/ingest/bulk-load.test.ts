@@ -1,5 +1,7 @@
+import {sql} from 'kysely'
 import {describe, expect, it} from 'vitest'
 
+import {openStore} from '../../src/store/open.js'
 import {EN_SYSTEMS} from '../fixtures/registers.js'
 import {backends, cli, contents, csv, ok, storeFactory, writeText} from '../inventory/helpers.js'
 
@@ -9,6 +11,28 @@ const freshStore = storeFactory()
 function costLines(count: number): string[] {
   const ids = ['CAS-0001', 'MIC-0001', 'MIC-0002', 'MIC-0003', 'MOF-0001']
   return Array.from({length: count}, (_, index) => `${ids[index % ids.length]},${2006 + (index % 7)},hardware,${1000 + index},JPY,`)
+}
+
+/** cost_line's indexes and foreign keys, as the store's catalogue describes them. */
+async function costLineChecks(url: string): Promise<string[]> {
+  const {store} = await openStore(url, {create: false})
+  try {
+    if (store.sqlite) {
+      const indexes = store.sqlite.prepare(`select sql from sqlite_master where type = 'index' and tbl_name = 'cost_line' order by name`).all()
+      const keys = store.sqlite.prepare('pragma foreign_key_list(cost_line)').all()
+      return [...indexes, ...keys].map((row) => JSON.stringify(row))
+    }
+    const {rows: indexes} = await sql<{definition: string}>`
+      select indexdef as definition from pg_indexes where schemaname = current_schema() and tablename = 'cost_line' order by indexname`.execute(
+      store.db,
+    )
+    const {rows: keys} = await sql<{definition: string}>`
+      select conname || ' ' || pg_get_constraintdef(oid) as definition from pg_constraint
+      where conrelid = 'cost_line'::regclass and contype = 'f' order by conname`.execute(store.db)
+    return [...indexes, ...keys].map((row) => row.definition)
+  } finally {
+    await store.close()
+  }
 }
 
 // Cost lines go to PostgreSQL through COPY … FROM STDIN and to SQLite through multi-row statements: the same rows
@@ -33,6 +57,30 @@ for (const backend of await backends()) {
         const stored = (await contents(target)).costs as Array<{note: string | null; amount: string; fiscalYear: number}>
         expect(stored.map((line) => line.note ?? '')).toEqual(notes)
         expect(stored.map((line) => line.amount)).toEqual(notes.map((_, index) => `${index + 1}.5`))
+      }
+    })
+
+    it('a bulk load takes the cost-line index and foreign keys off while it writes and puts them back as they were', async () => {
+      const url = await freshStore(backend)
+      await ok(['inventory', 'import', writeText('systems.csv', EN_SYSTEMS), '--database', url])
+      const before = await costLineChecks(url)
+      expect(before.some((check) => check.includes('cost_line_system_year_idx'))).toBe(true)
+      expect(before.some((check) => /system/.test(check) && /REFERENCES|"table"/.test(check))).toBe(true)
+      const file = writeText('costs.csv', csv('system_id,fiscal_year,pool,amount,currency,note', ...costLines(2000)))
+      await ok(['inventory', 'import', file, '--database', url, '--parallel', 'always'])
+      expect(await costLineChecks(url)).toEqual(before)
+      expect((await contents(url)).costs).toHaveLength(2000)
+      // The foreign key is back in force: the store itself refuses a line for a system it does not hold.
+      const {store} = await openStore(url, {create: false})
+      try {
+        const insert = sql`insert into cost_line (system_id, fiscal_year, pool, spend_type, frequency, amount, currency)
+          values ('NOPE-1', 2010, 'hardware', 'operations', 'recurring', '1', 'JPY')`
+        if (store.sqlite) {
+          store.sqlite.pragma('foreign_keys = ON')
+          await expect(insert.execute(store.db)).rejects.toThrow(/FOREIGN KEY/i)
+        } else await expect(insert.execute(store.db)).rejects.toThrow(/foreign key/i)
+      } finally {
+        await store.close()
       }
     })
 

@@ -7,11 +7,8 @@ import type {CostLine, CostPool, Frequency, SpendType} from '../../domain/invent
 import type {CostLineTable, Database} from '../schema.js'
 import type {Store} from '../open.js'
 
-/** The cost-line index, as the first migration creates it; bulk loads drop and rebuild it. */
-export const COST_LINE_INDEX = {
-  name: 'cost_line_system_year_idx',
-  create: 'CREATE INDEX cost_line_system_year_idx ON cost_line (system_id, fiscal_year)',
-}
+/** The cost-line index the first migration creates; bulk loads drop it and build it again from its stored definition. */
+export const COST_LINE_INDEX = {name: 'cost_line_system_year_idx'}
 
 export const COST_INSERT_COLUMNS = [
   'system_id',
