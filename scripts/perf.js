@@ -126,13 +126,13 @@ function targetMet(target, figures) {
 
 const loadAtStart = loadavg().map((load) => load.toFixed(2))
 const pending = []
-function bench(name, fn) {
+function bench(name, fn, runs = RUNS) {
   if (filter && !name.toLowerCase().includes(filter.toLowerCase())) return
   // Benchmarks run one after another; an async one is awaited before the next starts.
   const previous = pending.at(-1) ?? Promise.resolve()
   pending.push(
     previous.then(() => {
-      console.error(`\n▶ ${name} (${RUNS} runs each)`)
+      console.error(`\n▶ ${name} (${runs} run${runs === 1 ? '' : 's'} each)`)
       return fn()
     }),
   )
@@ -756,41 +756,46 @@ bench('Monte Carlo: 1 000 runs on 10 000 systems, 2 workers vs 1 worker', async 
  * National scale (opt-in: --national): 1 000 000 systems, 10 000 000 cost lines on PostgreSQL
  * ------------------------------------------------------------------------ */
 
+const NATIONAL_RUNS = Number(process.env.KASUMI_PERF_NATIONAL_RUNS ?? 3)
 if (options.national) {
-  bench('national-scale register on PostgreSQL: import once, then estimate', async () => {
-    const admin = await postgresAdmin()
-    if (!admin) return
-    const data = join(work, 'national')
-    if (!existsSync(join(data, 'costs.csv'))) {
-      console.error('Generating 1 000 000 systems and 10 000 000 cost lines…')
-      execFileSync(
-        process.execPath,
-        [join(root, 'scripts', 'generate-samples.js'), '--systems', '1000000', '--cost-lines', '10000000', '--out', data],
-        {stdio: 'inherit'},
-      )
-    }
-    // The imported register is kept in its schema (remove perf-data/national.ready to import it again).
-    const schema = 'kasumi_perf_national'
-    const ready = join(work, 'national.ready')
-    const present = (await admin.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).rowCount
-    if (!existsSync(ready) || !present) {
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`)
-      kasumi(['init', '--database', schemaUrl(schema)])
-      const systems = kasumi(['inventory', 'import', join(data, 'systems.csv'), '--database', schemaUrl(schema)])
-      const costs = kasumi(['inventory', 'import', join(data, 'costs.csv'), '--database', schemaUrl(schema), '--kind', 'costs'])
-      report('national: import 1M systems (PostgreSQL, once)', [systems], undefined)
-      report('national: import 10M cost lines (PostgreSQL, once)', [costs], undefined, {
-        'rows/s': Math.round(1e7 / costs.seconds).toLocaleString('en'),
-      })
-      writeFileSync(ready, schema)
-    }
-    await admin.end()
-    const scenarioFile = await engineScenario()
-    const runs = Number(process.env.KASUMI_PERF_NATIONAL_RUNS ?? 3)
-    const subject = []
-    for (let run = 0; run < runs; run++) subject.push(kasumi(['estimate', '--scenario', scenarioFile, '--database', schemaUrl(schema), '--json']))
-    report('national: estimate, 1M systems / 10M cost lines (PostgreSQL)', subject, undefined, {target: {rssMb: 1500}})
-  })
+  bench(
+    'national-scale register on PostgreSQL: import once, then estimate',
+    async () => {
+      const admin = await postgresAdmin()
+      if (!admin) return
+      const data = join(work, 'national')
+      if (!existsSync(join(data, 'costs.csv'))) {
+        console.error('Generating 1 000 000 systems and 10 000 000 cost lines…')
+        execFileSync(
+          process.execPath,
+          [join(root, 'scripts', 'generate-samples.js'), '--systems', '1000000', '--cost-lines', '10000000', '--out', data],
+          {stdio: 'inherit'},
+        )
+      }
+      // The imported register is kept in its schema (remove perf-data/national.ready to import it again).
+      const schema = 'kasumi_perf_national'
+      const ready = join(work, 'national.ready')
+      const present = (await admin.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).rowCount
+      if (!existsSync(ready) || !present) {
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`)
+        kasumi(['init', '--database', schemaUrl(schema)])
+        const systems = kasumi(['inventory', 'import', join(data, 'systems.csv'), '--database', schemaUrl(schema)])
+        const costs = kasumi(['inventory', 'import', join(data, 'costs.csv'), '--database', schemaUrl(schema), '--kind', 'costs'])
+        report('national: import 1M systems (PostgreSQL, once)', [systems], undefined)
+        report('national: import 10M cost lines (PostgreSQL, once)', [costs], undefined, {
+          'rows/s': Math.round(1e7 / costs.seconds).toLocaleString('en'),
+        })
+        writeFileSync(ready, schema)
+      }
+      await admin.end()
+      const scenarioFile = await engineScenario()
+      const subject = []
+      for (let run = 0; run < NATIONAL_RUNS; run++)
+        subject.push(kasumi(['estimate', '--scenario', scenarioFile, '--database', schemaUrl(schema), '--json']))
+      report('national: estimate, 1M systems / 10M cost lines (PostgreSQL)', subject, undefined, {target: {rssMb: 1500}})
+    },
+    NATIONAL_RUNS,
+  )
 }
 
 await Promise.all(pending)
