@@ -154,11 +154,18 @@ export const ESTIMATE_SYSTEM_COLUMNS = [
 export type EstimateSystemRow = Pick<SystemTable, (typeof ESTIMATE_SYSTEM_COLUMNS)[number]>
 
 /**
+ * Rows per batch of an estimate's reads. Small enough that a batch's row objects die in V8's young generation
+ * instead of being promoted: with 50 000 the estimate of a national register (1 000 000 systems) peaked at
+ * 1.53 GB, with 10 000 at 1.25 GB, in no more time.
+ */
+const ESTIMATE_BATCH = 10_000
+
+/**
  * Every system, with only the columns an estimate reads, handed over in batches: SQLite iterates one statement,
  * PostgreSQL reads pages in id order (keyset), so that a national register is never held twice (rows and
  * records) at once. The order of the batches is the store's; callers that need an order sort.
  */
-export async function visitEstimateSystems(store: Store, visit: (rows: readonly EstimateSystemRow[]) => void, batch = 50_000): Promise<void> {
+export async function visitEstimateSystems(store: Store, visit: (rows: readonly EstimateSystemRow[]) => void, batch = ESTIMATE_BATCH): Promise<void> {
   const query = store.db.selectFrom('system').select(ESTIMATE_SYSTEM_COLUMNS)
   if (store.sqlite) {
     const {sql: text, parameters} = query.compile()
@@ -216,7 +223,7 @@ export async function visitEstimateCostTotals(
   visit: (rows: readonly EstimateCostTotal[]) => void,
 ): Promise<void> {
   if (store.dialect !== 'postgres') throw new Error('visitEstimateCostTotals reads a PostgreSQL store')
-  const batch = options.batch ?? 50_000
+  const batch = options.batch ?? ESTIMATE_BATCH
   for (const entry of options.multipliers) {
     // Written into the SQL text (below): only a currency code and a plain decimal can be.
     if (!/^[A-Z]{3}$/.test(entry.currency) || !/^\d+(\.\d+)?$/.test(entry.multiplier)) {
