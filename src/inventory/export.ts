@@ -6,7 +6,17 @@ import type {Writable} from 'node:stream'
 
 import type {LifeEventRecord} from '../domain/services.js'
 import type {Store} from '../store/open.js'
-import {listDocuments, listLifeEvents, listMinistries, listProcedures, listSystems, streamCostLines} from '../store/register.js'
+import type {CostLineText} from '../store/register.js'
+import {
+  findCostLine,
+  listDocuments,
+  listLifeEvents,
+  listMinistries,
+  listProcedures,
+  listSystems,
+  streamCostLineTexts,
+  streamCostLines,
+} from '../store/register.js'
 import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../format/csv.js'
 import {COST_EXPORT_COLUMNS, MINISTRY_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from './columns.js'
 import {FACILITY_EXPORT_COLUMNS, facilitiesWithAllMetrics, facilityPeriodRows, latestPeriod} from './facilities.js'
@@ -37,6 +47,8 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
   const columns = COLUMNS[options.kind] as ReadonlyArray<CsvColumn<unknown>>
   if (options.format === 'csv') {
     await write(out, `${options.bom ? UTF8_BOM : ''}${csvHeader(columns)}`)
+    const texts = options.kind === 'costs' && COST_TEXT_COLUMNS ? streamCostLineTexts(store) : undefined
+    if (texts) return rows + (await writeCostTexts(store, out, texts))
     for await (const page of pages) {
       const lines = options.kind === 'life-events' ? lifeEventExportRows(page as LifeEventRecord[]) : page
       await write(out, lines.map((row) => csvRow(columns, row)).join(''))
@@ -51,6 +63,40 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
       rows += page.length
     }
     await write(out, `\n]}\n`)
+  }
+  return rows
+}
+
+/**
+ * A cost line's values joined by commas that are already its CSV row: exactly seven commas (so no value holds one),
+ * no quote or line break, no value that starts or ends with white space, and no formula start in the text columns
+ * (the first and the last, system_id and note). Such a line is what `csvRow` writes for it. The store's texts hold
+ * the export columns in their order (checked once below, else every line is written as usual).
+ */
+const COST_TEXT_COLUMNS =
+  COST_EXPORT_COLUMNS.map((column) => `${column.header}${column.text ? ':text' : ''}`).join(',') ===
+  'system_id:text,fiscal_year,pool,spend_type,frequency,amount,currency,note:text'
+const NOT_PLAIN = /["\r\n]|(?:^|,)\s|\s(?:,|$)|^'*[=+\-@]|,'*[=+\-@][^,]*$/
+function plainCostLine(text: string): boolean {
+  let at = -1
+  for (let comma = 0; comma < 7; comma++) {
+    at = text.indexOf(',', at + 1)
+    if (at < 0) return false
+  }
+  return text.indexOf(',', at + 1) < 0 && !NOT_PLAIN.test(text)
+}
+
+/** Cost lines as CSV rows from the texts the store builds; a line that is not plain text is read and written as usual. */
+async function writeCostTexts(store: Store, out: Writable, pages: Iterable<CostLineText[]>): Promise<number> {
+  let rows = 0
+  for (const page of pages) {
+    let text = ''
+    for (const [id, line] of page) {
+      if (line !== null && plainCostLine(line)) text += `${line}\r\n`
+      else text += csvRow(COST_EXPORT_COLUMNS, (await findCostLine(store, id))!)
+    }
+    await write(out, text)
+    rows += page.length
   }
   return rows
 }

@@ -8,12 +8,12 @@ import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from './open.js'
 import type {SystemTable} from './schema.js'
 import {history, type HistoryEntry} from './repositories/changes.js'
-import {iterateCostLines, listCostLines as costLineRows, type CostFilter} from './repositories/costs.js'
+import {getCostLine, iterateCostLineTexts, iterateCostLines, listCostLines as costLineRows, type CostFilter, type CostLineText} from './repositories/costs.js'
 import {listMinistries as ministryRows} from './repositories/ministries.js'
 import {getFacility, listFacilities as facilityRows, listMetrics, type FacilityFilter} from './repositories/facilities.js'
 import {getSystem, listSystems as systemRows, type SystemFilter} from './repositories/systems.js'
 
-export type {CostFilter} from './repositories/costs.js'
+export type {CostFilter, CostLineText} from './repositories/costs.js'
 export type {FacilityFilter} from './repositories/facilities.js'
 export type {HistoryEntry} from './repositories/changes.js'
 export type {SystemFilter} from './repositories/systems.js'
@@ -25,7 +25,7 @@ export function listMinistries(store: Store): Promise<Ministry[]> {
 
 /** The systems that pass the filter, ordered by id (by code unit, the same on both backends). */
 export function listSystems(store: Store, filter: SystemFilter = {}): Promise<SystemRecord[]> {
-  return systemRows(store.db, filter)
+  return systemRows(store.db, filter, store.sqlite)
 }
 
 /** One system, or undefined when the store has no system with this id. */
@@ -45,7 +45,22 @@ export function listCostLines(store: Store, filter: CostFilter = {}): Promise<Co
 
 /** Every cost line in the order it was stored, a page at a time (flat in memory for millions of lines). */
 export function streamCostLines(store: Store, pageSize?: number): AsyncGenerator<CostLine[]> {
-  return iterateCostLines(store.db, pageSize)
+  return iterateCostLines(store.db, pageSize, store.sqlite)
+}
+
+/**
+ * Every cost line in the order it was stored as its id and its values joined by commas (system_id, fiscal_year,
+ * pool, spend_type, frequency, amount, currency, note; a null note as empty), a page at a time, built by the
+ * database; undefined where the store does not build them (PostgreSQL). A text is null for a line whose values are
+ * not all there or whose fiscal year is no integer: read it with `findCostLine`.
+ */
+export function streamCostLineTexts(store: Store, pageSize?: number): Iterable<CostLineText[]> | undefined {
+  return store.sqlite ? iterateCostLineTexts(store.sqlite, pageSize) : undefined
+}
+
+/** One cost line by its id, or undefined. */
+export function findCostLine(store: Store, id: number): Promise<CostLine | undefined> {
+  return getCostLine(store.db, id)
 }
 
 /** The latest fiscal year with any cost line, or undefined for a store without cost lines. */
@@ -153,6 +168,26 @@ export const ESTIMATE_SYSTEM_COLUMNS = [
 
 export type EstimateSystemRow = Pick<SystemTable, (typeof ESTIMATE_SYSTEM_COLUMNS)[number]>
 
+/** An estimate's system row from its values in ESTIMATE_SYSTEM_COLUMNS order. */
+function estimateSystemRow(v: unknown[]): EstimateSystemRow {
+  return {
+    id: v[0],
+    ministry_code: v[1],
+    category: v[2],
+    business_area: v[3],
+    status: v[4],
+    eligibility: v[5],
+    tags: v[6],
+    physical_servers: v[7],
+    virtual_hosts: v[8],
+    os_instances: v[9],
+    utilisation_pct: v[10],
+    users: v[11],
+    annual_hours: v[12],
+    last_fy: v[13],
+  } as EstimateSystemRow
+}
+
 /**
  * Rows per batch of an estimate's reads. Small enough that a batch's row objects die in V8's young generation
  * instead of being promoted: with 50 000 the estimate of a national register (1 000 000 systems) peaked at
@@ -168,10 +203,11 @@ const ESTIMATE_BATCH = 10_000
 export async function visitEstimateSystems(store: Store, visit: (rows: readonly EstimateSystemRow[]) => void, batch = ESTIMATE_BATCH): Promise<void> {
   const query = store.db.selectFrom('system').select(ESTIMATE_SYSTEM_COLUMNS)
   if (store.sqlite) {
+    // Read as value arrays: the driver's row objects of this many columns are slow to build and large.
     const {sql: text, parameters} = query.compile()
     let rows: EstimateSystemRow[] = []
-    for (const row of store.sqlite.prepare(text).iterate(...parameters) as Iterable<EstimateSystemRow>) {
-      rows.push(row)
+    for (const values of store.sqlite.prepare(text).raw(true).iterate(...parameters) as Iterable<unknown[]>) {
+      rows.push(estimateSystemRow(values))
       if (rows.length === batch) {
         visit(rows)
         rows = []
