@@ -36,6 +36,9 @@ export interface ExportOptions {
   period?: string
 }
 
+/** How many CSV rows go to the output in one write. */
+const WRITE_ROWS = 5_000
+
 async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain')
 }
@@ -51,7 +54,10 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
     if (texts) return rows + (await writeCostTexts(store, out, texts))
     for await (const page of pages) {
       const lines = options.kind === 'life-events' ? lifeEventExportRows(page as LifeEventRecord[]) : page
-      await write(out, lines.map((row) => csvRow(columns, row)).join(''))
+      // Written some thousand rows at a time: a page of every system would be one text of tens of megabytes.
+      for (let start = 0; start < lines.length; start += WRITE_ROWS) {
+        await write(out, lines.slice(start, start + WRITE_ROWS).map((row) => csvRow(columns, row)).join(''))
+      }
       // A CSV row each: a life event has one per procedure.
       rows += lines.length
     }
