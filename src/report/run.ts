@@ -1,6 +1,3 @@
-import {createHash} from 'node:crypto'
-import {Writable} from 'node:stream'
-
 import type {InputIssue} from '../domain/errors.js'
 import type {Ministry} from '../domain/inventory.js'
 import {redactArgv} from '../domain/redact.js'
@@ -9,7 +6,7 @@ import {buildResult, type EstimateResult} from '../estimate/results.js'
 import {estimateLoaded, type EstimateRun} from '../estimate/run.js'
 import {loadNamedScenario} from '../estimate/scenario.js'
 import {csvDataRows, inputFileRecord} from '../ingest/provenance.js'
-import {exportTo, type ExportKind} from '../inventory/export.js'
+import type {ExportKind} from '../inventory/export.js'
 import {REFERENCE_DIR} from '../platform/paths.js'
 import {loadReferenceTable, totalsJson} from '../reference/jp2009.js'
 import type {Store} from '../store/open.js'
@@ -17,7 +14,8 @@ import {listMinistries} from '../store/register.js'
 import {buildEstimateReport} from './build-estimate.js'
 import {buildServicesSection} from './build-services.js'
 import {buildReferenceReport} from './build-reference.js'
-import type {Provenance, ReportDocument} from './model.js'
+import type {ReportDocument} from './model.js'
+import {registerInputs, registerInputsAside, type ProvenanceInput} from './register-inputs.js'
 import type {Lang} from '../domain/lang.js'
 import {renderDocument, type Format} from './render/index.js'
 import type {RenderedFile} from './render/types.js'
@@ -29,7 +27,7 @@ import {assertWritable, defaultReportFolder, writeReportFolder, type WrittenFile
  * formats and write the report folder atomically.
  */
 
-export type ProvenanceInput = Provenance['inputs'][number]
+export {registerInputs, type ProvenanceInput} from './register-inputs.js'
 
 export interface ReportRequest {
   /** A scenario file or bundled scenario name; exactly one of scenario and reference. */
@@ -122,27 +120,6 @@ export function registerKinds(scenario: Scenario): ReadonlyArray<Exclude<ExportK
   return scenario.services?.measures.length ? [...REGISTER_KINDS, 'procedures', 'documents', 'life-events'] : REGISTER_KINDS
 }
 
-/**
- * The register as provenance: the SHA-256 and row count of each table's
- * canonical CSV export (UTF-8 without BOM, as `kasumi inventory export
- * --no-bom` writes it and an audit bundle holds it).
- */
-export async function registerInputs(store: Store, kinds: readonly ExportKind[] = REGISTER_KINDS): Promise<ProvenanceInput[]> {
-  const inputs: ProvenanceInput[] = []
-  for (const kind of kinds) {
-    const hash = createHash('sha256')
-    const sink = new Writable({
-      write(chunk: Buffer | string, _encoding, done) {
-        hash.update(chunk)
-        done()
-      },
-    })
-    const rows = await exportTo(store, sink, {kind, format: 'csv', bom: false})
-    inputs.push({role: kind, file: `${store.location}#${kind}`, sha256: hash.digest('hex'), rows})
-  }
-  return inputs
-}
-
 /** The scenario's own files as provenance: the scenario (rows: its measures) and its exchange rates. */
 export async function scenarioInputs(scenario: Scenario): Promise<ProvenanceInput[]> {
   const inputs: ProvenanceInput[] = []
@@ -160,8 +137,8 @@ interface Built {
   warnings: InputIssue[]
 }
 
-async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, progress: (message: string) => void): Promise<Built> {
-  const {scenario, warnings} = await loadNamedScenario(scenarioRef)
+/** The estimate once, its document, and the benchmark section placed before the assumptions. */
+async function documentWithBench(store: Store, scenario: Scenario, warnings: InputIssue[], lang: Lang, progress: (message: string) => void) {
   progress(`Estimating ${scenario.name}…`)
   const views = await estimateViews(store, scenario, warnings)
   const document = await estimateDocument(store, views, lang)
@@ -171,11 +148,25 @@ async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, 
   const bench = await runBench(store, {run: views.run, by: 'ministry', reference: 'jp-2009'})
   const before = document.sections.findIndex((section) => section.id === 'assumptions')
   document.sections.splice(before < 0 ? document.sections.length : before, 0, buildBenchmarkSection(bench.result, lang))
+  return {views, document, facilities: bench.result.facilities}
+}
+
+async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, progress: (message: string) => void): Promise<Built> {
+  const {scenario, warnings} = await loadNamedScenario(scenarioRef)
+  // The register's tables are hashed on a thread of their own while the estimate runs.
+  const hashing = registerInputsAside(store, registerKinds(scenario))
+  const {views, document, facilities} = await documentWithBench(store, scenario, warnings, lang, progress).catch(async (error: unknown) => {
+    await hashing.cancel()
+    throw error
+  })
   progress('Hashing the inputs…')
-  const kinds: ExportKind[] = [...registerKinds(scenario), ...(bench.result.facilities ? (['facilities'] as const) : [])]
-  const inputs = [...(await scenarioInputs(scenario)), ...(await registerInputs(store, kinds))]
+  const inputs = [
+    ...(await scenarioInputs(scenario)),
+    ...(await hashing.inputs()),
+    ...(facilities ? await registerInputs(store, ['facilities']) : []),
+  ]
   // The benchmark's DCOI metrics of the facilities, exact as `kasumi bench --json` gives them, beside the estimate.
-  if (bench.result.facilities) document.data = {...(document.data as Record<string, unknown>), benchmark: {facilities: bench.result.facilities}}
+  if (facilities) document.data = {...(document.data as Record<string, unknown>), benchmark: {facilities}}
   return {document, totals: views.run.result.totals, inputs, warnings}
 }
 

@@ -99,6 +99,14 @@ export async function openStore(target: string, options: {create: boolean}): Pro
   }
 }
 
+/**
+ * Where another thread of this process can open the same store again, for reading beside this connection: a SQLite
+ * store's file. Undefined for PostgreSQL, whose URL the store no longer holds with its password.
+ */
+export function reopenTarget(store: Store): string | undefined {
+  return store.dialect === 'sqlite' ? store.location : undefined
+}
+
 async function openSqlite(target: string, create: boolean): Promise<Store> {
   const file = sqlitePath(target)
   if (!create && !existsSync(file)) {
