@@ -56,7 +56,13 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
       const lines = options.kind === 'life-events' ? lifeEventExportRows(page as LifeEventRecord[]) : page
       // Written some thousand rows at a time: a page of every system would be one text of tens of megabytes.
       for (let start = 0; start < lines.length; start += WRITE_ROWS) {
-        await write(out, lines.slice(start, start + WRITE_ROWS).map((row) => csvRow(columns, row)).join(''))
+        await write(
+          out,
+          lines
+            .slice(start, start + WRITE_ROWS)
+            .map((row) => csvRow(columns, row))
+            .join(''),
+        )
       }
       // A CSV row each: a life event has one per procedure.
       rows += lines.length

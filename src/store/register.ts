@@ -8,7 +8,14 @@ import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from './open.js'
 import type {SystemTable} from './schema.js'
 import {history, type HistoryEntry} from './repositories/changes.js'
-import {getCostLine, iterateCostLineTexts, iterateCostLines, listCostLines as costLineRows, type CostFilter, type CostLineText} from './repositories/costs.js'
+import {
+  getCostLine,
+  iterateCostLineTexts,
+  iterateCostLines,
+  listCostLines as costLineRows,
+  type CostFilter,
+  type CostLineText,
+} from './repositories/costs.js'
 import {listMinistries as ministryRows} from './repositories/ministries.js'
 import {getFacility, listFacilities as facilityRows, listMetrics, type FacilityFilter} from './repositories/facilities.js'
 import {getSystem, listSystems as systemRows, type SystemFilter} from './repositories/systems.js'
@@ -206,7 +213,10 @@ export async function visitEstimateSystems(store: Store, visit: (rows: readonly 
     // Read as value arrays: the driver's row objects of this many columns are slow to build and large.
     const {sql: text, parameters} = query.compile()
     let rows: EstimateSystemRow[] = []
-    for (const values of store.sqlite.prepare(text).raw(true).iterate(...parameters) as Iterable<unknown[]>) {
+    for (const values of store.sqlite
+      .prepare(text)
+      .raw(true)
+      .iterate(...parameters) as Iterable<unknown[]>) {
       rows.push(estimateSystemRow(values))
       if (rows.length === batch) {
         visit(rows)

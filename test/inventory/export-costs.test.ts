@@ -58,16 +58,49 @@ async function sha256Of(write: (out: Writable) => Promise<unknown>): Promise<str
 describe('cost lines exported as CSV', () => {
   it('are the rows csvRow writes for each line, for every awkward value a store may hold', async () => {
     const url = await freshStore(sqlite)
-    await ok(['inventory', 'import', writeText('systems.csv', csv('id,ministry,name,category', 'A-1,mic,a,lan', '=B-2,mic,b,lan')), '--database', url])
+    await ok([
+      'inventory',
+      'import',
+      writeText('systems.csv', csv('id,ministry,name,category', 'A-1,mic,a,lan', '=B-2,mic,b,lan')),
+      '--database',
+      url,
+    ])
     await ok(['inventory', 'import', writeText('costs.csv', csv('system_id,fiscal_year,pool,amount', 'A-1,2012,hardware,100')), '--database', url])
     const {store} = await openStore(url, {create: false})
     try {
       const lines = AWKWARD_NOTES.flatMap((note, index) => [
-        {system_id: 'A-1', fiscal_year: 2012 + (index % 3), pool: 'software', spend_type: 'operations', frequency: 'recurring', amount: `-${index}.5`, currency: 'JPY', note},
-        {system_id: '=B-2', fiscal_year: 2013, pool: 'other', spend_type: 'development', frequency: 'one-time', amount: String(index), currency: 'JPY', note},
+        {
+          system_id: 'A-1',
+          fiscal_year: 2012 + (index % 3),
+          pool: 'software',
+          spend_type: 'operations',
+          frequency: 'recurring',
+          amount: `-${index}.5`,
+          currency: 'JPY',
+          note,
+        },
+        {
+          system_id: '=B-2',
+          fiscal_year: 2013,
+          pool: 'other',
+          spend_type: 'development',
+          frequency: 'one-time',
+          amount: String(index),
+          currency: 'JPY',
+          note,
+        },
       ])
       // A value of another type than its column's, as an older or hand-edited store may hold.
-      lines.push({system_id: 'A-1', fiscal_year: 2012.5, pool: 'other', spend_type: 'operations', frequency: 'recurring', amount: '1', currency: 'JPY', note: 'odd'})
+      lines.push({
+        system_id: 'A-1',
+        fiscal_year: 2012.5,
+        pool: 'other',
+        spend_type: 'operations',
+        frequency: 'recurring',
+        amount: '1',
+        currency: 'JPY',
+        note: 'odd',
+      })
       await store.db.insertInto('cost_line').values(lines).execute()
       const expected = `${csvHeader(COST_EXPORT_COLUMNS)}${(await listCostLines(store)).map((line) => csvRow(COST_EXPORT_COLUMNS, line)).join('')}`
       expect(expected.split('\r\n').length).toBeGreaterThan(AWKWARD_NOTES.length * 2)

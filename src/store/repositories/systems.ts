@@ -162,7 +162,11 @@ export async function listSystems(db: Kysely<Database>, filter: SystemFilter = {
   if (sqlite) {
     const {sql, parameters} = query.compile()
     systems = []
-    for (const values of sqlite.prepare(sql).raw(true).iterate(...parameters) as Iterable<unknown[]>) systems.push(systemFromValues(values))
+    for (const values of sqlite
+      .prepare(sql)
+      .raw(true)
+      .iterate(...parameters) as Iterable<unknown[]>)
+      systems.push(systemFromValues(values))
   } else systems = (await query.execute()).map((row) => systemFromRow(row as SystemTable))
   // Ordered here, by code unit, so that both backends (whatever their collation) list and export alike.
   return systems.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
