@@ -85,6 +85,9 @@ describe('kasumi report', () => {
     const exported = join(dir, 'systems-export.csv')
     await ok(['inventory', 'export', '--kind', 'systems', '--no-bom', '--output', exported, '--database', database])
     expect(systems.sha256).toBe(sha256(exported))
+    const exportedCosts = join(dir, 'costs-export.csv')
+    await ok(['inventory', 'export', '--kind', 'costs', '--no-bom', '--output', exportedCosts, '--database', database])
+    expect(costs.sha256).toBe(sha256(exportedCosts))
   })
 
   it('refuses to overwrite a folder without --force (exit 5), and replaces it whole with --force', async () => {
