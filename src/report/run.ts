@@ -17,7 +17,7 @@ import {buildReferenceReport} from './build-reference.js'
 import type {ReportDocument} from './model.js'
 import {registerInputs, registerInputsAside, type ProvenanceInput} from './register-inputs.js'
 import type {Lang} from '../domain/lang.js'
-import {prepareRendering, renderDocument, type Format, type PreparedRendering} from './render/index.js'
+import {renderDocument, type Format} from './render/index.js'
 import type {RenderedFile} from './render/types.js'
 import {assertWritable, defaultReportFolder, writeReportFolder, type WrittenFile} from './write.js'
 
@@ -133,11 +133,8 @@ export async function scenarioInputs(scenario: Scenario): Promise<ProvenanceInpu
 interface Built {
   document: ReportDocument
   totals: unknown
-  /** The provenance of the inputs, which may still be being hashed when the document is built. */
-  inputs(): Promise<ProvenanceInput[]>
+  inputs: ProvenanceInput[]
   warnings: InputIssue[]
-  /** Stops the hashing when the report fails before it is needed. */
-  cancel?(): Promise<void>
 }
 
 /** The estimate once, its document, and the benchmark section placed before the assumptions. */
@@ -162,14 +159,15 @@ async function buildFromScenario(store: Store, scenarioRef: string, lang: Lang, 
     await hashing.cancel()
     throw error
   })
-  const inputs = async () => [
+  progress('Hashing the inputs…')
+  const inputs = [
     ...(await scenarioInputs(scenario)),
     ...(await hashing.inputs()),
     ...(facilities ? await registerInputs(store, ['facilities']) : []),
   ]
   // The benchmark's DCOI metrics of the facilities, exact as `kasumi bench --json` gives them, beside the estimate.
   if (facilities) document.data = {...(document.data as Record<string, unknown>), benchmark: {facilities}}
-  return {document, totals: views.run.result.totals, inputs, warnings, cancel: () => hashing.cancel()}
+  return {document, totals: views.run.result.totals, inputs, warnings}
 }
 
 async function buildFromReference(id: string, folder: string, lang: Lang): Promise<Built> {
@@ -179,7 +177,7 @@ async function buildFromReference(id: string, folder: string, lang: Lang): Promi
     await inputFileRecord('reference-meta', table.files.meta),
     await inputFileRecord('reference-data', table.files.data, table.rows.length),
   ]
-  return {document, totals: totalsJson(table.rows), inputs: async () => inputs, warnings: []}
+  return {document, totals: totalsJson(table.rows), inputs, warnings: []}
 }
 
 /**
@@ -200,25 +198,17 @@ export async function runReport(request: ReportRequest, openStore: () => Promise
     ? await buildFromScenario(await openStore(), request.scenario, request.lang, progress)
     : await buildFromReference(request.reference!, request.referenceDir ?? REFERENCE_DIR, request.lang)
   const now = request.now ?? new Date()
-  const folder = request.out ?? defaultReportFolder(built.document.name, now)
-  const options = {templateDir: request.templateDir, bom: request.bom, onStep: (step: string) => progress(`Rendering ${step}…`)}
-  let prepared: PreparedRendering
-  let inputs: ProvenanceInput[]
-  try {
-    assertWritable(folder, request.force)
-    // The renderers load and the charts are drawn (they do not show the provenance) while the inputs are hashed.
-    prepared = await prepareRendering(built.document, request.formats, options)
-    progress('Hashing the inputs…')
-    inputs = await built.inputs()
-  } catch (error) {
-    await built.cancel?.()
-    throw error
-  }
   const document: ReportDocument = {
     ...built.document,
-    provenance: {kasumi: request.kasumi, createdAt: now.toISOString(), command: request.command, inputs},
+    provenance: {kasumi: request.kasumi, createdAt: now.toISOString(), command: request.command, inputs: built.inputs},
   }
-  const rendered = await renderDocument(document, request.formats, options, prepared)
+  const folder = request.out ?? defaultReportFolder(document.name, now)
+  assertWritable(folder, request.force)
+  const rendered = await renderDocument(document, request.formats, {
+    templateDir: request.templateDir,
+    bom: request.bom,
+    onStep: (step) => progress(`Rendering ${step}…`),
+  })
   progress(`Writing ${folder}…`)
   const files = await writeReportFolder(folder, rendered, {force: request.force, kasumi: request.kasumi, createdAt: document.provenance!.createdAt})
   const withFonts = rendered.find((file) => file.fonts)

@@ -52,22 +52,12 @@ export interface RenderOptions {
   onStep?(step: string): void
 }
 
-/** The renderers of the asked formats, loaded, and the document's charts drawn once (empty when no format shows them). */
-export interface PreparedRendering {
-  renderers: ReadonlyArray<readonly [Format, Renderer]>
-  charts: Map<string, Buffer>
-}
-
 /**
- * Loads the renderers of the formats and draws the charts. Neither depends on
- * the provenance, so that the report service can do this while the inputs are
- * still being hashed, and hand the result to `renderDocument`.
+ * Renders a document in the given formats: every renderer is loaded first,
+ * charts are drawn once when a format needs them, and no two renderers may
+ * write the same path.
  */
-export async function prepareRendering(
-  document: ReportDocument,
-  formats: readonly Format[],
-  options: Pick<RenderOptions, 'onStep'>,
-): Promise<PreparedRendering> {
+export async function renderDocument(document: ReportDocument, formats: readonly Format[], options: RenderOptions): Promise<RenderedFile[]> {
   const renderers = await Promise.all(formats.map(async (format) => [format, await renderer(format)] as const))
   let charts = new Map<string, Buffer>()
   if (formats.some((format) => CHART_FORMATS.has(format))) {
@@ -75,22 +65,6 @@ export async function prepareRendering(
     options.onStep?.('charts')
     charts = await renderCharts(document)
   }
-  return {renderers, charts}
-}
-
-/**
- * Renders a document in the given formats: every renderer is loaded first,
- * charts are drawn once when a format needs them (or given, drawn by
- * `prepareRendering` from the same document's sections), and no two renderers
- * may write the same path.
- */
-export async function renderDocument(
-  document: ReportDocument,
-  formats: readonly Format[],
-  options: RenderOptions,
-  prepared?: PreparedRendering,
-): Promise<RenderedFile[]> {
-  const {renderers, charts} = prepared ?? (await prepareRendering(document, formats, options))
   const context: RenderContext = {charts, templateDir: options.templateDir, bom: options.bom}
   const files: RenderedFile[] = []
   const owners = new Map<string, Format>()
