@@ -15,6 +15,9 @@ const MIGRATIONS: Record<string, (context: MigrationContext) => Migration> = {
   '2026-11-29-003-services': services,
 }
 
+/** The names of every migration, in order. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS)
+
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly context: MigrationContext) {}
 
