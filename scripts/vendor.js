@@ -99,16 +99,25 @@ async function bundle({name, file, contents, names, asPackage = false, external 
     wrapper,
     [
       `// ${name} ${version} (MIT licence): ${file}.cjs beside this module, run through kasumi's code cache (scripts/vendor.js).`,
+      "import {existsSync} from 'node:fs'",
       "import {createRequire} from 'node:module'",
       "import {fileURLToPath} from 'node:url'",
       '',
       "import {loadBundle} from '../src/platform/code-cache.js'",
       '',
-      `const bundle = loadBundle(fileURLToPath(new URL('./${file}.cjs', import.meta.url))${asPackage ? `, createRequire(import.meta.url).resolve(${JSON.stringify(name)})` : ''})`,
+      ...(asPackage
+        ? [
+            // Where the package is installed beside the build (its own node_modules, nearest to dist/), that is where
+            // it resolves to; looked up directly, which spares the resolver's first run.
+            `const installed = fileURLToPath(new URL(${JSON.stringify(relative(vendor, require.resolve(name)).split(sep).join('/'))}, import.meta.url))`,
+            `const filename = existsSync(installed) ? installed : createRequire(import.meta.url).resolve(${JSON.stringify(name)})`,
+          ]
+        : []),
+      `const bundle = loadBundle(fileURLToPath(new URL('./${file}.cjs', import.meta.url))${asPackage ? ', filename' : ''})`,
       `export const {${names.join(', ')}} = bundle`,
       '',
     ]
-      .filter((line) => asPackage || !line.includes('createRequire'))
+      .filter((line) => asPackage || !/existsSync|createRequire/.test(line))
       .join('\n'),
   )
   console.error(`dist/vendor/${file}.cjs: ${name} ${version} in one file; ${pointAt(name, wrapper)} compiled modules point at it`)

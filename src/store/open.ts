@@ -137,7 +137,8 @@ async function openSqlite(target: string, create: boolean): Promise<Store> {
     })
   }
   if (create) await mkdir(dirname(file), {recursive: true})
-  const {default: SqliteDatabase} = await import('better-sqlite3')
+  // better-sqlite3 is CommonJS: required as such, without the ES module loader's scan of its exports.
+  const SqliteDatabase = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
   let sqlite: BetterSqlite3.Database
   try {
     const nativeBinding = sqliteAddon()
