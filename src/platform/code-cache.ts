@@ -1,4 +1,4 @@
-import {mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {basename, dirname, join} from 'node:path'
 import {Script} from 'node:vm'
@@ -95,17 +95,24 @@ function readCache(path: string, identity: Buffer): Buffer | undefined {
 
 function writeCache(path: string, identity: Buffer, script: Script): void {
   const temporary = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`
+  let descriptor: number | undefined
   try {
-    const data = script.createCachedData()
-    const head = Buffer.alloc(4)
-    head.writeUInt32LE(identity.length)
-    const sum = Buffer.alloc(4)
-    sum.writeUInt32LE(zlib.crc32(data) >>> 0)
+    // The file first: where nothing can be written, V8 is not asked for its data at all.
     mkdirSync(dirname(path), {recursive: true})
-    writeFileSync(temporary, Buffer.concat([head, identity, sum, data]))
+    descriptor = openSync(temporary, 'w')
+    const data = script.createCachedData()
+    const head = Buffer.alloc(8 + identity.length)
+    head.writeUInt32LE(identity.length, 0)
+    identity.copy(head, 4)
+    head.writeUInt32LE(zlib.crc32(data) >>> 0, 4 + identity.length)
+    writeSync(descriptor, head)
+    writeSync(descriptor, data)
+    closeSync(descriptor)
+    descriptor = undefined
     renameSync(temporary, path)
   } catch {
     try {
+      if (descriptor !== undefined) closeSync(descriptor)
       rmSync(temporary, {force: true})
     } catch {
       // Nothing to clean up, or nothing we may clean up: the cache is only a shortcut.
