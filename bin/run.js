@@ -13,7 +13,8 @@ if ((flag === '--version' || flag === '-v') && rest.length === 0) {
   process.stdout.write(`kasumi/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
   // Node.js 22.1 and later keep the compiled code of kasumi's modules between runs (in the system's temporary
-  // folder); Node.js 20 has no such cache and compiles them at each start.
+  // folder); Node.js 20 has no such cache and compiles them at each start, except the bundles of oclif's core and
+  // kysely, which kasumi runs through V8's code cache itself (src/platform/code-cache.ts).
   const {enableCompileCache} = /** @type {{enableCompileCache?: () => unknown}} */ (await import('node:module'))
   enableCompileCache?.()
   // The build bundles oclif's core into one module (scripts/vendor.js); the compiled commands import that bundle,

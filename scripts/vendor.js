@@ -1,15 +1,17 @@
-import {readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {build} from 'esbuild'
+import ts from 'typescript'
 
 // Kysely ships as some 260 ES modules and oclif's core, with semver, minimatch and the rest it requires, as some
-// 170 CommonJS files; resolving, reading and compiling them one by one was most of the start-up time of a command
-// that reads the store. The build bundles each into one module under dist/vendor/ and points the compiled code
-// (and bin/run.js, which imports the oclif bundle when it exists) at those files. The sources, and the tests
-// that import them, keep importing the packages.
+// 170 CommonJS files; resolving, reading and compiling them one by one was most of the start-up of a command that
+// reads the store. The build bundles each into one CommonJS file under dist/vendor/ (NAME.cjs) beside a small ES
+// module (NAME.js) that runs the bundle through kasumi's code cache (src/platform/code-cache.ts: Node.js 20 would
+// compile the bundle from its source at every start) and exports its names; the compiled code (and bin/run.js)
+// import that module. The sources, and the tests that import them, keep importing the packages.
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = join(root, 'dist')
 const vendor = join(dist, 'vendor')
@@ -42,43 +44,95 @@ function pointAt(name, bundle) {
   return rewritten
 }
 
-/**
- * Bundles package NAME into dist/vendor/FILE from the entry CONTENTS, and points the compiled code at it.
- * @param {{name: string, file: string, contents: string, banner?: string, external?: string[]}} options
- */
-async function bundle({name, file, contents, banner = '', external = []}) {
-  const {version} = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'))
-  const outfile = join(vendor, file)
-  await build({
-    stdin: {contents, resolveDir: root, loader: 'js'},
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    outfile,
-    external,
-    banner: {js: `// ${name} ${version} (MIT licence), bundled into one module by scripts/vendor.js.\n${banner}`},
-    logLevel: 'warning',
-  })
-  console.error(`dist/vendor/${file}: ${name} ${version} in one module; ${pointAt(name, outfile)} compiled modules point at it`)
+/** Text with every character outside ASCII written as a \\u escape: V8 reads a one-byte source faster. */
+function ascii(text) {
+  return text.replace(/[^\0-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
-await bundle({name: 'kysely', file: 'kysely.js', contents: "export * from 'kysely'"})
+/**
+ * The bundle with each `import(…)` written as `__import(…)`, a function the code cache passes in: a script that V8
+ * compiles through its code cache (node:vm) cannot import on Node.js 20 without an experimental flag. The calls are
+ * found by TypeScript's parser, so a string or comment holding the word is left alone.
+ */
+function routeImports(text) {
+  if (/\b__import\b/.test(text)) throw new Error('the bundle names __import itself')
+  const source = ts.createSourceFile('bundle.cjs', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
+  const starts = []
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) starts.push(node.expression.getStart(source))
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  let routed = text
+  for (const start of starts.sort((a, b) => b - a)) routed = `${routed.slice(0, start)}__import${routed.slice(start + 'import'.length)}`
+  return routed
+}
 
-// oclif's core is CommonJS: the bundle names each of its exports, and gives the bundled code the `require`,
-// `__dirname` and `__filename` it would have in the package (oclif reads its own package.json beside them).
+/**
+ * Bundles package NAME into dist/vendor/FILE.cjs from the entry CONTENTS (CommonJS), writes dist/vendor/FILE.js, an
+ * ES module exporting NAMES from the bundle run through the code cache, and points the compiled code at it. The
+ * bundled code's `require`, `__filename` and `__dirname` are those of the package's main file when `asPackage`
+ * (oclif reads its own package.json beside them), else those of the bundle.
+ * @param {{name: string, file: string, contents: string, names: string[], asPackage?: boolean, external?: string[]}} options
+ */
+async function bundle({name, file, contents, names, asPackage = false, external = []}) {
+  const {version} = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'))
+  const result = await build({
+    stdin: {contents, resolveDir: root, loader: 'js'},
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    outfile: join(vendor, `${file}.cjs`),
+    external,
+    banner: {js: `// ${name} ${version} (MIT licence), bundled into one file by scripts/vendor.js.`},
+    // Without white space and comments (names kept, for stack traces): less source to read and to keep in memory.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'warning',
+  })
+  mkdirSync(vendor, {recursive: true})
+  writeFileSync(join(vendor, `${file}.cjs`), ascii(routeImports(result.outputFiles[0].text)))
+  const wrapper = join(vendor, `${file}.js`)
+  writeFileSync(
+    wrapper,
+    [
+      `// ${name} ${version} (MIT licence): ${file}.cjs beside this module, run through kasumi's code cache (scripts/vendor.js).`,
+      "import {existsSync} from 'node:fs'",
+      "import {createRequire} from 'node:module'",
+      "import {fileURLToPath} from 'node:url'",
+      '',
+      "import {loadBundle} from '../src/platform/code-cache.js'",
+      '',
+      ...(asPackage
+        ? [
+            // Where the package is installed beside the build (its own node_modules, nearest to dist/), that is where
+            // it resolves to; looked up directly, which spares the resolver's first run.
+            `const installed = fileURLToPath(new URL(${JSON.stringify(relative(vendor, require.resolve(name)).split(sep).join('/'))}, import.meta.url))`,
+            `const filename = existsSync(installed) ? installed : createRequire(import.meta.url).resolve(${JSON.stringify(name)})`,
+          ]
+        : []),
+      `const bundle = loadBundle(fileURLToPath(new URL('./${file}.cjs', import.meta.url))${asPackage ? ', filename' : ''})`,
+      `export const {${names.join(', ')}} = bundle`,
+      '',
+    ]
+      .filter((line) => asPackage || !/existsSync|createRequire/.test(line))
+      .join('\n'),
+  )
+  console.error(`dist/vendor/${file}.cjs: ${name} ${version} in one file; ${pointAt(name, wrapper)} compiled modules point at it`)
+}
+
+const exported = (module) => Object.keys(module).filter((key) => key !== 'default' && key !== '__esModule')
+
+await bundle({name: 'kysely', file: 'kysely', contents: "export * from 'kysely'", names: exported(await import('kysely'))})
+
 // TypeScript and the TypeScript loaders oclif looks for in development are left out: kasumi runs compiled code.
-const oclifNames = Object.keys(require('@oclif/core')).filter((name) => name !== 'default' && name !== '__esModule')
 await bundle({
   name: '@oclif/core',
-  file: 'oclif-core.js',
-  contents: `import * as core from '@oclif/core'\nexport const {${oclifNames.join(', ')}} = core\n`,
-  banner: [
-    "import {createRequire as vendorRequire} from 'node:module'",
-    "import {dirname as vendorDirname} from 'node:path'",
-    'const require = vendorRequire(import.meta.url)',
-    "const __filename = require.resolve('@oclif/core')",
-    'const __dirname = vendorDirname(__filename)',
-  ].join('\n'),
+  file: 'oclif-core',
+  contents: "module.exports = require('@oclif/core')",
+  names: exported(require('@oclif/core')),
+  asPackage: true,
   external: ['typescript', 'ts-node', 'tsx', 'pnpapi'],
 })

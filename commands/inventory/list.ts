@@ -4,8 +4,6 @@ import {BaseCommand, JSON_FORMAT_VERSION} from '../../src/cli/base.js'
 import {UsageError} from '../../src/domain/errors.js'
 import {storeFlags} from '../../src/cli/flags.js'
 import {entityFlag, filterFlags, unitFlag, yearFlag} from '../../src/cli/inventory-flags.js'
-import {facilitiesWithLatest, facilityListTable} from '../../src/inventory/facilities.js'
-import {documentListTable, lifeEventCounts, lifeEventListTable, procedureListTable} from '../../src/inventory/services.js'
 import {listDocuments, listLifeEvents, listProcedures} from '../../src/store/register.js'
 import type {DisplayUnit} from '../../src/domain/money.js'
 import {SORT_FIELDS, costsJson, resolveMinistries, sortSystems, systemsWithCosts} from '../../src/inventory/query.js'
@@ -49,6 +47,8 @@ Sort fields: ${SORT_FIELDS.join(', ')}.
       if (flags.ministry || flags.category || flags.status)
         throw new UsageError('--ministry, --category and --status filter systems only', {suggestion: `leave them out with --entity ${entity}`})
       const store = await this.store(flags.database)
+      // The citizens' side and the facilities are loaded only for their lists: systems are the common case.
+      const {documentListTable, lifeEventCounts, lifeEventListTable, procedureListTable} = await import('../../src/inventory/services.js')
       if (entity === 'procedure') {
         const procedures = await listProcedures(store)
         if (!this.jsonEnabled()) {
@@ -84,6 +84,7 @@ Sort fields: ${SORT_FIELDS.join(', ')}.
           suggestion: 'leave them out, or filter facilities with --ministry',
         })
       const store = await this.store(flags.database)
+      const {facilitiesWithLatest, facilityListTable} = await import('../../src/inventory/facilities.js')
       const facilities = await facilitiesWithLatest(store, flags.ministry)
       if (!this.jsonEnabled()) {
         if (facilities.length === 0) this.note('No facilities match.')

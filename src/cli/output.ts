@@ -36,27 +36,109 @@ export class Painter {
  */
 export function renderTable(table: TableData, painter: Painter): string {
   const safe = (cell: string) => terminalLines(String(cell ?? ''))
-  const Table = loadTable()
-  const drawn = new Table({
-    head: table.head.map((cell) => painter.paint('bold', safe(cell))),
-    colAligns: table.align ?? [],
-    style: {head: [], border: [], compact: false, 'padding-left': 1, 'padding-right': 1},
-    wordWrap: false,
-  })
-  for (const row of table.rows) drawn.push(row.map(safe))
-  for (const row of table.footer ?? []) drawn.push(row.map((cell) => painter.paint('bold', safe(cell))))
-  // cli-table3 rules off every row; keep only the rules under the head and above the footer.
-  const lines = drawn.toString().split('\n')
+  const cells = [
+    table.head.map((cell) => painter.paint('bold', safe(cell))),
+    ...table.rows.map((row) => row.map(safe)),
+    ...(table.footer ?? []).map((row) => row.map((cell) => painter.paint('bold', safe(cell)))),
+  ]
+  const align = table.align ?? []
+  const lines = gridFits(cells) ? drawGrid(cells, align) : drawWithCliTable3(cells, align)
+  // Every row is ruled off; keep only the rules under the head and above the footer.
   const rules = lines.map((line, index) => (line.startsWith('├') ? index : -1)).filter((index) => index >= 0)
   const keep = new Set([rules[0], table.footer?.length ? rules.at(-table.footer.length) : undefined])
   const body = lines.filter((line, index) => !line.startsWith('├') || keep.has(index)).join('\n')
   return table.title ? `${painter.paint('bold', safe(table.title))}\n${body}` : body
 }
 
-let tableClass: typeof TableConstructor | undefined
+/**
+ * Whether `drawGrid` draws these rows (the first one the head) as cli-table3 would: a head, every row as long as
+ * it, and no painted cell of several lines (cli-table3 repaints each of its lines). Other tables go to cli-table3,
+ * which lays out short rows as cells spanning the missing columns.
+ */
+export function gridFits(cells: readonly (readonly string[])[]): boolean {
+  const columns = cells[0]?.length ?? 0
+  if (columns === 0) return false
+  for (const row of cells) {
+    if (row.length !== columns) return false
+    for (const cell of row) if (cell.includes('\u001B') && cell.includes('\n')) return false
+  }
+  return true
+}
+
+type Alignment = NonNullable<TableData['align']>
+
+// eslint-disable-next-line no-control-regex
+const SGR_CODE = /\u001B\[(?:\d*;){0,5}\d*m/g
 
 /**
- * cli-table3, loaded when the first table is drawn: commands answering with --json never load it.
+ * Draws rows (the first one the head) as the lines cli-table3 draws for them with kasumi's options (one space of
+ * padding each side, no colour of its own, no wrapping, a rule above every row), character for character, without
+ * its per-cell layout work: each column as wide as its widest line, each row as tall as its tallest cell, text
+ * aligned as `align` says. Only for rows `gridFits` accepts.
+ */
+export function drawGrid(cells: readonly (readonly string[])[], align: Alignment): string[] {
+  const measure = widthMeasure()
+  const columns = cells[0].length
+  const split = cells.map((row) => row.map((cell) => cell.split('\n')))
+  const widths = new Array<number>(columns).fill(1)
+  const lineWidths = split.map((row) =>
+    row.map((lines, column) => {
+      const measured = lines.map((line) => measure(line.includes('\u001B') ? line.replace(SGR_CODE, '') : line))
+      widths[column] = Math.max(widths[column], Math.max(...measured) + 2)
+      return measured
+    }),
+  )
+  const rule = (left: string, middle: string, right: string) => left + widths.map((width) => '─'.repeat(width)).join(middle) + right
+  const out: string[] = []
+  split.forEach((row, index) => {
+    out.push(index === 0 ? rule('┌', '┬', '┐') : rule('├', '┼', '┤'))
+    const height = Math.max(...row.map((lines) => lines.length))
+    for (let lineNumber = 0; lineNumber < height; lineNumber++) {
+      const parts = row.map((lines, column) => {
+        if (lineNumber >= lines.length) return ' '.repeat(widths[column])
+        const text = lines[lineNumber]
+        const room = widths[column] - 2 - lineWidths[index][column][lineNumber]
+        if (align[column] === 'right') return ` ${' '.repeat(room)}${text} `
+        if (align[column] === 'center') {
+          const right = Math.ceil(room / 2)
+          return ` ${' '.repeat(room - right)}${text}${' '.repeat(right)} `
+        }
+        return ` ${text}${' '.repeat(room)} `
+      })
+      out.push(`│${parts.join('│')}│`)
+    }
+  })
+  out.push(rule('└', '┴', '┘'))
+  return out
+}
+
+/** The rows (the first one the head) as cli-table3 draws them with kasumi's options, line by line. */
+export function drawWithCliTable3(cells: readonly (readonly string[])[], align: Alignment): string[] {
+  const Table = loadTable()
+  const drawn = new Table({
+    head: [...(cells[0] ?? [])],
+    colAligns: align,
+    style: {head: [], border: [], compact: false, 'padding-left': 1, 'padding-right': 1},
+    wordWrap: false,
+  })
+  for (const row of cells.slice(1)) drawn.push([...row])
+  return drawn.toString().split('\n')
+}
+
+let tableClass: typeof TableConstructor | undefined
+let stringWidth: ((text: string) => number) | undefined
+
+/** The string-width that cli-table3 measures with (loaded on first use), behind the fast path and cache below. */
+function widthMeasure(): (text: string) => number {
+  if (stringWidth) return stringWidth
+  const require = createRequire(import.meta.url)
+  const tableRequire = createRequire(require.resolve('cli-table3'))
+  stringWidth = cachedWidth(tableRequire('string-width') as (text: string) => number)
+  return stringWidth
+}
+
+/**
+ * cli-table3, loaded when the first table `drawGrid` cannot draw is drawn: most commands never load it.
  *
  * cli-table3 measures every cell several times (to size the column, to pad, to check truncation) through
  * string-width, which strips ANSI codes and runs a large emoji pattern on each call. Before cli-table3 is
@@ -69,12 +151,9 @@ function loadTable(): typeof TableConstructor {
   const require = createRequire(import.meta.url)
   const tableRequire = createRequire(require.resolve('cli-table3'))
   const widthPath = tableRequire.resolve('string-width')
-  if (!(widthPath in require.cache)) {
-    const measure = tableRequire('string-width') as (text: string) => number
-    const loaded = require.cache[widthPath]
-    const width = cachedWidth(measure)
-    if (loaded) loaded.exports = Object.assign(width, {default: width})
-  }
+  const width = widthMeasure()
+  const loaded = require.cache[widthPath]
+  if (loaded && loaded.exports !== width) loaded.exports = Object.assign(width, {default: width})
   tableClass = require('cli-table3') as typeof TableConstructor
   return tableClass
 }

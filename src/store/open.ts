@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs'
 import {mkdir} from 'node:fs/promises'
-import {dirname, resolve} from 'node:path'
+import {createRequire} from 'node:module'
+import {dirname, join, resolve} from 'node:path'
 
 import {
   Kysely,
@@ -18,7 +19,7 @@ import type {PoolClient} from 'pg'
 
 import {DatabaseUnavailableError, InternalError, UsageError} from '../domain/errors.js'
 import {redactUrl, unencodedUserinfo} from '../domain/redact.js'
-import {StaticMigrationProvider} from './migrations/index.js'
+import {MIGRATION_NAMES, StaticMigrationProvider} from './migrations/index.js'
 import type {Database} from './schema.js'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -76,6 +77,9 @@ export function storeExists(target: string): boolean {
  */
 export async function openStore(target: string, options: {create: boolean}): Promise<OpenResult> {
   const store = isPostgresUrl(target) ? await openPostgres(target) : await openSqlite(target, options.create)
+  // The common case, a SQLite store every migration has run on, in one query: Kysely's migrator would first look
+  // at every table and its columns to find its own.
+  if (store.sqlite && migrationsDone(store.sqlite)) return {store, created: false, migrated: []}
   try {
     const migrator = new Migrator({db: store.db as Kysely<any>, provider: new StaticMigrationProvider({dialect: store.dialect})})
     const known = await migrator.getMigrations()
@@ -107,6 +111,32 @@ export function reopenTarget(store: Store): string | undefined {
   return store.dialect === 'sqlite' ? store.location : undefined
 }
 
+/** Whether every migration kasumi knows is recorded as run in this SQLite store (false when that cannot be told). */
+function migrationsDone(sqlite: BetterSqlite3.Database): boolean {
+  try {
+    const done = new Set(sqlite.prepare('SELECT name FROM kysely_migration').pluck().all())
+    return MIGRATION_NAMES.every((name) => done.has(name))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The path of better-sqlite3's compiled addon, for its `nativeBinding` option, when it is where the package's own
+ * lookup (the `bindings` package, which searches by parsing a stack trace) would find it first; else undefined,
+ * and the package looks itself.
+ */
+function sqliteAddon(): string | undefined {
+  try {
+    const build = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build')
+    const addon = join(build, 'Release', 'better_sqlite3.node')
+    if (existsSync(join(build, 'better_sqlite3.node')) || existsSync(join(build, 'Debug', 'better_sqlite3.node'))) return undefined
+    return existsSync(addon) ? addon : undefined
+  } catch {
+    return undefined
+  }
+}
+
 async function openSqlite(target: string, create: boolean): Promise<Store> {
   const file = sqlitePath(target)
   if (!create && !existsSync(file)) {
@@ -115,10 +145,12 @@ async function openSqlite(target: string, create: boolean): Promise<Store> {
     })
   }
   if (create) await mkdir(dirname(file), {recursive: true})
-  const {default: SqliteDatabase} = await import('better-sqlite3')
+  // better-sqlite3 is CommonJS: required as such, without the ES module loader's scan of its exports.
+  const SqliteDatabase = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
   let sqlite: BetterSqlite3.Database
   try {
-    sqlite = new SqliteDatabase(file, {fileMustExist: !create})
+    const nativeBinding = sqliteAddon()
+    sqlite = new SqliteDatabase(file, {fileMustExist: !create, ...(nativeBinding === undefined ? {} : {nativeBinding})})
     sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('synchronous = NORMAL')

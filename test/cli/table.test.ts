@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {Painter, renderTable} from '../../src/cli/output.js'
+import {Painter, drawGrid, drawWithCliTable3, gridFits, renderTable} from '../../src/cli/output.js'
+import {terminalLines} from '../../src/domain/text-safety.js'
 import {displayWidth} from '../../src/domain/text-width.js'
 import {kasumi, tempDir} from '../support/cli.js'
 
@@ -98,6 +99,64 @@ describe('renderTable', () => {
         },
       ),
     )
+  })
+
+  it('draws, line for line, what cli-table3 draws, for any table of the same number of cells a row', () => {
+    const pieces = [
+      'a',
+      'Z',
+      '0',
+      ' ',
+      '-',
+      '總',
+      '務',
+      '省',
+      'ｶ',
+      'Ａ',
+      'が',
+      'é',
+      'e\u0301',
+      '한',
+      '（',
+      '）',
+      '🙂',
+      '👍🏽',
+      '\u200d',
+      '\n',
+      '\\u001b',
+    ]
+    const text = fc.oneof(
+      fc.array(fc.constantFrom(...pieces), {maxLength: 10}).map((parts) => parts.join('')),
+      fc.string({unit: 'grapheme', maxLength: 12}),
+      fc.string({unit: 'binary', maxLength: 12}),
+    )
+    fc.assert(
+      fc.property(
+        fc.integer({min: 1, max: 5}).chain((columns) =>
+          fc.record({
+            head: fc.array(text, {minLength: columns, maxLength: columns}),
+            rows: fc.array(fc.array(text, {minLength: columns, maxLength: columns}), {maxLength: 6}),
+            align: fc.array(fc.constantFrom('left' as const, 'right' as const, 'center' as const), {maxLength: columns + 1}),
+          }),
+        ),
+        fc.boolean(),
+        (table, bold) => {
+          const painter = new Painter(bold)
+          // As renderTable makes them: each line safe for a terminal, the head painted.
+          const cells = [table.head.map((cell) => painter.paint('bold', terminalLines(cell))), ...table.rows.map((row) => row.map(terminalLines))]
+          fc.pre(gridFits(cells))
+          expect(drawGrid(cells, table.align)).toEqual(drawWithCliTable3(cells, table.align))
+        },
+      ),
+      {numRuns: 500},
+    )
+  })
+
+  it('leaves to cli-table3 the rows shorter than the head, and painted cells of several lines', () => {
+    expect(gridFits([['x', 'y'], ['1']])).toBe(false)
+    expect(gridFits([[], []])).toBe(false)
+    expect(gridFits([['\u001B[1ma\nb\u001B[22m'], ['1']])).toBe(false)
+    expect(gridFits([['\u001B[1mab\u001B[22m'], ['1\n2']])).toBe(true)
   })
 
   it('kasumi inventory list keeps Japanese names aligned', async () => {
