@@ -1,3 +1,4 @@
+import type {ChartPixels} from '../charts.js'
 import type {ReportDocument} from '../model.js'
 
 export const FORMATS = ['html', 'md', 'csv', 'xlsx', 'json', 'png', 'pdf'] as const
@@ -5,8 +6,10 @@ export type Format = (typeof FORMATS)[number]
 
 /** What every renderer gets besides the document. */
 export interface RenderContext {
-  /** Every chart of the document rendered once as PNG, by chart id (empty when no format needs charts). */
+  /** Every chart of the document rendered once as PNG, by chart id (empty when no format needs PNG charts). */
   charts: Map<string, Buffer>
+  /** The same charts as pixels, for a format that encodes them itself (PDF); absent or empty when none does. */
+  chartPixels?: Map<string, ChartPixels>
   /** A folder holding report.html / report.md templates to use instead of the bundled ones. */
   templateDir?: string
   /** CSV: start with a UTF-8 byte order mark. */
