@@ -77,8 +77,23 @@ class Typesetter {
     return family.endsWith('-whole') ? this.whole[family.slice(0, -'-whole'.length) as Family](code) : this.subset[family as Family](code)
   }
 
-  /** The text in runs of one family: the first family wherever it has the character, else the second, else the fallback. */
+  private readonly split = new Map<string, Run[]>()
+
+  /**
+   * The text in runs of one family: the first family wherever it has the
+   * character, else the second, else the fallback (remembered: a cell's text
+   * is split when measured, when its height is found and when it is written).
+   */
   runs(text: string): Run[] {
+    let runs = this.split.get(text)
+    if (!runs) {
+      runs = this.splitRuns(text)
+      this.split.set(text, runs)
+    }
+    return runs
+  }
+
+  private splitRuns(text: string): Run[] {
     const [first, second] = fontOrder(this.lang)
     const runs: Run[] = []
     for (const char of text) {
@@ -121,12 +136,24 @@ class Typesetter {
     return width
   }
 
-  /** The height of a text wrapped to a width: one line when it fits, else as PDFKit wraps it. */
+  private readonly heights = new Map<string, number>()
+
+  /**
+   * The height of a text wrapped to a width: one line when it fits, else as
+   * PDFKit wraps it (remembered by font, size and width: a column's names and
+   * headings recur).
+   */
   height(text: string, style: TextStyle, width: number): number {
-    const runs = this.runs(text)
-    this.use(runs[0]?.family ?? fontOrder(this.lang)[0], style)
+    const family = this.runs(text)[0]?.family ?? fontOrder(this.lang)[0]
+    this.use(family, style)
     if (this.width(text, style) <= width && !text.includes('\n')) return this.doc.currentLineHeight(true) + LINE_GAP
-    return this.doc.heightOfString(text || ' ', {width, lineGap: LINE_GAP})
+    const key = `${family}${style.bold ? 'b' : 'r'}${style.size}/${width}/${text}`
+    let height = this.heights.get(key)
+    if (height === undefined) {
+      height = this.doc.heightOfString(text || ' ', {width, lineGap: LINE_GAP})
+      this.heights.set(key, height)
+    }
+    return height
   }
 
   /** Writes a text at a place, wrapped to a width; the flow continues below it. */
