@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs'
-import {deflateSync} from 'node:zlib'
+import {promisify} from 'node:util'
+import {deflate} from 'node:zlib'
 
 import type {Lang} from '../../domain/lang.js'
 import {characterRanges, covers, type CharacterRanges} from '../cmap.js'
@@ -204,6 +205,12 @@ function wholeCoverage(family: Family): Has {
 
 /** The whole report as PDF bytes. */
 export async function pdfBytes(document: ReportDocument, context: RenderContext): Promise<Buffer> {
+  // The charts are deflated on the thread pool while PDFKit loads and the fonts are read.
+  const images = [...(context.chartPixels?.size ? context.chartPixels : context.charts)].map(([id, source]) => {
+    const image = Buffer.isBuffer(source) ? chartImage(source) : pixelImage(source)
+    image.catch(() => undefined)
+    return [id, image] as const
+  })
   const {default: PDFDocument} = await import('pdfkit')
   const [first, second] = fontOrder(document.lang)
   const whole = {[first]: wholeCoverage(first), [second]: wholeCoverage(second), fallback: wholeCoverage('fallback')} as Record<Family, Has>
@@ -250,8 +257,8 @@ export async function pdfBytes(document: ReportDocument, context: RenderContext)
   }
   const type = new Typesetter(doc, document.lang, subset, whole)
   const charts = new Map<string, ChartXObject>()
-  for (const [id, png] of context.chartPixels?.size ? context.chartPixels : context.charts) {
-    const image = Buffer.isBuffer(png) ? await chartImage(png) : pixelImage(png)
+  for (const [id, pending] of images) {
+    const image = await pending
     charts.set(id, new ChartXObject(`Chart${charts.size + 1}`, image.width, image.height, image.data))
   }
 
@@ -502,6 +509,8 @@ function drawTable(type: Typesetter, spec: TableSpec): void {
   doc.y += 8
 }
 
+const deflated = promisify(deflate)
+
 /** A chart as a PDF image: 8-bit RGB on white, its rows PNG-filtered ("Up") and deflated. */
 interface ChartImage {
   width: number
@@ -515,9 +524,10 @@ interface ChartImage {
  * canvas keeps them) as an opaque RGB image drawn on white: each channel
  * plus the white showing through (255 - alpha), which leaves an opaque pixel
  * as it is. The rows are "Up"-filtered (each byte less the one above it),
- * which suits charts' flat areas, and deflated.
+ * which suits charts' flat areas, and deflated (on the thread pool: the
+ * same bytes as in one piece).
  */
-export function pixelImage({width, height, rgba}: ChartPixels): ChartImage {
+export async function pixelImage({width, height, rgba}: ChartPixels): Promise<ChartImage> {
   const stride = width * 3
   const rows = Buffer.allocUnsafe((stride + 1) * height)
   const line = width * 4
@@ -544,7 +554,7 @@ export function pixelImage({width, height, rgba}: ChartPixels): ChartImage {
       rows[out + 2] = rgba[at + 2] + white - rgba[above + 2] - whiteAbove
     }
   }
-  return {width, height, data: deflateSync(rows)}
+  return {width, height, data: await deflated(rows)}
 }
 
 /** A chart's PNG as the same image (for a caller that has only the PNG): decoded and drawn on white by the canvas. */
