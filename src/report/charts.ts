@@ -397,7 +397,7 @@ export async function renderChart(spec: ChartSpec, lang: Lang): Promise<Buffer> 
 
 /** Renders every chart of every section as PNG, by chart id. */
 export async function renderCharts(document: ReportDocument): Promise<Map<string, Buffer>> {
-  return (await drawCharts(document, {png: true, pixels: false})).png
+  return (await drawCharts(document, {png: true})).png
 }
 
 /** A chart's pixels as drawn: RGBA, 8 bits a channel, row after row. */
@@ -409,23 +409,25 @@ export interface ChartPixels {
 
 /**
  * Draws every chart of every section once, and keeps it as PNG (for the
- * formats that carry PNG files), as pixels (for the PDF, which deflates the
- * pixels itself: encoding a PNG only to decode it again costs more than the
- * drawing), or both, by chart id. The PNG is the same as renderChart's.
+ * formats that carry PNG files), as what `pixels` makes of its pixels (the
+ * PDF's image: encoding a PNG only to decode it again costs more than the
+ * drawing), or both, by chart id. Each chart's pixels are handed over as it
+ * is drawn, so that no more than one chart's pixels are held at a time. The
+ * PNG is the same as renderChart's.
  */
-export async function drawCharts(
+export async function drawCharts<T>(
   document: ReportDocument,
-  want: {png: boolean; pixels: boolean},
-): Promise<{png: Map<string, Buffer>; pixels: Map<string, ChartPixels>}> {
+  want: {png: boolean; pixels?: (pixels: ChartPixels) => Promise<T>},
+): Promise<{png: Map<string, Buffer>; pixels: Map<string, T>}> {
   const png = new Map<string, Buffer>()
-  const pixels = new Map<string, ChartPixels>()
+  const pixels = new Map<string, T>()
   for (const spec of documentCharts(document)) {
     await registerFonts()
     const renderer = await rendererFor(chartSize(spec))
     const chart = renderer.renderChart(chartConfig(spec, document.lang))
     try {
       if (want.png) png.set(spec.id, chart.canvas.toBuffer('image/png'))
-      if (want.pixels) pixels.set(spec.id, {width: chart.canvas.width, height: chart.canvas.height, rgba: chart.canvas.data()})
+      if (want.pixels) pixels.set(spec.id, await want.pixels({width: chart.canvas.width, height: chart.canvas.height, rgba: chart.canvas.data()}))
     } finally {
       chart.destroy()
     }

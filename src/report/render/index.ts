@@ -6,7 +6,7 @@ import {FORMATS, type Format, type RenderContext, type RenderedFile, type Render
  * The format → renderer registry. Every renderer is loaded only when its
  * format is asked for, so that a CSV report never loads exceljs or the chart
  * canvas. Charts are drawn once and shared by the formats that show them:
- * as PNG for HTML and PNG, as pixels for the PDF.
+ * as PNG for HTML and PNG, as images made from their pixels for the PDF.
  */
 
 /** How each renderer is loaded: on first use, so that unused formats cost nothing. */
@@ -62,15 +62,16 @@ export interface RenderOptions {
 export async function renderDocument(document: ReportDocument, formats: readonly Format[], options: RenderOptions): Promise<RenderedFile[]> {
   const renderers = await Promise.all(formats.map(async (format) => [format, await renderer(format)] as const))
   let charts = new Map<string, Buffer>()
-  let chartPixels: RenderContext['chartPixels']
+  let chartImages: RenderContext['chartImages']
   if (formats.some((format) => CHART_FORMATS.has(format))) {
     const {drawCharts} = await import('../charts.js')
     options.onStep?.('charts')
-    const drawn = await drawCharts(document, {png: formats.some((format) => PNG_FORMATS.has(format)), pixels: formats.includes('pdf')})
+    const pixels = formats.includes('pdf') ? (await import('./pdf.js')).pixelImage : undefined
+    const drawn = await drawCharts(document, {png: formats.some((format) => PNG_FORMATS.has(format)), pixels})
     charts = drawn.png
-    chartPixels = drawn.pixels
+    if (pixels) chartImages = drawn.pixels
   }
-  const context: RenderContext = {charts, chartPixels, templateDir: options.templateDir, bom: options.bom}
+  const context: RenderContext = {charts, chartImages, templateDir: options.templateDir, bom: options.bom}
   const files: RenderedFile[] = []
   const owners = new Map<string, Format>()
   for (const [format, render] of renderers) {

@@ -11,7 +11,7 @@ import type {ChartPixels} from '../charts.js'
 import type {ChartSpec, ReportColumn, ReportDocument, ReportTable, Section} from '../model.js'
 import {layOutDirectly} from './pdf-layout.js'
 import {EMPTY_CELL, formatCell, headingParts, isNumericKind, ui} from './html.js'
-import type {RenderContext, RenderedFile, Renderer} from './types.js'
+import type {ChartImage, RenderContext, RenderedFile, Renderer} from './types.js'
 
 /**
  * One `report.pdf` for the archive: the same content as report.html
@@ -205,12 +205,6 @@ function wholeCoverage(family: Family): Has {
 
 /** The whole report as PDF bytes. */
 export async function pdfBytes(document: ReportDocument, context: RenderContext): Promise<Buffer> {
-  // The charts are deflated on the thread pool while PDFKit loads and the fonts are read.
-  const images = [...(context.chartPixels?.size ? context.chartPixels : context.charts)].map(([id, source]) => {
-    const image = Buffer.isBuffer(source) ? chartImage(source) : pixelImage(source)
-    image.catch(() => undefined)
-    return [id, image] as const
-  })
   const {default: PDFDocument} = await import('pdfkit')
   const [first, second] = fontOrder(document.lang)
   const whole = {[first]: wholeCoverage(first), [second]: wholeCoverage(second), fallback: wholeCoverage('fallback')} as Record<Family, Has>
@@ -257,8 +251,8 @@ export async function pdfBytes(document: ReportDocument, context: RenderContext)
   }
   const type = new Typesetter(doc, document.lang, subset, whole)
   const charts = new Map<string, ChartXObject>()
-  for (const [id, pending] of images) {
-    const image = await pending
+  for (const [id, source] of context.chartImages?.size ? context.chartImages : context.charts) {
+    const image = Buffer.isBuffer(source) ? await chartImage(source) : source
     charts.set(id, new ChartXObject(`Chart${charts.size + 1}`, image.width, image.height, image.data))
   }
 
@@ -511,21 +505,12 @@ function drawTable(type: Typesetter, spec: TableSpec): void {
 
 const deflated = promisify(deflate)
 
-/** A chart as a PDF image: 8-bit RGB on white, its rows PNG-filtered ("Up") and deflated. */
-interface ChartImage {
-  width: number
-  height: number
-  /** The rows as the image's FlateDecode stream with the PNG predictors (DecodeParms /Predictor 15). */
-  data: Buffer
-}
-
 /**
  * A chart's pixels (RGBA with the colour multiplied by the alpha, as the
  * canvas keeps them) as an opaque RGB image drawn on white: each channel
  * plus the white showing through (255 - alpha), which leaves an opaque pixel
  * as it is. The rows are "Up"-filtered (each byte less the one above it),
- * which suits charts' flat areas, and deflated (on the thread pool: the
- * same bytes as in one piece).
+ * which suits charts' flat areas, and deflated (on the thread pool).
  */
 export async function pixelImage({width, height, rgba}: ChartPixels): Promise<ChartImage> {
   const stride = width * 3
