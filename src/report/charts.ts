@@ -7,7 +7,7 @@ import type {Lang} from '../domain/lang.js'
 
 /**
  * Chart configurations (pure: a ChartSpec in, a chart.js configuration out)
- * and their rendering to PNG. chart.js, the canvas and the fonts are loaded
+ * and their rendering to PNG (or to pixels, for the PDF). chart.js, the canvas and the fonts are loaded
  * only when a chart is drawn.
  */
 
@@ -362,6 +362,8 @@ export function documentCharts(document: ReportDocument): ChartSpec[] {
 
 interface Renderer {
   renderToBufferSync(configuration: unknown, mimeType?: 'image/png'): Buffer
+  /** The chart drawn on a fresh canvas (the canvas's `data()` is its pixels, RGBA); destroy it when done. */
+  renderChart(configuration: unknown): {canvas: {width: number; height: number; data(): Buffer; toBuffer(mime: 'image/png'): Buffer}; destroy(): void}
 }
 
 /** One renderer per canvas size, kept for the process: creating one loads chart.js afresh. */
@@ -395,7 +397,40 @@ export async function renderChart(spec: ChartSpec, lang: Lang): Promise<Buffer> 
 
 /** Renders every chart of every section as PNG, by chart id. */
 export async function renderCharts(document: ReportDocument): Promise<Map<string, Buffer>> {
-  const charts = new Map<string, Buffer>()
-  for (const spec of documentCharts(document)) charts.set(spec.id, await renderChart(spec, document.lang))
-  return charts
+  return (await drawCharts(document, {png: true})).png
+}
+
+/** A chart's pixels as drawn: RGBA, 8 bits a channel, row after row. */
+export interface ChartPixels {
+  width: number
+  height: number
+  rgba: Buffer
+}
+
+/**
+ * Draws every chart of every section once, and keeps it as PNG (for the
+ * formats that carry PNG files), as what `pixels` makes of its pixels (the
+ * PDF's image: encoding a PNG only to decode it again costs more than the
+ * drawing), or both, by chart id. Each chart's pixels are handed over as it
+ * is drawn, so that no more than one chart's pixels are held at a time. The
+ * PNG is the same as renderChart's.
+ */
+export async function drawCharts<T>(
+  document: ReportDocument,
+  want: {png: boolean; pixels?: (pixels: ChartPixels) => Promise<T>},
+): Promise<{png: Map<string, Buffer>; pixels: Map<string, T>}> {
+  const png = new Map<string, Buffer>()
+  const pixels = new Map<string, T>()
+  for (const spec of documentCharts(document)) {
+    await registerFonts()
+    const renderer = await rendererFor(chartSize(spec))
+    const chart = renderer.renderChart(chartConfig(spec, document.lang))
+    try {
+      if (want.png) png.set(spec.id, chart.canvas.toBuffer('image/png'))
+      if (want.pixels) pixels.set(spec.id, await want.pixels({width: chart.canvas.width, height: chart.canvas.height, rgba: chart.canvas.data()}))
+    } finally {
+      chart.destroy()
+    }
+  }
+  return {png, pixels}
 }

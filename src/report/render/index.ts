@@ -5,8 +5,8 @@ import {FORMATS, type Format, type RenderContext, type RenderedFile, type Render
 /**
  * The format → renderer registry. Every renderer is loaded only when its
  * format is asked for, so that a CSV report never loads exceljs or the chart
- * canvas. Charts are rendered once, as PNG, and shared by the formats that
- * show them (HTML, PNG and PDF).
+ * canvas. Charts are drawn once and shared by the formats that show them:
+ * as PNG for HTML and PNG, as images made from their pixels for the PDF.
  */
 
 /** How each renderer is loaded: on first use, so that unused formats cost nothing. */
@@ -22,6 +22,8 @@ const LOADERS: Record<Format, () => Promise<Renderer>> = {
 
 /** The formats whose files show the document's charts. */
 export const CHART_FORMATS: ReadonlySet<Format> = new Set<Format>(['html', 'png', 'pdf'])
+/** The formats that carry the charts as PNG files (the PDF takes their pixels). */
+const PNG_FORMATS: ReadonlySet<Format> = new Set<Format>(['html', 'png'])
 
 export {FORMATS, type Format}
 
@@ -60,12 +62,16 @@ export interface RenderOptions {
 export async function renderDocument(document: ReportDocument, formats: readonly Format[], options: RenderOptions): Promise<RenderedFile[]> {
   const renderers = await Promise.all(formats.map(async (format) => [format, await renderer(format)] as const))
   let charts = new Map<string, Buffer>()
+  let chartImages: RenderContext['chartImages']
   if (formats.some((format) => CHART_FORMATS.has(format))) {
-    const {renderCharts} = await import('../charts.js')
+    const {drawCharts} = await import('../charts.js')
     options.onStep?.('charts')
-    charts = await renderCharts(document)
+    const pixels = formats.includes('pdf') ? (await import('./pdf.js')).pixelImage : undefined
+    const drawn = await drawCharts(document, {png: formats.some((format) => PNG_FORMATS.has(format)), pixels})
+    charts = drawn.png
+    if (pixels) chartImages = drawn.pixels
   }
-  const context: RenderContext = {charts, templateDir: options.templateDir, bom: options.bom}
+  const context: RenderContext = {charts, chartImages, templateDir: options.templateDir, bom: options.bom}
   const files: RenderedFile[] = []
   const owners = new Map<string, Format>()
   for (const [format, render] of renderers) {

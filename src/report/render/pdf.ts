@@ -1,16 +1,22 @@
-import {deflateSync} from 'node:zlib'
+import {readFileSync} from 'node:fs'
+import {promisify} from 'node:util'
+import {deflate} from 'node:zlib'
 
 import type {Lang} from '../../domain/lang.js'
-import {coverage, type Family, fontBytes, fontOrder, fontSubsets, SOURCES} from '../embed-fonts.js'
+import {characterRanges, covers, type CharacterRanges} from '../cmap.js'
+import {type Family, fontOrder, fontSubsets, SOURCES} from '../embed-fonts.js'
+import {fontPath} from '../fonts.js'
 import {label} from '../i18n.js'
+import type {ChartPixels} from '../charts.js'
 import type {ChartSpec, ReportColumn, ReportDocument, ReportTable, Section} from '../model.js'
+import {layOutDirectly} from './pdf-layout.js'
 import {EMPTY_CELL, formatCell, headingParts, isNumericKind, ui} from './html.js'
-import type {RenderContext, RenderedFile, Renderer} from './types.js'
+import type {ChartImage, RenderContext, RenderedFile, Renderer} from './types.js'
 
 /**
  * One `report.pdf` for the archive: the same content as report.html
- * (summary cards, every table with its totals, every chart as the PNG the
- * chart renderer made, the assumptions register, method notes, provenance) on
+ * (summary cards, every table with its totals, every chart as the chart
+ * renderer drew it, the assumptions register, method notes, provenance) on
  * A4 pages with a header (the report's title and date) and page numbers.
  * Tables break across pages and repeat their header row. Text is set in Noto
  * Sans JP and TC, embedded as subsets: the language picks the first family,
@@ -72,8 +78,23 @@ class Typesetter {
     return family.endsWith('-whole') ? this.whole[family.slice(0, -'-whole'.length) as Family](code) : this.subset[family as Family](code)
   }
 
-  /** The text in runs of one family: the first family wherever it has the character, else the second, else the fallback. */
+  private readonly split = new Map<string, Run[]>()
+
+  /**
+   * The text in runs of one family: the first family wherever it has the
+   * character, else the second, else the fallback (remembered: a cell's text
+   * is split when measured, when its height is found and when it is written).
+   */
   runs(text: string): Run[] {
+    let runs = this.split.get(text)
+    if (!runs) {
+      runs = this.splitRuns(text)
+      this.split.set(text, runs)
+    }
+    return runs
+  }
+
+  private splitRuns(text: string): Run[] {
     const [first, second] = fontOrder(this.lang)
     const runs: Run[] = []
     for (const char of text) {
@@ -81,10 +102,11 @@ class Typesetter {
       const current = runs.at(-1)
       // A character several families have stays in the current run (spaces, digits, Latin); one none has is set in the first.
       const order = [first, second, 'fallback'] as const
-      const inSubset = order.find((each) => this.subset[each](code))
-      const inWhole = order.find((each) => this.whole[each](code))
-      const family: FontKey =
-        current && this.has(current.family, code) ? current.family : (inSubset ?? (inWhole ? (`${inWhole}-whole` as const) : first))
+      let family: FontKey | undefined = current && this.has(current.family, code) ? current.family : order.find((each) => this.subset[each](code))
+      if (family === undefined) {
+        const inWhole = order.find((each) => this.whole[each](code))
+        family = inWhole ? `${inWhole}-whole` : first
+      }
       if (current && current.family === family) current.text += char
       else runs.push({family, text: char})
     }
@@ -92,10 +114,10 @@ class Typesetter {
   }
 
   use(family: FontKey, style: TextStyle): void {
-    this.doc
-      .font(`${family}-${style.bold ? 'bold' : 'regular'}`)
-      .fontSize(style.size)
-      .fillColor(style.colour ?? COLOUR.text)
+    this.doc.font(`${family}-${style.bold ? 'bold' : 'regular'}`)
+    // PDFKit opens a font when it is first used: from then on, runs the shaper would not change skip it.
+    layOutDirectly((this.doc as unknown as {_font?: unknown})._font)
+    this.doc.fontSize(style.size).fillColor(style.colour ?? COLOUR.text)
   }
 
   private readonly widths = new Map<string, number>()
@@ -115,12 +137,24 @@ class Typesetter {
     return width
   }
 
-  /** The height of a text wrapped to a width: one line when it fits, else as PDFKit wraps it. */
+  private readonly heights = new Map<string, number>()
+
+  /**
+   * The height of a text wrapped to a width: one line when it fits, else as
+   * PDFKit wraps it (remembered by font, size and width: a column's names and
+   * headings recur).
+   */
   height(text: string, style: TextStyle, width: number): number {
-    const runs = this.runs(text)
-    this.use(runs[0]?.family ?? fontOrder(this.lang)[0], style)
+    const family = this.runs(text)[0]?.family ?? fontOrder(this.lang)[0]
+    this.use(family, style)
     if (this.width(text, style) <= width && !text.includes('\n')) return this.doc.currentLineHeight(true) + LINE_GAP
-    return this.doc.heightOfString(text || ' ', {width, lineGap: LINE_GAP})
+    const key = `${family}${style.bold ? 'b' : 'r'}${style.size}/${width}/${text}`
+    let height = this.heights.get(key)
+    if (height === undefined) {
+      height = this.doc.heightOfString(text || ' ', {width, lineGap: LINE_GAP})
+      this.heights.set(key, height)
+    }
+    return height
   }
 
   /** Writes a text at a place, wrapped to a width; the flow continues below it. */
@@ -154,11 +188,26 @@ class Typesetter {
   }
 }
 
+/**
+ * Whether a family's whole font has a character, read from its cmap when
+ * first asked. It is asked only for a character no subset holds: the subsets
+ * hold every character of the document's text that a font has, so the whole
+ * fonts are read only for a character drawn outside that text.
+ */
+function wholeCoverage(family: Family): Has {
+  let ranges: CharacterRanges | undefined
+  return (code) => {
+    const {pkg, file} = SOURCES[family][0]
+    ranges ??= characterRanges(readFileSync(fontPath(pkg, file)))
+    return covers(ranges, code)
+  }
+}
+
 /** The whole report as PDF bytes. */
 export async function pdfBytes(document: ReportDocument, context: RenderContext): Promise<Buffer> {
   const {default: PDFDocument} = await import('pdfkit')
   const [first, second] = fontOrder(document.lang)
-  const whole = {[first]: await coverage(first), [second]: await coverage(second), fallback: await coverage('fallback')} as Record<Family, Has>
+  const whole = {[first]: wholeCoverage(first), [second]: wholeCoverage(second), fallback: wholeCoverage('fallback')} as Record<Family, Has>
   const subsets = await fontSubsets(documentText(document), document.lang)
   // A document without provenance has no time of its own: the epoch keeps its bytes fixed.
   const created = new Date(document.provenance?.createdAt ?? 0)
@@ -196,13 +245,14 @@ export async function pdfBytes(document: ReportDocument, context: RenderContext)
       doc.registerFont(`${family}-regular`, cut.regular)
       doc.registerFont(`${family}-bold`, cut.bold)
     }
-    doc.registerFont(`${family}-whole-regular`, await fontBytes(regular.pkg, regular.file))
-    doc.registerFont(`${family}-whole-bold`, await fontBytes(bold.pkg, bold.file))
+    // By path: PDFKit reads a whole font only if a character the subsets lack is set in it.
+    doc.registerFont(`${family}-whole-regular`, fontPath(regular.pkg, regular.file))
+    doc.registerFont(`${family}-whole-bold`, fontPath(bold.pkg, bold.file))
   }
   const type = new Typesetter(doc, document.lang, subset, whole)
   const charts = new Map<string, ChartXObject>()
-  for (const [id, png] of context.charts) {
-    const image = await chartImage(png)
+  for (const [id, source] of context.chartImages?.size ? context.chartImages : context.charts) {
+    const image = Buffer.isBuffer(source) ? await chartImage(source) : source
     charts.set(id, new ChartXObject(`Chart${charts.size + 1}`, image.width, image.height, image.data))
   }
 
@@ -453,22 +503,46 @@ function drawTable(type: Typesetter, spec: TableSpec): void {
   doc.y += 8
 }
 
-/** A chart as a PDF image: 8-bit RGB on white, its rows PNG-filtered ("Up") and deflated. */
-interface ChartImage {
-  width: number
-  height: number
-  /** The rows as the image's FlateDecode stream with the PNG predictors (DecodeParms /Predictor 15). */
-  data: Buffer
-}
+const deflated = promisify(deflate)
 
 /**
- * A chart's PNG as an opaque RGB image (drawn on white). The PDF gets the
- * deflated rows as they are, as an image XObject kasumi writes itself:
- * PDFKit's own PNG path reads the file byte by byte (0.3 s or more for a
- * report's charts) and, for a PNG with an alpha channel, splits it on the
- * thread pool, finishing in no fixed order, so that the file's bytes would
- * vary from run to run.
+ * A chart's pixels (RGBA with the colour multiplied by the alpha, as the
+ * canvas keeps them) as an opaque RGB image drawn on white: each channel
+ * plus the white showing through (255 - alpha), which leaves an opaque pixel
+ * as it is. The rows are "Up"-filtered (each byte less the one above it),
+ * which suits charts' flat areas, and deflated (on the thread pool).
  */
+export async function pixelImage({width, height, rgba}: ChartPixels): Promise<ChartImage> {
+  const stride = width * 3
+  const rows = Buffer.allocUnsafe((stride + 1) * height)
+  const line = width * 4
+  for (let y = 0; y < height; y++) {
+    let out = y * (stride + 1)
+    rows[out++] = 2 // filter: Up
+    const end = (y + 1) * line
+    if (y === 0) {
+      for (let at = 0; at < end; at += 4, out += 3) {
+        const white = 255 - rgba[at + 3]
+        rows[out] = rgba[at] + white
+        rows[out + 1] = rgba[at + 1] + white
+        rows[out + 2] = rgba[at + 2] + white
+      }
+      continue
+    }
+    for (let at = y * line; at < end; at += 4, out += 3) {
+      const white = 255 - rgba[at + 3]
+      const above = at - line
+      const whiteAbove = 255 - rgba[above + 3]
+      // A Buffer keeps the low 8 bits: the difference modulo 256, as the filter wants.
+      rows[out] = rgba[at] + white - rgba[above] - whiteAbove
+      rows[out + 1] = rgba[at + 1] + white - rgba[above + 1] - whiteAbove
+      rows[out + 2] = rgba[at + 2] + white - rgba[above + 2] - whiteAbove
+    }
+  }
+  return {width, height, data: await deflated(rows)}
+}
+
+/** A chart's PNG as the same image (for a caller that has only the PNG): decoded and drawn on white by the canvas. */
 export async function chartImage(png: Buffer): Promise<ChartImage> {
   const {createCanvas, loadImage} = await import('@napi-rs/canvas')
   const image = await loadImage(png)
@@ -478,24 +552,16 @@ export async function chartImage(png: Buffer): Promise<ChartImage> {
   context.fillStyle = '#ffffff'
   context.fillRect(0, 0, width, height)
   context.drawImage(image, 0, 0)
-  const rgba = context.getImageData(0, 0, width, height).data
-  const stride = width * 3
-  const rows = Buffer.alloc((stride + 1) * height)
-  for (let y = 0; y < height; y++) {
-    const out = y * (stride + 1)
-    rows[out] = 2 // filter: Up
-    for (let x = 0; x < width; x++) {
-      const from = (y * width + x) * 4
-      const above = from - width * 4
-      for (let channel = 0; channel < 3; channel++) {
-        rows[out + 1 + x * 3 + channel] = (rgba[from + channel] - (y > 0 ? rgba[above + channel] : 0)) & 0xff
-      }
-    }
-  }
-  return {width, height, data: deflateSync(rows)}
+  return pixelImage({width, height, rgba: canvas.data()})
 }
 
-/** What PDFKit's image() takes in place of a file: an image that writes its own XObject, once. */
+/**
+ * What PDFKit's image() takes in place of a file: an image that writes its
+ * own XObject, once. PDFKit's own PNG path reads the file byte by byte (0.3 s
+ * or more for a report's charts) and, for a PNG with an alpha channel, splits
+ * it on the thread pool, finishing in no fixed order, so that the file's
+ * bytes would vary from run to run.
+ */
 class ChartXObject {
   obj?: PDFKit.PDFKitReference
   constructor(
