@@ -307,11 +307,14 @@ export async function fontSubsets(text: string, lang: Lang): Promise<FamilySubse
 
 /** Cuts the subsets of every family the characters need, both weights. */
 async function cutFonts(characters: readonly string[], lang: Lang): Promise<FontEmbedding> {
-  // HarfBuzz compiles while the fonts are read and their character maps parsed; the first family is always read.
+  // HarfBuzz compiles while the fonts are read (on the thread pool, side by side) and their character maps parsed:
+  // both weights of the first family, which is always cut, and the regular font of the others, whose character
+  // maps the split reads.
   const {prepareSubsetter} = await import('./harfbuzz.js')
   void prepareSubsetter().catch(() => undefined)
   const [firstFamily, secondFamily] = fontOrder(lang)
-  for (const source of SOURCES[firstFamily]) void fontBytes(source.pkg, source.file).catch(() => undefined)
+  for (const source of [...SOURCES[firstFamily], SOURCES[secondFamily][0], SOURCES.fallback[0]])
+    void fontBytes(source.pkg, source.file).catch(() => undefined)
   const {first, second, fallback, missing} = await splitByFamily(characters, lang)
   const wanted = (
     [
