@@ -15,7 +15,8 @@ const tempDir = useTempDirs()
 
 function unknown(argv: string[]) {
   const cwd = tempDir()
-  const result = kasumiProcess(argv, {cwd, env: {KASUMI_DATABASE: join(cwd, 'kasumi.db'), XDG_CACHE_HOME: join(cwd, 'cache')}})
+  // kasumi's cache folder (compiled code, font subsets) lies outside the working folder, as it does for a user.
+  const result = kasumiProcess(argv, {cwd, env: {KASUMI_DATABASE: join(cwd, 'kasumi.db'), XDG_CACHE_HOME: join(tempDir(), 'cache')}})
   expect(result.exitCode, result.stderr).toBe(2)
   expect(result.stderr).not.toMatch(/\n\s+at /)
   expect(result.stderr).not.toContain('fault in kasumi')
