@@ -307,14 +307,13 @@ export async function fontSubsets(text: string, lang: Lang): Promise<FamilySubse
 
 /** Cuts the subsets of every family the characters need, both weights. */
 async function cutFonts(characters: readonly string[], lang: Lang): Promise<FontEmbedding> {
-  // HarfBuzz compiles while the fonts are read (on the thread pool, side by side) and their character maps parsed:
-  // both weights of the first family, which is always cut, and the regular font of the others, whose character
-  // maps the split reads.
+  // HarfBuzz compiles while every font is read, on the thread pool and side by side, and their character maps are
+  // parsed. A family the text turns out not to need was read for nothing (a few megabytes); a font read later would
+  // come in only slowly, since reading a file takes turns of this thread, which cutting keeps busy.
   const {prepareSubsetter} = await import('./harfbuzz.js')
   void prepareSubsetter().catch(() => undefined)
   const [firstFamily, secondFamily] = fontOrder(lang)
-  for (const source of [...SOURCES[firstFamily], SOURCES[secondFamily][0], SOURCES.fallback[0]])
-    void fontBytes(source.pkg, source.file).catch(() => undefined)
+  for (const source of Object.values(SOURCES).flat()) void fontBytes(source.pkg, source.file).catch(() => undefined)
   const {first, second, fallback, missing} = await splitByFamily(characters, lang)
   const wanted = (
     [
@@ -323,8 +322,6 @@ async function cutFonts(characters: readonly string[], lang: Lang): Promise<Font
       ['fallback', fallback],
     ] as const
   ).filter(([, characters]) => characters.length > 0)
-  // Every font file needed is read on the thread pool meanwhile.
-  for (const [family] of wanted) for (const source of SOURCES[family]) void fontBytes(source.pkg, source.file).catch(() => undefined)
   const faces: Array<Promise<FontFace>> = []
   for (const [family, characters] of wanted) {
     for (const source of SOURCES[family]) {
