@@ -9,6 +9,10 @@ import {kasumi, tempDir} from '../support/cli.js'
 // eslint-disable-next-line no-control-regex
 const stripSgr = (text: string) => text.replace(/\u001B\[[\d;]*m/g, '')
 
+/** A row of one cell a column. */
+const rowOf = (cell: fc.Arbitrary<string>, columns: number) => fc.array(cell, {minLength: columns, maxLength: columns})
+const ALIGNMENT = fc.constantFrom('left' as const, 'right' as const, 'center' as const)
+
 describe('displayWidth', () => {
   it('counts terminal cells: ASCII one, CJK and fullwidth two, halfwidth kana one, combining marks none', () => {
     expect(displayWidth('')).toBe(0)
@@ -86,10 +90,10 @@ describe('renderTable', () => {
       fc.property(
         fc.integer({min: 1, max: 4}).chain((columns) =>
           fc.record({
-            head: fc.array(cell, {minLength: columns, maxLength: columns}),
-            rows: fc.array(fc.array(cell, {minLength: columns, maxLength: columns}), {maxLength: 6}),
-            footer: fc.array(fc.array(cell, {minLength: columns, maxLength: columns}), {maxLength: 2}),
-            align: fc.array(fc.constantFrom('left' as const, 'right' as const, 'center' as const), {minLength: columns, maxLength: columns}),
+            head: rowOf(cell, columns),
+            rows: fc.array(rowOf(cell, columns), {maxLength: 6}),
+            footer: fc.array(rowOf(cell, columns), {maxLength: 2}),
+            align: fc.array(ALIGNMENT, {minLength: columns, maxLength: columns}),
           }),
         ),
         fc.boolean(),
@@ -134,9 +138,9 @@ describe('renderTable', () => {
       fc.property(
         fc.integer({min: 1, max: 5}).chain((columns) =>
           fc.record({
-            head: fc.array(text, {minLength: columns, maxLength: columns}),
-            rows: fc.array(fc.array(text, {minLength: columns, maxLength: columns}), {maxLength: 6}),
-            align: fc.array(fc.constantFrom('left' as const, 'right' as const, 'center' as const), {maxLength: columns + 1}),
+            head: rowOf(text, columns),
+            rows: fc.array(rowOf(text, columns), {maxLength: 6}),
+            align: fc.array(ALIGNMENT, {maxLength: columns + 1}),
           }),
         ),
         fc.boolean(),
