@@ -4,7 +4,8 @@ import {dirname, join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {build} from 'esbuild'
-import ts from 'typescript'
+
+import {ascii, routeImports} from './bundling.js'
 
 // Kysely ships as some 260 ES modules and oclif's core, with semver, minimatch and the rest it requires, as some
 // 170 CommonJS files; resolving, reading and compiling them one by one was most of the start-up of a command that
@@ -42,30 +43,6 @@ function pointAt(name, bundle) {
     }
   }
   return rewritten
-}
-
-/** Text with every character outside ASCII written as a \\u escape: V8 reads a one-byte source faster. */
-function ascii(text) {
-  return text.replace(/[^\0-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
-/**
- * The bundle with each `import(…)` written as `__import(…)`, a function the code cache passes in: a script that V8
- * compiles through its code cache (node:vm) cannot import on Node.js 20 without an experimental flag. The calls are
- * found by TypeScript's parser, so a string or comment holding the word is left alone.
- */
-function routeImports(text) {
-  if (/\b__import\b/.test(text)) throw new Error('the bundle names __import itself')
-  const source = ts.createSourceFile('bundle.cjs', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
-  const starts = []
-  const visit = (node) => {
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) starts.push(node.expression.getStart(source))
-    ts.forEachChild(node, visit)
-  }
-  visit(source)
-  let routed = text
-  for (const start of starts.sort((a, b) => b - a)) routed = `${routed.slice(0, start)}__import${routed.slice(start + 'import'.length)}`
-  return routed
 }
 
 /**

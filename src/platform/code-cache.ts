@@ -23,10 +23,12 @@ const LAYOUT = 'kasumi code cache 1'
  * only means no cache. A new cache file is written when the process exits, beside the old one and renamed over it.
  *
  * `filename` is the file the bundled code believes it is (its `require`, `__filename` and `__dirname`): oclif's
- * core finds its package.json beside its own index.
+ * core finds its package.json beside its own index. `modules` are what the bundle's `require` returns for the names
+ * given, before Node.js resolves a name: a bundled command (scripts/bundle-commands.js) gets the bundles of oclif's
+ * core and kysely this way, the very copies the rest of the process uses.
  */
-export function loadBundle(file: string, filename: string = file): unknown {
-  const bundle = runBundle(file, filename, cacheDir())
+export function loadBundle(file: string, filename: string = file, modules: Record<string, unknown> = {}): unknown {
+  const bundle = runBundle(file, filename, cacheDir(), modules)
   if (!bundle.cached) process.once('exit', bundle.keep)
   return bundle.exports
 }
@@ -35,14 +37,25 @@ export function loadBundle(file: string, filename: string = file): unknown {
  * `loadBundle` with the cache folder given (undefined: none): the bundle's exports, whether V8 took them from the
  * cache, and `keep`, which writes what V8 has compiled so far as the bundle's cache (a no-op without a folder).
  */
-export function runBundle(file: string, filename: string, folder: string | undefined): {exports: unknown; cached: boolean; keep: () => void} {
+export function runBundle(
+  file: string,
+  filename: string,
+  folder: string | undefined,
+  modules: Record<string, unknown> = {},
+): {exports: unknown; cached: boolean; keep: () => void} {
   const source = readFileSync(file, 'utf8')
   const cache = folder === undefined ? undefined : cacheFile(folder, file)
   const cachedData = cache ? readCache(cache.path, cache.identity) : undefined
   const script = new Script(`(function (exports, require, module, __filename, __dirname, __import) {${source}\n})`, {filename: file, cachedData})
   const module = {exports: {} as unknown, filename, id: filename, loaded: false}
   const run = script.runInThisContext() as (...parameters: unknown[]) => void
-  run.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename), dynamicImport)
+  const nodeRequire = createRequire(filename)
+  const names = Object.keys(modules)
+  const require =
+    names.length === 0
+      ? nodeRequire
+      : Object.assign((name: string): unknown => (Object.hasOwn(modules, name) ? modules[name] : nodeRequire(name)), nodeRequire)
+  run.call(module.exports, module.exports, require, module, filename, dirname(filename), dynamicImport)
   module.loaded = true
   return {
     exports: module.exports,

@@ -1,5 +1,6 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 import {describe, expect, it} from 'vitest'
 
@@ -9,7 +10,7 @@ import {ROOT, kasumiProcess, tempDir} from '../support/cli.js'
  * Runs the built CLI with a probe that notes every JavaScript file it loads (ES modules through a loader hook,
  * CommonJS files through the `.js` loader), and returns those under node_modules/ by package.
  */
-function loadedPackages(argv: string[]): {exitCode: number; stdout: string; packages: Set<string>} {
+function loadedPackages(argv: string[]): {exitCode: number; stdout: string; packages: Set<string>; own: string[]} {
   const folder = tempDir()
   const log = join(folder, 'loaded.txt')
   writeFileSync(log, '')
@@ -35,11 +36,14 @@ function loadedPackages(argv: string[]): {exitCode: number; stdout: string; pack
   )
   const result = kasumiProcess(argv, {env: {NODE_OPTIONS: `--import ${probe}`, KASUMI_TEST_LOAD_LOG: log}})
   const packages = new Set<string>()
+  const own: string[] = []
+  const root = pathToFileURL(join(ROOT, 'package.json')).href.replace(/package\.json$/, '')
   for (const line of readFileSync(log, 'utf8').split('\n')) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line)
     if (match) packages.add(match[1])
+    else if (line.startsWith(root)) own.push(line.slice(root.length))
   }
-  return {exitCode: result.exitCode, stdout: result.stdout, packages}
+  return {exitCode: result.exitCode, stdout: result.stdout, packages, own}
 }
 
 describe('start-up of a read command', () => {
@@ -70,6 +74,15 @@ describe('start-up of a read command', () => {
       expect(table.packages, heavy).not.toContain(heavy)
     }
     expect(table.packages).toContain('better-sqlite3')
+    // kasumi's own modules come from the command's bundle: the only ES modules loaded are those that run the bundles.
+    expect(table.own.sort()).toEqual([
+      'bin/run.js',
+      'dist/commands/inventory/list.js',
+      'dist/src/platform/cache-dir.js',
+      'dist/src/platform/code-cache.js',
+      'dist/vendor/kysely.js',
+      'dist/vendor/oclif-core.js',
+    ])
 
     const json = loadedPackages(['inventory', 'list', '--database', database, '--json'])
     expect(json.exitCode).toBe(0)

@@ -95,6 +95,23 @@ describe('the code cache of the bundles', () => {
     expect(run(bundle, cache)).toEqual({value: 62, cached: true})
   })
 
+  it("gives the bundle's require the modules handed in, and Node.js's require for every other name", () => {
+    const folder = tempDirs()
+    const bundle = join(folder, 'bundle.cjs')
+    writeFileSync(
+      bundle,
+      'const given = require("kasumi:given"); const {join} = require("node:path"); module.exports.value = () => [given.answer, join("a", "b"), typeof require.resolve]\n',
+    )
+    const script = [
+      `import {runBundle} from ${JSON.stringify(codeCache)}`,
+      `const bundle = runBundle(${JSON.stringify(bundle)}, ${JSON.stringify(bundle)}, undefined, {'kasumi:given': {answer: 42}})`,
+      'console.log(JSON.stringify(bundle.exports.value()))',
+    ].join('\n')
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8'})
+    expect(result.stderr).toBe('')
+    expect(JSON.parse(result.stdout)).toEqual([42, join('a', 'b'), 'function'])
+  })
+
   it('runs the bundle without a cache folder, or with one it cannot write', () => {
     const folder = tempDirs()
     const bundle = writeBundle(folder, 20)
@@ -124,7 +141,11 @@ describe('the code cache of the bundles', () => {
     expect(plain.stderr).toContain('No systems match.')
     const first = list(cache)
     const files = cacheFiles(cache)
-    expect(files.map((file) => file.slice(join(cache, 'code').length + 1).replace(/\.cjs-.*/, '')).sort()).toEqual(['kysely', 'oclif-core'])
+    expect(files.map((file) => file.slice(join(cache, 'code').length + 1).replace(/\.cjs-.*/, '')).sort()).toEqual([
+      'inventory-list',
+      'kysely',
+      'oclif-core',
+    ])
     const written = files.map((file) => statSync(file).mtimeMs)
     const second = list(cache)
     expect(files.map((file) => statSync(file).mtimeMs)).toEqual(written)
