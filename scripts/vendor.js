@@ -50,9 +50,10 @@ function pointAt(name, bundle) {
  * ES module exporting NAMES from the bundle run through the code cache, and points the compiled code at it. The
  * bundled code's `require`, `__filename` and `__dirname` are those of the package's main file when `asPackage`
  * (oclif reads its own package.json beside them), else those of the bundle.
- * @param {{name: string, file: string, contents: string, names: string[], asPackage?: boolean, external?: string[]}} options
+ * `patch` rewrites the bundle's text before it is written.
+ * @param {{name: string, file: string, contents: string, names: string[], asPackage?: boolean, external?: string[], patch?: (text: string) => string}} options
  */
-async function bundle({name, file, contents, names, asPackage = false, external = []}) {
+async function bundle({name, file, contents, names, asPackage = false, external = [], patch = (text) => text}) {
   const {version} = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'))
   const result = await build({
     stdin: {contents, resolveDir: root, loader: 'js'},
@@ -70,7 +71,7 @@ async function bundle({name, file, contents, names, asPackage = false, external 
     logLevel: 'warning',
   })
   mkdirSync(vendor, {recursive: true})
-  writeFileSync(join(vendor, `${file}.cjs`), ascii(routeImports(result.outputFiles[0].text)))
+  writeFileSync(join(vendor, `${file}.cjs`), ascii(routeImports(patch(result.outputFiles[0].text))))
   const wrapper = join(vendor, `${file}.js`)
   writeFileSync(
     wrapper,
@@ -100,6 +101,28 @@ async function bundle({name, file, contents, names, asPackage = false, external 
   console.error(`dist/vendor/${file}.cjs: ${name} ${version} in one file; ${pointAt(name, wrapper)} compiled modules point at it`)
 }
 
+/**
+ * oclif sorts each plugin's commands by id with `localeCompare`, and the first collation a process asks for costs ICU
+ * some milliseconds to set up: a good part of what oclif does before a command runs. Where the default locale is
+ * English (whose collation is the root collation, untailored) and both ids hold only lower-case ASCII letters, `:` and
+ * `-`, as every id of kasumi and of its plugins does, collation orders them as their code points (`-`, then `:`, then
+ * the letters, each with its own primary weight and no contraction), so the bundle compares them as such and collates
+ * any other pair; the default locale is read from `Intl.PluralRules`, which sets up no collation. The sort is found by
+ * its text: the build stops if oclif's changes.
+ */
+function compareCommandIds(text) {
+  const sort = '.sort((a,b)=>a.id.localeCompare(b.id))'
+  if (text.split(sort).length !== 2) throw new Error(`@oclif/core: the sort of commands by id (${sort}) is not in the bundle once`)
+  const compare = [
+    'var __idsInEnglish;',
+    'function __compareIds(a,b){',
+    'if(/^[a-z:-]*$/.test(a)&&/^[a-z:-]*$/.test(b)&&(__idsInEnglish??=/^en(?:-|$)/.test(new Intl.PluralRules().resolvedOptions().locale)))return a<b?-1:a>b?1:0;',
+    'return a.localeCompare(b)}',
+  ].join('')
+  const banner = text.indexOf('\n') + 1
+  return `${text.slice(0, banner)}${compare}\n${text.slice(banner).replace(sort, '.sort((a,b)=>__compareIds(a.id,b.id))')}`
+}
+
 const exported = (module) => Object.keys(module).filter((key) => key !== 'default' && key !== '__esModule')
 
 await bundle({name: 'kysely', file: 'kysely', contents: "export * from 'kysely'", names: exported(await import('kysely'))})
@@ -112,4 +135,5 @@ await bundle({
   names: exported(require('@oclif/core')),
   asPackage: true,
   external: ['typescript', 'ts-node', 'tsx', 'pnpapi'],
+  patch: compareCommandIds,
 })

@@ -2,6 +2,7 @@ import {UsageError} from '../domain/errors.js'
 import type {SystemRecord} from '../domain/inventory.js'
 import {MinistryIndex} from '../domain/ministry-index.js'
 import {canonical} from '../domain/money.js'
+import {compareJa} from '../domain/text-match.js'
 import type {Store} from '../store/open.js'
 import {listMinistries} from '../store/register.js'
 import {listSystems, type SystemFilter} from '../store/register.js'
@@ -67,7 +68,7 @@ export function sortSystems(systems: SystemRecord[], field: string, costs?: Syst
   const sorted = [...systems].sort((a, b) => {
     const left = valueOf(a)
     const right = valueOf(b)
-    const order = typeof left === 'number' && typeof right === 'number' ? left - right : String(left).localeCompare(String(right), 'ja')
+    const order = typeof left === 'number' && typeof right === 'number' ? left - right : compareJa(String(left), String(right))
     return order !== 0 ? order : a.id.localeCompare(b.id)
   })
   return descending ? sorted.reverse() : sorted

@@ -1,3 +1,4 @@
+import {spawnSync} from 'node:child_process'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
@@ -10,7 +11,7 @@ import {ROOT, kasumiProcess, tempDir} from '../support/cli.js'
  * Runs the built CLI with a probe that notes every JavaScript file it loads (ES modules through a loader hook,
  * CommonJS files through the `.js` loader), and returns those under node_modules/ by package.
  */
-function loadedPackages(argv: string[]): {exitCode: number; stdout: string; packages: Set<string>; own: string[]} {
+function loadedPackages(argv: string[]): {exitCode: number; stdout: string; packages: Set<string>; own: string[]; collated: boolean} {
   const folder = tempDir()
   const log = join(folder, 'loaded.txt')
   writeFileSync(log, '')
@@ -26,6 +27,11 @@ function loadedPackages(argv: string[]): {exitCode: number; stdout: string; pack
       "import Module, {register} from 'node:module'",
       "import {appendFileSync} from 'node:fs'",
       `register(${JSON.stringify(`file://${hooks}`)})`,
+      // The first collation of a process costs ICU milliseconds: noted as `collation`.
+      'const localeCompare = String.prototype.localeCompare',
+      "String.prototype.localeCompare = function (...args) { appendFileSync(process.env.KASUMI_TEST_LOAD_LOG, 'collation\\n'); return localeCompare.apply(this, args) }",
+      'const Collator = Intl.Collator',
+      "Intl.Collator = function (...args) { appendFileSync(process.env.KASUMI_TEST_LOAD_LOG, 'collation\\n'); return new Collator(...args) }",
       "const compile = Module._extensions['.js']",
       "Module._extensions['.js'] = function (module, file) {",
       "  appendFileSync(process.env.KASUMI_TEST_LOAD_LOG, file + '\\n')",
@@ -34,7 +40,8 @@ function loadedPackages(argv: string[]): {exitCode: number; stdout: string; pack
       '',
     ].join('\n'),
   )
-  const result = kasumiProcess(argv, {env: {NODE_OPTIONS: `--import ${probe}`, KASUMI_TEST_LOAD_LOG: log}})
+  // In an English locale, as a server's or a CI runner's usually is.
+  const result = kasumiProcess(argv, {env: {NODE_OPTIONS: `--import ${probe}`, KASUMI_TEST_LOAD_LOG: log, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8'}})
   const packages = new Set<string>()
   const own: string[] = []
   const root = pathToFileURL(join(ROOT, 'package.json')).href.replace(/package\.json$/, '')
@@ -43,7 +50,7 @@ function loadedPackages(argv: string[]): {exitCode: number; stdout: string; pack
     if (match) packages.add(match[1])
     else if (line.startsWith(root)) own.push(line.slice(root.length))
   }
-  return {exitCode: result.exitCode, stdout: result.stdout, packages, own}
+  return {exitCode: result.exitCode, stdout: result.stdout, packages, own, collated: readFileSync(log, 'utf8').includes('collation\n')}
 }
 
 describe('start-up of a read command', () => {
@@ -74,6 +81,8 @@ describe('start-up of a read command', () => {
       expect(table.packages, heavy).not.toContain(heavy)
     }
     expect(table.packages).toContain('better-sqlite3')
+    // Sorted by id (the default), with oclif's commands, in English: no collation is set up.
+    expect(table.collated).toBe(false)
     // kasumi's own modules come from the command's bundle: the only ES modules loaded are those that run the bundles.
     expect(table.own.sort()).toEqual([
       'bin/run.js',
@@ -88,5 +97,25 @@ describe('start-up of a read command', () => {
     expect(json.exitCode).toBe(0)
     expect(JSON.parse(json.stdout).count).toBe(200)
     expect(json.packages).not.toContain('string-width')
+  })
+
+  it("oclif's bundle orders every plugin's commands as localeCompare does, in English and in other locales", () => {
+    const core = pathToFileURL(join(ROOT, 'dist', 'vendor', 'oclif-core.js')).href
+    const script = [
+      `const {Config} = await import(${JSON.stringify(core)})`,
+      `const config = await Config.load(${JSON.stringify(ROOT)})`,
+      'const plugins = config.getPluginsList().map((plugin) => plugin.commands.map((command) => command.id))',
+      'console.log(JSON.stringify({plugins, collated: plugins.map((ids) => [...ids].sort((a, b) => a.localeCompare(b)))}))',
+    ].join('\n')
+    for (const locale of ['C.UTF-8', 'en_GB.UTF-8', 'da_DK.UTF-8', 'ja_JP.UTF-8']) {
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        env: {...process.env, LANG: locale, LC_ALL: locale, KASUMI_CACHE_DIR: ''},
+      })
+      expect(result.stderr).toBe('')
+      const {plugins, collated} = JSON.parse(result.stdout) as {plugins: string[][]; collated: string[][]}
+      expect(plugins.flat()).toContain('inventory:list')
+      expect(plugins).toEqual(collated)
+    }
   })
 })
