@@ -19,9 +19,10 @@ import {ascii, routeImports} from './bundling.js'
 const COMMANDS = ['inventory/list', 'inventory/show', 'inventory/summary', 'inventory/history']
 
 // CommonJS packages bundled in as well, where a module requires them (`createRequire(import.meta.url)('NAME')`, which
-// the bundle turns into its own `require`): decimal.js is some 140 kB that Node.js 20 would compile at every start. No
-// module outside the bundles loads it in the process of a bundled command (workers have their own).
-const INSIDE = ['decimal.js']
+// the bundle turns into its own `require`): decimal.js is some 140 kB, and better-sqlite3 some 15 files, that Node.js 20
+// would resolve and compile at every start. No module outside the bundles loads them in the process of a bundled
+// command (workers have their own).
+const INSIDE = ['decimal.js', 'better-sqlite3']
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = join(root, 'dist')
@@ -68,6 +69,19 @@ for (const command of COMMANDS) {
             vendored.set(name, module)
             return {path: name, external: true}
           })
+          // better-sqlite3 finds its addon, unless told where it is, with the `bindings` package, which takes the
+          // package's folder from a stack trace: in a bundle that would be the bundle's folder. It is told the folder.
+          builder.onResolve({filter: /^bindings$/}, ({importer}) =>
+            importer.includes(`${sep}better-sqlite3${sep}`) ? {path: 'bindings', namespace: 'better-sqlite3-bindings'} : undefined,
+          )
+          builder.onLoad({filter: /.*/, namespace: 'better-sqlite3-bindings'}, () => ({
+            contents: [
+              "const {createRequire} = require('node:module')",
+              "const manifest = createRequire(__filename).resolve('better-sqlite3/package.json')",
+              "module.exports = (name) => createRequire(manifest)('bindings')({bindings: name, module_root: require('node:path').dirname(manifest)})",
+            ].join('\n'),
+            loader: 'js',
+          }))
           // Packages stay outside, but those of INSIDE.
           builder.onResolve({filter: /^[^./]/}, ({path}) => {
             const name = path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]

@@ -9,7 +9,7 @@ import {ROOT, kasumiProcess, tempDir} from '../support/cli.js'
 
 /**
  * Runs the built CLI with a probe that notes every JavaScript file it loads (ES modules through a loader hook,
- * CommonJS files through the `.js` loader), and returns those under node_modules/ by package.
+ * CommonJS files through the `.js` loader) and every native addon, and returns those under node_modules/ by package.
  */
 function loadedPackages(argv: string[]): {exitCode: number; stdout: string; packages: Set<string>; own: string[]; collated: boolean} {
   const folder = tempDir()
@@ -36,6 +36,11 @@ function loadedPackages(argv: string[]): {exitCode: number; stdout: string; pack
       "Module._extensions['.js'] = function (module, file) {",
       "  appendFileSync(process.env.KASUMI_TEST_LOAD_LOG, file + '\\n')",
       '  return compile.call(this, module, file)',
+      '}',
+      "const addon = Module._extensions['.node']",
+      "Module._extensions['.node'] = function (module, file) {",
+      "  appendFileSync(process.env.KASUMI_TEST_LOAD_LOG, file + '\\n')",
+      '  return addon.call(this, module, file)',
       '}',
       '',
     ].join('\n'),
@@ -80,6 +85,7 @@ describe('start-up of a read command', () => {
     ]) {
       expect(table.packages, heavy).not.toContain(heavy)
     }
+    // better-sqlite3's addon (its JavaScript is in the command's bundle).
     expect(table.packages).toContain('better-sqlite3')
     // Sorted by id (the default), with oclif's commands, in English: no collation is set up.
     expect(table.collated).toBe(false)
