@@ -128,13 +128,29 @@ export function drawWithCliTable3(cells: readonly (readonly string[])[], align: 
 let tableClass: typeof TableConstructor | undefined
 let stringWidth: ((text: string) => number) | undefined
 
-/** The string-width that cli-table3 measures with (loaded on first use), behind the fast path and cache below. */
+/**
+ * The string-width that cli-table3 measures with, behind the fast paths and cache below; loaded on the first text
+ * that needs it, so that a table of ASCII and common Japanese text never loads it.
+ */
 function widthMeasure(): (text: string) => number {
-  if (stringWidth) return stringWidth
-  const require = createRequire(import.meta.url)
-  const tableRequire = createRequire(require.resolve('cli-table3'))
-  stringWidth = cachedWidth(tableRequire('string-width') as (text: string) => number)
+  stringWidth ??= cachedWidth((text) => tableStringWidth()(text))
   return stringWidth
+}
+
+let tableStringWidthFunction: ((text: string) => number) | undefined
+
+/** cli-table3's own string-width, loaded on first use. */
+function tableStringWidth(): (text: string) => number {
+  if (!tableStringWidthFunction) {
+    const require = createRequire(import.meta.url)
+    tableStringWidthFunction = createRequire(require.resolve('cli-table3'))('string-width') as (text: string) => number
+  }
+  return tableStringWidthFunction
+}
+
+/** The width of TEXT in a terminal table's cell, as cli-table3 measures it (string-width). */
+export function cellWidth(text: string): number {
+  return widthMeasure()(text)
 }
 
 /**
@@ -142,9 +158,9 @@ function widthMeasure(): (text: string) => number {
  *
  * cli-table3 measures every cell several times (to size the column, to pad, to check truncation) through
  * string-width, which strips ANSI codes and runs a large emoji pattern on each call. Before cli-table3 is
- * loaded, its string-width is replaced in the module cache by the same function behind a printable-ASCII
- * fast path (width = length) and a cache of the widths of other strings, so CJK text keeps its
- * double-width measure from string-width itself.
+ * loaded, its string-width is replaced in the module cache by the same function behind the fast paths for
+ * printable ASCII and common Japanese text and a cache of the widths of other strings, so all other text keeps
+ * its measure from string-width itself.
  */
 function loadTable(): typeof TableConstructor {
   if (tableClass) return tableClass
@@ -152,6 +168,8 @@ function loadTable(): typeof TableConstructor {
   const tableRequire = createRequire(require.resolve('cli-table3'))
   const widthPath = tableRequire.resolve('string-width')
   const width = widthMeasure()
+  // Loaded (and kept for the measure behind the fast paths) before its module's exports are replaced.
+  tableStringWidth()
   const loaded = require.cache[widthPath]
   if (loaded && loaded.exports !== width) loaded.exports = Object.assign(width, {default: width})
   tableClass = require('cli-table3') as typeof TableConstructor
@@ -159,13 +177,21 @@ function loadTable(): typeof TableConstructor {
 }
 
 const printableAscii = /^[\x20-\x7e]*$/
+/**
+ * Printable ASCII with the common Japanese scripts: CJK symbols and punctuation (but 〰 and 〽, which are emoji),
+ * kana, the CJK unified ideographs and the fullwidth forms. string-width gives each of these characters two cells (a
+ * test checks every one), and its emoji pattern matches none of them.
+ */
+const commonJapanese = /^[\x20-\x7e\u3000-\u302f\u3031-\u303c\u303e\u3041-\u3096\u30a0-\u30ff\u4e00-\u9fff\uff01-\uff60]*$/
+const wide = /[^\x20-\x7e]/g
 
-/** string-width with a printable-ASCII fast path and a bounded cache for everything else. */
+/** string-width with fast paths for printable ASCII and common Japanese text, and a bounded cache for everything else. */
 function cachedWidth(measure: (text: string) => number): (text: string) => number {
   const widths = new Map<string, number>()
   return (text: string) => {
     if (typeof text !== 'string') return measure(text)
     if (printableAscii.test(text)) return text.length
+    if (commonJapanese.test(text)) return text.length + (text.match(wide)?.length ?? 0)
     let width = widths.get(text)
     if (width === undefined) {
       width = measure(text)

@@ -89,6 +89,8 @@ describe('start-up of a read command', () => {
     expect(table.packages).toContain('better-sqlite3')
     // Sorted by id (the default), with oclif's commands, in English: no collation is set up.
     expect(table.collated).toBe(false)
+    // ASCII and common Japanese text: measured without string-width.
+    expect(table.packages).not.toContain('string-width')
     // kasumi's own modules come from the command's bundle: the only ES modules loaded are those that run the bundles.
     expect(table.own.sort()).toEqual([
       'bin/run.js',

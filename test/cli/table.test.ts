@@ -1,7 +1,8 @@
 import fc from 'fast-check'
+import stringWidth from 'string-width'
 import {describe, expect, it} from 'vitest'
 
-import {Painter, drawGrid, drawWithCliTable3, gridFits, renderTable} from '../../src/cli/output.js'
+import {Painter, cellWidth, drawGrid, drawWithCliTable3, gridFits, renderTable} from '../../src/cli/output.js'
 import {terminalLines} from '../../src/domain/text-safety.js'
 import {displayWidth} from '../../src/domain/text-width.js'
 import {kasumi, tempDir} from '../support/cli.js'
@@ -12,6 +13,29 @@ const stripSgr = (text: string) => text.replace(/\u001B\[[\d;]*m/g, '')
 /** A row of one cell a column. */
 const rowOf = (cell: fc.Arbitrary<string>, columns: number) => fc.array(cell, {minLength: columns, maxLength: columns})
 const ALIGNMENT = fc.constantFrom('left' as const, 'right' as const, 'center' as const)
+
+describe('cellWidth', () => {
+  it('measures every character of the Basic Multilingual Plane as string-width does', () => {
+    const differ: number[] = []
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code)
+      if (cellWidth(char) !== stringWidth(char)) differ.push(code)
+    }
+    expect(differ).toEqual([])
+  })
+
+  it('measures text of ASCII, Japanese, emoji, colour codes and anything else as string-width does', () => {
+    const japanese = fc.constantFrom(...'内閣官房府省電子申請等受付業務システム・ー（）「」、。々〆〇〰〽ｱｶﾞﾀ㊗ＡＢＣ１')
+    const other = fc.constantFrom('🙂', '1\uFE0F\u20E3', '#\uFE0F\u20E3', 'e\u0301', '한', '\u001B[1m', '\u001B[22m', '\t', '\u200D', '👨\u200D👩')
+    const text = fc.array(fc.oneof(fc.string({maxLength: 3}), japanese, other), {maxLength: 12}).map((parts) => parts.join(''))
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(cellWidth(value)).toBe(stringWidth(value))
+      }),
+      {numRuns: 3000},
+    )
+  })
+})
 
 describe('displayWidth', () => {
   it('counts terminal cells: ASCII one, CJK and fullwidth two, halfwidth kana one, combining marks none', () => {
