@@ -57,6 +57,8 @@ for (const command of COMMANDS) {
     },
     minifyWhitespace: true,
     minifySyntax: true,
+    // A function or class the bundle renames (two modules each have a `listSystems`) keeps its `name`.
+    keepNames: true,
     logLevel: 'warning',
     plugins: [
       {
