@@ -63,11 +63,18 @@ export interface Ledger {
   applied: Record<string, number>
 }
 
-/** Which systems each measure applies to; computed once and reused by every draw. */
+/** Which systems each measure applies to, and the roll-up groups; computed once and reused by every draw. */
 export interface Plan {
   scenario: Scenario
   systems: readonly SystemInput[]
   selections: number[][]
+  /**
+   * Roll-up groups: systems of the same ministry, category and business area add into one row (every figure is a
+   * whole number of minor units, so the order of the sums changes nothing). `groupOf` gives each system's group
+   * (by index), `groupFirst` each group's first system, in the order the roll-ups list their keys.
+   */
+  groupOf: Int32Array
+  groupFirst: SystemInput[]
 }
 
 const DEFAULT_ELIGIBILITY = ['eligible']
@@ -92,7 +99,19 @@ export function plan(scenario: Scenario, systems: readonly SystemInput[]): Plan 
     for (const system of systems) if (matches(system, measure.appliesTo)) selected.push(system.index)
     return selected
   })
-  return {scenario, systems, selections}
+  const groupOf = new Int32Array(systems.length)
+  const groupFirst: SystemInput[] = []
+  const groupIndex = new Map<string, number>()
+  for (const input of systems) {
+    const key = `${input.ministry}\u0000${input.category}\u0000${input.area}`
+    let group = groupIndex.get(key)
+    if (group === undefined) {
+      groupIndex.set(key, (group = groupFirst.length))
+      groupFirst.push(input)
+    }
+    groupOf[input.index] = group
+  }
+  return {scenario, systems, selections, groupOf, groupFirst}
 }
 
 /** Every system's working state before the measures: its pools in one block of POOLS.length numbers per system. */
@@ -314,26 +333,9 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
 
   const rollups = Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, new Map()])) as Record<Dimension, Rollup>
   const total = new Float64Array(Y * WIDTH)
-  // Roll-up groups, fixed before any measure applies: systems of the same ministry, category and business area
-  // add into one row (every figure is a whole number of minor units, so the order of the sums changes nothing).
   // With keepSystems each system has a row of its own, which also feeds the by-system roll-up.
-  const groupOf = new Int32Array(systems.length)
-  const groupFirst: SystemInput[] = []
-  if (options.keepSystems) {
-    for (const input of systems) groupFirst.push(input)
-    for (let index = 0; index < systems.length; index++) groupOf[index] = index
-  } else {
-    const groupIndex = new Map<string, number>()
-    for (const input of systems) {
-      const key = `${input.ministry}\u0000${input.category}\u0000${input.area}`
-      let group = groupIndex.get(key)
-      if (group === undefined) {
-        groupIndex.set(key, (group = groupFirst.length))
-        groupFirst.push(input)
-      }
-      groupOf[input.index] = group
-    }
-  }
+  const groupOf = options.keepSystems ? Int32Array.from(systems, (_, index) => index) : planned.groupOf
+  const groupFirst = options.keepSystems ? systems : planned.groupFirst
   const perGroup = new Float64Array(groupFirst.length * Y * WIDTH)
   const inflation = inflationFactors(scenario, draw, years)
   const jointUse: JointUseGroup[] = []
