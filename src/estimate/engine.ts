@@ -63,11 +63,18 @@ export interface Ledger {
   applied: Record<string, number>
 }
 
-/** Which systems each measure applies to; computed once and reused by every draw. */
+/** Which systems each measure applies to, and the roll-up groups; computed once and reused by every draw. */
 export interface Plan {
   scenario: Scenario
   systems: readonly SystemInput[]
   selections: number[][]
+  /**
+   * Roll-up groups: systems of the same ministry, category and business area add into one row (every figure is a
+   * whole number of minor units, so the order of the sums changes nothing). `groupOf` gives each system's group
+   * (by index), `groupFirst` each group's first system, in the order the roll-ups list their keys.
+   */
+  groupOf: Int32Array
+  groupFirst: SystemInput[]
 }
 
 const DEFAULT_ELIGIBILITY = ['eligible']
@@ -92,7 +99,19 @@ export function plan(scenario: Scenario, systems: readonly SystemInput[]): Plan 
     for (const system of systems) if (matches(system, measure.appliesTo)) selected.push(system.index)
     return selected
   })
-  return {scenario, systems, selections}
+  const groupOf = new Int32Array(systems.length)
+  const groupFirst: SystemInput[] = []
+  const groupIndex = new Map<string, number>()
+  for (const input of systems) {
+    const key = `${input.ministry}\u0000${input.category}\u0000${input.area}`
+    let group = groupIndex.get(key)
+    if (group === undefined) {
+      groupIndex.set(key, (group = groupFirst.length))
+      groupFirst.push(input)
+    }
+    groupOf[input.index] = group
+  }
+  return {scenario, systems, selections, groupOf, groupFirst}
 }
 
 /** Every system's working state before the measures: its pools in one block of POOLS.length numbers per system. */
@@ -123,35 +142,62 @@ export function avoidPlanned(plannedYear: number[], after: ArrayLike<number>, be
 }
 
 /**
- * A measure's money for one system in one year, into `out`: the saving at the ramp's share, the planned one-time
- * costs it avoids (taken off `plannedYear`, see avoidPlanned), the one-time cost and the non-cash benefit, each
- * then at the year's inflation factor.
+ * A measure's money for one system, year by year. Each year gives the saving at the ramp's share, the planned
+ * one-time costs it avoids (taken off `plannedYear`, see avoidPlanned), the one-time cost and the non-cash benefit,
+ * each then at the year's inflation factor, and the hours and energy saved at the share. The products by a share
+ * are worked out once per share: after the ramp's last step every year has the same.
  */
-export function yearMoney(
-  out: Float64Array,
-  fullSaving: number,
-  share: Ratio,
-  plannedYear: number[] | undefined,
-  after: ArrayLike<number>,
-  before: ArrayLike<number>,
-  cost: number,
-  nonCash: number | undefined,
-  factor: Ratio,
-): void {
-  const reached = share.num !== 0
-  let savings = reached ? mul(fullSaving, share) : 0
-  let avoidance = reached && plannedYear ? avoidPlanned(plannedYear, after, before, share) : 0
-  let benefit = nonCash && reached ? mul(nonCash, share) : 0
-  if (factor !== ONE) {
-    savings = mul(savings, factor)
-    avoidance = mul(avoidance, factor)
-    cost = mul(cost, factor)
-    benefit = mul(benefit, factor)
+export class YearMoney {
+  savings = 0
+  avoidance = 0
+  cost = 0
+  nonCash = 0
+  centiHours = 0
+  kwh = 0
+  private fullSaving = 0
+  private effect: Effect = NO_EFFECT
+  private share: Ratio | undefined = undefined
+  private savingsAtShare = 0
+  private nonCashAtShare = 0
+
+  /** Start a system: its full saving (pools before minus after) and the measure's effect on it. */
+  begin(fullSaving: number, effect: Effect): void {
+    this.fullSaving = fullSaving
+    this.effect = effect
+    this.share = undefined
   }
-  out[0] = savings
-  out[1] = avoidance
-  out[2] = cost
-  out[3] = benefit
+
+  year(share: Ratio, plannedYear: number[] | undefined, after: ArrayLike<number>, before: ArrayLike<number>, cost: number, factor: Ratio): void {
+    const reached = share.num !== 0
+    if (share !== this.share) {
+      const effect = this.effect
+      this.share = share
+      this.savingsAtShare = reached && this.fullSaving !== 0 ? mul(this.fullSaving, share) : 0
+      this.nonCashAtShare = reached && effect.nonCash ? mul(effect.nonCash, share) : 0
+      this.centiHours = reached && effect.centiHoursSaved ? mul(effect.centiHoursSaved, share) : 0
+      this.kwh = reached && effect.kwhSaved ? mul(effect.kwhSaved, share) : 0
+    }
+    let savings = this.savingsAtShare
+    let avoidance = reached && plannedYear ? avoidPlanned(plannedYear, after, before, share) : 0
+    let nonCash = this.nonCashAtShare
+    if (factor !== ONE) {
+      savings = mul(savings, factor)
+      avoidance = mul(avoidance, factor)
+      cost = mul(cost, factor)
+      nonCash = mul(nonCash, factor)
+    }
+    this.savings = savings
+    this.avoidance = avoidance
+    this.cost = cost
+    this.nonCash = nonCash
+  }
+}
+
+/** Whether a measure left a system as it was: no pool changed, nothing paid, nothing else saved. */
+export function noEffect(after: ArrayLike<number>, before: ArrayLike<number>, oneTime: number, effect: Effect): boolean {
+  if (oneTime !== 0 || effect.nonCash || effect.centiHoursSaved || effect.kwhSaved) return false
+  for (let pool = 0; pool < before.length; pool++) if (after[pool] !== before[pool]) return false
+  return true
 }
 
 /** The fiscal years of the scenario's horizon, first to last. */
@@ -287,26 +333,9 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
 
   const rollups = Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, new Map()])) as Record<Dimension, Rollup>
   const total = new Float64Array(Y * WIDTH)
-  // Roll-up groups, fixed before any measure applies: systems of the same ministry, category and business area
-  // add into one row (every figure is a whole number of minor units, so the order of the sums changes nothing).
   // With keepSystems each system has a row of its own, which also feeds the by-system roll-up.
-  const groupOf = new Int32Array(systems.length)
-  const groupFirst: SystemInput[] = []
-  if (options.keepSystems) {
-    for (const input of systems) groupFirst.push(input)
-    for (let index = 0; index < systems.length; index++) groupOf[index] = index
-  } else {
-    const groupIndex = new Map<string, number>()
-    for (const input of systems) {
-      const key = `${input.ministry}\u0000${input.category}\u0000${input.area}`
-      let group = groupIndex.get(key)
-      if (group === undefined) {
-        groupIndex.set(key, (group = groupFirst.length))
-        groupFirst.push(input)
-      }
-      groupOf[input.index] = group
-    }
-  }
+  const groupOf = options.keepSystems ? Int32Array.from(systems, (_, index) => index) : planned.groupOf
+  const groupFirst = options.keepSystems ? systems : planned.groupFirst
   const perGroup = new Float64Array(groupFirst.length * Y * WIDTH)
   const inflation = inflationFactors(scenario, draw, years)
   const jointUse: JointUseGroup[] = []
@@ -314,8 +343,8 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
   const applied: Record<string, number> = {}
   /** One system's pools before the measure being applied (reused from system to system). */
   const before = new Float64Array(POOLS.length)
-  /** One system's money in one year (reused): savings, avoided planned costs, one-time cost, non-cash benefit. */
-  const money = new Float64Array(4)
+  /** One system's money year by year (reused from system to system). */
+  const money = new YearMoney()
 
   scenario.measures.forEach((measure, measureIndex) => {
     const module = MEASURES[measure.type]
@@ -367,19 +396,21 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
         group.start = Math.min(group.start, start)
       }
 
+      // A system the measure leaves as it was adds nothing in any year.
+      if (noEffect(state.pools, before, oneTime, effect)) return
       const left = plannedLeft[input.index]
       const base = groupOf[input.index] * Y * WIDTH
+      money.begin(fullSaving, effect)
       // Before its start year a measure changes nothing: begin there.
       for (let y = Math.max(0, start - first); y < Y; y++) {
         const year = years[y]
-        const share = shareAt(ramp, year - start)
-        yearMoney(money, fullSaving, share, left?.get(year), state.pools, before, year === start ? oneTime : 0, effect.nonCash, inflation[y])
-        const savings = money[0]
-        const avoidance = money[1]
-        const cost = money[2]
-        const nonCash = money[3]
-        const hoursSaved = effect.centiHoursSaved && share.num !== 0 ? mul(effect.centiHoursSaved, share) : 0
-        const kwh = effect.kwhSaved && share.num !== 0 ? mul(effect.kwhSaved, share) : 0
+        money.year(shareAt(ramp, year - start), left?.get(year), state.pools, before, year === start ? oneTime : 0, inflation[y])
+        const savings = money.savings
+        const avoidance = money.avoidance
+        const cost = money.cost
+        const nonCash = money.nonCash
+        const hoursSaved = money.centiHours
+        const kwh = money.kwh
         const cell = y * WIDTH
         measureCells![cell + M.savings] += savings
         measureCells![cell + M.avoidance] += avoidance

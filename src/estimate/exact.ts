@@ -148,9 +148,9 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   const parts = new Array<number>(n)
   let assigned = 0
   // Each remainder is below the denominator: exact in a double whenever the denominator is a safe integer.
-  const numeric = Number.isSafeInteger(denominator * n)
+  const numeric = Number.isSafeInteger(denominator)
   const remainders = numeric ? new Float64Array(n) : new Array<bigint>(n)
-  if (Number.isSafeInteger(denominator) && Number.isSafeInteger(magnitude * Math.max(1, largest))) {
+  if (numeric && Number.isSafeInteger(magnitude * Math.max(1, largest))) {
     // Every product is a safe integer: the same division in doubles, the quotient corrected to the exact floor.
     for (let index = 0; index < n; index++) {
       const product = magnitude * weightOf(index)
@@ -166,7 +166,7 @@ export function allocate(total: number, weights: readonly number[]): number[] {
       }
       parts[index] = share
       assigned += share
-      remainders[index] = numeric ? remainder : BigInt(remainder)
+      remainders[index] = remainder
     }
   } else {
     const bigTotal = BigInt(magnitude)
@@ -184,12 +184,18 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   if (left > 0) {
     // The largest remainders get one more each; ties go to the earlier weight.
     if (numeric && left < n) {
-      // remainder × n + (n − 1 − index) orders by remainder, then earlier index first, as one safe integer (all distinct):
-      // the `left` largest keys are those at or above the (n − left)-th smallest.
-      const keys = new Float64Array(n)
-      for (let index = 0; index < n; index++) keys[index] = (remainders[index] as number) * n + (n - 1 - index)
-      const threshold = select(keys.slice(), n - left)
-      for (let index = 0; index < n; index++) if (keys[index] >= threshold) parts[index]++
+      // The `left` largest are those above the (n − left)-th smallest remainder, then the earliest of those equal to it.
+      const exact = remainders as Float64Array
+      const threshold = select(exact.slice(), n - left)
+      let ties = left
+      for (let index = 0; index < n; index++) if (exact[index] > threshold) ties--
+      for (let index = 0; index < n; index++) {
+        if (exact[index] > threshold) parts[index]++
+        else if (exact[index] === threshold && ties > 0) {
+          parts[index]++
+          ties--
+        }
+      }
     } else {
       const order = Array.from({length: n}, (_, index) => index)
       order.sort((a, b) => {
@@ -204,7 +210,7 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   return parts
 }
 
-/** The k-th smallest (0-based) of distinct values, reordering them in place (Wirth's selection). */
+/** The k-th smallest (0-based) of the values, equal ones included, reordering them in place (Wirth's selection). */
 function select(values: Float64Array, k: number): number {
   let low = 0
   let high = values.length - 1

@@ -4,7 +4,7 @@ import {
   M,
   NO_EFFECT,
   WIDTH,
-  yearMoney,
+  YearMoney,
   horizonYears,
   inflationFactors,
   measureCosts,
@@ -101,8 +101,8 @@ export function totalsEvaluator(planned: Plan): TotalsEvaluator {
   }
 
   const before = new Float64Array(P)
-  /** One system's money in one year (reused): savings, avoided planned costs, one-time cost, non-cash benefit. */
-  const money = new Float64Array(4)
+  /** One system's money year by year (reused from system to system). */
+  const money = new YearMoney()
 
   function reset(): void {
     block.set(recurring)
@@ -175,21 +175,18 @@ export function totalsEvaluator(planned: Plan): TotalsEvaluator {
         }
 
         // Planned one-time costs to avoid, or inflation: year by year, as the engine does.
+        money.begin(fullSaving, effect)
         for (let y = Math.max(0, start - first); y < Y; y++) {
           const year = years[y]
-          const share = shareAt(costs.ramp, year - start)
-          yearMoney(money, fullSaving, share, left?.get(year), state.pools, before, year === start ? oneTime : 0, effect.nonCash, inflation[y])
-          const saving = money[0]
-          const avoidance = money[1]
-          const cost = money[2]
-          const benefit = money[3]
+          money.year(shareAt(costs.ramp, year - start), left?.get(year), state.pools, before, year === start ? oneTime : 0, inflation[y])
+          const saving = money.savings
           const cell = y * WIDTH
           out[cell + M.savings] += saving
-          out[cell + M.avoidance] += avoidance
-          out[cell + M.oneTime] += cost
-          out[cell + M.nonCash] += benefit
-          if (effect.centiHoursSaved && share.num !== 0) out[cell + M.centiHoursSaved] += mul(effect.centiHoursSaved, share)
-          if (effect.kwhSaved && share.num !== 0) out[cell + M.kwhSaved] += mul(effect.kwhSaved, share)
+          out[cell + M.avoidance] += money.avoidance
+          out[cell + M.oneTime] += money.cost
+          out[cell + M.nonCash] += money.nonCash
+          out[cell + M.centiHoursSaved] += money.centiHours
+          out[cell + M.kwhSaved] += money.kwh
           if (isJointUse) out[cell + M.jointUseSavings] += saving
         }
       }

@@ -146,6 +146,43 @@ describe('allocate', () => {
       {numRuns: 1000},
     )
   })
+
+  it('gives the parts of the plain largest-remainder rule, ties to the earlier part, at any size (property)', () => {
+    /** The rule written out in BigInt: floor shares, then one more each for the largest remainders, earlier first on a tie. */
+    const reference = (total: number, weights: number[]): number[] => {
+      const effective = weights.map((weight) => BigInt(Math.max(0, weight)))
+      const sum = effective.reduce((a, b) => a + b, 0n)
+      const magnitude = BigInt(Math.abs(total))
+      const shares = sum > 0n ? effective : weights.map(() => 1n)
+      const den = sum > 0n ? sum : BigInt(weights.length)
+      const parts = shares.map((weight) => (magnitude * weight) / den)
+      const remainders = shares.map((weight, index) => magnitude * weight - parts[index] * den)
+      let left = magnitude - parts.reduce((a, b) => a + b, 0n)
+      const order = weights
+        .map((_, index) => index)
+        .sort((a, b) => (remainders[a] === remainders[b] ? a - b : remainders[a] > remainders[b] ? -1 : 1))
+      for (const index of order) {
+        if (left === 0n) break
+        parts[index]++
+        left--
+      }
+      return parts.map((part) => Number(total < 0 ? -part : part))
+    }
+    // Few distinct weights make many equal remainders; large weights and many parts leave the range where
+    // remainder × parts is a safe integer, which once took a slower path.
+    const weight = fc.oneof(fc.constantFrom(0, 1, 7, 1000, 3_000_000), fc.integer({min: -10, max: 20_000_000_000}))
+    fc.assert(
+      fc.property(
+        fc.integer({min: -10_000_000_000_000, max: 10_000_000_000_000}),
+        fc.array(weight, {minLength: 1, maxLength: 400}),
+        (total, weights) => {
+          // (a part of a negative total may be -0: the same amount as 0)
+          expect(allocate(total, weights).map((part) => part + 0)).toEqual(reference(total, weights))
+        },
+      ),
+      {numRuns: 500},
+    )
+  })
 })
 
 describe('money strings', () => {
