@@ -6,15 +6,16 @@ import type {Writable} from 'node:stream'
 
 import type {LifeEventRecord} from '../domain/services.js'
 import type {Store} from '../store/open.js'
-import type {CostLineText} from '../store/register.js'
+import type {CostLineChunk, CostLineText} from '../store/register.js'
 import {
+  costLineTextsOf,
   findCostLine,
   listDocuments,
   listLifeEvents,
   listMinistries,
   listProcedures,
   listSystems,
-  streamCostLineTexts,
+  streamCostLineChunks,
   streamCostLines,
 } from '../store/register.js'
 import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../format/csv.js'
@@ -50,8 +51,8 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
   const columns = COLUMNS[options.kind] as ReadonlyArray<CsvColumn<unknown>>
   if (options.format === 'csv') {
     await write(out, `${options.bom ? UTF8_BOM : ''}${csvHeader(columns)}`)
-    const texts = options.kind === 'costs' && COST_TEXT_COLUMNS ? streamCostLineTexts(store) : undefined
-    if (texts) return rows + (await writeCostTexts(store, out, texts))
+    const chunks = options.kind === 'costs' && COST_TEXT_COLUMNS ? streamCostLineChunks(store) : undefined
+    if (chunks) return rows + (await writeCostChunks(store, out, chunks))
     for await (const page of pages) {
       const lines = options.kind === 'life-events' ? lifeEventExportRows(page as LifeEventRecord[]) : page
       // Written some thousand rows at a time: a page of every system would be one text of tens of megabytes.
@@ -89,7 +90,7 @@ const COST_TEXT_COLUMNS =
   COST_EXPORT_COLUMNS.map((column) => `${column.header}${column.text ? ':text' : ''}`).join(',') ===
   'system_id:text,fiscal_year,pool,spend_type,frequency,amount,currency,note:text'
 const NOT_PLAIN = /["\r\n]|(?:^|,)\s|\s(?:,|$)|^'*[=+\-@]|,'*[=+\-@][^,]*$/
-function plainCostLine(text: string): boolean {
+export function plainCostLine(text: string): boolean {
   let at = -1
   for (let comma = 0; comma < 7; comma++) {
     at = text.indexOf(',', at + 1)
@@ -98,19 +99,74 @@ function plainCostLine(text: string): boolean {
   return text.indexOf(',', at + 1) < 0 && !NOT_PLAIN.test(text)
 }
 
-/** Cost lines as CSV rows from the texts the store builds; a line that is not plain text is read and written as usual. */
-async function writeCostTexts(store: Store, out: Writable, pages: Iterable<CostLineText[]>): Promise<number> {
+const WHITE_SPACE = /\s/
+/** Whether a UTF-16 code unit is white space as `\s` has it. */
+function whiteSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || (code >= 0x80 && WHITE_SPACE.test(String.fromCharCode(code)))
+}
+
+/** Whether the value from `start` to `end` starts with a formula (`'*[=+\-@]`, as NOT_PLAIN has it). */
+function formulaStart(text: string, start: number, end: number): boolean {
+  let at = start
+  while (at < end && text.charCodeAt(at) === 39) at++
+  if (at === end) return false
+  const code = text.charCodeAt(at)
+  return code === 61 || code === 43 || code === 45 || code === 64
+}
+
+/**
+ * Whether every one of `lines` texts joined by CR LF is plain (what `plainCostLine` says of each), in one pass over
+ * the characters: seven commas a line, no quote or line break in a line, no value that starts or ends with white
+ * space, no formula start in the first or the last value. A line break inside a text makes more lines than `lines`.
+ */
+export function plainCostChunk(text: string, lines: number): boolean {
+  let ended = 0
+  let commas = 0
+  let start = 0
+  for (let at = 0; at <= text.length; at++) {
+    // The end of the text ends the last line.
+    const code = at < text.length ? text.charCodeAt(at) : 13
+    if (code === 44 || code === 13) {
+      if (at > start && (whiteSpace(text.charCodeAt(start)) || whiteSpace(text.charCodeAt(at - 1)))) return false
+      if ((commas === 0 || commas === 7) && formulaStart(text, start, at)) return false
+      if (code === 44) {
+        if (++commas > 7) return false
+      } else {
+        if (commas !== 7) return false
+        if (at < text.length && text.charCodeAt(++at) !== 10) return false
+        ended++
+        commas = 0
+      }
+      start = at + 1
+    } else if (code === 34 || code === 10) return false
+  }
+  return ended === lines
+}
+
+/**
+ * Cost lines as CSV rows from the pages of texts the store builds: a page of plain lines is its own CSV rows;
+ * any other page is read again line by line, and a line that is not plain text is read and written as usual.
+ */
+async function writeCostChunks(store: Store, out: Writable, chunks: Iterable<CostLineChunk>): Promise<number> {
   let rows = 0
-  for (const page of pages) {
-    let text = ''
-    for (const [id, line] of page) {
-      if (line !== null && plainCostLine(line)) text += `${line}\r\n`
-      else text += csvRow(COST_EXPORT_COLUMNS, (await findCostLine(store, id))!)
-    }
-    await write(out, text)
-    rows += page.length
+  for (const chunk of chunks) {
+    if (chunk.text !== null && plainCostChunk(chunk.text, chunk.lines)) {
+      await write(out, `${chunk.text}\r\n`)
+      rows += chunk.lines
+    } else rows += await writeCostTexts(store, out, costLineTextsOf(store, chunk))
   }
   return rows
+}
+
+/** Cost lines as CSV rows from the texts the store builds; a line that is not plain text is read and written as usual. */
+async function writeCostTexts(store: Store, out: Writable, page: readonly CostLineText[]): Promise<number> {
+  let text = ''
+  for (const [id, line] of page) {
+    if (line !== null && plainCostLine(line)) text += `${line}\r\n`
+    else text += csvRow(COST_EXPORT_COLUMNS, (await findCostLine(store, id))!)
+  }
+  await write(out, text)
+  return page.length
 }
 
 const COLUMNS = {

@@ -20,7 +20,9 @@ export async function registerInputs(store: Store, kinds: readonly ExportKind[])
   const inputs: ProvenanceInput[] = []
   for (const kind of kinds) {
     const hash = createHash('sha256')
+    // Texts go to the hash as they are written (UTF-8), not copied into buffers first.
     const sink = new Writable({
+      decodeStrings: false,
       write(chunk: Buffer | string, _encoding, done) {
         hash.update(chunk)
         done()

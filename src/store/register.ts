@@ -9,18 +9,20 @@ import type {Store} from './open.js'
 import type {SystemTable} from './schema.js'
 import {history, type HistoryEntry} from './repositories/changes.js'
 import {
+  costLineTextsBetween,
   getCostLine,
-  iterateCostLineTexts,
+  iterateCostLineChunks,
   iterateCostLines,
   listCostLines as costLineRows,
   type CostFilter,
+  type CostLineChunk,
   type CostLineText,
 } from './repositories/costs.js'
 import {listMinistries as ministryRows} from './repositories/ministries.js'
 import {getFacility, listFacilities as facilityRows, listMetrics, type FacilityFilter} from './repositories/facilities.js'
 import {getSystem, listSystems as systemRows, type SystemFilter} from './repositories/systems.js'
 
-export type {CostFilter, CostLineText} from './repositories/costs.js'
+export type {CostFilter, CostLineChunk, CostLineText} from './repositories/costs.js'
 export type {FacilityFilter} from './repositories/facilities.js'
 export type {HistoryEntry} from './repositories/changes.js'
 export type {SystemFilter} from './repositories/systems.js'
@@ -56,13 +58,19 @@ export function streamCostLines(store: Store, pageSize?: number): AsyncGenerator
 }
 
 /**
- * Every cost line in the order it was stored as its id and its values joined by commas (system_id, fiscal_year,
- * pool, spend_type, frequency, amount, currency, note; a null note as empty), a page at a time, built by the
- * database; undefined where the store does not build them (PostgreSQL). A text is null for a line whose values are
- * not all there or whose fiscal year is no integer: read it with `findCostLine`.
+ * Every cost line in the order it was stored, a page at a time, as one text the database builds: each line's id-less
+ * values joined by commas (system_id, fiscal_year, pool, spend_type, frequency, amount, currency, note; a null note as
+ * empty), the lines joined by CR LF; null when a line's values are not all there or its fiscal year is no integer.
+ * Undefined where the store does not build them (PostgreSQL). A page is read again line by line with `costLineTextsOf`.
  */
-export function streamCostLineTexts(store: Store, pageSize?: number): Iterable<CostLineText[]> | undefined {
-  return store.sqlite ? iterateCostLineTexts(store.sqlite, pageSize) : undefined
+export function streamCostLineChunks(store: Store, pageSize?: number): Iterable<CostLineChunk> | undefined {
+  return store.sqlite ? iterateCostLineChunks(store.sqlite, pageSize) : undefined
+}
+
+/** The lines of a page of `streamCostLineChunks`: each line's id and text (null as above; read such a line with `findCostLine`). */
+export function costLineTextsOf(store: Store, chunk: CostLineChunk): CostLineText[] {
+  if (!store.sqlite) throw new Error('costLineTextsOf reads a SQLite store')
+  return costLineTextsBetween(store.sqlite, chunk.after, chunk.last)
 }
 
 /** One cost line by its id, or undefined. */
