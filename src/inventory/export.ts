@@ -6,10 +6,11 @@ import type {Writable} from 'node:stream'
 
 import type {LifeEventRecord} from '../domain/services.js'
 import type {Store} from '../store/open.js'
-import type {CostLineChunk, CostLineText} from '../store/register.js'
+import type {CostLineChunk, CostLineText, SystemChunk} from '../store/register.js'
 import {
   costLineTextsOf,
   findCostLine,
+  findSystem,
   listDocuments,
   listLifeEvents,
   listMinistries,
@@ -17,8 +18,10 @@ import {
   listSystems,
   streamCostLineChunks,
   streamCostLines,
+  streamSystemChunks,
+  systemTextsOf,
 } from '../store/register.js'
-import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../format/csv.js'
+import {UTF8_BOM, csvHeader, csvRow, plainRows, type CsvColumn} from '../format/csv.js'
 import {COST_EXPORT_COLUMNS, MINISTRY_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from './columns.js'
 import {FACILITY_EXPORT_COLUMNS, facilitiesWithAllMetrics, facilityPeriodRows, latestPeriod} from './facilities.js'
 import {DOCUMENT_EXPORT_COLUMNS, LIFE_EVENT_EXPORT_COLUMNS, PROCEDURE_EXPORT_COLUMNS, lifeEventExportRows} from './services.js'
@@ -53,6 +56,8 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
     await write(out, `${options.bom ? UTF8_BOM : ''}${csvHeader(columns)}`)
     const chunks = options.kind === 'costs' && COST_TEXT_COLUMNS ? streamCostLineChunks(store) : undefined
     if (chunks) return rows + (await writeCostChunks(store, out, chunks))
+    const systems = options.kind === 'systems' && SYSTEM_TEXT_COLUMNS ? streamSystemChunks(store) : undefined
+    if (systems) return rows + (await writeSystemChunks(store, out, systems))
     for await (const page of pages) {
       const lines = options.kind === 'life-events' ? lifeEventExportRows(page as LifeEventRecord[]) : page
       // Written some thousand rows at a time: a page of every system would be one text of tens of megabytes.
@@ -80,68 +85,10 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
   return rows
 }
 
-/**
- * A cost line's values joined by commas that are already its CSV row: exactly seven commas (so no value holds one),
- * no quote or line break, no value that starts or ends with white space, and no formula start in the text columns
- * (the first and the last, system_id and note). Such a line is what `csvRow` writes for it. The store's texts hold
- * the export columns in their order (checked once below, else every line is written as usual).
- */
+/** The store's cost-line texts hold the export columns in their order (checked once, else every line is written as usual). */
 const COST_TEXT_COLUMNS =
   COST_EXPORT_COLUMNS.map((column) => `${column.header}${column.text ? ':text' : ''}`).join(',') ===
   'system_id:text,fiscal_year,pool,spend_type,frequency,amount,currency,note:text'
-const NOT_PLAIN = /["\r\n]|(?:^|,)\s|\s(?:,|$)|^'*[=+\-@]|,'*[=+\-@][^,]*$/
-export function plainCostLine(text: string): boolean {
-  let at = -1
-  for (let comma = 0; comma < 7; comma++) {
-    at = text.indexOf(',', at + 1)
-    if (at < 0) return false
-  }
-  return text.indexOf(',', at + 1) < 0 && !NOT_PLAIN.test(text)
-}
-
-const WHITE_SPACE = /\s/
-/** Whether a UTF-16 code unit is white space as `\s` has it. */
-function whiteSpace(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13) || (code >= 0x80 && WHITE_SPACE.test(String.fromCharCode(code)))
-}
-
-/** Whether the value from `start` to `end` starts with a formula (`'*[=+\-@]`, as NOT_PLAIN has it). */
-function formulaStart(text: string, start: number, end: number): boolean {
-  let at = start
-  while (at < end && text.charCodeAt(at) === 39) at++
-  if (at === end) return false
-  const code = text.charCodeAt(at)
-  return code === 61 || code === 43 || code === 45 || code === 64
-}
-
-/**
- * Whether every one of `lines` texts joined by CR LF is plain (what `plainCostLine` says of each), in one pass over
- * the characters: seven commas a line, no quote or line break in a line, no value that starts or ends with white
- * space, no formula start in the first or the last value. A line break inside a text makes more lines than `lines`.
- */
-export function plainCostChunk(text: string, lines: number): boolean {
-  let ended = 0
-  let commas = 0
-  let start = 0
-  for (let at = 0; at <= text.length; at++) {
-    // The end of the text ends the last line.
-    const code = at < text.length ? text.charCodeAt(at) : 13
-    if (code === 44 || code === 13) {
-      if (at > start && (whiteSpace(text.charCodeAt(start)) || whiteSpace(text.charCodeAt(at - 1)))) return false
-      if ((commas === 0 || commas === 7) && formulaStart(text, start, at)) return false
-      if (code === 44) {
-        if (++commas > 7) return false
-      } else {
-        if (commas !== 7) return false
-        if (at < text.length && text.charCodeAt(++at) !== 10) return false
-        ended++
-        commas = 0
-      }
-      start = at + 1
-    } else if (code === 34 || code === 10) return false
-  }
-  return ended === lines
-}
 
 /**
  * Cost lines as CSV rows from the pages of texts the store builds: a page of plain lines is its own CSV rows;
@@ -150,7 +97,7 @@ export function plainCostChunk(text: string, lines: number): boolean {
 async function writeCostChunks(store: Store, out: Writable, chunks: Iterable<CostLineChunk>): Promise<number> {
   let rows = 0
   for (const chunk of chunks) {
-    if (chunk.text !== null && plainCostChunk(chunk.text, chunk.lines)) {
+    if (chunk.text !== null && plainRows(chunk.text, chunk.lines, COST_EXPORT_COLUMNS)) {
       await write(out, `${chunk.text}\r\n`)
       rows += chunk.lines
     } else rows += await writeCostTexts(store, out, costLineTextsOf(store, chunk))
@@ -162,11 +109,40 @@ async function writeCostChunks(store: Store, out: Writable, chunks: Iterable<Cos
 async function writeCostTexts(store: Store, out: Writable, page: readonly CostLineText[]): Promise<number> {
   let text = ''
   for (const [id, line] of page) {
-    if (line !== null && plainCostLine(line)) text += `${line}\r\n`
+    if (line !== null && plainRows(line, 1, COST_EXPORT_COLUMNS)) text += `${line}\r\n`
     else text += csvRow(COST_EXPORT_COLUMNS, (await findCostLine(store, id))!)
   }
   await write(out, text)
   return page.length
+}
+
+/** The store's system texts hold the export columns in their order (checked once, else every system is written as usual). */
+const SYSTEM_TEXT_COLUMNS =
+  SYSTEM_EXPORT_COLUMNS.map((column) => `${column.header}${column.text ? ':text' : ''}`).join(',') ===
+  'id:text,ministry:text,name:text,category,business_area:text,status,physical_servers,virtual_hosts,os_instances,utilisation_pct,' +
+    'storage_tb,users,annual_hours,first_fy,last_fy,eligibility,eligibility_reason:text,tags:text,retired_reason:text,facility_id:text'
+
+/**
+ * Systems as CSV rows from the pages of texts the store builds: a page of plain texts is its own CSV rows; any other
+ * page is read again system by system, and a system whose text is not plain is read and written as usual.
+ */
+async function writeSystemChunks(store: Store, out: Writable, chunks: Iterable<SystemChunk>): Promise<number> {
+  let rows = 0
+  for (const chunk of chunks) {
+    if (chunk.text !== null && plainRows(chunk.text, chunk.lines, SYSTEM_EXPORT_COLUMNS)) {
+      await write(out, `${chunk.text}\r\n`)
+      rows += chunk.lines
+      continue
+    }
+    let text = ''
+    for (const [id, line] of systemTextsOf(store, chunk)) {
+      if (line !== null && plainRows(line, 1, SYSTEM_EXPORT_COLUMNS)) text += `${line}\r\n`
+      else text += csvRow(SYSTEM_EXPORT_COLUMNS, (await findSystem(store, id))!)
+      rows++
+    }
+    await write(out, text)
+  }
+  return rows
 }
 
 const COLUMNS = {

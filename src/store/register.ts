@@ -20,12 +20,20 @@ import {
 } from './repositories/costs.js'
 import {listMinistries as ministryRows} from './repositories/ministries.js'
 import {getFacility, listFacilities as facilityRows, listMetrics, type FacilityFilter} from './repositories/facilities.js'
-import {getSystem, listSystems as systemRows, type SystemFilter} from './repositories/systems.js'
+import {
+  getSystem,
+  iterateSystemChunks,
+  listSystems as systemRows,
+  systemTextsBetween,
+  type SystemChunk,
+  type SystemFilter,
+  type SystemText,
+} from './repositories/systems.js'
 
 export type {CostFilter, CostLineChunk, CostLineText} from './repositories/costs.js'
 export type {FacilityFilter} from './repositories/facilities.js'
 export type {HistoryEntry} from './repositories/changes.js'
-export type {SystemFilter} from './repositories/systems.js'
+export type {SystemChunk, SystemFilter, SystemText} from './repositories/systems.js'
 
 /** The ministries of the store, in display order. */
 export function listMinistries(store: Store): Promise<Ministry[]> {
@@ -35,6 +43,25 @@ export function listMinistries(store: Store): Promise<Ministry[]> {
 /** The systems that pass the filter, ordered by id (by code unit, the same on both backends). */
 export function listSystems(store: Store, filter: SystemFilter = {}): Promise<SystemRecord[]> {
   return systemRows(store.db, filter, store.sqlite)
+}
+
+/**
+ * Every system in the order `listSystems` gives, a page at a time, as one text the database builds: each system's
+ * values as its CSV export has them (id, ministry, name, category, business_area, status, physical_servers,
+ * virtual_hosts, os_instances, utilisation_pct, storage_tb, users, annual_hours, first_fy, last_fy, eligibility,
+ * eligibility_reason, tags joined by semicolons, retired_reason, facility_id) joined by commas, a null as empty, the
+ * systems joined by CR LF; null when a system's values are not as the store writes them. Undefined where the store
+ * does not build them (PostgreSQL) or orders ids otherwise than by code unit. A page is read again system by system
+ * with `systemTextsOf`.
+ */
+export function streamSystemChunks(store: Store, pageSize?: number): Iterable<SystemChunk> | undefined {
+  return store.sqlite ? iterateSystemChunks(store.sqlite, pageSize) : undefined
+}
+
+/** The systems of a page of `streamSystemChunks`: each one's id and text (null as above; read such a system with `findSystem`). */
+export function systemTextsOf(store: Store, chunk: SystemChunk): SystemText[] {
+  if (!store.sqlite) throw new Error('systemTextsOf reads a SQLite store')
+  return systemTextsBetween(store.sqlite, chunk.after, chunk.last)
 }
 
 /** One system, or undefined when the store has no system with this id. */

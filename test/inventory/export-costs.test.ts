@@ -4,9 +4,9 @@ import {Writable} from 'node:stream'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {csvHeader, csvRow} from '../../src/format/csv.js'
-import {COST_EXPORT_COLUMNS} from '../../src/inventory/columns.js'
-import {exportTo, plainCostChunk, plainCostLine} from '../../src/inventory/export.js'
+import {csvHeader, csvRow, neutralise, plainRows, quoteCell, type CsvColumn} from '../../src/format/csv.js'
+import {COST_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from '../../src/inventory/columns.js'
+import {exportTo} from '../../src/inventory/export.js'
 import {openStore} from '../../src/store/open.js'
 import {listCostLines} from '../../src/store/register.js'
 import {csv, ok, storeFactory, writeText} from './helpers.js'
@@ -170,34 +170,45 @@ describe('cost lines exported as CSV, page by page', () => {
   })
 })
 
-/** Characters that decide whether a line is plain CSV, next to ordinary ones. */
+/** Characters that decide whether a value is its own CSV cell, next to ordinary ones. */
 const AWKWARD_CHARACTERS = [',', '"', '\r', '\n', ' ', '\t', '\u3000', '\u00a0', '\u0085', '\ufeff', "'", '=', '+', '-', '@', 'a', '1', '中', '😀']
 
-describe('a page of cost-line texts joined by CR LF', () => {
-  it('is plain exactly when each of its lines is', () => {
-    const value = fc.oneof(
-      fc.constantFrom('', 'A-1', '2012', 'hardware', '-5.5', 'JPY', 'note'),
-      fc.array(fc.constantFrom(...AWKWARD_CHARACTERS), {maxLength: 4}).map((characters) => characters.join('')),
-    )
-    // Mostly eight values (seven commas), as the store joins them; now and then another count.
-    const line = fc.oneof(
-      {weight: 4, arbitrary: fc.array(value, {minLength: 8, maxLength: 8})},
-      {weight: 1, arbitrary: fc.array(value, {minLength: 1, maxLength: 10})},
-    )
-    fc.assert(
-      fc.property(fc.array(line, {minLength: 1, maxLength: 6}), (lines) => {
-        const texts = lines.map((values) => values.join(','))
-        expect(plainCostChunk(texts.join('\r\n'), texts.length)).toBe(texts.every(plainCostLine))
-      }),
-      {numRuns: 5000},
-    )
-  })
+describe('values joined by commas, rows by CR LF', () => {
+  const value = fc.oneof(
+    fc.constantFrom('', 'A-1', '2012', 'hardware', '-5.5', 'JPY', 'note', '内閣官房LAN'),
+    fc.array(fc.constantFrom(...AWKWARD_CHARACTERS), {maxLength: 4}).map((characters) => characters.join('')),
+  )
+  /** Whether csvRow writes these values of these columns as they are, joined by commas. */
+  const ownRow = (columns: ReadonlyArray<CsvColumn<never>>, values: string[]) =>
+    values.length === columns.length && values.every((cell, index) => quoteCell(columns[index].text ? neutralise(cell) : cell) === cell)
 
-  it('is not plain when it holds more or fewer lines than it should', () => {
+  for (const [name, columns] of [
+    ['cost lines', COST_EXPORT_COLUMNS],
+    ['systems', SYSTEM_EXPORT_COLUMNS],
+  ] as const) {
+    it(`are their own CSV rows exactly when csvRow writes each value of ${name} as it is`, () => {
+      // Mostly a value for each column, as the store joins them; now and then another count.
+      const row = fc.oneof(
+        {weight: 4, arbitrary: fc.array(value, {minLength: columns.length, maxLength: columns.length})},
+        {weight: 1, arbitrary: fc.array(value, {minLength: 1, maxLength: columns.length + 2})},
+      )
+      fc.assert(
+        fc.property(fc.array(row, {minLength: 1, maxLength: 5}), (rows) => {
+          const text = rows.map((values) => values.join(',')).join('\r\n')
+          expect(plainRows(text, rows.length, columns as ReadonlyArray<CsvColumn<never>>)).toBe(
+            rows.every((values) => ownRow(columns as ReadonlyArray<CsvColumn<never>>, values)),
+          )
+        }),
+        {numRuns: 5000},
+      )
+    })
+  }
+
+  it('are not plain when they hold more or fewer rows than they should', () => {
     const text = 'A-1,2012,hardware,operations,recurring,100,JPY,'
-    expect(plainCostChunk(`${text}\r\n${text}`, 2)).toBe(true)
-    expect(plainCostChunk(`${text}\r\n${text}`, 1)).toBe(false)
-    expect(plainCostChunk(`${text}\r\n${text}`, 3)).toBe(false)
-    expect(plainCostChunk(`${text}\r\n`, 1)).toBe(false)
+    expect(plainRows(`${text}\r\n${text}`, 2, COST_EXPORT_COLUMNS)).toBe(true)
+    expect(plainRows(`${text}\r\n${text}`, 1, COST_EXPORT_COLUMNS)).toBe(false)
+    expect(plainRows(`${text}\r\n${text}`, 3, COST_EXPORT_COLUMNS)).toBe(false)
+    expect(plainRows(`${text}\r\n`, 1, COST_EXPORT_COLUMNS)).toBe(false)
   })
 })
