@@ -7,6 +7,7 @@ import {estimateLoaded, type EstimateRun} from '../estimate/run.js'
 import {loadNamedScenario} from '../estimate/scenario.js'
 import {csvDataRows, inputFileRecord} from '../ingest/provenance.js'
 import type {ExportKind} from '../inventory/export.js'
+import {collectGarbage} from '../platform/memory.js'
 import {REFERENCE_DIR} from '../platform/paths.js'
 import {loadReferenceTable, totalsJson} from '../reference/jp2009.js'
 import type {Store} from '../store/open.js'
@@ -204,6 +205,9 @@ export async function runReport(request: ReportRequest, openStore: () => Promise
   }
   const folder = request.out ?? defaultReportFolder(document.name, now)
   assertWritable(folder, request.force)
+  // The estimate's register and ledger are garbage now: collected before the renderers allocate, rather than kept
+  // resident beside them (a report of 100 000 systems peaked at some 420 MB without this, at some 320 MB with it).
+  if (request.scenario) collectGarbage()
   const rendered = await renderDocument(document, request.formats, {
     templateDir: request.templateDir,
     bom: request.bom,
