@@ -45,6 +45,8 @@ export type RegisterHashReply = {inputs: ProvenanceInput[]} | {error: string; st
 export interface RegisterHashing {
   inputs(): Promise<ProvenanceInput[]>
   cancel(): Promise<void>
+  /** Settles when the thread has answered or ended (at once when there is none). */
+  settled(): Promise<void>
 }
 
 /**
@@ -55,7 +57,7 @@ export interface RegisterHashing {
  */
 export function registerInputsAside(store: Store, kinds: readonly ExportKind[]): RegisterHashing {
   const target = reopenTarget(store)
-  if (target === undefined) return {inputs: () => registerInputs(store, kinds), cancel: async () => {}}
+  if (target === undefined) return {inputs: () => registerInputs(store, kinds), cancel: async () => {}, settled: async () => {}}
   const workerData: RegisterHashJob = {target, kinds: [...kinds]}
   let worker: Worker
   try {
@@ -63,7 +65,7 @@ export function registerInputsAside(store: Store, kinds: readonly ExportKind[]):
       ? new Worker(sourceBootstrap(new URL('./register-inputs-worker.ts', import.meta.url)), {eval: true, workerData})
       : new Worker(new URL('./register-inputs-worker.js', import.meta.url), {workerData})
   } catch {
-    return {inputs: () => registerInputs(store, kinds), cancel: async () => {}}
+    return {inputs: () => registerInputs(store, kinds), cancel: async () => {}, settled: async () => {}}
   }
   const reply = new Promise<ProvenanceInput[] | undefined>((resolve) => {
     worker.once('message', (message: RegisterHashReply) => resolve('inputs' in message ? message.inputs : undefined))
@@ -78,6 +80,9 @@ export function registerInputsAside(store: Store, kinds: readonly ExportKind[]):
     },
     async cancel() {
       await worker.terminate()
+    },
+    async settled() {
+      await reply
     },
   }
 }
