@@ -37,3 +37,49 @@ export function csvRow<T>(columns: ReadonlyArray<CsvColumn<T>>, row: T): string 
   })
   return `${cells.join(',')}\r\n`
 }
+
+const WHITE_SPACE = /\s/
+/** Whether a UTF-16 code unit is white space as `\s` has it. */
+function whiteSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || (code >= 0x80 && WHITE_SPACE.test(String.fromCharCode(code)))
+}
+
+/** Whether the value of `text` from `start` to `end` starts like a formula: apostrophes, then =, +, - or @. */
+function formulaStart(text: string, start: number, end: number): boolean {
+  let at = start
+  while (at < end && text.charCodeAt(at) === 39) at++
+  if (at === end) return false
+  const code = text.charCodeAt(at)
+  return code === 61 || code === 43 || code === 45 || code === 64
+}
+
+/**
+ * Whether a text is already the CSV rows `csvRow` writes for `rows` rows of these columns, when it holds their values
+ * joined by commas and the rows joined by CR LF: as many commas a row as between the columns (so no value holds one),
+ * no quote or line break in a row, no value that starts or ends with white space and, in a text column, none that
+ * starts like a formula. One pass over the characters; a line break inside a value makes more rows than `rows`.
+ */
+export function plainRows(text: string, rows: number, columns: ReadonlyArray<CsvColumn<never>>): boolean {
+  const commas = columns.length - 1
+  let ended = 0
+  let value = 0
+  let start = 0
+  for (let at = 0; at <= text.length; at++) {
+    // The end of the text ends the last row.
+    const code = at < text.length ? text.charCodeAt(at) : 13
+    if (code === 44 || code === 13) {
+      if (at > start && (whiteSpace(text.charCodeAt(start)) || whiteSpace(text.charCodeAt(at - 1)))) return false
+      if (columns[value].text && formulaStart(text, start, at)) return false
+      if (code === 44) {
+        if (++value > commas) return false
+      } else {
+        if (value !== commas) return false
+        if (at < text.length && text.charCodeAt(++at) !== 10) return false
+        ended++
+        value = 0
+      }
+      start = at + 1
+    } else if (code === 34 || code === 10) return false
+  }
+  return ended === rows
+}

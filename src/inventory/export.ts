@@ -6,18 +6,22 @@ import type {Writable} from 'node:stream'
 
 import type {LifeEventRecord} from '../domain/services.js'
 import type {Store} from '../store/open.js'
-import type {CostLineText} from '../store/register.js'
+import type {CostLineChunk, CostLineText, SystemChunk} from '../store/register.js'
 import {
+  costLineTextsOf,
   findCostLine,
+  findSystem,
   listDocuments,
   listLifeEvents,
   listMinistries,
   listProcedures,
   listSystems,
-  streamCostLineTexts,
+  streamCostLineChunks,
   streamCostLines,
+  streamSystemChunks,
+  systemTextsOf,
 } from '../store/register.js'
-import {UTF8_BOM, csvHeader, csvRow, type CsvColumn} from '../format/csv.js'
+import {UTF8_BOM, csvHeader, csvRow, plainRows, type CsvColumn} from '../format/csv.js'
 import {COST_EXPORT_COLUMNS, MINISTRY_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from './columns.js'
 import {FACILITY_EXPORT_COLUMNS, facilitiesWithAllMetrics, facilityPeriodRows, latestPeriod} from './facilities.js'
 import {DOCUMENT_EXPORT_COLUMNS, LIFE_EVENT_EXPORT_COLUMNS, PROCEDURE_EXPORT_COLUMNS, lifeEventExportRows} from './services.js'
@@ -50,8 +54,10 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
   const columns = COLUMNS[options.kind] as ReadonlyArray<CsvColumn<unknown>>
   if (options.format === 'csv') {
     await write(out, `${options.bom ? UTF8_BOM : ''}${csvHeader(columns)}`)
-    const texts = options.kind === 'costs' && COST_TEXT_COLUMNS ? streamCostLineTexts(store) : undefined
-    if (texts) return rows + (await writeCostTexts(store, out, texts))
+    const chunks = options.kind === 'costs' && COST_TEXT_COLUMNS ? streamCostLineChunks(store) : undefined
+    if (chunks) return rows + (await writeCostChunks(store, out, chunks))
+    const systems = options.kind === 'systems' && SYSTEM_TEXT_COLUMNS ? streamSystemChunks(store) : undefined
+    if (systems) return rows + (await writeSystemChunks(store, out, systems))
     for await (const page of pages) {
       const lines = options.kind === 'life-events' ? lifeEventExportRows(page as LifeEventRecord[]) : page
       // Written some thousand rows at a time: a page of every system would be one text of tens of megabytes.
@@ -79,36 +85,62 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
   return rows
 }
 
-/**
- * A cost line's values joined by commas that are already its CSV row: exactly seven commas (so no value holds one),
- * no quote or line break, no value that starts or ends with white space, and no formula start in the text columns
- * (the first and the last, system_id and note). Such a line is what `csvRow` writes for it. The store's texts hold
- * the export columns in their order (checked once below, else every line is written as usual).
- */
+/** The store's cost-line texts hold the export columns in their order (checked once, else every line is written as usual). */
 const COST_TEXT_COLUMNS =
   COST_EXPORT_COLUMNS.map((column) => `${column.header}${column.text ? ':text' : ''}`).join(',') ===
   'system_id:text,fiscal_year,pool,spend_type,frequency,amount,currency,note:text'
-const NOT_PLAIN = /["\r\n]|(?:^|,)\s|\s(?:,|$)|^'*[=+\-@]|,'*[=+\-@][^,]*$/
-function plainCostLine(text: string): boolean {
-  let at = -1
-  for (let comma = 0; comma < 7; comma++) {
-    at = text.indexOf(',', at + 1)
-    if (at < 0) return false
+
+/**
+ * Cost lines as CSV rows from the pages of texts the store builds: a page of plain lines is its own CSV rows;
+ * any other page is read again line by line, and a line that is not plain text is read and written as usual.
+ */
+async function writeCostChunks(store: Store, out: Writable, chunks: Iterable<CostLineChunk>): Promise<number> {
+  let rows = 0
+  for (const chunk of chunks) {
+    if (chunk.text !== null && plainRows(chunk.text, chunk.lines, COST_EXPORT_COLUMNS)) {
+      await write(out, `${chunk.text}\r\n`)
+      rows += chunk.lines
+    } else rows += await writeCostTexts(store, out, costLineTextsOf(store, chunk))
   }
-  return text.indexOf(',', at + 1) < 0 && !NOT_PLAIN.test(text)
+  return rows
 }
 
 /** Cost lines as CSV rows from the texts the store builds; a line that is not plain text is read and written as usual. */
-async function writeCostTexts(store: Store, out: Writable, pages: Iterable<CostLineText[]>): Promise<number> {
+async function writeCostTexts(store: Store, out: Writable, page: readonly CostLineText[]): Promise<number> {
+  let text = ''
+  for (const [id, line] of page) {
+    if (line !== null && plainRows(line, 1, COST_EXPORT_COLUMNS)) text += `${line}\r\n`
+    else text += csvRow(COST_EXPORT_COLUMNS, (await findCostLine(store, id))!)
+  }
+  await write(out, text)
+  return page.length
+}
+
+/** The store's system texts hold the export columns in their order (checked once, else every system is written as usual). */
+const SYSTEM_TEXT_COLUMNS =
+  SYSTEM_EXPORT_COLUMNS.map((column) => `${column.header}${column.text ? ':text' : ''}`).join(',') ===
+  'id:text,ministry:text,name:text,category,business_area:text,status,physical_servers,virtual_hosts,os_instances,utilisation_pct,' +
+    'storage_tb,users,annual_hours,first_fy,last_fy,eligibility,eligibility_reason:text,tags:text,retired_reason:text,facility_id:text'
+
+/**
+ * Systems as CSV rows from the pages of texts the store builds: a page of plain texts is its own CSV rows; any other
+ * page is read again system by system, and a system whose text is not plain is read and written as usual.
+ */
+async function writeSystemChunks(store: Store, out: Writable, chunks: Iterable<SystemChunk>): Promise<number> {
   let rows = 0
-  for (const page of pages) {
+  for (const chunk of chunks) {
+    if (chunk.text !== null && plainRows(chunk.text, chunk.lines, SYSTEM_EXPORT_COLUMNS)) {
+      await write(out, `${chunk.text}\r\n`)
+      rows += chunk.lines
+      continue
+    }
     let text = ''
-    for (const [id, line] of page) {
-      if (line !== null && plainCostLine(line)) text += `${line}\r\n`
-      else text += csvRow(COST_EXPORT_COLUMNS, (await findCostLine(store, id))!)
+    for (const [id, line] of systemTextsOf(store, chunk)) {
+      if (line !== null && plainRows(line, 1, SYSTEM_EXPORT_COLUMNS)) text += `${line}\r\n`
+      else text += csvRow(SYSTEM_EXPORT_COLUMNS, (await findSystem(store, id))!)
+      rows++
     }
     await write(out, text)
-    rows += page.length
   }
   return rows
 }

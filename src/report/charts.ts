@@ -363,7 +363,10 @@ export function documentCharts(document: ReportDocument): ChartSpec[] {
 interface Renderer {
   renderToBufferSync(configuration: unknown, mimeType?: 'image/png'): Buffer
   /** The chart drawn on a fresh canvas (the canvas's `data()` is its pixels, RGBA); destroy it when done. */
-  renderChart(configuration: unknown): {canvas: {width: number; height: number; data(): Buffer; toBuffer(mime: 'image/png'): Buffer}; destroy(): void}
+  renderChart(configuration: unknown): {
+    canvas: {width: number; height: number; data(): Buffer; toBuffer(mime: 'image/png'): Buffer; encode(format: 'png'): Promise<Buffer>}
+    destroy(): void
+  }
 }
 
 /** One renderer per canvas size, kept for the process: creating one loads chart.js afresh. */
@@ -421,16 +424,39 @@ export async function drawCharts<T>(
 ): Promise<{png: Map<string, Buffer>; pixels: Map<string, T>}> {
   const png = new Map<string, Buffer>()
   const pixels = new Map<string, T>()
-  for (const spec of documentCharts(document)) {
-    await registerFonts()
-    const renderer = await rendererFor(chartSize(spec))
-    const chart = renderer.renderChart(chartConfig(spec, document.lang))
-    try {
-      if (want.png) png.set(spec.id, chart.canvas.toBuffer('image/png'))
-      if (want.pixels) pixels.set(spec.id, await want.pixels({width: chart.canvas.width, height: chart.canvas.height, rgba: chart.canvas.data()}))
-    } finally {
-      chart.destroy()
+  // The charts whose PNG is still being encoded, each with its chart, which keeps the canvas until then.
+  let encoded: Promise<void> = Promise.resolve()
+  try {
+    for (const spec of documentCharts(document)) {
+      await registerFonts()
+      const renderer = await rendererFor(chartSize(spec))
+      const chart = renderer.renderChart(chartConfig(spec, document.lang))
+      // The pixels are taken first; then the PNG is encoded on the thread pool (the same bytes as toBuffer) while
+      // this thread makes the PDF's image of the pixels and draws the next chart. At most two charts are held at a
+      // time, and the PNGs are kept in the charts' order.
+      const rgba = want.pixels ? chart.canvas.data() : undefined
+      const encoding = want.png ? chart.canvas.encode('png') : undefined
+      encoding?.catch(() => {})
+      try {
+        if (want.pixels) pixels.set(spec.id, await want.pixels({width: chart.canvas.width, height: chart.canvas.height, rgba: rgba!}))
+      } catch (error) {
+        await encoding?.catch(() => {})
+        chart.destroy()
+        throw error
+      }
+      await encoded
+      encoded = (async () => {
+        try {
+          if (encoding) png.set(spec.id, await encoding)
+        } finally {
+          chart.destroy()
+        }
+      })()
+      encoded.catch(() => {})
     }
+  } finally {
+    await encoded.catch(() => {})
   }
+  await encoded
   return {png, pixels}
 }

@@ -20,7 +20,9 @@ export async function registerInputs(store: Store, kinds: readonly ExportKind[])
   const inputs: ProvenanceInput[] = []
   for (const kind of kinds) {
     const hash = createHash('sha256')
+    // Texts go to the hash as they are written (UTF-8), not copied into buffers first.
     const sink = new Writable({
+      decodeStrings: false,
       write(chunk: Buffer | string, _encoding, done) {
         hash.update(chunk)
         done()
@@ -43,6 +45,8 @@ export type RegisterHashReply = {inputs: ProvenanceInput[]} | {error: string; st
 export interface RegisterHashing {
   inputs(): Promise<ProvenanceInput[]>
   cancel(): Promise<void>
+  /** Settles when the thread has answered or ended (at once when there is none). */
+  settled(): Promise<void>
 }
 
 /**
@@ -53,7 +57,7 @@ export interface RegisterHashing {
  */
 export function registerInputsAside(store: Store, kinds: readonly ExportKind[]): RegisterHashing {
   const target = reopenTarget(store)
-  if (target === undefined) return {inputs: () => registerInputs(store, kinds), cancel: async () => {}}
+  if (target === undefined) return {inputs: () => registerInputs(store, kinds), cancel: async () => {}, settled: async () => {}}
   const workerData: RegisterHashJob = {target, kinds: [...kinds]}
   let worker: Worker
   try {
@@ -61,7 +65,7 @@ export function registerInputsAside(store: Store, kinds: readonly ExportKind[]):
       ? new Worker(sourceBootstrap(new URL('./register-inputs-worker.ts', import.meta.url)), {eval: true, workerData})
       : new Worker(new URL('./register-inputs-worker.js', import.meta.url), {workerData})
   } catch {
-    return {inputs: () => registerInputs(store, kinds), cancel: async () => {}}
+    return {inputs: () => registerInputs(store, kinds), cancel: async () => {}, settled: async () => {}}
   }
   const reply = new Promise<ProvenanceInput[] | undefined>((resolve) => {
     worker.once('message', (message: RegisterHashReply) => resolve('inputs' in message ? message.inputs : undefined))
@@ -76,6 +80,9 @@ export function registerInputsAside(store: Store, kinds: readonly ExportKind[]):
     },
     async cancel() {
       await worker.terminate()
+    },
+    async settled() {
+      await reply
     },
   }
 }

@@ -1,5 +1,6 @@
 import {ExitCode, UserError} from '../../domain/errors.js'
 import type {ReportDocument} from '../model.js'
+import type {AsideRendering} from './aside.js'
 import {FORMATS, type Format, type RenderContext, type RenderedFile, type Renderer} from './types.js'
 
 /**
@@ -50,6 +51,8 @@ export function formatsOf(values: readonly string[]): Format[] {
 export interface RenderOptions {
   templateDir?: string
   bom: boolean
+  /** Formats rendered on a thread of their own (`renderAside`), beside the others. */
+  aside?: AsideRendering
   /** Called before each step (charts, then each format). */
   onStep?(step: string): void
 }
@@ -60,7 +63,14 @@ export interface RenderOptions {
  * write the same path.
  */
 export async function renderDocument(document: ReportDocument, formats: readonly Format[], options: RenderOptions): Promise<RenderedFile[]> {
-  const renderers = await Promise.all(formats.map(async (format) => [format, await renderer(format)] as const))
+  const asideFormats = formats.filter((format) => options.aside?.formats.includes(format) && !CHART_FORMATS.has(format))
+  // Given the document first, so that the thread renders while this one draws the charts and renders the rest.
+  const aside = asideFormats.length > 0 ? options.aside!.render(document, {templateDir: options.templateDir, bom: options.bom}) : undefined
+  // Awaited below; a failure here is not left unhandled meanwhile.
+  aside?.catch(() => {})
+  const renderers = await Promise.all(
+    formats.filter((format) => !asideFormats.includes(format)).map(async (format) => [format, await renderer(format)] as const),
+  )
   let charts = new Map<string, Buffer>()
   let chartImages: RenderContext['chartImages']
   if (formats.some((format) => CHART_FORMATS.has(format))) {
@@ -74,9 +84,14 @@ export async function renderDocument(document: ReportDocument, formats: readonly
   const context: RenderContext = {charts, chartImages, templateDir: options.templateDir, bom: options.bom}
   const files: RenderedFile[] = []
   const owners = new Map<string, Format>()
+  const byFormat = new Map<Format, RenderedFile[]>()
   for (const [format, render] of renderers) {
     options.onStep?.(format)
-    for (const file of await render(document, context)) {
+    byFormat.set(format, await render(document, context))
+  }
+  for (const {format, files: rendered} of aside ? await aside : []) byFormat.set(format, rendered)
+  for (const format of formats) {
+    for (const file of byFormat.get(format) ?? []) {
       const other = owners.get(file.path)
       if (other) throw new Error(`the ${format} and ${other} renderers both write ${file.path}`)
       owners.set(file.path, format)

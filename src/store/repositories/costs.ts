@@ -214,25 +214,54 @@ export async function* iterateCostLines(db: Kysely<Database>, pageSize = 10_000,
   }
 }
 
-/** A cost line's id and its values joined by commas, in COST_LINE_COLUMNS order without the id, or null (see `iterateCostLineTexts`). */
+/** A cost line's id and its values joined by commas, in COST_LINE_COLUMNS order without the id, or null (see COST_LINE_TEXT). */
 export type CostLineText = readonly [id: number, text: string | null]
 
 /**
- * SQLite only: every cost line in id order as its id and one text, its values (system_id, fiscal_year, pool,
- * spend_type, frequency, amount, currency, note) joined by commas, a null note as empty, built by the database a page
- * at a time: one value a line instead of nine spares most of the reading of a million lines. The text is null when a
- * value is missing or a fiscal year is no integer (of a size JavaScript holds exactly); a caller reads such a line with `getCostLine`.
+ * A cost line as one text, built by the database: its values (system_id, fiscal_year, pool, spend_type, frequency,
+ * amount, currency, note) joined by commas, a null note as empty; one value a line instead of nine spares most of
+ * the reading of a million lines. Null when a value is missing or a fiscal year is no integer (of a size JavaScript
+ * holds exactly); a caller reads such a line with `getCostLine`.
  */
-export function* iterateCostLineTexts(sqlite: NonNullable<Store['sqlite']>, pageSize = 10_000): Generator<CostLineText[]> {
-  const text = `CASE WHEN typeof(fiscal_year) = 'integer' AND abs(fiscal_year) <= 9007199254740991 THEN system_id || ',' || fiscal_year || ',' || pool || ',' || spend_type || ',' || frequency || ',' || amount || ',' || currency || ',' || coalesce(note, '') END`
-  const page = sqlite.prepare(`SELECT id, ${text} FROM cost_line WHERE id > ? ORDER BY id LIMIT ?`).raw(true)
+const COST_LINE_TEXT = `CASE WHEN typeof(fiscal_year) = 'integer' AND abs(fiscal_year) <= 9007199254740991 AND system_id IS NOT NULL AND pool IS NOT NULL AND spend_type IS NOT NULL AND frequency IS NOT NULL AND amount IS NOT NULL AND currency IS NOT NULL THEN concat_ws(',', system_id, fiscal_year, pool, spend_type, frequency, amount, currency, coalesce(note, '')) END`
+
+/** A page of cost lines in id order: those with `after` < id <= `last`, and their texts joined by CR LF. */
+export interface CostLineChunk {
+  after: number
+  last: number
+  lines: number
+  /** The lines' texts (COST_LINE_TEXT) joined by CR LF; null when any line has none. */
+  text: string | null
+}
+
+/**
+ * SQLite only: every cost line in id order, a page at a time, as one text the database joins (the lines' texts
+ * with CR LF between them): one value a page, not two a line. A page whose text is null, or not what the caller
+ * wants, is read line by line with `costLineTextsBetween`.
+ */
+export function* iterateCostLineChunks(sqlite: NonNullable<Store['sqlite']>, pageSize = 10_000): Generator<CostLineChunk> {
+  const page = sqlite
+    .prepare(
+      // The page is a subquery in id order that SQLite runs as a coroutine, feeding group_concat its rows in that
+      // order (an ORDER BY inside group_concat would sort them again, a third of the reading's time).
+      `SELECT max(id), count(*), count(line), group_concat(line, char(13, 10)) FROM (SELECT id, ${COST_LINE_TEXT} AS line FROM cost_line WHERE id > ? ORDER BY id LIMIT ?)`,
+    )
+    .raw(true)
   let after = 0
   for (;;) {
-    const rows = page.all(after, pageSize) as CostLineText[]
-    if (rows.length === 0) return
-    after = rows[rows.length - 1][0]
-    yield rows
+    const [last, lines, texts, text] = page.get(after, pageSize) as [number | null, number, number, string | null]
+    if (lines === 0 || last === null) return
+    yield {after, last, lines, text: texts === lines ? text : null}
+    after = last
   }
+}
+
+/** SQLite only: the cost lines with `after` < id <= `last` as their ids and texts (COST_LINE_TEXT), in id order. */
+export function costLineTextsBetween(sqlite: NonNullable<Store['sqlite']>, after: number, last: number): CostLineText[] {
+  return sqlite
+    .prepare(`SELECT id, ${COST_LINE_TEXT} FROM cost_line WHERE id > ? AND id <= ? ORDER BY id`)
+    .raw(true)
+    .all(after, last) as CostLineText[]
 }
 
 /** One cost line by id, or undefined. */

@@ -215,3 +215,109 @@ export async function getSystemForUpdate(db: Kysely<Database>, id: string, diale
 export function changedFields(before: SystemRecord, after: SystemRecord): Array<keyof SystemRecord> {
   return (Object.keys(SYSTEM_COLUMNS) as Array<keyof SystemRecord>).filter((field) => fieldText(before, field) !== fieldText(after, field))
 }
+
+/** A system's id and its export values joined by commas (see SYSTEM_TEXT), or null. */
+export type SystemText = readonly [id: string, text: string | null]
+
+const SAFE_INTEGER = 9007199254740991
+/** A count or year column: an integer JavaScript holds exactly, or null (written as empty). */
+const countColumns = ['physical_servers', 'virtual_hosts', 'os_instances', 'users', 'first_fy', 'last_fy'] as const
+const textColumns = [
+  'id',
+  'ministry_code',
+  'name',
+  'category',
+  'business_area',
+  'status',
+  'utilisation_pct',
+  'storage_tb',
+  'annual_hours',
+  'eligibility',
+  'eligibility_reason',
+  'retired_reason',
+  'facility_id',
+] as const
+/** The tags as `tags.join(';')` gives them, from their JSON text, when that is a plain list of strings without escapes. */
+const TAGS_TEXT = `CASE WHEN tags = '[]' THEN '' ELSE replace(substr(tags, 3, length(tags) - 4), '","', ';') END`
+const TAGS_PLAIN = `(tags = '[]' OR (tags GLOB '[[]"*"]' AND instr(tags, '\\') = 0 AND NOT tags GLOB ('*[' || char(1) || '-' || char(31) || ']*')))`
+const column = (name: string) => `coalesce(${name}, '')`
+
+/**
+ * A system as one text built by the database: the values of the systems' CSV export (id, ministry, name, category,
+ * business_area, status, physical_servers, virtual_hosts, os_instances, utilisation_pct, storage_tb, users,
+ * annual_hours, first_fy, last_fy, eligibility, eligibility_reason, tags joined by semicolons, retired_reason,
+ * facility_id) joined by commas, a null as empty. Null when a value is not what the store writes (a count that is no
+ * integer JavaScript holds exactly, a value of another type, tags that are not a plain JSON list of strings): a
+ * caller reads such a system with `getSystem`.
+ */
+const SYSTEM_TEXT = `CASE WHEN ${countColumns.map((name) => `(${name} IS NULL OR (typeof(${name}) = 'integer' AND abs(${name}) <= ${SAFE_INTEGER}))`).join(' AND ')}
+  AND ${textColumns.map((name) => `typeof(${name}) IN ('text', 'null')`).join(' AND ')} AND typeof(tags) = 'text' AND ${TAGS_PLAIN}
+  THEN concat_ws(',', ${[
+    'id',
+    'ministry_code',
+    'name',
+    'category',
+    'business_area',
+    'status',
+    'physical_servers',
+    'virtual_hosts',
+    'os_instances',
+    'utilisation_pct',
+    'storage_tb',
+    'users',
+    'annual_hours',
+    'first_fy',
+    'last_fy',
+    'eligibility',
+    'eligibility_reason',
+  ]
+    .map(column)
+    .join(', ')}, ${TAGS_TEXT}, ${column('retired_reason')}, ${column('facility_id')}) END`
+
+/** A page of systems in id order: those with `after` < id <= `last`, and their texts joined by CR LF. */
+export interface SystemChunk {
+  after: string
+  last: string
+  lines: number
+  /** The systems' texts (SYSTEM_TEXT) joined by CR LF; null when any system has none. */
+  text: string | null
+}
+
+/**
+ * SQLite only: every system in id order, a page at a time, as one text the database joins (the systems' texts with
+ * CR LF between them); undefined when the database's order of ids (by UTF-8 bytes) may differ from JavaScript's (by
+ * UTF-16 code units), which happens only when some id holds a character above U+FFFF and some id one from U+E000 to
+ * U+FFFF, or when an id is null or empty. A page whose text is null, or not what the caller wants, is read system by
+ * system with `systemTextsBetween`.
+ */
+export function iterateSystemChunks(sqlite: BetterSqlite3.Database, pageSize = 10_000): Iterable<SystemChunk> | undefined {
+  const range = (from: number, to: number) => `(id GLOB ('*[' || char(${from}) || '-' || char(${to}) || ']*'))`
+  const otherOrder = sqlite
+    .prepare(
+      `SELECT (EXISTS (SELECT 1 FROM system WHERE ${range(0xe000, 0xffff)}) AND EXISTS (SELECT 1 FROM system WHERE ${range(0x10000, 0x10ffff)}))
+        OR EXISTS (SELECT 1 FROM system WHERE id IS NULL OR id = '')`,
+    )
+    .pluck()
+    .get()
+  if (otherOrder) return undefined
+  // The page is a subquery in id order that SQLite runs as a coroutine, feeding group_concat its rows in that order.
+  const page = sqlite
+    .prepare(
+      `SELECT max(id), count(*), count(line), group_concat(line, char(13, 10)) FROM (SELECT id, ${SYSTEM_TEXT} AS line FROM system WHERE id > ? ORDER BY id LIMIT ?)`,
+    )
+    .raw(true)
+  return (function* () {
+    let after = ''
+    for (;;) {
+      const [last, lines, texts, text] = page.get(after, pageSize) as [string | null, number, number, string | null]
+      if (lines === 0 || last === null) return
+      yield {after, last, lines, text: texts === lines ? text : null}
+      after = last
+    }
+  })()
+}
+
+/** SQLite only: the systems with `after` < id <= `last` as their ids and texts (SYSTEM_TEXT), in id order. */
+export function systemTextsBetween(sqlite: BetterSqlite3.Database, after: string, last: string): SystemText[] {
+  return sqlite.prepare(`SELECT id, ${SYSTEM_TEXT} FROM system WHERE id > ? AND id <= ? ORDER BY id`).raw(true).all(after, last) as SystemText[]
+}
