@@ -187,10 +187,12 @@ describe('values joined by commas, rows by CR LF', () => {
     ['systems', SYSTEM_EXPORT_COLUMNS],
   ] as const) {
     it(`are their own CSV rows exactly when csvRow writes each value of ${name} as it is`, () => {
-      // Mostly a value for each column, as the store joins them; now and then another count.
+      // Mostly a value for each column, as the store joins them; now and then another count, of values with no
+      // comma or line end (which could stand in for the missing values: the store always joins one a column).
+      const separatorFree = value.filter((cell) => !/[,\r\n]/.test(cell))
       const row = fc.oneof(
         {weight: 4, arbitrary: fc.array(value, {minLength: columns.length, maxLength: columns.length})},
-        {weight: 1, arbitrary: fc.array(value, {minLength: 1, maxLength: columns.length + 2})},
+        {weight: 1, arbitrary: fc.array(separatorFree, {minLength: 1, maxLength: columns.length + 2})},
       )
       fc.assert(
         fc.property(fc.array(row, {minLength: 1, maxLength: 5}), (rows) => {

@@ -300,10 +300,10 @@ export function iterateSystemChunks(sqlite: BetterSqlite3.Database, pageSize = 1
     .pluck()
     .get()
   if (otherOrder) return undefined
-  // The page is a subquery in id order that SQLite runs as a coroutine, feeding group_concat its rows in that order.
+  // The page is the next ids in order; group_concat is told the order too (SQLite promises no order without it).
   const page = sqlite
     .prepare(
-      `SELECT max(id), count(*), count(line), group_concat(line, char(13, 10)) FROM (SELECT id, ${SYSTEM_TEXT} AS line FROM system WHERE id > ? ORDER BY id LIMIT ?)`,
+      `SELECT max(id), count(*), count(line), group_concat(line, char(13, 10) ORDER BY id) FROM (SELECT id, ${SYSTEM_TEXT} AS line FROM system WHERE id > ? ORDER BY id LIMIT ?)`,
     )
     .raw(true)
   return (function* () {
