@@ -4,6 +4,7 @@ import {Worker} from 'node:worker_threads'
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
 import {sourceBootstrap} from '../platform/workers.js'
+import {CostBytes} from './cost-bytes.js'
 import {readCsv} from './csv.js'
 import type {Kind} from './kinds.js'
 import type {ServiceRow} from './services.js'
@@ -54,10 +55,22 @@ export async function readRows(file: string, options: ReadOptions, facts: StoreF
   const records: Array<{line: number; record: SystemRecord | Ministry | ServiceRow}> = []
   let batch: CostRows = []
   let count = 0
+  // Plain records of a cost-line file are built from their bytes (the same lines as `build` gives).
+  let plain: CostBytes | undefined
   const result = await readCsv(
     {file, encoding: options.encoding},
     {
-      header: (cells, line) => state.onHeader(cells, line),
+      header(cells, line) {
+        state.onHeader(cells, line)
+        if (state.kind?.kind === 'costs' && !state.halted && state.header && state.issues.length === 0)
+          plain = CostBytes.for(state.header.columns, cells.length, state.context)
+      },
+      plainRecord(bytes, start, end) {
+        if (plain === undefined || state.issues.length > 0) return false
+        if (!plain.take(bytes, start, end, batch)) return false
+        count++
+        return true
+      },
       record(cells, line) {
         const record = state.build(cells, line)
         if (record === undefined || state.issues.length > 0) return
