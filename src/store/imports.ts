@@ -189,6 +189,9 @@ async function openSession(store: Store, trx: Kysely<Database>, changeSet: Impor
   return new Session(store, trx, changeSetId, bulk)
 }
 
+/** The sort memory PostgreSQL is given to build the cost-line index again after a bulk load. */
+const BULK_SORT_MEMORY = '256MB'
+
 class Session implements ImportSession {
   /** What a bulk load took off cost_line, to be put back before the commit (statements, in order); undefined until then. */
   private restore?: string[]
@@ -246,6 +249,11 @@ class Session implements ImportSession {
     const restore = this.restore
     if (!restore) return
     this.restore = undefined
+    // PostgreSQL sorts the cost lines once to build the index: given the memory, the sort stays off the disk
+    // (for this transaction only, and never less than the server's own setting).
+    if (!this.store.sqlite && restore.length > 0)
+      await sql`select set_config('maintenance_work_mem', ${BULK_SORT_MEMORY}, true)
+        where pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes(${BULK_SORT_MEMORY})`.execute(this.trx)
     for (const statement of restore) {
       if (this.store.sqlite) this.store.sqlite.exec(statement)
       else await sql.raw(statement).execute(this.trx)

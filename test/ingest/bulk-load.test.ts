@@ -42,7 +42,7 @@ for (const backend of await backends()) {
     it('stores notes with tabs, backslashes, line breaks, quotes and CJK exactly as the file has them', async () => {
       const url = await freshStore(backend)
       await ok(['inventory', 'import', writeText('systems.csv', EN_SYSTEMS), '--database', url])
-      const notes = ['a\tb', 'back\\slash \\N', 'two\nlines', 'cr\r\nlf', 'say "hi"', '霞が関WAN 更改', '\\.', '']
+      const notes = ['a\tb', 'back\\slash \\N', 'two\nlines', 'cr\r\nlf', 'say "hi"', '霞が関WAN 更改', '霞が関\tand a \\ after CJK', '\\.', '']
       const file = writeText(
         'costs.csv',
         csv(

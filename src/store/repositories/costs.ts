@@ -31,6 +31,60 @@ function copyField(value: string | number | null): string {
 const COPY_ESCAPES: Record<string, string> = {'\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r'}
 
 /**
+ * Lines of COPY's text format written straight into bytes: ASCII text a
+ * character at a time (escaped as copyField escapes it), other text through
+ * copyField and the UTF-8 encoder. A million lines make no string of their own.
+ */
+class CopyBytes {
+  private bytes: Buffer
+  private length = 0
+
+  constructor(estimate: number) {
+    this.bytes = Buffer.allocUnsafe(Math.max(estimate, 1024))
+  }
+
+  private room(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + extra))
+    this.bytes.copy(grown, 0, 0, this.length)
+    this.bytes = grown
+  }
+
+  /** One field, then `end` (a tab or a line feed). */
+  field(value: string | number | null, end: number): void {
+    if (typeof value !== 'string') {
+      // \\N or the digits of a number: ASCII that needs no escape.
+      const text = copyField(value)
+      this.room(text.length + 1)
+      this.length += this.bytes.write(text, this.length, 'latin1')
+      this.bytes[this.length++] = end
+      return
+    }
+    // At most three bytes of UTF-8 for each UTF-16 unit, or two for an escaped character.
+    this.room(value.length * 3 + 1)
+    const bytes = this.bytes
+    let at = this.length
+    for (let index = 0; index < value.length; index++) {
+      const code = value.charCodeAt(index)
+      if (code >= 0x80) {
+        at = this.length + bytes.write(copyField(value), this.length, 'utf8')
+        break
+      }
+      if (code === 0x5c || code === 0x09 || code === 0x0a || code === 0x0d) {
+        bytes[at++] = 0x5c
+        bytes[at++] = code === 0x5c ? 0x5c : code === 0x09 ? 0x74 : code === 0x0a ? 0x6e : 0x72
+      } else bytes[at++] = code
+    }
+    bytes[at++] = end
+    this.length = at
+  }
+
+  take(): Buffer {
+    return this.bytes.subarray(0, this.length)
+  }
+}
+
+/**
  * The cost-line values that are codes, as a packed line holds them: each its
  * bits of one integer (the code is the value's place in its list), in the order
  * of `index` (the value's place in a line's values); the fiscal year above them.
@@ -132,15 +186,15 @@ export class CostLineWriter {
     }
     if (this.store.postgresClient) {
       this.copy ??= await this.startCopy()
-      const suffix = `\t${copyField(this.changeSetId)}\n`
-      let text = ''
+      const changeSet = this.changeSetId
+      // A new buffer each time: the stream holds the last one until it has gone.
+      const text = new CopyBytes(count * 96)
       for (let r = 0; r < count; r++) {
         const base = r * width
-        text += copyField(rows[base])
-        for (let c = 1; c < width; c++) text += `\t${copyField(rows[base + c])}`
-        text += suffix
+        for (let c = 0; c < width; c++) text.field(rows[base + c], 0x09)
+        text.field(changeSet, 0x0a)
       }
-      if (!this.copy.stream.write(text)) await Promise.race([once(this.copy.stream, 'drain'), this.copy.done])
+      if (!this.copy.stream.write(text.take())) await Promise.race([once(this.copy.stream, 'drain'), this.copy.done])
       return
     }
     const chunk = 1000
