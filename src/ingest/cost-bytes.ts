@@ -1,10 +1,9 @@
+import type {CostPool, Frequency, SpendType} from '../domain/inventory.js'
+import type {CostLinePacker} from '../store/repositories/cost-pack.js'
 import type {BuildContext} from './kinds.js'
 import {identifier, parseFrequency, parsePool, parseSpendType} from './kinds.js'
 import type {ResolvedColumn} from './table.js'
 import {currencyCode, fiscalYear, parseDecimal, text, type ParseOutcome} from './values.js'
-
-/** Values of one cost line in insert order (see rows.ts). */
-type CostRows = Array<string | number | null>
 
 /** A column's cells that a memo keeps the parsed value of; past this many different cells, each is parsed on its own. */
 const MEMO_LIMIT = 512
@@ -118,11 +117,11 @@ export class CostBytes {
   }
 
   /**
-   * Appends the cost line of the record in `bytes` [start, end) to `rows` and
+   * Adds the cost line of the record in `bytes` [start, end) to `lines` and
    * returns true, or returns false (appending nothing) when the record is to
    * be read the general way: a problem in any cell, or anything unusual.
    */
-  take(bytes: Buffer, start: number, end: number, rows: CostRows): boolean {
+  take(bytes: Buffer, start: number, end: number, lines: CostLinePacker): boolean {
     if (!this.split(bytes, start, end)) return false
     const columns = this.columns
     // The system id: the same as the line before's, or read and checked as costsKind.build does.
@@ -158,7 +157,16 @@ export class CostBytes {
     if (!currencyCell.ok) return false
     const note = this.cell(this.note, columns[7], bytes, end)
     if (!note.ok) return false
-    rows.push(systemId, year.value, pool.value, spendType, frequency, amount.value, currencyCell.value ?? 'JPY', note.value)
+    lines.add(
+      systemId,
+      year.value,
+      pool.value as CostPool,
+      spendType as SpendType,
+      frequency as Frequency,
+      amount.value,
+      currencyCell.value ?? 'JPY',
+      note.value,
+    )
     return true
   }
 }

@@ -4,6 +4,7 @@ import {FACILITY_FIELD_NAMES, facilityValueText, type FacilityMetrics, type Faci
 import type {Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from './open.js'
 import {addChanges, createChangeSet, finishChangeSet, type ChangeInput} from './repositories/changes.js'
+import type {PackedCostLines} from './repositories/cost-pack.js'
 import {COST_LINE_INDEX, CostLineWriter} from './repositories/costs.js'
 import {
   changedFacilityFields,
@@ -62,8 +63,8 @@ export interface ImportSession {
   ): Promise<{inserted: number; updated: number; unchanged: number}>
   /** Every stored system by id, as this transaction sees them. */
   storedSystems(): Promise<Map<string, SystemRecord>>
-  /** Writes cost lines given as flat values (COST_ROW_WIDTH per line). */
-  writeCostLines(rows: ReadonlyArray<string | number | null>, count: number): Promise<void>
+  /** Writes cost lines given as flat values (COST_ROW_WIDTH per line), or packed. */
+  writeCostLines(rows: ReadonlyArray<string | number | null> | PackedCostLines, count: number): Promise<void>
   /**
    * Inserts new systems and writes the changed fields of stored ones, logging
    * each insert and each changed field (named by `fieldLabel`) in order.
@@ -313,7 +314,7 @@ class Session implements ImportSession {
     return new Map((await listSystems(this.trx)).map((system) => [system.id, system]))
   }
 
-  async writeCostLines(rows: ReadonlyArray<string | number | null>, count: number): Promise<void> {
+  async writeCostLines(rows: ReadonlyArray<string | number | null> | PackedCostLines, count: number): Promise<void> {
     if (this.bulk && !this.restore) this.restore = await this.takeOffCostLineChecks()
     this.writer ??= new CostLineWriter(this.store, this.trx, this.changeSetId)
     await this.writer.write(rows, count)

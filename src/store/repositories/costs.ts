@@ -3,9 +3,10 @@ import {once} from 'node:events'
 import type {Kysely, Selectable} from 'kysely'
 import type {CopyStreamQuery} from 'pg-copy-streams'
 
-import {COST_POOLS, FREQUENCIES, SPEND_TYPES, type CostLine, type CostPool, type Frequency, type SpendType} from '../../domain/inventory.js'
+import type {CostLine, CostPool, Frequency, SpendType} from '../../domain/inventory.js'
 import type {CostLineTable, Database} from '../schema.js'
 import type {Store} from '../open.js'
+import {PACKED_CODES, YEAR_SHIFT, packCode, unpackCode, unpackCostLines, type PackedCostLines} from './cost-pack.js'
 
 /** The cost-line index the first migration creates; bulk loads drop it and build it again from its stored definition. */
 export const COST_LINE_INDEX = {name: 'cost_line_system_year_idx'}
@@ -52,6 +53,7 @@ class CopyBytes {
 
   /** One field, then `end` (a tab or a line feed). */
   field(value: string | number | null, end: number): void {
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return this.integer(value, end)
     if (typeof value !== 'string') {
       // \\N or the digits of a number: ASCII that needs no escape.
       const text = copyField(value)
@@ -79,32 +81,43 @@ class CopyBytes {
     this.length = at
   }
 
+  /** A field given as UTF-8 bytes [start, end) of `source`, escaped, then `end`. */
+  range(source: Uint8Array, start: number, stop: number, end: number): void {
+    this.room((stop - start) * 2 + 1)
+    const bytes = this.bytes
+    let at = this.length
+    for (let index = start; index < stop; index++) {
+      const code = source[index]
+      if (code === 0x5c || code === 0x09 || code === 0x0a || code === 0x0d) {
+        bytes[at++] = 0x5c
+        bytes[at++] = code === 0x5c ? 0x5c : code === 0x09 ? 0x74 : code === 0x0a ? 0x6e : 0x72
+      } else bytes[at++] = code
+    }
+    bytes[at++] = end
+    this.length = at
+  }
+
+  /** A whole number (its digits), then `end`. */
+  integer(value: number, end: number): void {
+    if (!Number.isSafeInteger(value) || value < 0) return this.field(value, end)
+    this.room(17)
+    const bytes = this.bytes
+    let digits = 1
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++
+    let at = this.length + digits
+    this.length = at
+    for (let rest = value; ; rest = Math.floor(rest / 10)) {
+      bytes[--at] = 0x30 + (rest % 10)
+      if (rest < 10) break
+    }
+    bytes[this.length++] = end
+  }
+
   take(): Buffer {
     return this.bytes.subarray(0, this.length)
   }
 }
 
-/**
- * The cost-line values that are codes, as a packed line holds them: each its
- * bits of one integer (the code is the value's place in its list), in the order
- * of `index` (the value's place in a line's values); the fiscal year above them.
- */
-const PACKED = (() => {
-  let shift = 0
-  return [
-    {index: 4, values: FREQUENCIES as readonly string[]},
-    {index: 3, values: SPEND_TYPES as readonly string[]},
-    {index: 2, values: COST_POOLS as readonly string[]},
-  ].map(({index, values}) => {
-    const bits = Math.max(1, Math.ceil(Math.log2(values.length)))
-    const entry = {index, values, shift, mask: (1 << bits) - 1, codes: new Map<unknown, number>(values.map((value, code) => [value, code << shift]))}
-    shift += bits
-    return entry
-  })
-})()
-const YEAR_SHIFT = PACKED.reduce((bits, entry) => bits + Math.log2(entry.mask + 1), 0)
-/** The largest fiscal year a packed line holds (a signed 32-bit integer). */
-const MAX_PACKED_YEAR = 2 ** (31 - YEAR_SHIFT) - 1
 /** The currency of packed lines (the others are written one by one). */
 const PACKED_CURRENCY = 'JPY'
 
@@ -136,7 +149,7 @@ export class CostLineWriter {
       this.single = store.sqlite.prepare(`INSERT INTO cost_line (${columns}) VALUES (${COST_INSERT_COLUMNS.map(() => '?').join(', ')})`)
       // column1 system id, column2 amount, column3 the packed code, column4 note; the change set is the same for every line.
       const unpack = new Map(
-        PACKED.map((entry) => [
+        PACKED_CODES.map((entry) => [
           entry.index,
           `CASE (column3 >> ${entry.shift}) & ${entry.mask} ${entry.values.map((value, code) => `WHEN ${code} THEN '${value.replaceAll("'", "''")}'`).join(' ')} END`,
         ]),
@@ -150,9 +163,17 @@ export class CostLineWriter {
     }
   }
 
-  /** Writes `count` cost lines given as flat values (eight per line, in COST_INSERT_COLUMNS order less change_set_id). */
-  async write(rows: ReadonlyArray<string | number | null>, count: number): Promise<void> {
+  /**
+   * Writes `count` cost lines given as flat values (eight per line, in COST_INSERT_COLUMNS order less
+   * change_set_id), or packed.
+   */
+  async write(rows: ReadonlyArray<string | number | null> | PackedCostLines, count: number): Promise<void> {
     const width = COST_INSERT_COLUMNS.length - 1
+    if ('packed' in rows) {
+      if (this.single && this.packed) return this.insertPacked(rows)
+      if (this.store.postgresClient) return this.copyPacked(rows)
+      return this.write(unpackCostLines(rows), rows.count)
+    }
     if (this.single && this.packed) {
       const per = CostLineWriter.ROWS_PER_STATEMENT
       const values: unknown[] = new Array(per * 4)
@@ -161,18 +182,8 @@ export class CostLineWriter {
         let out = 0
         for (let r = row; r < row + per; r++) {
           const base = r * width
-          const year = rows[base + 1]
-          if (typeof year !== 'number' || !Number.isInteger(year) || year < 0 || year > MAX_PACKED_YEAR || rows[base + 6] !== PACKED_CURRENCY) break
-          let code = year << YEAR_SHIFT
-          for (const entry of PACKED) {
-            const bits = entry.codes.get(rows[base + entry.index])
-            if (bits === undefined) {
-              code = -1
-              break
-            }
-            code |= bits
-          }
-          if (code < 0) break
+          const code = packCode(rows[base + 1], rows[base + 2], rows[base + 3], rows[base + 4])
+          if (code < 0 || rows[base + 6] !== PACKED_CURRENCY) break
           values[out++] = rows[base]
           values[out++] = rows[base + 5]
           values[out++] = code
@@ -216,6 +227,103 @@ export class CostLineWriter {
       }
       await this.db.insertInto('cost_line').values(lines).execute()
     }
+  }
+
+  /** SQLite: packed lines fifty at a time as the packed statement takes them; a group with a line in another currency goes line by line. */
+  private insertPacked(lines: PackedCostLines): void {
+    const text = Buffer.from(lines.text.buffer, lines.text.byteOffset, lines.text.length)
+    const {ends, codes, count} = lines
+    const per = CostLineWriter.ROWS_PER_STATEMENT
+    const values: unknown[] = new Array(per * 4)
+    // A file lists a system's lines together: the id of the line before is used again when its bytes are the same.
+    let lastId = ''
+    let lastStart = 0
+    let lastEnd = 0
+    const systemId = (start: number, end: number): string => {
+      if (end - start === lastEnd - lastStart && end > start) {
+        let same = true
+        for (let index = 0; index < end - start; index++)
+          if (text[start + index] !== text[lastStart + index]) {
+            same = false
+            break
+          }
+        if (same) return lastId
+      }
+      lastId = text.toString('utf8', start, end)
+      lastStart = start
+      lastEnd = end
+      return lastId
+    }
+    const jpy = (start: number, end: number) => end - start === 3 && text[start] === 0x4a && text[start + 1] === 0x50 && text[start + 2] === 0x59
+    let line = 0
+    let start = 0
+    for (; line < count;) {
+      const group = Math.min(per, count - line)
+      let packable = group === per
+      for (let index = line; packable && index < line + group; index++) packable = jpy(ends[index * 4 + 1], ends[index * 4 + 2])
+      if (packable) {
+        let out = 0
+        for (let index = line; index < line + group; index++) {
+          const base = index * 4
+          const noteEnd = ends[base + 3]
+          values[out++] = systemId(start, ends[base])
+          values[out++] = text.toString('utf8', ends[base], ends[base + 1])
+          values[out++] = codes[index]
+          values[out++] = noteEnd < 0 ? null : text.toString('utf8', ends[base + 2], noteEnd)
+          start = noteEnd < 0 ? ~noteEnd : noteEnd
+        }
+        this.packed!.run(values)
+      } else {
+        for (let index = line; index < line + group; index++) {
+          const base = index * 4
+          const noteEnd = ends[base + 3]
+          const [year, pool, spendType, frequency] = unpackCode(codes[index])
+          this.single!.run(
+            systemId(start, ends[base]),
+            year,
+            pool,
+            spendType,
+            frequency,
+            text.toString('utf8', ends[base], ends[base + 1]),
+            text.toString('utf8', ends[base + 1], ends[base + 2]),
+            noteEnd < 0 ? null : text.toString('utf8', ends[base + 2], noteEnd),
+            this.changeSetId,
+          )
+          start = noteEnd < 0 ? ~noteEnd : noteEnd
+        }
+      }
+      line += group
+    }
+  }
+
+  /** PostgreSQL: packed lines as COPY text, their bytes copied (and escaped) without making strings. */
+  private async copyPacked(lines: PackedCostLines): Promise<void> {
+    this.copy ??= await this.startCopy()
+    const {text, ends, codes, count} = lines
+    const out = new CopyBytes(text.length + count * 64)
+    const [frequencies, spendTypes, pools] = PACKED_CODES.map((entry) => entry.values.map((value) => Buffer.from(value)))
+    const [frequency, spendType, pool] = PACKED_CODES
+    let start = 0
+    for (let line = 0; line < count; line++) {
+      const base = line * 4
+      const code = codes[line]
+      out.range(text, start, ends[base], 0x09)
+      out.integer(code >> YEAR_SHIFT, 0x09)
+      const poolText = pools[(code >> pool.shift) & pool.mask]
+      out.range(poolText, 0, poolText.length, 0x09)
+      const spendTypeText = spendTypes[(code >> spendType.shift) & spendType.mask]
+      out.range(spendTypeText, 0, spendTypeText.length, 0x09)
+      const frequencyText = frequencies[(code >> frequency.shift) & frequency.mask]
+      out.range(frequencyText, 0, frequencyText.length, 0x09)
+      out.range(text, ends[base], ends[base + 1], 0x09)
+      out.range(text, ends[base + 1], ends[base + 2], 0x09)
+      const noteEnd = ends[base + 3]
+      if (noteEnd < 0) out.field(null, 0x09)
+      else out.range(text, ends[base + 2], noteEnd, 0x09)
+      out.field(this.changeSetId, 0x0a)
+      start = noteEnd < 0 ? ~noteEnd : noteEnd
+    }
+    if (!this.copy.stream.write(out.take())) await Promise.race([once(this.copy.stream, 'drain'), this.copy.done])
   }
 
   /** Ends the COPY (if one is open) and waits until PostgreSQL has taken every line; its errors are thrown here. */
