@@ -7,6 +7,8 @@ import {currencyCode, fiscalYear, parseDecimal, text, type ParseOutcome} from '.
 
 /** A column's cells that a memo keeps the parsed value of; past this many different cells, each is parsed on its own. */
 const MEMO_LIMIT = 512
+/** Slots of a memo's table: a power of two, four times its entries, so that a lookup probes one or two. */
+const MEMO_SLOTS = 2048
 
 /**
  * The outcomes of one column's parser by the cell's bytes. A column of codes
@@ -15,24 +17,27 @@ const MEMO_LIMIT = 512
  * by the same parser as every other cell, and its outcome reused.
  */
 class CellMemo<T> {
-  private readonly entries = new Map<number, Array<{bytes: Uint8Array; outcome: ParseOutcome<T>}>>()
-  private size = 0
+  /** Open addressing by hash: each slot holds an entry's place + 1, or 0. */
+  private readonly slots = new Int32Array(MEMO_SLOTS)
+  private readonly hashes = new Int32Array(MEMO_LIMIT)
+  private readonly entries: Array<{bytes: Uint8Array; outcome: ParseOutcome<T>}> = []
 
   constructor(private readonly parse: (raw: string) => ParseOutcome<T>) {}
 
   outcome(bytes: Buffer, start: number, end: number): ParseOutcome<T> {
-    let hash = 0x811c9dc5 ^ (end - start)
-    for (let index = start; index < end; index++) hash = Math.imul(hash ^ bytes[index], 0x01000193)
-    const bucket = this.entries.get(hash)
-    if (bucket !== undefined) {
-      for (const entry of bucket) if (sameBytes(entry.bytes, bytes, start, end)) return entry.outcome
+    // A cheap hash (the length and three of the bytes): a different cell that hashes alike is told apart by its bytes.
+    const length = end - start
+    const hash = length === 0 ? 0 : Math.imul(length * 0x10000 + bytes[start] * 0x100 + bytes[end - 1], 0x9e3779b1) ^ bytes[start + (length >> 1)]
+    let slot = hash & (MEMO_SLOTS - 1)
+    for (let entry = this.slots[slot]; entry !== 0; entry = this.slots[slot]) {
+      if (this.hashes[entry - 1] === hash && sameBytes(this.entries[entry - 1].bytes, bytes, start, end)) return this.entries[entry - 1].outcome
+      slot = (slot + 1) & (MEMO_SLOTS - 1)
     }
     const outcome = this.parse(bytes.toString('utf8', start, end))
-    if (this.size < MEMO_LIMIT) {
-      this.size++
-      const entry = {bytes: Uint8Array.prototype.slice.call(bytes, start, end), outcome}
-      if (bucket === undefined) this.entries.set(hash, [entry])
-      else bucket.push(entry)
+    if (this.entries.length < MEMO_LIMIT) {
+      this.hashes[this.entries.length] = hash
+      this.entries.push({bytes: Uint8Array.prototype.slice.call(bytes, start, end), outcome})
+      this.slots[slot] = this.entries.length
     }
     return outcome
   }
