@@ -1,5 +1,7 @@
+import {isAscii, isUtf8} from 'node:buffer'
 import {createReadStream} from 'node:fs'
 import {open} from 'node:fs/promises'
+import {StringDecoder} from 'node:string_decoder'
 import {parse, type CsvError} from 'csv-parse'
 import iconv from 'iconv-lite'
 
@@ -33,6 +35,12 @@ export interface CsvHandlers {
   shouldStop?(): boolean
   /** Called for a record whose field count differs from the header's (an issue names it; it is not a data record). */
   malformed?(cells: string[], line: number): void
+  /**
+   * Offered each data record of plain UTF-8 text (valid, without quotes, NUL or bidirectional controls), as its bytes [start, end) before
+   * it is split into cells: returns true when it took the record as `record` would have, false to have it split
+   * and passed to `record` as usual. With it, such text is read as bytes, without decoding it first.
+   */
+  plainRecord?(bytes: Buffer, start: number, end: number, line: number): boolean
 }
 
 export interface CsvReadResult {
@@ -348,8 +356,42 @@ export async function readCsv(
     }
   }
 
+  /** A record of the byte path: offered to `plainRecord` when it is a data record, else split like any other. */
+  const acceptBytes = (bytes: Buffer, from: number, end: number, line: number): void => {
+    if (expectedFields >= 0 && !options.ragged && !stopped && !nulSeen && !bidiSeen && !handlers.shouldStop?.()) {
+      if (handlers.plainRecord!(bytes, from, end, line)) {
+        result.records++
+        return
+      }
+    }
+    accept(bytes.toString('utf8', from, end).split(','), line)
+  }
+
+  /** The byte twin of fastLines, for plain UTF-8 text (the same lines, line numbers and limits). */
+  const fastByteLines = (bytes: Buffer): void => {
+    let from = 0
+    for (;;) {
+      const newline = bytes.indexOf(10, from)
+      if (newline < 0) return
+      const end = newline > from && bytes[newline - 1] === 13 ? newline - 1 : newline
+      linesBefore++
+      if (end - from > MAX_RECORD_SIZE && bytes.toString('utf8', from, end).length > MAX_RECORD_SIZE) {
+        issues.push({file, line: linesBefore, ...RECORD_TOO_LONG})
+        stopped = true
+        return
+      }
+      if (end > from) acceptBytes(bytes, from, end, linesBefore)
+      if (stopped) return
+      from = newline + 1
+    }
+  }
+
+  // UTF-8 text read by a handler of plain records stays bytes while it is valid and plain (no quote, NUL,
+  // replacement character or bidirectional control); any other text is decoded (up to a line end, where decoding
+  // it alone gives what decoding the stream gives) and read as before.
+  const byBytes = encoding === 'utf-8' && handlers.plainRecord !== undefined
   const decoder = encoding === 'utf-8' ? undefined : iconv.getDecoder(ICONV_NAMES[encoding] ?? encoding)
-  const input = createReadStream(file, {start: bomLength, highWaterMark: 256 * 1024, encoding: decoder ? undefined : 'utf8'})
+  const input = createReadStream(file, {start: bomLength, highWaterMark: 256 * 1024, encoding: decoder || byBytes ? undefined : 'utf8'})
   let carry = ''
   const feed = (text: string, last: boolean): void => {
     if (!nulSeen && text.indexOf('\u0000') >= 0) nulSeen = true
@@ -378,13 +420,61 @@ export async function readCsv(
     carry = ''
   }
 
+  // The byte path: bytes after the last line end wait for the next chunk. Text that is not plain is decoded up to its last line end (where decoding it alone gives what decoding the stream gives) and
+  // read by the string path; from the switch to csv-parse on, the rest of the file is decoded as a stream.
+  let carryBytes = Buffer.alloc(0)
+  let streamDecoder: StringDecoder | undefined
+  const carryTooLong = (): boolean => carryBytes.length > MAX_RECORD_SIZE && new StringDecoder('utf8').write(carryBytes).length > MAX_RECORD_SIZE
+  const feedBytes = (chunk: Buffer, last: boolean): void => {
+    const joined = carryBytes.length === 0 ? chunk : Buffer.concat([carryBytes, chunk])
+    const cut = last ? joined.length : joined.lastIndexOf(10) + 1
+    const complete = joined.subarray(0, cut)
+    carryBytes = Buffer.from(joined.subarray(cut))
+    const unended = last && cut > 0 && complete[cut - 1] !== 10
+    const plainBytes =
+      !nulSeen &&
+      !bidiSeen &&
+      complete.indexOf(0x22) < 0 &&
+      complete.indexOf(0) < 0 &&
+      (cut === 0 || complete.indexOf(10) >= 0 || last) &&
+      (isAscii(complete) || (isUtf8(complete) && complete.indexOf(REPLACEMENT_BYTES) < 0 && !hasBidiBytes(complete)))
+    if (plainBytes && !(unended && complete.indexOf(13) >= 0)) {
+      fastByteLines(unended ? Buffer.concat([complete, Buffer.from('\n')]) : complete)
+    } else {
+      const text = complete.toString('utf8')
+      if (!nulSeen && text.indexOf('\u0000') >= 0) nulSeen = true
+      if (!bidiSeen && hasBidiControls(text)) bidiSeen = true
+      const plain = text.indexOf('"') < 0 && text.indexOf(REPLACEMENT) < 0 && (text.length === 0 || text.indexOf('\n') >= 0 || last)
+      if (!plain || (unended && text.includes('\r'))) {
+        streamDecoder = new StringDecoder('utf8')
+        const rest = streamDecoder.write(carryBytes) + (last ? streamDecoder.end() : '')
+        carryBytes = Buffer.alloc(0)
+        if (!nulSeen && rest.indexOf('\u0000') >= 0) nulSeen = true
+        if (!bidiSeen && hasBidiControls(rest)) bidiSeen = true
+        parser = startParser()
+        parser.write(text + rest)
+        return
+      }
+      fastLines(unended ? `${text}\n` : text)
+    }
+    // A line that has not ended after this much text is not a record of a table (counted in characters).
+    if (!stopped && carryTooLong()) {
+      issues.push({file, line: linesBefore + 1, ...RECORD_TOO_LONG})
+      stopped = true
+      carryBytes = Buffer.alloc(0)
+    }
+  }
+
   for await (const chunk of input) {
-    feed(decoder ? decoder.write(chunk as Buffer) : (chunk as string), false)
+    if (byBytes && streamDecoder === undefined) feedBytes(chunk as Buffer, false)
+    else if (byBytes) feed(streamDecoder!.write(chunk as Buffer), false)
+    else feed(decoder ? decoder.write(chunk as Buffer) : (chunk as string), false)
     if (parseError || stopped) break
     if (handlers.drain) await handlers.drain()
   }
   if (!parseError && !stopped) {
-    feed(decoder ? (decoder.end() ?? '') : '', true)
+    if (byBytes && streamDecoder === undefined) feedBytes(Buffer.alloc(0), true)
+    else feed(byBytes ? streamDecoder!.end() : decoder ? (decoder.end() ?? '') : '', true)
     if (parser) {
       parser.end()
       await ended
@@ -405,6 +495,24 @@ export async function readCsv(
     issues.push({file, message: 'the file has no header row', hint: 'the first line must name the columns'})
   }
   return result
+}
+
+/** U+FFFD in UTF-8: in a file, it reads as the mark of bytes that are not text. */
+const REPLACEMENT_BYTES = Buffer.from(REPLACEMENT, 'utf8')
+
+/**
+ * Whether UTF-8 bytes hold a Unicode bidirectional control (the characters `hasBidiControls` finds: U+061C,
+ * U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+ */
+export function hasBidiBytes(bytes: Uint8Array): boolean {
+  for (let index = bytes.indexOf(0xd8); index >= 0; index = bytes.indexOf(0xd8, index + 1)) if (bytes[index + 1] === 0x9c) return true
+  for (let index = bytes.indexOf(0xe2); index >= 0; index = bytes.indexOf(0xe2, index + 1)) {
+    const second = bytes[index + 1]
+    const third = bytes[index + 2]
+    if (second === 0x80 && (third === 0x8e || third === 0x8f || (third >= 0xaa && third <= 0xae))) return true
+    if (second === 0x81 && third >= 0xa6 && third <= 0xa9) return true
+  }
+  return false
 }
 
 /** Warnings about bidirectional controls name the first few cells, then count the rest. */

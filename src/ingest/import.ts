@@ -9,7 +9,7 @@ import {writeImport, type ImportedSystem, type ImportSession} from '../store/imp
 import {checkInputFile} from './input-file.js'
 import {systemFieldHeader, type Kind} from './kinds.js'
 import {peekKind, storeFacts, type ReadOptions, type StoreFacts} from './read-state.js'
-import {readRows, readRowsInWorker, shouldReadInParallel, type CostRows, type ReadOutcome} from './rows.js'
+import {readRows, readRowsInWorker, shouldReadInParallel, type CostBatch, type ReadOutcome} from './rows.js'
 import {cellReference} from './workbook/cells.js'
 import {isWorkbook, mappingKinds, readWorkbookRows, type WorkbookFacts} from './workbook/read.js'
 import {SERVICE_KINDS, gatherLifeEvents, unrequiredDocumentWarnings, writeServiceRecords} from './service-import.js'
@@ -224,7 +224,7 @@ async function importMapped(
   file: string,
   options: ImportOptions,
   facts: StoreFacts,
-  sink: {costs(rows: CostRows, count: number): Promise<void>},
+  sink: {costs(rows: CostBatch, count: number): Promise<void>},
   summary: ImportSummary,
 ): Promise<ReadOutcome> {
   const cap = options.maxIssues ?? 100
@@ -327,7 +327,7 @@ export async function importThrough(
 ): Promise<ReadOutcome> {
   const facts = await session.facts()
   const sink = {
-    async costs(rows: CostRows, count: number) {
+    async costs(rows: CostBatch, count: number) {
       await session.writeCostLines(rows, count)
       summary.inserted += count
       options.onProgress?.(summary.inserted)

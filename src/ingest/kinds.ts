@@ -63,7 +63,7 @@ export interface TableKind<R> {
 
 /* ---------- value parsers shared by the kinds ---------- */
 
-function identifier(raw: string): ParseOutcome<string> {
+export function identifier(raw: string): ParseOutcome<string> {
   const value = unneutralise(normalizeCell(raw))
   if (value === '') return {ok: true, value: null}
   if (value.length > 64) return {ok: false, reason: 'an id is at most 64 characters'}

@@ -2,7 +2,7 @@ import {parentPort, workerData} from 'node:worker_threads'
 
 import {InvalidInputError} from '../domain/errors.js'
 import type {ReadOptions, StoreFacts} from './read-state.js'
-import {readRows, type CostRows, type RowSink} from './rows.js'
+import {readRows, type CostBatch, type RowSink} from './rows.js'
 import {isWorkbook, readWorkbookRows} from './workbook/read.js'
 
 /** The reading thread of a parallel import: reads and checks rows, sends cost batches, waits for credit. */
@@ -20,10 +20,11 @@ port.on('message', (message: {type: string}) => {
 })
 
 const sink: RowSink = {
-  async costs(rows: CostRows, count: number) {
+  async costs(rows: CostBatch, count: number) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve))
     credits--
-    port.postMessage({type: 'costs', rows, count})
+    // Packed lines move to the other thread without a copy.
+    port.postMessage({type: 'costs', rows, count}, 'packed' in rows ? ([rows.text.buffer, rows.ends.buffer, rows.codes.buffer] as ArrayBuffer[]) : [])
   },
 }
 try {

@@ -3,7 +3,9 @@ import {Worker} from 'node:worker_threads'
 
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
+import {CostLinePacker, type PackedCostLines} from '../store/repositories/cost-pack.js'
 import {sourceBootstrap} from '../platform/workers.js'
+import {CostBytes} from './cost-bytes.js'
 import {readCsv} from './csv.js'
 import type {Kind} from './kinds.js'
 import type {ServiceRow} from './services.js'
@@ -11,6 +13,9 @@ import {ReadState, buildContext, type ReadOptions, type StoreFacts} from './read
 
 /** Values of one cost line in insert order; a batch is these, row after row. */
 export type CostRows = Array<string | number | null>
+
+/** A batch of cost lines: flat values, or packed (as a cost-line file's reader sends them, without making strings). */
+export type CostBatch = CostRows | PackedCostLines
 
 export function pushCostRow(rows: CostRows, line: CostLine): void {
   rows.push(line.systemId, line.fiscalYear, line.pool, line.spendType, line.frequency, line.amount, line.currency, line.note)
@@ -39,7 +44,7 @@ export interface ReadOutcome {
 
 export interface RowSink {
   /** Receives cost lines in batches; a returned promise holds reading back until it settles. */
-  costs(rows: CostRows, count: number): Promise<void> | void
+  costs(rows: CostBatch, count: number): Promise<void> | void
 }
 
 export const COST_BATCH = 2000
@@ -52,36 +57,45 @@ export const COST_BATCH = 2000
 export async function readRows(file: string, options: ReadOptions, facts: StoreFacts, sink: RowSink): Promise<ReadOutcome> {
   const state = new ReadState(file, options, buildContext(file, options, facts))
   const records: Array<{line: number; record: SystemRecord | Ministry | ServiceRow}> = []
-  let batch: CostRows = []
-  let count = 0
+  const batch = new CostLinePacker(COST_BATCH)
+  // Plain records of a cost-line file are built from their bytes (the same lines as `build` gives).
+  let plain: CostBytes | undefined
   const result = await readCsv(
     {file, encoding: options.encoding},
     {
-      header: (cells, line) => state.onHeader(cells, line),
+      header(cells, line) {
+        state.onHeader(cells, line)
+        if (state.kind?.kind === 'costs' && !state.halted && state.header && state.issues.length === 0)
+          plain = CostBytes.for(state.header.columns, cells.length, state.context)
+      },
+      plainRecord(bytes, start, end) {
+        if (plain === undefined || state.issues.length > 0) return false
+        return plain.take(bytes, start, end, batch)
+      },
       record(cells, line) {
         const record = state.build(cells, line)
         if (record === undefined || state.issues.length > 0) return
         if (state.kind!.kind === 'costs') {
-          pushCostRow(batch, record as CostLine)
-          count++
+          const line = record as CostLine
+          batch.add(line.systemId, line.fiscalYear, line.pool, line.spendType, line.frequency, line.amount, line.currency, line.note)
         } else {
           records.push({line, record: record as SystemRecord | Ministry | ServiceRow})
         }
       },
       async drain() {
-        if (count >= COST_BATCH && state.issues.length === 0) {
-          const full = batch
-          const n = count
-          batch = []
-          count = 0
-          await sink.costs(full, n)
+        if (batch.count >= COST_BATCH && state.issues.length === 0) {
+          const full = batch.take()
+          await sink.costs(full, full.count)
         }
       },
       shouldStop: () => state.full,
     },
     {maxIssues: state.maxIssues},
   )
-  if (count > 0 && state.issues.length === 0 && result.issues.length === 0) await sink.costs(batch, count)
+  if (batch.count > 0 && state.issues.length === 0 && result.issues.length === 0) {
+    const last = batch.take()
+    await sink.costs(last, last.count)
+  }
   return {
     kind: state.kind?.kind,
     encoding: result.encoding,
@@ -132,7 +146,7 @@ export function readRowsInWorker(file: string, options: ReadOptions & {workbook?
       'message',
       (
         message:
-          | {type: 'costs'; rows: CostRows; count: number}
+          | {type: 'costs'; rows: CostBatch; count: number}
           | {type: 'done'; outcome: ReadOutcome}
           | {type: 'invalid'; message: string; issues: InputIssue[]; totalIssues: number},
       ) => {

@@ -4,6 +4,7 @@ import {FACILITY_FIELD_NAMES, facilityValueText, type FacilityMetrics, type Faci
 import type {Ministry, SystemRecord} from '../domain/inventory.js'
 import type {Store} from './open.js'
 import {addChanges, createChangeSet, finishChangeSet, type ChangeInput} from './repositories/changes.js'
+import type {PackedCostLines} from './repositories/cost-pack.js'
 import {COST_LINE_INDEX, CostLineWriter} from './repositories/costs.js'
 import {
   changedFacilityFields,
@@ -62,8 +63,8 @@ export interface ImportSession {
   ): Promise<{inserted: number; updated: number; unchanged: number}>
   /** Every stored system by id, as this transaction sees them. */
   storedSystems(): Promise<Map<string, SystemRecord>>
-  /** Writes cost lines given as flat values (COST_ROW_WIDTH per line). */
-  writeCostLines(rows: ReadonlyArray<string | number | null>, count: number): Promise<void>
+  /** Writes cost lines given as flat values (COST_ROW_WIDTH per line), or packed. */
+  writeCostLines(rows: ReadonlyArray<string | number | null> | PackedCostLines, count: number): Promise<void>
   /**
    * Inserts new systems and writes the changed fields of stored ones, logging
    * each insert and each changed field (named by `fieldLabel`) in order.
@@ -189,6 +190,9 @@ async function openSession(store: Store, trx: Kysely<Database>, changeSet: Impor
   return new Session(store, trx, changeSetId, bulk)
 }
 
+/** The sort memory PostgreSQL is given to build the cost-line index again after a bulk load. */
+const BULK_SORT_MEMORY = '256MB'
+
 class Session implements ImportSession {
   /** What a bulk load took off cost_line, to be put back before the commit (statements, in order); undefined until then. */
   private restore?: string[]
@@ -246,6 +250,11 @@ class Session implements ImportSession {
     const restore = this.restore
     if (!restore) return
     this.restore = undefined
+    // PostgreSQL sorts the cost lines once to build the index: given the memory, the sort stays off the disk
+    // (for this transaction only, and never less than the server's own setting).
+    if (!this.store.sqlite && restore.length > 0)
+      await sql`select set_config('maintenance_work_mem', ${BULK_SORT_MEMORY}, true)
+        where pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes(${BULK_SORT_MEMORY})`.execute(this.trx)
     for (const statement of restore) {
       if (this.store.sqlite) this.store.sqlite.exec(statement)
       else await sql.raw(statement).execute(this.trx)
@@ -305,7 +314,7 @@ class Session implements ImportSession {
     return new Map((await listSystems(this.trx)).map((system) => [system.id, system]))
   }
 
-  async writeCostLines(rows: ReadonlyArray<string | number | null>, count: number): Promise<void> {
+  async writeCostLines(rows: ReadonlyArray<string | number | null> | PackedCostLines, count: number): Promise<void> {
     if (this.bulk && !this.restore) this.restore = await this.takeOffCostLineChecks()
     this.writer ??= new CostLineWriter(this.store, this.trx, this.changeSetId)
     await this.writer.write(rows, count)

@@ -42,7 +42,7 @@ for (const backend of await backends()) {
     it('stores notes with tabs, backslashes, line breaks, quotes and CJK exactly as the file has them', async () => {
       const url = await freshStore(backend)
       await ok(['inventory', 'import', writeText('systems.csv', EN_SYSTEMS), '--database', url])
-      const notes = ['a\tb', 'back\\slash \\N', 'two\nlines', 'cr\r\nlf', 'say "hi"', '霞が関WAN 更改', '\\.', '']
+      const notes = ['a\tb', 'back\\slash \\N', 'two\nlines', 'cr\r\nlf', 'say "hi"', '霞が関WAN 更改', '霞が関\tand a \\ after CJK', '\\.', '']
       const file = writeText(
         'costs.csv',
         csv(
@@ -58,6 +58,47 @@ for (const backend of await backends()) {
         expect(stored.map((line) => line.note ?? '')).toEqual(notes)
         expect(stored.map((line) => line.amount)).toEqual(notes.map((_, index) => `${index + 1}.5`))
       }
+    })
+
+    it('stores every pool, spend type, frequency, currency and year of thousands of mixed lines in file order', async () => {
+      const url = await freshStore(backend)
+      await ok(['inventory', 'import', writeText('systems.csv', EN_SYSTEMS), '--database', url])
+      const ids = ['CAS-0001', 'MIC-0001', 'MIC-0002', 'MIC-0003', 'MOF-0001']
+      const pools = ['hardware', 'software', 'outside-services', 'internal-labor', 'facilities-power', 'telecom', 'cloud', 'other']
+      const expected = Array.from({length: 3000}, (_, index) => ({
+        systemId: ids[index % ids.length],
+        fiscalYear: 1900 + ((index * 7) % 201),
+        pool: pools[index % pools.length],
+        spendType: index % 3 === 0 ? 'development' : 'operations',
+        frequency: index % 5 === 0 ? 'one-time' : 'recurring',
+        amount: String((index % 11 === 0 ? -1 : 1) * index * 1000),
+        // A line in another currency now and then, and a run of them: written one by one, in their place.
+        currency: index % 97 === 0 || (index >= 1200 && index < 1260) ? 'USD' : 'JPY',
+        note: index % 13 === 0 ? `note ${index}` : null,
+      }))
+      const file = writeText(
+        'costs.csv',
+        csv(
+          'system_id,fiscal_year,pool,spend_type,frequency,amount,currency,note',
+          ...expected.map((line) =>
+            [line.systemId, line.fiscalYear, line.pool, line.spendType, line.frequency, line.amount, line.currency, line.note ?? ''].join(','),
+          ),
+        ),
+      )
+      await ok(['inventory', 'import', file, '--database', url, '--parallel', 'always'])
+      const stored = (await contents(url)).costs as Array<Record<string, unknown>>
+      expect(
+        stored.map(({systemId, fiscalYear, pool, spendType, frequency, amount, currency, note}) => ({
+          systemId,
+          fiscalYear,
+          pool,
+          spendType,
+          frequency,
+          amount,
+          currency,
+          note,
+        })),
+      ).toEqual(expected)
     })
 
     it('a bulk load takes the cost-line index and foreign keys off while it writes and puts them back as they were', async () => {

@@ -6,6 +6,7 @@ import type {CopyStreamQuery} from 'pg-copy-streams'
 import type {CostLine, CostPool, Frequency, SpendType} from '../../domain/inventory.js'
 import type {CostLineTable, Database} from '../schema.js'
 import type {Store} from '../open.js'
+import {PACKED_CODES, YEAR_SHIFT, packCode, unpackCode, unpackCostLines, type PackedCostLines} from './cost-pack.js'
 
 /** The cost-line index the first migration creates; bulk loads drop it and build it again from its stored definition. */
 export const COST_LINE_INDEX = {name: 'cost_line_system_year_idx'}
@@ -31,8 +32,103 @@ function copyField(value: string | number | null): string {
 const COPY_ESCAPES: Record<string, string> = {'\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r'}
 
 /**
+ * Lines of COPY's text format written straight into bytes: ASCII text a
+ * character at a time (escaped as copyField escapes it), other text through
+ * copyField and the UTF-8 encoder. A million lines make no string of their own.
+ */
+class CopyBytes {
+  private bytes: Buffer
+  private length = 0
+
+  constructor(estimate: number) {
+    this.bytes = Buffer.allocUnsafe(Math.max(estimate, 1024))
+  }
+
+  private room(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + extra))
+    this.bytes.copy(grown, 0, 0, this.length)
+    this.bytes = grown
+  }
+
+  /** One field, then `end` (a tab or a line feed). */
+  field(value: string | number | null, end: number): void {
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return this.integer(value, end)
+    if (typeof value !== 'string') {
+      // \\N or the digits of a number: ASCII that needs no escape.
+      const text = copyField(value)
+      this.room(text.length + 1)
+      this.length += this.bytes.write(text, this.length, 'latin1')
+      this.bytes[this.length++] = end
+      return
+    }
+    // At most three bytes of UTF-8 for each UTF-16 unit, or two for an escaped character.
+    this.room(value.length * 3 + 1)
+    const bytes = this.bytes
+    let at = this.length
+    for (let index = 0; index < value.length; index++) {
+      const code = value.charCodeAt(index)
+      if (code >= 0x80) {
+        at = this.length + bytes.write(copyField(value), this.length, 'utf8')
+        break
+      }
+      if (code === 0x5c || code === 0x09 || code === 0x0a || code === 0x0d) {
+        bytes[at++] = 0x5c
+        bytes[at++] = code === 0x5c ? 0x5c : code === 0x09 ? 0x74 : code === 0x0a ? 0x6e : 0x72
+      } else bytes[at++] = code
+    }
+    bytes[at++] = end
+    this.length = at
+  }
+
+  /** A field given as UTF-8 bytes [start, end) of `source`, escaped, then `end`. */
+  range(source: Uint8Array, start: number, stop: number, end: number): void {
+    this.room((stop - start) * 2 + 1)
+    const bytes = this.bytes
+    let at = this.length
+    for (let index = start; index < stop; index++) {
+      const code = source[index]
+      if (code === 0x5c || code === 0x09 || code === 0x0a || code === 0x0d) {
+        bytes[at++] = 0x5c
+        bytes[at++] = code === 0x5c ? 0x5c : code === 0x09 ? 0x74 : code === 0x0a ? 0x6e : 0x72
+      } else bytes[at++] = code
+    }
+    bytes[at++] = end
+    this.length = at
+  }
+
+  /** A whole number (its digits), then `end`. */
+  integer(value: number, end: number): void {
+    if (!Number.isSafeInteger(value) || value < 0) return this.field(value, end)
+    this.room(17)
+    const bytes = this.bytes
+    let digits = 1
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++
+    let at = this.length + digits
+    this.length = at
+    for (let rest = value; ; rest = Math.floor(rest / 10)) {
+      bytes[--at] = 0x30 + (rest % 10)
+      if (rest < 10) break
+    }
+    bytes[this.length++] = end
+  }
+
+  take(): Buffer {
+    return this.bytes.subarray(0, this.length)
+  }
+}
+
+/** The currency of packed lines (the others are written one by one). */
+const PACKED_CURRENCY = 'JPY'
+
+/**
  * Inserts cost lines in bulk. On SQLite a prepared statement on the raw handle
- * (inside the caller's transaction) avoids per-row query building. On
+ * (inside the caller's transaction) avoids per-row query building; lines in
+ * JPY with a known pool, spend type and frequency go fifty at a time with four
+ * values each (system id, amount, note, and one integer that packs the fiscal
+ * year with the codes, which the statement unpacks into the same text), since
+ * handing a value to SQLite costs more than the statement's own work; any
+ * other line goes alone, with all its values. On
  * PostgreSQL the lines stream through one `COPY … FROM STDIN` on the
  * transaction's own connection: `finish()` ends it (before anything else runs
  * on that connection), `abort()` cancels it so that the transaction can roll back.
@@ -40,7 +136,7 @@ const COPY_ESCAPES: Record<string, string> = {'\\': '\\\\', '\t': '\\t', '\n': '
 export class CostLineWriter {
   private static readonly ROWS_PER_STATEMENT = 50
   private readonly single?: {run(...values: unknown[]): unknown}
-  private readonly multi?: {run(...values: unknown[]): unknown}
+  private readonly packed?: {run(...values: unknown[]): unknown}
   private copy?: {stream: CopyStreamQuery; done: Promise<void>}
 
   constructor(
@@ -49,43 +145,67 @@ export class CostLineWriter {
     private readonly changeSetId: number | null,
   ) {
     if (store.sqlite) {
-      const insert = `INSERT INTO cost_line (${COST_INSERT_COLUMNS.join(', ')}) VALUES `
-      const tuple = `(${COST_INSERT_COLUMNS.map(() => '?').join(', ')})`
-      this.single = store.sqlite.prepare(insert + tuple)
-      this.multi = store.sqlite.prepare(insert + Array(CostLineWriter.ROWS_PER_STATEMENT).fill(tuple).join(', '))
+      const columns = COST_INSERT_COLUMNS.join(', ')
+      this.single = store.sqlite.prepare(`INSERT INTO cost_line (${columns}) VALUES (${COST_INSERT_COLUMNS.map(() => '?').join(', ')})`)
+      // column1 system id, column2 amount, column3 the packed code, column4 note; the change set is the same for every line.
+      const unpack = new Map(
+        PACKED_CODES.map((entry) => [
+          entry.index,
+          `CASE (column3 >> ${entry.shift}) & ${entry.mask} ${entry.values.map((value, code) => `WHEN ${code} THEN '${value.replaceAll("'", "''")}'`).join(' ')} END`,
+        ]),
+      )
+      const [pool, spendType, frequency] = [unpack.get(2), unpack.get(3), unpack.get(4)]
+      const changeSet = changeSetId === null ? 'NULL' : String(Math.trunc(changeSetId))
+      this.packed = store.sqlite.prepare(
+        `INSERT INTO cost_line (${columns}) SELECT column1, column3 >> ${YEAR_SHIFT}, ${pool}, ${spendType}, ${frequency}, column2, '${PACKED_CURRENCY}', column4, ${changeSet} ` +
+          `FROM (VALUES ${Array(CostLineWriter.ROWS_PER_STATEMENT).fill('(?, ?, ?, ?)').join(', ')})`,
+      )
     }
   }
 
-  /** Writes `count` cost lines given as flat values (eight per line, in COST_INSERT_COLUMNS order less change_set_id). */
-  async write(rows: ReadonlyArray<string | number | null>, count: number): Promise<void> {
+  /**
+   * Writes `count` cost lines given as flat values (eight per line, in COST_INSERT_COLUMNS order less
+   * change_set_id), or packed.
+   */
+  async write(rows: ReadonlyArray<string | number | null> | PackedCostLines, count: number): Promise<void> {
     const width = COST_INSERT_COLUMNS.length - 1
-    if (this.single && this.multi) {
+    if ('packed' in rows) {
+      if (this.single && this.packed) return this.insertPacked(rows)
+      if (this.store.postgresClient) return this.copyPacked(rows)
+      return this.write(unpackCostLines(rows), rows.count)
+    }
+    if (this.single && this.packed) {
       const per = CostLineWriter.ROWS_PER_STATEMENT
-      const values: unknown[] = new Array(per * (width + 1))
+      const values: unknown[] = new Array(per * 4)
       let row = 0
       for (; row + per <= count; row += per) {
         let out = 0
         for (let r = row; r < row + per; r++) {
           const base = r * width
-          for (let c = 0; c < width; c++) values[out++] = rows[base + c]
-          values[out++] = this.changeSetId
+          const code = packCode(rows[base + 1], rows[base + 2], rows[base + 3], rows[base + 4])
+          if (code < 0 || rows[base + 6] !== PACKED_CURRENCY) break
+          values[out++] = rows[base]
+          values[out++] = rows[base + 5]
+          values[out++] = code
+          values[out++] = rows[base + 7]
         }
-        this.multi.run(values)
+        if (out === values.length) this.packed.run(values)
+        else for (let r = row; r < row + per; r++) this.single.run(...rows.slice(r * width, r * width + width), this.changeSetId)
       }
       for (; row < count; row++) this.single.run(...rows.slice(row * width, row * width + width), this.changeSetId)
       return
     }
     if (this.store.postgresClient) {
       this.copy ??= await this.startCopy()
-      const suffix = `\t${copyField(this.changeSetId)}\n`
-      let text = ''
+      const changeSet = this.changeSetId
+      // A new buffer each time: the stream holds the last one until it has gone.
+      const text = new CopyBytes(count * 96)
       for (let r = 0; r < count; r++) {
         const base = r * width
-        text += copyField(rows[base])
-        for (let c = 1; c < width; c++) text += `\t${copyField(rows[base + c])}`
-        text += suffix
+        for (let c = 0; c < width; c++) text.field(rows[base + c], 0x09)
+        text.field(changeSet, 0x0a)
       }
-      if (!this.copy.stream.write(text)) await Promise.race([once(this.copy.stream, 'drain'), this.copy.done])
+      if (!this.copy.stream.write(text.take())) await Promise.race([once(this.copy.stream, 'drain'), this.copy.done])
       return
     }
     const chunk = 1000
@@ -107,6 +227,103 @@ export class CostLineWriter {
       }
       await this.db.insertInto('cost_line').values(lines).execute()
     }
+  }
+
+  /** SQLite: packed lines fifty at a time as the packed statement takes them; a group with a line in another currency goes line by line. */
+  private insertPacked(lines: PackedCostLines): void {
+    const text = Buffer.from(lines.text.buffer, lines.text.byteOffset, lines.text.length)
+    const {ends, codes, count} = lines
+    const per = CostLineWriter.ROWS_PER_STATEMENT
+    const values: unknown[] = new Array(per * 4)
+    // A file lists a system's lines together: the id of the line before is used again when its bytes are the same.
+    let lastId = ''
+    let lastStart = 0
+    let lastEnd = 0
+    const systemId = (start: number, end: number): string => {
+      if (end - start === lastEnd - lastStart && end > start) {
+        let same = true
+        for (let index = 0; index < end - start; index++)
+          if (text[start + index] !== text[lastStart + index]) {
+            same = false
+            break
+          }
+        if (same) return lastId
+      }
+      lastId = text.toString('utf8', start, end)
+      lastStart = start
+      lastEnd = end
+      return lastId
+    }
+    const jpy = (start: number, end: number) => end - start === 3 && text[start] === 0x4a && text[start + 1] === 0x50 && text[start + 2] === 0x59
+    let line = 0
+    let start = 0
+    for (; line < count;) {
+      const group = Math.min(per, count - line)
+      let packable = group === per
+      for (let index = line; packable && index < line + group; index++) packable = jpy(ends[index * 4 + 1], ends[index * 4 + 2])
+      if (packable) {
+        let out = 0
+        for (let index = line; index < line + group; index++) {
+          const base = index * 4
+          const noteEnd = ends[base + 3]
+          values[out++] = systemId(start, ends[base])
+          values[out++] = text.toString('utf8', ends[base], ends[base + 1])
+          values[out++] = codes[index]
+          values[out++] = noteEnd < 0 ? null : text.toString('utf8', ends[base + 2], noteEnd)
+          start = noteEnd < 0 ? ~noteEnd : noteEnd
+        }
+        this.packed!.run(values)
+      } else {
+        for (let index = line; index < line + group; index++) {
+          const base = index * 4
+          const noteEnd = ends[base + 3]
+          const [year, pool, spendType, frequency] = unpackCode(codes[index])
+          this.single!.run(
+            systemId(start, ends[base]),
+            year,
+            pool,
+            spendType,
+            frequency,
+            text.toString('utf8', ends[base], ends[base + 1]),
+            text.toString('utf8', ends[base + 1], ends[base + 2]),
+            noteEnd < 0 ? null : text.toString('utf8', ends[base + 2], noteEnd),
+            this.changeSetId,
+          )
+          start = noteEnd < 0 ? ~noteEnd : noteEnd
+        }
+      }
+      line += group
+    }
+  }
+
+  /** PostgreSQL: packed lines as COPY text, their bytes copied (and escaped) without making strings. */
+  private async copyPacked(lines: PackedCostLines): Promise<void> {
+    this.copy ??= await this.startCopy()
+    const {text, ends, codes, count} = lines
+    const out = new CopyBytes(text.length + count * 64)
+    const [frequencies, spendTypes, pools] = PACKED_CODES.map((entry) => entry.values.map((value) => Buffer.from(value)))
+    const [frequency, spendType, pool] = PACKED_CODES
+    let start = 0
+    for (let line = 0; line < count; line++) {
+      const base = line * 4
+      const code = codes[line]
+      out.range(text, start, ends[base], 0x09)
+      out.integer(code >> YEAR_SHIFT, 0x09)
+      const poolText = pools[(code >> pool.shift) & pool.mask]
+      out.range(poolText, 0, poolText.length, 0x09)
+      const spendTypeText = spendTypes[(code >> spendType.shift) & spendType.mask]
+      out.range(spendTypeText, 0, spendTypeText.length, 0x09)
+      const frequencyText = frequencies[(code >> frequency.shift) & frequency.mask]
+      out.range(frequencyText, 0, frequencyText.length, 0x09)
+      out.range(text, ends[base], ends[base + 1], 0x09)
+      out.range(text, ends[base + 1], ends[base + 2], 0x09)
+      const noteEnd = ends[base + 3]
+      if (noteEnd < 0) out.field(null, 0x09)
+      else out.range(text, ends[base + 2], noteEnd, 0x09)
+      out.field(this.changeSetId, 0x0a)
+      start = noteEnd < 0 ? ~noteEnd : noteEnd
+    }
+    if (!this.copy.stream.write(out.take())) await Promise.race([once(this.copy.stream, 'drain'), this.copy.done])
   }
 
   /** Ends the COPY (if one is open) and waits until PostgreSQL has taken every line; its errors are thrown here. */
