@@ -94,9 +94,15 @@ export function matches(system: SystemInput, filter: Filter): boolean {
 }
 
 export function plan(scenario: Scenario, systems: readonly SystemInput[]): Plan {
+  // Measures with the same filter (most take the default) share one selection; a selection is never written to.
+  const byFilter = new Map<string, number[]>()
   const selections = scenario.measures.map((measure) => {
-    const selected: number[] = []
-    for (const system of systems) if (matches(system, measure.appliesTo)) selected.push(system.index)
+    const key = JSON.stringify(measure.appliesTo)
+    let selected = byFilter.get(key)
+    if (!selected) {
+      byFilter.set(key, (selected = []))
+      for (const system of systems) if (matches(system, measure.appliesTo)) selected.push(system.index)
+    }
     return selected
   })
   const groupOf = new Int32Array(systems.length)
@@ -345,11 +351,14 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
   const before = new Float64Array(POOLS.length)
   /** One system's money year by year (reused from system to system). */
   const money = new YearMoney()
+  /** The states of each selection (measures with the same filter share one). */
+  const selectedStates = new Map<readonly number[], SystemState[]>()
 
   scenario.measures.forEach((measure, measureIndex) => {
     const module = MEASURES[measure.type]
     const values = resolver(scenario, measure, draw)
-    const selected = selections[measureIndex].map((index) => states[index])
+    let selected = selectedStates.get(selections[measureIndex])
+    if (!selected) selectedStates.set(selections[measureIndex], (selected = selections[measureIndex].map((index) => states[index])))
     applied[measure.id] = selected.length
     if (selected.length === 0) {
       unused.push({measure: measure.id, filter: measure.appliesTo})
