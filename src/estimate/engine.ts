@@ -120,13 +120,31 @@ export function plan(scenario: Scenario, systems: readonly SystemInput[]): Plan 
   return {scenario, systems, selections, groupOf, groupFirst}
 }
 
-/** Every system's working state before the measures: its pools in one block of POOLS.length numbers per system. */
-export function systemStates(systems: readonly SystemInput[]): SystemState[] {
+/**
+ * Every system's working state before the measures, its pools a view on one block of POOLS.length numbers per
+ * system (returned too, so that all the pools can be reset at once).
+ */
+export function systemStates(systems: readonly SystemInput[]): {states: SystemState[]; block: Float64Array} {
   const P = POOLS.length
   const block = new Float64Array(systems.length * P)
-  return systems.map((input, index) => {
+  const states = systems.map((input, index) => {
     block.set(input.recurring, index * P)
     return {input, pools: block.subarray(index * P, (index + 1) * P), hosts: input.physicalServers, centiHours: input.centiHours}
+  })
+  return {states, block}
+}
+
+/**
+ * The same states, each system's pools an array of its own: the engine goes system by system, measure after
+ * measure, and reads and writes a small array of doubles faster than a view on a shared block.
+ */
+function ownStates(systems: readonly SystemInput[]): SystemState[] {
+  const P = POOLS.length
+  return systems.map((input) => {
+    // Made from a double so that the array holds doubles from the start (amounts in minor units pass 2^31).
+    const pools = new Array<number>(P).fill(0.5)
+    for (let pool = 0; pool < P; pool++) pools[pool] = input.recurring[pool]
+    return {input, pools, hosts: input.physicalServers, centiHours: input.centiHours}
   })
 }
 
@@ -331,7 +349,7 @@ export function evaluate(planned: Plan, draw: Draw = new Map(), options: {keepSy
   const years = horizonYears(scenario)
   const Y = years.length
 
-  const states = systemStates(systems)
+  const states = ownStates(systems)
   /** Planned one-time costs still to be paid, after avoidance by the measures so far (full rate). */
   const plannedLeft = systems.map((input) =>
     input.planned.size === 0 ? undefined : new Map([...input.planned].map(([year, pools]) => [year, [...pools]])),

@@ -80,9 +80,10 @@ export interface SystemState {
   input: SystemInput
   /**
    * Recurring cost per pool after the measures applied so far (full run-rate), minor units (safe integers, so
-   * exact in a double). A view on one block that holds every system's pools side by side.
+   * exact in a double): the engine's own small array per system, or, for the totals-only evaluation, a view on one
+   * block that holds every system's pools side by side (reset from a copy for each draw).
    */
-  pools: Float64Array
+  pools: Float64Array | number[]
   /** Servers (hosts) after the measures so far. */
   hosts: number
   /** Hundredths of an hour per year after the measures so far. */

@@ -64,9 +64,8 @@ export function totalsEvaluator(planned: Plan): TotalsEvaluator {
   const last = years[Y - 1]
   const P = POOLS.length
 
-  const states = systemStates(systems)
   // The pools of every system side by side (states' views share one block), and their base-year values to reset them from.
-  const block = states.length === 0 ? new Float64Array(0) : new Float64Array(states[0].pools.buffer, 0, systems.length * P)
+  const {states, block} = systemStates(systems)
   const recurring = block.slice()
   const withPlanned = systems.filter((input) => input.planned.size > 0).map((input) => input.index)
   const plannedLeft = systems.map((input) =>
