@@ -86,8 +86,15 @@ export async function loadRegister(store: Store, scenario: Scenario, rates: Rate
       }
     })
   } else {
+    // A system's lines mostly come one after another: the last one's system is looked up once.
+    let lastId: string | undefined
+    let lastInput: SystemInput | undefined
     for (const row of await streamEstimateCostLines(store, years)) {
-      const input = byId.get(row.system_id)
+      if (row.system_id !== lastId) {
+        lastId = row.system_id
+        lastInput = byId.get(row.system_id)
+      }
+      const input = lastInput
       if (!input) continue
       const year = Number(row.fiscal_year)
       let amount: number
