@@ -44,13 +44,13 @@ function whiteSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || (code >= 0x80 && WHITE_SPACE.test(String.fromCharCode(code)))
 }
 
-/** Whether the value of `text` from `start` to `end` starts like a formula: apostrophes, then =, +, - or @. */
+/** Whether the value of `text` from `start` to `end` starts like a formula, as FORMULA_START has it: apostrophes, then =, +, -, @, tab or CR. */
 function formulaStart(text: string, start: number, end: number): boolean {
   let at = start
   while (at < end && text.charCodeAt(at) === 39) at++
   if (at === end) return false
   const code = text.charCodeAt(at)
-  return code === 61 || code === 43 || code === 45 || code === 64
+  return code === 61 || code === 43 || code === 45 || code === 64 || code === 9 || code === 13
 }
 
 /**

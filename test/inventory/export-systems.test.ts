@@ -50,6 +50,7 @@ const AWKWARD: Array<Partial<SystemTable>> = [
   {name: 'two\nlines'},
   {name: 'two\r\nlines'},
   {name: ' leading space'},
+  {name: "'\tafter an apostrophe"},
   {name: 'trailing\u3000'},
   {name: '=1+2'},
   {name: "'@x"},

@@ -31,6 +31,15 @@ function copyField(value: string | number | null): string {
 }
 const COPY_ESCAPES: Record<string, string> = {'\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r'}
 
+/** A byte of UTF-8 text into `bytes` at `at` as copyField escapes it; returns where the next byte goes. */
+function putEscaped(bytes: Buffer, at: number, code: number): number {
+  if (code === 0x5c || code === 0x09 || code === 0x0a || code === 0x0d) {
+    bytes[at++] = 0x5c
+    bytes[at++] = code === 0x5c ? 0x5c : code === 0x09 ? 0x74 : code === 0x0a ? 0x6e : 0x72
+  } else bytes[at++] = code
+  return at
+}
+
 /**
  * Lines of COPY's text format written straight into bytes: ASCII text a
  * character at a time (escaped as copyField escapes it), other text through
@@ -72,10 +81,7 @@ class CopyBytes {
         at = this.length + bytes.write(copyField(value), this.length, 'utf8')
         break
       }
-      if (code === 0x5c || code === 0x09 || code === 0x0a || code === 0x0d) {
-        bytes[at++] = 0x5c
-        bytes[at++] = code === 0x5c ? 0x5c : code === 0x09 ? 0x74 : code === 0x0a ? 0x6e : 0x72
-      } else bytes[at++] = code
+      at = putEscaped(bytes, at, code)
     }
     bytes[at++] = end
     this.length = at
@@ -88,10 +94,7 @@ class CopyBytes {
     let at = this.length
     for (let index = start; index < stop; index++) {
       const code = source[index]
-      if (code === 0x5c || code === 0x09 || code === 0x0a || code === 0x0d) {
-        bytes[at++] = 0x5c
-        bytes[at++] = code === 0x5c ? 0x5c : code === 0x09 ? 0x74 : code === 0x0a ? 0x6e : 0x72
-      } else bytes[at++] = code
+      at = putEscaped(bytes, at, code)
     }
     bytes[at++] = end
     this.length = at

@@ -243,36 +243,16 @@ const TAGS_PLAIN = `(tags = '[]' OR (tags GLOB '[[]"*"]' AND instr(tags, '\\') =
 const column = (name: string) => `coalesce(${name}, '')`
 
 /**
- * A system as one text built by the database: the values of the systems' CSV export (id, ministry, name, category,
- * business_area, status, physical_servers, virtual_hosts, os_instances, utilisation_pct, storage_tb, users,
- * annual_hours, first_fy, last_fy, eligibility, eligibility_reason, tags joined by semicolons, retired_reason,
- * facility_id) joined by commas, a null as empty. Null when a value is not what the store writes (a count that is no
+ * A system as one text built by the database: the values of the systems' CSV export, which has them in
+ * SYSTEM_READ_COLUMNS order (id, ministry, name, category, business_area, status, physical_servers, virtual_hosts,
+ * os_instances, utilisation_pct, storage_tb, users, annual_hours, first_fy, last_fy, eligibility, eligibility_reason,
+ * tags joined by semicolons, retired_reason, facility_id), joined by commas, a null as empty. Null when a value is not what the store writes (a count that is no
  * integer JavaScript holds exactly, a value of another type, tags that are not a plain JSON list of strings): a
  * caller reads such a system with `getSystem`.
  */
 const SYSTEM_TEXT = `CASE WHEN ${countColumns.map((name) => `(${name} IS NULL OR (typeof(${name}) = 'integer' AND abs(${name}) <= ${SAFE_INTEGER}))`).join(' AND ')}
   AND ${textColumns.map((name) => `typeof(${name}) IN ('text', 'null')`).join(' AND ')} AND typeof(tags) = 'text' AND ${TAGS_PLAIN}
-  THEN concat_ws(',', ${[
-    'id',
-    'ministry_code',
-    'name',
-    'category',
-    'business_area',
-    'status',
-    'physical_servers',
-    'virtual_hosts',
-    'os_instances',
-    'utilisation_pct',
-    'storage_tb',
-    'users',
-    'annual_hours',
-    'first_fy',
-    'last_fy',
-    'eligibility',
-    'eligibility_reason',
-  ]
-    .map(column)
-    .join(', ')}, ${TAGS_TEXT}, ${column('retired_reason')}, ${column('facility_id')}) END`
+  THEN concat_ws(',', ${SYSTEM_READ_COLUMNS.map((name) => (name === 'tags' ? TAGS_TEXT : column(name))).join(', ')}) END`
 
 /** A page of systems in id order: those with `after` < id <= `last`, and their texts joined by CR LF. */
 export interface SystemChunk {
