@@ -7,9 +7,9 @@ import {describe, expect, it} from 'vitest'
 import {csvHeader, csvRow, neutralise, plainRows, quoteCell, type CsvColumn} from '../../src/format/csv.js'
 import {COST_EXPORT_COLUMNS, SYSTEM_EXPORT_COLUMNS} from '../../src/inventory/columns.js'
 import {exportTo} from '../../src/inventory/export.js'
-import {openStore, type Store} from '../../src/store/open.js'
+import {openStore} from '../../src/store/open.js'
 import {listCostLines} from '../../src/store/register.js'
-import {csv, ok, storeFactory, writeText} from './helpers.js'
+import {csv, exportedCsv, ok, storeFactory, writeText} from './helpers.js'
 import {BACKENDS} from '../support/stores.js'
 
 const freshStore = storeFactory()
@@ -55,22 +55,6 @@ async function sha256Of(write: (out: Writable) => Promise<unknown>): Promise<str
     }),
   )
   return hash.digest('hex')
-}
-
-/** The cost lines' CSV export of a store, as text, and the rows it counts. */
-async function exportedCosts(store: Store): Promise<{text: string; rows: number}> {
-  let text = ''
-  const rows = await exportTo(
-    store,
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        text += chunk.toString('utf8')
-        done()
-      },
-    }),
-    {kind: 'costs', format: 'csv', bom: false},
-  )
-  return {text, rows}
 }
 
 describe('cost lines exported as CSV', () => {
@@ -122,7 +106,7 @@ describe('cost lines exported as CSV', () => {
       await store.db.insertInto('cost_line').values(lines).execute()
       const expected = `${csvHeader(COST_EXPORT_COLUMNS)}${(await listCostLines(store)).map((line) => csvRow(COST_EXPORT_COLUMNS, line)).join('')}`
       expect(expected.split('\r\n').length).toBeGreaterThan(AWKWARD_NOTES.length * 2)
-      const {text, rows} = await exportedCosts(store)
+      const {text, rows} = await exportedCsv(store, 'costs')
       expect(text).toBe(expected)
       expect(rows).toBe(lines.length + 1)
       // The hash of the stream is the hash of the text (as the report's provenance takes it).
@@ -158,7 +142,7 @@ describe('cost lines exported as CSV, page by page', () => {
           .values(lines.slice(start, start + 1_000))
           .execute()
       const expected = `${csvHeader(COST_EXPORT_COLUMNS)}${(await listCostLines(store)).map((line) => csvRow(COST_EXPORT_COLUMNS, line)).join('')}`
-      const {text, rows} = await exportedCosts(store)
+      const {text, rows} = await exportedCsv(store, 'costs')
       expect(rows).toBe(lines.length)
       expect(text).toBe(expected)
     } finally {

@@ -1,15 +1,13 @@
 import {createHash} from 'node:crypto'
-import {Writable} from 'node:stream'
 
 import {describe, expect, it} from 'vitest'
 
 import {csvHeader, csvRow} from '../../src/format/csv.js'
 import {SYSTEM_EXPORT_COLUMNS} from '../../src/inventory/columns.js'
-import {exportTo} from '../../src/inventory/export.js'
 import {openStore, type Store} from '../../src/store/open.js'
 import {listSystems} from '../../src/store/register.js'
 import type {SystemTable} from '../../src/store/schema.js'
-import {storeFactory} from './helpers.js'
+import {exportedCsv, storeFactory} from './helpers.js'
 import {BACKENDS} from '../support/stores.js'
 
 const freshStore = storeFactory()
@@ -79,21 +77,6 @@ const AWKWARD: Array<Partial<SystemTable>> = [
   {tags: '["タグ"]'},
 ]
 
-async function exported(store: Store): Promise<{text: string; rows: number}> {
-  let text = ''
-  const rows = await exportTo(
-    store,
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        text += chunk.toString('utf8')
-        done()
-      },
-    }),
-    {kind: 'systems', format: 'csv', bom: false},
-  )
-  return {text, rows}
-}
-
 async function storeWith(systems: SystemTable[]): Promise<Store> {
   const url = await freshStore(sqlite)
   const {store} = await openStore(url, {create: false})
@@ -113,7 +96,7 @@ describe('systems exported as CSV', () => {
     const store = await storeWith(systems)
     try {
       const expected = `${csvHeader(SYSTEM_EXPORT_COLUMNS)}${(await listSystems(store)).map((record) => csvRow(SYSTEM_EXPORT_COLUMNS, record)).join('')}`
-      const {text, rows} = await exported(store)
+      const {text, rows} = await exportedCsv(store, 'systems')
       expect(rows).toBe(systems.length)
       expect(text).toBe(expected)
       expect(createHash('sha256').update(text).digest('hex')).toBe(createHash('sha256').update(expected).digest('hex'))
@@ -127,7 +110,7 @@ describe('systems exported as CSV', () => {
     try {
       const records = await listSystems(store)
       expect(records.map((record) => record.id)).toEqual(['A', 'B', '😀', '😀2', 'Ａ', 'Ｂ1'])
-      const {text} = await exported(store)
+      const {text} = await exportedCsv(store, 'systems')
       expect(text).toBe(`${csvHeader(SYSTEM_EXPORT_COLUMNS)}${records.map((record) => csvRow(SYSTEM_EXPORT_COLUMNS, record)).join('')}`)
     } finally {
       await store.close()

@@ -1,9 +1,12 @@
 import {rmSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
+import {Writable} from 'node:stream'
 
 import iconv from 'iconv-lite'
 import {afterAll, expect} from 'vitest'
 
+import {exportTo} from '../../src/inventory/export.js'
+import type {Store} from '../../src/store/open.js'
 import {kasumi, tempDir as makeTempDir, type CommandResult} from '../support/cli.js'
 import {BACKENDS, postgresAvailable, type Backend} from '../support/stores.js'
 
@@ -103,4 +106,20 @@ export function encodeText(text: string, options: {encoding?: 'utf-8' | 'shift_j
 /** CSV text from rows of cells (no quoting: fixtures quote what they need themselves). */
 export function csv(...lines: string[]): string {
   return `${lines.join('\n')}\n`
+}
+
+/** A store's CSV export of systems or cost lines (no BOM), as text, and the rows it counts. */
+export async function exportedCsv(store: Store, kind: 'systems' | 'costs'): Promise<{text: string; rows: number}> {
+  let text = ''
+  const rows = await exportTo(
+    store,
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        text += chunk.toString('utf8')
+        done()
+      },
+    }),
+    {kind, format: 'csv', bom: false},
+  )
+  return {text, rows}
 }

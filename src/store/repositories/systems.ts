@@ -222,21 +222,8 @@ export type SystemText = readonly [id: string, text: string | null]
 const SAFE_INTEGER = 9007199254740991
 /** A count or year column: an integer JavaScript holds exactly, or null (written as empty). */
 const countColumns = ['physical_servers', 'virtual_hosts', 'os_instances', 'users', 'first_fy', 'last_fy'] as const
-const textColumns = [
-  'id',
-  'ministry_code',
-  'name',
-  'category',
-  'business_area',
-  'status',
-  'utilisation_pct',
-  'storage_tb',
-  'annual_hours',
-  'eligibility',
-  'eligibility_reason',
-  'retired_reason',
-  'facility_id',
-] as const
+/** Every other column but the tags: text, or null. */
+const textColumns = SYSTEM_READ_COLUMNS.filter((name) => name !== 'tags' && !(countColumns as readonly string[]).includes(name))
 /** The tags as `tags.join(';')` gives them, from their JSON text, when that is a plain list of strings without escapes. */
 const TAGS_TEXT = `CASE WHEN tags = '[]' THEN '' ELSE replace(substr(tags, 3, length(tags) - 4), '","', ';') END`
 const TAGS_PLAIN = `(tags = '[]' OR (tags GLOB '[[]"*"]' AND instr(tags, '\\') = 0 AND NOT tags GLOB ('*[' || char(1) || '-' || char(31) || ']*')))`
