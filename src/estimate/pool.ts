@@ -1,8 +1,8 @@
 import {availableParallelism} from 'node:os'
-import {Worker} from 'node:worker_threads'
+import type {Worker} from 'node:worker_threads'
 
 import {InternalError} from '../domain/errors.js'
-import {sourceBootstrap} from '../platform/workers.js'
+import {startWorker} from '../platform/workers.js'
 import type {Scenario, SystemInput} from './model.js'
 import type {Draw} from './params.js'
 
@@ -47,10 +47,7 @@ export class EvaluationPool {
   /** Starts `size` workers, from `dist/` or (in development and tests) from the TypeScript sources. */
   static open(scenario: Scenario, systems: readonly SystemInput[], size: number): EvaluationPool {
     const workerData = {scenario, systems}
-    const fromSources = import.meta.url.endsWith('.ts')
-    const start = fromSources
-      ? () => new Worker(sourceBootstrap(new URL('./uncertainty-worker.ts', import.meta.url)), {eval: true, workerData})
-      : () => new Worker(new URL('./uncertainty-worker.js', import.meta.url), {workerData})
+    const start = () => startWorker(import.meta.url, 'uncertainty-worker', {workerData})
     return new EvaluationPool(Array.from({length: Math.max(1, size)}, start))
   }
 

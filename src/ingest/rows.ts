@@ -1,10 +1,9 @@
 import {stat} from 'node:fs/promises'
-import {Worker} from 'node:worker_threads'
 
 import {InvalidInputError, type InputIssue} from '../domain/errors.js'
 import type {CostLine, Ministry, SystemRecord} from '../domain/inventory.js'
 import {CostLinePacker, type PackedCostLines} from '../store/repositories/cost-pack.js'
-import {sourceBootstrap} from '../platform/workers.js'
+import {startWorker} from '../platform/workers.js'
 import {CostBytes} from './cost-bytes.js'
 import {readCsv} from './csv.js'
 import type {Kind} from './kinds.js'
@@ -131,14 +130,11 @@ export async function shouldReadInParallel(file: string, setting: 'auto' | 'alwa
  * most a few are in flight, so memory stays flat.
  */
 export function readRowsInWorker(file: string, options: ReadOptions & {workbook?: boolean}, facts: StoreFacts, sink: RowSink): Promise<ReadOutcome> {
-  const fromSources = import.meta.url.endsWith('.ts')
   const workerData = {file, options: {...options, onProgress: undefined}, facts}
   // A workbook's XML parser allocates a great many short-lived objects: a larger young generation
   // collects them at a fraction of the cost.
   const resourceLimits = options.workbook ? {maxYoungGenerationSizeMb: 64} : undefined
-  const worker = fromSources
-    ? new Worker(sourceBootstrap(new URL('./rows-worker.ts', import.meta.url)), {eval: true, workerData, resourceLimits})
-    : new Worker(new URL('./rows-worker.js', import.meta.url), {workerData, resourceLimits})
+  const worker = startWorker(import.meta.url, 'rows-worker', {workerData, resourceLimits})
   return new Promise<ReadOutcome>((resolve, reject) => {
     let pending = Promise.resolve()
     let failed = false

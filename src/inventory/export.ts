@@ -6,7 +6,6 @@ import type {Writable} from 'node:stream'
 
 import type {LifeEventRecord} from '../domain/services.js'
 import type {Store} from '../store/open.js'
-import type {CostLineChunk, CostLineText, SystemChunk} from '../store/register.js'
 import {
   costLineTextsOf,
   findCostLine,
@@ -54,10 +53,8 @@ export async function exportTo(store: Store, out: Writable, options: ExportOptio
   const columns = COLUMNS[options.kind] as ReadonlyArray<CsvColumn<unknown>>
   if (options.format === 'csv') {
     await write(out, `${options.bom ? UTF8_BOM : ''}${csvHeader(columns)}`)
-    const chunks = options.kind === 'costs' && COST_TEXT_COLUMNS ? streamCostLineChunks(store) : undefined
-    if (chunks) return rows + (await writeCostChunks(store, out, chunks))
-    const systems = options.kind === 'systems' && SYSTEM_TEXT_COLUMNS ? streamSystemChunks(store) : undefined
-    if (systems) return rows + (await writeSystemChunks(store, out, systems))
+    const written = await writeStoreTexts(store, out, options.kind)
+    if (written !== undefined) return written
     for await (const page of pages) {
       const lines = options.kind === 'life-events' ? lifeEventExportRows(page as LifeEventRecord[]) : page
       // Written some thousand rows at a time: a page of every system would be one text of tens of megabytes.
@@ -90,54 +87,61 @@ const COST_TEXT_COLUMNS =
   COST_EXPORT_COLUMNS.map((column) => `${column.header}${column.text ? ':text' : ''}`).join(',') ===
   'system_id:text,fiscal_year,pool,spend_type,frequency,amount,currency,note:text'
 
-/**
- * Cost lines as CSV rows from the pages of texts the store builds: a page of plain lines is its own CSV rows;
- * any other page is read again line by line, and a line that is not plain text is read and written as usual.
- */
-async function writeCostChunks(store: Store, out: Writable, chunks: Iterable<CostLineChunk>): Promise<number> {
-  let rows = 0
-  for (const chunk of chunks) {
-    if (chunk.text !== null && plainRows(chunk.text, chunk.lines, COST_EXPORT_COLUMNS)) {
-      await write(out, `${chunk.text}\r\n`)
-      rows += chunk.lines
-    } else rows += await writeCostTexts(store, out, costLineTextsOf(store, chunk))
-  }
-  return rows
-}
-
-/** Cost lines as CSV rows from the texts the store builds; a line that is not plain text is read and written as usual. */
-async function writeCostTexts(store: Store, out: Writable, page: readonly CostLineText[]): Promise<number> {
-  let text = ''
-  for (const [id, line] of page) {
-    if (line !== null && plainRows(line, 1, COST_EXPORT_COLUMNS)) text += `${line}\r\n`
-    else text += csvRow(COST_EXPORT_COLUMNS, (await findCostLine(store, id))!)
-  }
-  await write(out, text)
-  return page.length
-}
-
 /** The store's system texts hold the export columns in their order (checked once, else every system is written as usual). */
 const SYSTEM_TEXT_COLUMNS =
   SYSTEM_EXPORT_COLUMNS.map((column) => `${column.header}${column.text ? ':text' : ''}`).join(',') ===
   'id:text,ministry:text,name:text,category,business_area:text,status,physical_servers,virtual_hosts,os_instances,utilisation_pct,' +
     'storage_tb,users,annual_hours,first_fy,last_fy,eligibility,eligibility_reason:text,tags:text,retired_reason:text,facility_id:text'
 
+/** Systems or cost lines as CSV rows from the texts the store builds; undefined where it builds none. */
+async function writeStoreTexts(store: Store, out: Writable, kind: ExportKind): Promise<number | undefined> {
+  const costs = kind === 'costs' && COST_TEXT_COLUMNS ? streamCostLineChunks(store) : undefined
+  if (costs)
+    return writeTextPages(out, costs, {
+      columns: COST_EXPORT_COLUMNS,
+      textsOf: (chunk) => costLineTextsOf(store, chunk),
+      find: (id) => findCostLine(store, id),
+    })
+  const systems = kind === 'systems' && SYSTEM_TEXT_COLUMNS ? streamSystemChunks(store) : undefined
+  if (systems)
+    return writeTextPages(out, systems, {
+      columns: SYSTEM_EXPORT_COLUMNS,
+      textsOf: (chunk) => systemTextsOf(store, chunk),
+      find: (id) => findSystem(store, id),
+    })
+  return undefined
+}
+
+/** How the pages of texts the store builds for one kind are read again row by row. */
+interface TextPages<C, K, R> {
+  columns: ReadonlyArray<CsvColumn<R>>
+  /** Each row of a page: its key and its text (null when the store could not build it). */
+  textsOf(chunk: C): ReadonlyArray<readonly [K, string | null]>
+  /** One row by its key, read as usual. */
+  find(key: K): Promise<R | undefined>
+}
+
 /**
- * Systems as CSV rows from the pages of texts the store builds: a page of plain texts is its own CSV rows; any other
- * page is read again system by system, and a system whose text is not plain is read and written as usual.
+ * Rows as CSV from the pages of texts the store builds: a page of plain texts is its own CSV rows; any other page is
+ * read again row by row, and a row whose text is not plain is read and written as usual.
  */
-async function writeSystemChunks(store: Store, out: Writable, chunks: Iterable<SystemChunk>): Promise<number> {
+async function writeTextPages<C extends {text: string | null; lines: number}, K, R>(
+  out: Writable,
+  chunks: Iterable<C>,
+  pages: TextPages<C, K, R>,
+): Promise<number> {
+  const columns = pages.columns as ReadonlyArray<CsvColumn<never>>
   let rows = 0
   for (const chunk of chunks) {
-    if (chunk.text !== null && plainRows(chunk.text, chunk.lines, SYSTEM_EXPORT_COLUMNS)) {
+    if (chunk.text !== null && plainRows(chunk.text, chunk.lines, columns)) {
       await write(out, `${chunk.text}\r\n`)
       rows += chunk.lines
       continue
     }
     let text = ''
-    for (const [id, line] of systemTextsOf(store, chunk)) {
-      if (line !== null && plainRows(line, 1, SYSTEM_EXPORT_COLUMNS)) text += `${line}\r\n`
-      else text += csvRow(SYSTEM_EXPORT_COLUMNS, (await findSystem(store, id))!)
+    for (const [key, line] of pages.textsOf(chunk)) {
+      if (line !== null && plainRows(line, 1, columns)) text += `${line}\r\n`
+      else text += csvRow(pages.columns, (await pages.find(key))!)
       rows++
     }
     await write(out, text)

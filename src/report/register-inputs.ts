@@ -1,9 +1,9 @@
 import {createHash} from 'node:crypto'
 import {Writable} from 'node:stream'
-import {Worker} from 'node:worker_threads'
+import type {Worker} from 'node:worker_threads'
 
 import {exportTo, type ExportKind} from '../inventory/export.js'
-import {sourceBootstrap} from '../platform/workers.js'
+import {startWorker} from '../platform/workers.js'
 import {reopenTarget, type Store} from '../store/open.js'
 import type {Provenance} from './model.js'
 
@@ -61,9 +61,7 @@ export function registerInputsAside(store: Store, kinds: readonly ExportKind[]):
   const workerData: RegisterHashJob = {target, kinds: [...kinds]}
   let worker: Worker
   try {
-    worker = import.meta.url.endsWith('.ts')
-      ? new Worker(sourceBootstrap(new URL('./register-inputs-worker.ts', import.meta.url)), {eval: true, workerData})
-      : new Worker(new URL('./register-inputs-worker.js', import.meta.url), {workerData})
+    worker = startWorker(import.meta.url, 'register-inputs-worker', {workerData})
   } catch {
     return {inputs: () => registerInputs(store, kinds), cancel: async () => {}, settled: async () => {}}
   }

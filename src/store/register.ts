@@ -35,6 +35,12 @@ export type {FacilityFilter} from './repositories/facilities.js'
 export type {HistoryEntry} from './repositories/changes.js'
 export type {SystemChunk, SystemFilter, SystemText} from './repositories/systems.js'
 
+/** The SQLite connection of a store that an operation reads only on SQLite (a page of texts it built). */
+function sqliteOf(store: Store, operation: string): NonNullable<Store['sqlite']> {
+  if (!store.sqlite) throw new Error(`${operation} reads a SQLite store`)
+  return store.sqlite
+}
+
 /** The ministries of the store, in display order. */
 export function listMinistries(store: Store): Promise<Ministry[]> {
   return ministryRows(store.db)
@@ -60,8 +66,7 @@ export function streamSystemChunks(store: Store, pageSize?: number): Iterable<Sy
 
 /** The systems of a page of `streamSystemChunks`: each one's id and text (null as above; read such a system with `findSystem`). */
 export function systemTextsOf(store: Store, chunk: SystemChunk): SystemText[] {
-  if (!store.sqlite) throw new Error('systemTextsOf reads a SQLite store')
-  return systemTextsBetween(store.sqlite, chunk.after, chunk.last)
+  return systemTextsBetween(sqliteOf(store, 'systemTextsOf'), chunk.after, chunk.last)
 }
 
 /** One system, or undefined when the store has no system with this id. */
@@ -96,8 +101,7 @@ export function streamCostLineChunks(store: Store, pageSize?: number): Iterable<
 
 /** The lines of a page of `streamCostLineChunks`: each line's id and text (null as above; read such a line with `findCostLine`). */
 export function costLineTextsOf(store: Store, chunk: CostLineChunk): CostLineText[] {
-  if (!store.sqlite) throw new Error('costLineTextsOf reads a SQLite store')
-  return costLineTextsBetween(store.sqlite, chunk.after, chunk.last)
+  return costLineTextsBetween(sqliteOf(store, 'costLineTextsOf'), chunk.after, chunk.last)
 }
 
 /** One cost line by its id, or undefined. */

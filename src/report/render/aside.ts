@@ -1,6 +1,6 @@
-import {Worker} from 'node:worker_threads'
+import type {Worker} from 'node:worker_threads'
 
-import {sourceBootstrap} from '../../platform/workers.js'
+import {startWorker} from '../../platform/workers.js'
 import type {ReportDocument} from '../model.js'
 import {renderer, type Format} from './index.js'
 import type {RenderContext, RenderedFile} from './types.js'
@@ -35,9 +35,7 @@ export function renderAside(formats: readonly Format[]): AsideRendering {
   const workerData: AsideJob = {formats: [...formats]}
   let worker: Worker
   try {
-    worker = import.meta.url.endsWith('.ts')
-      ? new Worker(sourceBootstrap(new URL('./aside-worker.ts', import.meta.url)), {eval: true, workerData})
-      : new Worker(new URL('./aside-worker.js', import.meta.url), {workerData})
+    worker = startWorker(import.meta.url, 'aside-worker', {workerData})
   } catch {
     return {formats, render: local, cancel: async () => {}}
   }
